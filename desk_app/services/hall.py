@@ -1,0 +1,310 @@
+"""Setting up the hall: services, windows, staff, settings, and window sessions."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from desk_app.domain import clock
+from desk_app.domain.calling import CallingRule
+from desk_app.domain.tickets import TicketState
+from desk_app.services.dto import ServiceInfo, StaffInfo, WindowInfo
+from desk_app.services.errors import NotFound, Refused
+from desk_app.store import Database
+from desk_app.store.models import (
+    Service,
+    Setting,
+    Staff,
+    Ticket,
+    Window,
+    WindowEvent,
+    WindowService,
+    WindowSession,
+)
+
+STAFF_ROLES = ("counter", "helper", "supervisor", "admin")
+DEFAULT_SETTINGS = {
+    "hall_name": "政务服务中心",
+    "recall_limit": "3",
+    "progress_base_url": "https://hall.example.gov.cn/q",
+}
+
+
+# -- lookups shared by the services ----------------------------------------------------------
+
+
+def service_by_code(session: Session, code: str) -> Service:
+    svc = session.scalar(select(Service).where(Service.code == code))
+    if svc is None:
+        raise NotFound(f"未知的业务 {code}", f"unknown service {code}")
+    return svc
+
+
+def window_by_number(session: Session, number: int) -> Window:
+    win = session.scalar(select(Window).where(Window.number == number))
+    if win is None:
+        raise NotFound(f"未知的窗口 {number}", f"unknown window {number}")
+    return win
+
+
+def staff_by_code(session: Session, code: str) -> Staff:
+    staff = session.scalar(select(Staff).where(Staff.code == code))
+    if staff is None:
+        raise NotFound(f"未知的工作人员 {code}", f"unknown staff {code}")
+    return staff
+
+
+def open_session(session: Session, window: Window, *, lock: bool = False) -> WindowSession | None:
+    q = select(WindowSession).where(
+        WindowSession.window_id == window.id, WindowSession.closed_at.is_(None)
+    )
+    if lock:
+        q = q.with_for_update()
+    return session.scalar(q)
+
+
+def get_setting(session: Session, key: str) -> str:
+    value = session.scalar(select(Setting.value).where(Setting.key == key))
+    return value if value is not None else DEFAULT_SETTINGS[key]
+
+
+# -- set-up ------------------------------------------------------------------------------------
+
+
+def add_service(
+    db: Database,
+    code: str,
+    name: str,
+    prefix: str,
+    *,
+    daily_cap: int | None = None,
+    default_service_s: int = 600,
+) -> ServiceInfo:
+    """Add a service with its ticket prefix (one or two capital letters)."""
+    code, name, prefix = code.strip(), name.strip(), prefix.strip().upper()
+    if not code or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", code):
+        raise Refused("业务代码只能使用字母、数字和 _.-", "service code: letters, digits, _.- only")
+    if not name:
+        raise Refused("业务名称不能为空", "service name is empty")
+    if not re.fullmatch(r"[A-Z]{1,2}", prefix):
+        raise Refused("号码前缀须为 1-2 个大写字母", "prefix must be 1-2 capital letters")
+    if daily_cap is not None and daily_cap <= 0:
+        raise Refused("每日取号上限须为正整数", "daily cap must be a positive integer")
+    with db.begin() as s:
+        if s.scalar(select(Service.id).where(Service.code == code)) is not None:
+            raise Refused(f"业务代码 {code} 已存在", f"service {code} already exists")
+        if s.scalar(select(Service.id).where(Service.prefix == prefix)) is not None:
+            raise Refused(f"号码前缀 {prefix} 已被使用", f"prefix {prefix} is already used")
+        s.add(
+            Service(
+                code=code,
+                name=name,
+                prefix=prefix,
+                daily_cap=daily_cap,
+                default_service_s=default_service_s,
+                active=True,
+            )
+        )
+    return ServiceInfo(code, name, prefix, daily_cap)
+
+
+def add_window(
+    db: Database,
+    number: int,
+    service_codes: list[str],
+    *,
+    calling_rule: str = "arrival:2/1",
+    name: str | None = None,
+) -> WindowInfo:
+    """Add a window serving ``service_codes`` in that order under ``calling_rule``."""
+    if number <= 0:
+        raise Refused("窗口号须为正整数", "window number must be a positive integer")
+    codes = [c.strip() for c in service_codes if c.strip()]
+    if not codes:
+        raise Refused("窗口至少要办理一项业务", "a window needs at least one service")
+    if len(set(codes)) != len(codes):
+        raise Refused("业务列表有重复", "a service is listed twice")
+    try:
+        rule = CallingRule.parse(calling_rule)
+    except ValueError as exc:
+        raise Refused(f"叫号规则无效: {calling_rule}", f"invalid calling rule: {exc}") from exc
+    with db.begin() as s:
+        if s.scalar(select(Window.id).where(Window.number == number)) is not None:
+            raise Refused(f"窗口 {number} 已存在", f"window {number} already exists")
+        services = [service_by_code(s, c) for c in codes]
+        win = Window(number=number, name=name, calling_rule=str(rule))
+        win.services = [
+            WindowService(service_id=svc.id, position=i) for i, svc in enumerate(services)
+        ]
+        s.add(win)
+    return WindowInfo(number, codes, str(rule), "closed")
+
+
+def add_staff(db: Database, code: str, name: str, role: str = "counter") -> StaffInfo:
+    code, name = code.strip(), name.strip()
+    if not code or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", code):
+        raise Refused("工号只能使用字母、数字和 _.-", "staff code: letters, digits, _.- only")
+    if not name:
+        raise Refused("姓名不能为空", "staff name is empty")
+    if role not in STAFF_ROLES:
+        raise Refused(f"未知的角色 {role}", f"unknown role {role}")
+    with db.begin() as s:
+        if s.scalar(select(Staff.id).where(Staff.code == code)) is not None:
+            raise Refused(f"工号 {code} 已存在", f"staff {code} already exists")
+        s.add(Staff(code=code, name=name, role=role, active=True))
+    return StaffInfo(code, name, role)
+
+
+def set_setting(db: Database, key: str, value: str) -> None:
+    if key not in DEFAULT_SETTINGS:
+        raise Refused(f"未知的设置项 {key}", f"unknown setting {key}")
+    if key == "recall_limit" and not (value.isdigit() and int(value) >= 0):
+        raise Refused("重呼上限须为非负整数", "recall_limit must be a non-negative integer")
+    with db.begin() as s:
+        row = s.get(Setting, key)
+        if row is None:
+            s.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+
+
+def settings(db: Database) -> dict[str, str]:
+    with db.read() as s:
+        return {k: get_setting(s, k) for k in DEFAULT_SETTINGS}
+
+
+def list_services(db: Database) -> list[ServiceInfo]:
+    with db.read() as s:
+        rows = s.scalars(select(Service).where(Service.active).order_by(Service.prefix))
+        return [ServiceInfo(r.code, r.name, r.prefix, r.daily_cap) for r in rows]
+
+
+def list_windows(db: Database) -> list[WindowInfo]:
+    with db.read() as s:
+        codes = dict(s.execute(select(Service.id, Service.code)).all())
+        result = []
+        for win in s.scalars(select(Window).order_by(Window.number)):
+            sess = open_session(s, win)
+            staff = s.get(Staff, sess.staff_id) if sess else None
+            result.append(
+                WindowInfo(
+                    win.number,
+                    [codes[ws.service_id] for ws in win.services],
+                    win.calling_rule,
+                    _window_state(sess),
+                    staff.code if staff else None,
+                )
+            )
+        return result
+
+
+def _window_state(sess: WindowSession | None) -> str:
+    if sess is None:
+        return "closed"
+    return "paused" if sess.paused_at is not None else "open"
+
+
+# -- window sessions ---------------------------------------------------------------------------
+
+
+def open_window(
+    db: Database, number: int, staff_code: str, *, now: datetime | None = None
+) -> WindowInfo:
+    """Log ``staff_code`` in at window ``number``. One open session per window, and one window
+    per staff member; a second login is refused."""
+    now = now or clock.now()
+    try:
+        with db.begin() as s:
+            win = window_by_number(s, number)
+            staff = staff_by_code(s, staff_code)
+            if not staff.active:
+                raise Refused(f"工作人员 {staff_code} 已停用", f"staff {staff_code} is inactive")
+            current = open_session(s, win, lock=True)
+            if current is not None:
+                holder = s.get(Staff, current.staff_id)
+                who = holder.name if holder else "?"
+                raise Refused(
+                    f"窗口 {number} 已由 {who} 登录, 请先在该电脑上退出",
+                    f"window {number} is already open (staff {holder.code if holder else '?'})",
+                )
+            elsewhere = s.scalar(
+                select(Window.number)
+                .join(WindowSession, WindowSession.window_id == Window.id)
+                .where(WindowSession.staff_id == staff.id, WindowSession.closed_at.is_(None))
+            )
+            if elsewhere is not None:
+                raise Refused(
+                    f"{staff.name} 已在窗口 {elsewhere} 登录",
+                    f"staff {staff_code} is already logged in at window {elsewhere}",
+                )
+            s.add(WindowSession(window_id=win.id, staff_id=staff.id, opened_at=now, cycle_pos=0))
+            s.add(WindowEvent(window_id=win.id, staff_id=staff.id, action="open", at=now))
+            services = [ws.service_id for ws in win.services]
+            codes = dict(s.execute(select(Service.id, Service.code)).all())
+            return WindowInfo(
+                number, [codes[i] for i in services], win.calling_rule, "open", staff.code
+            )
+    except IntegrityError as exc:  # two logins raced past the check; the unique index decides
+        raise Refused(
+            f"窗口 {number} 已被其他电脑登录", f"window {number} is already open"
+        ) from exc
+
+
+def _change_window(db: Database, number: int, action: str, now: datetime | None) -> WindowInfo:
+    now = now or clock.now()
+    with db.begin() as s:
+        win = window_by_number(s, number)
+        sess = open_session(s, win, lock=True)
+        if sess is None:
+            raise Refused(f"窗口 {number} 未登录", f"window {number} is not open")
+        if action == "pause":
+            if sess.paused_at is not None:
+                raise Refused(f"窗口 {number} 已暂停", f"window {number} is already paused")
+            sess.paused_at = now
+        elif action == "resume":
+            if sess.paused_at is None:
+                raise Refused(f"窗口 {number} 未暂停", f"window {number} is not paused")
+            sess.paused_at = None
+        elif action == "close":
+            busy = s.scalar(
+                select(Ticket.number).where(
+                    Ticket.window_id == win.id,
+                    Ticket.state.in_([TicketState.CALLED, TicketState.SERVING]),
+                )
+            )
+            if busy is not None:
+                raise Refused(
+                    f"窗口 {number} 还有当前号 {busy}, 请先办结、过号、挂起或转移",
+                    f"window {number} still has ticket {busy}; complete, no-show, hold or "
+                    "transfer it first",
+                )
+            sess.closed_at = now
+        s.add(WindowEvent(window_id=win.id, staff_id=sess.staff_id, action=action, at=now))
+        staff = s.get(Staff, sess.staff_id)
+        codes = dict(s.execute(select(Service.id, Service.code)).all())
+        state = "closed" if action == "close" else _window_state(sess)
+        return WindowInfo(
+            number,
+            [codes[ws.service_id] for ws in win.services],
+            win.calling_rule,
+            state,
+            staff.code if staff else None,
+        )
+
+
+def pause_window(db: Database, number: int, *, now: datetime | None = None) -> WindowInfo:
+    """Pause: the window keeps its login but calls no new ticket."""
+    return _change_window(db, number, "pause", now)
+
+
+def resume_window(db: Database, number: int, *, now: datetime | None = None) -> WindowInfo:
+    return _change_window(db, number, "resume", now)
+
+
+def close_window(db: Database, number: int, *, now: datetime | None = None) -> WindowInfo:
+    """Log out; refused while the window still has a called or serving ticket."""
+    return _change_window(db, number, "close", now)

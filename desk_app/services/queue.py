@@ -1,0 +1,594 @@
+"""Queue operations at the windows: issue, call, recall, no-show, hold, transfer, start, complete.
+
+Each public function is one unit of work (one transaction) and safe when many windows and kiosks,
+each its own process on its own PC, act at the same instant:
+
+- Ticket numbers come from the per-(service, day) counter row, incremented by an upsert in the
+  same transaction as the ticket insert, so numbers are unique and gapless.
+- "Call next" locks the window's session row first (a double press waits, then sees the ticket it
+  already has) and claims a ticket with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so 32 windows
+  pressing at once each get a different ticket without waiting on each other. On SQLite every
+  write transaction is ``BEGIN IMMEDIATE``, which serialises writers.
+
+"Call next" while the window has a current ticket (the documented rule):
+- current ticket *called* (visitor not yet at the counter): nothing changes, the same ticket is
+  returned with ``repeated=True``. A double press, or a hardware call-pad bouncing, is harmless;
+  to move on the staff marks it no-show, holds or transfers it.
+- current ticket *serving*: it is completed, then the next ticket is called (one key per visitor).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from desk_app.domain import clock
+from desk_app.domain.calling import CallingRule, CallMode, choose_class
+from desk_app.domain.estimate import estimate_wait_minutes, typical_service_seconds
+from desk_app.domain.tickets import Action, Priority, TicketState, format_number, next_state
+from desk_app.services.dto import (
+    IssuedTicket,
+    QueueStatus,
+    ServiceQueue,
+    TicketInfo,
+    WindowStatus,
+)
+from desk_app.services.errors import NotFound, Refused
+from desk_app.services.hall import (
+    get_setting,
+    open_session,
+    service_by_code,
+    window_by_number,
+)
+from desk_app.store import Database
+from desk_app.store.models import (
+    Service,
+    Staff,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    Window,
+    WindowService,
+    WindowSession,
+)
+
+S = TicketState
+RECENT_SERVICE_SAMPLE = 50
+
+
+# -- issuing -----------------------------------------------------------------------------------
+
+
+def _next_number(session: Session, db: Database, service_id: int, day) -> int:  # type: ignore[no-untyped-def]
+    """Atomically take the next daily number of a service (row-locked upsert, both dialects)."""
+    dialect_insert = postgresql.insert if db.is_postgres else sqlite.insert
+    stmt = dialect_insert(TicketCounter).values(service_id=service_id, day=day, last_number=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[TicketCounter.service_id, TicketCounter.day],
+        set_={"last_number": TicketCounter.last_number + 1},
+    ).returning(TicketCounter.last_number)
+    return int(session.execute(stmt).scalar_one())
+
+
+def issue_ticket(
+    db: Database,
+    service_code: str,
+    priority: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> IssuedTicket:
+    """Issue a ticket (取号) for a service: number, people ahead and estimated wait."""
+    now = now or clock.now()
+    if priority is not None:
+        try:
+            priority = Priority(priority).value
+        except ValueError as exc:
+            kinds = ", ".join(p.value for p in Priority)
+            raise Refused(f"未知的优先类别 {priority}", f"unknown priority (use {kinds})") from exc
+    day = clock.hall_day(now)
+    with db.begin() as s:
+        svc = service_by_code(s, service_code)
+        if not svc.active:
+            raise Refused(f"{svc.name} 暂停取号", f"service {svc.code} is closed")
+        seq = _next_number(s, db, svc.id, day)
+        if svc.daily_cap is not None and seq > svc.daily_cap:
+            # Raising rolls the counter back too: the day's numbers stay gapless.
+            raise Refused(
+                f"{svc.name} 今日号源已满 ({svc.daily_cap} 个), 请预约其他日期",
+                f"daily cap of {svc.daily_cap} tickets reached for {svc.code}",
+            )
+        ticket = Ticket(
+            id=uuid.uuid4(),
+            service_id=svc.id,
+            issued_service_id=svc.id,
+            day=day,
+            seq=seq,
+            number=format_number(svc.prefix, seq),
+            priority=priority,
+            is_priority=priority is not None,
+            state=S.WAITING,
+            issued_at=now,
+            arrival_at=now,
+            recall_count=0,
+        )
+        s.add(ticket)
+        _event(s, ticket, Action.ISSUE, None, None, now)
+        ahead = _people_ahead(s, svc.id, priority is not None, now)
+        eta = _eta_minutes(s, svc, ahead)
+        return IssuedTicket(
+            str(ticket.id), ticket.number, svc.code, svc.name, priority, ahead, eta, now
+        )
+
+
+def _people_ahead(session: Session, service_id: int, is_priority: bool, before: datetime) -> int:
+    """Waiting tickets of the service that will be called first: for a priority ticket the
+    priority tickets that arrived earlier; for a normal ticket everyone who arrived earlier
+    (later priority arrivals may still pass it; the estimate does not guess those)."""
+    q = select(func.count()).where(
+        Ticket.state == S.WAITING,
+        Ticket.service_id == service_id,
+        Ticket.target_window_id.is_(None),
+        Ticket.arrival_at < before,
+    )
+    if is_priority:
+        q = q.where(Ticket.is_priority)
+    return int(session.scalar(q) or 0)
+
+
+def _eta_minutes(session: Session, svc: Service, ahead: int) -> int:
+    recent = session.scalars(
+        select(Ticket.service_seconds)
+        .where(Ticket.service_id == svc.id, Ticket.completed_at.is_not(None))
+        .order_by(Ticket.completed_at.desc())
+        .limit(RECENT_SERVICE_SAMPLE)
+    ).all()
+    windows = session.scalar(
+        select(func.count())
+        .select_from(WindowSession)
+        .join(WindowService, WindowService.window_id == WindowSession.window_id)
+        .where(
+            WindowService.service_id == svc.id,
+            WindowSession.closed_at.is_(None),
+            WindowSession.paused_at.is_(None),
+        )
+    )
+    per_ticket = typical_service_seconds(
+        [r for r in recent if r is not None], svc.default_service_s
+    )
+    return estimate_wait_minutes(ahead, per_ticket, int(windows or 0))
+
+
+# -- the window's side ------------------------------------------------------------------------
+
+
+class _Desk:
+    """The window, its open session and its staff, locked for one operation."""
+
+    def __init__(self, session: Session, number: int) -> None:
+        self.window = window_by_number(session, number)
+        sess = open_session(session, self.window, lock=True)
+        if sess is None:
+            raise Refused(f"窗口 {number} 未登录, 请先登录窗口", f"window {number} is not open")
+        self.session_row: WindowSession = sess
+        self.staff_id = sess.staff_id
+
+    @property
+    def paused(self) -> bool:
+        return self.session_row.paused_at is not None
+
+
+def _current(session: Session, window_id: int) -> Ticket | None:
+    return session.scalar(
+        select(Ticket)
+        .where(Ticket.window_id == window_id, Ticket.state.in_([S.CALLED, S.SERVING]))
+        .with_for_update()
+    )
+
+
+def _event(
+    session: Session,
+    ticket: Ticket,
+    action: Action,
+    window_id: int | None,
+    staff_id: int | None,
+    at: datetime,
+    from_state: str | None = None,
+    detail: dict | None = None,
+) -> None:
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            action=action.value,
+            from_state=from_state,
+            to_state=ticket.state,
+            window_id=window_id,
+            staff_id=staff_id,
+            at=at,
+            detail=json.dumps(detail, ensure_ascii=False) if detail else None,
+        )
+    )
+
+
+def _transition(
+    session: Session,
+    desk: _Desk | None,
+    ticket: Ticket,
+    action: Action,
+    at: datetime,
+    detail: dict | None = None,
+) -> None:
+    before = S(ticket.state)
+    after = next_state(action, before)
+    if after is None:
+        raise Refused(
+            f"号码 {ticket.number} 当前状态不能执行此操作",
+            f"cannot {action.value} a {before.value} ticket",
+        )
+    ticket.state = after
+    _event(
+        session,
+        ticket,
+        action,
+        desk.window.id if desk else None,
+        desk.staff_id if desk else None,
+        at,
+        before.value,
+        detail,
+    )
+
+
+def _info(session: Session, t: Ticket, *, repeated: bool = False) -> TicketInfo:
+    svc = session.get(Service, t.service_id)
+    win = session.get(Window, t.window_id) if t.window_id else None
+    assert svc is not None
+    return TicketInfo(
+        id=str(t.id),
+        number=t.number,
+        service=svc.code,
+        service_name=svc.name,
+        priority=t.priority,
+        state=t.state,
+        window=win.number if win else None,
+        arrival_at=t.arrival_at,
+        recall_count=t.recall_count,
+        called_at=t.last_called_at,
+        started_at=t.started_at,
+        repeated=repeated,
+    )
+
+
+def _mark_called(session: Session, desk: _Desk, t: Ticket, at: datetime) -> None:
+    _transition(session, desk, t, Action.CALL, at)
+    t.window_id = desk.window.id
+    t.target_window_id = None
+    t.first_called_at = t.first_called_at or at
+    t.last_called_at = at
+    t.recall_count = 0
+
+
+def _complete(session: Session, desk: _Desk, t: Ticket, at: datetime) -> None:
+    _transition(session, desk, t, Action.COMPLETE, at)
+    t.completed_at = at
+    if t.started_at is not None:
+        t.service_seconds = max(0, int((at - t.started_at).total_seconds()))
+
+
+def _candidates(desk: _Desk, service_ids: list[int]):  # type: ignore[no-untyped-def]
+    """Waiting tickets this window may call: its services, or transferred to it."""
+    return select(Ticket).where(
+        Ticket.state == S.WAITING,
+        or_(
+            and_(Ticket.target_window_id.is_(None), Ticket.service_id.in_(service_ids)),
+            Ticket.target_window_id == desk.window.id,
+        ),
+    )
+
+
+def _claim(session: Session, desk: _Desk, service_ids: list[int]) -> Ticket | None:
+    """Pick and lock the next ticket by the window's calling rule."""
+    rule = CallingRule.parse(desk.window.calling_rule)
+    groups: list[list[int]] = [service_ids]
+    if rule.mode is CallMode.SERVICE_ORDER:
+        # Tickets transferred to this window first, then each service in the window's order.
+        direct = session.scalar(
+            select(func.count()).where(
+                Ticket.state == S.WAITING, Ticket.target_window_id == desk.window.id
+            )
+        )
+        groups = ([[]] if direct else []) + [[sid] for sid in service_ids]
+    for group in groups:
+        base = (
+            _candidates(desk, group)
+            if group
+            else select(Ticket).where(
+                Ticket.state == S.WAITING, Ticket.target_window_id == desk.window.id
+            )
+        )
+        classes = set(session.scalars(base.with_only_columns(Ticket.is_priority).distinct()).all())
+        want, new_pos = choose_class(
+            rule, desk.session_row.cycle_pos, True in classes, False in classes
+        )
+        if want is None:
+            continue
+        for cls in (want, not want):
+            t = session.scalar(
+                base.where(Ticket.is_priority.is_(cls))
+                .order_by(Ticket.arrival_at, Ticket.seq)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            if t is not None:
+                desk.session_row.cycle_pos = new_pos if cls == want else 0
+                return t
+    return None
+
+
+def call_next(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo | None:
+    """Call the next ticket at ``window`` (see the module docstring for a current ticket)."""
+    now = now or clock.now()
+    with db.begin() as s:
+        desk = _Desk(s, window)
+        current = _current(s, desk.window.id)
+        if current is not None and current.state == S.CALLED:
+            return _info(s, current, repeated=True)
+        if desk.paused:
+            raise Refused(f"窗口 {window} 已暂停, 请先恢复", f"window {window} is paused")
+        if current is not None:  # serving: finishing the visitor is part of "next"
+            _complete(s, desk, current, now)
+        service_ids = [ws.service_id for ws in desk.window.services]
+        t = _claim(s, desk, service_ids)
+        if t is None:
+            return None
+        _mark_called(s, desk, t, now)
+        return _info(s, t)
+
+
+def _find_callable(session: Session, number: str) -> Ticket:
+    t = session.scalar(
+        select(Ticket)
+        .where(Ticket.number == number.strip().upper(), Ticket.state.in_([S.WAITING, S.HELD]))
+        .order_by(Ticket.day.desc(), Ticket.arrival_at.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if t is None:
+        raise NotFound(f"没有等候中或挂起的号码 {number}", f"no waiting or held ticket {number}")
+    return t
+
+
+def call_ticket(
+    db: Database, window: int, number: str, *, now: datetime | None = None
+) -> TicketInfo:
+    """Call a specific waiting ticket, or call back a held one (挂起后回呼)."""
+    now = now or clock.now()
+    with db.begin() as s:
+        desk = _Desk(s, window)
+        if desk.paused:
+            raise Refused(f"窗口 {window} 已暂停, 请先恢复", f"window {window} is paused")
+        current = _current(s, desk.window.id)
+        if current is not None:
+            raise Refused(
+                f"窗口 {window} 还有当前号 {current.number}, 请先办结、过号、挂起或转移",
+                f"window {window} still has ticket {current.number}",
+            )
+        t = _find_callable(s, number)
+        served = {ws.service_id for ws in desk.window.services}
+        mine = (
+            t.target_window_id == desk.window.id
+            or (t.target_window_id is None and t.service_id in served)
+            or (t.state == S.HELD and t.window_id == desk.window.id)
+        )
+        if not mine:
+            raise Refused(
+                f"号码 {t.number} 不属于窗口 {window} 的业务",
+                f"ticket {t.number} is not for window {window}",
+            )
+        _mark_called(s, desk, t, now)
+        return _info(s, t)
+
+
+def _act_on_current(db: Database, window: int, action: Action, now: datetime | None) -> TicketInfo:
+    now = now or clock.now()
+    with db.begin() as s:
+        desk = _Desk(s, window)
+        t = _current(s, desk.window.id)
+        if t is None:
+            raise Refused(f"窗口 {window} 没有当前号", f"window {window} has no current ticket")
+        if action is Action.RECALL:
+            limit = int(get_setting(s, "recall_limit"))
+            if t.state == S.CALLED and t.recall_count >= limit:
+                raise Refused(
+                    f"{t.number} 已重呼 {t.recall_count} 次 (上限 {limit}), 请标记过号",
+                    f"recall limit {limit} reached for {t.number}; mark it no-show",
+                )
+            _transition(s, desk, t, action, now, {"recall": t.recall_count + 1})
+            t.recall_count += 1
+            t.last_called_at = now
+        elif action is Action.START:
+            _transition(s, desk, t, action, now)
+            t.started_at = now
+        elif action is Action.COMPLETE:
+            _complete(s, desk, t, now)
+        elif action is Action.NO_SHOW:
+            _transition(s, desk, t, action, now)
+        elif action is Action.HOLD:
+            _transition(s, desk, t, action, now)  # window_id stays: the window can call it back
+        else:  # pragma: no cover - programming error
+            raise ValueError(action)
+        return _info(s, t)
+
+
+def recall(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo:
+    """重呼: announce the called ticket again (counted; limited by the hall's recall limit)."""
+    return _act_on_current(db, window, Action.RECALL, now)
+
+
+def no_show(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo:
+    """过号: the called visitor did not come."""
+    return _act_on_current(db, window, Action.NO_SHOW, now)
+
+
+def start(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo:
+    """The visitor is at the counter: service time starts."""
+    return _act_on_current(db, window, Action.START, now)
+
+
+def complete(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo:
+    """办结 the ticket being served."""
+    return _act_on_current(db, window, Action.COMPLETE, now)
+
+
+def hold(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo:
+    """挂起: park the current ticket (e.g. the visitor fetches a document) to call back later."""
+    return _act_on_current(db, window, Action.HOLD, now)
+
+
+def transfer(
+    db: Database,
+    window: int,
+    *,
+    to_service: str | None = None,
+    to_window: int | None = None,
+    now: datetime | None = None,
+) -> TicketInfo:
+    """转移 the current ticket to another service or window; it keeps its number and arrival
+    time, so it does not go to the back of the queue."""
+    if (to_service is None) == (to_window is None):
+        raise Refused(
+            "请指定转往的业务或窗口 (二选一)", "give exactly one of --to-service, --to-window"
+        )
+    now = now or clock.now()
+    with db.begin() as s:
+        desk = _Desk(s, window)
+        t = _current(s, desk.window.id)
+        if t is None:
+            raise Refused(f"窗口 {window} 没有当前号", f"window {window} has no current ticket")
+        if to_service is not None:
+            svc = service_by_code(s, to_service)
+            if svc.id == t.service_id:
+                raise Refused("转往的业务与当前业务相同", "ticket is already in that service")
+            detail = {"to_service": svc.code}
+            t.service_id = svc.id
+            t.target_window_id = None
+        else:
+            assert to_window is not None
+            target = window_by_number(s, to_window)
+            if target.id == desk.window.id:
+                raise Refused("不能转给本窗口", "cannot transfer to the same window")
+            detail = {"to_window": target.number}
+            t.target_window_id = target.id
+        _transition(s, desk, t, Action.TRANSFER, now, detail)
+        t.window_id = None
+        t.recall_count = 0
+        return _info(s, t)
+
+
+def requeue(
+    db: Database, number: str, *, window: int | None = None, now: datetime | None = None
+) -> TicketInfo:
+    """Put a no-show (过号) ticket back in the queue. It joins the back of its class (arrival =
+    now): visitors who stayed are not passed by one who left."""
+    now = now or clock.now()
+    with db.begin() as s:
+        desk = _Desk(s, window) if window is not None else None
+        t = s.scalar(
+            select(Ticket)
+            .where(Ticket.number == number.strip().upper(), Ticket.state == S.NO_SHOW)
+            .order_by(Ticket.day.desc(), Ticket.arrival_at.desc())
+            .limit(1)
+            .with_for_update()
+        )
+        if t is None:
+            raise NotFound(f"没有已过号的号码 {number}", f"no no-show ticket {number}")
+        if t.day != clock.hall_day(now):
+            raise Refused("只能当天重新排队", "only today's tickets can be re-queued")
+        _transition(s, desk, t, Action.REQUEUE, now)
+        t.window_id = None
+        t.arrival_at = now
+        t.recall_count = 0
+        return _info(s, t)
+
+
+def clear_queue(db: Database, *, now: datetime | None = None) -> int:
+    """At closing: expire every waiting or held ticket (for halls that do not keep the queue
+    overnight). Returns how many were expired."""
+    now = now or clock.now()
+    with db.begin() as s:
+        tickets = s.scalars(
+            select(Ticket).where(Ticket.state.in_([S.WAITING, S.HELD])).with_for_update()
+        ).all()
+        for t in tickets:
+            _transition(s, None, t, Action.EXPIRE, now)
+        return len(tickets)
+
+
+# -- looking at the queue ---------------------------------------------------------------------
+
+
+def queue_status(db: Database, *, now: datetime | None = None) -> QueueStatus:
+    """Waiting counts and longest waits per service; state and current ticket per window."""
+    now = now or clock.now()
+    with db.read() as s:
+        waiting = {
+            sid: (n, oldest)
+            for sid, n, oldest in s.execute(
+                select(Ticket.service_id, func.count(), func.min(Ticket.arrival_at))
+                .where(Ticket.state == S.WAITING)
+                .group_by(Ticket.service_id)
+            )
+        }
+        services = []
+        for svc in s.scalars(select(Service).where(Service.active).order_by(Service.prefix)):
+            n, oldest = waiting.get(svc.id, (0, None))
+            longest = max(0, int((now - oldest).total_seconds())) if oldest else 0
+            services.append(ServiceQueue(svc.code, svc.name, int(n), longest))
+        current = {
+            wid: (num, st)
+            for wid, num, st in s.execute(
+                select(Ticket.window_id, Ticket.number, Ticket.state).where(
+                    Ticket.state.in_([S.CALLED, S.SERVING])
+                )
+            )
+        }
+        sessions = {
+            ws.window_id: ws
+            for ws in s.scalars(select(WindowSession).where(WindowSession.closed_at.is_(None)))
+        }
+        staff = dict(s.execute(select(Staff.id, Staff.code)).all())
+        windows = []
+        for win in s.scalars(select(Window).order_by(Window.number)):
+            sess = sessions.get(win.id)
+            state = "closed" if sess is None else ("paused" if sess.paused_at else "open")
+            num, st = current.get(win.id, (None, None))
+            windows.append(
+                WindowStatus(win.number, state, num, staff.get(sess.staff_id) if sess else None, st)
+            )
+        return QueueStatus(services, windows)
+
+
+def window_current(db: Database, window: int) -> TicketInfo | None:
+    with db.read() as s:
+        win = window_by_number(s, window)
+        t = s.scalar(
+            select(Ticket).where(
+                Ticket.window_id == win.id, Ticket.state.in_([S.CALLED, S.SERVING])
+            )
+        )
+        return _info(s, t) if t else None
+
+
+def ticket_by_id(db: Database, ticket_id: str) -> TicketInfo:
+    try:
+        tid = uuid.UUID(ticket_id)
+    except ValueError as exc:
+        raise NotFound(f"号票编号无效 {ticket_id}", f"invalid ticket id {ticket_id}") from exc
+    with db.read() as s:
+        t = s.get(Ticket, tid)
+        if t is None:
+            raise NotFound(f"没有号票 {ticket_id}", f"no ticket {ticket_id}")
+        return _info(s, t)

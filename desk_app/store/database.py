@@ -1,0 +1,144 @@
+"""The engine and units of work, for the embedded SQLite default and a hall's PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or opened; the message says what to check."""
+
+
+def default_url() -> str:
+    """``DESK_APP_DB``, else a SQLite file in the user's data directory."""
+    env = os.environ.get("DESK_APP_DB")
+    if env:
+        return env
+    from desk_app.paths import user_data_dir
+
+    return f"sqlite:///{user_data_dir() / 'hall.db'}"
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take over transaction control from the sqlite3 module so BEGIN IMMEDIATE is ours.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Writers take the lock up front: two windows can't both read "A007 is next" and
+        # then race to claim it. Read-only units of work use a deferred BEGIN.
+        if conn.get_execution_options().get("read_only"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """One hall database. ``begin()`` is a write unit of work, ``read()`` a read-only one."""
+
+    def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
+        self.url = url or default_url()
+        try:
+            parsed = make_url(self.url)
+        except ArgumentError as exc:
+            raise ValueError(f"数据库地址无效 / invalid database URL: {self.url!r}") from exc
+        self.dialect = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.dialect == "sqlite":
+            db_path = parsed.database
+            if db_path and db_path != ":memory:":
+                folder = os.path.dirname(os.path.abspath(db_path))
+                if not os.path.isdir(folder):
+                    raise DatabaseUnavailable(
+                        f"数据库文件夹不存在 / database folder does not exist: {folder}"
+                    )
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        elif self.dialect == "postgresql":
+            kwargs["pool_pre_ping"] = True
+            kwargs["connect_args"] = {"connect_timeout": 5}
+        try:
+            self.engine = create_engine(parsed, **kwargs)
+        except (NoSuchModuleError, ImportError) as exc:
+            raise ValueError(
+                f"不支持的数据库地址 / unsupported database URL {redact(self.url)}: "
+                "use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"
+            ) from exc
+        if self.dialect == "sqlite":
+            _sqlite_setup(self.engine)
+        self._write = sessionmaker(self.engine, expire_on_commit=False)
+        self._read = sessionmaker(
+            self.engine.execution_options(read_only=True), expire_on_commit=False
+        )
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        """A write unit of work: commits on success, rolls back on any exception."""
+        with _translate_unavailable(self.url), self._write.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work (no write lock on SQLite)."""
+        with _translate_unavailable(self.url), self._read.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid URL>"
+
+
+@contextmanager
+def _translate_unavailable(url: str) -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        if _is_connection_error(exc):
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise DatabaseUnavailable(
+                f"无法连接数据库 {redact(url)}: {reason} / cannot reach the database; "
+                "check --db or DESK_APP_DB and that the server is running"
+            ) from exc
+        raise
+
+
+def _is_connection_error(exc: OperationalError) -> bool:
+    text = str(exc.orig or exc).lower()
+    markers = (
+        "connection",
+        "connect",
+        "could not translate host",
+        "unable to open database",
+        "timeout expired",
+        "password authentication",
+        "does not exist",
+    )
+    return exc.connection_invalidated or any(m in text for m in markers)

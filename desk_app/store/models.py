@@ -1,0 +1,210 @@
+"""The hall's tables (SQLAlchemy 2 typed models). Schema changes go through Alembic migrations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from desk_app.store.types import UTCDateTime
+
+# Stable constraint names, so migrations can refer to them on both dialects.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+EventId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Service(Base):
+    """A service the hall queues for (usually one 一件事 bundle), with its ticket prefix."""
+
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(4), unique=True)
+    daily_cap: Mapped[int | None] = mapped_column(Integer)
+    # Used for the waiting estimate until enough tickets of the service have been served.
+    default_service_s: Mapped[int] = mapped_column(Integer, default=600)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16), default="counter")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Window(Base):
+    """A counter window; serves its services in order under a calling rule."""
+
+    __tablename__ = "windows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str | None] = mapped_column(String(100))
+    calling_rule: Mapped[str] = mapped_column(String(32), default="arrival:2/1")
+
+    services: Mapped[list[WindowService]] = relationship(
+        order_by="WindowService.position", cascade="all, delete-orphan"
+    )
+
+
+class WindowService(Base):
+    __tablename__ = "window_services"
+
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class WindowSession(Base):
+    """A staff member's sitting at a window. At most one open session per window (unique index)."""
+
+    __tablename__ = "window_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Position in the priority/normal cycle of the window's calling rule.
+    cycle_pos: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index(
+            "uq_window_sessions_open",
+            "window_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+
+
+class TicketCounter(Base):
+    """Per-(service, day) ticket counter: numbers come from here, never from max()+1 or count()."""
+
+    __tablename__ = "ticket_counters"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    # The service the number was issued under; a transfer changes service_id, never the number.
+    issued_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    day: Mapped[date] = mapped_column(Date)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(12))
+    priority: Mapped[str | None] = mapped_column(String(16))
+    is_priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(12))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Queue position key: issue time, kept on transfer; reset when a no-show re-queues.
+    arrival_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    service_seconds: Mapped[int | None] = mapped_column(Integer)
+    # The window that has the ticket (called/serving/held), or that it was transferred to.
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    # Set by a transfer to a window: only that window may call the ticket.
+    target_window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    recall_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("issued_service_id", "day", "seq", name="uq_tickets_service_day_seq"),
+        # The live queue is tiny next to the history; partial indexes keep calls fast at
+        # millions of tickets.
+        Index(
+            "ix_tickets_waiting",
+            "service_id",
+            "is_priority",
+            "arrival_at",
+            sqlite_where=text("state = 'waiting'"),
+            postgresql_where=text("state = 'waiting'"),
+        ),
+        Index(
+            "ix_tickets_at_window",
+            "window_id",
+            sqlite_where=text("state IN ('called', 'serving', 'held')"),
+            postgresql_where=text("state IN ('called', 'serving', 'held')"),
+        ),
+        Index("ix_tickets_service_completed", "service_id", "completed_at"),
+        Index("ix_tickets_day", "day"),
+    )
+
+
+class TicketEvent(Base):
+    """Append-only: every ticket transition (statistics and displays read these, by id)."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    from_state: Mapped[str | None] = mapped_column(String(12))
+    to_state: Mapped[str] = mapped_column(String(12))
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class WindowEvent(Base):
+    """Append-only: window open, pause, resume, close."""
+
+    __tablename__ = "window_events"
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Setting(Base):
+    """Hall-wide settings shared by every workstation (hall name, recall limit, ...)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

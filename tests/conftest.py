@@ -1,0 +1,80 @@
+"""Shared fixtures: a fresh hall database on SQLite (always) and PostgreSQL (DESK_APP_TEST_PG)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PG_URL = os.environ.get("DESK_APP_TEST_PG")
+
+
+def _pg_admin_url() -> str:
+    assert PG_URL
+    return PG_URL
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need DESK_APP_TEST_PG (e.g. postgresql+psycopg://root@127.0.0.1:5432/test)")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    name = f"desk_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:  # fails loudly when the server is missing: PG was asked for
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'hall.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def db_url(request) -> str:
+    """Each test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def db(db_url):
+    from desk_app.store import Database
+    from desk_app.store.schema import upgrade
+
+    database = Database(db_url)
+    upgrade(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def small_hall(db):
+    """Two services, three windows, three staff; windows 1 and 2 open."""
+    from desk_app.services import hall
+
+    hall.add_service(db, "newborn", "新生儿出生一件事", "A")
+    hall.add_service(db, "retirement", "退休一件事", "B")
+    hall.add_window(db, 1, ["newborn", "retirement"])
+    hall.add_window(db, 2, ["retirement"])
+    hall.add_window(db, 3, ["newborn"], calling_rule="service_order:1/1")
+    for code, name in (("s01", "王芳"), ("s02", "李强"), ("s03", "张静")):
+        hall.add_staff(db, code, name)
+    hall.open_window(db, 1, "s01")
+    hall.open_window(db, 2, "s02")
+    return db
