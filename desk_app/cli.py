@@ -75,9 +75,13 @@ def cmd_db_check(args: argparse.Namespace) -> None:
 
 
 def cmd_demo_seed(args: argparse.Namespace) -> None:
-    from desk_app.services.demo import seed_demo
+    from desk_app.services.demo import hall_is_empty, seed_demo
 
-    result = seed_demo(_db(args), days=args.days, windows=args.windows, seed=args.seed)
+    db = _db(args)
+    if args.if_empty and not hall_is_empty(db):
+        _out(args, {"seeded": False}, "the hall already has data; demo seed skipped")
+        return
+    result = seed_demo(db, days=args.days, windows=args.windows, seed=args.seed)
     _out(
         args,
         result,
@@ -180,13 +184,14 @@ def cmd_ticket_issue(args: argparse.Namespace) -> None:
 
         try:
             print_ticket_pdf(db, ticket, args.print)
+            payload["printed"] = args.print
         except OSError as exc:
             # The ticket exists; the visitor is not sent away because the paper jammed.
+            payload["print_error"] = str(exc)
             print(
                 f"号票已取 {ticket.number}, 但打印失败: {exc} / ticket issued, printing failed",
                 file=sys.stderr,
             )
-        payload["printed"] = args.print
     _out(
         args,
         payload,
@@ -353,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--days", type=int, default=5)
     d.add_argument("--windows", type=int, default=8)
     d.add_argument("--seed", type=int, default=1)
+    d.add_argument("--if-empty", action="store_true", help="do nothing if the hall has data")
 
     svc = sub.add_parser("service", help="services").add_subparsers(
         dest="sub", required=True, parser_class=_Parser

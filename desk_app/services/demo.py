@@ -112,6 +112,11 @@ class DemoService:
     share: float
 
 
+def hall_is_empty(db: Database) -> bool:
+    with db.read() as s:
+        return not s.scalar(select(func.count()).select_from(Service))
+
+
 def seed_demo(
     db: Database,
     *,
@@ -127,12 +132,11 @@ def seed_demo(
         raise Refused("天数须 ≥ 0, 窗口数 1-400", "days must be >= 0 and windows 1-400")
     now = now or clock.now()
     rng = random.Random(seed)
-    with db.read() as s:
-        if s.scalar(select(func.count()).select_from(Service)):
-            raise Refused(
-                "数据库中已有大厅数据, 演示数据只能写入空库",
-                "the database already has a hall; demo data goes into an empty one",
-            )
+    if not hall_is_empty(db):
+        raise Refused(
+            "数据库中已有大厅数据, 演示数据只能写入空库",
+            "the database already has a hall; demo data goes into an empty one",
+        )
     for code, name, prefix, minutes, _share in DEMO_SERVICES:
         hall.add_service(db, code, name, prefix, default_service_s=int(minutes * 60))
     codes = [c for c, *_ in DEMO_SERVICES]
@@ -189,6 +193,7 @@ def seed_demo(
         tickets += len(t_rows)
         events += len(e_rows)
     return {
+        "seeded": True,
         "services": len(DEMO_SERVICES),
         "windows": windows,
         "staff": windows + 4,

@@ -242,18 +242,36 @@ def _transition(
     )
 
 
-def _info(session: Session, t: Ticket, *, repeated: bool = False) -> TicketInfo:
-    svc = session.get(Service, t.service_id)
-    win = session.get(Window, t.window_id) if t.window_id else None
-    assert svc is not None
+_service_names: dict[tuple[str, int], tuple[str, str]] = {}
+
+
+def _service_name(session: Session, service_id: int) -> tuple[str, str]:
+    """(code, name) of a service; services are only ever added, so a process-wide memo is safe
+    and saves a query on every queue operation."""
+    key = (str(session.get_bind().engine.url), service_id)
+    hit = _service_names.get(key)
+    if hit is None:
+        row = session.execute(
+            select(Service.code, Service.name).where(Service.id == service_id)
+        ).one()
+        hit = _service_names[key] = (row[0], row[1])
+    return hit
+
+
+def _info(
+    session: Session, t: Ticket, *, repeated: bool = False, window_number: int | None = None
+) -> TicketInfo:
+    code, name = _service_name(session, t.service_id)
+    if window_number is None and t.window_id is not None:
+        window_number = session.scalar(select(Window.number).where(Window.id == t.window_id))
     return TicketInfo(
         id=str(t.id),
         number=t.number,
-        service=svc.code,
-        service_name=svc.name,
+        service=code,
+        service_name=name,
         priority=t.priority,
         state=t.state,
-        window=win.number if win else None,
+        window=window_number if t.window_id is not None else None,
         arrival_at=t.arrival_at,
         recall_count=t.recall_count,
         called_at=t.last_called_at,
@@ -335,7 +353,7 @@ def call_next(db: Database, window: int, *, now: datetime | None = None) -> Tick
         desk = _Desk(s, window)
         current = _current(s, desk.window.id)
         if current is not None and current.state == S.CALLED:
-            return _info(s, current, repeated=True)
+            return _info(s, current, repeated=True, window_number=desk.window.number)
         if desk.paused:
             raise Refused(f"窗口 {window} 已暂停, 请先恢复", f"window {window} is paused")
         if current is not None:  # serving: finishing the visitor is part of "next"
@@ -345,7 +363,7 @@ def call_next(db: Database, window: int, *, now: datetime | None = None) -> Tick
         if t is None:
             return None
         _mark_called(s, desk, t, now)
-        return _info(s, t)
+        return _info(s, t, window_number=desk.window.number)
 
 
 def _find_callable(session: Session, number: str) -> Ticket:
@@ -389,7 +407,7 @@ def call_ticket(
                 f"ticket {t.number} is not for window {window}",
             )
         _mark_called(s, desk, t, now)
-        return _info(s, t)
+        return _info(s, t, window_number=desk.window.number)
 
 
 def _act_on_current(db: Database, window: int, action: Action, now: datetime | None) -> TicketInfo:
@@ -420,7 +438,7 @@ def _act_on_current(db: Database, window: int, action: Action, now: datetime | N
             _transition(s, desk, t, action, now)  # window_id stays: the window can call it back
         else:  # pragma: no cover - programming error
             raise ValueError(action)
-        return _info(s, t)
+        return _info(s, t, window_number=desk.window.number)
 
 
 def recall(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo:
@@ -498,15 +516,17 @@ def requeue(
         desk = _Desk(s, window) if window is not None else None
         t = s.scalar(
             select(Ticket)
-            .where(Ticket.number == number.strip().upper(), Ticket.state == S.NO_SHOW)
-            .order_by(Ticket.day.desc(), Ticket.arrival_at.desc())
+            .where(
+                Ticket.number == number.strip().upper(),
+                Ticket.state == S.NO_SHOW,
+                Ticket.day == clock.hall_day(now),  # only today's, and the day index finds it
+            )
+            .order_by(Ticket.arrival_at.desc())
             .limit(1)
             .with_for_update()
         )
         if t is None:
-            raise NotFound(f"没有已过号的号码 {number}", f"no no-show ticket {number}")
-        if t.day != clock.hall_day(now):
-            raise Refused("只能当天重新排队", "only today's tickets can be re-queued")
+            raise NotFound(f"今天没有已过号的号码 {number}", f"no no-show ticket {number} today")
         _transition(s, desk, t, Action.REQUEUE, now)
         t.window_id = None
         t.arrival_at = now

@@ -62,9 +62,11 @@ class Database:
             raise ValueError(f"数据库地址无效 / invalid database URL: {self.url!r}") from exc
         self.dialect = parsed.get_backend_name()
         kwargs: dict[str, Any] = {"echo": echo}
+        self._lock_path: str | None = None
         if self.dialect == "sqlite":
             db_path = parsed.database
             if db_path and db_path != ":memory:":
+                self._lock_path = os.path.abspath(db_path) + ".writelock"
                 folder = os.path.dirname(os.path.abspath(db_path))
                 if not os.path.isdir(folder):
                     raise DatabaseUnavailable(
@@ -95,7 +97,17 @@ class Database:
     @contextmanager
     def begin(self) -> Iterator[Session]:
         """A write unit of work: commits on success, rolls back on any exception."""
-        with _translate_unavailable(self.url), self._write.begin() as session:
+        if self._lock_path is None:
+            with _translate_unavailable(self.url), self._write.begin() as session:
+                yield session
+            return
+        from desk_app.store.filelock import exclusive
+
+        with (
+            exclusive(self._lock_path),
+            _translate_unavailable(self.url),
+            self._write.begin() as session,
+        ):
             yield session
 
     @contextmanager

@@ -105,13 +105,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("issued_service_id", "day", "seq", name="uq_tickets_service_day_seq"),
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_tickets_at_window",
-            ["window_id"],
-            unique=False,
-            sqlite_where=sa.text("state IN ('called', 'serving', 'held')"),
-            postgresql_where=sa.text("state IN ('called', 'serving', 'held')"),
-        )
+        batch_op.create_index("ix_tickets_state_window", ["state", "window_id"], unique=False)
         batch_op.create_index("ix_tickets_day", ["day"], unique=False)
         batch_op.create_index(
             "ix_tickets_service_completed", ["service_id", "completed_at"], unique=False
@@ -248,11 +242,7 @@ def downgrade() -> None:
         )
         batch_op.drop_index("ix_tickets_service_completed")
         batch_op.drop_index("ix_tickets_day")
-        batch_op.drop_index(
-            "ix_tickets_at_window",
-            sqlite_where=sa.text("state IN ('called', 'serving', 'held')"),
-            postgresql_where=sa.text("state IN ('called', 'serving', 'held')"),
-        )
+        batch_op.drop_index("ix_tickets_state_window")
 
     op.drop_table("tickets")
     op.drop_table("ticket_counters")

@@ -1,0 +1,451 @@
+"""Queue benchmark at a year of a large hall's history (not a test; prints figures).
+
+    .venv/bin/python bench/queue_bench.py [--history 2000000] [--pg URL] [--no-pg] [--seconds 4]
+
+For SQLite and PostgreSQL, with ``--history`` tickets already in the database:
+- issue and call-next latency (p50/p99) through the application's services, one process;
+- call-next throughput with 1, 8 and 32 concurrent windows, each a separate process;
+- the same work in raw SQL in the same run (baseline): the single-row claim
+  ``UPDATE ... WHERE id = (SELECT ... LIMIT 1 [FOR UPDATE SKIP LOCKED]) RETURNING``, and a raw
+  counter upsert + insert for issuing. Ratios are application / raw.
+Each throughput loop is "call next, then no-show" (the window must be free to call again); the
+raw loop does the same two transactions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+
+from desk_app.domain import clock  # noqa: E402
+from desk_app.services import demo, hall, queue  # noqa: E402
+from desk_app.store import Database  # noqa: E402
+from desk_app.store.models import Service, Staff, Ticket, Window  # noqa: E402
+from desk_app.store.schema import upgrade  # noqa: E402
+
+WINDOWS = 32
+VISITORS_PER_DAY = 6500  # a large centre: 5,000-10,000 a day
+LIVE_QUEUE = 3000  # waiting tickets during the throughput phases
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+# -- set-up ------------------------------------------------------------------------------------
+
+
+def build_hall(url: str, history: int) -> None:
+    db = Database(url)
+    upgrade(db)
+    demo.seed_demo(db, days=0, windows=WINDOWS, seed=1)
+    for w in range(1, WINDOWS + 1):
+        hall.open_window(db, w, f"s{w:02d}")
+    with db.read() as s:
+        services = [
+            demo.DemoService(r.id, r.prefix, m, sh)
+            for r in s.scalars(select(Service))
+            for c, _n, _p, m, sh in demo.DEMO_SERVICES
+            if c == r.code
+        ]
+        win_services = {
+            w.id: [ws.service_id for ws in w.services] for w in s.scalars(select(Window))
+        }
+        staff = dict(s.execute(select(Staff.code, Staff.id)).all())
+        win_numbers = dict(s.execute(select(Window.id, Window.number)).all())
+    window_staff = {wid: staff[f"s{num:02d}"] for wid, num in win_numbers.items()}
+    rng = random.Random(42)
+    day = clock.hall_day(clock.now()) - timedelta(days=1)
+    loaded = 0
+    t0 = time.perf_counter()
+    dialect, conn = raw_connect(url)
+    while loaded < history:
+        t_rows, e_rows, counters = demo.simulate_day(
+            rng, day, services, win_services, window_staff, visitors=VISITORS_PER_DAY
+        )
+        if t_rows:
+            t_rows = t_rows[: history - loaded]
+            keep = {r["id"] for r in t_rows}
+            e_rows = [e for e in e_rows if e["ticket_id"] in keep and e["action"] == "complete"]
+            bulk_load(dialect, conn, day, t_rows, e_rows, counters)
+            loaded += len(t_rows)
+            if loaded % 250_000 < len(t_rows):
+                print(
+                    f"  history {loaded:,} tickets ({time.perf_counter() - t0:.0f} s)", flush=True
+                )
+        day -= timedelta(days=1)
+    conn.close()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    db.dispose()
+
+
+TICKET_COLS = [
+    "id",
+    "service_id",
+    "issued_service_id",
+    "day",
+    "seq",
+    "number",
+    "priority",
+    "is_priority",
+    "state",
+    "issued_at",
+    "arrival_at",
+    "first_called_at",
+    "last_called_at",
+    "started_at",
+    "completed_at",
+    "service_seconds",
+    "window_id",
+    "target_window_id",
+    "recall_count",
+]
+EVENT_COLS = ["ticket_id", "action", "from_state", "to_state", "window_id", "staff_id", "at"]
+
+
+def _raw_value(dialect: str, v):  # type: ignore[no-untyped-def]
+    """What SQLAlchemy would store: naive UTC text/timestamps, hex UUIDs on SQLite."""
+    if isinstance(v, datetime):
+        v = v.astimezone(UTC).replace(tzinfo=None)
+        return v.isoformat(" ") if dialect == "sqlite" else v
+    if isinstance(v, uuid.UUID):
+        return v.hex if dialect == "sqlite" else v
+    if dialect == "sqlite" and hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v
+
+
+def bulk_load(dialect: str, conn, day, t_rows, e_rows, counters) -> None:  # type: ignore[no-untyped-def]
+    """Set-up only: history goes in through the driver (COPY on PostgreSQL)."""
+    tickets = [tuple(_raw_value(dialect, r[c]) for c in TICKET_COLS) for r in t_rows]
+    events = [tuple(_raw_value(dialect, e[c]) for c in EVENT_COLS) for e in e_rows]
+    cur = conn.cursor()
+    if dialect == "sqlite":
+        cur.execute("BEGIN IMMEDIATE")
+        cur.executemany(
+            f"INSERT INTO tickets ({','.join(TICKET_COLS)}) VALUES "
+            f"({','.join('?' * len(TICKET_COLS))})",
+            tickets,
+        )
+        cur.executemany(
+            f"INSERT INTO ticket_events ({','.join(EVENT_COLS)}) VALUES "
+            f"({','.join('?' * len(EVENT_COLS))})",
+            events,
+        )
+        cur.executemany(
+            "INSERT INTO ticket_counters VALUES (?, ?, ?)",
+            [(sid, day.isoformat(), n) for sid, n in counters.items()],
+        )
+        cur.execute("COMMIT")
+    else:
+        with cur.copy(f"COPY tickets ({','.join(TICKET_COLS)}) FROM STDIN") as cp:
+            for row in tickets:
+                cp.write_row(row)
+        with cur.copy(f"COPY ticket_events ({','.join(EVENT_COLS)}) FROM STDIN") as cp:
+            for row in events:
+                cp.write_row(row)
+        cur.executemany(
+            "INSERT INTO ticket_counters VALUES (%s, %s, %s)",
+            [(sid, day, n) for sid, n in counters.items()],
+        )
+        conn.commit()
+
+
+def add_waiting(url: str, n: int) -> None:
+    """Bulk-add waiting tickets today (set-up for throughput, not measured)."""
+    db = Database(url)
+    now = clock.now()
+    with db.read() as s:
+        sids = list(s.scalars(select(Service.id)))
+    today = clock.hall_day(now) + timedelta(days=random.randint(1000, 100000))  # fresh numbering
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "service_id": sids[i % len(sids)],
+            "issued_service_id": sids[i % len(sids)],
+            "day": today,
+            "seq": i + 1,
+            "number": f"Z{i + 1:05d}",
+            "priority": None,
+            "is_priority": i % 9 == 0,
+            "state": "waiting",
+            "issued_at": now,
+            "arrival_at": now + timedelta(microseconds=i),
+            "recall_count": 0,
+        }
+        for i in range(n)
+    ]
+    with db.begin() as s:
+        s.execute(insert(Ticket), rows)
+    db.dispose()
+
+
+def drain(url: str) -> None:
+    """Expire what a phase left waiting (set-up, not measured)."""
+    db = Database(url)
+    with db.begin() as s:
+        s.execute(text("UPDATE tickets SET state='expired' WHERE state IN ('waiting', 'called')"))
+    db.dispose()
+
+
+# -- raw SQL baseline -----------------------------------------------------------------------
+
+
+def raw_connect(url: str):  # type: ignore[no-untyped-def]
+    eng = create_engine(url)
+    conn = eng.raw_connection()
+    if eng.dialect.name == "sqlite":
+        conn.isolation_level = None
+        conn.execute("PRAGMA busy_timeout = 30000")
+    return eng.dialect.name, conn
+
+
+def raw_claim(dialect: str, conn, window_id: int, sids: list[int]) -> str | None:  # type: ignore[no-untyped-def]
+    cur = conn.cursor()
+    if dialect == "sqlite":
+        marks = ",".join("?" * len(sids))
+        cur.execute("BEGIN IMMEDIATE")
+        cur.execute(
+            "UPDATE tickets SET state='called', window_id=?, last_called_at=? WHERE id = ("
+            f"SELECT id FROM tickets WHERE state='waiting' AND service_id IN ({marks}) "
+            "ORDER BY arrival_at LIMIT 1) RETURNING id",
+            [window_id, datetime.now(UTC).replace(tzinfo=None).isoformat(" "), *sids],
+        )
+        row = cur.fetchone()
+        cur.execute("COMMIT")
+    else:
+        cur.execute(
+            "UPDATE tickets SET state='called', window_id=%s, last_called_at=now() WHERE id = ("
+            "SELECT id FROM tickets WHERE state='waiting' AND service_id = ANY(%s) "
+            "ORDER BY arrival_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id",
+            [window_id, sids],
+        )
+        row = cur.fetchone()
+        conn.commit()
+    return row[0] if row else None
+
+
+def raw_release(dialect: str, conn, tid) -> None:  # type: ignore[no-untyped-def]
+    cur = conn.cursor()
+    if dialect == "sqlite":
+        cur.execute("BEGIN IMMEDIATE")
+        cur.execute("UPDATE tickets SET state='no_show' WHERE id=?", [tid])
+        cur.execute("COMMIT")
+    else:
+        cur.execute("UPDATE tickets SET state='no_show' WHERE id=%s", [tid])
+        conn.commit()
+
+
+def raw_issue(dialect: str, conn, service_id: int, day) -> None:  # type: ignore[no-untyped-def]
+    cur = conn.cursor()
+    p = "?" if dialect == "sqlite" else "%s"
+    if dialect == "sqlite":
+        cur.execute("BEGIN IMMEDIATE")
+    cur.execute(
+        f"INSERT INTO ticket_counters (service_id, day, last_number) VALUES ({p}, {p}, 1) "
+        "ON CONFLICT (service_id, day) DO UPDATE SET last_number = "
+        "ticket_counters.last_number + 1 RETURNING last_number",
+        [service_id, day],
+    )
+    seq = cur.fetchone()[0]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    tid = uuid.uuid4().hex if dialect == "sqlite" else uuid.uuid4()
+    cur.execute(
+        "INSERT INTO tickets (id, service_id, issued_service_id, day, seq, number, is_priority,"
+        " state, issued_at, arrival_at, recall_count) VALUES "
+        f"({p},{p},{p},{p},{p},{p},{p},'waiting',{p},{p},0)",
+        [tid, service_id, service_id, day, seq, f"R{seq:03d}", False, now, now],
+    )
+    if dialect == "sqlite":
+        cur.execute("COMMIT")
+    else:
+        conn.commit()
+
+
+def window_ids(url: str) -> dict[int, tuple[int, list[int]]]:
+    db = Database(url)
+    with db.read() as s:
+        out = {
+            w.number: (w.id, [ws.service_id for ws in w.services])
+            for w in s.scalars(select(Window))
+        }
+    db.dispose()
+    return out
+
+
+# -- measurements -----------------------------------------------------------------------------
+
+
+def latencies(url: str, n: int) -> dict[str, list[float]]:
+    db = Database(url)
+    codes = [c for c, *_ in demo.DEMO_SERVICES]
+    res: dict[str, list[float]] = {"issue": [], "call_next": [], "raw_issue": [], "raw_claim": []}
+    for i in range(n):
+        t0 = time.perf_counter()
+        queue.issue_ticket(db, codes[i % len(codes)], "elderly" if i % 10 == 0 else None)
+        res["issue"].append(time.perf_counter() - t0)
+    for i in range(n):
+        w = 1 + i % WINDOWS
+        t0 = time.perf_counter()
+        t = queue.call_next(db, w)
+        res["call_next"].append(time.perf_counter() - t0)
+        if t is not None:
+            queue.no_show(db, w)
+    wins = window_ids(url)
+    dialect, conn = raw_connect(url)
+    with db.read() as s:
+        sids = list(s.scalars(select(Service.id)))
+    day = (clock.hall_day(clock.now()) + timedelta(days=3)).isoformat()
+    for i in range(n):
+        t0 = time.perf_counter()
+        raw_issue(dialect, conn, sids[i % len(sids)], day)
+        res["raw_issue"].append(time.perf_counter() - t0)
+    for i in range(n):
+        wid, svc = wins[1 + i % WINDOWS]
+        t0 = time.perf_counter()
+        tid = raw_claim(dialect, conn, wid, svc)
+        res["raw_claim"].append(time.perf_counter() - t0)
+        if tid is not None:
+            raw_release(dialect, conn, tid)
+    conn.close()
+    db.dispose()
+    return res
+
+
+def _worker(
+    url: str,
+    number: int,
+    raw: bool,
+    ready: mp.Queue,
+    go: mp.Event,
+    stop_at: mp.Value,
+    out: mp.Queue,
+) -> None:
+    ops = 0
+    if raw:
+        dialect, conn = raw_connect(url)
+        wid, svc = window_ids(url)[number]
+        ready.put(number)
+        go.wait()
+        while time.time() < stop_at.value:
+            tid = raw_claim(dialect, conn, wid, svc)
+            if tid is None:
+                break
+            raw_release(dialect, conn, tid)
+            ops += 1
+        conn.close()
+    else:
+        db = Database(url)
+        queue.window_current(db, number)  # warm the connection pool before the start
+        ready.put(number)
+        go.wait()
+        while time.time() < stop_at.value:
+            t = queue.call_next(db, number)
+            if t is None:
+                break
+            queue.no_show(db, number)
+            ops += 1
+        db.dispose()
+    out.put(ops)
+
+
+def throughput(url: str, procs: int, seconds: float, raw: bool) -> float:
+    ctx = mp.get_context("spawn")
+    go, out, ready = ctx.Event(), ctx.Queue(), ctx.Queue()
+    stop_at = ctx.Value("d", 0.0)
+    ps = [
+        ctx.Process(target=_worker, args=(url, 1 + i % WINDOWS, raw, ready, go, stop_at, out))
+        for i in range(procs)
+    ]
+    for p in ps:
+        p.start()
+    for _ in ps:  # every process has imported and connected: only the loop is timed
+        ready.get(timeout=300)
+    t0 = time.time()
+    stop_at.value = t0 + seconds
+    go.set()
+    total = sum(out.get(timeout=seconds + 120) for _ in ps)
+    elapsed = time.time() - t0
+    for p in ps:
+        p.join()
+    return total / elapsed
+
+
+def run_backend(name: str, url: str, history: int, seconds: float, samples: int) -> None:
+    print(f"\n== {name}: loading {history:,} tickets of history", flush=True)
+    t0 = time.perf_counter()
+    build_hall(url, history)
+    print(f"  loaded in {time.perf_counter() - t0:.0f} s", flush=True)
+    lat = latencies(url, samples)
+    print(f"  latency over {samples} operations (ms)      p50      p99")
+    for key in ("issue", "raw_issue", "call_next", "raw_claim"):
+        v = lat[key]
+        print(f"    {key:<34} {pct(v, 50) * 1000:7.2f}  {pct(v, 99) * 1000:7.2f}")
+    print(
+        f"    ratio issue/raw p50 {pct(lat['issue'], 50) / pct(lat['raw_issue'], 50):.1f}x, "
+        f"call_next/raw_claim p50 {pct(lat['call_next'], 50) / pct(lat['raw_claim'], 50):.1f}x"
+    )
+    print(f"  throughput, call next + no-show per second, {seconds:.0f} s each")
+    print("    windows      app      raw    app/raw")
+    for procs in (1, 8, 32):
+        # A live queue of a busy centre; drained between phases so each starts alike.
+        add_waiting(url, LIVE_QUEUE)
+        app = throughput(url, procs, seconds, raw=False)
+        drain(url)
+        add_waiting(url, LIVE_QUEUE)
+        base = throughput(url, procs, seconds, raw=True)
+        drain(url)
+        print(f"    {procs:>7} {app:8.0f} {base:8.0f}    {app / base:6.2f}", flush=True)
+    print(
+        f"  check: call-next p99 {pct(lat['call_next'], 99) * 1000:.1f} ms at {history:,} tickets"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--history", type=int, default=2_000_000)
+    ap.add_argument("--seconds", type=float, default=4.0)
+    ap.add_argument("--samples", type=int, default=400)
+    ap.add_argument("--pg", default=os.environ.get("DESK_APP_TEST_PG"))
+    ap.add_argument("--no-pg", action="store_true")
+    ap.add_argument("--no-sqlite", action="store_true")
+    args = ap.parse_args()
+    print(f"queue benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            run_backend(
+                "SQLite", f"sqlite:///{tmp}/bench.db", args.history, args.seconds, args.samples
+            )
+    if args.pg and not args.no_pg:
+        from sqlalchemy.engine import make_url
+
+        admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
+        name = "desk_bench"
+        with admin.connect() as c:
+            c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            c.execute(text(f"CREATE DATABASE {name}"))
+        url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+        try:
+            run_backend("PostgreSQL", url, args.history, args.seconds, args.samples)
+        finally:
+            with admin.connect() as c:
+                c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+if __name__ == "__main__":
+    main()
