@@ -1,0 +1,244 @@
+"""The command line of shared/design/contracts.md: names, options, JSON keys, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from desk_app.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *args: str) -> tuple[int, dict | str, str]:
+    rc = main(list(args))
+    out, err = capsys.readouterr()
+    if "--json" in args and out.strip():
+        lines = out.strip().splitlines()
+        assert len(lines) == 1, f"--json must print exactly one object: {out!r}"
+        return rc, json.loads(lines[0]), err
+    return rc, out, err
+
+
+@pytest.fixture
+def hall_url(db_url, capsys) -> str:
+    for args in (
+        ["service", "add", "newborn", "--name", "新生儿出生一件事", "--prefix", "A"],
+        ["service", "add", "retirement", "--name", "退休一件事", "--prefix", "B", "--daily-cap", "3"],
+        ["window", "add", "1", "--services", "newborn,retirement"],
+        ["window", "add", "2", "--services", "retirement"],
+        ["staff", "add", "s01", "--name", "王芳"],
+        ["staff", "add", "s02", "--name", "李强", "--role", "counter"],
+        ["window", "open", "1", "--staff", "s01"],
+    ):
+        assert run(capsys, "--db", db_url, *args)[0] == 0, args
+    return db_url
+
+
+def _row_counts(url: str) -> dict[str, int]:
+    from sqlalchemy import text
+
+    from desk_app.store import Database
+
+    db = Database(url)
+    tables = ["services", "windows", "staff", "window_sessions", "tickets", "ticket_events",
+              "ticket_counters", "window_events"]
+    with db.read() as s:
+        counts = {t: s.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}
+    db.dispose()
+    return counts
+
+
+def test_issue_and_call_json_shapes(hall_url, capsys):
+    rc, t, _ = run(capsys, "--db", hall_url, "ticket", "issue", "--service", "newborn",
+                   "--priority", "elderly", "--json")
+    assert rc == 0
+    assert set(t) >= {"id", "number", "service", "priority", "ahead", "eta_minutes", "issued_at"}
+    assert (t["number"], t["service"], t["priority"], t["ahead"]) == ("A001", "newborn",
+                                                                      "elderly", 0)
+    assert "+08:00" in t["issued_at"]
+    rc, c, _ = run(capsys, "--db", hall_url, "call", "next", "--window", "1", "--json")
+    assert rc == 0 and {k: c[k] for k in ("id", "number", "service", "window")} == {
+        "id": t["id"], "number": "A001", "service": "newborn", "window": 1}
+    for op, state in (("recall", "called"), ("start", "serving"), ("complete", "completed")):
+        rc, r, _ = run(capsys, "--db", hall_url, "call", op, "--window", "1", "--json")
+        assert rc == 0 and r["state"] == state and r["number"] == "A001"
+    rc, c, _ = run(capsys, "--db", hall_url, "call", "next", "--window", "1", "--json")
+    assert rc == 0 and c["number"] is None
+
+
+def test_queue_status_json(hall_url, capsys):
+    run(capsys, "--db", hall_url, "ticket", "issue", "--service", "retirement", "--json")
+    rc, st, _ = run(capsys, "queue", "status", "--json", "--db", hall_url)
+    assert rc == 0
+    assert {"code", "waiting", "longest_wait_s"} <= set(st["services"][0])
+    assert {s["code"]: s["waiting"] for s in st["services"]} == {"newborn": 0, "retirement": 1}
+    assert [(w["number"], w["state"], w["current"]) for w in st["windows"]] == [
+        (1, "open", None), (2, "closed", None)]
+
+
+def test_hold_transfer_and_call_ticket(hall_url, capsys):
+    run(capsys, "--db", hall_url, "ticket", "issue", "--service", "newborn", "--json")
+    run(capsys, "--db", hall_url, "call", "next", "--window", "1", "--json")
+    rc, r, _ = run(capsys, "--db", hall_url, "call", "hold", "--window", "1", "--json")
+    assert (rc, r["state"]) == (0, "held")
+    rc, r, _ = run(capsys, "--db", hall_url, "call", "ticket", "A001", "--window", "1", "--json")
+    assert (rc, r["state"], r["window"]) == (0, "called", 1)
+    rc, r, _ = run(capsys, "--db", hall_url, "call", "transfer", "--window", "1",
+                   "--to-service", "retirement", "--json")
+    assert (rc, r["state"], r["service"]) == (0, "waiting", "retirement")
+    rc, r, _ = run(capsys, "--db", hall_url, "call", "no-show", "--window", "1", "--json")
+    assert rc == 2  # nothing current any more
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["ticket", "issue", "--service", "nope", "--json"], "未知的业务"),
+        (["call", "next", "--window", "9", "--json"], "未知的窗口"),
+        (["call", "next", "--window", "2", "--json"], "未登录"),
+        (["window", "open", "1", "--staff", "s02", "--json"], "已由"),
+        (["call", "complete", "--window", "1", "--json"], "没有当前号"),
+        (["ticket", "issue", "--service", "newborn", "--priority", "king"], "参数错误"),
+        (["window", "add", "3", "--services", "newborn,ghost"], "未知的业务"),
+        (["service", "add", "x", "--name", "X", "--prefix", "A"], "已被使用"),
+        (["call", "transfer", "--window", "1"], "参数错误"),
+    ],
+)
+def test_bad_input_exit_2_one_line_nothing_written(hall_url, capsys, args, message):
+    before = _row_counts(hall_url)
+    rc, out, err = run(capsys, "--db", hall_url, *args)
+    assert rc == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and message in err
+    assert _row_counts(hall_url) == before
+
+
+def test_daily_cap_exit_2_and_nothing_written(hall_url, capsys):
+    for _ in range(3):
+        assert run(capsys, "--db", hall_url, "ticket", "issue", "--service", "retirement",
+                   "--json")[0] == 0
+    before = _row_counts(hall_url)
+    rc, _, err = run(capsys, "--db", hall_url, "ticket", "issue", "--service", "retirement",
+                     "--json")
+    assert rc == 2 and "号源已满" in err
+    assert _row_counts(hall_url) == before
+
+
+def test_db_commands(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    rc, r, _ = run(capsys, "--db", url, "db", "check", "--json")
+    assert rc == 0 and r == {"revision": None, "head": "0001", "ok": False}
+    assert run(capsys, "--db", url, "db", "upgrade", "--json")[1]["ok"] is True
+    assert run(capsys, "--db", url, "db", "upgrade", "--json")[1]["ok"] is True
+    assert run(capsys, "--db", url, "db", "check", "--json")[1]["ok"] is True
+    from sqlalchemy import create_engine, text
+
+    eng = create_engine(url)
+    with eng.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num='0099'"))
+    eng.dispose()
+    rc, r, err = run(capsys, "--db", url, "db", "check", "--json")
+    assert rc == 2 and r["ok"] is False and "newer" in err
+    rc, _, err = run(capsys, "--db", url, "queue", "status", "--json")
+    assert rc == 2 and "newer" in err
+
+
+def test_unreachable_database_is_a_clear_message(capsys):
+    rc, out, err = run(capsys, "--db", "postgresql+psycopg://root@127.0.0.1:1/none",
+                       "queue", "status", "--json")
+    assert rc == 1 and out == ""
+    assert "无法连接数据库" in err and "Traceback" not in err
+    rc, _, err = run(capsys, "--db", "mysql+nodriver://x/y", "queue", "status")
+    assert rc == 2 and "unsupported database URL" in err
+
+
+def test_env_var_selects_database(tmp_path, capsys, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'env.db'}"
+    monkeypatch.setenv("DESK_APP_DB", url)
+    assert run(capsys, "service", "add", "s", "--name", "S", "--prefix", "S")[0] == 0
+    assert (tmp_path / "env.db").exists()
+
+
+def test_demo_seed_is_deterministic_and_believable(tmp_path, capsys):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from desk_app.services.demo import seed_demo
+    from desk_app.store import Database
+    from desk_app.store.models import Ticket
+    from desk_app.store.schema import upgrade
+
+    now = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+    snapshots = []
+    for name in ("a", "b"):
+        db = Database(f"sqlite:///{tmp_path / name}.db")
+        upgrade(db)
+        result = seed_demo(db, days=6, windows=6, seed=7, now=now)
+        with db.read() as s:
+            rows = s.execute(select(Ticket.id, Ticket.number, Ticket.arrival_at,
+                                    Ticket.service_seconds).order_by(Ticket.id)).all()
+        snapshots.append(rows)
+        db.dispose()
+    assert snapshots[0] == snapshots[1] and result["tickets"] == len(rows) > 400
+    waits = [r for r in rows if r.service_seconds]
+    median = sorted(r.service_seconds for r in waits)[len(waits) // 2]
+    assert 8 * 60 < median < 25 * 60  # service times of a 一件事 window
+    hours = [r.arrival_at.astimezone().hour for r in rows]
+    assert hours  # arrivals exist; the peaks are checked in the domain tests of demo data
+
+
+def test_console_script_round_trip_is_fast(tmp_path):
+    """`desk-app ticket issue` and `call next` as separate processes, each well under a second."""
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    exe = [sys.executable, "-m", "desk_app", "--db", url]
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0")
+    for args in (["service", "add", "newborn", "--name", "新生儿", "--prefix", "A"],
+                 ["window", "add", "1", "--services", "newborn"],
+                 ["staff", "add", "s01", "--name", "王芳"],
+                 ["window", "open", "1", "--staff", "s01"]):
+        subprocess.run(exe + args, check=True, capture_output=True, env=env)
+    timings = {}
+    for name, args in (("issue", ["ticket", "issue", "--service", "newborn", "--json"]),
+                       ("next", ["call", "next", "--window", "1", "--json"])):
+        t0 = time.perf_counter()
+        out = subprocess.run(exe + args, check=True, capture_output=True, text=True, env=env)
+        timings[name] = time.perf_counter() - t0
+        assert json.loads(out.stdout)["number"] == "A001"
+    # Behaviour, with generous headroom for a loaded CI machine; bench/ has the real figures.
+    assert all(t < 3.0 for t in timings.values()), timings
+
+
+def test_ticket_issue_print_writes_the_ticket_pdf(tmp_path, capsys):
+    from tests.tools import decode_qr, pdf_fonts, pdf_text, pdf_to_png
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    run(capsys, "--db", url, "service", "add", "newborn", "--name", "新生儿出生一件事",
+        "--prefix", "A")
+    run(capsys, "--db", url, "settings", "set", "progress_base_url", "https://q.example.cn/t")
+    pdf = tmp_path / "ticket.pdf"
+    rc, t, _ = run(capsys, "--db", url, "ticket", "issue", "--service", "newborn",
+                   "--print", str(pdf), "--json")
+    assert rc == 0 and t["printed"] == str(pdf)
+    text = pdf_text(pdf)
+    assert "A001" in text and "新生儿出生一件事" in text
+    assert all(f["emb"] == "yes" for f in pdf_fonts(pdf))
+    png = pdf_to_png(pdf, tmp_path)[0]
+    assert decode_qr(png) == [f"https://q.example.cn/t/{t['id']}"]
+
+
+def test_print_failure_keeps_the_ticket(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    run(capsys, "--db", url, "service", "add", "newborn", "--name", "新生儿", "--prefix", "A")
+    rc, t, err = run(capsys, "--db", url, "ticket", "issue", "--service", "newborn",
+                     "--print", str(tmp_path / "no" / "such" / "dir.pdf"), "--json")
+    assert rc == 0 and t["number"] == "A001" and "打印失败" in err and "printed" not in t
+    rc, st, _ = run(capsys, "--db", url, "queue", "status", "--json")
+    assert st["services"][0]["waiting"] == 1
