@@ -313,6 +313,9 @@ def cmd_gui(args: argparse.Namespace) -> None:
             db_url=getattr(args, "db", None),
             role=getattr(args, "role", None),
             window=getattr(args, "window", None),
+            lang=getattr(args, "lang", None),
+            large_text=getattr(args, "large_text", False),
+            screen=getattr(args, "screen", None),
         )
     )
 
@@ -344,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     g = cmd(sub, "gui", cmd_gui, "start the GUI")
     g.add_argument("--role", choices=["kiosk", "counter", "helper", "supervisor", "display"])
     g.add_argument("--window", type=int)
+    g.add_argument("--lang", help="interface language, e.g. en (default: Chinese)")
+    g.add_argument("--large-text", action="store_true", help="适老化: large high-contrast text")
+    g.add_argument("--screen", type=int, help="monitor index for the kiosk or call display")
 
     db = sub.add_parser("db", help="schema").add_subparsers(
         dest="sub", required=True, parser_class=_Parser

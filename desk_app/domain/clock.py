@@ -27,3 +27,8 @@ def local(at: datetime) -> datetime:
 def iso(at: datetime | None) -> str | None:
     """ISO-8601 with the hall's offset (e.g. 2026-11-27T09:05:00+08:00)."""
     return None if at is None else at.astimezone(HALL_TZ).isoformat(timespec="seconds")
+
+
+def day_start(day: date) -> datetime:
+    """The instant the hall's day begins (local midnight), as aware UTC."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=HALL_TZ).astimezone(UTC)

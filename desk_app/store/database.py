@@ -72,7 +72,11 @@ class Database:
                     raise DatabaseUnavailable(
                         f"数据库文件夹不存在 / database folder does not exist: {folder}"
                     )
-            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            # The UI runs units of work on a worker thread; sqlite3 is built thread-safe.
+            kwargs["connect_args"] = {
+                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                "check_same_thread": False,
+            }
         elif self.dialect == "postgresql":
             kwargs["pool_pre_ping"] = True
             kwargs["connect_args"] = {"connect_timeout": 5}

@@ -1,0 +1,146 @@
+"""The GUI entry point: logging, crash handling, fonts, translation, then the role's screen."""
+
+from __future__ import annotations
+
+import faulthandler
+import logging
+import logging.handlers
+import os
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from desk_app.paths import resources_dir, user_data_dir
+from desk_app.store import Database
+from desk_app.ui import theme
+
+log = logging.getLogger("desk_app")
+
+
+def _setup_logging() -> None:
+    folder = user_data_dir() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        folder / "desk-app.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    crash = open(folder / "crash.log", "a", encoding="utf-8")  # noqa: SIM115 - lives with the app
+    faulthandler.enable(crash)
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    log.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+    if QApplication.instance() is not None:
+        QMessageBox.critical(
+            None,
+            "程序错误",
+            f"发生了意外错误，已记录到日志。\n请重试；如反复出现请联系系统管理员。\n\n"
+            f"{kind.__name__}: {exc}",
+        )
+
+
+def install_translator(app: QApplication, lang: str | None) -> QTranslator | None:
+    """English (or another language) through Qt's translation files in resources/i18n."""
+    lang = lang or os.environ.get("DESK_APP_LANG") or ""
+    if not lang or lang.startswith("zh"):
+        return None
+    translator = QTranslator(app)
+    if translator.load(QLocale(lang), "desk_app", "_", str(resources_dir() / "i18n")):
+        app.installTranslator(translator)
+        return translator
+    log.warning("no translation for %s", lang)
+    return None
+
+
+def build_screen(db: Database, role: str, window: int, *, large_text: bool) -> QWidget:
+    if role == "counter":
+        from desk_app.ui.counter import CounterWindow
+
+        return CounterWindow(db, window)
+    if role == "kiosk":
+        from desk_app.ui.kiosk import KioskWindow
+
+        return KioskWindow(db, large_text=large_text)
+    if role == "display":
+        from desk_app.ui.display import CallDisplay
+
+        return CallDisplay(db, large_text=True)
+    raise ValueError(role)
+
+
+def place_fullscreen(widget: QWidget, screen_index: int | None) -> None:
+    """Full screen, on the chosen monitor (the call display usually goes on the second)."""
+    screens = QApplication.screens()
+    if screen_index is not None and 0 <= screen_index < len(screens):
+        widget.setScreen(screens[screen_index])
+        widget.move(screens[screen_index].geometry().topLeft())
+    if os.environ.get("DESK_APP_WINDOWED"):
+        widget.resize(1280, 800)
+        widget.show()
+    else:
+        widget.showFullScreen()
+
+
+def run_gui(
+    db_url: str | None = None,
+    role: str | None = None,
+    window: int | None = None,
+    *,
+    lang: str | None = None,
+    large_text: bool = False,
+    screen: int | None = None,
+) -> int:
+    """Start the GUI; returns the process exit code."""
+    if role in ("helper", "supervisor"):
+        print(
+            "帮办代办和值班长界面尚未包含在此版本中 / the helper and supervisor screens are not "
+            "in this version yet",
+            file=sys.stderr,
+        )
+        return 2
+    _setup_logging()
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("desk-app")
+    sys.excepthook = _excepthook
+    theme.apply_base_style(app)  # type: ignore[arg-type]
+    install_translator(app, lang)  # type: ignore[arg-type]
+    try:
+        db = Database(db_url)
+    except Exception as exc:  # noqa: BLE001 - shown to the user, not a crash
+        QMessageBox.critical(
+            None, "无法打开数据库", f"{exc}\n\n请检查 --db 参数或 DESK_APP_DB 设置。"
+        )
+        return 2
+    from desk_app.ui.login import LoginDialog
+
+    dialog = LoginDialog(db, role=role, window=window)
+    chosen: dict[str, object] = {}
+    dialog.logged_in.connect(lambda r, w: chosen.update(role=r, window=w))
+    if role in ("kiosk", "display"):
+        dialog.submit()  # unattended PCs: nobody logs in, only the database is checked
+    if not chosen and dialog.exec() != dialog.DialogCode.Accepted:
+        return 0
+    if not chosen:
+        return 0
+    main = build_screen(
+        db,
+        str(chosen["role"]),
+        int(chosen["window"]),  # type: ignore[arg-type]
+        large_text=large_text,
+    )
+    if chosen["role"] == "counter":
+        main.resize(1440, 900)
+        main.show()
+    else:
+        if screen is None and chosen["role"] == "display":
+            screen = len(QApplication.screens()) - 1  # the last monitor: usually the hall's
+        place_fullscreen(main, screen)
+    code = app.exec()
+    db.dispose()
+    return code

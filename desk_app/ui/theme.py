@@ -1,0 +1,81 @@
+"""Fonts, colours and the large-text high-contrast (适老化) mode shared by every screen."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from desk_app.paths import resources_dir
+
+log = logging.getLogger(__name__)
+
+FONT_FAMILY = "WenQuanYi Micro Hei"
+# Calm government blue; status colours chosen to stay distinguishable for colour-blind staff.
+PRIMARY = "#1f5fa8"
+PRIMARY_DARK = "#174a84"
+ACCENT = "#d9822b"  # priority / attention
+DANGER = "#b3261e"
+OK = "#2e7d32"
+MUTED = "#5f6b7a"
+SURFACE = "#f4f6f9"
+
+_loaded_family: str | None = None
+
+
+def load_bundled_font() -> str:
+    """Register the bundled CJK font with Qt (so Chinese shows on a PC without Chinese fonts)
+    and return the family to use."""
+    global _loaded_family
+    if _loaded_family:
+        return _loaded_family
+    family = FONT_FAMILY
+    for path in sorted((resources_dir() / "fonts").glob("*.ttf")):
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        if families:
+            family = families[0]
+            break
+    else:
+        log.warning("bundled font not found under resources/fonts; Chinese may show as boxes")
+    _loaded_family = family
+    return family
+
+
+def apply_base_style(app: QApplication, *, point_size: int = 12) -> None:
+    family = load_bundled_font()
+    font = QFont(family, point_size)
+    app.setFont(font)
+    app.setStyle("Fusion")
+    app.setStyleSheet(BASE_QSS)
+
+
+BASE_QSS = f"""
+QWidget {{ color: #1b1f24; }}
+QPushButton {{
+    background: white; border: 1px solid #b8c2cf; border-radius: 6px; padding: 8px 14px;
+}}
+QPushButton:hover {{ border-color: {PRIMARY}; }}
+QPushButton:focus {{ border: 2px solid {PRIMARY}; }}
+QPushButton:disabled {{ color: #9aa4b1; background: #eef1f5; }}
+QPushButton[primary="true"] {{
+    background: {PRIMARY}; color: white; border: none; font-weight: bold;
+}}
+QPushButton[primary="true"]:hover {{ background: {PRIMARY_DARK}; }}
+QPushButton[primary="true"]:disabled {{ background: #9db5d3; }}
+QTableView {{ gridline-color: #dde3ea; selection-background-color: #d6e4f5;
+              selection-color: #1b1f24; }}
+QHeaderView::section {{ background: {SURFACE}; border: none; border-bottom: 1px solid #c9d1db;
+                        padding: 6px; font-weight: bold; }}
+QLineEdit, QComboBox, QSpinBox {{ padding: 6px; border: 1px solid #b8c2cf; border-radius: 4px;
+                                  background: white; }}
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus {{ border: 2px solid {PRIMARY}; }}
+"""
+
+# 适老化: large text, black on white or white on black, no thin greys.
+HIGH_CONTRAST_QSS = """
+QWidget { color: #000000; background: #ffffff; }
+QPushButton { border: 3px solid #000000; font-weight: bold; }
+QLabel[muted="true"] { color: #000000; }
+"""
