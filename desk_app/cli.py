@@ -8,19 +8,19 @@ Exit status: 0 success; 2 bad input or a refused operation (one line on stderr, 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-EXIT_OK, EXIT_UNEXPECTED, EXIT_REFUSED = 0, 1, 2
-
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int = EXIT_REFUSED) -> None:
-        super().__init__(message)
-        self.code = code
+from desk_app.cli_common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_UNEXPECTED,
+    CliError,
+    db_from_args,
+    out,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,23 +29,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _out(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(payload, ensure_ascii=False))
-    else:
-        print(human)
+    out(args, payload, human)
 
 
 def _db(args: argparse.Namespace, *, ensure_schema: bool = True):  # type: ignore[no-untyped-def]
-    from desk_app.store import Database
-    from desk_app.store.schema import ensure_current
-
-    try:
-        db = Database(getattr(args, "db", None))
-    except ValueError as exc:
-        raise CliError(str(exc)) from exc
-    if ensure_schema:
-        ensure_current(db)
-    return db
+    return db_from_args(args, ensure_schema=ensure_schema)
 
 
 # -- handlers ----------------------------------------------------------------------------------
@@ -459,6 +447,10 @@ def build_parser() -> argparse.ArgumentParser:
     s1.add_argument("key")
     s1.add_argument("value")
     cmd(se, "show", cmd_settings_show, "show hall settings")
+
+    from desk_app.cli_cases import add_parsers
+
+    add_parsers(sub, cmd, _Parser)
     return p
 
 

@@ -134,7 +134,7 @@ def test_daily_cap_exit_2_and_nothing_written(hall_url, capsys):
 def test_db_commands(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'x.db'}"
     rc, r, _ = run(capsys, "--db", url, "db", "check", "--json")
-    assert rc == 0 and r == {"revision": None, "head": "0001", "ok": False}
+    assert rc == 0 and r == {"revision": None, "head": "0002", "ok": False}
     assert run(capsys, "--db", url, "db", "upgrade", "--json")[1]["ok"] is True
     assert run(capsys, "--db", url, "db", "upgrade", "--json")[1]["ok"] is True
     assert run(capsys, "--db", url, "db", "check", "--json")[1]["ok"] is True
@@ -242,3 +242,85 @@ def test_print_failure_keeps_the_ticket(tmp_path, capsys):
     assert rc == 0 and t["number"] == "A001" and "打印失败" in err and "printed" not in t
     rc, st, _ = run(capsys, "--db", url, "queue", "status", "--json")
     assert st["services"][0]["waiting"] == 1
+
+
+def test_calendar_add_workdays_crosses_national_day(capsys):
+    rc, r, _ = run(capsys, "calendar", "add-workdays", "2026-09-24", "5", "--json")
+    assert (rc, r) == (0, {"date": "2026-10-09", "source": "official"})
+    rc, r, _ = run(capsys, "calendar", "add-workdays", "2099-03-02", "5", "--json")
+    assert r["source"] == "weekends-only" and r["date"] == "2099-03-09"
+    assert run(capsys, "calendar", "add-workdays", "2026-13-01", "5")[0] == 2
+
+
+def test_catalog_commands_json(capsys):
+    rc, r, _ = run(capsys, "catalog", "list", "--json")
+    assert rc == 0 and len(r["bundles"]) >= 12
+    assert {"code", "name", "audience", "items"} <= set(r["bundles"][0])
+    assert {b["audience"] for b in r["bundles"]} == {"person", "company"}
+    rc, r, _ = run(capsys, "catalog", "show", "newborn", "--json")
+    assert r["figures"]["steps"] == {"before": 10, "after": 1}
+    assert r["figures"]["materials"] == {"before": 19, "after": 4}
+    rc, r, _ = run(capsys, "catalog", "show", "retirement", "--json")
+    assert r["figures"]["steps"] == {"before": 12, "after": 4}
+    assert r["figures"]["time_limit_days"] == {"before": 20, "after": 10}
+    rc, r, _ = run(capsys, "catalog", "checklist", "newborn", "--json")
+    assert {"items", "submit", "obtained"} <= set(r) and len(r["submit"]) == 4
+    rc, r2, _ = run(capsys, "catalog", "checklist", "newborn", "--answer",
+                    "parents_married=no", "--json")
+    assert {e["code"] for e in r2["submit"]} != {e["code"] for e in r["submit"]}
+    assert run(capsys, "catalog", "show", "nope", "--json")[0] == 2
+    assert run(capsys, "catalog", "checklist", "newborn", "--answer", "x")[0] == 2
+
+
+def test_case_commands_round_trip_and_refusals(tmp_path, capsys):
+    from tests.ids import mistyped, resident_id
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    base = ["--db", url]
+    rc, r, _ = run(capsys, *base, "case", "open", "--bundle", "newborn", "--applicant-name",
+                   "张三丰", "--applicant-id", resident_id(), "--phone", "13812341234",
+                   "--answer", "maternity_claim=yes", "--json")
+    assert rc == 0 and r["case_no"].startswith("YJS-") and len(r["id"]) == 36
+    no = r["case_no"]
+    before = _row_counts(url) | {"cases": _count(url, "cases")}
+    for args, msg in (
+        (["case", "open", "--bundle", "newborn", "--applicant-name", "x", "--applicant-id",
+          mistyped(resident_id())], "校验"),
+        (["case", "open", "--bundle", "newborn", "--applicant-name", "x", "--applicant-id",
+          resident_id(), "--phone", "1234"], "手机"),
+        (["case", "open", "--bundle", "nope", "--applicant-name", "x", "--applicant-id",
+          resident_id()], "未知的一件事"),
+        (["case", "open", "--bundle", "company_change", "--applicant-name", "x",
+          "--credit-code", "91370200MA3C000000"], "信用代码"),
+        (["case", "receive", no, "passport"], "不在本办件"),
+        (["case", "decide", no, "accept"], "尚缺"),
+        (["case", "conclude", no], "不能办结"),
+        (["case", "show", "YJS-19990101-0001"], "没有办件"),
+    ):
+        rc, out, err = run(capsys, *base, *args, "--json")
+        assert rc == 2 and msg in err and len(err.strip().splitlines()) == 1, (args, err)
+        assert _row_counts(url) | {"cases": _count(url, "cases")} == before
+    rc, r, _ = run(capsys, *base, "case", "receive", no, "application_form", "parents_id_cards",
+                   "household_register", "marriage_certificate", "maternity_invoices", "--json")
+    assert rc == 0 and sorted(r["missing"]) == ["discharge_record", "mother_bank_account"]
+    rc, r, _ = run(capsys, *base, "case", "decide", no, "defer", "--json")
+    assert rc == 0 and r["state"] == "deferred" and r["deferral_due"]
+    rc, r, _ = run(capsys, *base, "case", "receive", no, "discharge_record",
+                   "mother_bank_account", "--copy", "--json")
+    rc, r, _ = run(capsys, *base, "case", "conclude", no, "--evaluation", "4", "--json")
+    assert rc == 0 and r["state"] == "concluded" and r["evaluation"]["level"] == 4
+    rc, r, _ = run(capsys, *base, "case", "show", no, "--json")
+    assert r["applicant"]["id"].startswith("370202********")
+    assert resident_id() not in json.dumps(r)
+
+
+def _count(url: str, table: str) -> int:
+    from sqlalchemy import text
+
+    from desk_app.store import Database
+
+    db = Database(url)
+    with db.read() as s:
+        n = s.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+    db.dispose()
+    return int(n)

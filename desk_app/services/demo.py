@@ -31,17 +31,18 @@ from desk_app.store.models import (
     Window,
 )
 
-# code, name, prefix, typical service minutes, share of visitors
+# code (= the catalog's bundle code, so a ticket opens the right case), name, prefix,
+# typical service minutes, share of visitors
 DEMO_SERVICES: list[tuple[str, str, str, float, float]] = [
     ("newborn", "新生儿出生一件事", "A", 12, 0.16),
     ("retirement", "退休一件事", "B", 15, 0.12),
-    ("enterprise_change", "企业信息变更一件事", "C", 18, 0.10),
+    ("company_change", "企业信息变更一件事", "C", 18, 0.10),
     ("restaurant_opening", "开办餐饮店一件事", "D", 25, 0.07),
     ("after_death", "公民身后一件事", "E", 20, 0.06),
-    ("enterprise_deregistration", "企业注销登记一件事", "F", 20, 0.06),
-    ("school_enrollment", "教育入学一件事", "G", 10, 0.08),
-    ("housing_transfer", "二手房转移登记及水电气网联动过户一件事", "H", 25, 0.09),
-    ("social_security_card", "社会保障卡居民服务一卡通一件事", "J", 8, 0.09),
+    ("company_deregistration", "企业注销登记一件事", "F", 20, 0.06),
+    ("school_enrolment", "教育入学一件事", "G", 10, 0.08),
+    ("second_hand_housing", "二手房转移登记及水电气网联动过户一件事", "H", 25, 0.09),
+    ("social_security_card", "社会保障卡居民服务“一卡通”一件事", "J", 8, 0.09),
     ("disability_services", "残疾人服务一件事", "K", 15, 0.04),
     ("hukou_migration", "户口迁移一件事", "L", 12, 0.07),
     ("medical_reimbursement", "就医费用报销一件事", "M", 10, 0.06),

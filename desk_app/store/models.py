@@ -206,3 +206,8 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# The case tables live in their own module; importing it here registers them on Base.metadata
+# for Alembic and for anyone who imports the models.
+from desk_app.store import case_models  # noqa: E402, F401

@@ -1,0 +1,127 @@
+"""Tables of 一件事 cases: the case, its materials, its events, its evaluation, and the sync
+outbox row written in the same transaction that concludes it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desk_app.store.models import Base, EventId
+from desk_app.store.types import UTCDateTime
+
+
+class CaseCounter(Base):
+    """Per-day counter for case numbers (YJS-20261127-0001), like the ticket counters."""
+
+    __tablename__ = "case_counters"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Case(Base):
+    """One 一件事 application. ``id`` is generated here and is the key the central backend
+    deduplicates on."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(32), unique=True)
+    bundle_code: Mapped[str] = mapped_column(String(64))
+    bundle_name: Mapped[str] = mapped_column(String(200))
+    catalog_version: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    applicant_kind: Mapped[str] = mapped_column(String(8))  # person | company
+    # Personal data: full values travel only to the central backend; purged after retention.
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    applicant_id_no: Mapped[str] = mapped_column(String(32))
+    applicant_phone: Mapped[str | None] = mapped_column(String(20))
+    agent_name: Mapped[str | None] = mapped_column(String(100))
+    agent_id_no: Mapped[str | None] = mapped_column(String(32))
+    auth_scope: Mapped[str | None] = mapped_column(Text)
+    auth_valid_until: Mapped[date | None] = mapped_column(Date)
+    bad_credit: Mapped[bool] = mapped_column(Boolean, default=False)
+    answers: Mapped[str] = mapped_column(Text)  # JSON {question key: choice value}
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tickets.id"))
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    deadline: Mapped[date | None] = mapped_column(Date)  # 办结期限 of the whole case
+    deferral_due: Mapped[date | None] = mapped_column(Date)  # 容缺 materials due by
+    calendar_source: Mapped[str | None] = mapped_column(String(16))
+    concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    results: Mapped[str | None] = mapped_column(Text)  # JSON {item code: result}
+
+
+class CaseMaterial(Base):
+    """A material of the case's checklist and what happened to it at the window."""
+
+    __tablename__ = "case_materials"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    material_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    required: Mapped[bool] = mapped_column(Boolean)
+    key: Mapped[bool] = mapped_column(Boolean)
+    # missing | original | copy | verified (from shared data) | deferred
+    status: Mapped[str] = mapped_column(String(12))
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CaseEvent(Base):
+    """Append-only: every change of a case."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Evaluation(Base):
+    """好差评: one per on-site visit (a unique case id)."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), unique=True)
+    level: Mapped[int] = mapped_column(Integer)  # 5 非常满意 ... 1 非常不满意
+    dimensions: Mapped[str | None] = mapped_column(Text)  # JSON of the four offline dimensions
+    comment: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(16))  # window | qr
+    evaluator: Mapped[str | None] = mapped_column(String(100))  # None: anonymous
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    negative: Mapped[bool] = mapped_column(Boolean)
+    follow_up_due: Mapped[date | None] = mapped_column(Date)
+    followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SyncOutbox(Base):
+    """A concluded case waiting for (or acknowledged by) the central backend."""
+
+    __tablename__ = "sync_outbox"
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), unique=True)
+    payload: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(8))  # pending | sent | dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_sync_outbox_state_next", "state", "next_attempt_at"),)
