@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QApplication
 
 from desk_app.services import hall, queue
 
@@ -29,7 +30,8 @@ def _login(qtbot, db, staff="s01", window=5):
     qtbot.addWidget(dialog)
     dialog.staff_edit.setText(staff)
     dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
     return dialog
 
 
@@ -125,8 +127,9 @@ def test_hold_and_call_back_and_transfer(qtbot, counter_hall, monkeypatch):
     a1 = queue.issue_ticket(db, "newborn").number
     win = CounterWindow(db, 5, refresh_ms=200)
     qtbot.addWidget(win)
-    win.show()  # shortcuts act on a shown window, as at the counter
-    qtbot.waitExposed(win)
+    win.show()  # shortcuts act on the active window, as at the counter
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
     qtbot.waitUntil(lambda: win.board is not None and bool(win.board.waiting), timeout=3000)
     win.trigger("next")
     qtbot.waitUntil(lambda: win.number_label.text() == a1, timeout=3000)
@@ -159,8 +162,9 @@ def test_pause_disables_calling(qtbot, counter_hall):
     hall.open_window(db, 5, "s01")
     win = CounterWindow(db, 5, refresh_ms=200)
     qtbot.addWidget(win)
-    win.show()  # shortcuts act on a shown window, as at the counter
-    qtbot.waitExposed(win)
+    win.show()  # shortcuts act on the active window, as at the counter
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
     qtbot.waitUntil(lambda: win.board is not None, timeout=3000)
     qtbot.keyClick(win, Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: win.board.state == "paused", timeout=3000)

@@ -54,6 +54,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "call_held": ("回呼挂起号", "F7"),
     "transfer": ("转移", "F8"),
     "pause": ("暂停窗口", "F9"),
+    "case": ("一件事办件", "F10"),
 }
 
 
@@ -106,10 +107,18 @@ class CounterWindow(QWidget):
     action_failed = Signal(str)  # the message shown to staff
 
     def __init__(
-        self, db: Database, window: int, *, refresh_ms: int = 1000, parent: QWidget | None = None
+        self,
+        db: Database,
+        window: int,
+        *,
+        refresh_ms: int = 1000,
+        document_dir: str | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
+        self.document_dir = document_dir  # where case documents go without a printer
+        self.case_dialog: QWidget | None = None
         self.window_number = window
         self.board: CounterBoard | None = None
         self.runner = TaskRunner(self)
@@ -341,6 +350,7 @@ class CounterWindow(QWidget):
             "call_held": is_open and cur is None and bool(b and b.held),
             "transfer": cur is not None,
             "pause": is_open or paused,
+            "case": is_open or cur is not None,
         }
         for key, btn in self.buttons.items():
             btn.setEnabled(enabled[key])
@@ -382,12 +392,30 @@ class CounterWindow(QWidget):
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
             fn = partial(queue.transfer, db, w, **dialog.choice())
+        elif key == "case":
+            self.open_case_dialog()
+            return
         elif key == "pause":
             paused = self.board is not None and self.board.state == "paused"
             fn = partial(hall.resume_window if paused else hall.pause_window, db, w)
         else:  # pragma: no cover
             raise ValueError(key)
         self.runner.submit(fn, partial(self._action_done, key), self._action_failed)
+
+    def open_case_dialog(self) -> None:
+        """Open a 一件事 case for the visitor at the counter (or a walk-in without a ticket)."""
+        from desk_app.ui.case_dialog import CaseDialog
+
+        cur = self.board.current if self.board else None
+        self.case_dialog = CaseDialog(
+            self.db,
+            self.window_number,
+            ticket_id=cur.id if cur else None,
+            service_code=cur.service if cur else None,
+            document_dir=self.document_dir,
+            parent=self,
+        )
+        self.case_dialog.show()
 
     def _selected_held(self) -> str | None:
         if not self.board or not self.board.held:

@@ -1,0 +1,552 @@
+"""The counter's 一件事 case screens: applicant (and agent), situation questions, the guided
+material checklist with the reason for each material, the decision, and the documents.
+
+The checklist is recomputed as the answers change (pure domain code, no I/O); everything that
+touches the database goes through the window's worker thread.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk_app.domain.bundle import SOURCE_LABELS_ZH, Audience
+from desk_app.domain.checklist import deferral_blockers, missing, resolve
+from desk_app.services import cases
+from desk_app.services.case_dto import AgentInfo, CaseView
+from desk_app.store import Database
+from desk_app.ui import theme
+from desk_app.ui.tasks import TaskRunner, user_message
+
+STEPS = ("1 申请人", "2 情形", "3 材料", "4 决定与文书")
+
+
+class CaseDialog(QDialog):
+    """One case from applicant to documents. ``case_changed`` carries the latest CaseView."""
+
+    case_changed = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        window: int,
+        *,
+        ticket_id: str | None = None,
+        service_code: str | None = None,
+        document_dir: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.window = window
+        self.ticket_id = ticket_id
+        self.document_dir = Path(document_dir) if document_dir else None
+        self.runner = TaskRunner(self)
+        self.view: CaseView | None = None
+        self.setWindowTitle(self.tr("一件事办件"))
+        self.resize(1100, 760)
+        self.catalog = cases.catalog()
+        self.question_boxes: dict[str, QComboBox] = {}
+        self.checks: dict[str, QCheckBox] = {}
+        self.copy_checks: dict[str, QCheckBox] = {}
+
+        self.step_labels = [QLabel(self.tr(s)) for s in STEPS]
+        steps_row = QHBoxLayout()
+        for lab in self.step_labels:
+            steps_row.addWidget(lab)
+        steps_row.addStretch()
+        self.summary = QLabel()
+        self.summary.setStyleSheet(f"color: {theme.MUTED}; font-size: 12pt;")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(
+            f"color: white; background: {theme.DANGER}; padding: 6px 10px;"
+            "border-radius: 4px; font-size: 12pt;"
+        )
+        self.error.setVisible(False)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._applicant_page(service_code))
+        self.stack.addWidget(self._questions_page())
+        self.stack.addWidget(self._materials_page())
+        self.stack.addWidget(self._decision_page())
+
+        self.back_button = QPushButton(self.tr("上一步 (Ctrl+←)"))
+        self.next_button = QPushButton(self.tr("下一步 (Ctrl+Enter)"))
+        self.next_button.setProperty("primary", True)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        for keys, slot in (
+            ("Ctrl+Return", self.next),
+            ("Ctrl+Enter", self.next),
+            ("Ctrl+Left", self.back),
+        ):
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
+        nav = QHBoxLayout()
+        nav.addWidget(self.back_button)
+        nav.addStretch()
+        nav.addWidget(self.next_button)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(steps_row)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.error)
+        lay.addWidget(self.stack, 1)
+        lay.addLayout(nav)
+        self._go(0)
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def _applicant_page(self, service_code: str | None) -> QWidget:
+        page = QWidget()
+        self.bundle_box = QComboBox()
+        for b in self.catalog.bundles:
+            self.bundle_box.addItem(
+                f"{b.name}（{'企业' if b.audience is Audience.COMPANY else '个人'}）", b.code
+            )
+        if service_code:
+            i = self.bundle_box.findData(service_code)
+            if i >= 0:
+                self.bundle_box.setCurrentIndex(i)
+        self.name_edit = QLineEdit()
+        self.id_label = QLabel()
+        self.id_edit = QLineEdit()
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setPlaceholderText(self.tr("11 位手机号（可选）"))
+        self.bad_credit = QCheckBox(self.tr("申请人存在失信记录（不适用容缺受理）"))
+        self.proxy = QGroupBox(self.tr("代办（代理人持委托书办理）"))
+        self.proxy.setCheckable(True)
+        self.proxy.setChecked(False)
+        self.agent_name = QLineEdit()
+        self.agent_id = QLineEdit()
+        self.auth_scope = QLineEdit()
+        self.auth_until = QDateEdit()
+        self.auth_until.setCalendarPopup(True)
+        self.auth_until.setDate(QDate.currentDate().addMonths(3))
+        pf = QFormLayout(self.proxy)
+        pf.addRow(self.tr("代理人姓名"), self.agent_name)
+        pf.addRow(self.tr("代理人身份证号"), self.agent_id)
+        pf.addRow(self.tr("委托事项"), self.auth_scope)
+        pf.addRow(self.tr("委托有效期至"), self.auth_until)
+        form = QFormLayout()
+        form.addRow(self.tr("一件事"), self.bundle_box)
+        form.addRow(self.tr("申请人"), self.name_edit)
+        form.addRow(self.id_label, self.id_edit)
+        form.addRow(self.tr("联系电话"), self.phone_edit)
+        form.addRow("", self.bad_credit)
+        lay = QVBoxLayout(page)
+        lay.addLayout(form)
+        lay.addWidget(self.proxy)
+        lay.addStretch()
+        self.bundle_box.currentIndexChanged.connect(self._bundle_changed)
+        self._bundle_changed()
+        return page
+
+    def _questions_page(self) -> QWidget:
+        page = QWidget()
+        self.questions_form = QFormLayout()
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setStyleSheet(f"background: {theme.SURFACE}; padding: 10px; font-size: 12pt;")
+        lay = QVBoxLayout(page)
+        lay.addWidget(QLabel(self.tr("请根据申请人的情况回答（默认值为最常见情形）：")))
+        lay.addLayout(self.questions_form)
+        lay.addWidget(self.preview)
+        lay.addStretch()
+        return page
+
+    def _materials_page(self) -> QWidget:
+        page = QWidget()
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("已收"),
+                self.tr("复印件"),
+                self.tr("材料"),
+                self.tr("要求"),
+                self.tr("用途与原因"),
+            ]
+        )
+        self.table.verticalHeader().setVisible(False)
+        h = self.table.horizontalHeader()
+        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.obtained_label = QLabel()
+        self.obtained_label.setWordWrap(True)
+        self.obtained_label.setStyleSheet(f"color: {theme.OK}; font-size: 12pt;")
+        lay = QVBoxLayout(page)
+        lay.addWidget(QLabel(self.tr("勾选已收取的材料（空格键勾选，Tab 移动）：")))
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.obtained_label)
+        return page
+
+    def _decision_page(self) -> QWidget:
+        page = QWidget()
+        self.decision_info = QLabel()
+        self.decision_info.setWordWrap(True)
+        self.decision_info.setStyleSheet("font-size: 13pt;")
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for key, label in (
+            ("accept", "受理 (&A)"),
+            ("defer", "容缺受理 (&D)"),
+            ("notice", "一次性告知 (&N)"),
+            ("reject", "不予受理 (&R)"),
+        ):
+            b = QPushButton(self.tr(label))
+            b.setMinimumHeight(52)
+            b.clicked.connect(partial(self.decide, key))
+            self.buttons[key] = b
+            row.addWidget(b)
+        self.buttons["accept"].setProperty("primary", True)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText(self.tr("不予受理的理由"))
+        docs = QHBoxLayout()
+        for key, label in (
+            ("receipt", "打印受理回执 (&P)"),
+            ("notice", "打印一次性告知单"),
+            ("commitment", "打印容缺承诺书"),
+        ):
+            b = QPushButton(self.tr(label))
+            b.clicked.connect(partial(self.print_document, key))
+            self.buttons["doc_" + key] = b
+            docs.addWidget(b)
+        self.conclude_button = QPushButton(self.tr("办结并邀请评价 (&C)"))
+        self.conclude_button.clicked.connect(self.conclude)
+        docs.addWidget(self.conclude_button)
+        self.doc_label = QLabel()
+        self.doc_label.setStyleSheet(f"color: {theme.MUTED};")
+        lay = QVBoxLayout(page)
+        lay.addWidget(self.decision_info)
+        lay.addLayout(row)
+        lay.addWidget(self.reason_edit)
+        lay.addSpacing(16)
+        lay.addLayout(docs)
+        lay.addWidget(self.doc_label)
+        lay.addStretch()
+        return page
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    def _go(self, i: int) -> None:
+        self.stack.setCurrentIndex(i)
+        for j, lab in enumerate(self.step_labels):
+            on = j == i
+            lab.setStyleSheet(
+                "padding: 6px 14px; border-radius: 14px; font-size: 12pt; "
+                + (
+                    f"background: {theme.PRIMARY}; color: white; font-weight: bold;"
+                    if on
+                    else f"color: {theme.MUTED};"
+                )
+            )
+        self.back_button.setEnabled(i == 1 and self.view is None)
+        self.next_button.setVisible(i < 3)
+        if i == 3:
+            self._refresh_decision()
+
+    def back(self) -> None:
+        i = self.stack.currentIndex()
+        if i == 1 and self.view is None:
+            self._go(0)
+
+    def next(self) -> None:
+        i = self.stack.currentIndex()
+        self.error.setVisible(False)
+        if i == 0:
+            self._build_questions()
+            self._go(1)
+        elif i == 1:
+            self.open_case()
+        elif i == 2:
+            self._go(3)
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(True)
+
+    # -- step 1-2 ------------------------------------------------------------------------------
+
+    def bundle(self) -> Any:
+        return self.catalog.bundle(self.bundle_box.currentData())
+
+    def _bundle_changed(self) -> None:
+        company = self.bundle().audience is Audience.COMPANY
+        self.id_label.setText(self.tr("统一社会信用代码") if company else self.tr("居民身份证号"))
+        self.name_edit.setPlaceholderText(self.tr("企业名称") if company else self.tr("姓名"))
+
+    def _build_questions(self) -> None:
+        while self.questions_form.rowCount():
+            self.questions_form.removeRow(0)
+        self.question_boxes.clear()
+        for q in self.bundle().questions:
+            box = QComboBox()
+            for c in q.choices:
+                box.addItem(c.label, c.value)
+            box.setCurrentIndex(box.findData(q.default))
+            box.currentIndexChanged.connect(self._update_preview)
+            self.question_boxes[q.key] = box
+            self.questions_form.addRow(QLabel(q.text), box)
+        self._update_preview()
+
+    def answers(self) -> dict[str, str]:
+        return {k: str(b.currentData()) for k, b in self.question_boxes.items()}
+
+    def set_answer(self, key: str, value: str) -> None:
+        box = self.question_boxes[key]
+        box.setCurrentIndex(box.findData(value))
+
+    def _update_preview(self) -> None:
+        cl = resolve(self.bundle(), self.answers())
+        self.preview.setText(
+            self.tr("适用事项：")
+            + "、".join(i.name for i in cl.items)
+            + "\n"
+            + self.tr("需提交材料 %1 项，免提交 %2 项")
+            .replace("%1", str(len(cl.submit)))
+            .replace("%2", str(len(cl.obtained)))
+        )
+
+    def open_case(self) -> None:
+        agent = None
+        if self.proxy.isChecked():
+            qd = self.auth_until.date()
+            agent = AgentInfo(
+                self.agent_name.text(),
+                self.agent_id.text(),
+                self.auth_scope.text(),
+                date(qd.year(), qd.month(), qd.day()),
+            )
+        company = self.bundle().audience is Audience.COMPANY
+        kw: dict[str, Any] = {
+            "applicant_id": None if company else self.id_edit.text(),
+            "credit_code": self.id_edit.text() if company else None,
+            "phone": self.phone_edit.text().strip() or None,
+            "ticket_id": self.ticket_id,
+            "answers": self.answers(),
+            "agent": agent,
+            "bad_credit": self.bad_credit.isChecked(),
+            "window": self.window,
+        }
+        code, name = self.bundle_box.currentData(), self.name_edit.text()
+        self.next_button.setEnabled(False)
+
+        def work() -> CaseView:
+            ref = cases.open_case(self.db, code, name, **kw)
+            return cases.show(self.db, ref.case_no)
+
+        self.runner.submit(work, self._opened, self._failed)
+
+    def _opened(self, view: CaseView) -> None:
+        self.next_button.setEnabled(True)
+        self._set_view(view)
+        self._fill_materials(view)
+        self._go(2)
+
+    def _failed(self, exc: Exception) -> None:
+        self.next_button.setEnabled(True)
+        for b in self.buttons.values():
+            b.setEnabled(True)
+        self.show_error(user_message(exc))
+        if self.view is not None:
+            self._refresh_decision()
+
+    def _set_view(self, view: CaseView) -> None:
+        self.view = view
+        label = cases.STATE_LABELS_ZH.get(view.state, view.state)
+        self.summary.setText(
+            f"{view.case_no} · {view.bundle_name} · {view.applicant_name} {view.applicant_id}"
+            + (f" · {view.applicant_phone}" if view.applicant_phone else "")
+            + f" · 【{label}】"
+        )
+        self.case_changed.emit(view)
+
+    # -- step 3 --------------------------------------------------------------------------------
+
+    def _fill_materials(self, view: CaseView) -> None:
+        submit = [m for m in view.materials if m.status != "obtained"]
+        self.table.setRowCount(len(submit))
+        self.checks.clear()
+        self.copy_checks.clear()
+        for r, m in enumerate(submit):
+            got = QCheckBox()
+            got.setChecked(m.status in ("original", "copy", "verified"))
+            copy = QCheckBox()
+            copy.setChecked(m.status == "copy")
+            self.checks[m.code] = got
+            self.copy_checks[m.code] = copy
+            self.table.setCellWidget(r, 0, got)
+            self.table.setCellWidget(r, 1, copy)
+            need = (
+                ("必需" if m.required else "可选")
+                + (" · 关键" if m.key else "")
+                + (f" · {m.form}" if m.form else "")
+            )
+            for c, text in ((2, m.name), (3, need), (4, m.reason)):
+                item = QTableWidgetItem(text)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
+        obtained = [m for m in view.materials if m.status == "obtained"]
+        self.obtained_label.setText(
+            self.tr("免提交（数据共享、电子证照或前序事项结果）：")
+            + "；".join(
+                f"{m.name}（{SOURCE_LABELS_ZH.get(_source(m.source), m.source)}）" for m in obtained
+            )
+        )
+
+    def tick(self, code: str, received: bool = True, *, copy: bool = False) -> None:
+        self.checks[code].setChecked(received)
+        self.copy_checks[code].setChecked(copy)
+
+    def ticked(self) -> tuple[list[str], list[str]]:
+        originals = [
+            c
+            for c, b in self.checks.items()
+            if b.isChecked() and not self.copy_checks[c].isChecked()
+        ]
+        copies = [
+            c for c, b in self.checks.items() if b.isChecked() and self.copy_checks[c].isChecked()
+        ]
+        return originals, copies
+
+    # -- step 4 --------------------------------------------------------------------------------
+
+    def _refresh_decision(self) -> None:
+        v = self.view
+        if v is None:
+            return
+        b = self.catalog.bundle(v.bundle_code)
+        cl = resolve(b, v.answers)
+        originals, copies = self.ticked()
+        lacking = missing(cl, originals + copies) if v.state in ("open", "notice") else []
+        blockers = deferral_blockers(cl, lacking, bad_credit=self.bad_credit.isChecked())
+        open_ = v.state in ("open", "notice")
+        self.buttons["accept"].setEnabled(open_ and not lacking)
+        self.buttons["defer"].setEnabled(open_ and bool(lacking) and not blockers)
+        self.buttons["notice"].setEnabled(open_ and bool(lacking))
+        self.buttons["reject"].setEnabled(open_)
+        self.buttons["doc_receipt"].setEnabled(v.state in ("accepted", "deferred", "concluded"))
+        self.buttons["doc_notice"].setEnabled(v.state == "notice")
+        self.buttons["doc_commitment"].setEnabled(v.state == "deferred")
+        self.conclude_button.setEnabled(
+            v.state == "accepted" or (v.state == "deferred" and not v.deferred)
+        )
+        if open_:
+            text = (
+                self.tr("材料齐全，可以受理。")
+                if not lacking
+                else self.tr("尚缺：") + "、".join(e.name for e in lacking) + "。"
+            )
+            if lacking and blockers:
+                text += "\n" + "；".join(x.message_zh for x in blockers)
+        else:
+            text = cases.STATE_LABELS_ZH.get(v.state, v.state)
+            if v.deadline:
+                text += self.tr("，办结期限 %1").replace("%1", v.deadline.isoformat())
+            if v.deferral_due:
+                text += self.tr("，容缺材料补正期限 %1").replace("%1", v.deferral_due.isoformat())
+            if v.calendar_source == "weekends-only":
+                text += self.tr("（无官方节假日数据，期限仅按周末推算）")
+        self.decision_info.setText(text)
+
+    def decide(self, decision: str) -> None:
+        v = self.view
+        if v is None:
+            return
+        originals, copies = self.ticked()
+        reason = self.reason_edit.text().strip() or None
+        no, db, w = v.case_no, self.db, self.window
+        for b in self.buttons.values():
+            b.setEnabled(False)
+
+        def work() -> CaseView:
+            fresh = {m.code for m in v.materials if m.status == "missing" or m.status == "deferred"}
+            if set(originals) & fresh:
+                cases.receive(db, no, sorted(set(originals) & fresh), window=w)
+            if set(copies) & fresh:
+                cases.receive(db, no, sorted(set(copies) & fresh), form="copy", window=w)
+            return cases.decide(db, no, decision, reason=reason, window=w)
+
+        self.runner.submit(work, self._decided, self._failed)
+
+    def _decided(self, view: CaseView) -> None:
+        self._set_view(view)
+        self._refresh_decision()
+
+    def conclude(self) -> None:
+        v = self.view
+        if v is None:
+            return
+        originals, copies = self.ticked()
+        no, db, w = v.case_no, self.db, self.window
+        pending = [m.code for m in v.deferred]
+
+        def work() -> CaseView:
+            got = sorted(set(originals + copies) & set(pending))
+            if got:
+                cases.receive(db, no, got, window=w)
+            return cases.conclude(db, no, window=w)
+
+        self.runner.submit(work, self._concluded, self._failed)
+
+    def _concluded(self, view: CaseView) -> None:
+        self._decided(view)
+        from desk_app.ui.evaluation import EvaluationDialog
+
+        EvaluationDialog.invite(self.db, view, parent=self)
+
+    def print_document(self, kind: str) -> None:
+        v = self.view
+        if v is None:
+            return
+        folder = self.document_dir or _default_document_dir()
+        target = folder / f"{v.case_no}-{kind}.pdf"
+        from desk_app.services import case_print
+
+        def work() -> Path:
+            folder.mkdir(parents=True, exist_ok=True)
+            case_print.print_case_document(self.db, v.case_no, kind, target)
+            return target
+
+        self.runner.submit(work, self._printed, self._failed)
+
+    def _printed(self, path: Path) -> None:
+        self.doc_label.setText(self.tr("已生成：%1").replace("%1", str(path)))
+        self.last_document = path
+
+
+def _source(value: str) -> Any:
+    from desk_app.domain.bundle import Source
+
+    return Source(value)
+
+
+def _default_document_dir() -> Path:
+    from desk_app.paths import user_data_dir
+
+    return user_data_dir() / "documents"
