@@ -448,9 +448,10 @@ def build_parser() -> argparse.ArgumentParser:
     s1.add_argument("value")
     cmd(se, "show", cmd_settings_show, "show hall settings")
 
-    from desk_app.cli_cases import add_parsers
+    from desk_app import cli_cases, cli_sync
 
-    add_parsers(sub, cmd, _Parser)
+    cli_cases.add_parsers(sub, cmd, _Parser)
+    cli_sync.add_parsers(sub, cmd, _Parser)
     return p
 
 

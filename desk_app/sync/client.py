@@ -1,0 +1,101 @@
+"""HTTP client of the central backend's API v1 (docs/central-api.md, central_ref/openapi.json)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import requests
+
+from desk_app.sync.config import SyncConfig
+
+
+class CentralError(Exception):
+    """The request did not get a usable answer: retry later with the same UUIDs."""
+
+
+class CentralAuthError(CentralError):
+    """401: this workstation's token is wrong or revoked. Retrying cannot help: alert."""
+
+
+class CentralRejected(CentralError):
+    """A 4xx other than 401/409 for a single case: the case itself is bad (dead letter)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"HTTP {status}: {message}")
+        self.status = status
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    uuid: str
+    status: str  # created | replayed | conflict | invalid
+    received_count: int
+    error: str | None = None
+
+
+class CentralClient:
+    """One ``requests`` session with timeouts, bearer auth and TLS verification."""
+
+    def __init__(self, config: SyncConfig, session: requests.Session | None = None) -> None:
+        if not config.configured:
+            raise CentralError(
+                "未配置中心平台地址或令牌 / DESK_APP_CENTRAL_URL and "
+                "DESK_APP_CENTRAL_TOKEN are not set"
+            )
+        self.config = config
+        self.base = str(config.url).rstrip("/")
+        self.http = session or requests.Session()
+        self.http.headers["Authorization"] = f"Bearer {config.token}"
+        self.http.verify = config.ca_bundle or True
+        self.timeout = (config.connect_timeout_s, config.read_timeout_s)
+
+    def _call(self, method: str, path: str, **kw: Any) -> requests.Response:
+        try:
+            resp = self.http.request(method, self.base + path, timeout=self.timeout, **kw)
+        except requests.RequestException as exc:  # refused, reset, dropped, timed out, TLS
+            raise CentralError(f"{type(exc).__name__}: {exc}") from exc
+        if resp.status_code == 401:
+            raise CentralAuthError(
+                "中心平台拒绝了本机令牌 (401) / the central backend "
+                "rejected this workstation's token"
+            )
+        if resp.status_code >= 500 or resp.status_code in (408, 429):
+            raise CentralError(f"HTTP {resp.status_code}")
+        return resp
+
+    def upload_batch(self, cases: list[dict[str, Any]]) -> list[ItemResult]:
+        """POST a batch; per-case results (a bad case never fails the others)."""
+        resp = self._call("POST", "/api/v1/cases/batch", json={"cases": cases})
+        if resp.status_code != 200:
+            raise CentralError(f"HTTP {resp.status_code}: {resp.text[:200]}")
+        try:
+            return [
+                ItemResult(
+                    r["uuid"], r["status"], int(r.get("received_count") or 0), r.get("error")
+                )
+                for r in resp.json()["results"]
+            ]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CentralError(f"unexpected answer: {resp.text[:200]}") from exc
+
+    def upload_one(self, case: dict[str, Any]) -> ItemResult:
+        """PUT one case, used to isolate a case whose batch keeps failing."""
+        resp = self._call("PUT", f"/api/v1/cases/{case['uuid']}", json=case)
+        if resp.status_code in (200, 201):
+            body = resp.json()
+            status = "created" if resp.status_code == 201 else "replayed"
+            return ItemResult(case["uuid"], status, int(body.get("received_count") or 0))
+        if resp.status_code == 409:
+            return ItemResult(case["uuid"], "conflict", 0, resp.text[:300])
+        raise CentralRejected(resp.status_code, resp.text[:300])
+
+    def digest(self, start: date, end: date) -> set[str]:
+        """UUIDs the backend holds for cases concluded in [start, end] (hall's days)."""
+        resp = self._call(
+            "GET", "/api/v1/digest", params={"from": start.isoformat(), "to": end.isoformat()}
+        )
+        if resp.status_code != 200:
+            raise CentralError(f"HTTP {resp.status_code}: {resp.text[:200]}")
+        return set(resp.json()["uuids"])

@@ -1,0 +1,315 @@
+"""The outbox of concluded cases and its delivery to the central backend.
+
+Crash safety: a run *leases* due rows (moves their next attempt a minute ahead) in one short
+transaction, sends them, then records each answer in another. A process killed at any instant
+leaves rows either pending (sent again later: the backend deduplicates on the case UUID) or
+sent (only after the backend acknowledged). A row is never marked sent early, so nothing is
+skipped; a resend is harmless, so nothing is doubled in effect.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from desk_app.domain import clock
+from desk_app.store import Database
+from desk_app.store.case_models import Case, SyncOutbox
+from desk_app.store.models import Setting
+from desk_app.sync.client import CentralAuthError, CentralClient, CentralError, CentralRejected
+
+LEASE = timedelta(seconds=60)
+ISOLATE_AFTER = 3  # a row whose batch failed this often is sent on its own (poison isolation)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    sent: int
+    pending: int
+    failed: int
+    dead: int
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "sent": self.sent,
+            "pending": self.pending,
+            "failed": self.failed,
+            "dead": self.dead,
+        }
+
+
+def backoff(attempts: int, base_s: float, max_s: float, rng: random.Random | None = None) -> float:
+    """Exponential backoff with full jitter: many halls coming back online don't retry in step."""
+    ceiling = min(max_s, base_s * (2 ** max(0, attempts - 1)))
+    return (rng or random).uniform(ceiling / 2, ceiling)
+
+
+def _set_state(s: Any, key: str, value: str | None) -> None:
+    row = s.get(Setting, key)
+    if value is None:
+        if row is not None:
+            s.delete(row)
+    elif row is None:
+        s.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def _lease(db: Database, now: datetime, limit: int) -> list[tuple[int, int, dict]]:
+    with db.begin() as s:
+        rows = s.scalars(
+            select(SyncOutbox)
+            .where(SyncOutbox.state == "pending", SyncOutbox.next_attempt_at <= now)
+            .order_by(SyncOutbox.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for r in rows:
+            r.next_attempt_at = now + LEASE
+        return [(r.id, r.attempts, json.loads(r.payload)) for r in rows]
+
+
+def _record(
+    db: Database,
+    now: datetime,
+    outcomes: dict[int, tuple[str, str | None]],
+    config_backoff: tuple[float, float],
+) -> None:
+    """outcomes: row id -> ("sent" | "dead" | "retry", reason)."""
+    with db.begin() as s:
+        for row_id, (what, reason) in outcomes.items():
+            r = s.get(SyncOutbox, row_id)
+            if r is None or r.state != "pending":
+                continue
+            if what == "sent":
+                r.state, r.sent_at, r.last_error = "sent", now, None
+            elif what == "dead":
+                r.state, r.last_error = "dead", reason
+            else:
+                r.attempts += 1
+                r.last_error = reason
+                r.next_attempt_at = now + timedelta(seconds=backoff(r.attempts, *config_backoff))
+        if any(w == "sent" for w, _ in outcomes.values()):
+            _set_state(s, "sync.last_success", clock.iso(now))
+            _set_state(s, "sync.auth_failed", None)
+        errors = [r for w, r in outcomes.values() if w == "retry" and r]
+        if errors:
+            _set_state(s, "sync.last_error", f"{clock.iso(now)} {errors[-1]}"[:500])
+
+
+def run_once(db: Database, client: CentralClient, *, now: datetime | None = None) -> SyncReport:
+    """One pass over the due rows (at most one batch plus isolated rows). Raises
+    CentralAuthError on 401 after releasing the leases: retrying in a loop cannot help."""
+    now = now or clock.now()
+    cfg = client.config
+    leased = _lease(db, now, cfg.batch_size)
+    outcomes: dict[int, tuple[str, str | None]] = {}
+    by_uuid = {payload["uuid"]: row_id for row_id, _a, payload in leased}
+    batch = [(rid, p) for rid, a, p in leased if a < ISOLATE_AFTER]
+    alone = [(rid, p) for rid, a, p in leased if a >= ISOLATE_AFTER]
+    try:
+        if batch:
+            try:
+                for res in client.upload_batch([p for _r, p in batch]):
+                    rid = by_uuid.get(res.uuid)
+                    if rid is None:
+                        continue
+                    outcomes[rid] = _verdict(res.status, res.error)
+                for rid, _p in batch:  # an answer that left a case out: try again later
+                    outcomes.setdefault(rid, ("retry", "missing from the batch answer"))
+            except CentralAuthError:
+                raise
+            except CentralError as exc:
+                for rid, _p in batch:
+                    outcomes[rid] = ("retry", str(exc)[:300])
+        for rid, payload in alone:
+            try:
+                res = client.upload_one(payload)
+                outcomes[rid] = _verdict(res.status, res.error)
+            except CentralRejected as exc:
+                outcomes[rid] = ("dead", str(exc))
+            except CentralAuthError:
+                raise
+            except CentralError as exc:
+                outcomes[rid] = ("retry", str(exc)[:300])
+    except CentralAuthError:
+        with db.begin() as s:
+            for rid, _a, _p in leased:
+                row = s.get(SyncOutbox, rid)
+                if row is not None and rid not in outcomes:
+                    row.next_attempt_at = now
+            _set_state(s, "sync.auth_failed", clock.iso(now))
+        _record(db, now, outcomes, (cfg.backoff_base_s, cfg.backoff_max_s))
+        raise
+    _record(db, now, outcomes, (cfg.backoff_base_s, cfg.backoff_max_s))
+    st = status(db)
+    failed = sum(1 for w, _ in outcomes.values() if w == "retry")
+    sent = sum(1 for w, _ in outcomes.values() if w == "sent")
+    return SyncReport(sent, st["pending"], failed, st["dead"])
+
+
+def _verdict(status_: str, error: str | None) -> tuple[str, str | None]:
+    if status_ in ("created", "replayed"):
+        return "sent", None
+    if status_ == "conflict":
+        return "dead", "409 同一编号内容不同, 中心已留存待核查 / conflict kept for review"
+    if status_ == "invalid":
+        return "dead", f"中心判定数据无效 / invalid: {error}"
+    return "retry", f"unknown status {status_}"
+
+
+def drain(db: Database, client: CentralClient, *, max_passes: int = 1000) -> SyncReport:
+    """Send until nothing is due (or a pass sends nothing): ``sync run --once``."""
+    total_sent = total_failed = 0
+    report = SyncReport(0, 0, 0, 0)
+    for _ in range(max_passes):
+        report = run_once(db, client)
+        total_sent += report.sent
+        total_failed += report.failed
+        if report.sent == 0 or report.pending == 0:
+            break
+    return SyncReport(total_sent, report.pending, total_failed, report.dead)
+
+
+def status(db: Database) -> dict[str, Any]:
+    """Counts and the last success, for the status indicator and ``sync status``."""
+    with db.read() as s:
+        counts = dict(
+            s.execute(select(SyncOutbox.state, func.count()).group_by(SyncOutbox.state)).all()
+        )
+        state = {
+            k: v
+            for k, v in s.execute(
+                select(Setting.key, Setting.value).where(Setting.key.like("sync.%"))
+            ).all()
+        }
+    return {
+        "pending": int(counts.get("pending", 0)),
+        "sent": int(counts.get("sent", 0)),
+        "dead": int(counts.get("dead", 0)),
+        "last_success": state.get("sync.last_success"),
+        "last_error": state.get("sync.last_error"),
+        "auth_failed": state.get("sync.auth_failed"),
+    }
+
+
+def dead_letters(db: Database) -> list[dict[str, Any]]:
+    with db.read() as s:
+        rows = s.execute(
+            select(
+                SyncOutbox.id,
+                Case.case_no,
+                Case.bundle_name,
+                SyncOutbox.last_error,
+                SyncOutbox.attempts,
+                SyncOutbox.created_at,
+            )
+            .join(Case, Case.id == SyncOutbox.case_id)
+            .where(SyncOutbox.state == "dead")
+            .order_by(SyncOutbox.id)
+        ).all()
+        return [
+            {
+                "id": i,
+                "case_no": no,
+                "bundle": b,
+                "reason": err,
+                "attempts": a,
+                "created_at": clock.iso(c),
+            }
+            for i, no, b, err, a, c in rows
+        ]
+
+
+def retry_dead(db: Database, row_id: int, *, now: datetime | None = None) -> None:
+    """Put a dead letter back in the queue (after the cause was fixed)."""
+    now = now or clock.now()
+    with db.begin() as s:
+        r = s.get(SyncOutbox, row_id)
+        if r is None or r.state != "dead":
+            from desk_app.services.errors import Refused
+
+            raise Refused(f"没有待处理的失败记录 {row_id}", f"no dead letter {row_id}")
+        r.state, r.attempts, r.next_attempt_at = "pending", 0, now
+
+
+def resolve_dead(db: Database, row_id: int, note: str) -> None:
+    """Close a dead letter by hand (e.g. settled with the platform's operators)."""
+    with db.begin() as s:
+        r = s.get(SyncOutbox, row_id)
+        if r is None or r.state != "dead":
+            from desk_app.services.errors import Refused
+
+            raise Refused(f"没有待处理的失败记录 {row_id}", f"no dead letter {row_id}")
+        r.state = "resolved"
+        r.last_error = f"{r.last_error} | resolved: {note}"
+
+
+def reconcile(
+    db: Database, client: CentralClient, since: date, *, now: datetime | None = None
+) -> dict[str, int]:
+    """Ask the backend which cases concluded since ``since`` it holds; re-queue the ones it
+    lacks although they were acknowledged (a backend restored from an older backup), then send
+    them."""
+    now = now or clock.now()
+    until = clock.hall_day(now)
+    held = client.digest(since, until)
+    start = clock.day_start(since)
+    with db.begin() as s:
+        rows = s.execute(
+            select(SyncOutbox, Case.id)
+            .join(Case, Case.id == SyncOutbox.case_id)
+            .where(SyncOutbox.state == "sent", Case.concluded_at >= start)
+        ).all()
+        lacking = [r for r, cid in rows if str(cid) not in held]
+        for r in lacking:
+            r.state, r.attempts, r.next_attempt_at, r.sent_at = "pending", 0, now, None
+    report = drain(db, client)
+    return {
+        "checked": len(rows),
+        "missing": len(lacking),
+        "sent": report.sent,
+        "pending": report.pending,
+    }
+
+
+def purge_personal_data(db: Database, retention_days: int, *, now: datetime | None = None) -> int:
+    """After the backend acknowledged a case and the retention period passed, mask the local
+    copy's personal fields (events and statistics stay). Returns the number of cases purged."""
+    from desk_app.domain.validators import mask_credit_code, mask_id, mask_name, mask_phone
+
+    now = now or clock.now()
+    cutoff = now - timedelta(days=retention_days)
+    n = 0
+    with db.begin() as s:
+        rows = s.execute(
+            select(Case, SyncOutbox)
+            .join(SyncOutbox, SyncOutbox.case_id == Case.id)
+            .where(
+                SyncOutbox.state == "sent",
+                SyncOutbox.sent_at <= cutoff,
+                ~Case.applicant_id_no.contains("*"),
+            )
+        ).all()
+        for case, box in rows:
+            if case.applicant_kind == "person":
+                case.applicant_name = mask_name(case.applicant_name)
+                case.applicant_id_no = mask_id(case.applicant_id_no)
+            else:
+                case.applicant_id_no = mask_credit_code(case.applicant_id_no)
+            case.applicant_phone = (
+                mask_phone(case.applicant_phone) if case.applicant_phone else None
+            )
+            if case.agent_name:
+                case.agent_name = mask_name(case.agent_name)
+                case.agent_id_no = mask_id(case.agent_id_no or "")
+            box.payload = json.dumps(
+                {"uuid": str(case.id), "case_no": case.case_no, "purged_at": clock.iso(now)}
+            )
+            n += 1
+    return n
