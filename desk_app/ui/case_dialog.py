@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -41,7 +41,12 @@ from desk_app.store import Database
 from desk_app.ui import theme
 from desk_app.ui.tasks import TaskRunner, user_message
 
-STEPS = ("1 申请人", "2 情形", "3 材料", "4 决定与文书")
+STEPS = (
+    QT_TRANSLATE_NOOP("CaseDialog", "1 申请人"),
+    QT_TRANSLATE_NOOP("CaseDialog", "2 情形"),
+    QT_TRANSLATE_NOOP("CaseDialog", "3 材料"),
+    QT_TRANSLATE_NOOP("CaseDialog", "4 决定与文书"),
+)
 
 
 class CaseDialog(QDialog):
@@ -212,10 +217,10 @@ class CaseDialog(QDialog):
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for key, label in (
-            ("accept", "受理 (&A)"),
-            ("defer", "容缺受理 (&D)"),
-            ("notice", "一次性告知 (&N)"),
-            ("reject", "不予受理 (&R)"),
+            ("accept", QT_TRANSLATE_NOOP("CaseDialog", "受理 (&A)")),
+            ("defer", QT_TRANSLATE_NOOP("CaseDialog", "容缺受理 (&D)")),
+            ("notice", QT_TRANSLATE_NOOP("CaseDialog", "一次性告知 (&N)")),
+            ("reject", QT_TRANSLATE_NOOP("CaseDialog", "不予受理 (&R)")),
         ):
             b = QPushButton(self.tr(label))
             b.setMinimumHeight(52)
@@ -227,9 +232,9 @@ class CaseDialog(QDialog):
         self.reason_edit.setPlaceholderText(self.tr("不予受理的理由"))
         docs = QHBoxLayout()
         for key, label in (
-            ("receipt", "打印受理回执 (&P)"),
-            ("notice", "打印一次性告知单"),
-            ("commitment", "打印容缺承诺书"),
+            ("receipt", QT_TRANSLATE_NOOP("CaseDialog", "打印受理回执 (&P)")),
+            ("notice", QT_TRANSLATE_NOOP("CaseDialog", "打印一次性告知单")),
+            ("commitment", QT_TRANSLATE_NOOP("CaseDialog", "打印容缺承诺书")),
         ):
             b = QPushButton(self.tr(label))
             b.clicked.connect(partial(self.print_document, key))

@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,16 +45,16 @@ from desk_app.ui.tasks import TaskRunner, user_message
 
 # action key -> (label, shortcut)
 ACTIONS: dict[str, tuple[str, str]] = {
-    "next": ("叫下一位", "F1"),
-    "recall": ("重呼", "F2"),
-    "no_show": ("过号", "F3"),
-    "start": ("开始办理", "F4"),
-    "complete": ("办结", "F5"),
-    "hold": ("挂起", "F6"),
-    "call_held": ("回呼挂起号", "F7"),
-    "transfer": ("转移", "F8"),
-    "pause": ("暂停窗口", "F9"),
-    "case": ("一件事办件", "F10"),
+    "next": (QT_TRANSLATE_NOOP("CounterWindow", "叫下一位"), "F1"),
+    "recall": (QT_TRANSLATE_NOOP("CounterWindow", "重呼"), "F2"),
+    "no_show": (QT_TRANSLATE_NOOP("CounterWindow", "过号"), "F3"),
+    "start": (QT_TRANSLATE_NOOP("CounterWindow", "开始办理"), "F4"),
+    "complete": (QT_TRANSLATE_NOOP("CounterWindow", "办结"), "F5"),
+    "hold": (QT_TRANSLATE_NOOP("CounterWindow", "挂起"), "F6"),
+    "call_held": (QT_TRANSLATE_NOOP("CounterWindow", "回呼挂起号"), "F7"),
+    "transfer": (QT_TRANSLATE_NOOP("CounterWindow", "转移"), "F8"),
+    "pause": (QT_TRANSLATE_NOOP("CounterWindow", "暂停窗口"), "F9"),
+    "case": (QT_TRANSLATE_NOOP("CounterWindow", "一件事办件"), "F10"),
 }
 
 
@@ -284,7 +284,11 @@ class CounterWindow(QWidget):
         self.board = board
         staff = f"{board.staff_name}（{board.staff_code}）" if board.staff_code else ""
         self.header.setText(self.tr("%1 号窗口").replace("%1", str(board.window)) + f"  {staff}")
-        state_text = {"open": "● 服务中", "paused": "● 暂停服务", "closed": "● 未登录"}
+        state_text = {
+            "open": QT_TRANSLATE_NOOP("CounterWindow", "● 服务中"),
+            "paused": QT_TRANSLATE_NOOP("CounterWindow", "● 暂停服务"),
+            "closed": QT_TRANSLATE_NOOP("CounterWindow", "● 未登录"),
+        }
         color = {"open": theme.OK, "paused": theme.ACCENT, "closed": theme.DANGER}
         self.state_label.setText(self.tr(state_text[board.state]))
         self.state_label.setStyleSheet(f"color: {color[board.state]}; font-size: 13pt;")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,9 +23,9 @@ from desk_app.ui import theme
 from desk_app.ui.tasks import TaskRunner, user_message
 
 ROLES = [
-    ("counter", "窗口工作台"),
-    ("kiosk", "取号机"),
-    ("display", "叫号屏"),
+    ("counter", QT_TRANSLATE_NOOP("LoginDialog", "窗口工作台")),
+    ("kiosk", QT_TRANSLATE_NOOP("LoginDialog", "取号机")),
+    ("display", QT_TRANSLATE_NOOP("LoginDialog", "叫号屏")),
 ]
 
 

@@ -1,0 +1,763 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>CallDisplay</name>
+    <message>
+        <location filename="../../desk_app/ui/display.py" line="231" />
+        <source>叫号显示</source>
+        <translation>Call display</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display.py" line="268" />
+        <source>政务服务中心</source>
+        <translation>Government Service Centre</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display.py" line="270" />
+        <source>连接中断, 正在重试…</source>
+        <translation>Connection lost, retrying…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display.py" line="284" />
+        <source>请</source>
+        <translation>Please</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display.py" line="290" />
+        <source>重呼</source>
+        <translation>Recall</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display.py" line="319" />
+        <source>请留意屏幕和语音叫号</source>
+        <translation>Watch the screen and listen for your number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display.py" line="329" />
+        <source>各窗口当前号码</source>
+        <translation>Now serving at each window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display.py" line="330" />
+        <source>最近叫号</source>
+        <translation>Recent calls</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display.py" line="520" />
+        <source>%1 号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display.py" line="535" />
+        <source>→ %1 号窗口</source>
+        <translation>→ Window %1</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="45" />
+        <source>1 申请人</source>
+        <translation>1 Applicant</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="46" />
+        <source>2 情形</source>
+        <translation>2 Situation</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="47" />
+        <source>3 材料</source>
+        <translation>3 Materials</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="48" />
+        <source>4 决定与文书</source>
+        <translation>4 Decision &amp; documents</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="74" />
+        <source>一件事办件</source>
+        <translation>One-thing case</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="102" />
+        <source>上一步 (Ctrl+←)</source>
+        <translation>Back (Ctrl+←)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="103" />
+        <source>下一步 (Ctrl+Enter)</source>
+        <translation>Next (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="143" />
+        <source>11 位手机号（可选）</source>
+        <translation>11-digit mobile (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="144" />
+        <source>申请人存在失信记录（不适用容缺受理）</source>
+        <translation>Applicant has a bad-credit flag (no deferral)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="145" />
+        <source>代办（代理人持委托书办理）</source>
+        <translation>Proxy (agent with a letter of authorization)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="155" />
+        <source>代理人姓名</source>
+        <translation>Agent's name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="156" />
+        <source>代理人身份证号</source>
+        <translation>Agent's ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="157" />
+        <source>委托事项</source>
+        <translation>Authorized for</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="158" />
+        <source>委托有效期至</source>
+        <translation>Authorization valid until</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="160" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="161" />
+        <source>申请人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="163" />
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="180" />
+        <source>请根据申请人的情况回答（默认值为最常见情形）：</source>
+        <translation>Answer for the applicant's situation (defaults are the common case):</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="191" />
+        <source>已收</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="192" />
+        <source>复印件</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="193" />
+        <source>材料</source>
+        <translation>Material</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="194" />
+        <source>要求</source>
+        <translation>Requirement</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="195" />
+        <source>用途与原因</source>
+        <translation>Needed for / why</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="207" />
+        <source>勾选已收取的材料（空格键勾选，Tab 移动）：</source>
+        <translation>Tick the materials received (Space ticks, Tab moves):</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="220" />
+        <source>受理 (&amp;A)</source>
+        <translation>&amp;Accept</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="221" />
+        <source>容缺受理 (&amp;D)</source>
+        <translation>Accept with &amp;deferral</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="222" />
+        <source>一次性告知 (&amp;N)</source>
+        <translation>One-time &amp;notice</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="223" />
+        <source>不予受理 (&amp;R)</source>
+        <translation>&amp;Reject</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="232" />
+        <source>不予受理的理由</source>
+        <translation>Reason for rejection</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="235" />
+        <source>打印受理回执 (&amp;P)</source>
+        <translation>&amp;Print receipt</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="236" />
+        <source>打印一次性告知单</source>
+        <translation>Print one-time notice</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="237" />
+        <source>打印容缺承诺书</source>
+        <translation>Print deferral commitment</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="243" />
+        <source>办结并邀请评价 (&amp;C)</source>
+        <translation>&amp;Conclude and invite evaluation</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="304" />
+        <source>统一社会信用代码</source>
+        <translation>Unified social credit code</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="304" />
+        <source>居民身份证号</source>
+        <translation>Resident ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="305" />
+        <source>企业名称</source>
+        <translation>Company name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="305" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="331" />
+        <source>适用事项：</source>
+        <translation>Items that apply: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="334" />
+        <source>需提交材料 %1 项，免提交 %2 项</source>
+        <translation>%1 materials to submit, %2 obtained without submission</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="421" />
+        <source>免提交（数据共享、电子证照或前序事项结果）：</source>
+        <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="466" />
+        <source>材料齐全，可以受理。</source>
+        <translation>All materials are in: the case can be accepted.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="468" />
+        <source>尚缺：</source>
+        <translation>Still missing: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="475" />
+        <source>，办结期限 %1</source>
+        <translation>, due %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="477" />
+        <source>，容缺材料补正期限 %1</source>
+        <translation>, deferred materials due %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="479" />
+        <source>（无官方节假日数据，期限仅按周末推算）</source>
+        <translation> (no official holiday data: deadline counts weekends only)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="544" />
+        <source>已生成：%1</source>
+        <translation>Written: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CounterWindow</name>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="48" />
+        <source>叫下一位</source>
+        <translation>Call next</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="49" />
+        <source>重呼</source>
+        <translation>Recall</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="50" />
+        <source>过号</source>
+        <translation>No-show</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="51" />
+        <source>开始办理</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="52" />
+        <source>办结</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="53" />
+        <source>挂起</source>
+        <translation>Hold</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="54" />
+        <source>回呼挂起号</source>
+        <translation>Call back held</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="55" />
+        <source>转移</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="56" />
+        <location filename="../../desk_app/ui/counter.py" line="311" />
+        <source>暂停窗口</source>
+        <translation>Pause window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="57" />
+        <source>一件事办件</source>
+        <translation>One-thing case</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="127" />
+        <source>%1 号窗口 · 高效办成一件事</source>
+        <translation>Window %1 · One-thing service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="165" />
+        <source>当前号</source>
+        <translation>Current ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="175" />
+        <location filename="../../desk_app/ui/counter.py" line="321" />
+        <source>空闲 · 按 F1 叫下一位</source>
+        <translation>Free · press F1 to call the next visitor</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="216" />
+        <source>等候队列</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="220" />
+        <source>本窗口挂起</source>
+        <translation>Held at this window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="232" />
+        <source>今日已办</source>
+        <translation>Done today</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="286" />
+        <source>%1 号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="288" />
+        <source>● 服务中</source>
+        <translation>● Open</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="289" />
+        <source>● 暂停服务</source>
+        <translation>● Paused</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="290" />
+        <source>● 未登录</source>
+        <translation>● Not logged in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="300" />
+        <source>等候队列（%1 人）</source>
+        <translation>Waiting (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="302" />
+        <source>本窗口挂起（%1）</source>
+        <translation>Held at this window (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="305" />
+        <source>办结 %1 · 过号 %2 · 平均办理 %3</source>
+        <translation>Completed %1 · no-shows %2 · average service %3</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="311" />
+        <source>恢复服务</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="331" />
+        <source>办理中 · 已用 %1</source>
+        <translation>Serving · %1 so far</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="335" />
+        <source> · 已重呼 %1 次</source>
+        <translation> · recalled %1×</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="340" />
+        <source>已叫号，等待群众到窗口</source>
+        <translation>Called, waiting for the visitor</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="434" />
+        <source>当前没有等候的群众。</source>
+        <translation>Nobody is waiting.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="437" />
+        <source>%1 已叫号尚未处理：请重呼、过号或开始办理。</source>
+        <translation>%1 is called but not handled: recall, mark no-show or start.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="477" />
+        <source>请先办结、过号、挂起或转移当前号 %1，再退出。</source>
+        <translation>Complete, no-show, hold or transfer %1 before logging out.</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/evaluation.py" line="41" />
+        <source>请您评价本次服务</source>
+        <translation>Please rate our service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluation.py" line="42" />
+        <source>请您对本次服务进行评价</source>
+        <translation>Please rate today's service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluation.py" line="62" />
+        <source>（不填）</source>
+        <translation>(skip)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluation.py" line="68" />
+        <source>意见或建议（可选）</source>
+        <translation>Comments or suggestions (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluation.py" line="69" />
+        <source>意见建议</source>
+        <translation>Comments</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluation.py" line="113" />
+        <source>感谢您的评价！</source>
+        <translation>Thank you for your rating!</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="298" />
+        <source>自助取号</source>
+        <translation>Take a ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="372" />
+        <source>政务服务中心</source>
+        <translation>Government Service Centre</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="376" />
+        <source>高效办成一件事 · 自助取号</source>
+        <translation>One-thing service · Take a ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="418" />
+        <source>普通</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="419" />
+        <source>老年人</source>
+        <translation>Elderly</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="420" />
+        <source>残疾人</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="421" />
+        <source>孕妇</source>
+        <translation>Pregnant</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="422" />
+        <source>军人</source>
+        <translation>Military</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="452" />
+        <source>正在读取可办理的事项…</source>
+        <translation>Loading services…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="468" />
+        <source>① 优先人群请先选择 (绿色通道), 其他群众无需选择</source>
+        <translation>① Priority visitors choose their lane first; everyone else skips this</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="471" />
+        <source>② 请点击要办理的事项取号</source>
+        <translation>② Touch the service you need</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="489" />
+        <source>取号成功</source>
+        <translation>Your ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="516" />
+        <source>重新打印</source>
+        <translation>Print again</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="521" />
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="592" />
+        <source>连接中断, 正在重试…</source>
+        <translation>Connection lost, retrying…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="615" />
+        <source>今日暂无可取号的事项, 请咨询导服台</source>
+        <translation>No service takes tickets today; please ask at the help desk</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="640" />
+        <source>正在取号, 请稍候…</source>
+        <translation>Issuing your ticket…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="663" />
+        <source>暂时无法取号, 请稍后再试或联系导服人员</source>
+        <translation>Tickets can't be issued right now; try again or ask the staff</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="673" />
+        <source>绿色通道 · %1</source>
+        <translation>Priority lane · %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="677" />
+        <source>前面没有人等候, 请留意叫号</source>
+        <translation>Nobody ahead of you; watch for your number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="680" />
+        <source>前面还有 %1 人</source>
+        <translation>%1 ahead of you</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="682" />
+        <source>预计等候约 %1 分钟</source>
+        <translation>About %1 min wait</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="694" />
+        <source>正在打印号票…</source>
+        <translation>Printing your ticket…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="712" />
+        <source>请取走号票</source>
+        <translation>Please take your ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="719" />
+        <source>打印失败, 请凭此屏幕号码等候, 或联系导服人员</source>
+        <translation>Printing failed: remember the number on screen, or ask the staff</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="761" />
+        <source>%1月%2日 星期%3</source>
+        <translation>%2/%1 (day %3)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="769" />
+        <source>%1 秒后自动返回首页</source>
+        <translation>Back to the start in %1 s</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="26" />
+        <source>窗口工作台</source>
+        <translation>Counter workstation</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="27" />
+        <source>取号机</source>
+        <translation>Ticket kiosk</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="28" />
+        <source>叫号屏</source>
+        <translation>Call display</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="50" />
+        <source>高效办成一件事 · 登录</source>
+        <translation>One-thing service · Log in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="53" />
+        <source>高效办成一件事 窗口系统</source>
+        <translation>One-thing service windows</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="55" />
+        <source>请选择本机用途并登录</source>
+        <translation>Choose this PC's role and log in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="64" />
+        <source>工号，例如 s01</source>
+        <translation>Staff code, e.g. s01</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="68" />
+        <source> 号窗口</source>
+        <translation />
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="70" />
+        <source>用途</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="71" />
+        <source>工号</source>
+        <translation>Staff code</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="72" />
+        <source>窗口</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="78" />
+        <location filename="../../desk_app/ui/login.py" line="134" />
+        <source>登录  (Enter)</source>
+        <translation>Log in  (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="83" />
+        <source>数据库：</source>
+        <translation>Database: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="111" />
+        <source>请输入工号。</source>
+        <translation>Enter your staff code.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="115" />
+        <source>正在连接数据库…</source>
+        <translation>Connecting to the database…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="136" />
+        <source>数据库版本比本程序新，请先升级本程序。</source>
+        <translation>The database is newer than this program: please upgrade the program.</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="73" />
+        <source>转移 %1</source>
+        <translation>Transfer %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="74" />
+        <source>转到业务</source>
+        <translation>To service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="75" />
+        <source>转到窗口</source>
+        <translation>To window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="83" />
+        <source>%1 号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="93" />
+        <source>转移后号码和排队时间保持不变。</source>
+        <translation>The ticket keeps its number and its place in time.</translation>
+    </message>
+</context>
+<context>
+    <name>_ServiceButton</name>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="182" />
+        <source>今日号源已满</source>
+        <translation>Fully booked today</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="185" />
+        <source>暂无窗口办理, 可取号等候</source>
+        <translation>No window open yet; you may take a ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="188" />
+        <source>当前无人等候</source>
+        <translation>Nobody waiting</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="192" />
+        <source>等候 %1 人</source>
+        <translation>%1 waiting</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="194" />
+        <source>约 %1 分钟</source>
+        <translation>about %1 min</translation>
+    </message>
+</context>
+<context>
+    <name>_WindowTile</name>
+    <message>
+        <location filename="../../desk_app/ui/display.py" line="159" />
+        <source>%1 号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+</context>
+</TS>
