@@ -65,3 +65,23 @@ def test_default_url_is_in_user_data_dir(monkeypatch, tmp_path):
     assert str(tmp_path) in url
     monkeypatch.setenv("DESK_APP_DB", "sqlite:////x/y.db")
     assert default_url() == "sqlite:////x/y.db"
+
+
+def test_a_hall_on_the_first_schema_keeps_its_data_through_the_upgrade(db_url):
+    """A database last migrated by the queue-only release (0001) is upgraded in place."""
+    from alembic import command
+
+    from desk_app.services import hall, queue
+
+    db = Database(db_url)
+    with db.engine.begin() as conn:
+        command.upgrade(schema._alembic_config(conn), "0001")
+    assert schema.status(db).revision == "0001"
+    # Written with 0001's tables only (the services touch nothing newer).
+    hall.add_service(db, "newborn", "新生儿出生一件事", "A")
+    number = queue.issue_ticket(db, "newborn").number
+    assert schema.upgrade(db).ok
+    with db.read() as s:
+        assert s.execute(text("SELECT number FROM tickets")).scalar() == number
+        assert s.execute(text("SELECT count(*) FROM cases")).scalar() == 0
+    db.dispose()
