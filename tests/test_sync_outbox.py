@@ -172,3 +172,36 @@ def test_purge_masks_personal_data_after_retention(hall_db):
         assert case.applicant_id_no.startswith("370202********")
         assert resident_id() not in box.payload and json.loads(box.payload)["purged_at"]
     assert outbox.purge_personal_data(hall_db, 30, now=T + timedelta(days=40)) == 0
+
+
+def test_sync_loop_keeps_sending_in_the_background(hall_db):
+    import time
+
+    from desk_app.sync.worker import SyncLoop
+
+    central = FakeCentral()
+    loop = SyncLoop(hall_db, central, interval_s=0.05)
+    loop.start()
+    try:
+        ids = conclude_cases(hall_db, 2)
+        deadline = time.monotonic() + 10
+        while set(central.store) != set(ids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        loop.stop()
+    assert set(central.store) == set(ids) and not loop.is_alive()
+
+
+@pytest.mark.gui
+def test_indicator_shows_backlog_and_auth_alert(qtbot, hall_db):
+    from desk_app.ui.sync_status import SyncIndicator
+
+    conclude_cases(hall_db, 2)
+    ind = SyncIndicator(hall_db, interval_ms=100)
+    qtbot.addWidget(ind)
+    qtbot.waitUntil(lambda: "待发 2" in ind.text(), timeout=3000)
+    central = FakeCentral()
+    central.auth_fail = True
+    with pytest.raises(CentralAuthError):
+        outbox.run_once(hall_db, central)
+    qtbot.waitUntil(lambda: "拒绝本机令牌" in ind.text(), timeout=3000)

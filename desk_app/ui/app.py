@@ -141,6 +141,24 @@ def run_gui(
         if screen is None and chosen["role"] == "display":
             screen = len(QApplication.screens()) - 1  # the last monitor: usually the hall's
         place_fullscreen(main, screen)
+    sync_loop = _start_sync(db) if chosen["role"] == "counter" else None
     code = app.exec()
+    if sync_loop is not None:
+        sync_loop.stop()
     db.dispose()
     return code
+
+
+def _start_sync(db: Database):  # type: ignore[no-untyped-def]
+    """Counters send concluded cases in the background when a backend is configured."""
+    from desk_app.sync.client import CentralClient
+    from desk_app.sync.config import SyncConfig
+    from desk_app.sync.worker import SyncLoop
+
+    config = SyncConfig.from_env()
+    if not config.configured:
+        log.info("sync: no central backend configured")
+        return None
+    loop = SyncLoop(db, CentralClient(config))
+    loop.start()
+    return loop

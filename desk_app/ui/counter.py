@@ -147,6 +147,11 @@ class CounterWindow(QWidget):
         top.addSpacing(12)
         top.addWidget(self.state_label)
         top.addStretch()
+        from desk_app.ui.sync_status import SyncIndicator
+
+        self.sync_indicator = SyncIndicator(self.db)
+        top.addWidget(self.sync_indicator)
+        top.addSpacing(16)
         top.addWidget(self.clock_label)
 
         self.banner = QLabel()

@@ -330,7 +330,7 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/counter.py" line="56" />
-        <location filename="../../desk_app/ui/counter.py" line="311" />
+        <location filename="../../desk_app/ui/counter.py" line="316" />
         <source>暂停窗口</source>
         <translation>Pause window</translation>
     </message>
@@ -345,98 +345,98 @@
         <translation>Window %1 · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="165" />
+        <location filename="../../desk_app/ui/counter.py" line="170" />
         <source>当前号</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="175" />
-        <location filename="../../desk_app/ui/counter.py" line="321" />
+        <location filename="../../desk_app/ui/counter.py" line="180" />
+        <location filename="../../desk_app/ui/counter.py" line="326" />
         <source>空闲 · 按 F1 叫下一位</source>
         <translation>Free · press F1 to call the next visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="216" />
+        <location filename="../../desk_app/ui/counter.py" line="221" />
         <source>等候队列</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="220" />
+        <location filename="../../desk_app/ui/counter.py" line="225" />
         <source>本窗口挂起</source>
         <translation>Held at this window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="232" />
+        <location filename="../../desk_app/ui/counter.py" line="237" />
         <source>今日已办</source>
         <translation>Done today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="286" />
+        <location filename="../../desk_app/ui/counter.py" line="291" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="288" />
+        <location filename="../../desk_app/ui/counter.py" line="293" />
         <source>● 服务中</source>
         <translation>● Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="289" />
+        <location filename="../../desk_app/ui/counter.py" line="294" />
         <source>● 暂停服务</source>
         <translation>● Paused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="290" />
+        <location filename="../../desk_app/ui/counter.py" line="295" />
         <source>● 未登录</source>
         <translation>● Not logged in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="300" />
+        <location filename="../../desk_app/ui/counter.py" line="305" />
         <source>等候队列（%1 人）</source>
         <translation>Waiting (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="302" />
+        <location filename="../../desk_app/ui/counter.py" line="307" />
         <source>本窗口挂起（%1）</source>
         <translation>Held at this window (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="305" />
+        <location filename="../../desk_app/ui/counter.py" line="310" />
         <source>办结 %1 · 过号 %2 · 平均办理 %3</source>
         <translation>Completed %1 · no-shows %2 · average service %3</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="311" />
+        <location filename="../../desk_app/ui/counter.py" line="316" />
         <source>恢复服务</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="331" />
+        <location filename="../../desk_app/ui/counter.py" line="336" />
         <source>办理中 · 已用 %1</source>
         <translation>Serving · %1 so far</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="335" />
+        <location filename="../../desk_app/ui/counter.py" line="340" />
         <source> · 已重呼 %1 次</source>
         <translation> · recalled %1×</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="340" />
+        <location filename="../../desk_app/ui/counter.py" line="345" />
         <source>已叫号，等待群众到窗口</source>
         <translation>Called, waiting for the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="434" />
+        <location filename="../../desk_app/ui/counter.py" line="439" />
         <source>当前没有等候的群众。</source>
         <translation>Nobody is waiting.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="437" />
+        <location filename="../../desk_app/ui/counter.py" line="442" />
         <source>%1 已叫号尚未处理：请重呼、过号或开始办理。</source>
         <translation>%1 is called but not handled: recall, mark no-show or start.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="477" />
+        <location filename="../../desk_app/ui/counter.py" line="482" />
         <source>请先办结、过号、挂起或转移当前号 %1，再退出。</source>
         <translation>Complete, no-show, hold or transfer %1 before logging out.</translation>
     </message>
@@ -477,137 +477,137 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="298" />
+        <location filename="../../desk_app/ui/kiosk.py" line="297" />
         <source>自助取号</source>
         <translation>Take a ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="372" />
+        <location filename="../../desk_app/ui/kiosk.py" line="369" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="376" />
+        <location filename="../../desk_app/ui/kiosk.py" line="373" />
         <source>高效办成一件事 · 自助取号</source>
         <translation>One-thing service · Take a ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="418" />
+        <location filename="../../desk_app/ui/kiosk.py" line="415" />
         <source>普通</source>
         <translation>Standard</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="419" />
+        <location filename="../../desk_app/ui/kiosk.py" line="416" />
         <source>老年人</source>
         <translation>Elderly</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="420" />
+        <location filename="../../desk_app/ui/kiosk.py" line="417" />
         <source>残疾人</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="421" />
+        <location filename="../../desk_app/ui/kiosk.py" line="418" />
         <source>孕妇</source>
         <translation>Pregnant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="422" />
+        <location filename="../../desk_app/ui/kiosk.py" line="419" />
         <source>军人</source>
         <translation>Military</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="452" />
+        <location filename="../../desk_app/ui/kiosk.py" line="449" />
         <source>正在读取可办理的事项…</source>
         <translation>Loading services…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="468" />
+        <location filename="../../desk_app/ui/kiosk.py" line="465" />
         <source>① 优先人群请先选择 (绿色通道), 其他群众无需选择</source>
         <translation>① Priority visitors choose their lane first; everyone else skips this</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="471" />
+        <location filename="../../desk_app/ui/kiosk.py" line="468" />
         <source>② 请点击要办理的事项取号</source>
         <translation>② Touch the service you need</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="489" />
+        <location filename="../../desk_app/ui/kiosk.py" line="486" />
         <source>取号成功</source>
         <translation>Your ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="516" />
+        <location filename="../../desk_app/ui/kiosk.py" line="513" />
         <source>重新打印</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="521" />
+        <location filename="../../desk_app/ui/kiosk.py" line="518" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="592" />
+        <location filename="../../desk_app/ui/kiosk.py" line="589" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="615" />
+        <location filename="../../desk_app/ui/kiosk.py" line="612" />
         <source>今日暂无可取号的事项, 请咨询导服台</source>
         <translation>No service takes tickets today; please ask at the help desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="640" />
+        <location filename="../../desk_app/ui/kiosk.py" line="639" />
         <source>正在取号, 请稍候…</source>
         <translation>Issuing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="663" />
+        <location filename="../../desk_app/ui/kiosk.py" line="662" />
         <source>暂时无法取号, 请稍后再试或联系导服人员</source>
         <translation>Tickets can't be issued right now; try again or ask the staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="673" />
+        <location filename="../../desk_app/ui/kiosk.py" line="672" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="677" />
+        <location filename="../../desk_app/ui/kiosk.py" line="676" />
         <source>前面没有人等候, 请留意叫号</source>
         <translation>Nobody ahead of you; watch for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="680" />
+        <location filename="../../desk_app/ui/kiosk.py" line="679" />
         <source>前面还有 %1 人</source>
         <translation>%1 ahead of you</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="682" />
+        <location filename="../../desk_app/ui/kiosk.py" line="681" />
         <source>预计等候约 %1 分钟</source>
         <translation>About %1 min wait</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="694" />
+        <location filename="../../desk_app/ui/kiosk.py" line="693" />
         <source>正在打印号票…</source>
         <translation>Printing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="712" />
+        <location filename="../../desk_app/ui/kiosk.py" line="711" />
         <source>请取走号票</source>
         <translation>Please take your ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="719" />
+        <location filename="../../desk_app/ui/kiosk.py" line="718" />
         <source>打印失败, 请凭此屏幕号码等候, 或联系导服人员</source>
         <translation>Printing failed: remember the number on screen, or ask the staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="761" />
+        <location filename="../../desk_app/ui/kiosk.py" line="762" />
         <source>%1月%2日 星期%3</source>
         <translation>%2/%1 (day %3)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="769" />
+        <location filename="../../desk_app/ui/kiosk.py" line="770" />
         <source>%1 秒后自动返回首页</source>
         <translation>Back to the start in %1 s</translation>
     </message>
@@ -697,6 +697,34 @@
     </message>
 </context>
 <context>
+    <name>SyncIndicator</name>
+    <message>
+        <location filename="../../desk_app/ui/sync_status.py" line="27" />
+        <source>同步：…</source>
+        <translation>Sync: …</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/sync_status.py" line="45" />
+        <source>无</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/sync_status.py" line="47" />
+        <source>同步：待发 %1 · 上次成功 %2</source>
+        <translation>Sync: %1 pending · last success %2</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/sync_status.py" line="53" />
+        <source> · 失败 %1</source>
+        <translation> · %1 failed</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/sync_status.py" line="56" />
+        <source>同步已停止：中心平台拒绝本机令牌，请联系管理员</source>
+        <translation>Sync stopped: the central platform rejected this PC's token; call the administrator</translation>
+    </message>
+</context>
+<context>
     <name>TransferDialog</name>
     <message>
         <location filename="../../desk_app/ui/counter.py" line="73" />
@@ -727,27 +755,27 @@
 <context>
     <name>_ServiceButton</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="182" />
+        <location filename="../../desk_app/ui/kiosk.py" line="181" />
         <source>今日号源已满</source>
         <translation>Fully booked today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="185" />
+        <location filename="../../desk_app/ui/kiosk.py" line="184" />
         <source>暂无窗口办理, 可取号等候</source>
         <translation>No window open yet; you may take a ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="188" />
+        <location filename="../../desk_app/ui/kiosk.py" line="187" />
         <source>当前无人等候</source>
         <translation>Nobody waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="192" />
+        <location filename="../../desk_app/ui/kiosk.py" line="191" />
         <source>等候 %1 人</source>
         <translation>%1 waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="194" />
+        <location filename="../../desk_app/ui/kiosk.py" line="193" />
         <source>约 %1 分钟</source>
         <translation>about %1 min</translation>
     </message>
