@@ -27,10 +27,10 @@ class SyncLoop(threading.Thread):
         super().__init__(name="desk-app-sync", daemon=True)
         self.db, self.client = db, client
         self.interval_s, self.auth_pause_s = interval_s, auth_pause_s
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             wait = self.interval_s
             try:
                 report = outbox.drain(self.db, self.client)
@@ -41,8 +41,8 @@ class SyncLoop(threading.Thread):
                 wait = self.auth_pause_s
             except Exception:  # noqa: BLE001 - the loop must outlive a bad moment
                 log.exception("sync pass failed")
-            self._stop.wait(wait)
+            self._halt.wait(wait)
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join(timeout)
