@@ -21,12 +21,19 @@ class SyncConfig:
     @classmethod
     def from_env(cls) -> SyncConfig:
         """``DESK_APP_CENTRAL_URL``, ``DESK_APP_CENTRAL_TOKEN``, ``DESK_APP_CENTRAL_CA``,
-        ``DESK_APP_RETENTION_DAYS``."""
+        ``DESK_APP_RETENTION_DAYS``; tuning: ``DESK_APP_SYNC_BATCH``,
+        ``DESK_APP_SYNC_TIMEOUT`` (read timeout, s), ``DESK_APP_SYNC_BACKOFF`` ("base,max" s)."""
+        env = os.environ.get
+        base, _, most = env("DESK_APP_SYNC_BACKOFF", "2,600").partition(",")
         return cls(
-            url=os.environ.get("DESK_APP_CENTRAL_URL") or None,
-            token=os.environ.get("DESK_APP_CENTRAL_TOKEN") or None,
-            ca_bundle=os.environ.get("DESK_APP_CENTRAL_CA") or None,
-            retention_days=int(os.environ.get("DESK_APP_RETENTION_DAYS", "30")),
+            url=env("DESK_APP_CENTRAL_URL") or None,
+            token=env("DESK_APP_CENTRAL_TOKEN") or None,
+            ca_bundle=env("DESK_APP_CENTRAL_CA") or None,
+            batch_size=int(env("DESK_APP_SYNC_BATCH", "200")),
+            read_timeout_s=float(env("DESK_APP_SYNC_TIMEOUT", "20")),
+            backoff_base_s=float(base),
+            backoff_max_s=float(most or 600),
+            retention_days=int(env("DESK_APP_RETENTION_DAYS", "30")),
         )
 
     @property

@@ -1,0 +1,269 @@
+"""The ``central-ref`` command line.
+
+::
+
+    central-ref serve --host 127.0.0.1 --port P --db URL --token TOKEN [--token ...]
+                      [--fail-rate 0.0-1.0] [--latency-ms N] [--fault-modes drop,error,timeout]
+                      [--hang-seconds S] [--seed N] [--log-level info] [--no-access-log]
+    central-ref stats --db URL [--json]
+    central-ref forget --db URL --last N [--json]      simulate a restore from an older backup
+    central-ref openapi [--output FILE]                print or write the OpenAPI document
+
+``serve --port 0`` picks a free port. Once the socket listens, ``serve`` prints one JSON line
+on stdout, ``{"url": "http://127.0.0.1:PORT", "pid": N}``, so scripts and tests need no port
+guessing; logs go to stderr. Exit status: 0 success, 2 bad input (one line on stderr),
+1 anything unexpected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import logging
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_BAD_INPUT = 2
+# In-flight requests get this long at shutdown; a request held by an injected "timeout"
+# must not keep a stopped server alive for half a minute.
+GRACEFUL_SHUTDOWN_S = 2
+
+
+class CliError(Exception):
+    """Bad input: printed as one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CliError(f"bad arguments: {message}")
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("must be between 0.0 and 1.0")
+    return value
+
+
+def _non_negative(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError("must not be negative")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (public so the docs and tests can inspect it)."""
+    parser = _Parser(prog="central-ref", description="Reference central backend (test double).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    serve.add_argument("--db", default=os.environ.get("CENTRAL_REF_DB"), help="SQLAlchemy URL")
+    serve.add_argument(
+        "--token",
+        action="append",
+        default=[],
+        metavar="TOKEN",
+        help="workstation token (repeatable, or comma-separated); NAME=TOKEN names it",
+    )
+    serve.add_argument("--fail-rate", type=_rate, default=0.0, help="0.0-1.0, mutating requests")
+    serve.add_argument("--latency-ms", type=_non_negative(int), default=0)
+    serve.add_argument(
+        "--fault-modes", default="drop,error,timeout", help="subset of drop,error,timeout"
+    )
+    serve.add_argument(
+        "--hang-seconds", type=_non_negative(float), default=30.0, help="timeout mode"
+    )
+    serve.add_argument("--seed", type=int, default=None, help="reproducible fault sequence")
+    serve.add_argument("--max-batch", type=int, default=500, help=argparse.SUPPRESS)
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--no-access-log", action="store_true")
+
+    stats = sub.add_parser("stats", help="print counts of the store")
+    stats.add_argument("--db", default=os.environ.get("CENTRAL_REF_DB"))
+    stats.add_argument("--json", action="store_true")
+
+    forget = sub.add_parser("forget", help="delete the N most recently received cases")
+    forget.add_argument("--db", default=os.environ.get("CENTRAL_REF_DB"))
+    forget.add_argument("--last", type=_non_negative(int), required=True)
+    forget.add_argument("--json", action="store_true")
+
+    openapi = sub.add_parser("openapi", help="print (or write) the OpenAPI document")
+    openapi.add_argument("--output", default=None)
+    return parser
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from central_ref.store import Store
+
+    if not args.db:
+        raise CliError("--db URL is required (or CENTRAL_REF_DB)")
+    try:
+        store = Store(args.db)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    store.create_schema()
+    return store
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket, bound here so that port 0 works and is reported."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise CliError(f"cannot resolve --host {host!r}: {exc}") from None
+    sock = socket.socket(family, kind, proto)
+    if os.name != "nt":  # on Windows SO_REUSEADDR would let two servers share a port
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+class _DropNoise(logging.Filter):
+    """Hide uvicorn's error line for a response the fault injector cut on purpose.
+
+    The injector logs each injected fault itself; uvicorn's "returned without completing
+    response" would otherwise look like a server bug in every drop-mode test log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned without completing response" not in record.getMessage()
+
+
+def _setup_logging(level: str, *, quiet_drops: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(name)s: %(message)s"))
+    ours = logging.getLogger("central_ref")
+    ours.addHandler(handler)
+    ours.setLevel(level.upper())
+    ours.propagate = False
+    if quiet_drops:
+        logging.getLogger("uvicorn.error").addFilter(_DropNoise())
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from central_ref.app import create_app, parse_tokens
+    from central_ref.faults import parse_modes
+
+    try:
+        if not parse_tokens(args.token):
+            raise CliError("at least one --token is required")
+        modes = parse_modes(args.fault_modes)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    store = _store(args)
+    app = create_app(
+        store,
+        args.token,
+        fail_rate=args.fail_rate,
+        latency_ms=args.latency_ms,
+        seed=args.seed,
+        fault_modes=modes,
+        hang_seconds=args.hang_seconds,
+        max_batch=args.max_batch,
+    )
+    # uvicorn's default sends the access log to stdout; keep stdout for the one "ready" line.
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    config = uvicorn.Config(
+        app,
+        log_config=log_config,
+        log_level=args.log_level,
+        access_log=not args.no_access_log,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        lifespan="off",  # the store is ready before the socket is announced
+    )
+    # After uvicorn's Config, which (re)configures its own loggers.
+    _setup_logging(args.log_level, quiet_drops="drop" in modes and args.fail_rate > 0)
+    sock = _listen(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    print(json.dumps({"url": f"http://{shown}:{port}", "pid": os.getpid()}), flush=True)
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        store.dispose()
+    return EXIT_OK
+
+
+def _print(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None:
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(human)
+
+
+def _stats(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        counts = store.stats()
+    finally:
+        store.dispose()
+    _print(args, counts, "\n".join(f"{key}: {value}" for key, value in counts.items()))
+    return EXIT_OK
+
+
+def _forget(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        uuids = store.forget_latest(args.last)
+    finally:
+        store.dispose()
+    _print(args, {"deleted": len(uuids), "uuids": uuids}, f"deleted {len(uuids)} case(s)")
+    return EXIT_OK
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    from central_ref.openapi import document_text
+
+    text = document_text()
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+_COMMANDS = {"serve": _serve, "stats": _stats, "forget": _forget, "openapi": _openapi}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``central-ref``; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        return _COMMANDS[args.command](args)
+    except CliError as exc:
+        print(f"central-ref: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except Exception as exc:  # one line for operators; the traceback helps nobody at a desk
+        print(f"central-ref: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_UNEXPECTED

@@ -1,0 +1,625 @@
+"""The reference backend's own store: SQLAlchemy 2 models and the idempotent ingest.
+
+This is a test double, so its schema is made with ``metadata.create_all`` on start instead of
+migrations (the desk application's own database always uses Alembic). It runs on SQLite (a
+file, WAL, ``BEGIN IMMEDIATE`` for writers) or PostgreSQL (``postgresql+psycopg://``).
+
+Idempotency rests on the database, not on the process: ``received_cases.uuid`` is UNIQUE and
+new cases go in with ``INSERT ... ON CONFLICT DO NOTHING``, so two requests racing with the same
+UUID (a retry overtaking a slow original) store it once; the loser sees the winner's row.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal, TypeVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeDecorator
+
+from central_ref.rules import ValidCase, uuid_digest
+
+log = logging.getLogger("central_ref.store")
+
+Status = Literal["created", "replayed", "conflict", "invalid"]
+T = TypeVar("T")
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Write transactions that lose a lock race (PostgreSQL deadlock or serialization failure,
+# SQLite "database is locked" after the busy timeout) are retried this many times in all.
+WRITE_ATTEMPTS = 4
+# SQLite allows 32766 bound parameters; PostgreSQL 65535. Stay well below both.
+_IN_CHUNK = 900
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on both dialects (SQLite has no time zones: stored naive UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# BIGINT ids on PostgreSQL (two million cases a year), INTEGER on SQLite so that the column
+# is the rowid alias and autoincrements.
+_Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Own metadata: nothing here is shared with the desk application's schema."""
+
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class ReceivedCase(Base):
+    """One case as first stored, plus how often its UUID arrived."""
+
+    __tablename__ = "received_cases"
+
+    # The listing cursor: increasing in order of first arrival.
+    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    case_no: Mapped[str] = mapped_column(String(64))
+    concluded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Asia/Shanghai date of concluded_at, stored so the reconciliation digest is an index scan.
+    concluded_date: Mapped[date] = mapped_column(Date, index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    received_count: Mapped[int] = mapped_column(Integer)
+    first_received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    workstation: Mapped[str] = mapped_column(String(64))  # who sent it first
+
+
+class Receipt(Base):
+    """Every arrival of a valid case (created, replayed or conflict): the retry history."""
+
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(
+        _Id, ForeignKey("received_cases.id", ondelete="CASCADE"), index=True
+    )
+    workstation: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    outcome: Mapped[str] = mapped_column(String(16))
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ConflictingVersion(Base):
+    """A different version of an already stored UUID, kept for a person to review.
+
+    One row per distinct version (uuid, digest): a client re-sending the same conflicting
+    version after a lost 409 bumps its count instead of adding rows.
+    """
+
+    __tablename__ = "conflicting_versions"
+    __table_args__ = (UniqueConstraint("case_id", "payload_sha256"),)
+
+    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(
+        _Id, ForeignKey("received_cases.id", ondelete="CASCADE"), index=True
+    )
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    case_no: Mapped[str] = mapped_column(String(64))
+    concluded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_count: Mapped[int] = mapped_column(Integer)
+    first_received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    workstation: Mapped[str] = mapped_column(String(64))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result for one uploaded case, in the request's order."""
+
+    uuid: str | None
+    status: Status
+    received_count: int | None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """A stored case as listed (no payload)."""
+
+    cursor: str
+    uuid: str
+    case_no: str
+    concluded_at: datetime
+    received_count: int
+    received_at: datetime
+    last_received_at: datetime
+    workstation: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictRow:
+    """One conflicting version kept for review."""
+
+    payload_sha256: str
+    case_no: str
+    concluded_at: datetime
+    payload: dict[str, Any]
+    received_count: int
+    first_received_at: datetime
+    last_received_at: datetime
+    workstation: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDetail:
+    """A stored case with its payload and the conflicting versions received for it."""
+
+    row: CaseRow
+    payload: dict[str, Any]
+    payload_sha256: str
+    conflicts: list[ConflictRow]
+
+
+@dataclass(frozen=True, slots=True)
+class DayDigest:
+    """Count and digest of the UUIDs of the cases concluded on one local date."""
+
+    day: date
+    count: int
+    sha256: str
+
+
+def normalize_url(url: str) -> str:
+    """Accept ``postgresql://`` as psycopg 3 (the driver this project ships), else unchanged."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ValueError(f"invalid database URL: {url!r}") from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid URL>"
+
+
+def _retryable(exc: OperationalError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None)
+    if code in ("40001", "40P01"):  # serialization_failure, deadlock_detected
+        return True
+    return "database is locked" in str(exc.orig).lower()
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """The backend's database: engine, units of work, and the operations the API needs."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        parsed = make_url(self.url)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise ValueError(f"unsupported database {redact(url)}: use sqlite:/// or postgresql://")
+        kwargs: dict[str, Any] = {}
+        # A lock around every unit of work, only for in-memory SQLite (one shared connection).
+        self._serial: threading.Lock | None = None
+        if self.dialect == "sqlite":
+            kwargs["connect_args"] = {
+                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                "check_same_thread": False,  # FastAPI runs sync endpoints on worker threads
+            }
+            if parsed.database in (None, "", ":memory:"):
+                kwargs["poolclass"] = StaticPool
+                self._serial = threading.Lock()
+        else:
+            kwargs["pool_pre_ping"] = True
+            kwargs["connect_args"] = {"connect_timeout": 5}
+        try:
+            self.engine: Engine = create_engine(self.url, **kwargs)
+        except (NoSuchModuleError, ImportError) as exc:
+            raise ValueError(f"unsupported database URL {redact(url)}: {exc}") from exc
+        if self.dialect == "sqlite":
+            _sqlite_setup(self.engine)
+        self._write_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            self.engine.execution_options(read_only=True), expire_on_commit=False
+        )
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def create_schema(self) -> None:
+        """Create the tables if missing (idempotent; a test double needs no migrations)."""
+        with self._serial or nullcontext():
+            Base.metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        """Close all pooled connections."""
+        self.engine.dispose()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work (a deferred BEGIN on SQLite: readers never block writers)."""
+        with self._serial or nullcontext(), self._read_sessions.begin() as session:
+            yield session
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one write transaction, retrying it whole after a lost lock race."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with self._serial or nullcontext(), self._write_sessions.begin() as session:
+                    return work(session)
+            except OperationalError as exc:
+                if attempt == WRITE_ATTEMPTS or not _retryable(exc):
+                    raise
+                log.warning("write transaction retried (attempt %d): %s", attempt, exc.orig)
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _insert(self, model: type[Base]) -> Any:
+        """The dialect's INSERT, which has ``on_conflict_do_nothing/_update`` on both."""
+        if self.dialect == "postgresql":
+            return postgresql.insert(model)
+        return sqlite.insert(model)
+
+    # -- ingest --------------------------------------------------------------------------------
+
+    def ingest(self, cases: list[ValidCase], workstation: str) -> list[Outcome]:
+        """Store a batch of validated cases; one ``Outcome`` per case, in the given order.
+
+        A new UUID is stored (``created``); the same UUID with the same canonical digest is a
+        ``replayed``; with another digest a ``conflict`` whose version is kept for review.
+        Every arrival counts in ``received_count``, within one batch too.
+        """
+        if not cases:
+            return []
+        return self.write(lambda session: self._ingest(session, cases, workstation))
+
+    def _lock_rows(self, session: Session, uuids: list[str]) -> dict[str, tuple[int, str, int]]:
+        """uuid -> (id, digest, received_count) of the stored cases, row-locked in uuid order.
+
+        Locking in one global order (sorted UUIDs) keeps two overlapping batches on PostgreSQL
+        from deadlocking; SQLite's BEGIN IMMEDIATE already serialises writers.
+        """
+        found: dict[str, tuple[int, str, int]] = {}
+        for start in range(0, len(uuids), _IN_CHUNK):
+            chunk = uuids[start : start + _IN_CHUNK]
+            stmt = (
+                select(
+                    ReceivedCase.uuid,
+                    ReceivedCase.id,
+                    ReceivedCase.payload_sha256,
+                    ReceivedCase.received_count,
+                )
+                .where(ReceivedCase.uuid.in_(chunk))
+                .order_by(ReceivedCase.uuid)
+                .with_for_update()
+            )
+            for uuid, row_id, sha, count in session.execute(stmt):
+                found[uuid] = (row_id, sha, count)
+        return found
+
+    def _ingest(self, session: Session, cases: list[ValidCase], workstation: str) -> list[Outcome]:
+        now = _utcnow()
+        arrivals = Counter(case.uuid for case in cases)
+        first: dict[str, ValidCase] = {}
+        for case in cases:
+            first.setdefault(case.uuid, case)
+        uuids = sorted(arrivals)
+        stored = self._lock_rows(session, uuids)
+
+        created: set[str] = set()
+        missing = [uuid for uuid in uuids if uuid not in stored]
+        if missing:
+            # The first occurrence in the batch is the version stored; its count already
+            # includes the batch's later arrivals of the same UUID.
+            values = [
+                {
+                    "uuid": uuid,
+                    "case_no": first[uuid].case_no,
+                    "concluded_at": first[uuid].concluded_at,
+                    "concluded_date": first[uuid].concluded_date,
+                    "payload": first[uuid].payload,
+                    "payload_sha256": first[uuid].sha256,
+                    "received_count": arrivals[uuid],
+                    "first_received_at": now,
+                    "last_received_at": now,
+                    "workstation": workstation,
+                }
+                for uuid in missing
+            ]
+            stmt = (
+                self._insert(ReceivedCase)
+                .on_conflict_do_nothing(index_elements=["uuid"])
+                .returning(ReceivedCase.uuid, ReceivedCase.id)
+            )
+            for uuid, row_id in session.execute(stmt, values):
+                created.add(uuid)
+                stored[uuid] = (row_id, first[uuid].sha256, 0)
+            lost = [uuid for uuid in missing if uuid not in created]
+            if lost:
+                # A concurrent request stored these first (PostgreSQL waited for its commit):
+                # from here on they are ordinary replays or conflicts of that version.
+                stored.update(self._lock_rows(session, lost))
+
+        outcomes: list[Outcome] = []
+        seen: Counter[str] = Counter()
+        receipts: list[dict[str, Any]] = []
+        conflicts: dict[tuple[int, str], tuple[ValidCase, int]] = {}
+        for case in cases:
+            row_id, stored_sha, base = stored[case.uuid]
+            seen[case.uuid] += 1
+            count = base + seen[case.uuid]
+            if case.uuid in created and seen[case.uuid] == 1:
+                status: Status = "created"
+            elif case.sha256 == stored_sha:
+                status = "replayed"
+            else:
+                status = "conflict"
+                key = (row_id, case.sha256)
+                previous = conflicts.get(key)
+                conflicts[key] = (case, (previous[1] if previous else 0) + 1)
+            error = (
+                "a different version of this uuid is already stored; kept for review"
+                if status == "conflict"
+                else None
+            )
+            outcomes.append(Outcome(case.uuid, status, count, error))
+            receipts.append(
+                {
+                    "case_id": row_id,
+                    "workstation": workstation,
+                    "received_at": now,
+                    "outcome": status,
+                    "payload_sha256": case.sha256,
+                }
+            )
+
+        # Counters of rows that existed before this batch (rows we inserted already carry it).
+        bumps = [
+            {"id": stored[uuid][0], "received_count": stored[uuid][2] + arrivals[uuid]}
+            for uuid in uuids
+            if uuid not in created
+        ]
+        if bumps:
+            session.execute(
+                update(ReceivedCase),
+                [{**bump, "last_received_at": now} for bump in bumps],
+            )
+        session.execute(self._insert(Receipt), receipts)
+        if conflicts:
+            self._keep_conflicts(session, conflicts, workstation, now)
+        return outcomes
+
+    def _keep_conflicts(
+        self,
+        session: Session,
+        conflicts: dict[tuple[int, str], tuple[ValidCase, int]],
+        workstation: str,
+        now: datetime,
+    ) -> None:
+        stmt = self._insert(ConflictingVersion)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["case_id", "payload_sha256"],
+            set_={
+                "received_count": ConflictingVersion.received_count + stmt.excluded.received_count,
+                "last_received_at": stmt.excluded.last_received_at,
+            },
+        )
+        rows = [
+            {
+                "case_id": case_id,
+                "payload_sha256": sha,
+                "case_no": case.case_no,
+                "concluded_at": case.concluded_at,
+                "payload": case.payload,
+                "received_count": n,
+                "first_received_at": now,
+                "last_received_at": now,
+                "workstation": workstation,
+            }
+            for (case_id, sha), (case, n) in sorted(conflicts.items())
+        ]
+        session.execute(stmt, rows)
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def list_cases(self, after: int, limit: int) -> tuple[list[CaseRow], str | None]:
+        """Cases in order of first arrival after cursor ``after``; ``next`` is None at the end."""
+        with self.read() as session:
+            rows = session.scalars(
+                select(ReceivedCase)
+                .where(ReceivedCase.id > after)
+                .order_by(ReceivedCase.id)
+                .limit(limit + 1)
+            ).all()
+            listed = [_case_row(row) for row in rows[:limit]]
+        next_cursor = listed[-1].cursor if len(rows) > limit else None
+        return listed, next_cursor
+
+    def get_case(self, uuid: str) -> CaseDetail | None:
+        """One stored case with its payload and conflicting versions, or None."""
+        with self.read() as session:
+            row = session.scalars(select(ReceivedCase).where(ReceivedCase.uuid == uuid)).first()
+            if row is None:
+                return None
+            versions = session.scalars(
+                select(ConflictingVersion)
+                .where(ConflictingVersion.case_id == row.id)
+                .order_by(ConflictingVersion.id)
+            ).all()
+            return CaseDetail(
+                row=_case_row(row),
+                payload=row.payload,
+                payload_sha256=row.payload_sha256,
+                conflicts=[
+                    ConflictRow(
+                        payload_sha256=v.payload_sha256,
+                        case_no=v.case_no,
+                        concluded_at=v.concluded_at,
+                        payload=v.payload,
+                        received_count=v.received_count,
+                        first_received_at=v.first_received_at,
+                        last_received_at=v.last_received_at,
+                        workstation=v.workstation,
+                    )
+                    for v in versions
+                ],
+            )
+
+    def uuids_between(self, first_day: date, last_day: date) -> dict[date, list[str]]:
+        """Local date -> UUIDs of the cases concluded that day (both ends inclusive)."""
+        by_day: dict[date, list[str]] = {}
+        with self.read() as session:
+            rows = session.execute(
+                select(ReceivedCase.concluded_date, ReceivedCase.uuid).where(
+                    ReceivedCase.concluded_date >= first_day,
+                    ReceivedCase.concluded_date <= last_day,
+                )
+            )
+            for day, uuid in rows:
+                by_day.setdefault(day, []).append(uuid)
+        return by_day
+
+    def day_digests(self, first_day: date, last_day: date) -> list[DayDigest]:
+        """Per local date with at least one case: count and digest of its UUIDs."""
+        by_day = self.uuids_between(first_day, last_day)
+        return [
+            DayDigest(day, len(uuids), uuid_digest(uuids)) for day, uuids in sorted(by_day.items())
+        ]
+
+    def stats(self) -> dict[str, int]:
+        """Counts for operators and tests."""
+        with self.read() as session:
+            cases, arrivals = session.execute(
+                select(
+                    func.count(ReceivedCase.id),
+                    func.coalesce(func.sum(ReceivedCase.received_count), 0),
+                )
+            ).one()
+            retried = session.scalar(
+                select(func.count(ReceivedCase.id)).where(ReceivedCase.received_count > 1)
+            )
+            versions = session.scalar(select(func.count(ConflictingVersion.id)))
+            receipts = session.scalar(select(func.count(Receipt.id)))
+        return {
+            "cases": int(cases),
+            "arrivals": int(arrivals),
+            "retried_cases": int(retried or 0),
+            "conflicting_versions": int(versions or 0),
+            "receipts": int(receipts or 0),
+        }
+
+    def forget_latest(self, n: int) -> list[str]:
+        """Delete the ``n`` most recently first-received cases with their history.
+
+        Simulates restoring a backup taken before they arrived (the client's ``sync
+        reconcile`` must then re-send them). Returns the deleted UUIDs.
+        """
+
+        def work(session: Session) -> list[str]:
+            rows = session.execute(
+                select(ReceivedCase.id, ReceivedCase.uuid).order_by(ReceivedCase.id.desc()).limit(n)
+            ).all()
+            ids = [row_id for row_id, _ in rows]
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[start : start + _IN_CHUNK]
+                # Explicit child deletes: SQLite enforces ON DELETE CASCADE only with a pragma.
+                session.execute(delete(Receipt).where(Receipt.case_id.in_(chunk)))
+                session.execute(
+                    delete(ConflictingVersion).where(ConflictingVersion.case_id.in_(chunk))
+                )
+                session.execute(delete(ReceivedCase).where(ReceivedCase.id.in_(chunk)))
+            return [uuid for _, uuid in rows]
+
+        return self.write(work)
+
+
+def _case_row(row: ReceivedCase) -> CaseRow:
+    return CaseRow(
+        cursor=str(row.id),
+        uuid=row.uuid,
+        case_no=row.case_no,
+        concluded_at=row.concluded_at,
+        received_count=row.received_count,
+        received_at=row.first_received_at,
+        last_received_at=row.last_received_at,
+        workstation=row.workstation,
+    )
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control from the sqlite3 module so that BEGIN IMMEDIATE is ours.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode can lose the last commits on power loss, never corrupt: fine for a
+        # test double, and what lets a 10,000-case backlog drain in seconds.
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Writers take the lock up front: a deferred transaction that reads and then writes
+        # fails with "database is locked" at once under contention instead of waiting.
+        if conn.get_execution_options().get("read_only"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
