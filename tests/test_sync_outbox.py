@@ -205,3 +205,23 @@ def test_indicator_shows_backlog_and_auth_alert(qtbot, hall_db):
     with pytest.raises(CentralAuthError):
         outbox.run_once(hall_db, central)
     qtbot.waitUntil(lambda: "拒绝本机令牌" in ind.text(), timeout=3000)
+
+
+@pytest.mark.gui
+def test_dead_letter_view_retries_and_resolves(qtbot, hall_db):
+    from desk_app.ui.dead_letters import DeadLetterDialog
+
+    ids = conclude_cases(hall_db, 3)
+    central = FakeCentral()
+    central.poison = set(ids[:2])
+    outbox.run_once(hall_db, central)
+    dialog = DeadLetterDialog(hall_db)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=3000)
+    assert "invalid" in dialog.table.item(0, 2).text()
+    dialog.retry()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=3000)
+    assert outbox.status(hall_db)["pending"] == 1
+    dialog.resolve("已与平台核对, 线下补报")
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=3000)
+    assert outbox.status(hall_db)["dead"] == 0

@@ -30,6 +30,13 @@ class SyncIndicator(QLabel):
         self._timer.start(interval_ms)
         self.refresh()
 
+    def mousePressEvent(self, event: Any) -> None:  # noqa: N802
+        """A click opens the dead letters (the supervisor decides what to do with them)."""
+        from desk_app.ui.dead_letters import DeadLetterDialog
+
+        self.dialog = DeadLetterDialog(self.db, self)
+        self.dialog.show()
+
     def refresh(self) -> None:
         if self._busy:
             return

@@ -3,52 +3,52 @@
 <context>
     <name>CallDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="231" />
+        <location filename="../../desk_app/ui/display.py" line="233" />
         <source>叫号显示</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="268" />
+        <location filename="../../desk_app/ui/display.py" line="270" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="270" />
+        <location filename="../../desk_app/ui/display.py" line="272" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="284" />
+        <location filename="../../desk_app/ui/display.py" line="286" />
         <source>请</source>
         <translation>Please</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="290" />
+        <location filename="../../desk_app/ui/display.py" line="292" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="319" />
+        <location filename="../../desk_app/ui/display.py" line="321" />
         <source>请留意屏幕和语音叫号</source>
         <translation>Watch the screen and listen for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="329" />
+        <location filename="../../desk_app/ui/display.py" line="331" />
         <source>各窗口当前号码</source>
         <translation>Now serving at each window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="330" />
+        <location filename="../../desk_app/ui/display.py" line="332" />
         <source>最近叫号</source>
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="520" />
+        <location filename="../../desk_app/ui/display.py" line="522" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="535" />
+        <location filename="../../desk_app/ui/display.py" line="537" />
         <source>→ %1 号窗口</source>
         <translation>→ Window %1</translation>
     </message>
@@ -442,6 +442,59 @@
     </message>
 </context>
 <context>
+    <name>DeadLetterDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/dead_letters.py" line="34" />
+        <source>同步失败的办件</source>
+        <translation>Cases the platform refused</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dead_letters.py" line="38" />
+        <source>办件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dead_letters.py" line="38" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dead_letters.py" line="38" />
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dead_letters.py" line="38" />
+        <source>尝试次数</source>
+        <translation>Attempts</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dead_letters.py" line="44" />
+        <source>重新发送 (&amp;R)</source>
+        <translation>&amp;Resend</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dead_letters.py" line="45" />
+        <source>标记已处理 (&amp;M)</source>
+        <translation>&amp;Mark handled</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dead_letters.py" line="67" />
+        <source>共 %1 条</source>
+        <translation>%1 in all</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dead_letters.py" line="93" />
+        <source>标记已处理</source>
+        <translation>Mark handled</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dead_letters.py" line="93" />
+        <source>处理说明：</source>
+        <translation>How it was handled:</translation>
+    </message>
+</context>
+<context>
     <name>EvaluationDialog</name>
     <message>
         <location filename="../../desk_app/ui/evaluation.py" line="41" />
@@ -557,57 +610,92 @@
         <translation>No service takes tickets today; please ask at the help desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="639" />
+        <location filename="../../desk_app/ui/kiosk.py" line="644" />
         <source>正在取号, 请稍候…</source>
         <translation>Issuing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="662" />
+        <location filename="../../desk_app/ui/kiosk.py" line="667" />
         <source>暂时无法取号, 请稍后再试或联系导服人员</source>
         <translation>Tickets can't be issued right now; try again or ask the staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="672" />
+        <location filename="../../desk_app/ui/kiosk.py" line="677" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="676" />
+        <location filename="../../desk_app/ui/kiosk.py" line="681" />
         <source>前面没有人等候, 请留意叫号</source>
         <translation>Nobody ahead of you; watch for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="679" />
+        <location filename="../../desk_app/ui/kiosk.py" line="684" />
         <source>前面还有 %1 人</source>
         <translation>%1 ahead of you</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="681" />
+        <location filename="../../desk_app/ui/kiosk.py" line="686" />
         <source>预计等候约 %1 分钟</source>
         <translation>About %1 min wait</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="693" />
+        <location filename="../../desk_app/ui/kiosk.py" line="698" />
         <source>正在打印号票…</source>
         <translation>Printing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="711" />
+        <location filename="../../desk_app/ui/kiosk.py" line="716" />
         <source>请取走号票</source>
         <translation>Please take your ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="718" />
+        <location filename="../../desk_app/ui/kiosk.py" line="723" />
         <source>打印失败, 请凭此屏幕号码等候, 或联系导服人员</source>
         <translation>Printing failed: remember the number on screen, or ask the staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="762" />
-        <source>%1月%2日 星期%3</source>
-        <translation>%2/%1 (day %3)</translation>
+        <location filename="../../desk_app/ui/kiosk.py" line="767" />
+        <source>星期一</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="768" />
+        <source>星期二</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="769" />
+        <source>星期三</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../desk_app/ui/kiosk.py" line="770" />
+        <source>星期四</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="771" />
+        <source>星期五</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="772" />
+        <source>星期六</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="773" />
+        <source>星期日</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="775" />
+        <source>%1月%2日</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="779" />
         <source>%1 秒后自动返回首页</source>
         <translation>Back to the start in %1 s</translation>
     </message>
@@ -704,22 +792,22 @@
         <translation>Sync: …</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="45" />
+        <location filename="../../desk_app/ui/sync_status.py" line="52" />
         <source>无</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="47" />
+        <location filename="../../desk_app/ui/sync_status.py" line="54" />
         <source>同步：待发 %1 · 上次成功 %2</source>
         <translation>Sync: %1 pending · last success %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="53" />
+        <location filename="../../desk_app/ui/sync_status.py" line="60" />
         <source> · 失败 %1</source>
         <translation> · %1 failed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="56" />
+        <location filename="../../desk_app/ui/sync_status.py" line="63" />
         <source>同步已停止：中心平台拒绝本机令牌，请联系管理员</source>
         <translation>Sync stopped: the central platform rejected this PC's token; call the administrator</translation>
     </message>
