@@ -66,11 +66,16 @@ def build_screen(db: Database, role: str, window: int, *, large_text: bool) -> Q
     if role == "kiosk":
         from desk_app.ui.kiosk import KioskWindow
 
-        return KioskWindow(db, large_text=large_text)
+        # The 80 mm printer by its system name; without one tickets are saved as PDF files.
+        return KioskWindow(
+            db,
+            large_text=large_text,
+            printer_name=os.environ.get("DESK_APP_TICKET_PRINTER") or None,
+        )
     if role == "display":
         from desk_app.ui.display import CallDisplay
 
-        return CallDisplay(db, large_text=True)
+        return CallDisplay(db, large_text=True)  # read from across the hall: always large
     raise ValueError(role)
 
 

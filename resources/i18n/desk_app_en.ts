@@ -43,12 +43,12 @@
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="522" />
+        <location filename="../../desk_app/ui/display.py" line="523" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="537" />
+        <location filename="../../desk_app/ui/display.py" line="538" />
         <source>→ %1 号窗口</source>
         <translation>→ Window %1</translation>
     </message>
@@ -657,42 +657,42 @@
     <message>
         <location filename="../../desk_app/ui/kiosk.py" line="767" />
         <source>星期一</source>
-        <translation type="unfinished" />
+        <translation>Monday</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/kiosk.py" line="768" />
         <source>星期二</source>
-        <translation type="unfinished" />
+        <translation>Tuesday</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/kiosk.py" line="769" />
         <source>星期三</source>
-        <translation type="unfinished" />
+        <translation>Wednesday</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/kiosk.py" line="770" />
         <source>星期四</source>
-        <translation type="unfinished" />
+        <translation>Thursday</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/kiosk.py" line="771" />
         <source>星期五</source>
-        <translation type="unfinished" />
+        <translation>Friday</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/kiosk.py" line="772" />
         <source>星期六</source>
-        <translation type="unfinished" />
+        <translation>Saturday</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/kiosk.py" line="773" />
         <source>星期日</source>
-        <translation type="unfinished" />
+        <translation>Sunday</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/kiosk.py" line="775" />
         <source>%1月%2日</source>
-        <translation type="unfinished" />
+        <translation>%2/%1</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/kiosk.py" line="779" />

@@ -1,0 +1,563 @@
+"""The call display (叫号屏) on the hall's big screen: who is called, to which window.
+
+It follows the ``ticket_events`` table by increasing id, so a call made at any window on any PC
+appears here within ``poll_ms``. On start it fills the board from today's latest calls (a display
+restarted mid-day is not empty) without announcing them, then announces only what is new.
+
+The big panel shows the call being announced, in step with the voice (or the chime): when
+several windows call at once, the calls queue in the ``Announcer`` and the panel moves on as
+each is announced, with a flash. The window tiles and the recent list show every call at once.
+A database outage shows a discreet line and the display keeps retrying; it never stops.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass
+from functools import partial
+
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, QVariantAnimation
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk_app.domain import clock
+from desk_app.services import boards, hall
+from desk_app.services.boards import CallEvent
+from desk_app.services.dto import WindowInfo
+from desk_app.store import Database
+from desk_app.ui import theme
+from desk_app.ui.announcer import Announcer, sentence
+from desk_app.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+NAVY = "#0b1f3a"  # the screen
+NAVY_PANEL = "#12305a"  # the big panel and the tiles
+NAVY_LINE = "#24497a"
+FLASH = "#2f74c8"  # the big panel's flash on a new call
+YELLOW = "#ffd54a"  # ticket numbers
+SOFT = "#c5d3e8"  # secondary text on navy
+AMBER = "#f0a34a"
+FLASH_MS = 3000
+RECENT_ROWS = 8
+SLOW_REFRESH_MS = 30_000  # the hall's name and its windows change rarely
+
+
+class HeavyLabel(QLabel):
+    """A QLabel drawn as filled and outlined glyphs, so text stays heavy at any size (Qt draws
+    glyphs above ~64 px as paths without its synthetic bold, and the bundled CJK font has no
+    bold face). Colour and font come from the style sheet, as for any QLabel. Text too wide
+    for the label is scaled down rather than clipped (a two-letter prefix, window 12)."""
+
+    def __init__(self, text: str = "", *, stroke: float = 0.045) -> None:
+        super().__init__(text)
+        self._stroke = stroke  # outline width as a share of the font's height
+
+    def _pen_width(self) -> float:
+        return QFontMetricsF(self.font()).height() * self._stroke
+
+    def _extent(self) -> QRectF:
+        # The ink of a CJK glyph, a capital and a descender: the same box for any text, so the
+        # label keeps its height when the number changes, without the font's empty line gap.
+        return QFontMetricsF(self.font()).tightBoundingRect("国Ag0")
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        fm = QFontMetricsF(self.font())
+        pad = self._pen_width() * 2
+        m = self.contentsMargins()
+        width = fm.horizontalAdvance(self.text()) + pad + m.left() + m.right()
+        return QSize(round(width), round(self._extent().height() + pad + m.top() + m.bottom()))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = self.sizeHint()
+        return QSize(min(hint.width(), hint.height()), hint.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        text = self.text()
+        if not text:
+            return
+        fm = QFontMetricsF(self.font())
+        pen_w = self._pen_width()
+        rect = QRectF(self.contentsRect()).adjusted(pen_w, pen_w, -pen_w, -pen_w)
+        width = fm.horizontalAdvance(text)
+        scale = min(1.0, rect.width() / width) if width > 0 else 1.0
+        width *= scale
+        align = self.alignment()
+        if align & Qt.AlignmentFlag.AlignHCenter:
+            x = rect.left() + (rect.width() - width) / 2
+        elif align & Qt.AlignmentFlag.AlignRight:
+            x = rect.right() - width
+        else:
+            x = rect.left()
+        ink = self._extent()
+        baseline = rect.center().y() - (ink.top() + ink.height() / 2) * scale
+        path = QPainterPath()
+        path.addText(0, 0, self.font(), text)
+        color = self.palette().color(QPalette.ColorRole.WindowText)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(x, baseline)
+        painter.scale(scale, scale)
+        pen = QPen(color, pen_w)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.setBrush(color)
+        painter.drawPath(path)
+
+
+class _Panel(QFrame):
+    """A rounded navy panel whose colour can be animated (the big panel's flash)."""
+
+    def __init__(self, color: str, radius: int = 24) -> None:
+        super().__init__()
+        self._color = QColor(color)
+        self._radius = radius
+        self._border: QColor | None = None
+
+    def set_color(self, color: QColor | str) -> None:
+        self._color = QColor(color)
+        self.update()
+
+    def set_border(self, color: str | None) -> None:
+        self._border = QColor(color) if color else None
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(2, 2, -2, -2)
+        painter.setBrush(self._color)
+        painter.setPen(QPen(self._border, 4) if self._border else Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(rect, self._radius, self._radius)
+
+
+class _WindowTile(_Panel):
+    """One window: its number and the ticket it called last."""
+
+    def __init__(self, window: int, number_pt: int, title_pt: int) -> None:
+        super().__init__(NAVY_PANEL, radius=16)
+        self.window = window
+        self._size = number_pt
+        self.title = QLabel(self.tr("%1 号窗口").replace("%1", str(window)))
+        self.title.setStyleSheet(f"color: {SOFT}; font-size: {title_pt}pt;")
+        self.number = HeavyLabel("")
+        self.number.setStyleSheet(f"color: white; font-size: {self._size}pt;")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(24, 8, 24, 8)
+        lay.addWidget(self.title)
+        lay.addStretch()
+        lay.addWidget(self.number)
+        self.setMinimumHeight(round(number_pt * 1.9))
+
+    def show_number(self, number: str, latest: bool) -> None:
+        self.number.setText(number)
+        self.number.setStyleSheet(
+            f"color: {YELLOW if latest else 'white'}; font-size: {self._size}pt;"
+        )
+        self.set_border(YELLOW if latest else None)
+
+
+@dataclass
+class _Start:
+    hall_name: str
+    windows: list[WindowInfo]
+    after_id: int
+    recent: list[CallEvent]  # newest first
+
+
+def _load_start(db: Database) -> _Start:
+    """Worker: where to start following, and what to show before anything new happens."""
+    after = boards.last_event_id(db)
+    # Read after the id, and keep only calls up to it: a call made in between is announced
+    # by the first poll instead of being shown here silently.
+    recent = [c for c in boards.recent_calls(db, limit=RECENT_ROWS * 3) if c.event_id <= after]
+    return _Start(hall.settings(db)["hall_name"], hall.list_windows(db), after, recent)
+
+
+def _load_slow(db: Database) -> tuple[str, list[WindowInfo]]:
+    return hall.settings(db)["hall_name"], hall.list_windows(db)
+
+
+class CallDisplay(QWidget):
+    """The hall's call display (full screen on the second monitor)."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        large_text: bool = True,
+        poll_ms: int = 500,
+        announcer: Announcer | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.runner = TaskRunner(self)
+        self.announcer = announcer if announcer is not None else Announcer(parent=self)
+        if self.announcer.parent() is None:
+            self.announcer.setParent(self)  # one lifetime: it goes with the screen it speaks for
+        self.announcer.started.connect(self._on_announcing)
+        self._family = theme.load_bundled_font()
+        self._pt = partial(_scaled, 1.0 if large_text else 0.85)
+        self._after_id: int | None = None  # None until the start has been read
+        self._polling = False
+        self._loading = False
+        self._offline = False
+        self._tiles: dict[int, _WindowTile] = {}
+        self._columns = 3
+        self._tile_pt = self._pt(46)
+        self._latest_by_window: dict[int, str] = {}
+        self._recent: list[CallEvent] = []  # newest first
+        self._hero: CallEvent | None = None
+        # Calls waiting for their announcement, by sentence (the announcer speaks text only).
+        self._to_announce: dict[str, deque[CallEvent]] = {}
+        self.setWindowTitle(self.tr("叫号显示"))
+        self._build()
+
+        self._flash = QVariantAnimation(self)
+        self._flash.setDuration(FLASH_MS)
+        base, lit = QColor(NAVY_PANEL), QColor(FLASH)
+        for i in range(7):  # three pulses, ending calm
+            self._flash.setKeyValueAt(i / 6, lit if i % 2 == 0 and i < 6 else base)
+        self._flash.valueChanged.connect(self.hero.set_color)
+
+        self._poll_timer = QTimer(self)
+        self._poll_timer.setInterval(poll_ms)
+        self._poll_timer.timeout.connect(self.refresh_now)
+        self._poll_timer.start()
+        self._slow_timer = QTimer(self)
+        self._slow_timer.setInterval(SLOW_REFRESH_MS)
+        self._slow_timer.timeout.connect(self._refresh_slow)
+        self._slow_timer.start()
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(1000)
+        self._clock_timer.timeout.connect(self._show_time)
+        self._clock_timer.start()
+        self._show_time()
+        self.refresh_now()
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        pt = self._pt
+        self.setObjectName("display")
+        self.setAutoFillBackground(True)
+        self.setStyleSheet(
+            f"""
+            QWidget#display {{ background: {NAVY}; }}
+            QWidget {{ font-family: "{self._family}"; color: white; background: transparent; }}
+            """
+        )
+        self.hall_label = QLabel(self.tr("政务服务中心"))
+        self.hall_label.setStyleSheet(f"font-size: {pt(34)}pt; font-weight: bold;")
+        self.status_label = QLabel(self.tr("连接中断, 正在重试…"))
+        self.status_label.setStyleSheet(f"color: {AMBER}; font-size: {pt(18)}pt;")
+        self.status_label.setVisible(False)
+        self.clock_label = QLabel()
+        self.clock_label.setStyleSheet(f"color: {SOFT}; font-size: {pt(30)}pt;")
+        top = QHBoxLayout()
+        top.addWidget(self.hall_label)
+        top.addSpacing(24)
+        top.addWidget(self.status_label)
+        top.addStretch()
+        top.addWidget(self.clock_label)
+
+        # The big panel: the call being announced.
+        self.hero = _Panel(NAVY_PANEL)
+        self.hero_caption = QLabel(self.tr("请"))
+        self.hero_caption.setStyleSheet(f"color: {SOFT}; font-size: {pt(40)}pt;")
+        self.number_label = HeavyLabel("")
+        self.number_label.setStyleSheet(f"color: {YELLOW}; font-size: {pt(170)}pt;")
+        self.window_label = HeavyLabel("", stroke=0.028)  # dense CJK strokes would blot
+        self.window_label.setStyleSheet(f"color: white; font-size: {pt(128)}pt;")
+        self.recall_badge = QLabel(self.tr("重呼"))
+        self.recall_badge.setStyleSheet(
+            f"background: {AMBER}; color: {NAVY}; border-radius: 10px; padding: 4px 16px;"
+            f"font-size: {pt(28)}pt; font-weight: bold;"
+        )
+        self.recall_badge.setVisible(False)
+        self.service_label = QLabel()
+        self.service_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.service_label.setStyleSheet(f"color: {SOFT}; font-size: {pt(32)}pt;")
+        call_row = QHBoxLayout()
+        call_row.setSpacing(pt(40))
+        call_row.addStretch()
+        call_row.addWidget(self.hero_caption, 0, Qt.AlignmentFlag.AlignVCenter)
+        call_row.addWidget(self.number_label)
+        call_row.addWidget(self.window_label)
+        call_row.addStretch()
+        badge_row = QHBoxLayout()
+        badge_row.addStretch()
+        badge_row.addWidget(self.recall_badge)
+        badge_row.addSpacing(16)
+        badge_row.addWidget(self.service_label)
+        badge_row.addStretch()
+        call_page = QWidget()
+        call_lay = QVBoxLayout(call_page)
+        call_lay.setContentsMargins(0, 0, 0, 0)
+        call_lay.addStretch()
+        call_lay.addLayout(call_row)
+        call_lay.addLayout(badge_row)
+        call_lay.addStretch()
+        self.idle_label = QLabel(self.tr("请留意屏幕和语音叫号"))
+        self.idle_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.idle_label.setStyleSheet(f"color: {SOFT}; font-size: {pt(56)}pt;")
+        self.hero_pages = QStackedLayout(self.hero)
+        self.hero_pages.setContentsMargins(32, 20, 32, 24)
+        self.hero_pages.addWidget(self.idle_label)
+        self.hero_pages.addWidget(call_page)
+        self.hero.setMinimumHeight(pt(380))
+
+        # Below: the latest ticket of each window, and the latest calls.
+        tiles_title = QLabel(self.tr("各窗口当前号码"))
+        recent_title = QLabel(self.tr("最近叫号"))
+        for title in (tiles_title, recent_title):
+            title.setStyleSheet(f"color: {SOFT}; font-size: {pt(24)}pt;")
+        self.tile_grid = QGridLayout()
+        self.tile_grid.setSpacing(14)
+        tiles_box = QVBoxLayout()
+        tiles_box.addWidget(tiles_title)
+        tiles_box.addLayout(self.tile_grid)
+        tiles_box.addStretch()
+
+        recent_panel = _Panel(NAVY_PANEL, radius=16)
+        recent_lay = QVBoxLayout(recent_panel)
+        recent_lay.setContentsMargins(28, 12, 28, 12)
+        recent_lay.setSpacing(0)
+        self._recent_rows: list[tuple[QLabel, QLabel, QLabel]] = []
+        for i in range(RECENT_ROWS):
+            number, window, at = QLabel(), QLabel(), QLabel()
+            number.setStyleSheet(f"color: {YELLOW if i == 0 else 'white'}; font-size: {pt(30)}pt;")
+            window.setStyleSheet(f"color: white; font-size: {pt(28)}pt;")
+            at.setStyleSheet(f"color: {SOFT}; font-size: {pt(22)}pt;")
+            at.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            row = QHBoxLayout()
+            row.addWidget(number, 3)
+            row.addWidget(window, 4)
+            row.addWidget(at, 2)
+            recent_lay.addLayout(row)
+            if i < RECENT_ROWS - 1:
+                line = QFrame()
+                line.setFixedHeight(1)
+                line.setStyleSheet(f"background: {NAVY_LINE};")
+                recent_lay.addWidget(line)
+            self._recent_rows.append((number, window, at))
+        recent_lay.addStretch()
+        recent_box = QVBoxLayout()
+        recent_box.addWidget(recent_title)
+        recent_box.addWidget(recent_panel, 1)
+
+        lower = QHBoxLayout()
+        lower.setSpacing(32)
+        lower.addLayout(tiles_box, 3)
+        lower.addLayout(recent_box, 2)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 20, 40, 28)
+        outer.setSpacing(18)
+        outer.addLayout(top)
+        outer.addWidget(self.hero, 5)
+        outer.addLayout(lower, 4)
+
+    # -- for tests and the app ---------------------------------------------------------------
+
+    def latest_number(self) -> str | None:
+        """The ticket number on the big panel (the call being or last announced)."""
+        return self._hero.number if self._hero else None
+
+    def latest_window(self) -> int | None:
+        return self._hero.window if self._hero else None
+
+    def window_tile_text(self, window: int) -> str | None:
+        """The ticket number on ``window``'s tile (None: no tile, or no call yet today)."""
+        tile = self._tiles.get(window)
+        return (tile.number.text() or None) if tile else None
+
+    def is_ready(self) -> bool:
+        """True once the start has been read and new calls are being followed."""
+        return self._after_id is not None
+
+    def is_offline(self) -> bool:
+        return self._offline
+
+    def refresh_now(self) -> None:
+        """Look for new calls now (skipped while a look is still running)."""
+        if self._after_id is None:
+            if not self._loading:
+                self._loading = True
+                self.runner.submit(partial(_load_start, self.db), self._started, self._failed)
+            return
+        if self._polling:
+            return
+        self._polling = True
+        self.runner.submit(
+            partial(boards.calls_since, self.db, self._after_id), self._new_calls, self._failed
+        )
+
+    # -- following the event table ------------------------------------------------------------
+
+    def _started(self, start: _Start) -> None:
+        self._loading = False
+        self._set_online()
+        self.hall_label.setText(start.hall_name)
+        self._set_windows(start.windows)
+        for call in reversed(start.recent):  # oldest first, as if they had just happened
+            self._record(call)
+        if start.recent:
+            self._show_hero(start.recent[0], flash=False)
+        self._after_id = start.after_id
+
+    def _new_calls(self, calls: list[CallEvent]) -> None:
+        self._polling = False
+        catching_up = self._offline
+        self._set_online()
+        if not calls:
+            return
+        self._after_id = calls[-1].event_id
+        more = len(calls) >= 50  # a full page from calls_since: there may be more
+        for call in calls:
+            self._record(call)
+        if catching_up:
+            # Back after an outage: announce only each window's latest call, not a backlog of
+            # calls that have long been answered.
+            latest = {c.window: c for c in calls}
+            calls = [c for c in calls if latest[c.window] is c]
+        for call in calls:
+            text = sentence(call.number, call.window)
+            self._to_announce.setdefault(text, deque()).append(call)
+            self.announcer.enqueue(text)
+        if more:
+            QTimer.singleShot(0, self, self.refresh_now)
+
+    def _failed(self, exc: Exception) -> None:
+        self._loading = self._polling = False
+        if not self._offline:
+            log.warning("call display lost the database: %s", exc)
+        self._offline = True
+        self.status_label.setVisible(True)
+
+    def _set_online(self) -> None:
+        if self._offline:
+            log.info("call display reconnected")
+        self._offline = False
+        self.status_label.setVisible(False)
+
+    def _refresh_slow(self) -> None:
+        if self._after_id is not None:
+            self.runner.submit(partial(_load_slow, self.db), self._slow_loaded, lambda _e: None)
+
+    def _slow_loaded(self, result: tuple[str, list[WindowInfo]]) -> None:
+        name, windows = result
+        self.hall_label.setText(name)
+        if _tile_numbers(windows, self._latest_by_window) != sorted(self._tiles):
+            self._set_windows(windows)
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def _set_windows(self, windows: list[WindowInfo]) -> None:
+        for tile in self._tiles.values():
+            tile.deleteLater()
+        self._tiles.clear()
+        numbers = _tile_numbers(windows, self._latest_by_window)
+        n = len(numbers)
+        # Fewer, bigger tiles for a small hall; a big hall's 20+ windows still fit the screen.
+        self._columns = columns = 2 if n <= 4 else 3 if n <= 9 else 4 if n <= 16 else 5
+        self._tile_pt = self._pt(46 if n <= 9 else 34 if n <= 16 else 26)
+        for i, number in enumerate(numbers):
+            tile = self._new_tile(number)
+            self._tiles[number] = tile
+            self.tile_grid.addWidget(tile, i // columns, i % columns)
+            tile.show()
+        self._paint_tiles()
+
+    def _new_tile(self, window: int) -> _WindowTile:
+        return _WindowTile(window, self._tile_pt, max(self._pt(16), round(self._tile_pt * 0.52)))
+
+    def _record(self, call: CallEvent) -> None:
+        """A call on the tiles and in the recent list (not yet on the big panel)."""
+        self._latest_by_window[call.window] = call.number
+        if call.window not in self._tiles:
+            # A window added since the list was read: a tile at the end until the next re-read.
+            self._tiles[call.window] = tile = self._new_tile(call.window)
+            n = len(self._tiles) - 1
+            self.tile_grid.addWidget(tile, n // self._columns, n % self._columns)
+            tile.show()
+        # A recall moves the call to the top instead of listing it twice.
+        self._recent = [
+            c for c in self._recent if (c.number, c.window) != (call.number, call.window)
+        ]
+        self._recent.insert(0, call)
+        del self._recent[RECENT_ROWS:]
+        self._paint_tiles(call.window)
+        self._paint_recent()
+
+    def _paint_tiles(self, latest: int | None = None) -> None:
+        if latest is None and self._recent:
+            latest = self._recent[0].window
+        for number, tile in self._tiles.items():
+            tile.show_number(self._latest_by_window.get(number, ""), number == latest)
+
+    def _paint_recent(self) -> None:
+        for i, (number, window, at) in enumerate(self._recent_rows):
+            call = self._recent[i] if i < len(self._recent) else None
+            number.setText(call.number if call else "")
+            window.setText(self.tr("%1 号窗口").replace("%1", str(call.window)) if call else "")
+            at.setText(f"{clock.local(call.at):%H:%M}" if call else "")
+
+    def _on_announcing(self, text: str) -> None:
+        waiting = self._to_announce.get(text)
+        if not waiting:
+            return  # announced for another screen sharing the announcer
+        call = waiting.popleft()
+        if not waiting:
+            del self._to_announce[text]
+        self._show_hero(call, flash=True)
+
+    def _show_hero(self, call: CallEvent, *, flash: bool) -> None:
+        self._hero = call
+        self.number_label.setText(call.number)
+        self.window_label.setText(self.tr("→ %1 号窗口").replace("%1", str(call.window)))
+        self.service_label.setText(call.service_name)
+        self.recall_badge.setVisible(call.recall)
+        self.hero_pages.setCurrentIndex(1)
+        if flash:
+            self._flash.stop()
+            self._flash.start()
+
+    def _show_time(self) -> None:
+        now = clock.local(clock.now())
+        self.clock_label.setText(f"{now:%H:%M}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        for timer in (self._poll_timer, self._slow_timer, self._clock_timer):
+            timer.stop()
+        self.runner.shutdown()
+        super().closeEvent(event)
+
+
+def _tile_numbers(windows: list[WindowInfo], called: dict[int, str]) -> list[int]:
+    """Every window of the hall, and any window that called today (even if since removed)."""
+    return sorted({w.number for w in windows} | set(called))
+
+
+def _scaled(factor: float, size: float) -> int:
+    return round(size * factor)

@@ -1,0 +1,200 @@
+"""The call display follows calls made anywhere in the hall, and announces each one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from desk_app.services import hall, queue
+from desk_app.store import Database
+from desk_app.store.database import DatabaseUnavailable
+from desk_app.ui import display as display_module
+from desk_app.ui.announcer import Announcer, AnnouncerBackend, sentence
+from desk_app.ui.display import CallDisplay
+
+pytestmark = pytest.mark.gui
+
+
+def _dispose(qtbot, widget) -> None:
+    """Close (which waits for the screen's worker, so nothing runs on a disposed database) and
+    delete on the UI thread now: left to Python's garbage collector, a widget may be deleted
+    on whichever thread happens to collect, e.g. a worker, while its animations run."""
+    widget.close()
+    gone: list[bool] = []
+    widget.destroyed.connect(lambda: gone.append(True))
+    widget.deleteLater()
+    qtbot.waitUntil(lambda: gone == [True], timeout=5000)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class RecordingVoice(AnnouncerBackend):
+    """Remembers every announcement it is asked to make; each takes a few milliseconds."""
+
+    def __init__(self, ms: int = 10) -> None:
+        super().__init__()
+        self.ms = ms
+        self.said: list[str] = []
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+        QTimer.singleShot(self.ms, self, self.done.emit)  # cancelled if the voice is deleted
+
+
+@pytest.fixture
+def hall_with_ticket(db: Database) -> Database:
+    """One service, window 1 open, one ticket (A001) waiting."""
+    hall.add_service(db, "newborn", "新生儿出生一件事", "A")
+    hall.add_service(db, "retirement", "退休一件事", "B")
+    hall.add_window(db, 1, ["newborn", "retirement"])
+    hall.add_window(db, 2, ["newborn", "retirement"])
+    hall.add_staff(db, "s01", "王芳")
+    hall.add_staff(db, "s02", "李强")
+    hall.open_window(db, 1, "s01")
+    hall.open_window(db, 2, "s02")
+    hall.set_setting(db, "hall_name", "青岛市民中心")
+    queue.issue_ticket(db, "newborn")
+    return db
+
+
+@pytest.fixture
+def open_display(qtbot) -> Iterator[Callable[..., tuple[CallDisplay, RecordingVoice]]]:
+    displays: list[CallDisplay] = []
+
+    def start(db: Database, **kwargs: object) -> tuple[CallDisplay, RecordingVoice]:
+        voice = RecordingVoice()
+        announcer = Announcer(backend=voice, gap_ms=5)
+        shown = CallDisplay(db, announcer=announcer, **kwargs)  # type: ignore[arg-type]
+        displays.append(shown)
+        shown.resize(1920, 1080)
+        shown.show()
+        qtbot.waitUntil(shown.is_ready, timeout=5000)
+        return shown, voice
+
+    yield start
+    for shown in displays:
+        _dispose(qtbot, shown)
+
+
+def _cli(db: Database, *args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "desk_app", "--db", db.url, *args, "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_a_call_from_another_process_is_shown_and_announced_within_a_second(
+    qtbot, hall_with_ticket, open_display
+):
+    db = hall_with_ticket
+    display, voice = open_display(db)
+    assert display.latest_number() is None  # nobody called yet today
+    assert display.hall_label.text() == "青岛市民中心"
+
+    called = _cli(db, "call", "next", "--window", "1")
+    assert called["number"] == "A001"
+    # Timed from the moment the other process has committed its call.
+    qtbot.waitUntil(lambda: display.latest_number() == "A001", timeout=1000)
+    assert display.latest_window() == 1
+    assert display.window_tile_text(1) == "A001"
+    assert display.window_tile_text(2) is None
+    announcement = "请 A001 号 到 1 号窗口 办理"
+    qtbot.waitUntil(lambda: voice.said.count(announcement) == 2, timeout=3000)  # said twice
+
+    # 重呼 at the window: announced again, and marked as a recall on the screen.
+    _cli(db, "call", "recall", "--window", "1")
+    qtbot.waitUntil(lambda: voice.said.count(announcement) == 4, timeout=3000)
+    assert display.recall_badge.isVisible()
+    assert display.latest_number() == "A001"
+
+
+def test_a_restarted_display_shows_todays_calls_without_announcing_them(
+    qtbot, hall_with_ticket, open_display
+):
+    db = hall_with_ticket
+    queue.issue_ticket(db, "retirement")
+    queue.call_next(db, 1)
+    queue.call_next(db, 2)
+    display, voice = open_display(db)
+    assert display.latest_number() == "B001"
+    assert display.latest_window() == 2
+    assert display.window_tile_text(1) == "A001"
+    assert display.window_tile_text(2) == "B001"
+    assert display.announcer.pending() == []
+    assert voice.said == []
+
+
+def test_calls_at_once_are_announced_in_turn_and_the_big_panel_follows(
+    qtbot, hall_with_ticket, open_display
+):
+    db = hall_with_ticket
+    queue.issue_ticket(db, "retirement")
+    display, voice = open_display(db)
+    shown: list[str | None] = []
+    display.announcer.started.connect(lambda _text: shown.append(display.latest_number()))
+
+    queue.call_next(db, 1)  # both calls arrive in the same poll
+    queue.call_next(db, 2)
+    first, second = sentence("A001", 1), sentence("B001", 2)
+    qtbot.waitUntil(lambda: voice.said == [first, first, second, second], timeout=3000)
+    assert shown == ["A001", "B001"]  # the panel showed each call while it was announced
+    assert display.latest_number() == "B001"
+    # Both tiles changed at once, without waiting for the voice.
+    assert display.window_tile_text(1) == "A001"
+    assert display.window_tile_text(2) == "B001"
+
+
+def test_a_database_outage_shows_a_discreet_line_and_the_display_recovers(
+    qtbot, hall_with_ticket, open_display, monkeypatch
+):
+    db = hall_with_ticket
+    display, voice = open_display(db, poll_ms=50)
+    assert not display.status_label.isVisible()
+
+    def unreachable(*_args: object, **_kwargs: object) -> list:
+        raise DatabaseUnavailable("无法连接数据库 / database unreachable")
+
+    monkeypatch.setattr(display_module.boards, "calls_since", unreachable)
+    qtbot.waitUntil(display.status_label.isVisible, timeout=3000)
+    assert display.is_offline()
+    assert "连接中断" in display.status_label.text()
+
+    queue.call_next(db, 1)  # made during the outage
+    monkeypatch.undo()
+    qtbot.waitUntil(lambda: not display.status_label.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: display.latest_number() == "A001", timeout=3000)
+    assert sentence("A001", 1) in voice.said
+
+
+def test_a_display_started_during_an_outage_keeps_trying(qtbot, hall_with_ticket, monkeypatch):
+    db = hall_with_ticket
+    calls = {"n": 0}
+    real = display_module._load_start
+
+    def flaky(database: Database) -> object:
+        calls["n"] += 1
+        if calls["n"] < 3:
+            raise DatabaseUnavailable("无法连接数据库 / database unreachable")
+        return real(database)
+
+    monkeypatch.setattr(display_module, "_load_start", flaky)
+    display = CallDisplay(db, poll_ms=50, announcer=Announcer(backend=RecordingVoice(), gap_ms=5))
+    try:
+        qtbot.waitUntil(display.is_offline, timeout=3000)
+        qtbot.waitUntil(display.is_ready, timeout=3000)
+        assert not display.is_offline()
+        assert calls["n"] == 3
+    finally:
+        _dispose(qtbot, display)
