@@ -23,7 +23,13 @@ from desk_app.store.case_models import Case, SyncOutbox
 from desk_app.store.models import Setting
 from desk_app.sync.client import CentralAuthError, CentralClient, CentralError, CentralRejected
 
-LEASE = timedelta(seconds=60)
+
+# A run that dies keeps its rows for this long; a live run answers well within it (two full
+# request timeouts plus a margin), so two workers never send the same rows at once.
+def lease_for(connect_s: float, read_s: float) -> timedelta:
+    return timedelta(seconds=2 * (connect_s + read_s) + 5)
+
+
 ISOLATE_AFTER = 3  # a row whose batch failed this often is sent on its own (poison isolation)
 
 
@@ -60,7 +66,9 @@ def _set_state(s: Any, key: str, value: str | None) -> None:
         row.value = value
 
 
-def _lease(db: Database, now: datetime, limit: int) -> list[tuple[int, int, dict]]:
+def _lease(
+    db: Database, now: datetime, limit: int, lease: timedelta
+) -> list[tuple[int, int, dict]]:
     with db.begin() as s:
         rows = s.scalars(
             select(SyncOutbox)
@@ -70,7 +78,7 @@ def _lease(db: Database, now: datetime, limit: int) -> list[tuple[int, int, dict
             .with_for_update(skip_locked=True)
         ).all()
         for r in rows:
-            r.next_attempt_at = now + LEASE
+            r.next_attempt_at = now + lease
         return [(r.id, r.attempts, json.loads(r.payload)) for r in rows]
 
 
@@ -107,7 +115,7 @@ def run_once(db: Database, client: CentralClient, *, now: datetime | None = None
     CentralAuthError on 401 after releasing the leases: retrying in a loop cannot help."""
     now = now or clock.now()
     cfg = client.config
-    leased = _lease(db, now, cfg.batch_size)
+    leased = _lease(db, now, cfg.batch_size, lease_for(cfg.connect_timeout_s, cfg.read_timeout_s))
     outcomes: dict[int, tuple[str, str | None]] = {}
     by_uuid = {payload["uuid"]: row_id for row_id, _a, payload in leased}
     batch = [(rid, p) for rid, a, p in leased if a < ISOLATE_AFTER]
