@@ -30,6 +30,11 @@ from desk_app.store.schema import upgrade  # noqa: E402
 from desk_app.ui import theme  # noqa: E402
 
 
+def _resident_id(body: str) -> str:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
+
+
 def pump(ms: int, until=None) -> None:  # type: ignore[no-untyped-def]
     """Run the event loop for ``ms`` (or until ``until()`` is true)."""
     deadline = QDeadlineTimer(ms)
@@ -56,8 +61,12 @@ def build_hall(url: str) -> Database:
         hall.open_window(db, w, f"s{w:02d}", now=now - timedelta(hours=2))
     codes = [c for c, *_ in demo.DEMO_SERVICES]
     for i in range(26):
-        queue.issue_ticket(db, codes[(i * 5) % 7], "elderly" if i % 6 == 0 else None,
-                           now=now - timedelta(minutes=60 - 2 * i))
+        queue.issue_ticket(
+            db,
+            codes[(i * 5) % 7],
+            "elderly" if i % 6 == 0 else None,
+            now=now - timedelta(minutes=60 - 2 * i),
+        )
     # Windows 2-6 are serving; window 1 (the counter shot) has just called its next visitor.
     for w in (2, 3, 4, 5, 6):
         queue.call_next(db, w, now=now - timedelta(minutes=12 - w))
@@ -91,6 +100,27 @@ def main() -> None:
         counter = CounterWindow(db, 1)
         pump(3000, until=lambda: counter.board is not None)
         grab(counter, out / "counter.png", (1440, 900))
+        from desk_app.ui.case_dialog import CaseDialog
+
+        cur = counter.board.current if counter.board else None
+        dialog = CaseDialog(db, 1, ticket_id=cur.id if cur else None, service_code="newborn")
+        dialog.name_edit.setText("张三丰")
+        dialog.id_edit.setText(_resident_id("37020219900101123"))
+        dialog.phone_edit.setText("13812341234")
+        dialog.next()
+        dialog.set_answer("maternity_claim", "yes")
+        dialog.next()
+        pump(5000, until=lambda: dialog.stack.currentIndex() == 2)
+        for code in (
+            "application_form",
+            "parents_id_cards",
+            "household_register",
+            "marriage_certificate",
+            "maternity_invoices",
+        ):
+            dialog.tick(code)
+        grab(dialog, out / "case.png", (1100, 760))
+        dialog.hide()
         counter._timer.stop()
         counter.hide()
 
@@ -112,7 +142,6 @@ def main() -> None:
             display = CallDisplay(db)
             pump(2500)
             queue.call_next(db, 7)
-            queue.recall(db, 2) if False else None
             pump(2000)
             grab(display, out / "display.png", (1920, 1080))
             display.hide()
@@ -120,8 +149,10 @@ def main() -> None:
         ticket = queue.issue_ticket(db, "newborn", "elderly")
         pdf = Path(tmp) / "ticket.pdf"
         print_ticket_pdf(db, ticket, pdf)
-        subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(pdf),
-                        str(out / "ticket")], check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "200", "-png", "-singlefile", str(pdf), str(out / "ticket")],
+            check=True,
+        )
         print("wrote", out / "ticket.png")
         db.dispose()
 

@@ -199,7 +199,10 @@ class CaseDialog(QDialog):
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         h.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.table.setWordWrap(True)
+        # One line per material (a long reason is elided; the full text is its tooltip):
+        # wrapped rows sized before the table has its width grow to the whole page.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.obtained_label = QLabel()
         self.obtained_label.setWordWrap(True)
         self.obtained_label.setStyleSheet(f"color: {theme.OK}; font-size: 12pt;")
@@ -414,8 +417,8 @@ class CaseDialog(QDialog):
             for c, text in ((2, m.name), (3, need), (4, m.reason)):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(text)
                 self.table.setItem(r, c, item)
-        self.table.resizeRowsToContents()
         obtained = [m for m in view.materials if m.status == "obtained"]
         self.obtained_label.setText(
             self.tr("免提交（数据共享、电子证照或前序事项结果）：")

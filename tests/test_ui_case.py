@@ -1,0 +1,116 @@
+"""The counter's 一件事 flow: ticket -> case -> answers -> checklist -> defer -> receipt."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desk_app.services import cases, hall, queue
+from tests.ids import resident_id
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def counter_with_visitor(db, qtbot, tmp_path):
+    from desk_app.ui.counter import CounterWindow
+
+    hall.add_service(db, "newborn", "新生儿出生一件事", "A")
+    hall.add_window(db, 1, ["newborn"])
+    hall.add_staff(db, "s01", "王芳")
+    hall.open_window(db, 1, "s01")
+    ticket = queue.issue_ticket(db, "newborn")
+    win = CounterWindow(db, 1, refresh_ms=200, document_dir=str(tmp_path / "docs"))
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    qtbot.waitUntil(lambda: win.board is not None and len(win.board.waiting) == 1, timeout=3000)
+    qtbot.keyClick(win, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: win.number_label.text() == ticket.number, timeout=3000)
+    qtbot.keyClick(win, Qt.Key.Key_F4)
+    qtbot.waitUntil(lambda: win.board.current.state == "serving", timeout=3000)
+    return win, ticket
+
+
+def test_ticket_to_deferred_case_to_receipt(qtbot, counter_with_visitor, tmp_path):
+    win, ticket = counter_with_visitor
+    qtbot.keyClick(win, Qt.Key.Key_F10)
+    dialog = win.case_dialog
+    qtbot.addWidget(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    assert dialog.bundle_box.currentData() == "newborn"  # from the ticket's service
+    dialog.name_edit.setText("张三丰")
+    dialog.id_edit.setText(resident_id())
+    dialog.phone_edit.setText("13812341234")
+    qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.stack.currentIndex() == 1
+    assert "需提交材料 4 项" in dialog.preview.text()
+    dialog.set_answer("maternity_claim", "yes")
+    assert "需提交材料 7 项" in dialog.preview.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == 2, timeout=5000)
+    assert dialog.view.case_no.startswith("YJS-")
+    assert "张*丰" in dialog.summary.text() and "138****1234" in dialog.summary.text()
+    assert resident_id() not in dialog.summary.text()
+    reasons = [dialog.table.item(r, 4).text() for r in range(dialog.table.rowCount())]
+    assert all(reasons) and len(reasons) == 7
+    for code in ("application_form", "parents_id_cards", "household_register",
+                 "marriage_certificate", "maternity_invoices"):
+        dialog.tick(code)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.stack.currentIndex() == 3
+    assert not dialog.buttons["accept"].isEnabled() and dialog.buttons["defer"].isEnabled()
+    assert "出院记录" in dialog.decision_info.text() or "尚缺" in dialog.decision_info.text()
+    with qtbot.waitSignal(dialog.case_changed, timeout=5000):
+        dialog.buttons["defer"].click()
+    qtbot.waitUntil(lambda: dialog.view.state == "deferred", timeout=5000)
+    assert dialog.buttons["doc_commitment"].isEnabled()
+    assert "容缺材料补正期限" in dialog.decision_info.text()
+    saved = cases.show(win.db, dialog.view.case_no)
+    assert saved.state == "deferred" and len(saved.deferred) == 2
+    dialog.buttons["doc_receipt"].click()
+    qtbot.waitUntil(lambda: getattr(dialog, "last_document", None) is not None, timeout=10000)
+    pdf = dialog.last_document
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    from tests.tools import pdf_text
+
+    text = pdf_text(pdf)
+    assert dialog.view.case_no in text
+
+
+def test_key_material_missing_offers_notice_not_deferral(qtbot, counter_with_visitor):
+    win, _ticket = counter_with_visitor
+    win.open_case_dialog()
+    dialog = win.case_dialog
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("张三丰")
+    dialog.id_edit.setText(resident_id())
+    dialog.next()
+    dialog.next()
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == 2, timeout=5000)
+    dialog.tick("application_form")
+    dialog.next()
+    assert not dialog.buttons["defer"].isEnabled() and dialog.buttons["notice"].isEnabled()
+    assert "关键材料" in dialog.decision_info.text()
+    dialog.buttons["notice"].click()
+    qtbot.waitUntil(lambda: dialog.view.state == "notice", timeout=5000)
+    assert dialog.buttons["doc_notice"].isEnabled()
+
+
+def test_invalid_id_is_shown_and_nothing_opened(qtbot, counter_with_visitor):
+    from tests.ids import mistyped
+
+    win, _ticket = counter_with_visitor
+    win.open_case_dialog()
+    dialog = win.case_dialog
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("张三丰")
+    dialog.id_edit.setText(mistyped(resident_id()))
+    dialog.next()
+    dialog.next()
+    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
+    assert "校验" in dialog.error.text() and dialog.view is None
+    assert dialog.stack.currentIndex() == 1
