@@ -28,8 +28,11 @@ def tool(name: str) -> str:
 
 def main() -> int:
     sources = sorted(str(p) for p in (ROOT / "desk_app" / "ui").glob("*.py"))
-    subprocess.run([tool("pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(TS)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [tool("pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(TS)],
+        check=True,
+        capture_output=True,
+    )
     english: dict[str, str] = json.loads((I18N / "en.json").read_text(encoding="utf-8"))
     tree = ET.parse(TS)
     missing = []
@@ -43,8 +46,9 @@ def main() -> int:
         else:
             missing.append(source)
     tree.write(TS, encoding="utf-8", xml_declaration=True)
-    subprocess.run([tool("pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [tool("pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True, capture_output=True
+    )
     for m in missing:
         print("untranslated:", m)
     print(f"{TS.name}: {len(missing)} untranslated")

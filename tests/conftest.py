@@ -22,7 +22,9 @@ def _pg_admin_url() -> str:
 def pg_url() -> Iterator[str]:
     """A new, empty PostgreSQL database for one test, dropped afterwards."""
     if not PG_URL:
-        pytest.skip("PostgreSQL tests need DESK_APP_TEST_PG (e.g. postgresql+psycopg://root@127.0.0.1:5432/test)")
+        pytest.skip(
+            "PostgreSQL tests need DESK_APP_TEST_PG (e.g. postgresql+psycopg://root@127.0.0.1:5432/test)"
+        )
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 

@@ -19,12 +19,34 @@ def test_notice_commitment_and_receipt(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'c.db'}"
     base = ["--db", url]
     run(capsys, *base, "settings", "set", "progress_base_url", "https://hall.example.cn/p")
-    rc, r, _ = run(capsys, *base, "case", "open", "--bundle", "newborn", "--applicant-name",
-                   "张三丰", "--applicant-id", resident_id(), "--answer", "maternity_claim=yes",
-                   "--json")
+    rc, r, _ = run(
+        capsys,
+        *base,
+        "case",
+        "open",
+        "--bundle",
+        "newborn",
+        "--applicant-name",
+        "张三丰",
+        "--applicant-id",
+        resident_id(),
+        "--answer",
+        "maternity_claim=yes",
+        "--json",
+    )
     no, case_id = r["case_no"], r["id"]
-    run(capsys, *base, "case", "receive", no, "application_form", "parents_id_cards",
-        "household_register", "marriage_certificate", "maternity_invoices")
+    run(
+        capsys,
+        *base,
+        "case",
+        "receive",
+        no,
+        "application_form",
+        "parents_id_cards",
+        "household_register",
+        "marriage_certificate",
+        "maternity_invoices",
+    )
 
     # Before deciding: nothing accepted, so no receipt and no commitment.
     rc, _, err = run(capsys, *base, "case", "print", no, "--receipt", str(tmp_path / "r.pdf"))

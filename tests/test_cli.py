@@ -30,7 +30,17 @@ def run(capsys, *args: str) -> tuple[int, dict | str, str]:
 def hall_url(db_url, capsys) -> str:
     for args in (
         ["service", "add", "newborn", "--name", "新生儿出生一件事", "--prefix", "A"],
-        ["service", "add", "retirement", "--name", "退休一件事", "--prefix", "B", "--daily-cap", "3"],
+        [
+            "service",
+            "add",
+            "retirement",
+            "--name",
+            "退休一件事",
+            "--prefix",
+            "B",
+            "--daily-cap",
+            "3",
+        ],
         ["window", "add", "1", "--services", "newborn,retirement"],
         ["window", "add", "2", "--services", "retirement"],
         ["staff", "add", "s01", "--name", "王芳"],
@@ -47,8 +57,16 @@ def _row_counts(url: str) -> dict[str, int]:
     from desk_app.store import Database
 
     db = Database(url)
-    tables = ["services", "windows", "staff", "window_sessions", "tickets", "ticket_events",
-              "ticket_counters", "window_events"]
+    tables = [
+        "services",
+        "windows",
+        "staff",
+        "window_sessions",
+        "tickets",
+        "ticket_events",
+        "ticket_counters",
+        "window_events",
+    ]
     with db.read() as s:
         counts = {t: s.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}
     db.dispose()
@@ -56,16 +74,34 @@ def _row_counts(url: str) -> dict[str, int]:
 
 
 def test_issue_and_call_json_shapes(hall_url, capsys):
-    rc, t, _ = run(capsys, "--db", hall_url, "ticket", "issue", "--service", "newborn",
-                   "--priority", "elderly", "--json")
+    rc, t, _ = run(
+        capsys,
+        "--db",
+        hall_url,
+        "ticket",
+        "issue",
+        "--service",
+        "newborn",
+        "--priority",
+        "elderly",
+        "--json",
+    )
     assert rc == 0
     assert set(t) >= {"id", "number", "service", "priority", "ahead", "eta_minutes", "issued_at"}
-    assert (t["number"], t["service"], t["priority"], t["ahead"]) == ("A001", "newborn",
-                                                                      "elderly", 0)
+    assert (t["number"], t["service"], t["priority"], t["ahead"]) == (
+        "A001",
+        "newborn",
+        "elderly",
+        0,
+    )
     assert "+08:00" in t["issued_at"]
     rc, c, _ = run(capsys, "--db", hall_url, "call", "next", "--window", "1", "--json")
     assert rc == 0 and {k: c[k] for k in ("id", "number", "service", "window")} == {
-        "id": t["id"], "number": "A001", "service": "newborn", "window": 1}
+        "id": t["id"],
+        "number": "A001",
+        "service": "newborn",
+        "window": 1,
+    }
     for op, state in (("recall", "called"), ("start", "serving"), ("complete", "completed")):
         rc, r, _ = run(capsys, "--db", hall_url, "call", op, "--window", "1", "--json")
         assert rc == 0 and r["state"] == state and r["number"] == "A001"
@@ -80,7 +116,9 @@ def test_queue_status_json(hall_url, capsys):
     assert {"code", "waiting", "longest_wait_s"} <= set(st["services"][0])
     assert {s["code"]: s["waiting"] for s in st["services"]} == {"newborn": 0, "retirement": 1}
     assert [(w["number"], w["state"], w["current"]) for w in st["windows"]] == [
-        (1, "open", None), (2, "closed", None)]
+        (1, "open", None),
+        (2, "closed", None),
+    ]
 
 
 def test_hold_transfer_and_call_ticket(hall_url, capsys):
@@ -90,8 +128,18 @@ def test_hold_transfer_and_call_ticket(hall_url, capsys):
     assert (rc, r["state"]) == (0, "held")
     rc, r, _ = run(capsys, "--db", hall_url, "call", "ticket", "A001", "--window", "1", "--json")
     assert (rc, r["state"], r["window"]) == (0, "called", 1)
-    rc, r, _ = run(capsys, "--db", hall_url, "call", "transfer", "--window", "1",
-                   "--to-service", "retirement", "--json")
+    rc, r, _ = run(
+        capsys,
+        "--db",
+        hall_url,
+        "call",
+        "transfer",
+        "--window",
+        "1",
+        "--to-service",
+        "retirement",
+        "--json",
+    )
     assert (rc, r["state"], r["service"]) == (0, "waiting", "retirement")
     rc, r, _ = run(capsys, "--db", hall_url, "call", "no-show", "--window", "1", "--json")
     assert rc == 2  # nothing current any more
@@ -122,11 +170,14 @@ def test_bad_input_exit_2_one_line_nothing_written(hall_url, capsys, args, messa
 
 def test_daily_cap_exit_2_and_nothing_written(hall_url, capsys):
     for _ in range(3):
-        assert run(capsys, "--db", hall_url, "ticket", "issue", "--service", "retirement",
-                   "--json")[0] == 0
+        assert (
+            run(capsys, "--db", hall_url, "ticket", "issue", "--service", "retirement", "--json")[0]
+            == 0
+        )
     before = _row_counts(hall_url)
-    rc, _, err = run(capsys, "--db", hall_url, "ticket", "issue", "--service", "retirement",
-                     "--json")
+    rc, _, err = run(
+        capsys, "--db", hall_url, "ticket", "issue", "--service", "retirement", "--json"
+    )
     assert rc == 2 and "号源已满" in err
     assert _row_counts(hall_url) == before
 
@@ -151,8 +202,9 @@ def test_db_commands(tmp_path, capsys):
 
 
 def test_unreachable_database_is_a_clear_message(capsys):
-    rc, out, err = run(capsys, "--db", "postgresql+psycopg://root@127.0.0.1:1/none",
-                       "queue", "status", "--json")
+    rc, out, err = run(
+        capsys, "--db", "postgresql+psycopg://root@127.0.0.1:1/none", "queue", "status", "--json"
+    )
     assert rc == 1 and out == ""
     assert "无法连接数据库" in err and "Traceback" not in err
     rc, _, err = run(capsys, "--db", "mysql+nodriver://x/y", "queue", "status")
@@ -183,8 +235,11 @@ def test_demo_seed_is_deterministic_and_believable(tmp_path, capsys):
         upgrade(db)
         result = seed_demo(db, days=6, windows=6, seed=7, now=now)
         with db.read() as s:
-            rows = s.execute(select(Ticket.id, Ticket.number, Ticket.arrival_at,
-                                    Ticket.service_seconds).order_by(Ticket.id)).all()
+            rows = s.execute(
+                select(
+                    Ticket.id, Ticket.number, Ticket.arrival_at, Ticket.service_seconds
+                ).order_by(Ticket.id)
+            ).all()
         snapshots.append(rows)
         db.dispose()
     assert snapshots[0] == snapshots[1] and result["tickets"] == len(rows) > 400
@@ -200,14 +255,18 @@ def test_console_script_round_trip_is_fast(tmp_path):
     url = f"sqlite:///{tmp_path / 'p.db'}"
     exe = [sys.executable, "-m", "desk_app", "--db", url]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0")
-    for args in (["service", "add", "newborn", "--name", "新生儿", "--prefix", "A"],
-                 ["window", "add", "1", "--services", "newborn"],
-                 ["staff", "add", "s01", "--name", "王芳"],
-                 ["window", "open", "1", "--staff", "s01"]):
+    for args in (
+        ["service", "add", "newborn", "--name", "新生儿", "--prefix", "A"],
+        ["window", "add", "1", "--services", "newborn"],
+        ["staff", "add", "s01", "--name", "王芳"],
+        ["window", "open", "1", "--staff", "s01"],
+    ):
         subprocess.run(exe + args, check=True, capture_output=True, env=env)
     timings = {}
-    for name, args in (("issue", ["ticket", "issue", "--service", "newborn", "--json"]),
-                       ("next", ["call", "next", "--window", "1", "--json"])):
+    for name, args in (
+        ("issue", ["ticket", "issue", "--service", "newborn", "--json"]),
+        ("next", ["call", "next", "--window", "1", "--json"]),
+    ):
         t0 = time.perf_counter()
         out = subprocess.run(exe + args, check=True, capture_output=True, text=True, env=env)
         timings[name] = time.perf_counter() - t0
@@ -220,12 +279,32 @@ def test_ticket_issue_print_writes_the_ticket_pdf(tmp_path, capsys):
     from tests.tools import decode_qr, pdf_fonts, pdf_text, pdf_to_png
 
     url = f"sqlite:///{tmp_path / 'k.db'}"
-    run(capsys, "--db", url, "service", "add", "newborn", "--name", "新生儿出生一件事",
-        "--prefix", "A")
+    run(
+        capsys,
+        "--db",
+        url,
+        "service",
+        "add",
+        "newborn",
+        "--name",
+        "新生儿出生一件事",
+        "--prefix",
+        "A",
+    )
     run(capsys, "--db", url, "settings", "set", "progress_base_url", "https://q.example.cn/t")
     pdf = tmp_path / "ticket.pdf"
-    rc, t, _ = run(capsys, "--db", url, "ticket", "issue", "--service", "newborn",
-                   "--print", str(pdf), "--json")
+    rc, t, _ = run(
+        capsys,
+        "--db",
+        url,
+        "ticket",
+        "issue",
+        "--service",
+        "newborn",
+        "--print",
+        str(pdf),
+        "--json",
+    )
     assert rc == 0 and t["printed"] == str(pdf)
     text = pdf_text(pdf)
     assert "A001" in text and "新生儿出生一件事" in text
@@ -237,8 +316,18 @@ def test_ticket_issue_print_writes_the_ticket_pdf(tmp_path, capsys):
 def test_print_failure_keeps_the_ticket(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'k.db'}"
     run(capsys, "--db", url, "service", "add", "newborn", "--name", "新生儿", "--prefix", "A")
-    rc, t, err = run(capsys, "--db", url, "ticket", "issue", "--service", "newborn",
-                     "--print", str(tmp_path / "no" / "such" / "dir.pdf"), "--json")
+    rc, t, err = run(
+        capsys,
+        "--db",
+        url,
+        "ticket",
+        "issue",
+        "--service",
+        "newborn",
+        "--print",
+        str(tmp_path / "no" / "such" / "dir.pdf"),
+        "--json",
+    )
     assert rc == 0 and t["number"] == "A001" and "打印失败" in err and "printed" not in t
     rc, st, _ = run(capsys, "--db", url, "queue", "status", "--json")
     assert st["services"][0]["waiting"] == 1
@@ -265,8 +354,9 @@ def test_catalog_commands_json(capsys):
     assert r["figures"]["time_limit_days"] == {"before": 20, "after": 10}
     rc, r, _ = run(capsys, "catalog", "checklist", "newborn", "--json")
     assert {"items", "submit", "obtained"} <= set(r) and len(r["submit"]) == 4
-    rc, r2, _ = run(capsys, "catalog", "checklist", "newborn", "--answer",
-                    "parents_married=no", "--json")
+    rc, r2, _ = run(
+        capsys, "catalog", "checklist", "newborn", "--answer", "parents_married=no", "--json"
+    )
     assert {e["code"] for e in r2["submit"]} != {e["code"] for e in r["submit"]}
     assert run(capsys, "catalog", "show", "nope", "--json")[0] == 2
     assert run(capsys, "catalog", "checklist", "newborn", "--answer", "x")[0] == 2
@@ -277,21 +367,81 @@ def test_case_commands_round_trip_and_refusals(tmp_path, capsys):
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
     base = ["--db", url]
-    rc, r, _ = run(capsys, *base, "case", "open", "--bundle", "newborn", "--applicant-name",
-                   "张三丰", "--applicant-id", resident_id(), "--phone", "13812341234",
-                   "--answer", "maternity_claim=yes", "--json")
+    rc, r, _ = run(
+        capsys,
+        *base,
+        "case",
+        "open",
+        "--bundle",
+        "newborn",
+        "--applicant-name",
+        "张三丰",
+        "--applicant-id",
+        resident_id(),
+        "--phone",
+        "13812341234",
+        "--answer",
+        "maternity_claim=yes",
+        "--json",
+    )
     assert rc == 0 and r["case_no"].startswith("YJS-") and len(r["id"]) == 36
     no = r["case_no"]
     before = _row_counts(url) | {"cases": _count(url, "cases")}
     for args, msg in (
-        (["case", "open", "--bundle", "newborn", "--applicant-name", "x", "--applicant-id",
-          mistyped(resident_id())], "校验"),
-        (["case", "open", "--bundle", "newborn", "--applicant-name", "x", "--applicant-id",
-          resident_id(), "--phone", "1234"], "手机"),
-        (["case", "open", "--bundle", "nope", "--applicant-name", "x", "--applicant-id",
-          resident_id()], "未知的一件事"),
-        (["case", "open", "--bundle", "company_change", "--applicant-name", "x",
-          "--credit-code", "91370200MA3C000000"], "信用代码"),
+        (
+            [
+                "case",
+                "open",
+                "--bundle",
+                "newborn",
+                "--applicant-name",
+                "x",
+                "--applicant-id",
+                mistyped(resident_id()),
+            ],
+            "校验",
+        ),
+        (
+            [
+                "case",
+                "open",
+                "--bundle",
+                "newborn",
+                "--applicant-name",
+                "x",
+                "--applicant-id",
+                resident_id(),
+                "--phone",
+                "1234",
+            ],
+            "手机",
+        ),
+        (
+            [
+                "case",
+                "open",
+                "--bundle",
+                "nope",
+                "--applicant-name",
+                "x",
+                "--applicant-id",
+                resident_id(),
+            ],
+            "未知的一件事",
+        ),
+        (
+            [
+                "case",
+                "open",
+                "--bundle",
+                "company_change",
+                "--applicant-name",
+                "x",
+                "--credit-code",
+                "91370200MA3C000000",
+            ],
+            "信用代码",
+        ),
         (["case", "receive", no, "passport"], "不在本办件"),
         (["case", "decide", no, "accept"], "尚缺"),
         (["case", "conclude", no], "不能办结"),
@@ -300,13 +450,33 @@ def test_case_commands_round_trip_and_refusals(tmp_path, capsys):
         rc, out, err = run(capsys, *base, *args, "--json")
         assert rc == 2 and msg in err and len(err.strip().splitlines()) == 1, (args, err)
         assert _row_counts(url) | {"cases": _count(url, "cases")} == before
-    rc, r, _ = run(capsys, *base, "case", "receive", no, "application_form", "parents_id_cards",
-                   "household_register", "marriage_certificate", "maternity_invoices", "--json")
+    rc, r, _ = run(
+        capsys,
+        *base,
+        "case",
+        "receive",
+        no,
+        "application_form",
+        "parents_id_cards",
+        "household_register",
+        "marriage_certificate",
+        "maternity_invoices",
+        "--json",
+    )
     assert rc == 0 and sorted(r["missing"]) == ["discharge_record", "mother_bank_account"]
     rc, r, _ = run(capsys, *base, "case", "decide", no, "defer", "--json")
     assert rc == 0 and r["state"] == "deferred" and r["deferral_due"]
-    rc, r, _ = run(capsys, *base, "case", "receive", no, "discharge_record",
-                   "mother_bank_account", "--copy", "--json")
+    rc, r, _ = run(
+        capsys,
+        *base,
+        "case",
+        "receive",
+        no,
+        "discharge_record",
+        "mother_bank_account",
+        "--copy",
+        "--json",
+    )
     rc, r, _ = run(capsys, *base, "case", "conclude", no, "--evaluation", "4", "--json")
     assert rc == 0 and r["state"] == "concluded" and r["evaluation"]["level"] == 4
     rc, r, _ = run(capsys, *base, "case", "show", no, "--json")

@@ -79,10 +79,13 @@ def test_windows_and_kiosks_in_parallel_processes(db):
     ctx = mp.get_context("spawn")
     out: mp.Queue = ctx.Queue()
     start, kiosks_done = ctx.Event(), ctx.Event()
-    windows = [ctx.Process(target=_window, args=(url, w, start, kiosks_done, out))
-               for w in range(1, WINDOWS + 1)]
-    kiosks = [ctx.Process(target=_kiosk, args=(url, k, TICKETS_PER_KIOSK, out))
-              for k in range(KIOSKS)]
+    windows = [
+        ctx.Process(target=_window, args=(url, w, start, kiosks_done, out))
+        for w in range(1, WINDOWS + 1)
+    ]
+    kiosks = [
+        ctx.Process(target=_kiosk, args=(url, k, TICKETS_PER_KIOSK, out)) for k in range(KIOSKS)
+    ]
     for p in windows + kiosks:
         p.start()
     start.set()
@@ -107,7 +110,8 @@ def test_windows_and_kiosks_in_parallel_processes(db):
 
     with db.read() as s:
         calls = Counter(
-            str(t) for t in s.scalars(select(TicketEvent.ticket_id).where(TicketEvent.action == "call"))
+            str(t)
+            for t in s.scalars(select(TicketEvent.ticket_id).where(TicketEvent.action == "call"))
         )
         assert set(calls.values()) == {1} and len(calls) == len(issued)
         states = dict(s.execute(select(Ticket.state, func.count()).group_by(Ticket.state)).all())

@@ -26,8 +26,9 @@ def test_typical_service_time_uses_median_once_enough_samples():
 def test_ahead_and_eta_from_open_windows_and_recent_service_times(small_hall):
     db = small_hall  # retirement: windows 1 and 2 open; default service time 600 s
     now = T0
-    tickets = [queue.issue_ticket(db, "retirement", now=now + timedelta(minutes=i))
-               for i in range(3)]
+    tickets = [
+        queue.issue_ticket(db, "retirement", now=now + timedelta(minutes=i)) for i in range(3)
+    ]
     assert [t.ahead for t in tickets] == [0, 1, 2]
     assert [t.eta_minutes for t in tickets] == [0, 5, 10]  # 600 s / 2 windows per person
     prio = queue.issue_ticket(db, "retirement", "elderly", now=now + timedelta(minutes=4))

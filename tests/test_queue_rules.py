@@ -40,8 +40,10 @@ def test_numbers_per_service_and_day_restart_next_day(small_hall):
     next_day = 24 * 60
     assert issue(db, "newborn", next_day) == "A001"
     with db.read() as s:
-        counters = {(c.service_id, c.day.isoformat()): c.last_number
-                    for c in s.scalars(select(TicketCounter))}
+        counters = {
+            (c.service_id, c.day.isoformat()): c.last_number
+            for c in s.scalars(select(TicketCounter))
+        }
     assert sorted(counters.values()) == [1, 1, 3]
 
 
@@ -152,8 +154,14 @@ def test_no_show_and_requeue_at_back_of_queue(small_hall):
     assert queue.call_next(db, 2, now=at(10)).number == a  # re-queued at 6 < c at 7
     queue.no_show(db, 2, now=at(11))
     assert queue.call_next(db, 2, now=at(12)).number == c
-    assert [e[0] for e in events(db, a)] == ["issue", "call", "no_show", "requeue", "call",
-                                              "no_show"]
+    assert [e[0] for e in events(db, a)] == [
+        "issue",
+        "call",
+        "no_show",
+        "requeue",
+        "call",
+        "no_show",
+    ]
 
 
 def test_hold_and_call_back(small_hall):
@@ -261,13 +269,21 @@ def test_every_transition_is_an_event_with_window_and_staff(small_hall):
     queue.start(db, 2, now=at(3))
     queue.complete(db, 2, now=at(4))
     with db.read() as s:
-        rows = s.execute(
-            select(TicketEvent).join(Ticket, Ticket.id == TicketEvent.ticket_id)
-            .where(Ticket.number == n).order_by(TicketEvent.id)
-        ).scalars().all()
+        rows = (
+            s.execute(
+                select(TicketEvent)
+                .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+                .where(Ticket.number == n)
+                .order_by(TicketEvent.id)
+            )
+            .scalars()
+            .all()
+        )
         assert [(r.action, r.from_state, r.to_state) for r in rows] == [
-            ("issue", None, "waiting"), ("call", "waiting", "called"),
-            ("recall", "called", "called"), ("start", "called", "serving"),
+            ("issue", None, "waiting"),
+            ("call", "waiting", "called"),
+            ("recall", "called", "called"),
+            ("start", "called", "serving"),
             ("complete", "serving", "completed"),
         ]
         assert all(r.window_id is not None and r.staff_id is not None for r in rows[1:])
@@ -299,7 +315,10 @@ def test_queue_status_longest_wait_and_current(small_hall):
     assert (by["retirement"].waiting, by["retirement"].longest_wait_s) == (1, 7 * 60)
     assert (by["newborn"].waiting, by["newborn"].longest_wait_s) == (1, 5 * 60)
     assert [(w.number, w.state, w.current) for w in st.windows] == [
-        (1, "open", None), (2, "open", "B001"), (3, "closed", None)]
+        (1, "open", None),
+        (2, "open", "B001"),
+        (3, "closed", None),
+    ]
 
 
 def test_clear_queue_expires_waiting_and_held(small_hall):

@@ -23,8 +23,13 @@ class FakeCentral:
     """Holds cases like the backend: keyed by uuid, counting arrivals."""
 
     def __init__(self) -> None:
-        self.config = SyncConfig(url="https://central.example", token="t", batch_size=50,
-                                 backoff_base_s=1, backoff_max_s=60)
+        self.config = SyncConfig(
+            url="https://central.example",
+            token="t",
+            batch_size=50,
+            backoff_base_s=1,
+            backoff_max_s=60,
+        )
         self.store: dict[str, dict] = {}
         self.received: dict[str, int] = {}
         self.fail_next = 0

@@ -57,8 +57,13 @@ def test_ticket_to_deferred_case_to_receipt(qtbot, counter_with_visitor, tmp_pat
     assert resident_id() not in dialog.summary.text()
     reasons = [dialog.table.item(r, 4).text() for r in range(dialog.table.rowCount())]
     assert all(reasons) and len(reasons) == 7
-    for code in ("application_form", "parents_id_cards", "household_register",
-                 "marriage_certificate", "maternity_invoices"):
+    for code in (
+        "application_form",
+        "parents_id_cards",
+        "household_register",
+        "marriage_certificate",
+        "maternity_invoices",
+    ):
         dialog.tick(code)
     qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.stack.currentIndex() == 3

@@ -182,8 +182,10 @@ def test_table_models_are_consistent(qtbot):
 
     m = WaitingModel()
     QAbstractItemModelTester(m, QAbstractItemModelTester.FailureReportingMode.Fatal)
-    rows = [WaitingTicket("1", "A001", "newborn", "新生儿", "elderly", "waiting", 700),
-            WaitingTicket("2", "B001", "retirement", "退休", None, "waiting", 65)]
+    rows = [
+        WaitingTicket("1", "A001", "newborn", "新生儿", "elderly", "waiting", 700),
+        WaitingTicket("2", "B001", "retirement", "退休", None, "waiting", 65),
+    ]
     m.set_rows(rows)
     assert m.rowCount() == 2
     assert m.data(m.index(0, WaitingModel.PRIORITY)) == "老年人"
@@ -192,7 +194,8 @@ def test_table_models_are_consistent(qtbot):
     assert m.data(m.index(0, WaitingModel.NUMBER)) == "B001"
     s = ServedModel()
     QAbstractItemModelTester(s, QAbstractItemModelTester.FailureReportingMode.Fatal)
-    s.set_rows([ServedTicket("A001", "新生儿", "no_show", datetime(2026, 1, 5, 2, tzinfo=UTC),
-                             None)])
+    s.set_rows(
+        [ServedTicket("A001", "新生儿", "no_show", datetime(2026, 1, 5, 2, tzinfo=UTC), None)]
+    )
     assert s.data(s.index(0, ServedModel.OUTCOME)) == "过号"
     assert s.data(s.index(0, ServedModel.TIME)) == "10:00"

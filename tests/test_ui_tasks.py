@@ -25,9 +25,11 @@ def test_results_and_errors_come_back_on_the_ui_thread_in_order(qtbot):
         return i
 
     for i in range(6):
-        runner.submit(lambda i=i: job(i),
-                      lambda r: seen.append(("ok", r, threading.get_ident() == main)),
-                      lambda e: seen.append(("err", str(e), threading.get_ident() == main)))
+        runner.submit(
+            lambda i=i: job(i),
+            lambda r: seen.append(("ok", r, threading.get_ident() == main)),
+            lambda e: seen.append(("err", str(e), threading.get_ident() == main)),
+        )
     qtbot.waitUntil(lambda: len(seen) == 6, timeout=5000)
     assert [s[1] for s in seen] == [0, 1, 2, "窗口 3 未登录 / window 3 is not open", 4, 5]
     assert all(s[2] for s in seen)  # callbacks on the UI thread
