@@ -277,6 +277,21 @@ def cmd_case_show(args: argparse.Namespace) -> None:
     _case_out(args, cases.show(db_from_args(args), args.case_no))
 
 
+def cmd_case_alerts(args: argparse.Namespace) -> None:
+    from desk_app.services import cases
+
+    rows = cases.negative_evaluations(db_from_args(args))
+    out(
+        args,
+        {"negative": rows},
+        "\n".join(
+            f"{r['case_no']} {r['bundle']} {r['level']} 跟进期限 {r['follow_up_due']} {r['comment'] or ''}"
+            for r in rows
+        )
+        or "no negative ratings waiting for follow-up",
+    )
+
+
 def cmd_case_print(args: argparse.Namespace) -> None:
     from desk_app.services import case_print
 
@@ -348,6 +363,7 @@ def add_parsers(sub: Any, cmd: Any, parser_class: type) -> None:
     c.add_argument("--reason", required=True)
     c = cmd(case, "show", cmd_case_show, "show a case (personal data masked)")
     c.add_argument("case_no")
+    cmd(case, "alerts", cmd_case_alerts, "negative ratings waiting for follow-up (supervisor)")
     c = cmd(case, "print", cmd_case_print, "write a case document as PDF")
     c.add_argument("case_no")
     g = c.add_mutually_exclusive_group(required=True)

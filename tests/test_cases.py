@@ -216,3 +216,16 @@ def test_every_change_is_an_event(counter):
         ("receive", "open", "open"),
         ("notice", "open", "notice"),
     ]
+
+
+def test_supervisor_sees_negative_ratings_on_the_command_line(counter, capsys):
+    from desk_app.cli import main
+
+    ref = open_newborn(counter)
+    cases.receive(counter, ref.case_no, sorted(NEWBORN_SUBMIT), now=T)
+    cases.decide(counter, ref.case_no, "accept", now=T)
+    cases.conclude(counter, ref.case_no, evaluation=1, now=T)
+    assert main(["--db", counter.url, "case", "alerts", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["negative"]
+    assert [(r["case_no"], r["level"]) for r in rows] == [(ref.case_no, 1)]
+    assert rows[0]["follow_up_due"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from desk_app.store import Database
 from desk_app.sync import outbox
@@ -30,9 +31,15 @@ class SyncLoop(threading.Thread):
         self._halt = threading.Event()
 
     def run(self) -> None:
+        next_purge = 0.0
         while not self._halt.is_set():
             wait = self.interval_s
             try:
+                if time.monotonic() >= next_purge:
+                    next_purge = time.monotonic() + self.PURGE_EVERY_S
+                    purged = outbox.purge_personal_data(self.db, self.client.config.retention_days)
+                    if purged:
+                        log.info("sync: masked personal data of %d acknowledged cases", purged)
                 report = outbox.drain(self.db, self.client)
                 if report.sent:
                     log.info("sync: sent %d, pending %d", report.sent, report.pending)
