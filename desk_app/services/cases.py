@@ -21,7 +21,6 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
@@ -111,9 +110,8 @@ def _valid(fn, value: str, **kw) -> str:  # type: ignore[no-untyped-def]
 
 
 def _next_case_no(session: Session, db: Database, day: date) -> str:
-    insert = postgresql.insert if db.is_postgres else sqlite.insert
     stmt = (
-        insert(CaseCounter)
+        db.upsert(CaseCounter)
         .values(day=day, last_number=1)
         .on_conflict_do_update(
             index_elements=[CaseCounter.day],

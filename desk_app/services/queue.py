@@ -24,7 +24,6 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
@@ -66,8 +65,7 @@ RECENT_SERVICE_SAMPLE = 50
 
 def _next_number(session: Session, db: Database, service_id: int, day) -> int:  # type: ignore[no-untyped-def]
     """Atomically take the next daily number of a service (row-locked upsert, both dialects)."""
-    dialect_insert = postgresql.insert if db.is_postgres else sqlite.insert
-    stmt = dialect_insert(TicketCounter).values(service_id=service_id, day=day, last_number=1)
+    stmt = db.upsert(TicketCounter).values(service_id=service_id, day=day, last_number=1)
     stmt = stmt.on_conflict_do_update(
         index_elements=[TicketCounter.service_id, TicketCounter.day],
         set_={"last_number": TicketCounter.last_number + 1},

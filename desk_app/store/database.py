@@ -98,6 +98,15 @@ class Database:
     def is_postgres(self) -> bool:
         return self.dialect == "postgresql"
 
+    def upsert(self, table: Any) -> Any:
+        """The dialect's INSERT (with ``on_conflict_do_update``) for counter rows. Imported on
+        use: the PostgreSQL dialect costs a fifth of a second that a SQLite command saves."""
+        if self.is_postgres:
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
+
     @contextmanager
     def begin(self) -> Iterator[Session]:
         """A write unit of work: commits on success, rolls back on any exception."""
