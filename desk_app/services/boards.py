@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
@@ -243,9 +244,8 @@ class CallEvent:
     at: datetime
 
 
-def calls_since(db: Database, after_id: int, *, limit: int = 50) -> list[CallEvent]:
-    """Calls and recalls with event id > ``after_id``, oldest first (the display follows the
-    event table by increasing id, so a call made on any PC appears on every display)."""
+def _calls(db: Database, *conditions: Any, order: Any, limit: int) -> list[CallEvent]:
+    """Call events joined with their ticket, window and service (both display queries)."""
     with db.read() as s:
         rows = s.execute(
             select(
@@ -260,14 +260,26 @@ def calls_since(db: Database, after_id: int, *, limit: int = 50) -> list[CallEve
             .join(Ticket, Ticket.id == TicketEvent.ticket_id)
             .join(Window, Window.id == TicketEvent.window_id)
             .join(Service, Service.id == Ticket.service_id)
-            .where(TicketEvent.id > after_id, TicketEvent.action.in_(["call", "recall"]))
-            .order_by(TicketEvent.id)
+            .where(*conditions)
+            .order_by(order)
             .limit(limit)
         ).all()
-        return [
-            CallEvent(i, num, w, wname, sname, action == "recall", at)
-            for i, action, at, num, w, wname, sname in rows
-        ]
+    return [
+        CallEvent(i, num, w, wname, sname, action == "recall", at)
+        for i, action, at, num, w, wname, sname in rows
+    ]
+
+
+def calls_since(db: Database, after_id: int, *, limit: int = 50) -> list[CallEvent]:
+    """Calls and recalls with event id > ``after_id``, oldest first (the display follows the
+    event table by increasing id, so a call made on any PC appears on every display)."""
+    return _calls(
+        db,
+        TicketEvent.id > after_id,
+        TicketEvent.action.in_(["call", "recall"]),
+        order=TicketEvent.id,
+        limit=limit,
+    )
 
 
 def last_event_id(db: Database) -> int:
@@ -278,27 +290,11 @@ def last_event_id(db: Database) -> int:
 
 def recent_calls(db: Database, *, limit: int = 12, now: datetime | None = None) -> list[CallEvent]:
     """Today's latest calls, newest first, to fill a display that starts mid-day."""
-    now = now or clock.now()
-    start = clock.day_start(clock.hall_day(now))
-    with db.read() as s:
-        rows = s.execute(
-            select(
-                TicketEvent.id,
-                TicketEvent.action,
-                TicketEvent.at,
-                Ticket.number,
-                Window.number,
-                Window.name,
-                Service.name,
-            )
-            .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-            .join(Window, Window.id == TicketEvent.window_id)
-            .join(Service, Service.id == Ticket.service_id)
-            .where(TicketEvent.at >= start, TicketEvent.action == "call")
-            .order_by(TicketEvent.id.desc())
-            .limit(limit)
-        ).all()
-        return [
-            CallEvent(i, num, w, wname, sname, False, at)
-            for i, action, at, num, w, wname, sname in rows
-        ]
+    start = clock.day_start(clock.hall_day(now or clock.now()))
+    return _calls(
+        db,
+        TicketEvent.at >= start,
+        TicketEvent.action == "call",
+        order=TicketEvent.id.desc(),
+        limit=limit,
+    )

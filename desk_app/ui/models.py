@@ -25,15 +25,37 @@ def minutes(seconds: int | None) -> str:
     )
 
 
-class WaitingModel(QAbstractTableModel):
+class _ListModel(QAbstractTableModel):
+    """A flat, read-only table of rows with fixed headers."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def _valid(self, index: Index) -> bool:
+        return index.isValid() and 0 <= index.row() < len(self._rows)
+
+
+class WaitingModel(_ListModel):
     """The window's waiting tickets, longest wait first."""
 
     NUMBER, SERVICE, PRIORITY, WAIT = range(4)
     HEADERS = ("号码", "业务", "类别", "已等候")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[WaitingTicket] = []
 
     def set_rows(self, rows: list[WaitingTicket]) -> None:
         if [r.id for r in rows] == [r.id for r in self._rows]:
@@ -52,24 +74,8 @@ class WaitingModel(QAbstractTableModel):
     def row(self, r: int) -> WaitingTicket:
         return self._rows[r]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self._valid(index):
             return None
         t = self._rows[index.row()]
         col = index.column()
@@ -92,16 +98,12 @@ class WaitingModel(QAbstractTableModel):
         return None
 
 
-class ServedModel(QAbstractTableModel):
+class ServedModel(_ListModel):
     """Today's outcomes at the window, newest first."""
 
     TIME, NUMBER, SERVICE, OUTCOME, DURATION = range(5)
     HEADERS = ("时间", "号码", "业务", "结果", "办理用时")
     OUTCOMES = {"complete": "办结", "no_show": "过号", "transfer": "转移", "hold": "挂起"}
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ServedTicket] = []
 
     def set_rows(self, rows: list[ServedTicket]) -> None:
         if rows == self._rows:
@@ -110,24 +112,8 @@ class ServedModel(QAbstractTableModel):
         self._rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self._valid(index):
             return None
         s = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
