@@ -494,3 +494,9 @@ def _count(url: str, table: str) -> int:
         n = s.execute(text(f"SELECT count(*) FROM {table}")).scalar()
     db.dispose()
     return int(n)
+
+
+def test_gui_roles_not_built_yet_say_so(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["gui", "--role", "supervisor"])
+    assert exit_.value.code == 2 and "not in this version" in capsys.readouterr().err
