@@ -17,6 +17,8 @@ class SyncLoop(threading.Thread):
     """Drains the outbox every ``interval_s`` until stopped. A 401 pauses it for
     ``auth_pause_s`` (the status shows the alert) instead of hammering the backend."""
 
+    PURGE_EVERY_S = 3600.0  # personal data past retention is masked about once an hour
+
     def __init__(
         self,
         db: Database,
