@@ -308,6 +308,12 @@ def cmd_gui(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_agent_serve(args: argparse.Namespace) -> None:
+    from desk_app.agent import serve
+
+    serve(args.port)
+
+
 # -- parser ------------------------------------------------------------------------------------
 
 
@@ -448,6 +454,12 @@ def build_parser() -> argparse.ArgumentParser:
     s1.add_argument("value")
     cmd(se, "show", cmd_settings_show, "show hall settings")
 
+    ag = sub.add_parser("agent", help="resident agent for call-pads and scripts").add_subparsers(
+        dest="sub", required=True, parser_class=_Parser
+    )
+    a = cmd(ag, "serve", cmd_agent_serve, "keep a warm desk-app on 127.0.0.1 (DESK_APP_AGENT)")
+    a.add_argument("--port", type=int, default=8470, help="0 picks a free port")
+
     from desk_app import cli_cases, cli_sync
 
     cli_cases.add_parsers(sub, cmd, _Parser)
@@ -456,6 +468,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    address = os.environ.get("DESK_APP_AGENT")
+    if address and args_list and args_list[0] not in ("agent", "gui"):
+        from desk_app.agent import forward
+
+        code = forward(args_list, address)  # a warm agent answers in milliseconds
+        if code is not None:
+            return code
     from desk_app.services.errors import Refused
     from desk_app.store.database import DatabaseUnavailable
 
