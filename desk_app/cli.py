@@ -470,7 +470,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     address = os.environ.get("DESK_APP_AGENT")
-    if address and args_list and args_list[0] not in ("agent", "gui"):
+    # Long-running or network-bound commands (the GUI, the agent itself, sync) stay in-process:
+    # the agent runs one command at a time and must not be held by a loop.
+    if address and args_list and args_list[0] not in ("agent", "gui", "sync"):
         from desk_app.agent import forward
 
         code = forward(args_list, address)  # a warm agent answers in milliseconds
