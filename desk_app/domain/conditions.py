@@ -48,14 +48,10 @@ class AnswerIn:
 
 
 @dataclass(frozen=True)
-class AllOf:
-    """Every term holds."""
+class _Terms:
+    """A condition over several terms (the shared part of all/any)."""
 
     terms: tuple[Condition, ...]
-
-    def holds(self, answers: Mapping[str, str]) -> bool:
-        """Whether every term is true for complete answers."""
-        return all(term.holds(answers) for term in self.terms)
 
     def questions(self) -> frozenset[str]:
         """The question keys the condition reads."""
@@ -65,6 +61,15 @@ class AllOf:
         """Every (question key, choice value) the condition names, for cross-checks."""
         for term in self.terms:
             yield from term.references()
+
+
+@dataclass(frozen=True)
+class AllOf(_Terms):
+    """Every term holds."""
+
+    def holds(self, answers: Mapping[str, str]) -> bool:
+        """Whether every term is true for complete answers."""
+        return all(term.holds(answers) for term in self.terms)
 
     def to_json(self) -> dict[str, Any]:
         """The catalog-file form of the condition."""
@@ -72,23 +77,12 @@ class AllOf:
 
 
 @dataclass(frozen=True)
-class AnyOf:
+class AnyOf(_Terms):
     """At least one term holds."""
-
-    terms: tuple[Condition, ...]
 
     def holds(self, answers: Mapping[str, str]) -> bool:
         """Whether some term is true for complete answers."""
         return any(term.holds(answers) for term in self.terms)
-
-    def questions(self) -> frozenset[str]:
-        """The question keys the condition reads."""
-        return frozenset().union(*(term.questions() for term in self.terms))
-
-    def references(self) -> Iterator[tuple[str, str]]:
-        """Every (question key, choice value) the condition names, for cross-checks."""
-        for term in self.terms:
-            yield from term.references()
 
     def to_json(self) -> dict[str, Any]:
         """The catalog-file form of the condition."""
