@@ -229,3 +229,20 @@ def test_supervisor_sees_negative_ratings_on_the_command_line(counter, capsys):
     rows = json.loads(capsys.readouterr().out)["negative"]
     assert [(r["case_no"], r["level"]) for r in rows] == [(ref.case_no, 1)]
     assert rows[0]["follow_up_due"]
+
+
+def test_deferred_case_not_completed_in_time_is_terminated(counter):
+    ref = open_newborn(counter, answers=MATERNITY)
+    cases.receive(counter, ref.case_no, MATERNITY_KEYS, now=T)
+    with pytest.raises(Refused, match="容缺"):
+        cases.terminate(counter, ref.case_no, "逾期未补齐", now=T)  # not deferred yet
+    cases.decide(counter, ref.case_no, "defer", now=T)
+    with pytest.raises(Refused, match="理由"):
+        cases.terminate(counter, ref.case_no, "  ", now=T)
+    view = cases.terminate(counter, ref.case_no, "逾期未补齐容缺材料", now=T)
+    assert view.state == "terminated" and view.decision_reason == "逾期未补齐容缺材料"
+    assert view.events[-1]["action"] == "terminate"
+    with pytest.raises(Refused):
+        cases.conclude(counter, ref.case_no, now=T)
+    with pytest.raises(Refused):
+        cases.receive(counter, ref.case_no, MATERNITY_DEFERRABLE, now=T)
