@@ -16,6 +16,9 @@ class ServiceInfo:
     prefix: str
     daily_cap: int | None
 
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
 
 @dataclass(frozen=True)
 class WindowInfo:
@@ -25,12 +28,18 @@ class WindowInfo:
     state: str  # closed | open | paused
     staff: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
 
 @dataclass(frozen=True)
 class StaffInfo:
     code: str
     name: str
     role: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import time
 from datetime import date
-from typing import Any
 
-from desk_app.cli_common import CliError, db_from_args, out
+from desk_app.cli.common import CliError, Commands, db_from_args, out
 
 
 def _client():  # type: ignore[no-untyped-def]
@@ -117,21 +116,19 @@ def cmd_sync_purge(args: argparse.Namespace) -> None:
     out(args, {"purged": n}, f"{n} cases' personal data masked")
 
 
-def add_parsers(sub: Any, cmd: Any, parser_class: type) -> None:
-    sy = sub.add_parser("sync", help="central backend").add_subparsers(
-        dest="sub", required=True, parser_class=parser_class
-    )
-    c = cmd(sy, "run", cmd_sync_run, "send concluded cases (DESK_APP_CENTRAL_URL/_TOKEN)")
-    c.add_argument("--once", action="store_true", help="send what is due, then exit")
-    c.add_argument("--interval", type=float, default=5.0, help="seconds between passes")
-    cmd(sy, "status", cmd_sync_status, "pending, sent, dead, last success")
-    c = cmd(sy, "reconcile", cmd_sync_reconcile, "re-send what the backend lacks")
-    c.add_argument("--since", required=True, metavar="YYYY-MM-DD")
-    cmd(sy, "dead", cmd_sync_dead, "list dead letters")
-    c = cmd(sy, "retry", cmd_sync_retry, "queue a dead letter again")
-    c.add_argument("id", type=int)
-    c = cmd(sy, "resolve", cmd_sync_resolve, "close a dead letter by hand")
-    c.add_argument("id", type=int)
-    c.add_argument("--note", required=True)
-    c = cmd(sy, "purge", cmd_sync_purge, "mask personal data of acknowledged cases")
-    c.add_argument("--days", type=int, help="retention in days (default DESK_APP_RETENTION_DAYS)")
+def register(c: Commands) -> None:
+    sy = c.group("sync", "central backend")
+    p = c.add(sy, "run", cmd_sync_run, "send concluded cases (DESK_APP_CENTRAL_URL/_TOKEN)")
+    p.add_argument("--once", action="store_true", help="send what is due, then exit")
+    p.add_argument("--interval", type=float, default=5.0, help="seconds between passes")
+    c.add(sy, "status", cmd_sync_status, "pending, sent, dead, last success")
+    p = c.add(sy, "reconcile", cmd_sync_reconcile, "re-send what the backend lacks")
+    p.add_argument("--since", required=True, metavar="YYYY-MM-DD")
+    c.add(sy, "dead", cmd_sync_dead, "list dead letters")
+    p = c.add(sy, "retry", cmd_sync_retry, "queue a dead letter again")
+    p.add_argument("id", type=int)
+    p = c.add(sy, "resolve", cmd_sync_resolve, "close a dead letter by hand")
+    p.add_argument("id", type=int)
+    p.add_argument("--note", required=True)
+    p = c.add(sy, "purge", cmd_sync_purge, "mask personal data of acknowledged cases")
+    p.add_argument("--days", type=int, help="retention in days (default DESK_APP_RETENTION_DAYS)")

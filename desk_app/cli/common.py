@@ -1,0 +1,98 @@
+"""What every ``desk-app`` sub-command shares: errors, output, the database, the parser."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_REFUSED = 0, 1, 2
+
+Handler = Callable[[argparse.Namespace], None]
+
+
+class CliError(Exception):
+    """Bad input noticed by the command line itself: one line on stderr, exit 2."""
+
+    def __init__(self, message: str, code: int = EXIT_REFUSED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit 2) instead of the usage text and exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CliError(f"参数错误 / bad arguments: {message}")
+
+
+class Commands:
+    """Registers sub-commands: every command gets --db/--json and an explicit handler."""
+
+    def __init__(self, sub: Any, common: argparse.ArgumentParser) -> None:
+        self._sub = sub
+        self._common = common
+
+    def group(self, name: str, help_: str) -> Any:
+        """``desk-app NAME ...``: a command group whose sub-command is required."""
+        return self._sub.add_parser(name, help=help_).add_subparsers(
+            dest="sub", required=True, parser_class=Parser
+        )
+
+    def add(self, parent: Any, name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        """One sub-command of ``parent`` (a group, or the top level) run by ``handler``."""
+        sp = parent.add_parser(name, parents=[self._common], help=help_)
+        sp.set_defaults(handler=handler)
+        return sp
+
+    @property
+    def top(self) -> Any:
+        return self._sub
+
+
+def choices(enum_type: Iterable[Any]) -> list[str]:
+    """The values of a string enum, for argparse ``choices`` (the enum is the one source)."""
+    return [str(e.value) for e in enum_type]
+
+
+def out(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None:
+    """One JSON object with --json, else the human line(s)."""
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(human)
+
+
+def parse_answers(pairs: list[str] | None) -> dict[str, str]:
+    """``--answer KEY=VALUE`` pairs (情形回答) as a dict, or a one-line refusal."""
+    answers: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise CliError(f"情形回答格式应为 KEY=VALUE: {pair!r} / --answer needs KEY=VALUE")
+        answers[key.strip()] = value.strip()
+    return answers
+
+
+def parse_date(text: str, what: str) -> date:
+    """A YYYY-MM-DD argument, or a one-line refusal naming the field."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise CliError(f"{what} 日期格式应为 YYYY-MM-DD: {text!r} / bad date") from exc
+
+
+def db_from_args(args: argparse.Namespace, *, ensure_schema: bool = True):  # type: ignore[no-untyped-def]
+    """The database of --db / DESK_APP_DB, its schema created or migrated if needed."""
+    from desk_app.store import Database
+    from desk_app.store.schema import ensure_current
+
+    try:
+        db = Database(getattr(args, "db", None))
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    if ensure_schema:
+        ensure_current(db)
+    return db

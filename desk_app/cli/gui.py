@@ -1,0 +1,33 @@
+"""``desk-app [gui ...]``: start the screens (the only command that loads Qt)."""
+
+from __future__ import annotations
+
+import argparse
+
+from desk_app.cli.common import Commands
+
+ROLES = ("kiosk", "counter", "helper", "supervisor", "display")
+
+
+def cmd_gui(args: argparse.Namespace) -> None:
+    from desk_app.ui.app import run_gui
+
+    raise SystemExit(
+        run_gui(
+            db_url=getattr(args, "db", None),
+            role=getattr(args, "role", None),
+            window=getattr(args, "window", None),
+            lang=getattr(args, "lang", None),
+            large_text=getattr(args, "large_text", False),
+            screen=getattr(args, "screen", None),
+        )
+    )
+
+
+def register(c: Commands) -> None:
+    g = c.add(c.top, "gui", cmd_gui, "start the GUI")
+    g.add_argument("--role", choices=ROLES)
+    g.add_argument("--window", type=int)
+    g.add_argument("--lang", help="interface language, e.g. en (default: Chinese)")
+    g.add_argument("--large-text", action="store_true", help="适老化: large high-contrast text")
+    g.add_argument("--screen", type=int, help="monitor index for the kiosk or call display")

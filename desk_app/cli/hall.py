@@ -1,0 +1,202 @@
+"""``desk-app db|demo|service|window|staff|settings ...``: setting up the hall (no Qt)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from desk_app.cli.common import CliError, Commands, db_from_args, out
+
+if TYPE_CHECKING:
+    from desk_app.services.dto import WindowInfo
+
+STAFF_ROLES = ("counter", "helper", "supervisor", "admin")
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> None:
+    from desk_app.store import schema
+
+    st = schema.upgrade(db_from_args(args, ensure_schema=False))
+    out(args, {"revision": st.revision, "head": st.head, "ok": st.ok}, f"schema at {st.revision}")
+
+
+def cmd_db_check(args: argparse.Namespace) -> None:
+    from desk_app.store import schema
+
+    st = schema.status(db_from_args(args, ensure_schema=False))
+    out(
+        args,
+        {"revision": st.revision, "head": st.head, "ok": st.ok},
+        f"revision {st.revision}, head {st.head}, {'ok' if st.ok else 'needs upgrade'}",
+    )
+    if st.newer:
+        raise CliError(
+            f"数据库结构版本 {st.revision} 比本程序 ({st.head}) 新, 请升级程序 / "
+            "database schema is newer than this application"
+        )
+
+
+def cmd_demo_seed(args: argparse.Namespace) -> None:
+    from desk_app.services.demo import hall_is_empty, seed_demo
+
+    db = db_from_args(args)
+    if args.if_empty and not hall_is_empty(db):
+        out(args, {"seeded": False}, "the hall already has data; demo seed skipped")
+        return
+    result = seed_demo(db, days=args.days, windows=args.windows, seed=args.seed)
+    out(
+        args,
+        result,
+        f"demo hall: {result['services']} services, {result['windows']} windows, "
+        f"{result['tickets']} tickets of history",
+    )
+
+
+def cmd_service_add(args: argparse.Namespace) -> None:
+    from desk_app.services import hall
+
+    info = hall.add_service(
+        db_from_args(args), args.code, args.name, args.prefix, daily_cap=args.daily_cap
+    )
+    out(
+        args,
+        info.to_json(),
+        f"service {info.code} ({info.prefix}) added",
+    )
+
+
+def cmd_service_list(args: argparse.Namespace) -> None:
+    from desk_app.services import hall
+
+    rows = hall.list_services(db_from_args(args))
+    out(
+        args,
+        {"services": [r.to_json() for r in rows]},
+        "\n".join(f"{r.prefix}  {r.code:<24} {r.name}" for r in rows),
+    )
+
+
+def cmd_window_add(args: argparse.Namespace) -> None:
+    from desk_app.services import hall
+
+    info = hall.add_window(
+        db_from_args(args), args.number, args.services.split(","), calling_rule=args.rule
+    )
+    out(args, info.to_json(), f"window {info.number} added: {','.join(info.services)}")
+
+
+def cmd_window_list(args: argparse.Namespace) -> None:
+    from desk_app.services import hall
+
+    rows = hall.list_windows(db_from_args(args))
+    out(
+        args,
+        {"windows": [w.to_json() for w in rows]},
+        "\n".join(
+            f"{w.number:>3} {w.state:<7} {w.staff or '-':<8} {','.join(w.services)}" for w in rows
+        ),
+    )
+
+
+def cmd_window_open(args: argparse.Namespace) -> None:
+    from desk_app.services import hall
+
+    info = hall.open_window(db_from_args(args), args.number, args.staff)
+    out(args, info.to_json(), f"window {info.number} open ({info.staff})")
+
+
+def _window_changed(args: argparse.Namespace, info: WindowInfo) -> None:
+    out(args, info.to_json(), f"window {info.number} {info.state}")
+
+
+def cmd_window_pause(args: argparse.Namespace) -> None:
+    from desk_app.services import hall
+
+    _window_changed(args, hall.pause_window(db_from_args(args), args.number))
+
+
+def cmd_window_resume(args: argparse.Namespace) -> None:
+    from desk_app.services import hall
+
+    _window_changed(args, hall.resume_window(db_from_args(args), args.number))
+
+
+def cmd_window_close(args: argparse.Namespace) -> None:
+    from desk_app.services import hall
+
+    _window_changed(args, hall.close_window(db_from_args(args), args.number))
+
+
+def cmd_staff_add(args: argparse.Namespace) -> None:
+    from desk_app.services import hall
+
+    info = hall.add_staff(db_from_args(args), args.code, args.name, args.role)
+    out(args, info.to_json(), f"staff {info.code} added")
+
+
+def cmd_settings_set(args: argparse.Namespace) -> None:
+    from desk_app.services import hall
+
+    db = db_from_args(args)
+    hall.set_setting(db, args.key, args.value)
+    out(args, hall.settings(db), f"{args.key} = {args.value}")
+
+
+def cmd_settings_show(args: argparse.Namespace) -> None:
+    from desk_app.services import hall
+
+    values = hall.settings(db_from_args(args))
+    out(args, values, "\n".join(f"{k} = {v}" for k, v in values.items()))
+
+
+def register(c: Commands) -> None:
+    db = c.group("db", "schema")
+    c.add(db, "upgrade", cmd_db_upgrade, "create or migrate the schema (idempotent)")
+    c.add(db, "check", cmd_db_check, "compare the schema with this application")
+
+    demo = c.group("demo", "demo hall")
+    d = c.add(demo, "seed", cmd_demo_seed, "build a realistic demo hall with history")
+    d.add_argument("--days", type=int, default=5)
+    d.add_argument("--windows", type=int, default=8)
+    d.add_argument("--seed", type=int, default=1)
+    d.add_argument("--if-empty", action="store_true", help="do nothing if the hall has data")
+
+    svc = c.group("service", "services")
+    a = c.add(svc, "add", cmd_service_add, "add a service")
+    a.add_argument("code")
+    a.add_argument("--name", required=True)
+    a.add_argument("--prefix", required=True)
+    a.add_argument("--daily-cap", type=int)
+    c.add(svc, "list", cmd_service_list, "list services")
+
+    win = c.group("window", "windows")
+    a = c.add(win, "add", cmd_window_add, "add a window")
+    a.add_argument("number", type=int)
+    a.add_argument("--services", required=True, help="CODE[,CODE...] in calling order")
+    a.add_argument(
+        "--rule",
+        default="arrival:2/1",
+        help="calling rule MODE:P/N, MODE arrival|service_order (default arrival:2/1)",
+    )
+    c.add(win, "list", cmd_window_list, "list windows")
+    o = c.add(win, "open", cmd_window_open, "log staff in at a window")
+    o.add_argument("number", type=int)
+    o.add_argument("--staff", required=True)
+    for name, handler in (
+        ("pause", cmd_window_pause),
+        ("resume", cmd_window_resume),
+        ("close", cmd_window_close),
+    ):
+        c.add(win, name, handler, f"{name} a window").add_argument("number", type=int)
+
+    st = c.group("staff", "staff")
+    a = c.add(st, "add", cmd_staff_add, "add a staff member")
+    a.add_argument("code")
+    a.add_argument("--name", required=True)
+    a.add_argument("--role", default="counter", choices=STAFF_ROLES)
+
+    se = c.group("settings", "hall settings")
+    s1 = c.add(se, "set", cmd_settings_set, "set a hall setting")
+    s1.add_argument("key")
+    s1.add_argument("value")
+    c.add(se, "show", cmd_settings_show, "show hall settings")

@@ -1,0 +1,180 @@
+"""``desk-app ticket|call|queue ...``: the queue at the kiosk and the windows (no Qt)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from desk_app.cli.common import Commands, choices, db_from_args, out
+from desk_app.domain.tickets import Priority
+
+if TYPE_CHECKING:
+    from desk_app.services.dto import TicketInfo
+
+
+def cmd_ticket_issue(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    db = db_from_args(args)
+    ticket = queue.issue_ticket(db, args.service, args.priority)
+    payload = ticket.to_json()
+    if args.print:
+        from desk_app.services.tickets_print import print_ticket_pdf
+
+        try:
+            print_ticket_pdf(db, ticket, args.print)
+            payload["printed"] = args.print
+        except OSError as exc:
+            # The ticket exists; the visitor is not sent away because the paper jammed.
+            payload["print_error"] = str(exc)
+            print(
+                f"号票已取 {ticket.number}, 但打印失败: {exc} / ticket issued, printing failed",
+                file=sys.stderr,
+            )
+    out(
+        args,
+        payload,
+        f"{ticket.number}  {ticket.service_name}  前面 {ticket.ahead} 人  "
+        f"约 {ticket.eta_minutes} 分钟",
+    )
+
+
+def cmd_ticket_requeue(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    info = queue.requeue(db_from_args(args), args.number, window=args.window)
+    out(args, info.to_json(), f"{info.number} back in the queue")
+
+
+def cmd_ticket_show(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    info = queue.ticket_by_id(db_from_args(args), args.id)
+    out(args, info.to_json(), f"{info.number} {info.state}")
+
+
+def cmd_call_next(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    info = queue.call_next(db_from_args(args), args.window)
+    if info is None:
+        out(args, {"number": None, "window": args.window}, "no one is waiting")
+        return
+    payload = info.to_json()
+    out(
+        args,
+        payload,
+        f"{info.number} -> window {info.window}" + (" (already called)" if info.repeated else ""),
+    )
+
+
+def _acted(args: argparse.Namespace, info: TicketInfo) -> None:
+    out(args, info.to_json(), f"{info.number} {info.state}")
+
+
+def cmd_call_recall(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    _acted(args, queue.recall(db_from_args(args), args.window))
+
+
+def cmd_call_no_show(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    _acted(args, queue.no_show(db_from_args(args), args.window))
+
+
+def cmd_call_start(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    _acted(args, queue.start(db_from_args(args), args.window))
+
+
+def cmd_call_complete(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    _acted(args, queue.complete(db_from_args(args), args.window))
+
+
+def cmd_call_hold(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    _acted(args, queue.hold(db_from_args(args), args.window))
+
+
+def cmd_call_ticket(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    info = queue.call_ticket(db_from_args(args), args.window, args.number)
+    out(args, info.to_json(), f"{info.number} -> window {info.window}")
+
+
+def cmd_call_transfer(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    info = queue.transfer(
+        db_from_args(args), args.window, to_service=args.to_service, to_window=args.to_window
+    )
+    out(
+        args,
+        info.to_json() | {"to_service": info.service, "to_window": args.to_window},
+        f"{info.number} transferred",
+    )
+
+
+def cmd_queue_status(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    st = queue.queue_status(db_from_args(args))
+    lines = [
+        f"{s.code:<24} waiting {s.waiting:>3}  longest {s.longest_wait_s // 60} min"
+        for s in st.services
+    ]
+    lines += [f"window {w.number:>3} {w.state:<7} {w.current or '-'}" for w in st.windows]
+    out(args, st.to_json(), "\n".join(lines))
+
+
+def cmd_queue_clear(args: argparse.Namespace) -> None:
+    from desk_app.services import queue
+
+    n = queue.clear_queue(db_from_args(args))
+    out(args, {"expired": n}, f"{n} tickets expired")
+
+
+def register(c: Commands) -> None:
+    tk = c.group("ticket", "tickets")
+    i = c.add(tk, "issue", cmd_ticket_issue, "issue a ticket")
+    i.add_argument("--service", required=True)
+    i.add_argument("--priority", choices=choices(Priority))
+    i.add_argument("--print", metavar="FILE.pdf", help="also write the ticket as a PDF")
+    r = c.add(tk, "requeue", cmd_ticket_requeue, "put a no-show back in the queue")
+    r.add_argument("number")
+    r.add_argument("--window", type=int)
+    sh = c.add(tk, "show", cmd_ticket_show, "show a ticket by id")
+    sh.add_argument("id")
+
+    call = c.group("call", "window operations")
+    for name, handler in (
+        ("next", cmd_call_next),
+        ("recall", cmd_call_recall),
+        ("no-show", cmd_call_no_show),
+        ("start", cmd_call_start),
+        ("complete", cmd_call_complete),
+        ("hold", cmd_call_hold),
+    ):
+        c.add(call, name, handler, f"{name} at a window").add_argument(
+            "--window", type=int, required=True
+        )
+    t = c.add(call, "ticket", cmd_call_ticket, "call a specific waiting or held ticket")
+    t.add_argument("number")
+    t.add_argument("--window", type=int, required=True)
+    t = c.add(call, "transfer", cmd_call_transfer, "transfer the current ticket")
+    t.add_argument("--window", type=int, required=True)
+    grp = t.add_mutually_exclusive_group(required=True)
+    grp.add_argument("--to-service")
+    grp.add_argument("--to-window", type=int)
+
+    q = c.group("queue", "the queue")
+    c.add(q, "status", cmd_queue_status, "waiting per service, windows")
+    c.add(q, "clear", cmd_queue_clear, "expire all waiting and held tickets (closing time)")
