@@ -35,12 +35,16 @@ class Case(Base):
     catalog_version: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(16), index=True)
     applicant_kind: Mapped[str] = mapped_column(String(8))  # person | company
-    # Personal data: full values travel only to the central backend; purged after retention.
-    applicant_name: Mapped[str] = mapped_column(String(200))
-    applicant_id_no: Mapped[str] = mapped_column(String(32))
-    applicant_phone: Mapped[str | None] = mapped_column(String(20))
-    agent_name: Mapped[str | None] = mapped_column(String(100))
-    agent_id_no: Mapped[str | None] = mapped_column(String(32))
+    # Personal data, encrypted at rest (AES-GCM tokens under the hall key, desk_app.security):
+    # full values travel only to the central backend; purged after retention.
+    applicant_name: Mapped[str] = mapped_column(Text)
+    applicant_id_no: Mapped[str] = mapped_column(Text)
+    applicant_phone: Mapped[str | None] = mapped_column(Text)
+    agent_name: Mapped[str | None] = mapped_column(Text)
+    agent_id_no: Mapped[str | None] = mapped_column(Text)
+    # Keyed hash of the ID number (or credit code): find a returning applicant's cases without
+    # decrypting every row.
+    applicant_lookup: Mapped[str | None] = mapped_column(String(64), index=True)
     auth_scope: Mapped[str | None] = mapped_column(Text)
     auth_valid_until: Mapped[date | None] = mapped_column(Date)
     bad_credit: Mapped[bool] = mapped_column(Boolean, default=False)

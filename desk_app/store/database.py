@@ -54,6 +54,11 @@ def _sqlite_setup(engine: Engine) -> None:
 class Database:
     """One hall database. ``begin()`` is a write unit of work, ``read()`` a read-only one."""
 
+    @property
+    def display_url(self) -> str:
+        """The URL without its password, for screens, messages and logs."""
+        return redact(self.url)
+
     def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
         self.url = url or default_url()
         try:

@@ -63,6 +63,13 @@ class Staff(Base):
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(16), default="counter")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # argon2 hash; None until a password is set (such an account cannot log in).
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    # A temporary password (made by an admin) must be changed at the first login.
+    must_change: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)  # by an admin, until unlocked
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # after failed log-ins
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Window(Base):
@@ -106,6 +113,15 @@ class WindowSession(Base):
         Index(
             "uq_window_sessions_open",
             "window_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+        # One staff member sits at one window at a time: a constraint, not a SELECT, so two
+        # log-ins racing on PostgreSQL cannot both win.
+        Index(
+            "uq_window_sessions_staff_open",
+            "staff_id",
             unique=True,
             sqlite_where=text("closed_at IS NULL"),
             postgresql_where=text("closed_at IS NULL"),
@@ -210,4 +226,4 @@ class Setting(Base):
 
 # The case tables live in their own module; importing it here registers them on Base.metadata
 # for Alembic and for anyone who imports the models.
-from desk_app.store import case_models  # noqa: E402, F401
+from desk_app.store import case_models, identity_models  # noqa: E402, F401

@@ -1,0 +1,121 @@
+"""identity: accounts' passwords and locks, log-in sessions, audit trail; personal data as
+encrypted tokens; one open window session per staff member
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-30
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+PERSONAL = ("applicant_name", "applicant_id_no", "applicant_phone", "agent_name", "agent_id_no")
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    with op.batch_alter_table("staff") as batch:
+        batch.add_column(sa.Column("password_hash", sa.Text(), nullable=True))
+        batch.add_column(
+            sa.Column("must_change", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch.add_column(
+            sa.Column("locked", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch.add_column(sa.Column("locked_until", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("password_changed_at", sa.DateTime(), nullable=True))
+
+    # Close all but the newest open session of a staff member before the constraint exists
+    # (the old rule was a SELECT, which concurrent log-ins on PostgreSQL could slip past).
+    bind.execute(
+        sa.text(
+            "UPDATE window_sessions SET closed_at = opened_at WHERE closed_at IS NULL AND id NOT IN"
+            " (SELECT MAX(id) FROM window_sessions WHERE closed_at IS NULL GROUP BY staff_id)"
+        )
+    )
+    op.create_index(
+        "uq_window_sessions_staff_open",
+        "window_sessions",
+        ["staff_id"],
+        unique=True,
+        sqlite_where=sa.text("closed_at IS NULL"),
+        postgresql_where=sa.text("closed_at IS NULL"),
+    )
+
+    # Encrypted tokens are longer than the plain values the old column lengths were made for.
+    with op.batch_alter_table("cases") as batch:
+        for col in PERSONAL:
+            batch.alter_column(col, type_=sa.Text())
+        batch.add_column(sa.Column("applicant_lookup", sa.String(length=64), nullable=True))
+    op.create_index("ix_cases_applicant_lookup", "cases", ["applicant_lookup"])
+
+    op.create_table(
+        "login_failures",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_login_failures_staff_id_staff")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failures")),
+    )
+    op.create_index("ix_login_failures_staff_at", "login_failures", ["staff_id", "at"])
+    op.create_table(
+        "login_sessions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("os_user", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_login_sessions_staff_id_staff")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_sessions")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_login_sessions_token_hash")),
+    )
+    op.create_table(
+        "audit_log",
+        sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("actor", sa.String(length=32), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("target", sa.String(length=100), nullable=True),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("prev_hash", sa.String(length=64), nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_audit_log")),
+    )
+    op.create_index("ix_audit_log_at", "audit_log", ["at"])
+    op.create_index("ix_audit_log_actor", "audit_log", ["actor"])
+    op.create_index("ix_audit_log_action", "audit_log", ["action"])
+    op.create_table(
+        "audit_head",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("audit_head")
+    op.drop_table("audit_log")
+    op.drop_table("login_sessions")
+    op.drop_table("login_failures")
+    op.drop_index("ix_cases_applicant_lookup", table_name="cases")
+    with op.batch_alter_table("cases") as batch:
+        batch.drop_column("applicant_lookup")
+    op.drop_index("uq_window_sessions_staff_open", table_name="window_sessions")
+    with op.batch_alter_table("staff") as batch:
+        for col in ("password_changed_at", "locked_until", "locked", "must_change"):
+            batch.drop_column(col)
+        batch.drop_column("password_hash")
