@@ -16,9 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.services import hall
+from desk_app.services.setup import prepare_database
 from desk_app.store import Database
-from desk_app.store.database import redact
-from desk_app.store.schema import ensure_current
 from desk_app.ui import theme
 from desk_app.ui.tasks import TaskRunner, user_message
 
@@ -80,7 +79,7 @@ class LoginDialog(QDialog):
         self.login_button.setMinimumHeight(44)
         self.login_button.setDefault(True)
         self.login_button.clicked.connect(self.submit)
-        db_label = QLabel(self.tr("数据库：") + redact(db.url))
+        db_label = QLabel(self.tr("数据库：") + db.display_url)
         db_label.setStyleSheet(f"color: {theme.MUTED}; font-size: 10pt;")
         db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -116,7 +115,7 @@ class LoginDialog(QDialog):
         self.error_label.setVisible(False)
 
         def work() -> tuple[str, int]:
-            ensure_current(self.db)
+            prepare_database(self.db)
             if role == "counter":
                 hall.open_window(self.db, window, staff)
             return role, window
