@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 from collections.abc import Iterator
@@ -9,6 +10,26 @@ from collections.abc import Iterator
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Personal data is sealed under the hall key: the suite (and the commands it starts) use a key
+# of its own, never a key file of the machine's user. Tests of the key file set their own.
+os.environ["DESK_APP_KEY"] = base64.urlsafe_b64encode(os.urandom(32)).decode()
+os.environ.pop("DESK_APP_KEY_FILE", None)
+for _name in ("DESK_APP_USER", "DESK_APP_PASSWORD"):
+    os.environ.pop(_name, None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """argon2's cheapest profile in this process: log-ins in tests take microseconds, not
+    100 ms each (production keeps RFC 9106's low-memory profile)."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    from desk_app.security import passwords
+
+    previous = passwords.set_default_hasher(PasswordHasher.from_parameters(CHEAPEST))
+    yield
+    passwords.set_default_hasher(previous)
 
 PG_URL = os.environ.get("DESK_APP_TEST_PG")
 

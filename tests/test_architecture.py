@@ -10,7 +10,14 @@ from pathlib import Path
 import desk_app
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ["desk_app.domain", "desk_app.store", "desk_app.services", "desk_app.sync", "printing"]
+CORE = [
+    "desk_app.domain",
+    "desk_app.security",
+    "desk_app.store",
+    "desk_app.services",
+    "desk_app.sync",
+    "printing",
+]
 
 
 def _core_modules() -> list[str]:

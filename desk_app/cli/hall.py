@@ -1,4 +1,4 @@
-"""``desk-app db|demo|service|window|staff|settings ...``: setting up the hall (no Qt)."""
+"""``desk-app db|demo|service|window|settings ...``: setting up the hall (no Qt)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from desk_app.cli.common import CliError, Commands, db_from_args, out
 
 if TYPE_CHECKING:
     from desk_app.services.dto import WindowInfo
-
-STAFF_ROLES = ("counter", "helper", "supervisor", "admin")
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> None:
@@ -127,13 +125,6 @@ def cmd_window_close(args: argparse.Namespace) -> None:
     _window_changed(args, hall.close_window(db_from_args(args), args.number))
 
 
-def cmd_staff_add(args: argparse.Namespace) -> None:
-    from desk_app.services import hall
-
-    info = hall.add_staff(db_from_args(args), args.code, args.name, args.role)
-    out(args, info.to_json(), f"staff {info.code} added")
-
-
 def cmd_settings_set(args: argparse.Namespace) -> None:
     from desk_app.services import hall
 
@@ -188,12 +179,6 @@ def register(c: Commands) -> None:
         ("close", cmd_window_close),
     ):
         c.add(win, name, handler, f"{name} a window").add_argument("number", type=int)
-
-    st = c.group("staff", "staff")
-    a = c.add(st, "add", cmd_staff_add, "add a staff member")
-    a.add_argument("code")
-    a.add_argument("--name", required=True)
-    a.add_argument("--role", default="counter", choices=STAFF_ROLES)
 
     se = c.group("settings", "hall settings")
     s1 = c.add(se, "set", cmd_settings_set, "set a hall setting")

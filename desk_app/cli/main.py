@@ -11,10 +11,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from desk_app.cli import cases, catalog, gui, hall, queue, sync
+from desk_app.cli import accounts, cases, catalog, gui, hall, queue, sync
 from desk_app.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_UNEXPECTED, CliError, Commands, Parser
 
-GROUPS = (gui, hall, queue, catalog, cases, sync)
+GROUPS = (gui, hall, accounts, queue, catalog, cases, sync)
 
 
 def build_parser() -> argparse.ArgumentParser:
