@@ -31,6 +31,7 @@ def _cheap_password_hashing() -> Iterator[None]:
     yield
     passwords.set_default_hasher(previous)
 
+
 PG_URL = os.environ.get("DESK_APP_TEST_PG")
 
 

@@ -146,9 +146,7 @@ def test_an_unlock_is_audited_and_the_trail_holds_no_personal_name(hall_accounts
     accounts.set_locked(db, admin, "s01", True, "test")
     accounts.set_locked(db, admin, "s01", False, "test done")
     lines = audit.entries(db, admin, action="staff.unlock")
-    assert [(e.actor, e.target, e.detail["reason"]) for e in lines] == [
-        ("adm", "s01", "test done")
-    ]
+    assert [(e.actor, e.target, e.detail["reason"]) for e in lines] == [("adm", "s01", "test done")]
     assert all("王芳" not in str(e.to_json()) for e in audit.entries(db, admin))
 
 
