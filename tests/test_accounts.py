@@ -21,15 +21,15 @@ PW = "Hall-2026x"
 
 @pytest.fixture
 def hall_accounts(db):
-    accounts.create_account(db, SETUP, "adm", "管理员", "admin", PW)
-    accounts.create_account(db, SETUP, "sup", "值班长", "supervisor", PW)
-    new = accounts.create_account(db, SETUP, "s01", "王芳", "counter")
+    accounts.create_account(db.acting_as(SETUP), "adm", "管理员", "admin", PW)
+    accounts.create_account(db.acting_as(SETUP), "sup", "值班长", "supervisor", PW)
+    new = accounts.create_account(db.acting_as(SETUP), "s01", "王芳", "counter")
     return db, new.temporary_password
 
 
 def test_no_admin_means_setup_mode_until_one_exists(db):
     assert not accounts.has_admin(db)
-    accounts.create_account(db, SETUP, "adm", "管理员", "admin", PW)
+    accounts.create_account(db.acting_as(SETUP), "adm", "管理员", "admin", PW)
     assert accounts.has_admin(db)
 
 
@@ -51,7 +51,7 @@ def test_no_password_is_accepted_for_an_unknown_code_or_a_weak_new_account(hall_
     with pytest.raises(accounts.LoginRefused, match="工号或密码错误"):
         accounts.authenticate(db, "nobody", PW)
     with pytest.raises(Refused, match="至少需要 8"):
-        accounts.create_account(db, SETUP, "s02", "李强", "counter", "a1")
+        accounts.create_account(db.acting_as(SETUP), "s02", "李强", "counter", "a1")
 
 
 def test_five_failures_in_fifteen_minutes_lock_for_fifteen_minutes(hall_accounts):
@@ -86,18 +86,18 @@ def test_an_admin_locks_and_unlocks_with_a_reason_and_others_may_not(hall_accoun
     admin = accounts.authenticate(db, "adm", PW).actor
     sup = accounts.authenticate(db, "sup", PW).actor
     with pytest.raises(Forbidden):
-        accounts.set_locked(db, sup, "adm", True, "test")
-    accounts.set_locked(db, admin, "sup", True, "left the hall")
+        accounts.set_locked(db.acting_as(sup), "adm", True, "test")
+    accounts.set_locked(db.acting_as(admin), "sup", True, "left the hall")
     with pytest.raises(accounts.LoginRefused, match="锁定"):
         accounts.authenticate(db, "sup", PW)
     with pytest.raises(Refused, match="原因"):
-        accounts.set_locked(db, admin, "sup", False, "")
-    accounts.set_locked(db, admin, "sup", False, "back from leave")
+        accounts.set_locked(db.acting_as(admin), "sup", False, "")
+    accounts.set_locked(db.acting_as(admin), "sup", False, "back from leave")
     assert accounts.authenticate(db, "sup", PW).actor.code == "sup"
 
 
 def _actions(db, admin):
-    return [e.action for e in audit.entries(db, admin)]
+    return [e.action for e in audit.entries(db.acting_as(admin))]
 
 
 def test_log_ins_and_account_changes_are_audited_and_the_chain_verifies(hall_accounts):
@@ -108,7 +108,7 @@ def test_log_ins_and_account_changes_are_audited_and_the_chain_verifies(hall_acc
     actions = _actions(db, admin)
     assert actions[:3] == ["staff.add", "staff.add", "staff.add"]
     assert "login.failed" in actions and actions[-1] == "login.ok"
-    result = audit.verify(db, admin)
+    result = audit.verify(db.acting_as(admin))
     assert result.ok and result.entries == len(actions) and result.first_bad is None
 
 
@@ -117,7 +117,7 @@ def test_verify_finds_an_altered_entry(hall_accounts):
     admin = accounts.authenticate(db, "adm", PW).actor
     with db.begin() as s:
         s.execute(update(AuditEntry).where(AuditEntry.seq == 2).values(detail='{"role":"admin"}'))
-    result = audit.verify(db, admin)
+    result = audit.verify(db.acting_as(admin))
     assert not result.ok and result.first_bad == 2
 
 
@@ -126,28 +126,28 @@ def test_verify_finds_a_deleted_entry_in_the_middle_and_at_the_end(hall_accounts
     admin = accounts.authenticate(db, "adm", PW).actor
     with db.begin() as s:
         s.execute(delete(AuditEntry).where(AuditEntry.seq == 3))
-    assert audit.verify(db, admin).first_bad == 3
+    assert audit.verify(db.acting_as(admin)).first_bad == 3
     # Put the chain back out of the way and cut its tail instead: the head row still knows.
     with db.begin() as s:
         s.execute(text("DELETE FROM audit_log"))
         s.execute(text("DELETE FROM audit_head"))
     for code in ("a", "b", "c"):
-        accounts.create_account(db, admin, f"x{code}", "某", "helper", PW)
+        accounts.create_account(db.acting_as(admin), f"x{code}", "某", "helper", PW)
     with db.begin() as s:
         last = s.execute(text("SELECT MAX(seq) FROM audit_log")).scalar()
         s.execute(delete(AuditEntry).where(AuditEntry.seq == last))
-    result = audit.verify(db, admin)
+    result = audit.verify(db.acting_as(admin))
     assert not result.ok and result.first_bad == last
 
 
 def test_an_unlock_is_audited_and_the_trail_holds_no_personal_name(hall_accounts):
     db, _ = hall_accounts
     admin = accounts.authenticate(db, "adm", PW).actor
-    accounts.set_locked(db, admin, "s01", True, "test")
-    accounts.set_locked(db, admin, "s01", False, "test done")
-    lines = audit.entries(db, admin, action="staff.unlock")
+    accounts.set_locked(db.acting_as(admin), "s01", True, "test")
+    accounts.set_locked(db.acting_as(admin), "s01", False, "test done")
+    lines = audit.entries(db.acting_as(admin), action="staff.unlock")
     assert [(e.actor, e.target, e.detail["reason"]) for e in lines] == [("adm", "s01", "test done")]
-    assert all("王芳" not in str(e.to_json()) for e in audit.entries(db, admin))
+    assert all("王芳" not in str(e.to_json()) for e in audit.entries(db.acting_as(admin)))
 
 
 def test_one_staff_member_wins_only_one_of_several_windows_in_a_race(db):

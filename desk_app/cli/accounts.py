@@ -22,12 +22,11 @@ ROLE_CHOICES = sorted(str(r) for r in STAFF_ROLES)
 def cmd_staff_add(args: argparse.Namespace) -> None:
     from desk_app.services import accounts
 
-    db = db_from_args(args)
-    actor = acting_person(db, Operation.STAFF_ADD)
+    db = db_from_args(args, acting=Operation.STAFF_ADD)
     password = None
     if args.password_stdin:
         password = read_secret("", args, stdin_lines(args))
-    new = accounts.create_account(db, actor, args.code, args.name, args.role, password)
+    new = accounts.create_account(db, args.code, args.name, args.role, password)
     human = f"staff {new.code} ({new.role}) added"
     if new.temporary_password:
         human += f"; 临时密码 / temporary password: {new.temporary_password} (首次登录须修改)"
@@ -40,8 +39,9 @@ def cmd_staff_passwd(args: argparse.Namespace) -> None:
 
     db = db_from_args(args)
     if args.reset:
-        actor = acting_person(db, Operation.STAFF_PASSWD)
-        new = accounts.reset_password(db, actor, args.code)
+        new = accounts.reset_password(
+            db.acting_as(acting_person(db, Operation.STAFF_PASSWD)), args.code
+        )
         out(
             args,
             new.to_json(),
@@ -61,9 +61,8 @@ def cmd_staff_passwd(args: argparse.Namespace) -> None:
 def _lock(args: argparse.Namespace, locked: bool) -> None:
     from desk_app.services import accounts
 
-    db = db_from_args(args)
-    actor = acting_person(db, Operation.STAFF_LOCK if locked else Operation.STAFF_UNLOCK)
-    info = accounts.set_locked(db, actor, args.code, locked, args.reason)
+    db = db_from_args(args, acting=Operation.STAFF_LOCK if locked else Operation.STAFF_UNLOCK)
+    info = accounts.set_locked(db, args.code, locked, args.reason)
     out(args, info.to_json(), f"{info.code} {'locked' if info.locked else 'unlocked'}")
 
 
@@ -78,8 +77,7 @@ def cmd_staff_unlock(args: argparse.Namespace) -> None:
 def cmd_staff_list(args: argparse.Namespace) -> None:
     from desk_app.services import accounts
 
-    db = db_from_args(args)
-    rows = accounts.list_accounts(db, acting_person(db, Operation.STAFF_LIST))
+    rows = accounts.list_accounts(db_from_args(args, acting=Operation.STAFF_LIST))
     out(
         args,
         {"staff": [r.to_json() for r in rows]},
@@ -138,10 +136,8 @@ def cmd_audit_list(args: argparse.Namespace) -> None:
             from desk_app.domain.clock import HALL_TZ
 
             since = since.replace(tzinfo=HALL_TZ)
-    db = db_from_args(args)
-    rows = audit.entries(
-        db, acting_person(db, Operation.AUDIT_LIST), since=since, by=args.actor, action=args.action
-    )
+    db = db_from_args(args, acting=Operation.AUDIT_LIST)
+    rows = audit.entries(db, since=since, by=args.actor, action=args.action)
     out(
         args,
         {"entries": [r.to_json() for r in rows]},
@@ -155,8 +151,7 @@ def cmd_audit_list(args: argparse.Namespace) -> None:
 def cmd_audit_verify(args: argparse.Namespace) -> None:
     from desk_app.services import audit
 
-    db = db_from_args(args)
-    r = audit.verify(db, acting_person(db, Operation.AUDIT_VERIFY))
+    r = audit.verify(db_from_args(args, acting=Operation.AUDIT_VERIFY))
     payload = {"ok": r.ok, "entries": r.entries, "first_bad": r.first_bad}
     out(
         args,
@@ -172,8 +167,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> None:
 def cmd_key_rotate(args: argparse.Namespace) -> None:
     from desk_app.services import key_rotation
 
-    db = db_from_args(args)
-    r = key_rotation.rotate_key(db, acting_person(db, Operation.KEY_ROTATE))
+    r = key_rotation.rotate_key(db_from_args(args, acting=Operation.KEY_ROTATE))
     out(args, r.to_json(), f"new key {r.key_id}: {r.values} values re-encrypted")
 
 

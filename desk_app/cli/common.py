@@ -84,8 +84,11 @@ def parse_date(text: str, what: str) -> date:
         raise CliError(f"{what} 日期格式应为 YYYY-MM-DD: {text!r} / bad date") from exc
 
 
-def db_from_args(args: argparse.Namespace, *, ensure_schema: bool = True):  # type: ignore[no-untyped-def]
-    """The database of --db / DESK_APP_DB, its schema created or migrated if needed."""
+def db_from_args(  # type: ignore[no-untyped-def]
+    args: argparse.Namespace, *, acting: Any = None, ensure_schema: bool = True
+):
+    """The database of --db / DESK_APP_DB, its schema created or migrated if needed, and with
+    ``acting`` (an Operation) bound to the person who runs the command (cli/identity)."""
     from desk_app.store import Database
     from desk_app.store.schema import ensure_current
 
@@ -95,4 +98,8 @@ def db_from_args(args: argparse.Namespace, *, ensure_schema: bool = True):  # ty
         raise CliError(str(exc)) from exc
     if ensure_schema:
         ensure_current(db)
+    if acting is not None:
+        from desk_app.cli.identity import acting_person
+
+        db = db.acting_as(acting_person(db, acting))
     return db

@@ -98,7 +98,6 @@ def _policy(password: str, code: str) -> None:
 
 def create_account(
     db: Database,
-    actor: Actor,
     code: str,
     name: str,
     role: str = Role.COUNTER,
@@ -107,6 +106,7 @@ def create_account(
     now: datetime | None = None,
 ) -> NewAccount:
     """A new account. Without ``password`` a temporary one is made (shown once, must change)."""
+    actor = db.actor
     require(actor, Operation.STAFF_ADD)
     now = now or clock.now()
     code, name = code.strip(), name.strip()
@@ -214,10 +214,9 @@ def change_password(
     return LoginResult(result.actor, result.name, False)
 
 
-def reset_password(
-    db: Database, actor: Actor, code: str, *, now: datetime | None = None
-) -> NewAccount:
+def reset_password(db: Database, code: str, *, now: datetime | None = None) -> NewAccount:
     """An admin gives ``code`` a new temporary password (to be changed at the next log-in)."""
+    actor = db.actor
     require(actor, Operation.STAFF_PASSWD)
     now = now or clock.now()
     temporary = temporary_password(code=code)
@@ -232,7 +231,6 @@ def reset_password(
 
 def set_locked(
     db: Database,
-    actor: Actor,
     code: str,
     locked: bool,
     reason: str | None = None,
@@ -240,6 +238,7 @@ def set_locked(
     now: datetime | None = None,
 ) -> AccountInfo:
     """Lock an account by hand, or unlock it (also ends a lock after failed log-ins)."""
+    actor = db.actor
     require(actor, Operation.STAFF_LOCK if locked else Operation.STAFF_UNLOCK)
     if not locked and not (reason or "").strip():
         raise Refused("解锁须说明原因 (--reason)", "an unlock needs a reason (--reason)")
@@ -260,8 +259,8 @@ def _info(staff: Staff, now: datetime) -> AccountInfo:
     return AccountInfo(staff.code, staff.name, staff.role, locked, staff.must_change)
 
 
-def list_accounts(db: Database, actor: Actor, *, now: datetime | None = None) -> list[AccountInfo]:
-    require(actor, Operation.STAFF_LIST)
+def list_accounts(db: Database, *, now: datetime | None = None) -> list[AccountInfo]:
+    require(db.actor, Operation.STAFF_LIST)
     now = now or clock.now()
     with db.read() as s:
         return [_info(st, now) for st in s.execute(select(Staff).order_by(Staff.code)).scalars()]

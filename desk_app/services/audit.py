@@ -100,7 +100,6 @@ def record(
 
 def entries(
     db: Database,
-    actor: Actor,
     *,
     since: datetime | None = None,
     by: str | None = None,
@@ -108,7 +107,7 @@ def entries(
     limit: int = 1000,
 ) -> list[AuditLine]:
     """The trail, newest last, filtered by time, actor code and action."""
-    require(actor, Operation.AUDIT_LIST)
+    require(db.actor, Operation.AUDIT_LIST)
     q = select(AuditEntry).order_by(AuditEntry.seq)
     if since is not None:
         q = q.where(AuditEntry.at >= since)
@@ -131,8 +130,9 @@ def _records(s: Session) -> Iterator[AuditRecord]:
         )
 
 
-def verify(db: Database, actor: Actor) -> VerifyResult:
+def verify(db: Database) -> VerifyResult:
     """Check every entry's hash and link, and that the chain reaches the head row."""
+    actor = db.actor
     require(actor, Operation.AUDIT_VERIFY)
     with db.read() as s:
         head = s.get(AuditHead, 1)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from desk_app.security.crypto import is_encrypted
 from desk_app.security.keys import default_key_path, rotate
-from desk_app.security.roles import Actor, Operation
+from desk_app.security.roles import Operation
 from desk_app.services import audit, protection
 from desk_app.services.authz import require
 from desk_app.services.errors import Refused
@@ -65,8 +65,9 @@ def reencrypt_all(db: Database) -> int:
     return changed
 
 
-def rotate_key(db: Database, actor: Actor | None) -> Rotation:
+def rotate_key(db: Database) -> Rotation:
     """Add a new current key to the key file and move every sealed value to it."""
+    actor = db.actor
     require(actor, Operation.KEY_ROTATE)
     if os.environ.get("DESK_APP_KEY"):
         raise Refused(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,7 +53,15 @@ def _sqlite_setup(engine: Engine) -> None:
 
 
 class Database:
-    """One hall database. ``begin()`` is a write unit of work, ``read()`` a read-only one."""
+    """One hall database. ``begin()`` is a write unit of work, ``read()`` a read-only one.
+
+    A handle carries the acting person (``actor``, a desk_app.security.roles.Actor): every use
+    case checks it before it reads or writes. ``Database(url)`` acts for nobody, which allows
+    only the public operations; ``acting_as(actor)`` is a handle on the same engine for one
+    person or device.
+    """
+
+    actor: Any = None
 
     @property
     def display_url(self) -> str:
@@ -98,6 +107,12 @@ class Database:
         self._read = sessionmaker(
             self.engine.execution_options(read_only=True), expire_on_commit=False
         )
+
+    def acting_as(self, actor: Any) -> Database:
+        """This database (same engine and pools) with ``actor`` as the acting person."""
+        bound = copy.copy(self)
+        bound.actor = actor
+        return bound
 
     @property
     def is_postgres(self) -> bool:
