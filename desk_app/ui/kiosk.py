@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -43,9 +43,9 @@ from desk_app.services.errors import Refused
 from desk_app.services.tickets_print import print_ticket_pdf
 from desk_app.store import Database
 from desk_app.ui import theme
-from desk_app.ui.display import HeavyLabel
 from desk_app.ui.printer import PrintError, print_pdf_bytes, save_pdf
 from desk_app.ui.tasks import TaskRunner
+from desk_app.ui.widgets import HeavyLabel, two_lines
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ class _ServiceButton(QPushButton):
         self._status = ""
         self.status_label = QLabel()
         for label in (self.name_label, self.status_label):
-            # Their width comes from the button, not from the text (wrapped by _two_lines).
+            # Their width comes from the button, not from the text (wrapped by two_lines).
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         for label in (self.badge, self.name_label, self.status_label):
             # Touches go to the button, not its labels.
@@ -209,10 +209,10 @@ class _ServiceButton(QPushButton):
         self._wrap_status()
 
     def _wrap_name(self) -> None:
-        self.name_label.setText(_two_lines(self._name, self.name_label, "一件事"))
+        self.name_label.setText(two_lines(self._name, self.name_label, "一件事"))
 
     def _wrap_status(self) -> None:
-        self.status_label.setText(_two_lines(self._status, self.status_label, ""))
+        self.status_label.setText(two_lines(self._status, self.status_label, ""))
 
     def state(self) -> str:
         """``open``, ``closed`` (no window serving it now) or ``full`` (daily cap reached)."""
@@ -240,26 +240,6 @@ class _ServiceButton(QPushButton):
         )
         self._wrap_name()  # the type size changed
         self._wrap_status()
-
-
-def _two_lines(text: str, label: QLabel, tail: str) -> str:
-    """``text`` on one line if it fits ``label``, else on two balanced lines: after a comma,
-    or before ``tail`` (一件事), else in the middle; never a lone character on a line."""
-    width = label.width()
-    label.ensurePolished()  # the style sheet's font-size, not the default font
-    fm = QFontMetrics(label.font())
-    if width <= 0 or fm.horizontalAdvance(text) <= width:
-        return text
-    for sep in (", ", "，"):
-        head, found, rest = text.partition(sep)
-        if found and fm.horizontalAdvance(head + sep.strip()) <= width:
-            return f"{head}{sep.strip()}\n{rest}"
-    if tail and text.endswith(tail):
-        head = text.removesuffix(tail)
-        if fm.horizontalAdvance(head) <= width:
-            return f"{head}\n{tail}"
-    half = (len(text) + 1) // 2
-    return f"{text[:half]}\n{text[half:]}"
 
 
 class KioskWindow(QWidget):
