@@ -109,36 +109,10 @@ def _output(
     return _Printed(pdf, None)
 
 
-class _Palette:
-    """Colours and type sizes of one kiosk look (standard, or large text and high contrast)."""
-
-    def __init__(self, large_text: bool) -> None:
-        self.scale = 1.25 if large_text else 1.0
-        self.high_contrast = large_text
-        if large_text:  # 适老化: black on white, thick borders, no pale greys
-            self.page, self.card, self.border, self.border_w = "#ffffff", "#ffffff", "#000000", 3
-            self.text, self.muted, self.accent = "#000000", "#000000", "#0b3d91"
-            self.header_bg, self.header_fg = "#000000", "#ffffff"
-            self.warn, self.danger = "#7a3e00", "#a00000"
-        else:
-            self.page, self.card, self.border, self.border_w = (
-                theme.SURFACE,
-                "#ffffff",
-                "#cfd8e3",
-                1,
-            )
-            self.text, self.muted, self.accent = "#1b1f24", "#4a5868", theme.PRIMARY
-            self.header_bg, self.header_fg = theme.PRIMARY, "#ffffff"
-            self.warn, self.danger = "#9a5a00", theme.DANGER
-
-    def pt(self, size: float) -> int:
-        return round(size * self.scale)
-
-
 class _ServiceButton(QPushButton):
     """A service's touch button: prefix badge, the 一件事 name, and its queue or its state."""
 
-    def __init__(self, service: KioskService, look: _Palette) -> None:
+    def __init__(self, service: KioskService, look: theme.KioskPalette) -> None:
         super().__init__()
         self.code = service.code
         self._look = look
@@ -266,7 +240,7 @@ class KioskWindow(QWidget):
         self.printer_name = printer_name or None
         self.pdf_dir = pdf_dir
         self.runner = TaskRunner(self)
-        self._look = _Palette(large_text)
+        self._look = theme.KioskPalette(large_text)
         self._family = theme.load_bundled_font()
         self._buttons: dict[str, _ServiceButton] = {}
         self._codes: list[str] = []
@@ -296,52 +270,9 @@ class KioskWindow(QWidget):
     # -- layout ------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        look, pt = self._look, self._look.pt
+        look = self._look
         self.setObjectName("kiosk")
-        self.setStyleSheet(
-            f"""
-            QWidget#kiosk, QStackedWidget, QWidget#page {{ background: {look.page}; }}
-            QWidget {{ font-family: "{self._family}"; color: {look.text}; }}
-            QPushButton#service {{
-                background: {look.card}; border: {look.border_w}px solid {look.border};
-                border-radius: 14px;
-            }}
-            QPushButton#service:pressed {{ background: #dfeaf7; border: 2px solid {look.accent}; }}
-            QPushButton#service:disabled {{
-                background: {"#ffffff" if look.high_contrast else "#eceff3"};
-                border: {look.border_w}px {"dashed" if look.high_contrast else "solid"}
-                        {look.border if look.high_contrast else "#dde3ea"};
-            }}
-            QPushButton#priority {{
-                background: {look.card}; border: {max(2, look.border_w)}px solid {look.border};
-                border-radius: 12px; font-size: {pt(19)}pt; padding: 6px 10px;
-                color: {look.text};
-            }}
-            QPushButton#priority[normal="true"]:checked {{
-                background: {look.accent}; border-color: {look.accent}; color: white;
-                font-weight: bold;
-            }}
-            QPushButton#priority:checked {{
-                background: {theme.ACCENT if not look.high_contrast else "#000000"};
-                border-color: {theme.ACCENT if not look.high_contrast else "#000000"};
-                color: white; font-weight: bold;
-            }}
-            QScrollBar:vertical {{ background: transparent; width: 12px; margin: 0; }}
-            QScrollBar::handle:vertical {{
-                background: {look.border}; border-radius: 6px; min-height: 40px;
-            }}
-            QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; }}
-            QScrollBar::add-page, QScrollBar::sub-page {{ background: transparent; }}
-            QPushButton#action {{
-                background: {look.card}; border: {max(2, look.border_w)}px solid {look.accent};
-                border-radius: 12px; font-size: {pt(20)}pt; padding: 10px 28px;
-                color: {look.accent};
-            }}
-            QPushButton#action[primary="true"] {{
-                background: {look.accent}; color: white; font-weight: bold;
-            }}
-            """
-        )
+        self.setStyleSheet(theme.kiosk_qss(look, self._family))
         # Header: the hall's name, what this machine is, the time.
         header = QFrame()
         header.setObjectName("header")
@@ -473,7 +404,7 @@ class KioskWindow(QWidget):
         self.service_label.setStyleSheet(f"font-size: {pt(26)}pt; font-weight: bold;")
         self.priority_label = QLabel()
         self.priority_label.setStyleSheet(
-            f"background: {theme.ACCENT if not look.high_contrast else '#000000'}; color: white;"
+            f"background: {look.priority}; color: white;"
             f"border-radius: 8px; padding: 4px 16px; font-size: {pt(17)}pt; font-weight: bold;"
         )
         self.ahead_label = QLabel()
@@ -706,9 +637,7 @@ class KioskWindow(QWidget):
 
     def _print_status(self, text: str, kind: str) -> None:
         look = self._look
-        color = {"busy": look.muted, "ok": theme.OK, "error": look.danger}[kind]
-        if look.high_contrast and kind == "ok":
-            color = "#000000"
+        color = {"busy": look.muted, "ok": look.ok, "error": look.danger}[kind]
         self.print_label.setText(text)
         self.print_label.setProperty("kind", kind)
         self.print_label.setStyleSheet(
