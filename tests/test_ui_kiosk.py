@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
@@ -188,6 +189,25 @@ def test_a_missing_printer_never_loses_the_ticket(qtbot, sqlite_hall, open_kiosk
     qtbot.waitUntil(lambda: kiosk.print_status() == failure, timeout=10_000)
     assert kiosk.number_label.text() == "A001"
     assert not (tmp_path / "tickets").exists()  # a printer was configured: no PDF fallback
+
+
+def test_the_number_is_on_the_screen_while_the_printer_works(qtbot, sqlite_hall, open_kiosk):
+    kiosk = open_kiosk(sqlite_hall)
+    release = threading.Event()
+    sent: list[str] = []
+
+    def slow_printer(ticket, pdf: bytes) -> None:  # type: ignore[no-untyped-def]
+        release.wait(10)
+        sent.append(ticket.number)
+
+    kiosk._sink = slow_printer
+    with qtbot.waitSignal(kiosk.issued, timeout=5000):
+        _click(qtbot, kiosk.service_button("newborn"))
+    assert kiosk.number_label.text() == "A001" and kiosk.current_page() == "result"
+    assert kiosk.print_status() == "正在打印号票…" and sent == []
+    release.set()
+    qtbot.waitUntil(lambda: kiosk.print_status() == "请取走号票", timeout=10_000)
+    assert sent == ["A001"]
 
 
 def test_without_a_printer_the_ticket_pdf_is_saved(qtbot, sqlite_hall, open_kiosk, tmp_path):

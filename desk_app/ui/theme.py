@@ -79,3 +79,73 @@ QWidget { color: #000000; background: #ffffff; }
 QPushButton { border: 3px solid #000000; font-weight: bold; }
 QLabel[muted="true"] { color: #000000; }
 """
+
+
+class KioskPalette:
+    """Colours and type sizes of the kiosk, standard or large text and high contrast (适老化)."""
+
+    def __init__(self, large_text: bool) -> None:
+        self.scale = 1.25 if large_text else 1.0
+        self.high_contrast = large_text
+        if large_text:  # 适老化: black on white, thick borders, no pale greys
+            self.page, self.card, self.border, self.border_w = "#ffffff", "#ffffff", "#000000", 3
+            self.text, self.muted, self.accent = "#000000", "#000000", "#0b3d91"
+            self.header_bg, self.header_fg = "#000000", "#ffffff"
+            self.warn, self.danger = "#7a3e00", "#a00000"
+        else:
+            self.page, self.card, self.border, self.border_w = SURFACE, "#ffffff", "#cfd8e3", 1
+            self.text, self.muted, self.accent = "#1b1f24", "#4a5868", PRIMARY
+            self.header_bg, self.header_fg = PRIMARY, "#ffffff"
+            self.warn, self.danger = "#9a5a00", DANGER
+        # The priority lane's colour (toggles, the result's badge), and "take your ticket".
+        self.priority = "#000000" if large_text else ACCENT
+        self.ok = "#000000" if large_text else OK
+
+    def pt(self, size: float) -> int:
+        return round(size * self.scale)
+
+
+def kiosk_qss(look: KioskPalette, family: str) -> str:
+    """The kiosk's style sheet: pages, service buttons, priority toggles, actions, scroll bar."""
+    pt = look.pt
+    return f"""
+        QWidget#kiosk, QStackedWidget, QWidget#page {{ background: {look.page}; }}
+        QWidget {{ font-family: "{family}"; color: {look.text}; }}
+        QPushButton#service {{
+            background: {look.card}; border: {look.border_w}px solid {look.border};
+            border-radius: 14px;
+        }}
+        QPushButton#service:pressed {{ background: #dfeaf7; border: 2px solid {look.accent}; }}
+        QPushButton#service:disabled {{
+            background: {"#ffffff" if look.high_contrast else "#eceff3"};
+            border: {look.border_w}px {"dashed" if look.high_contrast else "solid"}
+                    {look.border if look.high_contrast else "#dde3ea"};
+        }}
+        QPushButton#priority {{
+            background: {look.card}; border: {max(2, look.border_w)}px solid {look.border};
+            border-radius: 12px; font-size: {pt(19)}pt; padding: 6px 10px;
+            color: {look.text};
+        }}
+        QPushButton#priority[normal="true"]:checked {{
+            background: {look.accent}; border-color: {look.accent}; color: white;
+            font-weight: bold;
+        }}
+        QPushButton#priority:checked {{
+            background: {look.priority}; border-color: {look.priority};
+            color: white; font-weight: bold;
+        }}
+        QScrollBar:vertical {{ background: transparent; width: 12px; margin: 0; }}
+        QScrollBar::handle:vertical {{
+            background: {look.border}; border-radius: 6px; min-height: 40px;
+        }}
+        QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; }}
+        QScrollBar::add-page, QScrollBar::sub-page {{ background: transparent; }}
+        QPushButton#action {{
+            background: {look.card}; border: {max(2, look.border_w)}px solid {look.accent};
+            border-radius: 12px; font-size: {pt(20)}pt; padding: 10px 28px;
+            color: {look.accent};
+        }}
+        QPushButton#action[primary="true"] {{
+            background: {look.accent}; color: white; font-weight: bold;
+        }}
+        """

@@ -1,0 +1,97 @@
+"""Widgets and text helpers shared by the kiosk and the call display."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QFontMetrics,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import QLabel
+
+
+class HeavyLabel(QLabel):
+    """A QLabel drawn as filled and outlined glyphs, so text stays heavy at any size (Qt draws
+    glyphs above ~64 px as paths without its synthetic bold, and the bundled CJK font has no
+    bold face). Colour and font come from the style sheet, as for any QLabel. Text too wide
+    for the label is scaled down rather than clipped (a two-letter prefix, window 12)."""
+
+    def __init__(self, text: str = "", *, stroke: float = 0.045) -> None:
+        super().__init__(text)
+        self._stroke = stroke  # outline width as a share of the font's height
+
+    def _pen_width(self) -> float:
+        return QFontMetricsF(self.font()).height() * self._stroke
+
+    def _extent(self) -> QRectF:
+        # The ink of a CJK glyph, a capital and a descender: the same box for any text, so the
+        # label keeps its height when the number changes, without the font's empty line gap.
+        return QFontMetricsF(self.font()).tightBoundingRect("国Ag0")
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        fm = QFontMetricsF(self.font())
+        pad = self._pen_width() * 2
+        m = self.contentsMargins()
+        width = fm.horizontalAdvance(self.text()) + pad + m.left() + m.right()
+        return QSize(round(width), round(self._extent().height() + pad + m.top() + m.bottom()))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = self.sizeHint()
+        return QSize(min(hint.width(), hint.height()), hint.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        text = self.text()
+        if not text:
+            return
+        fm = QFontMetricsF(self.font())
+        pen_w = self._pen_width()
+        rect = QRectF(self.contentsRect()).adjusted(pen_w, pen_w, -pen_w, -pen_w)
+        width = fm.horizontalAdvance(text)
+        scale = min(1.0, rect.width() / width) if width > 0 else 1.0
+        width *= scale
+        align = self.alignment()
+        if align & Qt.AlignmentFlag.AlignHCenter:
+            x = rect.left() + (rect.width() - width) / 2
+        elif align & Qt.AlignmentFlag.AlignRight:
+            x = rect.right() - width
+        else:
+            x = rect.left()
+        ink = self._extent()
+        baseline = rect.center().y() - (ink.top() + ink.height() / 2) * scale
+        path = QPainterPath()
+        path.addText(0, 0, self.font(), text)
+        color = self.palette().color(QPalette.ColorRole.WindowText)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(x, baseline)
+        painter.scale(scale, scale)
+        pen = QPen(color, pen_w)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.setBrush(color)
+        painter.drawPath(path)
+
+
+def two_lines(text: str, label: QLabel, tail: str) -> str:
+    """``text`` on one line if it fits ``label``, else on two balanced lines: after a comma,
+    or before ``tail`` (一件事), else in the middle; never a lone character on a line."""
+    width = label.width()
+    label.ensurePolished()  # the style sheet's font-size, not the default font
+    fm = QFontMetrics(label.font())
+    if width <= 0 or fm.horizontalAdvance(text) <= width:
+        return text
+    for sep in (", ", "，"):
+        head, found, rest = text.partition(sep)
+        if found and fm.horizontalAdvance(head + sep.strip()) <= width:
+            return f"{head}{sep.strip()}\n{rest}"
+    if tail and text.endswith(tail):
+        head = text.removesuffix(tail)
+        if fm.horizontalAdvance(head) <= width:
+            return f"{head}\n{tail}"
+    half = (len(text) + 1) // 2
+    return f"{text[:half]}\n{text[half:]}"
