@@ -14,27 +14,20 @@ if TYPE_CHECKING:
 
 
 def cmd_ticket_issue(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services.ticket_issue import issue_and_print
 
-    db = db_from_args(args)
-    ticket = queue.issue_ticket(db, args.service, args.priority)
-    payload = ticket.to_json()
-    if args.print:
-        from desk_app.services.tickets_print import print_ticket_pdf
-
-        try:
-            print_ticket_pdf(db, ticket, args.print)
-            payload["printed"] = args.print
-        except OSError as exc:
-            # The ticket exists; the visitor is not sent away because the paper jammed.
-            payload["print_error"] = str(exc)
-            print(
-                f"号票已取 {ticket.number}, 但打印失败: {exc} / ticket issued, printing failed",
-                file=sys.stderr,
-            )
+    outcome = issue_and_print(db_from_args(args), args.service, args.priority, sink=args.print)
+    ticket = outcome.ticket
+    if outcome.print_error is not None:
+        # The ticket exists; the visitor is not sent away because the paper jammed.
+        print(
+            f"号票已取 {ticket.number}, 但打印失败: {outcome.print_error} "
+            "/ ticket issued, printing failed",
+            file=sys.stderr,
+        )
     out(
         args,
-        payload,
+        outcome.to_json(),
         f"{ticket.number}  {ticket.service_name}  前面 {ticket.ahead} 人  "
         f"约 {ticket.eta_minutes} 分钟",
     )
