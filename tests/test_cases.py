@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from desk_app.services import cases, hall, queue
 from desk_app.services.case_dto import AgentInfo
+from desk_app.services.catalog_access import work_calendar
 from desk_app.services.errors import NotFound, Refused
 from desk_app.store.case_models import CaseEvent, Evaluation, SyncOutbox
 from tests.ids import credit_code, mistyped, resident_id
@@ -106,7 +107,7 @@ def test_accept_needs_everything_then_deadline_counts_working_days(counter):
     view = cases.decide(counter, ref.case_no, "accept", now=T)
     assert view.state == "accepted"
     longest = max(i.time_limit_days for i in view.items)
-    expected = cases.work_calendar().add_workdays(date(2026, 9, 24), longest).date
+    expected = work_calendar().add_workdays(date(2026, 9, 24), longest).date
     assert view.deadline == expected and view.calendar_source == "official"
     assert all(i.deadline is not None for i in view.items)
 
