@@ -1,26 +1,22 @@
-"""一件事 cases at the counter: open, receive materials, decide, conclude, terminate.
+"""一件事 cases at the counter after opening: receive materials, decide, conclude, terminate.
 
 Each public function is one user action: one unit of work that returns the case's view read in
 that same transaction. A decision or a conclusion takes the materials ticked with it
 (``received``), so a refused decision leaves nothing behind, received materials included.
 
-Case number: ``YJS-YYYYMMDD-NNNN`` (一件事, the hall's day, a per-day counter row like the
-tickets'). Concluding writes the case's sync outbox row in the same transaction. The states and
-what may be decided when are in ``desk_app.domain.cases``.
+Concluding writes the case's sync outbox row in the same transaction. The states and what may
+be decided when are in ``desk_app.domain.cases``.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
-from desk_app.domain.bundle import Audience
 from desk_app.domain.cases import (
     ACCEPTED_STATES,
     RECEIVED,
@@ -34,46 +30,24 @@ from desk_app.domain.cases import (
     decision_options,
     next_state,
 )
-from desk_app.domain.validators import (
-    ValidationError,
-    validate_credit_code,
-    validate_mobile,
-    validate_resident_id,
-)
-from desk_app.services.case_dto import AgentInfo, CaseView
+from desk_app.services.case_dto import CaseView
 from desk_app.services.case_views import (
     case_materials,
     find_case,
     received_codes,
     view_after_changes,
 )
-from desk_app.services.catalog_access import bundle, catalog, checklist_for, work_calendar
-from desk_app.services.common import Desk, add_event
-from desk_app.services.errors import NotFound, Refused
+from desk_app.services.catalog_access import checklist_for, work_calendar
+from desk_app.services.common import acting_desk, add_event
+from desk_app.services.errors import Refused
 from desk_app.services.evaluations import add_evaluation
 from desk_app.store import Database
-from desk_app.store.case_models import Case, CaseCounter, CaseEvent, CaseMaterial, SyncOutbox
-from desk_app.store.models import Ticket
+from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, SyncOutbox
 from desk_app.sync.payload import case_payload
 
 DEFAULT_DEFERRAL_DAYS = 5
 ITEM_RESULTS = ("approved", "refused")
 _FORM_ORDER = (MaterialStatus.ORIGINAL, MaterialStatus.COPY, MaterialStatus.VERIFIED)
-
-
-def _valid(fn: Callable[..., str], value: str, **kw: Any) -> str:
-    try:
-        return fn(value, **kw)
-    except ValidationError as exc:
-        raise Refused(exc.message_zh, exc.message_en) from exc
-
-
-def _desk(session: Session, window: int | None) -> tuple[int | None, int | None]:
-    """(window id, staff id) of the acting window, or (None, None) when none is given."""
-    if window is None:
-        return None, None
-    desk = Desk.at(session, window)
-    return desk.window.id, desk.staff_id
 
 
 def _event(
@@ -98,129 +72,6 @@ def _event(
         at=at,
         detail=detail,
     )
-
-
-# -- opening ------------------------------------------------------------------------------------
-
-
-def _next_case_no(session: Session, db: Database, day: date) -> str:
-    stmt = (
-        db.upsert(CaseCounter)
-        .values(day=day, last_number=1)
-        .on_conflict_do_update(
-            index_elements=[CaseCounter.day],
-            set_={"last_number": CaseCounter.last_number + 1},
-        )
-        .returning(CaseCounter.last_number)
-    )
-    n = int(session.execute(stmt).scalar_one())
-    return f"YJS-{day:%Y%m%d}-{n:04d}"
-
-
-def _ticket_ref(session: Session, ticket_id: str | None) -> uuid.UUID | None:
-    if not ticket_id:
-        return None
-    try:
-        tid = uuid.UUID(ticket_id)
-    except ValueError as exc:
-        raise NotFound(f"号票编号无效 {ticket_id}", f"invalid ticket id {ticket_id}") from exc
-    if session.get(Ticket, tid) is None:
-        raise NotFound(f"没有号票 {ticket_id}", f"no ticket {ticket_id}")
-    return tid
-
-
-def open_case(
-    db: Database,
-    bundle_code: str,
-    applicant_name: str,
-    *,
-    applicant_id: str | None = None,
-    credit_code: str | None = None,
-    phone: str | None = None,
-    ticket_id: str | None = None,
-    answers: Mapping[str, str] | None = None,
-    agent: AgentInfo | None = None,
-    bad_credit: bool = False,
-    window: int | None = None,
-    now: datetime | None = None,
-) -> CaseView:
-    """Open a case for a bundle: the applicant (person with resident ID, or company with unified
-    social credit code), an optional agent with authorization, and the situation answers."""
-    now = now or clock.now()
-    today = clock.hall_day(now)
-    b = bundle(bundle_code)
-    cl = checklist_for(bundle_code, answers)
-    name = applicant_name.strip()
-    if not name:
-        raise Refused("申请人姓名/名称不能为空", "applicant name is empty")
-    if b.audience is Audience.COMPANY:
-        if not credit_code:
-            raise Refused(
-                f"{b.name} 面向企业, 请提供统一社会信用代码",
-                "this bundle is for companies: give --credit-code",
-            )
-        id_no = _valid(validate_credit_code, credit_code)
-        kind = "company"
-    else:
-        if not applicant_id:
-            raise Refused(
-                f"{b.name} 面向个人, 请提供居民身份证号码",
-                "this bundle is for persons: give --applicant-id",
-            )
-        id_no = _valid(validate_resident_id, applicant_id, today=today)
-        kind = "person"
-    phone_no = _valid(validate_mobile, phone) if phone else None
-    agent_id = None
-    if agent is not None:
-        agent_id = _valid(validate_resident_id, agent.id_no, field="agent_id", today=today)
-        if not agent.name.strip() or not agent.scope.strip():
-            raise Refused("代办须填写代理人姓名和委托事项", "agent name and scope are required")
-        if agent.valid_until < today:
-            raise Refused("委托书已过有效期", "the authorization has expired")
-    with db.begin() as s:
-        window_id, staff_id = _desk(s, window)
-        case = Case(
-            id=uuid.uuid4(),
-            case_no=_next_case_no(s, db, today),
-            bundle_code=b.code,
-            bundle_name=b.name,
-            catalog_version=catalog().version,
-            state=CaseState.OPEN,
-            applicant_kind=kind,
-            applicant_name=name,
-            applicant_id_no=id_no,
-            applicant_phone=phone_no,
-            agent_name=agent.name.strip() if agent else None,
-            agent_id_no=agent_id,
-            auth_scope=agent.scope if agent else None,
-            auth_valid_until=agent.valid_until if agent else None,
-            bad_credit=bad_credit,
-            answers=json.dumps({a.key: a.value for a in cl.answers}, ensure_ascii=False),
-            ticket_id=_ticket_ref(s, ticket_id),
-            window_id=window_id,
-            staff_id=staff_id,
-            opened_at=now,
-        )
-        s.add(case)
-        s.flush()
-        for entries, status in (
-            (cl.submit, MaterialStatus.MISSING),
-            (cl.obtained, MaterialStatus.OBTAINED),
-        ):
-            for e in entries:
-                s.add(
-                    CaseMaterial(
-                        case_id=case.id,
-                        material_code=e.code,
-                        name=e.name,
-                        required=e.required,
-                        key=e.key,
-                        status=status,
-                    )
-                )
-        detail = {"bundle": b.code, "agent": agent is not None}
-        _event(s, case, CaseAction.OPEN, None, now, window_id, staff_id, detail)
-        return view_after_changes(s, case)
 
 
 # -- at the window ------------------------------------------------------------------------------
@@ -306,7 +157,7 @@ def receive(
     with db.begin() as s:
         case = find_case(s, case_no)
         mats = case_materials(s, case)
-        window_id, staff_id = _desk(s, window)
+        window_id, staff_id = acting_desk(s, window)
         _receive(s, case, mats, received, window_id, staff_id, now)
         return view_after_changes(s, case)
 
@@ -337,7 +188,7 @@ def decide(
     with db.begin() as s:
         case = find_case(s, case_no)
         mats = case_materials(s, case)
-        window_id, staff_id = _desk(s, window)
+        window_id, staff_id = acting_desk(s, window)
         if received:
             _receive(s, case, mats, _clean(received), window_id, staff_id, now)
         cl = checklist_for(case.bundle_code, json.loads(case.answers))
@@ -400,7 +251,7 @@ def conclude(
     with db.begin() as s:
         case = find_case(s, case_no)
         mats = case_materials(s, case)
-        window_id, staff_id = _desk(s, window)
+        window_id, staff_id = acting_desk(s, window)
         if received:
             _receive(s, case, mats, _clean(received), window_id, staff_id, now)
         outstanding = [m.name for m in mats.values() if m.status == MaterialStatus.DEFERRED]

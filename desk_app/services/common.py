@@ -84,6 +84,15 @@ class Desk:
         return self.session_row.paused_at is not None
 
 
+def acting_desk(session: Session, number: int | None) -> tuple[int | None, int | None]:
+    """(window id, staff id) of the window acting, or (None, None) when none is given (the
+    command line may act without one)."""
+    if number is None:
+        return None, None
+    desk = Desk.at(session, number)
+    return desk.window.id, desk.staff_id
+
+
 def add_event(
     session: Session,
     row_type: type[TicketEvent] | type[CaseEvent],
