@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from desk_app.services import cases, hall, queue
 from desk_app.services.case_dto import AgentInfo
+from desk_app.services.catalog_access import work_calendar
 from desk_app.services.errors import NotFound, Refused
 from desk_app.store.case_models import CaseEvent, Evaluation, SyncOutbox
 from tests.ids import credit_code, mistyped, resident_id
@@ -106,7 +107,7 @@ def test_accept_needs_everything_then_deadline_counts_working_days(counter):
     view = cases.decide(counter, ref.case_no, "accept", now=T)
     assert view.state == "accepted"
     longest = max(i.time_limit_days for i in view.items)
-    expected = cases.work_calendar().add_workdays(date(2026, 9, 24), longest).date
+    expected = work_calendar().add_workdays(date(2026, 9, 24), longest).date
     assert view.deadline == expected and view.calendar_source == "official"
     assert all(i.deadline is not None for i in view.items)
 
@@ -246,3 +247,46 @@ def test_deferred_case_not_completed_in_time_is_terminated(counter):
         cases.conclude(counter, ref.case_no, now=T)
     with pytest.raises(Refused):
         cases.receive(counter, ref.case_no, MATERNITY_DEFERRABLE, now=T)
+
+
+def test_a_refused_decision_writes_nothing_not_even_the_ticked_materials(counter):
+    ref = open_newborn(counter)
+    ticked = {"application_form": "original", "parents_id_cards": "copy"}
+    with pytest.raises(Refused, match="尚缺必需材料"):
+        cases.decide(counter, ref.case_no, "accept", received=ticked, now=T)
+    view = cases.show(counter, ref.case_no)
+    assert {m.code for m in view.missing} == NEWBORN_SUBMIT
+    assert [e["action"] for e in view.events] == ["open"]
+
+
+def test_decision_with_the_ticked_materials_is_one_step(counter):
+    ref = open_newborn(counter)
+    ticked = dict.fromkeys(sorted(NEWBORN_SUBMIT), "original") | {"parents_id_cards": "copy"}
+    view = cases.decide(counter, ref.case_no, "accept", received=ticked, now=T)
+    assert view.state == "accepted" and not view.missing
+    assert {m.code: m.status for m in view.materials}["parents_id_cards"] == "copy"
+    assert [(e["action"], e["to"]) for e in view.events] == [
+        ("open", "open"),
+        ("receive", "open"),  # originals
+        ("receive", "open"),  # copies
+        ("accept", "accepted"),
+    ]
+    assert view == cases.show(counter, ref.case_no)  # the same view a later read gives
+
+
+def test_conclusion_takes_the_deferred_materials_brought_now(counter):
+    ref = open_newborn(counter, answers=MATERNITY)
+    cases.receive(counter, ref.case_no, MATERNITY_KEYS, now=T)
+    cases.decide(counter, ref.case_no, "defer", now=T)
+    late = dict.fromkeys(MATERNITY_DEFERRABLE[:1], "copy")
+    with pytest.raises(Refused, match="容缺材料尚未补齐"):
+        cases.conclude(counter, ref.case_no, received=late, now=T)
+    assert len(cases.show(counter, ref.case_no).deferred) == 2  # nothing kept
+    view = cases.conclude(
+        counter, ref.case_no, received=dict.fromkeys(MATERNITY_DEFERRABLE, "copy"), now=T
+    )
+    assert view.state == "concluded"
+    assert [e["action"] for e in view.events][-3:] == ["receive", "deferral_met", "conclude"]
+    with counter.read() as s:
+        payload = json.loads(s.scalar(select(SyncOutbox.payload)))
+    assert payload["payload"]["materials"]["discharge_record"] == "copy"

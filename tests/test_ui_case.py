@@ -86,7 +86,7 @@ def test_ticket_to_deferred_case_to_receipt(qtbot, counter_with_visitor, tmp_pat
     assert dialog.view.case_no in text
 
 
-def test_key_material_missing_offers_notice_not_deferral(qtbot, counter_with_visitor):
+def test_key_material_missing_offers_notice_not_deferral(qtbot, counter_with_visitor, monkeypatch):
     win, _ticket = counter_with_visitor
     win.open_case_dialog()
     dialog = win.case_dialog
@@ -100,8 +100,14 @@ def test_key_material_missing_offers_notice_not_deferral(qtbot, counter_with_vis
     dialog.next()
     assert not dialog.buttons["defer"].isEnabled() and dialog.buttons["notice"].isEnabled()
     assert "关键材料" in dialog.decision_info.text()
+    assert "关键材料" in dialog.buttons["defer"].toolTip()  # the services' own refusal
+    units = []
+    begin = win.db.begin
+    monkeypatch.setattr(win.db, "begin", lambda: units.append(1) or begin())
     dialog.buttons["notice"].click()
     qtbot.waitUntil(lambda: dialog.view.state == "notice", timeout=5000)
+    assert len(units) == 1  # one click, one transaction (the tick went with the decision)
+    assert [e["action"] for e in dialog.view.events] == ["open", "receive", "notice"]
     assert dialog.buttons["doc_notice"].isEnabled()
 
 

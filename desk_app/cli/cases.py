@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desk_app.cli.common import CliError, Commands, db_from_args, out, parse_answers, parse_date
+from desk_app.cli.common import (
+    CliError,
+    Commands,
+    choices,
+    db_from_args,
+    out,
+    parse_answers,
+    parse_date,
+)
+from desk_app.domain.cases import Decision
 
 
 def _case_out(args: argparse.Namespace, view: Any) -> None:
@@ -40,7 +49,7 @@ def cmd_case_open(args: argparse.Namespace) -> None:
             args.auth_scope,
             parse_date(args.auth_valid_until, "委托有效期"),
         )
-    ref = cases.open_case(
+    view = cases.open_case(
         db_from_args(args),
         args.bundle,
         args.applicant_name,
@@ -53,13 +62,20 @@ def cmd_case_open(args: argparse.Namespace) -> None:
         bad_credit=args.bad_credit,
         window=args.window,
     )
-    out(args, {"case_no": ref.case_no, "id": ref.id}, ref.case_no)
+    out(args, {"case_no": view.case_no, "id": view.id}, view.case_no)
 
 
 def cmd_case_receive(args: argparse.Namespace) -> None:
+    from desk_app.domain.cases import MaterialStatus
     from desk_app.services import cases
 
-    form = "copy" if args.copy else "verified" if args.verified else "original"
+    form = (
+        MaterialStatus.COPY
+        if args.copy
+        else MaterialStatus.VERIFIED
+        if args.verified
+        else MaterialStatus.ORIGINAL
+    )
     _case_out(
         args,
         cases.receive(
@@ -172,7 +188,7 @@ def register(c: Commands) -> None:
     p.add_argument("--window", type=int)
     p = c.add(case, "decide", cmd_case_decide, "accept, defer (容缺), notice (一次性告知), reject")
     p.add_argument("case_no")
-    p.add_argument("decision", choices=["accept", "defer", "notice", "reject"])
+    p.add_argument("decision", choices=choices(Decision))
     p.add_argument("--reason")
     p.add_argument("--days", type=int, help="deferral deadline in working days")
     p.add_argument("--window", type=int)

@@ -19,7 +19,7 @@ def _item_json(bundle: Any, item: Any) -> dict[str, Any]:
 
 
 def cmd_catalog_list(args: argparse.Namespace) -> None:
-    from desk_app.services.cases import catalog
+    from desk_app.services.catalog_access import catalog
 
     cat = catalog()
     bundles = [
@@ -53,7 +53,7 @@ def _figures(b: Any) -> dict[str, Any]:
 
 
 def cmd_catalog_show(args: argparse.Namespace) -> None:
-    from desk_app.services.cases import bundle
+    from desk_app.services.catalog_access import bundle
 
     b = bundle(args.code)
     payload = {
@@ -99,7 +99,7 @@ def cmd_catalog_show(args: argparse.Namespace) -> None:
 
 def cmd_catalog_checklist(args: argparse.Namespace) -> None:
     from desk_app.domain.bundle import FORM_LABELS_ZH
-    from desk_app.services.cases import checklist_for
+    from desk_app.services.catalog_access import checklist_for
 
     cl = checklist_for(args.code, parse_answers(args.answer))
     b = cl.bundle
@@ -134,7 +134,7 @@ def cmd_catalog_checklist(args: argparse.Namespace) -> None:
 
 
 def cmd_calendar_add(args: argparse.Namespace) -> None:
-    from desk_app.services.cases import work_calendar
+    from desk_app.services.catalog_access import work_calendar
 
     start = parse_date(args.date, "起始")
     if args.n < 0:

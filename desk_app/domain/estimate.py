@@ -2,8 +2,8 @@
 
 eta_minutes = ceil(ahead * T / k / 60), where
 - ahead: waiting tickets of the service that will be called before this one (see
-  services.queue._people_ahead: everyone earlier for a normal ticket, earlier priority tickets for
-  a priority ticket);
+  services.queue_views.people_ahead: everyone earlier for a normal ticket, earlier priority
+  tickets for a priority ticket);
 - T: the median service time (start -> complete) of the service's last 50 completed tickets, or
   the service's configured default while fewer than MIN_SAMPLES have been served;
 - k: open, not paused windows serving the service (at least 1, so a closed service still gets an

@@ -14,9 +14,9 @@ from sqlalchemy import and_, func, or_, select
 
 from desk_app.domain import clock
 from desk_app.domain.tickets import TicketState
+from desk_app.services.common import get_setting, window_by_number
 from desk_app.services.dto import TicketInfo
-from desk_app.services.hall import get_setting, window_by_number
-from desk_app.services.queue import _eta_minutes, _info
+from desk_app.services.queue_views import eta_minutes, ticket_info
 from desk_app.store import Database
 from desk_app.store.models import (
     Service,
@@ -92,7 +92,7 @@ def counter_board(db: Database, window: int, *, now: datetime | None = None) -> 
                 Ticket.window_id == win.id, Ticket.state.in_([S.CALLED, S.SERVING])
             )
         )
-        current = _info(s, cur, window_number=window) if cur else None
+        current = ticket_info(s, cur, window_number=window) if cur else None
         rows = s.scalars(
             select(Ticket)
             .where(
@@ -223,7 +223,7 @@ def kiosk_board(db: Database, *, now: datetime | None = None) -> KioskBoard:
                     svc.name,
                     svc.prefix,
                     n,
-                    _eta_minutes(s, svc, n),
+                    eta_minutes(s, svc, n),
                     int(open_windows.get(svc.id, 0)),
                     svc.daily_cap is not None and issued.get(svc.id, 0) >= svc.daily_cap,
                 )

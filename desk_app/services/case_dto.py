@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from desk_app.domain.cases import MaterialStatus
 from desk_app.domain.clock import iso
 
 
@@ -21,18 +22,12 @@ class AgentInfo:
 
 
 @dataclass(frozen=True)
-class CaseRef:
-    id: str
-    case_no: str
-
-
-@dataclass(frozen=True)
 class MaterialLine:
     code: str
     name: str
     required: bool
     key: bool
-    status: str  # missing | original | copy | verified | deferred | obtained
+    status: str  # a MaterialStatus value
     source: str  # applicant | shared | e_licence | produced
     form: str  # e.g. 原件1份
     needed_by: list[str]  # item names
@@ -57,7 +52,7 @@ class CaseView:
     case_no: str
     bundle_code: str
     bundle_name: str
-    state: str
+    state: str  # a CaseState value
     applicant_kind: str
     applicant_name: str
     applicant_id: str
@@ -77,14 +72,15 @@ class CaseView:
     window: int | None
     staff_name: str | None
     events: list[dict[str, Any]] = field(default_factory=list)
+    bad_credit: bool = False  # 失信: rules out 容缺受理 (not listed in the JSON)
 
     @property
     def missing(self) -> list[MaterialLine]:
-        return [m for m in self.materials if m.required and m.status == "missing"]
+        return [m for m in self.materials if m.required and m.status == MaterialStatus.MISSING]
 
     @property
     def deferred(self) -> list[MaterialLine]:
-        return [m for m in self.materials if m.status == "deferred"]
+        return [m for m in self.materials if m.status == MaterialStatus.DEFERRED]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -7,6 +7,7 @@ import os
 from typing import BinaryIO
 
 from desk_app.domain import clock
+from desk_app.domain.cases import ACCEPTED_STATES, RECEIVED, CaseState
 from desk_app.services import cases, hall
 from desk_app.services.case_dto import CaseView, MaterialLine
 from desk_app.services.errors import Refused
@@ -70,15 +71,13 @@ def print_case_document(
             raise Refused("本办件没有缺少的材料, 无需一次性告知", "nothing is missing")
         render_notice_pdf(data, [_material(m) for m in view.missing], target)
     elif kind == "receipt":
-        if view.state not in ("accepted", "deferred", "concluded"):
+        if view.state not in ACCEPTED_STATES:
             raise Refused("办件尚未受理, 不能出具受理回执", "the case is not accepted")
-        received = [
-            _material(m) for m in view.materials if m.status in ("original", "copy", "verified")
-        ]
+        received = [_material(m) for m in view.materials if m.status in RECEIVED]
         deferred = [_material(m) for m in view.deferred]
         render_receipt_pdf(data, received, deferred, target, due_date=view.deferral_due)
     else:
-        if view.state != "deferred" or view.deferral_due is None:
+        if view.state != CaseState.DEFERRED or view.deferral_due is None:
             raise Refused("只有容缺受理的办件需要承诺书", "only a deferred case has a commitment")
         render_commitment_pdf(
             data, [_material(m) for m in view.deferred], view.deferral_due, target

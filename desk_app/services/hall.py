@@ -7,13 +7,20 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
 from desk_app.domain.calling import CallingRule
 from desk_app.domain.tickets import TicketState
+from desk_app.services.common import (
+    DEFAULT_SETTINGS,
+    get_setting,
+    open_session,
+    service_by_code,
+    staff_by_code,
+    window_by_number,
+)
 from desk_app.services.dto import ServiceInfo, StaffInfo, WindowInfo
-from desk_app.services.errors import NotFound, Refused
+from desk_app.services.errors import Refused
 from desk_app.store import Database
 from desk_app.store.models import (
     Service,
@@ -27,49 +34,6 @@ from desk_app.store.models import (
 )
 
 STAFF_ROLES = ("counter", "helper", "supervisor", "admin")
-DEFAULT_SETTINGS = {
-    "hall_name": "政务服务中心",
-    "recall_limit": "3",
-    "progress_base_url": "https://hall.example.gov.cn/q",
-}
-
-
-# -- lookups shared by the services ----------------------------------------------------------
-
-
-def service_by_code(session: Session, code: str) -> Service:
-    svc = session.scalar(select(Service).where(Service.code == code))
-    if svc is None:
-        raise NotFound(f"未知的业务 {code}", f"unknown service {code}")
-    return svc
-
-
-def window_by_number(session: Session, number: int) -> Window:
-    win = session.scalar(select(Window).where(Window.number == number))
-    if win is None:
-        raise NotFound(f"未知的窗口 {number}", f"unknown window {number}")
-    return win
-
-
-def staff_by_code(session: Session, code: str) -> Staff:
-    staff = session.scalar(select(Staff).where(Staff.code == code))
-    if staff is None:
-        raise NotFound(f"未知的工作人员 {code}", f"unknown staff {code}")
-    return staff
-
-
-def open_session(session: Session, window: Window, *, lock: bool = False) -> WindowSession | None:
-    q = select(WindowSession).where(
-        WindowSession.window_id == window.id, WindowSession.closed_at.is_(None)
-    )
-    if lock:
-        q = q.with_for_update()
-    return session.scalar(q)
-
-
-def get_setting(session: Session, key: str) -> str:
-    value = session.scalar(select(Setting.value).where(Setting.key == key))
-    return value if value is not None else DEFAULT_SETTINGS[key]
 
 
 # -- set-up ------------------------------------------------------------------------------------

@@ -15,11 +15,13 @@ each its own process on its own PC, act at the same instant:
   returned with ``repeated=True``. A double press, or a hardware call-pad bouncing, is harmless;
   to move on the staff marks it no-show, holds or transfers it.
 - current ticket *serving*: it is completed, then the next ticket is called (one key per visitor).
+
+The read side (a ticket as shown, the queue at a glance) is in ``queue_views``; its public
+functions are re-exported here so callers of the queue import one module.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
 
@@ -28,36 +30,18 @@ from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
 from desk_app.domain.calling import CallingRule, CallMode, choose_class
-from desk_app.domain.estimate import estimate_wait_minutes, typical_service_seconds
 from desk_app.domain.tickets import Action, Priority, TicketState, format_number, next_state
-from desk_app.services.dto import (
-    IssuedTicket,
-    QueueStatus,
-    ServiceQueue,
-    TicketInfo,
-    WindowStatus,
-)
+from desk_app.services.common import Desk, add_event, get_setting, service_by_code, window_by_number
+from desk_app.services.dto import IssuedTicket, TicketInfo
 from desk_app.services.errors import NotFound, Refused
-from desk_app.services.hall import (
-    get_setting,
-    open_session,
-    service_by_code,
-    window_by_number,
-)
+from desk_app.services.queue_views import eta_minutes, people_ahead, ticket_info
+from desk_app.services.queue_views import queue_status as queue_status
+from desk_app.services.queue_views import ticket_by_id as ticket_by_id
+from desk_app.services.queue_views import window_current as window_current
 from desk_app.store import Database
-from desk_app.store.models import (
-    Service,
-    Staff,
-    Ticket,
-    TicketCounter,
-    TicketEvent,
-    Window,
-    WindowService,
-    WindowSession,
-)
+from desk_app.store.models import Ticket, TicketCounter, TicketEvent
 
 S = TicketState
-RECENT_SERVICE_SAMPLE = 50
 
 
 # -- issuing -----------------------------------------------------------------------------------
@@ -116,68 +100,14 @@ def issue_ticket(
         )
         s.add(ticket)
         _event(s, ticket, Action.ISSUE, None, None, now)
-        ahead = _people_ahead(s, svc.id, priority is not None, now)
-        eta = _eta_minutes(s, svc, ahead)
+        ahead = people_ahead(s, svc.id, priority is not None, now)
+        eta = eta_minutes(s, svc, ahead)
         return IssuedTicket(
             str(ticket.id), ticket.number, svc.code, svc.name, priority, ahead, eta, now
         )
 
 
-def _people_ahead(session: Session, service_id: int, is_priority: bool, before: datetime) -> int:
-    """Waiting tickets of the service that will be called first: for a priority ticket the
-    priority tickets that arrived earlier; for a normal ticket everyone who arrived earlier
-    (later priority arrivals may still pass it; the estimate does not guess those)."""
-    q = select(func.count()).where(
-        Ticket.state == S.WAITING,
-        Ticket.service_id == service_id,
-        Ticket.target_window_id.is_(None),
-        Ticket.arrival_at < before,
-    )
-    if is_priority:
-        q = q.where(Ticket.is_priority)
-    return int(session.scalar(q) or 0)
-
-
-def _eta_minutes(session: Session, svc: Service, ahead: int) -> int:
-    recent = session.scalars(
-        select(Ticket.service_seconds)
-        .where(Ticket.service_id == svc.id, Ticket.completed_at.is_not(None))
-        .order_by(Ticket.completed_at.desc())
-        .limit(RECENT_SERVICE_SAMPLE)
-    ).all()
-    windows = session.scalar(
-        select(func.count())
-        .select_from(WindowSession)
-        .join(WindowService, WindowService.window_id == WindowSession.window_id)
-        .where(
-            WindowService.service_id == svc.id,
-            WindowSession.closed_at.is_(None),
-            WindowSession.paused_at.is_(None),
-        )
-    )
-    per_ticket = typical_service_seconds(
-        [r for r in recent if r is not None], svc.default_service_s
-    )
-    return estimate_wait_minutes(ahead, per_ticket, int(windows or 0))
-
-
 # -- the window's side ------------------------------------------------------------------------
-
-
-class _Desk:
-    """The window, its open session and its staff, locked for one operation."""
-
-    def __init__(self, session: Session, number: int) -> None:
-        self.window = window_by_number(session, number)
-        sess = open_session(session, self.window, lock=True)
-        if sess is None:
-            raise Refused(f"窗口 {number} 未登录, 请先登录窗口", f"window {number} is not open")
-        self.session_row: WindowSession = sess
-        self.staff_id = sess.staff_id
-
-    @property
-    def paused(self) -> bool:
-        return self.session_row.paused_at is not None
 
 
 def _current(session: Session, window_id: int) -> Ticket | None:
@@ -198,23 +128,23 @@ def _event(
     from_state: str | None = None,
     detail: dict | None = None,
 ) -> None:
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            action=action.value,
-            from_state=from_state,
-            to_state=ticket.state,
-            window_id=window_id,
-            staff_id=staff_id,
-            at=at,
-            detail=json.dumps(detail, ensure_ascii=False) if detail else None,
-        )
+    add_event(
+        session,
+        TicketEvent,
+        ticket_id=ticket.id,
+        action=action,
+        from_state=from_state,
+        to_state=ticket.state,
+        window_id=window_id,
+        staff_id=staff_id,
+        at=at,
+        detail=detail,
     )
 
 
 def _transition(
     session: Session,
-    desk: _Desk | None,
+    desk: Desk | None,
     ticket: Ticket,
     action: Action,
     at: datetime,
@@ -240,45 +170,7 @@ def _transition(
     )
 
 
-_service_names: dict[tuple[str, int], tuple[str, str]] = {}
-
-
-def _service_name(session: Session, service_id: int) -> tuple[str, str]:
-    """(code, name) of a service; services are only ever added, so a process-wide memo is safe
-    and saves a query on every queue operation."""
-    key = (str(session.get_bind().engine.url), service_id)
-    hit = _service_names.get(key)
-    if hit is None:
-        row = session.execute(
-            select(Service.code, Service.name).where(Service.id == service_id)
-        ).one()
-        hit = _service_names[key] = (row[0], row[1])
-    return hit
-
-
-def _info(
-    session: Session, t: Ticket, *, repeated: bool = False, window_number: int | None = None
-) -> TicketInfo:
-    code, name = _service_name(session, t.service_id)
-    if window_number is None and t.window_id is not None:
-        window_number = session.scalar(select(Window.number).where(Window.id == t.window_id))
-    return TicketInfo(
-        id=str(t.id),
-        number=t.number,
-        service=code,
-        service_name=name,
-        priority=t.priority,
-        state=t.state,
-        window=window_number if t.window_id is not None else None,
-        arrival_at=t.arrival_at,
-        recall_count=t.recall_count,
-        called_at=t.last_called_at,
-        started_at=t.started_at,
-        repeated=repeated,
-    )
-
-
-def _mark_called(session: Session, desk: _Desk, t: Ticket, at: datetime) -> None:
+def _mark_called(session: Session, desk: Desk, t: Ticket, at: datetime) -> None:
     _transition(session, desk, t, Action.CALL, at)
     t.window_id = desk.window.id
     t.target_window_id = None
@@ -287,14 +179,14 @@ def _mark_called(session: Session, desk: _Desk, t: Ticket, at: datetime) -> None
     t.recall_count = 0
 
 
-def _complete(session: Session, desk: _Desk, t: Ticket, at: datetime) -> None:
+def _complete(session: Session, desk: Desk, t: Ticket, at: datetime) -> None:
     _transition(session, desk, t, Action.COMPLETE, at)
     t.completed_at = at
     if t.started_at is not None:
         t.service_seconds = max(0, int((at - t.started_at).total_seconds()))
 
 
-def _candidates(desk: _Desk, service_ids: list[int]):  # type: ignore[no-untyped-def]
+def _candidates(desk: Desk, service_ids: list[int]):  # type: ignore[no-untyped-def]
     """Waiting tickets this window may call: its services, or transferred to it."""
     return select(Ticket).where(
         Ticket.state == S.WAITING,
@@ -305,7 +197,7 @@ def _candidates(desk: _Desk, service_ids: list[int]):  # type: ignore[no-untyped
     )
 
 
-def _claim(session: Session, desk: _Desk, service_ids: list[int]) -> Ticket | None:
+def _claim(session: Session, desk: Desk, service_ids: list[int]) -> Ticket | None:
     """Pick and lock the next ticket by the window's calling rule."""
     rule = CallingRule.parse(desk.window.calling_rule)
     groups: list[list[int]] = [service_ids]
@@ -348,10 +240,10 @@ def call_next(db: Database, window: int, *, now: datetime | None = None) -> Tick
     """Call the next ticket at ``window`` (see the module docstring for a current ticket)."""
     now = now or clock.now()
     with db.begin() as s:
-        desk = _Desk(s, window)
+        desk = Desk.at(s, window, lock=True)
         current = _current(s, desk.window.id)
         if current is not None and current.state == S.CALLED:
-            return _info(s, current, repeated=True, window_number=desk.window.number)
+            return ticket_info(s, current, repeated=True, window_number=desk.window.number)
         if desk.paused:
             raise Refused(f"窗口 {window} 已暂停, 请先恢复", f"window {window} is paused")
         if current is not None:  # serving: finishing the visitor is part of "next"
@@ -361,7 +253,7 @@ def call_next(db: Database, window: int, *, now: datetime | None = None) -> Tick
         if t is None:
             return None
         _mark_called(s, desk, t, now)
-        return _info(s, t, window_number=desk.window.number)
+        return ticket_info(s, t, window_number=desk.window.number)
 
 
 def _find_callable(session: Session, number: str) -> Ticket:
@@ -383,7 +275,7 @@ def call_ticket(
     """Call a specific waiting ticket, or call back a held one (挂起后回呼)."""
     now = now or clock.now()
     with db.begin() as s:
-        desk = _Desk(s, window)
+        desk = Desk.at(s, window, lock=True)
         if desk.paused:
             raise Refused(f"窗口 {window} 已暂停, 请先恢复", f"window {window} is paused")
         current = _current(s, desk.window.id)
@@ -405,13 +297,13 @@ def call_ticket(
                 f"ticket {t.number} is not for window {window}",
             )
         _mark_called(s, desk, t, now)
-        return _info(s, t, window_number=desk.window.number)
+        return ticket_info(s, t, window_number=desk.window.number)
 
 
 def _act_on_current(db: Database, window: int, action: Action, now: datetime | None) -> TicketInfo:
     now = now or clock.now()
     with db.begin() as s:
-        desk = _Desk(s, window)
+        desk = Desk.at(s, window, lock=True)
         t = _current(s, desk.window.id)
         if t is None:
             raise Refused(f"窗口 {window} 没有当前号", f"window {window} has no current ticket")
@@ -436,7 +328,7 @@ def _act_on_current(db: Database, window: int, action: Action, now: datetime | N
             _transition(s, desk, t, action, now)  # window_id stays: the window can call it back
         else:  # pragma: no cover - programming error
             raise ValueError(action)
-        return _info(s, t, window_number=desk.window.number)
+        return ticket_info(s, t, window_number=desk.window.number)
 
 
 def recall(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo:
@@ -480,7 +372,7 @@ def transfer(
         )
     now = now or clock.now()
     with db.begin() as s:
-        desk = _Desk(s, window)
+        desk = Desk.at(s, window, lock=True)
         t = _current(s, desk.window.id)
         if t is None:
             raise Refused(f"窗口 {window} 没有当前号", f"window {window} has no current ticket")
@@ -501,7 +393,7 @@ def transfer(
         _transition(s, desk, t, Action.TRANSFER, now, detail)
         t.window_id = None
         t.recall_count = 0
-        return _info(s, t)
+        return ticket_info(s, t)
 
 
 def requeue(
@@ -511,7 +403,7 @@ def requeue(
     now): visitors who stayed are not passed by one who left."""
     now = now or clock.now()
     with db.begin() as s:
-        desk = _Desk(s, window) if window is not None else None
+        desk = Desk.at(s, window, lock=True) if window is not None else None
         t = s.scalar(
             select(Ticket)
             .where(
@@ -529,7 +421,7 @@ def requeue(
         t.window_id = None
         t.arrival_at = now
         t.recall_count = 0
-        return _info(s, t)
+        return ticket_info(s, t)
 
 
 def clear_queue(db: Database, *, now: datetime | None = None) -> int:
@@ -543,70 +435,3 @@ def clear_queue(db: Database, *, now: datetime | None = None) -> int:
         for t in tickets:
             _transition(s, None, t, Action.EXPIRE, now)
         return len(tickets)
-
-
-# -- looking at the queue ---------------------------------------------------------------------
-
-
-def queue_status(db: Database, *, now: datetime | None = None) -> QueueStatus:
-    """Waiting counts and longest waits per service; state and current ticket per window."""
-    now = now or clock.now()
-    with db.read() as s:
-        waiting = {
-            sid: (n, oldest)
-            for sid, n, oldest in s.execute(
-                select(Ticket.service_id, func.count(), func.min(Ticket.arrival_at))
-                .where(Ticket.state == S.WAITING)
-                .group_by(Ticket.service_id)
-            )
-        }
-        services = []
-        for svc in s.scalars(select(Service).where(Service.active).order_by(Service.prefix)):
-            n, oldest = waiting.get(svc.id, (0, None))
-            longest = max(0, int((now - oldest).total_seconds())) if oldest else 0
-            services.append(ServiceQueue(svc.code, svc.name, int(n), longest))
-        current = {
-            wid: (num, st)
-            for wid, num, st in s.execute(
-                select(Ticket.window_id, Ticket.number, Ticket.state).where(
-                    Ticket.state.in_([S.CALLED, S.SERVING])
-                )
-            )
-        }
-        sessions = {
-            ws.window_id: ws
-            for ws in s.scalars(select(WindowSession).where(WindowSession.closed_at.is_(None)))
-        }
-        staff = dict(s.execute(select(Staff.id, Staff.code)).all())
-        windows = []
-        for win in s.scalars(select(Window).order_by(Window.number)):
-            sess = sessions.get(win.id)
-            state = "closed" if sess is None else ("paused" if sess.paused_at else "open")
-            num, st = current.get(win.id, (None, None))
-            windows.append(
-                WindowStatus(win.number, state, num, staff.get(sess.staff_id) if sess else None, st)
-            )
-        return QueueStatus(services, windows)
-
-
-def window_current(db: Database, window: int) -> TicketInfo | None:
-    with db.read() as s:
-        win = window_by_number(s, window)
-        t = s.scalar(
-            select(Ticket).where(
-                Ticket.window_id == win.id, Ticket.state.in_([S.CALLED, S.SERVING])
-            )
-        )
-        return _info(s, t) if t else None
-
-
-def ticket_by_id(db: Database, ticket_id: str) -> TicketInfo:
-    try:
-        tid = uuid.UUID(ticket_id)
-    except ValueError as exc:
-        raise NotFound(f"号票编号无效 {ticket_id}", f"invalid ticket id {ticket_id}") from exc
-    with db.read() as s:
-        t = s.get(Ticket, tid)
-        if t is None:
-            raise NotFound(f"没有号票 {ticket_id}", f"no ticket {ticket_id}")
-        return _info(s, t)

@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,23 +22,30 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from desk_app.domain.bundle import SOURCE_LABELS_ZH, Audience
-from desk_app.domain.checklist import deferral_blockers, missing, resolve
+from desk_app.domain.bundle import Audience
+from desk_app.domain.cases import (
+    ACCEPTED_STATES,
+    STATE_LABELS_ZH,
+    CaseState,
+    Decision,
+    conclusion_refusal,
+    decision_options,
+)
+from desk_app.domain.checklist import resolve
 from desk_app.services import cases
 from desk_app.services.case_dto import AgentInfo, CaseView
+from desk_app.services.catalog_access import catalog
 from desk_app.store import Database
 from desk_app.ui import theme
+from desk_app.ui.case_materials import MaterialsPage
 from desk_app.ui.tasks import TaskRunner, user_message
 
 STEPS = (
@@ -73,10 +80,8 @@ class CaseDialog(QDialog):
         self.view: CaseView | None = None
         self.setWindowTitle(self.tr("一件事办件"))
         self.resize(1100, 760)
-        self.catalog = cases.catalog()
+        self.catalog = catalog()
         self.question_boxes: dict[str, QComboBox] = {}
-        self.checks: dict[str, QCheckBox] = {}
-        self.copy_checks: dict[str, QCheckBox] = {}
 
         self.step_labels = [QLabel(self.tr(s)) for s in STEPS]
         steps_row = QHBoxLayout()
@@ -96,7 +101,9 @@ class CaseDialog(QDialog):
         self.stack = QStackedWidget()
         self.stack.addWidget(self._applicant_page(service_code))
         self.stack.addWidget(self._questions_page())
-        self.stack.addWidget(self._materials_page())
+        self.materials = MaterialsPage()
+        self.table = self.materials.table
+        self.stack.addWidget(self.materials)
         self.stack.addWidget(self._decision_page())
 
         self.back_button = QPushButton(self.tr("上一步 (Ctrl+←)"))
@@ -183,35 +190,6 @@ class CaseDialog(QDialog):
         lay.addStretch()
         return page
 
-    def _materials_page(self) -> QWidget:
-        page = QWidget()
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(
-            [
-                self.tr("已收"),
-                self.tr("复印件"),
-                self.tr("材料"),
-                self.tr("要求"),
-                self.tr("用途与原因"),
-            ]
-        )
-        self.table.verticalHeader().setVisible(False)
-        h = self.table.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        # One line per material (a long reason is elided; the full text is its tooltip):
-        # wrapped rows sized before the table has its width grow to the whole page.
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.obtained_label = QLabel()
-        self.obtained_label.setWordWrap(True)
-        self.obtained_label.setStyleSheet(f"color: {theme.OK}; font-size: 12pt;")
-        lay = QVBoxLayout(page)
-        lay.addWidget(QLabel(self.tr("勾选已收取的材料（空格键勾选，Tab 移动）：")))
-        lay.addWidget(self.table, 1)
-        lay.addWidget(self.obtained_label)
-        return page
-
     def _decision_page(self) -> QWidget:
         page = QWidget()
         self.decision_info = QLabel()
@@ -220,17 +198,17 @@ class CaseDialog(QDialog):
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for key, label in (
-            ("accept", QT_TRANSLATE_NOOP("CaseDialog", "受理 (&A)")),
-            ("defer", QT_TRANSLATE_NOOP("CaseDialog", "容缺受理 (&D)")),
-            ("notice", QT_TRANSLATE_NOOP("CaseDialog", "一次性告知 (&N)")),
-            ("reject", QT_TRANSLATE_NOOP("CaseDialog", "不予受理 (&R)")),
+            (Decision.ACCEPT, QT_TRANSLATE_NOOP("CaseDialog", "受理 (&A)")),
+            (Decision.DEFER, QT_TRANSLATE_NOOP("CaseDialog", "容缺受理 (&D)")),
+            (Decision.NOTICE, QT_TRANSLATE_NOOP("CaseDialog", "一次性告知 (&N)")),
+            (Decision.REJECT, QT_TRANSLATE_NOOP("CaseDialog", "不予受理 (&R)")),
         ):
             b = QPushButton(self.tr(label))
             b.setMinimumHeight(52)
             b.clicked.connect(partial(self.decide, key))
             self.buttons[key] = b
             row.addWidget(b)
-        self.buttons["accept"].setProperty("primary", True)
+        self.buttons[Decision.ACCEPT].setProperty("primary", True)
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText(self.tr("不予受理的理由"))
         docs = QHBoxLayout()
@@ -363,16 +341,14 @@ class CaseDialog(QDialog):
         code, name = self.bundle_box.currentData(), self.name_edit.text()
         self.next_button.setEnabled(False)
 
-        def work() -> CaseView:
-            ref = cases.open_case(self.db, code, name, **kw)
-            return cases.show(self.db, ref.case_no)
-
-        self.runner.submit(work, self._opened, self._failed)
+        self.runner.submit(
+            lambda: cases.open_case(self.db, code, name, **kw), self._opened, self._failed
+        )
 
     def _opened(self, view: CaseView) -> None:
         self.next_button.setEnabled(True)
         self._set_view(view)
-        self._fill_materials(view)
+        self.materials.fill(view)
         self._go(2)
 
     def _failed(self, exc: Exception) -> None:
@@ -385,7 +361,8 @@ class CaseDialog(QDialog):
 
     def _set_view(self, view: CaseView) -> None:
         self.view = view
-        label = cases.STATE_LABELS_ZH.get(view.state, view.state)
+        self.materials.remember(view)
+        label = STATE_LABELS_ZH[CaseState(view.state)]
         self.summary.setText(
             f"{view.case_no} · {view.bundle_name} · {view.applicant_name} {view.applicant_id}"
             + (f" · {view.applicant_phone}" if view.applicant_phone else "")
@@ -395,85 +372,39 @@ class CaseDialog(QDialog):
 
     # -- step 3 --------------------------------------------------------------------------------
 
-    def _fill_materials(self, view: CaseView) -> None:
-        submit = [m for m in view.materials if m.status != "obtained"]
-        self.table.setRowCount(len(submit))
-        self.checks.clear()
-        self.copy_checks.clear()
-        for r, m in enumerate(submit):
-            got = QCheckBox()
-            got.setChecked(m.status in ("original", "copy", "verified"))
-            copy = QCheckBox()
-            copy.setChecked(m.status == "copy")
-            self.checks[m.code] = got
-            self.copy_checks[m.code] = copy
-            self.table.setCellWidget(r, 0, got)
-            self.table.setCellWidget(r, 1, copy)
-            need = (
-                ("必需" if m.required else "可选")
-                + (" · 关键" if m.key else "")
-                + (f" · {m.form}" if m.form else "")
-            )
-            for c, text in ((2, m.name), (3, need), (4, m.reason)):
-                item = QTableWidgetItem(text)
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                item.setToolTip(text)
-                self.table.setItem(r, c, item)
-        obtained = [m for m in view.materials if m.status == "obtained"]
-        self.obtained_label.setText(
-            self.tr("免提交（数据共享、电子证照或前序事项结果）：")
-            + "；".join(
-                f"{m.name}（{SOURCE_LABELS_ZH.get(_source(m.source), m.source)}）" for m in obtained
-            )
-        )
-
     def tick(self, code: str, received: bool = True, *, copy: bool = False) -> None:
-        self.checks[code].setChecked(received)
-        self.copy_checks[code].setChecked(copy)
-
-    def ticked(self) -> tuple[list[str], list[str]]:
-        originals = [
-            c
-            for c, b in self.checks.items()
-            if b.isChecked() and not self.copy_checks[c].isChecked()
-        ]
-        copies = [
-            c for c, b in self.checks.items() if b.isChecked() and self.copy_checks[c].isChecked()
-        ]
-        return originals, copies
+        self.materials.tick(code, received, copy=copy)
 
     # -- step 4 --------------------------------------------------------------------------------
 
     def _refresh_decision(self) -> None:
+        """Buttons and text from the same rule the services apply (domain.cases)."""
         v = self.view
         if v is None:
             return
-        b = self.catalog.bundle(v.bundle_code)
-        cl = resolve(b, v.answers)
-        originals, copies = self.ticked()
-        lacking = missing(cl, originals + copies) if v.state in ("open", "notice") else []
-        blockers = deferral_blockers(cl, lacking, bad_credit=self.bad_credit.isChecked())
-        open_ = v.state in ("open", "notice")
-        self.buttons["accept"].setEnabled(open_ and not lacking)
-        self.buttons["defer"].setEnabled(open_ and bool(lacking) and not blockers)
-        self.buttons["notice"].setEnabled(open_ and bool(lacking))
-        self.buttons["reject"].setEnabled(open_)
-        self.buttons["doc_receipt"].setEnabled(v.state in ("accepted", "deferred", "concluded"))
-        self.buttons["doc_notice"].setEnabled(v.state == "notice")
-        self.buttons["doc_commitment"].setEnabled(v.state == "deferred")
-        self.conclude_button.setEnabled(
-            v.state == "accepted" or (v.state == "deferred" and not v.deferred)
-        )
-        if open_:
+        state = CaseState(v.state)
+        ticked = self.materials.ticked()
+        cl = resolve(self.catalog.bundle(v.bundle_code), v.answers)
+        options = decision_options(state, cl, ticked, bad_credit=v.bad_credit)
+        for d in Decision:
+            self.buttons[d].setEnabled(options[d].allowed)
+            self.buttons[d].setToolTip(options[d].message_zh)
+        self.buttons["doc_receipt"].setEnabled(state in ACCEPTED_STATES)
+        self.buttons["doc_notice"].setEnabled(state is CaseState.NOTICE)
+        self.buttons["doc_commitment"].setEnabled(state is CaseState.DEFERRED)
+        outstanding = [m.name for m in v.deferred if m.code not in ticked]
+        self.conclude_button.setEnabled(conclusion_refusal(state, outstanding) is None)
+        if options.decidable:
+            lacking = options.lacking
             text = (
                 self.tr("材料齐全，可以受理。")
                 if not lacking
                 else self.tr("尚缺：") + "、".join(e.name for e in lacking) + "。"
             )
-            if lacking and blockers:
-                text += "\n" + "；".join(x.message_zh for x in blockers)
+            if lacking and options.blockers:
+                text += "\n" + "；".join(x.message_zh for x in options.blockers)
         else:
-            text = cases.STATE_LABELS_ZH.get(v.state, v.state)
+            text = STATE_LABELS_ZH[state]
             if v.deadline:
                 text += self.tr("，办结期限 %1").replace("%1", v.deadline.isoformat())
             if v.deferral_due:
@@ -483,44 +414,38 @@ class CaseDialog(QDialog):
         self.decision_info.setText(text)
 
     def decide(self, decision: str) -> None:
+        """One click, one transaction: the newly ticked materials go with the decision."""
         v = self.view
         if v is None:
             return
-        originals, copies = self.ticked()
+        received = self.materials.newly_ticked()
         reason = self.reason_edit.text().strip() or None
         no, db, w = v.case_no, self.db, self.window
         for b in self.buttons.values():
             b.setEnabled(False)
-
-        def work() -> CaseView:
-            fresh = {m.code for m in v.materials if m.status == "missing" or m.status == "deferred"}
-            if set(originals) & fresh:
-                cases.receive(db, no, sorted(set(originals) & fresh), window=w)
-            if set(copies) & fresh:
-                cases.receive(db, no, sorted(set(copies) & fresh), form="copy", window=w)
-            return cases.decide(db, no, decision, reason=reason, window=w)
-
-        self.runner.submit(work, self._decided, self._failed)
+        self.runner.submit(
+            lambda: cases.decide(db, no, decision, received=received, reason=reason, window=w),
+            self._decided,
+            self._failed,
+        )
 
     def _decided(self, view: CaseView) -> None:
         self._set_view(view)
         self._refresh_decision()
 
     def conclude(self) -> None:
+        """办结 with the deferred materials ticked since, in one transaction."""
         v = self.view
         if v is None:
             return
-        originals, copies = self.ticked()
+        pending = {m.code for m in v.deferred}
+        received = {c: f for c, f in self.materials.newly_ticked().items() if c in pending}
         no, db, w = v.case_no, self.db, self.window
-        pending = [m.code for m in v.deferred]
-
-        def work() -> CaseView:
-            got = sorted(set(originals + copies) & set(pending))
-            if got:
-                cases.receive(db, no, got, window=w)
-            return cases.conclude(db, no, window=w)
-
-        self.runner.submit(work, self._concluded, self._failed)
+        self.runner.submit(
+            lambda: cases.conclude(db, no, received=received, window=w),
+            self._concluded,
+            self._failed,
+        )
 
     def _concluded(self, view: CaseView) -> None:
         self._decided(view)
@@ -546,12 +471,6 @@ class CaseDialog(QDialog):
     def _printed(self, path: Path) -> None:
         self.doc_label.setText(self.tr("已生成：%1").replace("%1", str(path)))
         self.last_document = path
-
-
-def _source(value: str) -> Any:
-    from desk_app.domain.bundle import Source
-
-    return Source(value)
 
 
 def _default_document_dir() -> Path:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.domain.evaluation import DIMENSION_LABELS_ZH, DIMENSIONS, LEVEL_LABELS_ZH
 from desk_app.services import cases
 from desk_app.services.case_dto import CaseView
 from desk_app.store import Database
@@ -46,7 +47,7 @@ class EvaluationDialog(QDialog):
         self.level_buttons: dict[int, QPushButton] = {}
         row = QHBoxLayout()
         for level in (5, 4, 3, 2, 1):
-            b = QPushButton(f"{cases.EVALUATION_LEVELS[level]}\n{level}")
+            b = QPushButton(f"{LEVEL_LABELS_ZH[level]}\n{level}")
             b.setMinimumSize(150, 110)
             b.setStyleSheet(
                 f"font-size: 16pt; font-weight: bold; color: white; border: none;"
@@ -57,13 +58,13 @@ class EvaluationDialog(QDialog):
             row.addWidget(b)
         self.dimension_boxes: dict[str, QComboBox] = {}
         form = QFormLayout()
-        for key in cases.EVALUATION_DIMENSIONS:
+        for key in DIMENSIONS:
             box = QComboBox()
             box.addItem(self.tr("（不填）"), None)
             for level in (5, 4, 3, 2, 1):
-                box.addItem(cases.EVALUATION_LEVELS[level], level)
+                box.addItem(LEVEL_LABELS_ZH[level], level)
             self.dimension_boxes[key] = box
-            form.addRow(cases.DIMENSION_LABELS_ZH[key], box)
+            form.addRow(DIMENSION_LABELS_ZH[key], box)
         self.comment = QLineEdit()
         self.comment.setPlaceholderText(self.tr("意见或建议（可选）"))
         form.addRow(self.tr("意见建议"), self.comment)

@@ -1,0 +1,177 @@
+"""The read model of a case: what the counter screen, the command line and the documents see
+(personal data masked). Also the case look-ups the case services share."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk_app.domain import clock
+from desk_app.domain.bundle import FORM_LABELS_ZH, Source
+from desk_app.domain.cases import ACCEPTED_STATES, RECEIVED
+from desk_app.domain.evaluation import LEVEL_LABELS_ZH
+from desk_app.domain.validators import mask_credit_code, mask_id, mask_name, mask_phone
+from desk_app.services.case_dto import CaseView, ItemLine, MaterialLine
+from desk_app.services.catalog_access import bundle, checklist_for, work_calendar
+from desk_app.services.errors import NotFound
+from desk_app.store import Database
+from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, Evaluation
+from desk_app.store.models import Staff, Window
+
+
+def find_case(session: Session, case_no: str, *, lock: bool = True) -> Case:
+    """The case numbered ``case_no`` (locked for the transaction unless ``lock`` is False)."""
+    q = select(Case).where(Case.case_no == case_no.strip())
+    if lock:
+        q = q.with_for_update()
+    case = session.scalar(q)
+    if case is None:
+        raise NotFound(f"没有办件 {case_no}", f"no case {case_no}")
+    return case
+
+
+def case_materials(session: Session, case: Case) -> dict[str, CaseMaterial]:
+    """The case's materials by code."""
+    return {
+        m.material_code: m
+        for m in session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id))
+    }
+
+
+def show(db: Database, case_no: str) -> CaseView:
+    """The case, personal data masked."""
+    with db.read() as s:
+        return case_view(s, find_case(s, case_no, lock=False))
+
+
+def view_after_changes(s: Session, case: Case) -> CaseView:
+    """The view a use case returns from its own unit of work: its changes flushed and read
+    back as stored (the same values a later ``show`` returns)."""
+    s.flush()
+    s.expire_all()
+    return case_view(s, case)
+
+
+def case_view(s: Session, case: Case) -> CaseView:
+    """The view of ``case`` as loaded in this session."""
+    b = bundle(case.bundle_code)
+    answers = json.loads(case.answers)
+    cl = checklist_for(case.bundle_code, answers)
+    results = json.loads(case.results) if case.results else {}
+    cal = work_calendar()
+    start = clock.hall_day(case.decided_at) if case.decided_at else None
+    items = []
+    for item in cl.items:
+        deadline = (
+            cal.add_workdays(start, item.time_limit_days).date
+            if start and case.state in ACCEPTED_STATES
+            else None
+        )
+        items.append(
+            ItemLine(
+                item.code,
+                item.name,
+                b.department(item.department).name,
+                item.time_limit_days,
+                deadline,
+                results.get(item.code),
+            )
+        )
+    entries = {e.code: e for e in (*cl.submit, *cl.obtained)}
+    lines = []
+    for code, m in case_materials(s, case).items():
+        e = entries.get(code)
+        if e is None:  # catalog changed since the case opened: still show what was recorded
+            lines.append(
+                MaterialLine(code, m.name, m.required, m.key, m.status, "applicant", "", [], "")
+            )
+            continue
+        form = f"{FORM_LABELS_ZH[e.form]}{e.count}份" if e.source is Source.APPLICANT else ""
+        lines.append(
+            MaterialLine(
+                code,
+                m.name,
+                m.required,
+                m.key,
+                m.status,
+                e.source.value,
+                form,
+                [b.item(c).name for c in e.needed_by],
+                "；".join(r.text_zh() for r in e.reasons),
+            )
+        )
+    order = {e.code: i for i, e in enumerate((*cl.submit, *cl.obtained))}
+    lines.sort(key=lambda m: order.get(m.code, 999))
+    window = (
+        s.scalar(select(Window.number).where(Window.id == case.window_id))
+        if case.window_id
+        else None
+    )
+    staff = s.get(Staff, case.staff_id) if case.staff_id else None
+    person = case.applicant_kind == "person"
+    return CaseView(
+        id=str(case.id),
+        case_no=case.case_no,
+        bundle_code=case.bundle_code,
+        bundle_name=case.bundle_name,
+        state=case.state,
+        applicant_kind=case.applicant_kind,
+        applicant_name=mask_name(case.applicant_name) if person else case.applicant_name,
+        applicant_id=(
+            mask_id(case.applicant_id_no) if person else mask_credit_code(case.applicant_id_no)
+        ),
+        applicant_phone=mask_phone(case.applicant_phone) if case.applicant_phone else None,
+        agent=_agent(case),
+        answers=answers,
+        items=items,
+        materials=lines,
+        opened_at=case.opened_at,
+        decided_at=case.decided_at,
+        concluded_at=case.concluded_at,
+        decision_reason=case.decision_reason,
+        deadline=case.deadline,
+        deferral_due=case.deferral_due,
+        calendar_source=case.calendar_source,
+        evaluation=_evaluation(s, case),
+        window=window,
+        staff_name=staff.name if staff else None,
+        events=[
+            {"action": e.action, "from": e.from_state, "to": e.to_state, "at": clock.iso(e.at)}
+            for e in s.scalars(
+                select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+            )
+        ],
+        bad_credit=case.bad_credit,
+    )
+
+
+def _agent(case: Case) -> dict | None:
+    if not case.agent_name:
+        return None
+    return {
+        "name": mask_name(case.agent_name),
+        "id": mask_id(case.agent_id_no or ""),
+        "scope": case.auth_scope,
+        "valid_until": case.auth_valid_until.isoformat() if case.auth_valid_until else None,
+    }
+
+
+def _evaluation(s: Session, case: Case) -> dict | None:
+    ev = s.scalar(select(Evaluation).where(Evaluation.case_id == case.id))
+    if ev is None:
+        return None
+    return {
+        "level": ev.level,
+        "label": LEVEL_LABELS_ZH[ev.level],
+        "dimensions": json.loads(ev.dimensions or "{}"),
+        "comment": ev.comment,
+        "negative": ev.negative,
+        "follow_up_due": ev.follow_up_due.isoformat() if ev.follow_up_due else None,
+    }
+
+
+def received_codes(mats: dict[str, CaseMaterial]) -> list[str]:
+    """Codes of the materials received (original, copy or verified)."""
+    return [c for c, m in mats.items() if m.status in RECEIVED]
