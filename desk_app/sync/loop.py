@@ -124,8 +124,7 @@ class SyncLoop:
             wait = self.interval_s
             try:
                 wait = self.one_pass()
-            except CentralAuthError as exc:
-                log.error("sync stopped: %s", exc)
+            except CentralAuthError as exc:  # the caller reports it (exit 2, or the GUI's log)
                 return self._result("auth", str(exc))
             except Exception:  # noqa: BLE001 - the loop must outlive a bad moment
                 log.exception("sync pass failed")

@@ -23,6 +23,8 @@ class SyncThread(threading.Thread):
     def run(self) -> None:
         try:
             self.result = self.loop.run()
+            if self.result.stopped_by == "auth":
+                log.error("sync stopped: %s", self.result.auth_error)
         except Exception:  # noqa: BLE001 - e.g. the database gone at exit: log, end quietly
             log.exception("sync loop ended")
 
