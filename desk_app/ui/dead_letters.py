@@ -62,7 +62,7 @@ class DeadLetterDialog(QDialog):
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, value in enumerate((row.case_no, row.bundle, row.reason, row.attempts)):
-                self.table.setItem(r, c, QTableWidgetItem(str(value or "")))
+                self.table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
         self.status.setText(self.tr("共 %1 条").replace("%1", str(len(rows))))
         has = bool(rows)
         self.retry_button.setEnabled(has)
