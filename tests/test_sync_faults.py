@@ -190,7 +190,7 @@ def test_sigkill_faulty_server_and_outage_lose_and_double_nothing(client_hall, t
     assert set(uuids) == every, "a case was lost or invented"
     assert sum(c["received_count"] for c in received) > len(every), "no retry was ever needed"
     st = outbox.status(db)
-    assert (st["pending"], st["sent"], st["dead"]) == (0, len(every), 0)
+    assert (st.pending, st.sent, st.dead) == (0, len(every), 0)
 
 
 @pytest.mark.slow
@@ -257,7 +257,7 @@ def test_poison_case_is_a_dead_letter_and_the_others_arrive(client_hall, tmp_pat
         assert (result["sent"], result["dead"], result["pending"]) == (4, 1, 0)
         assert {c["uuid"] for c in server.cases()} == set(ids) - {bad["uuid"]}
         dead = outbox.dead_letters(db)
-        assert len(dead) == 1 and "invalid" in dead[0]["reason"]
+        assert len(dead) == 1 and "invalid" in dead[0].reason
     finally:
         server.stop()
 
@@ -276,6 +276,6 @@ def test_wrong_token_stops_with_a_clear_message(client_hall, tmp_path):
             timeout=60,
         )
         assert out.returncode == 2 and "401" in out.stderr
-        assert outbox.status(client_hall)["pending"] == 1
+        assert outbox.status(client_hall).pending == 1
     finally:
         server.stop()

@@ -13,6 +13,7 @@ from desk_app.store.case_models import Case, SyncOutbox
 from desk_app.sync import outbox
 from desk_app.sync.client import CentralAuthError, CentralError, ItemResult
 from desk_app.sync.config import SyncConfig
+from desk_app.sync.retention import purge_personal_data
 from tests.ids import resident_id
 
 T = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -64,6 +65,10 @@ class FakeCentral:
         return set(self.store)
 
 
+def purge(db, days: int, *, now: datetime) -> int:
+    return purge_personal_data(db, days, now=now).purged
+
+
 def conclude_cases(db, n: int) -> list[str]:
     nos = []
     for _ in range(n):
@@ -87,7 +92,7 @@ def test_batch_is_sent_and_marked_only_after_acknowledgement(hall_db):
     report = outbox.run_once(hall_db, central)
     assert report.to_json() == {"sent": 3, "pending": 0, "failed": 0, "dead": 0}
     assert set(central.store) == set(ids)
-    assert outbox.status(hall_db)["last_success"] is not None
+    assert outbox.status(hall_db).last_success is not None
     assert outbox.run_once(hall_db, central).sent == 0  # nothing sent twice
     assert all(v == 1 for v in central.received.values())
 
@@ -114,9 +119,9 @@ def test_poison_case_goes_to_dead_letters_and_others_arrive(hall_db):
     r = outbox.run_once(hall_db, central)
     assert (r.sent, r.dead, r.pending) == (3, 1, 0)
     dead = outbox.dead_letters(hall_db)
-    assert len(dead) == 1 and "invalid" in dead[0]["reason"]
+    assert len(dead) == 1 and "invalid" in dead[0].reason
     central.poison.clear()
-    outbox.retry_dead(hall_db, dead[0]["id"])
+    outbox.retry_dead(hall_db, dead[0].id)
     assert outbox.run_once(hall_db, central).sent == 1
     assert set(central.store) == set(ids)
 
@@ -140,10 +145,10 @@ def test_401_stops_and_alerts_without_losing_anything(hall_db):
     with pytest.raises(CentralAuthError):
         outbox.run_once(hall_db, central)
     st = outbox.status(hall_db)
-    assert st["pending"] == 2 and st["auth_failed"]
+    assert st.pending == 2 and st.auth_failed
     central.auth_fail = False
     assert outbox.run_once(hall_db, central).sent == 2  # released at once, not leased
-    assert outbox.status(hall_db)["auth_failed"] is None
+    assert outbox.status(hall_db).auth_failed is None
 
 
 def test_conflict_is_a_dead_letter_not_a_retry_loop(hall_db):
@@ -151,7 +156,7 @@ def test_conflict_is_a_dead_letter_not_a_retry_loop(hall_db):
     central = FakeCentral()
     central.store[cid] = {"uuid": cid, "different": True}
     r = outbox.run_once(hall_db, central)
-    assert r.dead == 1 and "409" in outbox.dead_letters(hall_db)[0]["reason"]
+    assert r.dead == 1 and "409" in outbox.dead_letters(hall_db)[0].reason
 
 
 def test_reconcile_resends_what_a_restored_server_lost(hall_db):
@@ -169,23 +174,24 @@ def test_reconcile_resends_what_a_restored_server_lost(hall_db):
 def test_purge_masks_personal_data_after_retention(hall_db):
     (cid,) = conclude_cases(hall_db, 1)
     outbox.run_once(hall_db, FakeCentral(), now=T)
-    assert outbox.purge_personal_data(hall_db, 30, now=T + timedelta(days=29)) == 0
-    assert outbox.purge_personal_data(hall_db, 30, now=T + timedelta(days=31)) == 1
+    assert purge(hall_db, 30, now=T + timedelta(days=29)) == 0
+    assert purge(hall_db, 30, now=T + timedelta(days=31)) == 1
     with hall_db.read() as s:
         case = s.scalar(select(Case))
         box = s.scalar(select(SyncOutbox))
         assert case.applicant_id_no.startswith("370202********")
         assert resident_id() not in box.payload and json.loads(box.payload)["purged_at"]
-    assert outbox.purge_personal_data(hall_db, 30, now=T + timedelta(days=40)) == 0
+    assert purge(hall_db, 30, now=T + timedelta(days=40)) == 0
 
 
 def test_sync_loop_keeps_sending_in_the_background(hall_db):
     import time
 
-    from desk_app.sync.worker import SyncLoop
+    from desk_app.sync.loop import SyncLoop
+    from desk_app.sync.worker import SyncThread
 
     central = FakeCentral()
-    loop = SyncLoop(hall_db, central, interval_s=0.05)
+    loop = SyncThread(SyncLoop(hall_db, central, interval_s=0.05))
     loop.start()
     try:
         ids = conclude_cases(hall_db, 2)
@@ -226,7 +232,7 @@ def test_dead_letter_view_retries_and_resolves(qtbot, hall_db):
     assert "invalid" in dialog.table.item(0, 2).text()
     dialog.retry()
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=3000)
-    assert outbox.status(hall_db)["pending"] == 1
+    assert outbox.status(hall_db).pending == 1
     dialog.resolve("已与平台核对, 线下补报")
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=3000)
-    assert outbox.status(hall_db)["dead"] == 0
+    assert outbox.status(hall_db).dead == 0

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import time
+import signal
 from datetime import date
 
 from desk_app.cli.common import CliError, Commands, db_from_args, out
 
 
-def _client():  # type: ignore[no-untyped-def]
-    from desk_app.sync.client import CentralClient, CentralError
-    from desk_app.sync.config import SyncConfig
+def _config():  # type: ignore[no-untyped-def]
+    from desk_app.sync.config import SyncConfig, SyncConfigError
 
     try:
-        return CentralClient(SyncConfig.from_env())
-    except CentralError as exc:
-        raise CliError(str(exc)) from exc
+        return SyncConfig.from_env()
+    except SyncConfigError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _client():  # type: ignore[no-untyped-def]
+    from desk_app.sync.client import CentralClient, CentralError
+    from desk_app.sync.config import SyncConfigError
+
+    try:
+        return CentralClient(_config())
+    except (CentralError, SyncConfigError) as exc:
+        raise CliError(str(exc)) from None
 
 
 def _auth_guard(fn):  # type: ignore[no-untyped-def]
@@ -26,32 +35,52 @@ def _auth_guard(fn):  # type: ignore[no-untyped-def]
         try:
             fn(args)
         except CentralAuthError as exc:
-            raise CliError(str(exc)) from exc
+            raise CliError(str(exc)) from None
 
     return wrapper
+
+
+def _report_line(r) -> str:  # type: ignore[no-untyped-def]
+    return f"sent {r.sent}, pending {r.pending}, failed {r.failed}, dead {r.dead}"
 
 
 @_auth_guard
 def cmd_sync_run(args: argparse.Namespace) -> None:
     from desk_app.sync import outbox
+    from desk_app.sync.loop import SyncLoop
 
-    db, client = db_from_args(args), _client()
+    client = _client()  # a refused configuration writes nothing, not even a schema
+    if args.interval < 0 or args.purge_every <= 0:
+        raise CliError("--interval 须 ≥ 0, --purge-every 须 > 0 / bad --interval or --purge-every")
+    db = db_from_args(args)
     if args.once:
         report = outbox.drain(db, client)
-        out(
-            args,
-            report.to_json(),
-            f"sent {report.sent}, pending {report.pending}, "
-            f"failed {report.failed}, dead {report.dead}",
-        )
+        out(args, report.to_json(), _report_line(report))
         return
-    # The long-running form: keep sending while the hall works (Ctrl+C / SIGTERM stops it).
+    # The long-running form (a service): the same loop as the counter's background sync,
+    # stopped cleanly by SIGINT or SIGTERM after the pass in progress; a 401 ends it (exit 2).
+    loop = SyncLoop(
+        db,
+        client,
+        interval_s=args.interval,
+        purge_every_s=args.purge_every,
+        retention_days=client.config.retention_days,
+    )
+
+    def _stop(_signum: int, _frame: object) -> None:
+        loop.stop()  # only sets a flag: safe in a signal handler
+        for sig in (signal.SIGINT, signal.SIGTERM):  # a second signal ends it at once
+            signal.signal(sig, signal.SIG_DFL)
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while True:
-            report = outbox.drain(db, client)
-            time.sleep(args.interval if report.pending == 0 or report.failed else 0.1)
-    except KeyboardInterrupt:
-        pass
+        result = loop.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if result.stopped_by == "auth":
+        raise CliError(result.auth_error or "401")
+    out(args, result.to_json(), _report_line(result) + f", purged {result.purged}")
 
 
 def cmd_sync_status(args: argparse.Namespace) -> None:
@@ -60,9 +89,9 @@ def cmd_sync_status(args: argparse.Namespace) -> None:
     st = outbox.status(db_from_args(args))
     out(
         args,
-        st,
-        f"pending {st['pending']}, sent {st['sent']}, dead {st['dead']}, "
-        f"last success {st['last_success'] or '-'}",
+        st.to_json(),
+        f"pending {st.pending}, sent {st.sent}, dead {st.dead}, "
+        f"last success {st.last_success or '-'}",
     )
 
 
@@ -74,7 +103,8 @@ def cmd_sync_reconcile(args: argparse.Namespace) -> None:
         since = date.fromisoformat(args.since)
     except ValueError as exc:
         raise CliError(f"日期格式应为 YYYY-MM-DD: {args.since!r} / bad --since") from exc
-    result = outbox.reconcile(db_from_args(args), _client(), since)
+    client = _client()
+    result = outbox.reconcile(db_from_args(args), client, since)
     out(
         args,
         result,
@@ -88,8 +118,8 @@ def cmd_sync_dead(args: argparse.Namespace) -> None:
     rows = outbox.dead_letters(db_from_args(args))
     out(
         args,
-        {"dead": rows},
-        "\n".join(f"{r['id']:>6} {r['case_no']} {r['reason']}" for r in rows) or "no dead letters",
+        {"dead": [r.to_json() for r in rows]},
+        "\n".join(f"{r.id:>6} {r.case_no} {r.reason}" for r in rows) or "no dead letters",
     )
 
 
@@ -108,12 +138,12 @@ def cmd_sync_resolve(args: argparse.Namespace) -> None:
 
 
 def cmd_sync_purge(args: argparse.Namespace) -> None:
-    from desk_app.sync import outbox
-    from desk_app.sync.config import SyncConfig
+    from desk_app.sync.retention import check_days, purge_personal_data
 
-    days = args.days if args.days is not None else SyncConfig.from_env().retention_days
-    n = outbox.purge_personal_data(db_from_args(args), days)
-    out(args, {"purged": n}, f"{n} cases' personal data masked")
+    # Checked before the database is opened: a refused --days writes nothing, not even a schema.
+    days = check_days(args.days if args.days is not None else _config().retention_days)
+    report = purge_personal_data(db_from_args(args), days)
+    out(args, report.to_json(), f"{report.purged} cases' personal data masked")
 
 
 def register(c: Commands) -> None:
@@ -121,6 +151,13 @@ def register(c: Commands) -> None:
     p = c.add(sy, "run", cmd_sync_run, "send concluded cases (DESK_APP_CENTRAL_URL/_TOKEN)")
     p.add_argument("--once", action="store_true", help="send what is due, then exit")
     p.add_argument("--interval", type=float, default=5.0, help="seconds between passes")
+    p.add_argument(
+        "--purge-every",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="how often personal data past retention is masked (default hourly)",
+    )
     c.add(sy, "status", cmd_sync_status, "pending, sent, dead, last success")
     p = c.add(sy, "reconcile", cmd_sync_reconcile, "re-send what the backend lacks")
     p.add_argument("--since", required=True, metavar="YYYY-MM-DD")
@@ -130,5 +167,7 @@ def register(c: Commands) -> None:
     p = c.add(sy, "resolve", cmd_sync_resolve, "close a dead letter by hand")
     p.add_argument("id", type=int)
     p.add_argument("--note", required=True)
-    p = c.add(sy, "purge", cmd_sync_purge, "mask personal data of acknowledged cases")
-    p.add_argument("--days", type=int, help="retention in days (default DESK_APP_RETENTION_DAYS)")
+    p = c.add(sy, "purge", cmd_sync_purge, "mask personal data of every case past retention")
+    p.add_argument(
+        "--days", type=int, help="retention in days, at least 1 (default DESK_APP_RETENTION_DAYS)"
+    )

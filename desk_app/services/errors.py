@@ -1,16 +1,8 @@
-"""Errors the user can act on. The command line turns them into exit 2 with a one-line reason."""
+"""The user-facing errors, re-exported: they live in ``desk_app.domain.errors`` so that the
+sync layer (below services) can raise them without importing upward."""
 
 from __future__ import annotations
 
+from desk_app.domain.errors import NotFound, Refused
 
-class Refused(Exception):
-    """An operation refused because of bad input or the hall's state; nothing was written."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
-
-
-class NotFound(Refused):
-    """An unknown service, window, staff member or ticket."""
+__all__ = ["NotFound", "Refused"]

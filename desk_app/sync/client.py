@@ -1,4 +1,8 @@
-"""HTTP client of the central backend's API v1 (docs/central-api.md, central_ref/openapi.json)."""
+"""HTTP client of the central backend's API v1 (docs/central-api.md, central_ref/openapi.json).
+
+Every message this client raises passes through :meth:`CentralClient.scrub`: a backend or a
+proxy that echoes the request's ``Authorization`` header cannot put the token into an error
+text, the outbox's ``last_error`` or a log line."""
 
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ class CentralClient:
                 "未配置中心平台地址或令牌 / DESK_APP_CENTRAL_URL and "
                 "DESK_APP_CENTRAL_TOKEN are not set"
             )
+        config.check()  # https, or http only to this machine (SyncConfigError)
         self.config = config
         self.base = str(config.url).rstrip("/")
         self.http = session or requests.Session()
@@ -51,16 +56,29 @@ class CentralClient:
         self.http.verify = config.ca_bundle or True
         self.timeout = (config.connect_timeout_s, config.read_timeout_s)
 
+    def __repr__(self) -> str:
+        return f"CentralClient({self.config!r})"
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the token (if any) replaced by ``***``."""
+        token = self.config.token
+        return text.replace(token, "***") if token else text
+
     def _call(self, method: str, path: str, **kw: Any) -> requests.Response:
         try:
-            resp = self.http.request(method, self.base + path, timeout=self.timeout, **kw)
+            # No redirects: a 307 would re-send the token and the cases to wherever it points.
+            resp = self.http.request(
+                method, self.base + path, timeout=self.timeout, allow_redirects=False, **kw
+            )
         except requests.RequestException as exc:  # refused, reset, dropped, timed out, TLS
-            raise CentralError(f"{type(exc).__name__}: {exc}") from exc
+            raise CentralError(self.scrub(f"{type(exc).__name__}: {exc}")) from None
         if resp.status_code == 401:
             raise CentralAuthError(
                 "中心平台拒绝了本机令牌 (401) / the central backend "
                 "rejected this workstation's token"
             )
+        if 300 <= resp.status_code < 400:
+            raise CentralError(f"HTTP {resp.status_code}: redirects are not followed")
         if resp.status_code >= 500 or resp.status_code in (408, 429):
             raise CentralError(f"HTTP {resp.status_code}")
         return resp
@@ -69,16 +87,19 @@ class CentralClient:
         """POST a batch; per-case results (a bad case never fails the others)."""
         resp = self._call("POST", "/api/v1/cases/batch", json={"cases": cases})
         if resp.status_code != 200:
-            raise CentralError(f"HTTP {resp.status_code}: {resp.text[:200]}")
+            raise CentralError(self.scrub(f"HTTP {resp.status_code}: {resp.text[:200]}"))
         try:
             return [
                 ItemResult(
-                    r["uuid"], r["status"], int(r.get("received_count") or 0), r.get("error")
+                    r["uuid"],
+                    r["status"],
+                    int(r.get("received_count") or 0),
+                    self.scrub(str(r["error"])) if r.get("error") else None,
                 )
                 for r in resp.json()["results"]
             ]
         except (ValueError, KeyError, TypeError) as exc:
-            raise CentralError(f"unexpected answer: {resp.text[:200]}") from exc
+            raise CentralError(self.scrub(f"unexpected answer: {resp.text[:200]}")) from exc
 
     def upload_one(self, case: dict[str, Any]) -> ItemResult:
         """PUT one case, used to isolate a case whose batch keeps failing."""
@@ -88,8 +109,8 @@ class CentralClient:
             status = "created" if resp.status_code == 201 else "replayed"
             return ItemResult(case["uuid"], status, int(body.get("received_count") or 0))
         if resp.status_code == 409:
-            return ItemResult(case["uuid"], "conflict", 0, resp.text[:300])
-        raise CentralRejected(resp.status_code, resp.text[:300])
+            return ItemResult(case["uuid"], "conflict", 0, self.scrub(resp.text[:300]))
+        raise CentralRejected(resp.status_code, self.scrub(resp.text[:300]))
 
     def digest(self, start: date, end: date) -> set[str]:
         """UUIDs the backend holds for cases concluded in [start, end] (hall's days)."""
@@ -97,5 +118,5 @@ class CentralClient:
             "GET", "/api/v1/digest", params={"from": start.isoformat(), "to": end.isoformat()}
         )
         if resp.status_code != 200:
-            raise CentralError(f"HTTP {resp.status_code}: {resp.text[:200]}")
+            raise CentralError(self.scrub(f"HTTP {resp.status_code}: {resp.text[:200]}"))
         return set(resp.json()["uuids"])

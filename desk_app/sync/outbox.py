@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
 from desk_app.domain import clock
+from desk_app.domain.errors import Refused
 from desk_app.store import Database
 from desk_app.store.case_models import Case, SyncOutbox
 from desk_app.store.models import Setting
 from desk_app.sync.client import CentralAuthError, CentralClient, CentralError, CentralRejected
+from desk_app.sync.views import DeadLetter, SyncReport, SyncStatus
 
 
 # A run that dies keeps its rows for this long; a live run answers well within it (two full
@@ -31,22 +32,6 @@ def lease_for(connect_s: float, read_s: float) -> timedelta:
 
 
 ISOLATE_AFTER = 3  # a row whose batch failed this often is sent on its own (poison isolation)
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    sent: int
-    pending: int
-    failed: int
-    dead: int
-
-    def to_json(self) -> dict[str, int]:
-        return {
-            "sent": self.sent,
-            "pending": self.pending,
-            "failed": self.failed,
-            "dead": self.dead,
-        }
 
 
 def backoff(attempts: int, base_s: float, max_s: float, rng: random.Random | None = None) -> float:
@@ -158,7 +143,7 @@ def run_once(db: Database, client: CentralClient, *, now: datetime | None = None
     st = status(db)
     failed = sum(1 for w, _ in outcomes.values() if w == "retry")
     sent = sum(1 for w, _ in outcomes.values() if w == "sent")
-    return SyncReport(sent, st["pending"], failed, st["dead"])
+    return SyncReport(sent, st.pending, failed, st.dead)
 
 
 def _verdict(status_: str, error: str | None) -> tuple[str, str | None]:
@@ -184,7 +169,7 @@ def drain(db: Database, client: CentralClient, *, max_passes: int = 1000) -> Syn
     return SyncReport(total_sent, report.pending, total_failed, report.dead)
 
 
-def status(db: Database) -> dict[str, Any]:
+def status(db: Database) -> SyncStatus:
     """Counts and the last success, for the status indicator and ``sync status``."""
     with db.read() as s:
         counts = dict(
@@ -196,17 +181,17 @@ def status(db: Database) -> dict[str, Any]:
                 select(Setting.key, Setting.value).where(Setting.key.like("sync.%"))
             ).all()
         }
-    return {
-        "pending": int(counts.get("pending", 0)),
-        "sent": int(counts.get("sent", 0)),
-        "dead": int(counts.get("dead", 0)),
-        "last_success": state.get("sync.last_success"),
-        "last_error": state.get("sync.last_error"),
-        "auth_failed": state.get("sync.auth_failed"),
-    }
+    return SyncStatus(
+        pending=int(counts.get("pending", 0)),
+        sent=int(counts.get("sent", 0)),
+        dead=int(counts.get("dead", 0)),
+        last_success=state.get("sync.last_success"),
+        last_error=state.get("sync.last_error"),
+        auth_failed=state.get("sync.auth_failed"),
+    )
 
 
-def dead_letters(db: Database) -> list[dict[str, Any]]:
+def dead_letters(db: Database) -> list[DeadLetter]:
     with db.read() as s:
         rows = s.execute(
             select(
@@ -222,14 +207,7 @@ def dead_letters(db: Database) -> list[dict[str, Any]]:
             .order_by(SyncOutbox.id)
         ).all()
         return [
-            {
-                "id": i,
-                "case_no": no,
-                "bundle": b,
-                "reason": err,
-                "attempts": a,
-                "created_at": clock.iso(c),
-            }
+            DeadLetter(id=i, case_no=no, bundle=b, reason=err, attempts=a, created_at=clock.iso(c))
             for i, no, b, err, a, c in rows
         ]
 
@@ -240,21 +218,19 @@ def retry_dead(db: Database, row_id: int, *, now: datetime | None = None) -> Non
     with db.begin() as s:
         r = s.get(SyncOutbox, row_id)
         if r is None or r.state != "dead":
-            from desk_app.services.errors import Refused
-
             raise Refused(f"没有待处理的失败记录 {row_id}", f"no dead letter {row_id}")
         r.state, r.attempts, r.next_attempt_at = "pending", 0, now
 
 
-def resolve_dead(db: Database, row_id: int, note: str) -> None:
-    """Close a dead letter by hand (e.g. settled with the platform's operators)."""
+def resolve_dead(db: Database, row_id: int, note: str, *, now: datetime | None = None) -> None:
+    """Close a dead letter by hand (e.g. settled with the platform's operators). ``sent_at``
+    records when it was settled: the retention period of its personal data starts then."""
+    now = now or clock.now()
     with db.begin() as s:
         r = s.get(SyncOutbox, row_id)
         if r is None or r.state != "dead":
-            from desk_app.services.errors import Refused
-
             raise Refused(f"没有待处理的失败记录 {row_id}", f"no dead letter {row_id}")
-        r.state = "resolved"
+        r.state, r.sent_at = "resolved", now
         r.last_error = f"{r.last_error} | resolved: {note}"
 
 
@@ -284,40 +260,3 @@ def reconcile(
         "sent": report.sent,
         "pending": report.pending,
     }
-
-
-def purge_personal_data(db: Database, retention_days: int, *, now: datetime | None = None) -> int:
-    """After the backend acknowledged a case and the retention period passed, mask the local
-    copy's personal fields (events and statistics stay). Returns the number of cases purged."""
-    from desk_app.domain.validators import mask_credit_code, mask_id, mask_name, mask_phone
-
-    now = now or clock.now()
-    cutoff = now - timedelta(days=retention_days)
-    n = 0
-    with db.begin() as s:
-        rows = s.execute(
-            select(Case, SyncOutbox)
-            .join(SyncOutbox, SyncOutbox.case_id == Case.id)
-            .where(
-                SyncOutbox.state == "sent",
-                SyncOutbox.sent_at <= cutoff,
-                ~Case.applicant_id_no.contains("*"),
-            )
-        ).all()
-        for case, box in rows:
-            if case.applicant_kind == "person":
-                case.applicant_name = mask_name(case.applicant_name)
-                case.applicant_id_no = mask_id(case.applicant_id_no)
-            else:
-                case.applicant_id_no = mask_credit_code(case.applicant_id_no)
-            case.applicant_phone = (
-                mask_phone(case.applicant_phone) if case.applicant_phone else None
-            )
-            if case.agent_name:
-                case.agent_name = mask_name(case.agent_name)
-                case.agent_id_no = mask_id(case.agent_id_no or "")
-            box.payload = json.dumps(
-                {"uuid": str(case.id), "case_no": case.case_no, "purged_at": clock.iso(now)}
-            )
-            n += 1
-    return n

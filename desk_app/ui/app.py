@@ -155,15 +155,21 @@ def run_gui(
 
 
 def _start_sync(db: Database):  # type: ignore[no-untyped-def]
-    """Counters send concluded cases in the background when a backend is configured."""
-    from desk_app.sync.client import CentralClient
-    from desk_app.sync.config import SyncConfig
-    from desk_app.sync.worker import SyncLoop
+    """Counters send concluded cases in the background when a backend is configured: the same
+    loop as ``desk-app sync run`` (purge on schedule, stop on a 401), on its own thread."""
+    from desk_app.sync.client import CentralClient, CentralError
+    from desk_app.sync.config import SyncConfig, SyncConfigError
+    from desk_app.sync.loop import SyncLoop
+    from desk_app.sync.worker import SyncThread
 
-    config = SyncConfig.from_env()
-    if not config.configured:
-        log.info("sync: no central backend configured")
+    try:
+        config = SyncConfig.from_env()
+        if not config.configured:
+            log.info("sync: no central backend configured")
+            return None
+        thread = SyncThread(SyncLoop(db, CentralClient(config)))
+    except (CentralError, SyncConfigError, ValueError) as exc:  # e.g. plain http to a remote host
+        log.error("sync not started: %s", exc)
         return None
-    loop = SyncLoop(db, CentralClient(config))
-    loop.start()
-    return loop
+    thread.start()
+    return thread

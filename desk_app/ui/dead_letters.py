@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desk_app.store import Database
 from desk_app.sync import outbox
+from desk_app.sync.views import DeadLetter
 from desk_app.ui.tasks import TaskRunner, user_message
 
 
@@ -29,7 +28,7 @@ class DeadLetterDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[DeadLetter] = []
         self.runner = TaskRunner(self)
         self.setWindowTitle(self.tr("同步失败的办件"))
         self.resize(900, 420)
@@ -58,12 +57,12 @@ class DeadLetterDialog(QDialog):
     def reload(self) -> None:
         self.runner.submit(lambda: outbox.dead_letters(self.db), self._show, self._failed)
 
-    def _show(self, rows: list[dict[str, Any]]) -> None:
+    def _show(self, rows: list[DeadLetter]) -> None:
         self.rows = rows
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            for c, key in enumerate(("case_no", "bundle", "reason", "attempts")):
-                self.table.setItem(r, c, QTableWidgetItem(str(row[key] or "")))
+            for c, value in enumerate((row.case_no, row.bundle, row.reason, row.attempts)):
+                self.table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
         self.status.setText(self.tr("共 %1 条").replace("%1", str(len(rows))))
         has = bool(rows)
         self.retry_button.setEnabled(has)
@@ -76,7 +75,7 @@ class DeadLetterDialog(QDialog):
 
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.rows[rows[0].row()]["id"] if rows and self.rows else None
+        return self.rows[rows[0].row()].id if rows and self.rows else None
 
     def retry(self) -> None:
         row_id = self.selected_id()

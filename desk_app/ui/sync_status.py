@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from desk_app.store import Database
 from desk_app.sync import outbox
+from desk_app.sync.views import SyncStatus
 from desk_app.ui import theme
 from desk_app.ui.tasks import TaskRunner
 
@@ -21,7 +22,7 @@ class SyncIndicator(QLabel):
     ) -> None:
         super().__init__(parent)
         self.db = db
-        self.status: dict[str, Any] | None = None
+        self.status: SyncStatus | None = None
         self.runner = TaskRunner(self)
         self._busy = False
         self.setText(self.tr("同步：…"))
@@ -46,24 +47,24 @@ class SyncIndicator(QLabel):
     def _failed(self, _exc: Exception) -> None:
         self._busy = False
 
-    def _show(self, st: dict[str, Any]) -> None:
+    def _show(self, st: SyncStatus) -> None:
         self._busy = False
         self.status = st
-        last = (st["last_success"] or "")[11:16] or self.tr("无")
+        last = (st.last_success or "")[11:16] or self.tr("无")
         text = (
             self.tr("同步：待发 %1 · 上次成功 %2")
-            .replace("%1", str(st["pending"]))
+            .replace("%1", str(st.pending))
             .replace("%2", last)
         )
         color = theme.OK
-        if st["dead"]:
-            text += self.tr(" · 失败 %1").replace("%1", str(st["dead"]))
+        if st.dead:
+            text += self.tr(" · 失败 %1").replace("%1", str(st.dead))
             color = theme.ACCENT
-        if st["auth_failed"]:
+        if st.auth_failed:
             text = self.tr("同步已停止：中心平台拒绝本机令牌，请联系管理员")
             color = theme.DANGER
-        elif st["pending"] and st["last_error"]:
+        elif st.pending and st.last_error:
             color = theme.ACCENT
         self.setText(text)
-        self.setToolTip(st.get("last_error") or "")
+        self.setToolTip(st.last_error or "")
         self.setStyleSheet(f"color: {color}; font-size: 11pt;")
