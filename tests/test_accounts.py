@@ -11,7 +11,7 @@ from sqlalchemy import delete, text, update
 from desk_app.domain import clock
 from desk_app.security.roles import Actor, Role
 from desk_app.services import accounts, audit
-from desk_app.services.authz import Forbidden
+from desk_app.security.authz import Forbidden
 from desk_app.services.errors import Refused
 from desk_app.store.identity_models import AuditEntry
 

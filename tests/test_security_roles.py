@@ -31,7 +31,7 @@ demo.seed                  x . . . . . .
 service.add                x . . . . . .
 service.list               x x x x x . .
 window.add                 x . . . . . .
-window.list                x x x x x . .
+window.list                x x x x x . x
 window.open                x . x . . . .
 window.pause               x . x . . . .
 window.resume              x . x . . . .
@@ -63,7 +63,7 @@ key.rotate                 x . . . . . .
 catalog.list               x x x x x x .
 catalog.show               x x x x x . .
 catalog.checklist          x x x x x x .
-calendar.show              x x x x x . .
+calendar.show              x x x x x x .
 calendar.add-workdays      x x x x x . .
 calendar.session.add       x . . . . . .
 calendar.session.list      x x . . x . .
@@ -78,7 +78,7 @@ case.show                  x x x x . . .
 case.reveal                x x . . . . .
 case.alerts                x x . . . . .
 case.print                 x . x . . . .
-appt.slots                 x x x x x . .
+appt.slots                 x x x x x x .
 appt.book                  x . x . x . .
 appt.cancel                x . . . x . .
 appt.reschedule            x . . . x . .
@@ -111,7 +111,7 @@ kb.search                  x x x x x x .
 kb.export                  x x . . . . .
 kb.unanswered              x x . x . . .
 sync.run                   x . . . . . .
-sync.status                x x . . . . .
+sync.status                x x x . . . .
 sync.reconcile             x . . . . . .
 sync.dead                  x x . . . . .
 sync.retry                 x x . . . . .
@@ -177,16 +177,18 @@ def test_devices_do_only_their_fixed_things():
     display = {op for op in Operation if allowed(Role.DISPLAY, op)}
     assert {op.value for op in kiosk} == {
         "ticket.issue",
+        "calendar.show",
+        "appt.slots",
         "appt.checkin",
         "kb.search",
         "queue.status",
         "catalog.list",
         "catalog.checklist",
     }
-    assert {op.value for op in display} == {"queue.status", "board.read"}
+    assert {op.value for op in display} == {"queue.status", "board.read", "window.list"}
     assert kiosk <= PUBLIC_OPERATIONS  # a device can do nothing that needs credentials
     for op in Operation:
-        if not is_public(op) and op is not Operation.BOARD_READ:
+        if not is_public(op) and op not in (Operation.BOARD_READ, Operation.WINDOW_LIST):
             assert not any(allowed(d, op) for d in DEVICE_ROLES), op
 
 
@@ -237,7 +239,7 @@ def test_actor_and_require():
         require(None, Operation.CASE_SHOW)
     require(kiosk, Operation.APPT_CHECKIN)
     with pytest.raises(PermissionDenied):
-        require(kiosk, Operation.CALENDAR_SHOW)  # public, but not in the kiosk's fixed row
+        require(kiosk, Operation.CASE_SHOW)  # not in the kiosk's fixed row
     with pytest.raises(ValueError):
         Actor(staff_id=1, code="x", role=Role.KIOSK, device=False)
     with pytest.raises(ValueError):

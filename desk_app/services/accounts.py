@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
+from desk_app.security.authz import require
 from desk_app.security.passwords import (
     LockoutPolicy,
     PasswordPolicyError,
@@ -28,7 +29,6 @@ from desk_app.security.passwords import (
 )
 from desk_app.security.roles import STAFF_ROLES, Actor, Operation, Role
 from desk_app.services import audit
-from desk_app.services.authz import require
 from desk_app.services.errors import NotFound, Refused
 from desk_app.store import Database
 from desk_app.store.identity_models import LoginFailure, LoginSession

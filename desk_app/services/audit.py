@@ -25,8 +25,8 @@ from desk_app.security.audit_chain import (
     next_record,
     verify_chain,
 )
+from desk_app.security.authz import require
 from desk_app.security.roles import Actor, Operation
-from desk_app.services.authz import require
 from desk_app.services.protection import cipher
 from desk_app.store import Database
 from desk_app.store.identity_models import AuditEntry, AuditHead

@@ -14,6 +14,8 @@ from sqlalchemy import and_, func, or_, select
 
 from desk_app.domain import clock
 from desk_app.domain.tickets import TicketState
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.services.common import get_setting, window_by_number
 from desk_app.services.dto import TicketInfo
 from desk_app.services.queue_views import eta_minutes, ticket_info
@@ -71,6 +73,7 @@ class CounterBoard:
 
 def counter_board(db: Database, window: int, *, now: datetime | None = None) -> CounterBoard:
     """Everything the counter screen shows for ``window``."""
+    require(db.actor, Operation.BOARD_READ)
     now = now or clock.now()
     today = clock.hall_day(now)
     with db.read() as s:
@@ -187,6 +190,7 @@ class KioskBoard:
 
 def kiosk_board(db: Database, *, now: datetime | None = None) -> KioskBoard:
     """The kiosk's buttons: per service, people waiting, the estimate, open or closed, full."""
+    require(db.actor, Operation.QUEUE_STATUS)
     now = now or clock.now()
     today = clock.hall_day(now)
     from desk_app.store.models import TicketCounter
@@ -273,6 +277,7 @@ def _calls(db: Database, *conditions: Any, order: Any, limit: int) -> list[CallE
 def calls_since(db: Database, after_id: int, *, limit: int = 50) -> list[CallEvent]:
     """Calls and recalls with event id > ``after_id``, oldest first (the display follows the
     event table by increasing id, so a call made on any PC appears on every display)."""
+    require(db.actor, Operation.BOARD_READ)
     return _calls(
         db,
         TicketEvent.id > after_id,
@@ -284,12 +289,14 @@ def calls_since(db: Database, after_id: int, *, limit: int = 50) -> list[CallEve
 
 def last_event_id(db: Database) -> int:
     """Where a display starts following (it does not re-announce the past)."""
+    require(db.actor, Operation.BOARD_READ)
     with db.read() as s:
         return int(s.scalar(select(func.max(TicketEvent.id))) or 0)
 
 
 def recent_calls(db: Database, *, limit: int = 12, now: datetime | None = None) -> list[CallEvent]:
     """Today's latest calls, newest first, to fill a display that starts mid-day."""
+    require(db.actor, Operation.BOARD_READ)
     start = clock.day_start(clock.hall_day(now or clock.now()))
     return _calls(
         db,

@@ -30,6 +30,8 @@ from desk_app.domain.cases import (
     decision_options,
     next_state,
 )
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.services.case_dto import CaseView
 from desk_app.services.case_views import (
     case_materials,
@@ -149,6 +151,7 @@ def receive(
 ) -> CaseView:
     """Tick off materials on their own: received as original or copy, or verified from shared
     data. (A decision or a conclusion takes the ticked materials itself.)"""
+    require(db.actor, Operation.CASE_RECEIVE)
     _check_form(form)
     received = _clean(dict.fromkeys(codes, form))
     if not received:
@@ -157,7 +160,7 @@ def receive(
     with db.begin() as s:
         case = find_case(s, case_no)
         mats = case_materials(s, case)
-        window_id, staff_id = acting_desk(s, window)
+        window_id, staff_id = acting_desk(s, window, db.actor)
         _receive(s, case, mats, received, window_id, staff_id, now)
         return view_after_changes(s, case)
 
@@ -176,6 +179,7 @@ def decide(
     """受理 (accept), 容缺受理 (defer), 一次性告知 (notice) or 不予受理 (reject), with the
     materials ticked at the window (``received``: code -> original | copy | verified). All or
     nothing: a refused decision records no material either."""
+    require(db.actor, Operation.CASE_DECIDE)
     try:
         decision = Decision(decision)
     except ValueError as exc:
@@ -188,7 +192,7 @@ def decide(
     with db.begin() as s:
         case = find_case(s, case_no)
         mats = case_materials(s, case)
-        window_id, staff_id = acting_desk(s, window)
+        window_id, staff_id = acting_desk(s, window, db.actor)
         if received:
             _receive(s, case, mats, _clean(received), window_id, staff_id, now)
         cl = checklist_for(case.bundle_code, json.loads(case.answers))
@@ -247,11 +251,12 @@ def conclude(
     """办结, with the deferred materials brought now (``received``): every applicable item gets
     a result (default 准予); the outbox row for the central backend is written in the same
     transaction, so a concluded case is never lost."""
+    require(db.actor, Operation.CASE_CONCLUDE)
     now = now or clock.now()
     with db.begin() as s:
         case = find_case(s, case_no)
         mats = case_materials(s, case)
-        window_id, staff_id = acting_desk(s, window)
+        window_id, staff_id = acting_desk(s, window, db.actor)
         if received:
             _receive(s, case, mats, _clean(received), window_id, staff_id, now)
         outstanding = [m.name for m in mats.values() if m.status == MaterialStatus.DEFERRED]
@@ -298,6 +303,7 @@ def conclude(
 
 def terminate(db: Database, case_no: str, reason: str, *, now: datetime | None = None) -> CaseView:
     """A deferred case whose materials did not arrive in time is terminated (终止办理)."""
+    require(db.actor, Operation.CASE_TERMINATE)
     now = now or clock.now()
     with db.begin() as s:
         case = find_case(s, case_no)

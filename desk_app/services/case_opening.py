@@ -23,6 +23,8 @@ from desk_app.domain.validators import (
     validate_mobile,
     validate_resident_id,
 )
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.services.case_dto import AgentInfo, CaseView
 from desk_app.services.case_views import view_after_changes
 from desk_app.services.catalog_access import bundle, catalog, checklist_for
@@ -83,6 +85,7 @@ def open_case(
 ) -> CaseView:
     """Open a case for a bundle: the applicant (person with resident ID, or company with unified
     social credit code), an optional agent with authorization, and the situation answers."""
+    require(db.actor, Operation.CASE_OPEN)
     now = now or clock.now()
     today = clock.hall_day(now)
     b = bundle(bundle_code)
@@ -115,7 +118,7 @@ def open_case(
         if agent.valid_until < today:
             raise Refused("委托书已过有效期", "the authorization has expired")
     with db.begin() as s:
-        window_id, staff_id = acting_desk(s, window)
+        window_id, staff_id = acting_desk(s, window, db.actor)
         case = Case(
             id=uuid.uuid4(),
             case_no=_next_case_no(s, db, today),

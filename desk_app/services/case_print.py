@@ -8,6 +8,8 @@ from typing import BinaryIO
 
 from desk_app.domain import clock
 from desk_app.domain.cases import ACCEPTED_STATES, RECEIVED, CaseState
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.services import cases, hall
 from desk_app.services.case_dto import CaseView, MaterialLine
 from desk_app.services.errors import Refused
@@ -27,7 +29,7 @@ def _material(m: MaterialLine) -> DocMaterial:
 
 def document_data(db: Database, view: CaseView) -> CaseDocData:
     """What every document prints about the case."""
-    settings = hall.settings(db)
+    settings = hall.read_settings(db)
     agent = None
     if view.agent:
         agent = DocAgent(
@@ -62,6 +64,7 @@ def print_case_document(
 ) -> None:
     """Write the ``kind`` document of a case; refused when the case's state has no such paper
     (a notice needs missing materials, a commitment a deferral, a receipt an acceptance)."""
+    require(db.actor, Operation.CASE_PRINT)
     if kind not in KINDS:
         raise Refused(f"未知的文书 {kind}", f"document must be one of {', '.join(KINDS)}")
     view = cases.show(db, case_no)

@@ -13,6 +13,8 @@ from desk_app.domain.bundle import FORM_LABELS_ZH, Source
 from desk_app.domain.cases import ACCEPTED_STATES, RECEIVED
 from desk_app.domain.evaluation import LEVEL_LABELS_ZH
 from desk_app.domain.validators import mask_credit_code, mask_id, mask_name, mask_phone
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.services.case_dto import CaseView, ItemLine, MaterialLine
 from desk_app.services.catalog_access import bundle, checklist_for, work_calendar
 from desk_app.services.errors import NotFound
@@ -42,6 +44,7 @@ def case_materials(session: Session, case: Case) -> dict[str, CaseMaterial]:
 
 def show(db: Database, case_no: str) -> CaseView:
     """The case, personal data masked."""
+    require(db.actor, Operation.CASE_SHOW)
     with db.read() as s:
         return case_view(s, find_case(s, case_no, lock=False))
 

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk_app.security.authz import Forbidden
+from desk_app.security.roles import Actor, Role
 from desk_app.services.errors import NotFound, Refused
 from desk_app.store.case_models import CaseEvent
 from desk_app.store.models import Service, Setting, Staff, TicketEvent, Window, WindowSession
@@ -66,13 +68,19 @@ class Desk:
     session_row: WindowSession
 
     @classmethod
-    def at(cls, session: Session, number: int, *, lock: bool = False) -> Desk:
-        """Window ``number``, refused when nobody is logged in there. ``lock`` holds the
-        session row for the transaction (queue operations serialise on it per window)."""
+    def at(cls, session: Session, number: int, *, actor: Actor | None, lock: bool = False) -> Desk:
+        """Window ``number`` as ``actor`` works at it: refused when nobody is logged in there,
+        and to anyone but the person logged in (an admin or supervisor may act at any window).
+        ``lock`` holds the session row for the transaction (queue operations serialise on it)."""
         win = window_by_number(session, number)
         sess = open_session(session, win, lock=lock)
         if sess is None:
             raise Refused(f"窗口 {number} 未登录, 请先登录窗口", f"window {number} is not open")
+        if not may_act_for(actor, sess.staff_id):
+            raise Forbidden(
+                f"窗口 {number} 由其他工作人员登录, 只能在自己登录的窗口操作",
+                f"window {number} is another staff member's; act only at your own window",
+            )
         return cls(win, sess)
 
     @property
@@ -84,12 +92,22 @@ class Desk:
         return self.session_row.paused_at is not None
 
 
-def acting_desk(session: Session, number: int | None) -> tuple[int | None, int | None]:
+def may_act_for(actor: Actor | None, staff_id: int | None) -> bool:
+    """Whether ``actor`` may act in the name of staff member ``staff_id`` (at their window):
+    that person themself, an admin or a supervisor."""
+    if actor is None:
+        return False
+    return actor.role in (Role.ADMIN, Role.SUPERVISOR) or actor.staff_id == staff_id
+
+
+def acting_desk(
+    session: Session, number: int | None, actor: Actor | None
+) -> tuple[int | None, int | None]:
     """(window id, staff id) of the window acting, or (None, None) when none is given (the
     command line may act without one)."""
     if number is None:
-        return None, None
-    desk = Desk.at(session, number)
+        return None, actor.staff_id if actor is not None else None
+    desk = Desk.at(session, number, actor=actor)
     return desk.window.id, desk.staff_id
 
 

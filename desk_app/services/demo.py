@@ -19,6 +19,8 @@ from sqlalchemy import func, insert, select
 
 from desk_app.domain import clock
 from desk_app.domain.tickets import Action, Priority, TicketState, format_number
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.services import hall
 from desk_app.services.errors import Refused
 from desk_app.store import Database
@@ -129,6 +131,7 @@ def seed_demo(
 ) -> dict[str, int]:
     """Create the demo hall and ``days`` days of history before today; refuses a database that
     already has services (it never mixes demo data into a real hall)."""
+    require(db.actor, Operation.DEMO_SEED)
     if days < 0 or not 1 <= windows <= 400:
         raise Refused("天数须 ≥ 0, 窗口数 1-400", "days must be >= 0 and windows 1-400")
     now = now or clock.now()

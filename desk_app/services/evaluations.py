@@ -18,6 +18,8 @@ from desk_app.domain.evaluation import (
     NEGATIVE_FOLLOW_UP_DAYS,
     is_negative,
 )
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.services.case_dto import CaseView
 from desk_app.services.case_views import find_case, view_after_changes
 from desk_app.services.catalog_access import work_calendar
@@ -94,6 +96,7 @@ def evaluate(
 ) -> CaseView:
     """好差评 after conclusion (one per visit). A rating of 2 or 1 is negative: it gets a
     follow-up deadline and shows on the supervisor's alerts at once."""
+    require(db.actor, Operation.CASE_EVALUATE)
     now = now or clock.now()
     with db.begin() as s:
         case = find_case(s, case_no)
@@ -115,6 +118,7 @@ def evaluate(
 
 def negative_evaluations(db: Database) -> list[dict]:
     """Negative ratings not yet followed up, newest first (the supervisor's alert list)."""
+    require(db.actor, Operation.CASE_ALERTS)
     with db.read() as s:
         rows = s.execute(
             select(Evaluation, Case.case_no, Case.bundle_name)

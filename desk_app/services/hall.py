@@ -11,9 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from desk_app.domain import clock
 from desk_app.domain.calling import CallingRule
 from desk_app.domain.tickets import TicketState
+from desk_app.security.authz import Forbidden, require
+from desk_app.security.roles import Operation
+from desk_app.services import audit
 from desk_app.services.common import (
     DEFAULT_SETTINGS,
     get_setting,
+    may_act_for,
     open_session,
     service_by_code,
     staff_by_code,
@@ -49,6 +53,7 @@ def add_service(
     default_service_s: int = 600,
 ) -> ServiceInfo:
     """Add a service with its ticket prefix (one or two capital letters)."""
+    require(db.actor, Operation.SERVICE_ADD)
     code, name, prefix = code.strip(), name.strip(), prefix.strip().upper()
     if not code or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", code):
         raise Refused("业务代码只能使用字母、数字和 _.-", "service code: letters, digits, _.- only")
@@ -85,6 +90,7 @@ def add_window(
     name: str | None = None,
 ) -> WindowInfo:
     """Add a window serving ``service_codes`` in that order under ``calling_rule``."""
+    require(db.actor, Operation.WINDOW_ADD)
     if number <= 0:
         raise Refused("窗口号须为正整数", "window number must be a positive integer")
     codes = [c.strip() for c in service_codes if c.strip()]
@@ -109,6 +115,7 @@ def add_window(
 
 
 def add_staff(db: Database, code: str, name: str, role: str = "counter") -> StaffInfo:
+    require(db.actor, Operation.STAFF_ADD)
     code, name = code.strip(), name.strip()
     if not code or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", code):
         raise Refused("工号只能使用字母、数字和 _.-", "staff code: letters, digits, _.- only")
@@ -124,30 +131,43 @@ def add_staff(db: Database, code: str, name: str, role: str = "counter") -> Staf
 
 
 def set_setting(db: Database, key: str, value: str) -> None:
+    require(db.actor, Operation.SETTINGS_SET)
     if key not in DEFAULT_SETTINGS:
         raise Refused(f"未知的设置项 {key}", f"unknown setting {key}")
     if key == "recall_limit" and not (value.isdigit() and int(value) >= 0):
         raise Refused("重呼上限须为非负整数", "recall_limit must be a non-negative integer")
     with db.begin() as s:
         row = s.get(Setting, key)
+        old = None if row is None else row.value
         if row is None:
             s.add(Setting(key=key, value=value))
         else:
             row.value = value
+        audit.record(s, db.actor, "settings.set", key, {"old": old, "new": value})
 
 
 def settings(db: Database) -> dict[str, str]:
+    """``settings show``: every hall setting (supervisors and admins)."""
+    require(db.actor, Operation.SETTINGS_SHOW)
+    return read_settings(db)
+
+
+def read_settings(db: Database) -> dict[str, str]:
+    """The settings as the screens and printed documents need them (hall name, status URL,
+    recall limit): for every workstation, with or without a log-in. Nothing in them is secret."""
     with db.read() as s:
         return {k: get_setting(s, k) for k in DEFAULT_SETTINGS}
 
 
 def list_services(db: Database) -> list[ServiceInfo]:
+    require(db.actor, Operation.SERVICE_LIST)
     with db.read() as s:
         rows = s.scalars(select(Service).where(Service.active).order_by(Service.prefix))
         return [ServiceInfo(r.code, r.name, r.prefix, r.daily_cap) for r in rows]
 
 
 def list_windows(db: Database) -> list[WindowInfo]:
+    require(db.actor, Operation.WINDOW_LIST)
     with db.read() as s:
         codes = dict(s.execute(select(Service.id, Service.code)).all())
         result = []
@@ -180,6 +200,7 @@ def open_window(
 ) -> WindowInfo:
     """Log ``staff_code`` in at window ``number``. One open session per window, and one window
     per staff member; a second login is refused."""
+    require(db.actor, Operation.WINDOW_OPEN)
     now = now or clock.now()
     try:
         with db.begin() as s:
@@ -187,6 +208,11 @@ def open_window(
             staff = staff_by_code(s, staff_code)
             if not staff.active:
                 raise Refused(f"工作人员 {staff_code} 已停用", f"staff {staff_code} is inactive")
+            if not may_act_for(db.actor, staff.id):
+                raise Forbidden(
+                    f"只能以本人身份登录窗口 ({staff_code} 须用自己的密码)",
+                    f"a window is opened by {staff_code} themself, with their own password",
+                )
             current = open_session(s, win, lock=True)
             if current is not None:
                 holder = s.get(Staff, current.staff_id)
@@ -212,7 +238,12 @@ def open_window(
             return WindowInfo(
                 number, [codes[i] for i in services], win.calling_rule, "open", staff.code
             )
-    except IntegrityError as exc:  # two logins raced past the check; the unique index decides
+    except IntegrityError as exc:  # two logins raced past the checks; a unique index decides
+        if "staff" in str(exc.orig):
+            raise Refused(
+                f"{staff_code} 已在其他窗口登录",
+                f"staff {staff_code} is logged in at another window",
+            ) from exc
         raise Refused(
             f"窗口 {number} 已被其他电脑登录", f"window {number} is already open"
         ) from exc
@@ -225,6 +256,10 @@ def _change_window(db: Database, number: int, action: str, now: datetime | None)
         sess = open_session(s, win, lock=True)
         if sess is None:
             raise Refused(f"窗口 {number} 未登录", f"window {number} is not open")
+        if not may_act_for(db.actor, sess.staff_id):
+            raise Forbidden(
+                f"窗口 {number} 由其他工作人员登录", f"window {number} is another staff member's"
+            )
         if action == "pause":
             if sess.paused_at is not None:
                 raise Refused(f"窗口 {number} 已暂停", f"window {number} is already paused")
@@ -262,13 +297,16 @@ def _change_window(db: Database, number: int, action: str, now: datetime | None)
 
 def pause_window(db: Database, number: int, *, now: datetime | None = None) -> WindowInfo:
     """Pause: the window keeps its login but calls no new ticket."""
+    require(db.actor, Operation.WINDOW_PAUSE)
     return _change_window(db, number, "pause", now)
 
 
 def resume_window(db: Database, number: int, *, now: datetime | None = None) -> WindowInfo:
+    require(db.actor, Operation.WINDOW_RESUME)
     return _change_window(db, number, "resume", now)
 
 
 def close_window(db: Database, number: int, *, now: datetime | None = None) -> WindowInfo:
     """Log out; refused while the window still has a called or serving ticket."""
+    require(db.actor, Operation.WINDOW_CLOSE)
     return _change_window(db, number, "close", now)

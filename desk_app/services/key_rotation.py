@@ -7,11 +7,11 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
+from desk_app.security.authz import require
 from desk_app.security.crypto import is_encrypted
 from desk_app.security.keys import default_key_path, rotate
 from desk_app.security.roles import Operation
 from desk_app.services import audit, protection
-from desk_app.services.authz import require
 from desk_app.services.errors import Refused
 from desk_app.store import Database
 from desk_app.store.case_models import Case, SyncOutbox

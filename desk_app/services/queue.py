@@ -31,6 +31,8 @@ from sqlalchemy.orm import Session
 from desk_app.domain import clock
 from desk_app.domain.calling import CallingRule, CallMode, choose_class
 from desk_app.domain.tickets import Action, Priority, TicketState, format_number, next_state
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.services.common import Desk, add_event, get_setting, service_by_code, window_by_number
 from desk_app.services.dto import IssuedTicket, TicketInfo
 from desk_app.services.errors import NotFound, Refused
@@ -65,6 +67,7 @@ def issue_ticket(
     now: datetime | None = None,
 ) -> IssuedTicket:
     """Issue a ticket (取号) for a service: number, people ahead and estimated wait."""
+    require(db.actor, Operation.TICKET_ISSUE)
     now = now or clock.now()
     if priority is not None:
         try:
@@ -238,9 +241,10 @@ def _claim(session: Session, desk: Desk, service_ids: list[int]) -> Ticket | Non
 
 def call_next(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo | None:
     """Call the next ticket at ``window`` (see the module docstring for a current ticket)."""
+    require(db.actor, Operation.CALL_NEXT)
     now = now or clock.now()
     with db.begin() as s:
-        desk = Desk.at(s, window, lock=True)
+        desk = Desk.at(s, window, actor=db.actor, lock=True)
         current = _current(s, desk.window.id)
         if current is not None and current.state == S.CALLED:
             return ticket_info(s, current, repeated=True, window_number=desk.window.number)
@@ -273,9 +277,10 @@ def call_ticket(
     db: Database, window: int, number: str, *, now: datetime | None = None
 ) -> TicketInfo:
     """Call a specific waiting ticket, or call back a held one (挂起后回呼)."""
+    require(db.actor, Operation.CALL_TICKET)
     now = now or clock.now()
     with db.begin() as s:
-        desk = Desk.at(s, window, lock=True)
+        desk = Desk.at(s, window, actor=db.actor, lock=True)
         if desk.paused:
             raise Refused(f"窗口 {window} 已暂停, 请先恢复", f"window {window} is paused")
         current = _current(s, desk.window.id)
@@ -303,7 +308,7 @@ def call_ticket(
 def _act_on_current(db: Database, window: int, action: Action, now: datetime | None) -> TicketInfo:
     now = now or clock.now()
     with db.begin() as s:
-        desk = Desk.at(s, window, lock=True)
+        desk = Desk.at(s, window, actor=db.actor, lock=True)
         t = _current(s, desk.window.id)
         if t is None:
             raise Refused(f"窗口 {window} 没有当前号", f"window {window} has no current ticket")
@@ -333,26 +338,31 @@ def _act_on_current(db: Database, window: int, action: Action, now: datetime | N
 
 def recall(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo:
     """重呼: announce the called ticket again (counted; limited by the hall's recall limit)."""
+    require(db.actor, Operation.CALL_RECALL)
     return _act_on_current(db, window, Action.RECALL, now)
 
 
 def no_show(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo:
     """过号: the called visitor did not come."""
+    require(db.actor, Operation.CALL_NO_SHOW)
     return _act_on_current(db, window, Action.NO_SHOW, now)
 
 
 def start(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo:
     """The visitor is at the counter: service time starts."""
+    require(db.actor, Operation.CALL_START)
     return _act_on_current(db, window, Action.START, now)
 
 
 def complete(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo:
     """办结 the ticket being served."""
+    require(db.actor, Operation.CALL_COMPLETE)
     return _act_on_current(db, window, Action.COMPLETE, now)
 
 
 def hold(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo:
     """挂起: park the current ticket (e.g. the visitor fetches a document) to call back later."""
+    require(db.actor, Operation.CALL_HOLD)
     return _act_on_current(db, window, Action.HOLD, now)
 
 
@@ -366,13 +376,14 @@ def transfer(
 ) -> TicketInfo:
     """转移 the current ticket to another service or window; it keeps its number and arrival
     time, so it does not go to the back of the queue."""
+    require(db.actor, Operation.CALL_TRANSFER)
     if (to_service is None) == (to_window is None):
         raise Refused(
             "请指定转往的业务或窗口 (二选一)", "give exactly one of --to-service, --to-window"
         )
     now = now or clock.now()
     with db.begin() as s:
-        desk = Desk.at(s, window, lock=True)
+        desk = Desk.at(s, window, actor=db.actor, lock=True)
         t = _current(s, desk.window.id)
         if t is None:
             raise Refused(f"窗口 {window} 没有当前号", f"window {window} has no current ticket")
@@ -401,9 +412,10 @@ def requeue(
 ) -> TicketInfo:
     """Put a no-show (过号) ticket back in the queue. It joins the back of its class (arrival =
     now): visitors who stayed are not passed by one who left."""
+    require(db.actor, Operation.TICKET_REQUEUE)
     now = now or clock.now()
     with db.begin() as s:
-        desk = Desk.at(s, window, lock=True) if window is not None else None
+        desk = Desk.at(s, window, actor=db.actor, lock=True) if window is not None else None
         t = s.scalar(
             select(Ticket)
             .where(
@@ -427,6 +439,7 @@ def requeue(
 def clear_queue(db: Database, *, now: datetime | None = None) -> int:
     """At closing: expire every waiting or held ticket (for halls that do not keep the queue
     overnight). Returns how many were expired."""
+    require(db.actor, Operation.QUEUE_CLEAR)
     now = now or clock.now()
     with db.begin() as s:
         tickets = s.scalars(

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from desk_app.domain import clock
 from desk_app.domain.estimate import estimate_wait_minutes, typical_service_seconds
 from desk_app.domain.tickets import TicketState
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.services.common import window_by_number
 from desk_app.services.dto import QueueStatus, ServiceQueue, TicketInfo, WindowStatus
 from desk_app.services.errors import NotFound
@@ -100,6 +102,7 @@ def ticket_info(
 
 def queue_status(db: Database, *, now: datetime | None = None) -> QueueStatus:
     """Waiting counts and longest waits per service; state and current ticket per window."""
+    require(db.actor, Operation.QUEUE_STATUS)
     now = now or clock.now()
     with db.read() as s:
         waiting = {
@@ -140,6 +143,7 @@ def queue_status(db: Database, *, now: datetime | None = None) -> QueueStatus:
 
 
 def window_current(db: Database, window: int) -> TicketInfo | None:
+    require(db.actor, Operation.TICKET_SHOW)
     with db.read() as s:
         win = window_by_number(s, window)
         t = s.scalar(
@@ -151,6 +155,7 @@ def window_current(db: Database, window: int) -> TicketInfo | None:
 
 
 def ticket_by_id(db: Database, ticket_id: str) -> TicketInfo:
+    require(db.actor, Operation.TICKET_SHOW)
     try:
         tid = uuid.UUID(ticket_id)
     except ValueError as exc:

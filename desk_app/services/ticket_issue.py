@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.services import queue
 from desk_app.services.dto import IssuedTicket
 from desk_app.services.tickets_print import print_ticket_pdf
@@ -90,6 +92,7 @@ def print_ticket(
 
     Never raises: a rendering or printer failure is returned as ``print_error``.
     """
+    require(db.actor, Operation.TICKET_ISSUE)
     if sink is None:
         return IssueOutcome(ticket, printed=False, pdf=pdf)
     if pdf is None:

@@ -15,7 +15,7 @@ from printing.ticket import TicketPrint, render_ticket_pdf
 
 def ticket_print(db: Database, ticket: IssuedTicket) -> TicketPrint:
     """What goes on the paper for ``ticket`` (hall name and progress URL from the settings)."""
-    settings = hall.settings(db)
+    settings = hall.read_settings(db)
     label = None
     if ticket.priority:
         label = "绿色通道·" + PRIORITY_LABELS_ZH[Priority(ticket.priority)]

@@ -18,6 +18,8 @@ from sqlalchemy import func, select
 
 from desk_app.domain import clock
 from desk_app.domain.errors import Refused
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.store import Database
 from desk_app.store.case_models import Case, SyncOutbox
 from desk_app.store.models import Setting
@@ -171,6 +173,7 @@ def drain(db: Database, client: CentralClient, *, max_passes: int = 1000) -> Syn
 
 def status(db: Database) -> SyncStatus:
     """Counts and the last success, for the status indicator and ``sync status``."""
+    require(db.actor, Operation.SYNC_STATUS)
     with db.read() as s:
         counts = dict(
             s.execute(select(SyncOutbox.state, func.count()).group_by(SyncOutbox.state)).all()
@@ -192,6 +195,7 @@ def status(db: Database) -> SyncStatus:
 
 
 def dead_letters(db: Database) -> list[DeadLetter]:
+    require(db.actor, Operation.SYNC_DEAD)
     with db.read() as s:
         rows = s.execute(
             select(
@@ -214,6 +218,7 @@ def dead_letters(db: Database) -> list[DeadLetter]:
 
 def retry_dead(db: Database, row_id: int, *, now: datetime | None = None) -> None:
     """Put a dead letter back in the queue (after the cause was fixed)."""
+    require(db.actor, Operation.SYNC_RETRY)
     now = now or clock.now()
     with db.begin() as s:
         r = s.get(SyncOutbox, row_id)
@@ -225,6 +230,7 @@ def retry_dead(db: Database, row_id: int, *, now: datetime | None = None) -> Non
 def resolve_dead(db: Database, row_id: int, note: str, *, now: datetime | None = None) -> None:
     """Close a dead letter by hand (e.g. settled with the platform's operators). ``sent_at``
     records when it was settled: the retention period of its personal data starts then."""
+    require(db.actor, Operation.SYNC_RESOLVE)
     now = now or clock.now()
     with db.begin() as s:
         r = s.get(SyncOutbox, row_id)
@@ -240,6 +246,7 @@ def reconcile(
     """Ask the backend which cases concluded since ``since`` it holds; re-queue the ones it
     lacks although they were acknowledged (a backend restored from an older backup), then send
     them."""
+    require(db.actor, Operation.SYNC_RECONCILE)
     now = now or clock.now()
     until = clock.hall_day(now)
     held = client.digest(since, until)

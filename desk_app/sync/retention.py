@@ -31,6 +31,8 @@ from sqlalchemy import func, select
 from desk_app.domain import clock
 from desk_app.domain.errors import Refused
 from desk_app.domain.validators import mask_credit_code, mask_id, mask_name, mask_phone
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.store import Database
 from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, Evaluation, SyncOutbox
 
@@ -110,6 +112,7 @@ def purge_personal_data(
 ) -> PurgeReport:
     """Mask the personal fields of every case past the retention period (see the module's
     rule) and reduce its outbox payload to identifiers; events and statistics stay."""
+    require(db.actor, Operation.SYNC_PURGE)
     check_days(retention_days)
     now = now or clock.now()
     cutoff = now - timedelta(days=retention_days)

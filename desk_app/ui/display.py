@@ -126,11 +126,11 @@ def _load_start(db: Database) -> _Start:
     # Read after the id, and keep only calls up to it: a call made in between is announced
     # by the first poll instead of being shown here silently.
     recent = [c for c in boards.recent_calls(db, limit=RECENT_ROWS * 3) if c.event_id <= after]
-    return _Start(hall.settings(db)["hall_name"], hall.list_windows(db), after, recent)
+    return _Start(hall.read_settings(db)["hall_name"], hall.list_windows(db), after, recent)
 
 
 def _load_slow(db: Database) -> tuple[str, list[WindowInfo]]:
-    return hall.settings(db)["hall_name"], hall.list_windows(db)
+    return hall.read_settings(db)["hall_name"], hall.list_windows(db)
 
 
 class CallDisplay(QWidget):

@@ -1,10 +1,13 @@
-"""The one permission check every use case makes before it reads or writes anything."""
+"""The one permission check every use case makes before it reads or writes anything.
+
+Raises ``Forbidden``, a ``Refused``: the command line exits 2 with one line, the screens show it.
+"""
 
 from __future__ import annotations
 
+from desk_app.domain.errors import Refused
 from desk_app.security import roles
 from desk_app.security.roles import Actor, Operation
-from desk_app.services.errors import Refused
 
 
 class Forbidden(Refused):
