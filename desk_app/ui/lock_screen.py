@@ -86,9 +86,9 @@ class LockScreen(QFrame):
         card_lay.addWidget(self.error_label)
         card_lay.addWidget(self.unlock_button)
         lay = QVBoxLayout(self)
-        lay.addStretch()
+        lay.addStretch(2)  # a little above the middle, where the eye goes first
         lay.addWidget(card, alignment=Qt.AlignmentFlag.AlignCenter)
-        lay.addStretch(2)
+        lay.addStretch(3)
 
     def submit(self) -> None:
         password = self.password_edit.text()

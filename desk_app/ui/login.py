@@ -84,7 +84,10 @@ class LoginDialog(QDialog):
         self.window_spin = QSpinBox()
         self.window_spin.setRange(1, 999)
         self.window_spin.setValue(window or 1)
-        self.window_spin.setSuffix(self.tr(" 号窗口"))
+        # "1 号窗口" in Chinese, "Window 1" in English: the number sits where %1 is.
+        prefix, _, suffix = self.tr("%1 号窗口").partition("%1")
+        self.window_spin.setPrefix(prefix)
+        self.window_spin.setSuffix(suffix)
         form = QFormLayout()
         form.addRow(self.tr("用途"), self.role_box)
         form.addRow(self.tr("工号"), self.staff_edit)
@@ -95,6 +98,8 @@ class LoginDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {theme.DANGER}; font-size: 12pt;")
         self.error_label.setVisible(False)
+        # Messages may name a command to run: let staff copy it.
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.login_button = QPushButton(self.tr("登录  (Enter)"))
         self.login_button.setProperty("primary", True)
         self.login_button.setMinimumHeight(44)

@@ -824,73 +824,73 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/login.py" line="83" />
-        <location filename="../../desk_app/ui/login.py" line="91" />
+        <location filename="../../desk_app/ui/login.py" line="94" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="87" />
-        <source> 号窗口</source>
-        <translation />
+        <location filename="../../desk_app/ui/login.py" line="88" />
+        <source>%1 号窗口</source>
+        <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="89" />
+        <location filename="../../desk_app/ui/login.py" line="92" />
         <source>用途</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="90" />
+        <location filename="../../desk_app/ui/login.py" line="93" />
         <source>工号</source>
         <translation>Staff code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="92" />
+        <location filename="../../desk_app/ui/login.py" line="95" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="98" />
-        <location filename="../../desk_app/ui/login.py" line="222" />
+        <location filename="../../desk_app/ui/login.py" line="103" />
+        <location filename="../../desk_app/ui/login.py" line="227" />
         <source>登录  (Enter)</source>
         <translation>Log in  (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="103" />
+        <location filename="../../desk_app/ui/login.py" line="108" />
         <source>数据库：</source>
         <translation>Database: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="133" />
+        <location filename="../../desk_app/ui/login.py" line="138" />
         <source>请输入工号。</source>
         <translation>Enter your staff code.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="137" />
+        <location filename="../../desk_app/ui/login.py" line="142" />
         <source>请输入密码。</source>
         <translation>Enter the password.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="140" />
+        <location filename="../../desk_app/ui/login.py" line="145" />
         <source>正在连接数据库…</source>
         <translation>Connecting to the database…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="161" />
+        <location filename="../../desk_app/ui/login.py" line="166" />
         <source>本大厅还没有可登录的账户：请运行 desk-app demo seed（演示）或 desk-app staff add 工号 --name 姓名 --role admin --password-stdin</source>
         <translation>No account can log in yet: run desk-app demo seed (demo) or desk-app staff add CODE --name NAME --role admin --password-stdin</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="184" />
+        <location filename="../../desk_app/ui/login.py" line="189" />
         <source>正在登录窗口…</source>
         <translation>Logging in at the window…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="193" />
+        <location filename="../../desk_app/ui/login.py" line="198" />
         <source>须先修改临时密码才能登录。</source>
         <translation>Change the temporary password first to log in.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="209" />
+        <location filename="../../desk_app/ui/login.py" line="214" />
         <source>数据库版本比本程序新，请先升级本程序。</source>
         <translation>The database is newer than this program: please upgrade the program.</translation>
     </message>
