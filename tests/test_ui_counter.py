@@ -7,9 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 
-from desk_app.services import hall, queue
+from desk_app.security.roles import Actor, Role
+from desk_app.services import accounts, hall, queue
 
 pytestmark = pytest.mark.gui
+SETUP = Actor(staff_id=None, code="setup", role=Role.ADMIN)
+PASSWORD = "Counter-2024"
 
 
 @pytest.fixture
@@ -18,8 +21,8 @@ def counter_hall(db):
     hall.add_service(db, "retirement", "退休一件事", "B")
     hall.add_window(db, 5, ["newborn", "retirement"])
     hall.add_window(db, 6, ["retirement"])
-    hall.add_staff(db, "s01", "王芳")
-    hall.add_staff(db, "s02", "李强")
+    accounts.create_account(db.acting_as(SETUP), "s01", "王芳", "counter", PASSWORD)
+    accounts.create_account(db.acting_as(SETUP), "s02", "李强", "counter", PASSWORD)
     return db
 
 
@@ -29,6 +32,7 @@ def _login(qtbot, db, staff="s01", window=5):
     dialog = LoginDialog(db, role="counter", window=window)
     qtbot.addWidget(dialog)
     dialog.staff_edit.setText(staff)
+    dialog.password_edit.setText(PASSWORD)
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
@@ -46,7 +50,7 @@ def test_login_then_call_recall_no_show_next_start_complete(qtbot, counter_hall)
 
     a1 = queue.issue_ticket(db, "newborn").number
     b1 = queue.issue_ticket(db, "retirement").number
-    win = CounterWindow(db, 5, refresh_ms=200)
+    win = CounterWindow(db.acting_as(dialog.actor), 5, refresh_ms=200)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.board is not None and len(win.board.waiting) == 2, timeout=3000)
@@ -98,6 +102,7 @@ def test_unreachable_database_is_explained(qtbot):
     dialog = LoginDialog(db, role="counter")
     qtbot.addWidget(dialog)
     dialog.staff_edit.setText("s01")
+    dialog.password_edit.setText(PASSWORD)
     dialog.submit()
     qtbot.waitUntil(lambda: not dialog.error_label.isHidden(), timeout=15000)
     assert "无法连接大厅数据库" in dialog.error_label.text()

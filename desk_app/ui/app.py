@@ -14,10 +14,15 @@ from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desk_app.paths import resources_dir, user_data_dir
+from desk_app.security.roles import Actor, Role
 from desk_app.store import Database
 from desk_app.ui import theme
 
 log = logging.getLogger("desk_app")
+
+# The unattended PCs act as devices: no log-in, a fixed narrow set of operations each.
+KIOSK_ACTOR = Actor(None, "kiosk", Role.KIOSK, device=True)
+DISPLAY_ACTOR = Actor(None, "display", Role.DISPLAY, device=True)
 
 
 def _setup_logging() -> None:
@@ -58,24 +63,40 @@ def install_translator(app: QApplication, lang: str | None) -> QTranslator | Non
     return None
 
 
-def build_screen(db: Database, role: str, window: int, *, large_text: bool) -> QWidget:
+def build_screen(
+    db: Database,
+    role: str,
+    window: int,
+    *,
+    large_text: bool,
+    actor: Actor | None = None,
+    idle_lock_ms: int | None = None,
+) -> QWidget:
+    """The role's screen on a handle acting for the right person: the logged-in staff member
+    (``actor``) at a counter, the device itself at the kiosk and the call display."""
     if role == "counter":
         from desk_app.ui.counter import CounterWindow
+        from desk_app.ui.lock_screen import IdleLock
 
-        return CounterWindow(db, window)
+        if actor is None or actor.device:
+            raise ValueError("a counter screen needs the logged-in staff member")
+        counter = CounterWindow(db.acting_as(actor), window)
+        counter.idle_lock = IdleLock(counter, counter.db, idle_ms=idle_lock_ms)  # type: ignore[attr-defined]
+        return counter
     if role == "kiosk":
         from desk_app.ui.kiosk import KioskWindow
 
         # The 80 mm printer by its system name; without one tickets are saved as PDF files.
         return KioskWindow(
-            db,
+            db.acting_as(KIOSK_ACTOR),
             large_text=large_text,
             printer_name=os.environ.get("DESK_APP_TICKET_PRINTER") or None,
         )
     if role == "display":
         from desk_app.ui.display import CallDisplay
 
-        return CallDisplay(db, large_text=True)  # read from across the hall: always large
+        # Read from across the hall: always large.
+        return CallDisplay(db.acting_as(DISPLAY_ACTOR), large_text=True)
     raise ValueError(role)
 
 
@@ -127,6 +148,7 @@ def run_gui(
     dialog = LoginDialog(db, role=role, window=window)
     chosen: dict[str, object] = {}
     dialog.logged_in.connect(lambda r, w: chosen.update(role=r, window=w))
+    dialog.actor_ready.connect(lambda actor: chosen.update(actor=actor))
     if role in ("kiosk", "display"):
         dialog.submit()  # unattended PCs: nobody logs in, only the database is checked
     if not chosen and dialog.exec() != dialog.DialogCode.Accepted:
@@ -138,6 +160,7 @@ def run_gui(
         str(chosen["role"]),
         int(chosen["window"]),  # type: ignore[arg-type]
         large_text=large_text,
+        actor=chosen.get("actor"),  # type: ignore[arg-type]
     )
     if chosen["role"] == "counter":
         main.resize(1440, 900)

@@ -1,6 +1,9 @@
-"""Start-up: choose the role of this PC and, for a counter, log in at a window."""
+"""Start-up: choose the role of this PC and, for a counter, log in at a window with staff code
+and password (a temporary password is changed first)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
@@ -15,11 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk_app.services import hall
+from desk_app.security.roles import Actor
+from desk_app.services import accounts, hall, workstation
+from desk_app.services.accounts import LoginResult
 from desk_app.services.setup import prepare_database
 from desk_app.store import Database
 from desk_app.ui import theme
-from desk_app.ui.tasks import TaskRunner, user_message
+from desk_app.ui.password_dialog import ChangePasswordDialog, password_edit, refusal_text
+from desk_app.ui.tasks import TaskRunner
 
 ROLES = [
     ("counter", QT_TRANSLATE_NOOP("LoginDialog", "窗口工作台")),
@@ -28,12 +34,22 @@ ROLES = [
 ]
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """What the worker found: the log-in (None for a device), or that nobody can log in yet."""
+
+    login: LoginResult | None = None
+    no_accounts: bool = False
+
+
 class LoginDialog(QDialog):
     """Emits ``logged_in(role, window)`` once the database is reachable and, for a counter,
-    the window session is open (one login per window: a second one is refused with who holds
-    it)."""
+    the password is right and the window session is open (one login per window: a second one
+    is refused with who holds it). For a counter, ``actor_ready(Actor)`` comes just before: the
+    screen works on ``db.acting_as(actor)``."""
 
     logged_in = Signal(str, int)
+    actor_ready = Signal(object)
 
     def __init__(
         self,
@@ -45,7 +61,10 @@ class LoginDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.db = db
+        self.actor: Actor | None = None
         self.runner = TaskRunner(self)
+        self.password_dialog: ChangePasswordDialog | None = None
+        self._window = window or 1
         self.setWindowTitle(self.tr("高效办成一件事 · 登录"))
         self.setMinimumWidth(460)
 
@@ -61,19 +80,26 @@ class LoginDialog(QDialog):
             self.role_box.setCurrentIndex(max(0, self.role_box.findData(role)))
         self.staff_edit = QLineEdit()
         self.staff_edit.setPlaceholderText(self.tr("工号，例如 s01"))
+        self.password_edit = password_edit(self.tr("密码"))
         self.window_spin = QSpinBox()
         self.window_spin.setRange(1, 999)
         self.window_spin.setValue(window or 1)
-        self.window_spin.setSuffix(self.tr(" 号窗口"))
+        # "1 号窗口" in Chinese, "Window 1" in English: the number sits where %1 is.
+        prefix, _, suffix = self.tr("%1 号窗口").partition("%1")
+        self.window_spin.setPrefix(prefix)
+        self.window_spin.setSuffix(suffix)
         form = QFormLayout()
         form.addRow(self.tr("用途"), self.role_box)
         form.addRow(self.tr("工号"), self.staff_edit)
+        form.addRow(self.tr("密码"), self.password_edit)
         form.addRow(self.tr("窗口"), self.window_spin)
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {theme.DANGER}; font-size: 12pt;")
         self.error_label.setVisible(False)
+        # Messages may name a command to run: let staff copy it.
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.login_button = QPushButton(self.tr("登录  (Enter)"))
         self.login_button.setProperty("primary", True)
         self.login_button.setMinimumHeight(44)
@@ -102,39 +128,103 @@ class LoginDialog(QDialog):
     def _role_changed(self) -> None:
         counter = self.role() == "counter"
         self.staff_edit.setEnabled(counter)
+        self.password_edit.setEnabled(counter)
         self.window_spin.setEnabled(counter)
 
     def submit(self) -> None:
         role, staff, window = self.role(), self.staff_edit.text().strip(), self.window_spin.value()
+        password = self.password_edit.text()
         if role == "counter" and not staff:
             self.show_error(self.tr("请输入工号。"))
             self.staff_edit.setFocus()
             return
-        self.login_button.setEnabled(False)
-        self.login_button.setText(self.tr("正在连接数据库…"))
-        self.error_label.setVisible(False)
+        if role == "counter" and not password:
+            self.show_error(self.tr("请输入密码。"))
+            self.password_edit.setFocus()
+            return
+        self._busy(self.tr("正在连接数据库…"))
+        self._window = window  # the window asked for, whatever the spin box shows meanwhile
 
-        def work() -> tuple[str, int]:
+        def work() -> _Checked:
             prepare_database(self.db)
-            if role == "counter":
-                hall.open_window(self.db, window, staff)
-            return role, window
+            if role != "counter":
+                return _Checked()
+            if not workstation.has_login_accounts(self.db):
+                return _Checked(no_accounts=True)
+            login = accounts.authenticate(self.db, staff, password)
+            if not login.must_change:
+                hall.open_window(self.db.acting_as(login.actor), window, staff)
+            return _Checked(login)
 
-        self.runner.submit(work, self._done, self._failed)
+        self.runner.submit(work, self._checked, self._failed)
 
-    def _done(self, result: tuple[str, int]) -> None:
-        self.logged_in.emit(*result)
+    def _checked(self, checked: _Checked) -> None:
+        if checked.no_accounts:
+            self._idle()
+            self.show_error(
+                self.tr(
+                    "本大厅还没有可登录的账户：请运行 desk-app demo seed（演示）或 "
+                    "desk-app staff add 工号 --name 姓名 --role admin --password-stdin"
+                )
+            )
+            return
+        login = checked.login
+        if login is not None and login.must_change:
+            self._change_password(login)
+            return
+        self._finish(login)
+
+    def _change_password(self, login: LoginResult) -> None:
+        """A temporary password: the window opens only after a new one is stored."""
+        self.password_dialog = ChangePasswordDialog(
+            self.db, login.actor.code, self.password_edit.text(), self
+        )
+        self.password_dialog.changed.connect(self._password_changed)
+        self.password_dialog.rejected.connect(self._password_not_changed)
+        self.password_edit.clear()
+        self.password_dialog.open()
+
+    def _password_changed(self, login: LoginResult) -> None:
+        window = self._window
+        self._busy(self.tr("正在登录窗口…"))
+        self.runner.submit(
+            lambda: hall.open_window(self.db.acting_as(login.actor), window, login.actor.code),
+            lambda _info: self._finish(login),
+            self._failed,
+        )
+
+    def _password_not_changed(self) -> None:
+        self._idle()
+        self.show_error(self.tr("须先修改临时密码才能登录。"))
+        self.password_edit.setFocus()
+
+    def _finish(self, login: LoginResult | None) -> None:
+        self.password_edit.clear()
+        if login is not None:
+            self.actor = login.actor
+            self.actor_ready.emit(login.actor)
+        self.logged_in.emit(self.role(), self._window)
         self.accept()
 
     def _failed(self, exc: Exception) -> None:
         from desk_app.store.schema import SchemaTooNew
 
-        self.login_button.setEnabled(True)
-        self.login_button.setText(self.tr("登录  (Enter)"))
+        self._idle()
         if isinstance(exc, SchemaTooNew):
             self.show_error(self.tr("数据库版本比本程序新，请先升级本程序。"))
         else:
-            self.show_error(user_message(exc))
+            self.show_error(refusal_text(exc))
+        self.password_edit.selectAll()
+        self.password_edit.setFocus()
+
+    def _busy(self, text: str) -> None:
+        self.login_button.setEnabled(False)
+        self.login_button.setText(text)
+        self.error_label.setVisible(False)
+
+    def _idle(self) -> None:
+        self.login_button.setEnabled(True)
+        self.login_button.setText(self.tr("登录  (Enter)"))
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)

@@ -3,52 +3,52 @@
 <context>
     <name>CallDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="233" />
+        <location filename="../../desk_app/ui/display.py" line="169" />
         <source>叫号显示</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="270" />
+        <location filename="../../desk_app/ui/display.py" line="206" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="272" />
+        <location filename="../../desk_app/ui/display.py" line="208" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="286" />
+        <location filename="../../desk_app/ui/display.py" line="222" />
         <source>请</source>
         <translation>Please</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="292" />
+        <location filename="../../desk_app/ui/display.py" line="228" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="321" />
+        <location filename="../../desk_app/ui/display.py" line="257" />
         <source>请留意屏幕和语音叫号</source>
         <translation>Watch the screen and listen for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="331" />
+        <location filename="../../desk_app/ui/display.py" line="267" />
         <source>各窗口当前号码</source>
         <translation>Now serving at each window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="332" />
+        <location filename="../../desk_app/ui/display.py" line="268" />
         <source>最近叫号</source>
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="523" />
+        <location filename="../../desk_app/ui/display.py" line="459" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="538" />
+        <location filename="../../desk_app/ui/display.py" line="474" />
         <source>→ %1 号窗口</source>
         <translation>→ Window %1</translation>
     </message>
@@ -171,119 +171,168 @@
         <translation>Needed for / why</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="207" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="210" />
         <source>勾选已收取的材料（空格键勾选，Tab 移动）：</source>
         <translation>Tick the materials received (Space ticks, Tab moves):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="220" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="223" />
         <source>受理 (&amp;A)</source>
         <translation>&amp;Accept</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="221" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="224" />
         <source>容缺受理 (&amp;D)</source>
         <translation>Accept with &amp;deferral</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="222" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="225" />
         <source>一次性告知 (&amp;N)</source>
         <translation>One-time &amp;notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="223" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="226" />
         <source>不予受理 (&amp;R)</source>
         <translation>&amp;Reject</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="232" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="235" />
         <source>不予受理的理由</source>
         <translation>Reason for rejection</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="235" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="238" />
         <source>打印受理回执 (&amp;P)</source>
         <translation>&amp;Print receipt</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="236" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="239" />
         <source>打印一次性告知单</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="237" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="240" />
         <source>打印容缺承诺书</source>
         <translation>Print deferral commitment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="243" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="246" />
         <source>办结并邀请评价 (&amp;C)</source>
         <translation>&amp;Conclude and invite evaluation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="304" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="307" />
         <source>统一社会信用代码</source>
         <translation>Unified social credit code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="304" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="307" />
         <source>居民身份证号</source>
         <translation>Resident ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="305" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="308" />
         <source>企业名称</source>
         <translation>Company name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="305" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="308" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="331" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="334" />
         <source>适用事项：</source>
         <translation>Items that apply: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="334" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="337" />
         <source>需提交材料 %1 项，免提交 %2 项</source>
         <translation>%1 materials to submit, %2 obtained without submission</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="421" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="424" />
         <source>免提交（数据共享、电子证照或前序事项结果）：</source>
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="466" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="469" />
         <source>材料齐全，可以受理。</source>
         <translation>All materials are in: the case can be accepted.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="468" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="471" />
         <source>尚缺：</source>
         <translation>Still missing: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="475" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="478" />
         <source>，办结期限 %1</source>
         <translation>, due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="477" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="480" />
         <source>，容缺材料补正期限 %1</source>
         <translation>, deferred materials due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="479" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="482" />
         <source>（无官方节假日数据，期限仅按周末推算）</source>
         <translation> (no official holiday data: deadline counts weekends only)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="544" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="547" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/password_dialog.py" line="68" />
+        <source>修改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/password_dialog.py" line="71" />
+        <source>工号 %1 正在使用临时密码，请先设置自己的新密码。</source>
+        <translation>Staff %1 is using a temporary password: set your own new password first.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/password_dialog.py" line="76" />
+        <source>至少 %1 个字符，须同时包含字母和数字，不能与工号相同。</source>
+        <translation>At least %1 characters, with letters and digits, not the staff code.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/password_dialog.py" line="86" />
+        <location filename="../../desk_app/ui/password_dialog.py" line="89" />
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/password_dialog.py" line="87" />
+        <source>再输入一次</source>
+        <translation>Type it again</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/password_dialog.py" line="90" />
+        <source>确认新密码</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/password_dialog.py" line="92" />
+        <source>保存并登录  (Enter)</source>
+        <translation>Save and log in  (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/password_dialog.py" line="110" />
+        <source>请输入新密码。</source>
+        <translation>Enter a new password.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/password_dialog.py" line="114" />
+        <source>两次输入的新密码不一致。</source>
+        <translation>The two new passwords differ.</translation>
     </message>
 </context>
 <context>
@@ -528,258 +577,320 @@
     </message>
 </context>
 <context>
-    <name>KioskWindow</name>
+    <name>KioskView</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="297" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="50" />
         <source>自助取号</source>
         <translation>Take a ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="369" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="79" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="373" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="83" />
         <source>高效办成一件事 · 自助取号</source>
         <translation>One-thing service · Take a ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="415" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="125" />
         <source>普通</source>
         <translation>Standard</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="416" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="126" />
         <source>老年人</source>
         <translation>Elderly</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="417" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="127" />
         <source>残疾人</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="418" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="128" />
         <source>孕妇</source>
         <translation>Pregnant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="419" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="129" />
         <source>军人</source>
         <translation>Military</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="449" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="148" />
         <source>正在读取可办理的事项…</source>
         <translation>Loading services…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="465" />
-        <source>① 优先人群请先选择 (绿色通道), 其他群众无需选择</source>
-        <translation>① Priority visitors choose their lane first; everyone else skips this</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="468" />
-        <source>② 请点击要办理的事项取号</source>
-        <translation>② Touch the service you need</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="486" />
-        <source>取号成功</source>
-        <translation>Your ticket</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="513" />
-        <source>重新打印</source>
-        <translation>Print again</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="518" />
-        <source>完成</source>
-        <translation>Done</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="589" />
-        <source>连接中断, 正在重试…</source>
-        <translation>Connection lost, retrying…</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="612" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="149" />
         <source>今日暂无可取号的事项, 请咨询导服台</source>
         <translation>No service takes tickets today; please ask at the help desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="644" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="164" />
+        <source>① 优先人群请先选择 (绿色通道), 其他群众无需选择</source>
+        <translation>① Priority visitors choose their lane first; everyone else skips this</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_view.py" line="167" />
+        <source>② 请点击要办理的事项取号</source>
+        <translation>② Touch the service you need</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_view.py" line="185" />
+        <source>取号成功</source>
+        <translation>Your ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_view.py" line="212" />
+        <source>重新打印</source>
+        <translation>Print again</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_view.py" line="217" />
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_view.py" line="290" />
         <source>正在取号, 请稍候…</source>
         <translation>Issuing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="667" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="294" />
         <source>暂时无法取号, 请稍后再试或联系导服人员</source>
         <translation>Tickets can't be issued right now; try again or ask the staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="677" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="298" />
+        <source>连接中断, 正在重试…</source>
+        <translation>Connection lost, retrying…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_view.py" line="312" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="681" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="316" />
         <source>前面没有人等候, 请留意叫号</source>
         <translation>Nobody ahead of you; watch for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="684" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="319" />
         <source>前面还有 %1 人</source>
         <translation>%1 ahead of you</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="686" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="321" />
         <source>预计等候约 %1 分钟</source>
         <translation>About %1 min wait</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="698" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="330" />
         <source>正在打印号票…</source>
         <translation>Printing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="716" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="331" />
         <source>请取走号票</source>
         <translation>Please take your ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="723" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="332" />
         <source>打印失败, 请凭此屏幕号码等候, 或联系导服人员</source>
         <translation>Printing failed: remember the number on screen, or ask the staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="767" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="352" />
         <source>星期一</source>
         <translation>Monday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="768" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="353" />
         <source>星期二</source>
         <translation>Tuesday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="769" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="354" />
         <source>星期三</source>
         <translation>Wednesday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="770" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="355" />
         <source>星期四</source>
         <translation>Thursday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="771" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="356" />
         <source>星期五</source>
         <translation>Friday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="772" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="357" />
         <source>星期六</source>
         <translation>Saturday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="773" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="358" />
         <source>星期日</source>
         <translation>Sunday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="775" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="360" />
         <source>%1月%2日</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="779" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="363" />
         <source>%1 秒后自动返回首页</source>
         <translation>Back to the start in %1 s</translation>
     </message>
 </context>
 <context>
+    <name>Language</name>
+    <message>
+        <location filename="../../desk_app/ui/password_dialog.py" line="29" />
+        <source>界面语言：中文</source>
+        <translation>Interface language: English</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <location filename="../../desk_app/ui/lock_screen.py" line="66" />
+        <source>已锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/lock_screen.py" line="69" />
+        <source>工号 %1 · 请输入密码解锁</source>
+        <translation>Staff %1 · enter your password to unlock</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/lock_screen.py" line="73" />
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/lock_screen.py" line="76" />
+        <source>解锁  (Enter)</source>
+        <translation>Unlock  (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/lock_screen.py" line="96" />
+        <source>请输入密码。</source>
+        <translation>Enter the password.</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="26" />
+        <location filename="../../desk_app/ui/login.py" line="31" />
         <source>窗口工作台</source>
         <translation>Counter workstation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="27" />
+        <location filename="../../desk_app/ui/login.py" line="32" />
         <source>取号机</source>
         <translation>Ticket kiosk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="28" />
+        <location filename="../../desk_app/ui/login.py" line="33" />
         <source>叫号屏</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="50" />
+        <location filename="../../desk_app/ui/login.py" line="68" />
         <source>高效办成一件事 · 登录</source>
         <translation>One-thing service · Log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="53" />
+        <location filename="../../desk_app/ui/login.py" line="71" />
         <source>高效办成一件事 窗口系统</source>
         <translation>One-thing service windows</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="55" />
+        <location filename="../../desk_app/ui/login.py" line="73" />
         <source>请选择本机用途并登录</source>
         <translation>Choose this PC's role and log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="64" />
+        <location filename="../../desk_app/ui/login.py" line="82" />
         <source>工号，例如 s01</source>
         <translation>Staff code, e.g. s01</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="68" />
-        <source> 号窗口</source>
-        <translation />
+        <location filename="../../desk_app/ui/login.py" line="83" />
+        <location filename="../../desk_app/ui/login.py" line="94" />
+        <source>密码</source>
+        <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="70" />
+        <location filename="../../desk_app/ui/login.py" line="88" />
+        <source>%1 号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="92" />
         <source>用途</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="71" />
+        <location filename="../../desk_app/ui/login.py" line="93" />
         <source>工号</source>
         <translation>Staff code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="72" />
+        <location filename="../../desk_app/ui/login.py" line="95" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="78" />
-        <location filename="../../desk_app/ui/login.py" line="134" />
+        <location filename="../../desk_app/ui/login.py" line="103" />
+        <location filename="../../desk_app/ui/login.py" line="227" />
         <source>登录  (Enter)</source>
         <translation>Log in  (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="83" />
+        <location filename="../../desk_app/ui/login.py" line="108" />
         <source>数据库：</source>
         <translation>Database: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="111" />
+        <location filename="../../desk_app/ui/login.py" line="138" />
         <source>请输入工号。</source>
         <translation>Enter your staff code.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="115" />
+        <location filename="../../desk_app/ui/login.py" line="142" />
+        <source>请输入密码。</source>
+        <translation>Enter the password.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="145" />
         <source>正在连接数据库…</source>
         <translation>Connecting to the database…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="136" />
+        <location filename="../../desk_app/ui/login.py" line="166" />
+        <source>本大厅还没有可登录的账户：请运行 desk-app demo seed（演示）或 desk-app staff add 工号 --name 姓名 --role admin --password-stdin</source>
+        <translation>No account can log in yet: run desk-app demo seed (demo) or desk-app staff add CODE --name NAME --role admin --password-stdin</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="189" />
+        <source>正在登录窗口…</source>
+        <translation>Logging in at the window…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="198" />
+        <source>须先修改临时密码才能登录。</source>
+        <translation>Change the temporary password first to log in.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="214" />
         <source>数据库版本比本程序新，请先升级本程序。</source>
         <translation>The database is newer than this program: please upgrade the program.</translation>
     </message>
@@ -843,27 +954,27 @@
 <context>
     <name>_ServiceButton</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="181" />
+        <location filename="../../desk_app/ui/kiosk_buttons.py" line="69" />
         <source>今日号源已满</source>
         <translation>Fully booked today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="184" />
+        <location filename="../../desk_app/ui/kiosk_buttons.py" line="72" />
         <source>暂无窗口办理, 可取号等候</source>
         <translation>No window open yet; you may take a ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="187" />
+        <location filename="../../desk_app/ui/kiosk_buttons.py" line="75" />
         <source>当前无人等候</source>
         <translation>Nobody waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="191" />
+        <location filename="../../desk_app/ui/kiosk_buttons.py" line="79" />
         <source>等候 %1 人</source>
         <translation>%1 waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk.py" line="193" />
+        <location filename="../../desk_app/ui/kiosk_buttons.py" line="81" />
         <source>约 %1 分钟</source>
         <translation>about %1 min</translation>
     </message>
@@ -871,7 +982,7 @@
 <context>
     <name>_WindowTile</name>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="159" />
+        <location filename="../../desk_app/ui/display.py" line="95" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
