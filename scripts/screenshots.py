@@ -23,6 +23,7 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop  # noqa:
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from desk_app.domain import clock  # noqa: E402
+from desk_app.security.roles import Actor, Role  # noqa: E402
 from desk_app.services import demo, hall, queue  # noqa: E402
 from desk_app.services.tickets_print import print_ticket_pdf  # noqa: E402
 from desk_app.store import Database  # noqa: E402
@@ -53,7 +54,7 @@ def grab(widget: QWidget, path: Path, size: tuple[int, int]) -> None:
 
 
 def build_hall(url: str) -> Database:
-    db = Database(url)
+    db = Database(url).acting_as(Actor(staff_id=None, code="screenshots", role=Role.ADMIN))
     upgrade(db)
     demo.seed_demo(db, days=3, windows=8, seed=3)
     now = clock.now()

@@ -76,6 +76,15 @@ def db_url(request) -> str:
     return request.getfixturevalue("pg_url")
 
 
+def _test_admin():
+    from desk_app.security.roles import Actor, Role
+
+    return Actor(staff_id=None, code="tester", role=Role.ADMIN)
+
+
+TEST_ADMIN = _test_admin()
+
+
 @pytest.fixture
 def db(db_url):
     from desk_app.store import Database
@@ -83,7 +92,8 @@ def db(db_url):
 
     database = Database(db_url)
     upgrade(database)
-    yield database
+    # Tests of the rules act as an admin; the permission tests bind other people themselves.
+    yield database.acting_as(TEST_ADMIN)
     database.dispose()
 
 

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import delete, text, update
 
 from desk_app.domain import clock
+from desk_app.security.authz import Forbidden
 from desk_app.security.roles import Actor, Role
 from desk_app.services import accounts, audit
-from desk_app.security.authz import Forbidden
 from desk_app.services.errors import Refused
 from desk_app.store.identity_models import AuditEntry
+from tests.tools import ADMIN
 
 SETUP = Actor(staff_id=None, code="setup", role=Role.ADMIN)
 PW = "Hall-2026x"
@@ -161,7 +162,7 @@ def test_one_staff_member_wins_only_one_of_several_windows_in_a_race(db):
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     for n in range(1, 3 * rounds + 1):
         hall.add_window(db, n, ["newborn"])
-    handles = [Database(db.url) for _ in range(3)]
+    handles = [Database(db.url).acting_as(ADMIN) for _ in range(3)]
     wins = []
     for r in range(rounds):
         code = f"s{r:02d}"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from desk_app.cli import main
+from tests.tools import ADMIN
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,7 +57,7 @@ def _row_counts(url: str) -> dict[str, int]:
 
     from desk_app.store import Database
 
-    db = Database(url)
+    db = Database(url).acting_as(ADMIN)
     tables = [
         "services",
         "windows",
@@ -231,7 +232,7 @@ def test_demo_seed_is_deterministic_and_believable(tmp_path, capsys):
     now = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
     snapshots = []
     for name in ("a", "b"):
-        db = Database(f"sqlite:///{tmp_path / name}.db")
+        db = Database(f"sqlite:///{tmp_path / name}.db").acting_as(ADMIN)
         upgrade(db)
         result = seed_demo(db, days=6, windows=6, seed=7, now=now)
         with db.read() as s:
@@ -489,7 +490,7 @@ def _count(url: str, table: str) -> int:
 
     from desk_app.store import Database
 
-    db = Database(url)
+    db = Database(url).acting_as(ADMIN)
     with db.read() as s:
         n = s.execute(text(f"SELECT count(*) FROM {table}")).scalar()
     db.dispose()

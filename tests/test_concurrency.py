@@ -13,6 +13,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from tests.tools import ADMIN
+
 WINDOWS = 16
 KIOSKS = 2
 TICKETS_PER_KIOSK = 300
@@ -22,7 +24,7 @@ def _kiosk(url: str, k: int, n: int, out: mp.Queue) -> None:
     from desk_app.services import queue
     from desk_app.store import Database
 
-    db = Database(url)
+    db = Database(url).acting_as(ADMIN)
     ids = []
     for i in range(n):
         svc = "newborn" if (i + k) % 2 else "retirement"
@@ -35,7 +37,7 @@ def _window(url: str, number: int, start: mp.Event, kiosks_done: mp.Event, out: 
     from desk_app.services import queue
     from desk_app.store import Database
 
-    db = Database(url)
+    db = Database(url).acting_as(ADMIN)
     called: list[str] = []
     repeats = 0
     start.wait()

@@ -26,6 +26,7 @@ from desk_app.store import Database
 from desk_app.store.schema import upgrade
 from desk_app.sync import outbox
 from tests.ids import resident_id
+from tests.tools import ADMIN
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "ws-01"
@@ -93,7 +94,7 @@ class Server:
 @pytest.fixture
 def client_hall(tmp_path):
     url = f"sqlite:///{tmp_path / 'hall.db'}"
-    db = Database(url)
+    db = Database(url).acting_as(ADMIN)
     upgrade(db)
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     return db

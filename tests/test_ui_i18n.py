@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from tests.tools import ADMIN
+
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.gui
 
@@ -21,7 +23,7 @@ def test_english_is_installed_and_removable(qtbot, sqlite_url):
     from desk_app.ui.login import LoginDialog
 
     app = QApplication.instance()
-    db = Database(sqlite_url)
+    db = Database(sqlite_url).acting_as(ADMIN)
     translator = install_translator(app, "en")
     assert translator is not None
     try:

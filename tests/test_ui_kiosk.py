@@ -17,6 +17,7 @@ from desk_app.store import Database
 from desk_app.store.models import Ticket
 from desk_app.store.schema import upgrade
 from desk_app.ui.kiosk import KioskWindow
+from tests.tools import ADMIN
 
 pytestmark = pytest.mark.gui
 
@@ -35,7 +36,7 @@ def _dispose(qtbot, widget) -> None:
 @pytest.fixture
 def sqlite_hall(sqlite_url) -> Iterator[Database]:
     """The printing tests need no second database engine: SQLite only."""
-    db = Database(sqlite_url)
+    db = Database(sqlite_url).acting_as(ADMIN)
     upgrade(db)
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     hall.add_window(db, 1, ["newborn"])

@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit
 from sqlalchemy import func, select
 
+from desk_app.security.authz import Forbidden
 from desk_app.security.roles import Actor, Role
 from desk_app.services import accounts, hall, queue, workstation
-from desk_app.services.authz import Forbidden
 from desk_app.store.identity_models import LoginFailure
 from desk_app.store.models import Setting, Ticket
 

@@ -109,3 +109,13 @@ def decode_qr(png: Path) -> list[str]:
     # --raw prints each code's text alone on a line (no "QR-Code:" prefix).
     text = result.stdout.decode("utf-8")
     return [line for line in text.split("\n") if line]
+
+
+def _admin():
+    from desk_app.security.roles import Actor, Role
+
+    return Actor(staff_id=None, code="tester", role=Role.ADMIN)
+
+
+# The acting person of tests that exercise rules rather than permissions.
+ADMIN = _admin()

@@ -15,6 +15,7 @@ from desk_app.cli.common import (
     parse_date,
 )
 from desk_app.domain.cases import Decision
+from desk_app.security.roles import Operation
 
 
 def _case_out(args: argparse.Namespace, view: Any) -> None:
@@ -50,7 +51,7 @@ def cmd_case_open(args: argparse.Namespace) -> None:
             parse_date(args.auth_valid_until, "委托有效期"),
         )
     view = cases.open_case(
-        db_from_args(args),
+        db_from_args(args, acting=Operation.CASE_OPEN),
         args.bundle,
         args.applicant_name,
         applicant_id=args.applicant_id,
@@ -79,7 +80,11 @@ def cmd_case_receive(args: argparse.Namespace) -> None:
     _case_out(
         args,
         cases.receive(
-            db_from_args(args), args.case_no, args.materials, form=form, window=args.window
+            db_from_args(args, acting=Operation.CASE_RECEIVE),
+            args.case_no,
+            args.materials,
+            form=form,
+            window=args.window,
         ),
     )
 
@@ -90,7 +95,7 @@ def cmd_case_decide(args: argparse.Namespace) -> None:
     _case_out(
         args,
         cases.decide(
-            db_from_args(args),
+            db_from_args(args, acting=Operation.CASE_DECIDE),
             args.case_no,
             args.decision,
             reason=args.reason,
@@ -110,7 +115,7 @@ def cmd_case_conclude(args: argparse.Namespace) -> None:
     _case_out(
         args,
         cases.conclude(
-            db_from_args(args),
+            db_from_args(args, acting=Operation.CASE_CONCLUDE),
             args.case_no,
             evaluation=args.evaluation,
             results=results,
@@ -123,26 +128,37 @@ def cmd_case_evaluate(args: argparse.Namespace) -> None:
     from desk_app.services import cases
 
     _case_out(
-        args, cases.evaluate(db_from_args(args), args.case_no, args.level, comment=args.comment)
+        args,
+        cases.evaluate(
+            db_from_args(args, acting=Operation.CASE_EVALUATE),
+            args.case_no,
+            args.level,
+            comment=args.comment,
+        ),
     )
 
 
 def cmd_case_terminate(args: argparse.Namespace) -> None:
     from desk_app.services import cases
 
-    _case_out(args, cases.terminate(db_from_args(args), args.case_no, args.reason))
+    _case_out(
+        args,
+        cases.terminate(
+            db_from_args(args, acting=Operation.CASE_TERMINATE), args.case_no, args.reason
+        ),
+    )
 
 
 def cmd_case_show(args: argparse.Namespace) -> None:
     from desk_app.services import cases
 
-    _case_out(args, cases.show(db_from_args(args), args.case_no))
+    _case_out(args, cases.show(db_from_args(args, acting=Operation.CASE_SHOW), args.case_no))
 
 
 def cmd_case_alerts(args: argparse.Namespace) -> None:
     from desk_app.services import cases
 
-    rows = cases.negative_evaluations(db_from_args(args))
+    rows = cases.negative_evaluations(db_from_args(args, acting=Operation.CASE_ALERTS))
     out(
         args,
         {"negative": rows},
@@ -159,7 +175,9 @@ def cmd_case_print(args: argparse.Namespace) -> None:
 
     kind = "notice" if args.notice else "receipt" if args.receipt else "commitment"
     target = args.notice or args.receipt or args.commitment
-    case_print.print_case_document(db_from_args(args), args.case_no, kind, target)
+    case_print.print_case_document(
+        db_from_args(args, acting=Operation.CASE_PRINT), args.case_no, kind, target
+    )
     out(args, {"case_no": args.case_no, "document": kind, "file": target}, f"{kind} -> {target}")
 
 

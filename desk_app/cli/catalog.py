@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desk_app.cli.common import CliError, Commands, out, parse_answers, parse_date
+from desk_app.cli.common import CliError, Commands, check_allowed, out, parse_answers, parse_date
+from desk_app.security.roles import Operation
 
 
 def _item_json(bundle: Any, item: Any) -> dict[str, Any]:
@@ -55,6 +56,7 @@ def _figures(b: Any) -> dict[str, Any]:
 def cmd_catalog_show(args: argparse.Namespace) -> None:
     from desk_app.services.catalog_access import bundle
 
+    check_allowed(args, Operation.CATALOG_SHOW)
     b = bundle(args.code)
     payload = {
         "code": b.code,
@@ -136,6 +138,7 @@ def cmd_catalog_checklist(args: argparse.Namespace) -> None:
 def cmd_calendar_add(args: argparse.Namespace) -> None:
     from desk_app.services.catalog_access import work_calendar
 
+    check_allowed(args, Operation.CALENDAR_ADD_WORKDAYS)
     start = parse_date(args.date, "起始")
     if args.n < 0:
         raise CliError("工作日数须 ≥ 0 / N must be >= 0")

@@ -103,3 +103,11 @@ def db_from_args(  # type: ignore[no-untyped-def]
 
         db = db.acting_as(acting_person(db, acting))
     return db
+
+
+def check_allowed(args: argparse.Namespace, operation: Any) -> None:
+    """For a command that reads no hall data (the catalog, the calendar): the same identity and
+    permission check the services make."""
+    from desk_app.security.authz import require
+
+    require(db_from_args(args, acting=operation).actor, operation)

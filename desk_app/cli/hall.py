@@ -6,6 +6,8 @@ import argparse
 from typing import TYPE_CHECKING
 
 from desk_app.cli.common import CliError, Commands, db_from_args, out
+from desk_app.cli.identity import acting_person, person_at_window
+from desk_app.security.roles import Operation
 
 if TYPE_CHECKING:
     from desk_app.services.dto import WindowInfo
@@ -38,15 +40,21 @@ def cmd_demo_seed(args: argparse.Namespace) -> None:
     from desk_app.services.demo import hall_is_empty, seed_demo
 
     db = db_from_args(args)
-    if args.if_empty and not hall_is_empty(db):
+    if args.if_empty and not hall_is_empty(db):  # before any log-in: a second start just works
         out(args, {"seeded": False}, "the hall already has data; demo seed skipped")
         return
-    result = seed_demo(db, days=args.days, windows=args.windows, seed=args.seed)
+    db = db.acting_as(acting_person(db, Operation.DEMO_SEED))
+    result = seed_demo(
+        db, days=args.days, windows=args.windows, seed=args.seed, password=args.password
+    )
+    codes = ", ".join(f"{a['code']} ({a['role']})" for a in result["accounts"])
     out(
         args,
         result,
         f"demo hall: {result['services']} services, {result['windows']} windows, "
-        f"{result['tickets']} tickets of history",
+        f"{result['tickets']} tickets of history\n"
+        f"演示账户 / demo accounts: {codes}\n"
+        f"密码均为 / every password: {result['password']}",
     )
 
 
@@ -54,7 +62,11 @@ def cmd_service_add(args: argparse.Namespace) -> None:
     from desk_app.services import hall
 
     info = hall.add_service(
-        db_from_args(args), args.code, args.name, args.prefix, daily_cap=args.daily_cap
+        db_from_args(args, acting=Operation.SERVICE_ADD),
+        args.code,
+        args.name,
+        args.prefix,
+        daily_cap=args.daily_cap,
     )
     out(
         args,
@@ -66,7 +78,7 @@ def cmd_service_add(args: argparse.Namespace) -> None:
 def cmd_service_list(args: argparse.Namespace) -> None:
     from desk_app.services import hall
 
-    rows = hall.list_services(db_from_args(args))
+    rows = hall.list_services(db_from_args(args, acting=Operation.SERVICE_LIST))
     out(
         args,
         {"services": [r.to_json() for r in rows]},
@@ -78,7 +90,10 @@ def cmd_window_add(args: argparse.Namespace) -> None:
     from desk_app.services import hall
 
     info = hall.add_window(
-        db_from_args(args), args.number, args.services.split(","), calling_rule=args.rule
+        db_from_args(args, acting=Operation.WINDOW_ADD),
+        args.number,
+        args.services.split(","),
+        calling_rule=args.rule,
     )
     out(args, info.to_json(), f"window {info.number} added: {','.join(info.services)}")
 
@@ -86,7 +101,7 @@ def cmd_window_add(args: argparse.Namespace) -> None:
 def cmd_window_list(args: argparse.Namespace) -> None:
     from desk_app.services import hall
 
-    rows = hall.list_windows(db_from_args(args))
+    rows = hall.list_windows(db_from_args(args, acting=Operation.WINDOW_LIST))
     out(
         args,
         {"windows": [w.to_json() for w in rows]},
@@ -99,7 +114,8 @@ def cmd_window_list(args: argparse.Namespace) -> None:
 def cmd_window_open(args: argparse.Namespace) -> None:
     from desk_app.services import hall
 
-    info = hall.open_window(db_from_args(args), args.number, args.staff)
+    db = db_from_args(args)
+    info = hall.open_window(db.acting_as(person_at_window(db, args.staff)), args.number, args.staff)
     out(args, info.to_json(), f"window {info.number} open ({info.staff})")
 
 
@@ -110,25 +126,31 @@ def _window_changed(args: argparse.Namespace, info: WindowInfo) -> None:
 def cmd_window_pause(args: argparse.Namespace) -> None:
     from desk_app.services import hall
 
-    _window_changed(args, hall.pause_window(db_from_args(args), args.number))
+    _window_changed(
+        args, hall.pause_window(db_from_args(args, acting=Operation.WINDOW_PAUSE), args.number)
+    )
 
 
 def cmd_window_resume(args: argparse.Namespace) -> None:
     from desk_app.services import hall
 
-    _window_changed(args, hall.resume_window(db_from_args(args), args.number))
+    _window_changed(
+        args, hall.resume_window(db_from_args(args, acting=Operation.WINDOW_RESUME), args.number)
+    )
 
 
 def cmd_window_close(args: argparse.Namespace) -> None:
     from desk_app.services import hall
 
-    _window_changed(args, hall.close_window(db_from_args(args), args.number))
+    _window_changed(
+        args, hall.close_window(db_from_args(args, acting=Operation.WINDOW_CLOSE), args.number)
+    )
 
 
 def cmd_settings_set(args: argparse.Namespace) -> None:
     from desk_app.services import hall
 
-    db = db_from_args(args)
+    db = db_from_args(args, acting=Operation.SETTINGS_SET)
     hall.set_setting(db, args.key, args.value)
     out(args, hall.settings(db), f"{args.key} = {args.value}")
 
@@ -136,7 +158,7 @@ def cmd_settings_set(args: argparse.Namespace) -> None:
 def cmd_settings_show(args: argparse.Namespace) -> None:
     from desk_app.services import hall
 
-    values = hall.settings(db_from_args(args))
+    values = hall.settings(db_from_args(args, acting=Operation.SETTINGS_SHOW))
     out(args, values, "\n".join(f"{k} = {v}" for k, v in values.items()))
 
 
@@ -151,6 +173,9 @@ def register(c: Commands) -> None:
     d.add_argument("--windows", type=int, default=8)
     d.add_argument("--seed", type=int, default=1)
     d.add_argument("--if-empty", action="store_true", help="do nothing if the hall has data")
+    d.add_argument(
+        "--password", default="Demo-1234", help="password of every demo account (default Demo-1234)"
+    )
 
     svc = c.group("service", "services")
     a = c.add(svc, "add", cmd_service_add, "add a service")

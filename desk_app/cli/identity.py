@@ -115,6 +115,32 @@ def acting_person(db: Database, operation: Operation) -> Actor | None:
     )
 
 
+def person_at_window(db: Database, code: str) -> Actor | None:
+    """``window open N --staff CODE`` takes CODE's own password: from DESK_APP_PASSWORD when
+    DESK_APP_USER is CODE, from CODE's login session, or typed at the terminal."""
+    from desk_app.security.roles import Operation
+    from desk_app.services import accounts
+
+    if not accounts.has_admin(db):
+        return acting_person(db, Operation.WINDOW_OPEN)  # setup mode
+    if os.environ.get("DESK_APP_USER", "").strip() == code:
+        return acting_person(db, Operation.WINDOW_OPEN)
+    token = _read_sessions().get(_db_key(db))
+    if token:
+        actor = accounts.cli_session_actor(db, token, os_user())
+        if actor is not None and actor.code == code:
+            return actor
+    if not sys.stdin.isatty():
+        raise CliError(
+            f"登录窗口须 {code} 本人的密码 (DESK_APP_USER={code} 和 DESK_APP_PASSWORD) / "
+            f"opening a window takes {code}'s own password"
+        )
+    result = accounts.authenticate(db, code, getpass.getpass(f"{code} 密码 / password: "))
+    if result.must_change:
+        raise CliError(f"请先修改临时密码: desk-app staff passwd {code} / change it first")
+    return result.actor
+
+
 def read_secret(prompt: str, args: argparse.Namespace, lines: list[str]) -> str:
     """A password from --password-stdin (the next line) or typed without echo."""
     if getattr(args, "password_stdin", False):

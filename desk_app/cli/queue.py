@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from desk_app.cli.common import Commands, choices, db_from_args, out
 from desk_app.domain.tickets import Priority
+from desk_app.security.roles import Operation
 
 if TYPE_CHECKING:
     from desk_app.services.dto import TicketInfo
@@ -36,21 +37,23 @@ def cmd_ticket_issue(args: argparse.Namespace) -> None:
 def cmd_ticket_requeue(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    info = queue.requeue(db_from_args(args), args.number, window=args.window)
+    info = queue.requeue(
+        db_from_args(args, acting=Operation.TICKET_REQUEUE), args.number, window=args.window
+    )
     out(args, info.to_json(), f"{info.number} back in the queue")
 
 
 def cmd_ticket_show(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    info = queue.ticket_by_id(db_from_args(args), args.id)
+    info = queue.ticket_by_id(db_from_args(args, acting=Operation.TICKET_SHOW), args.id)
     out(args, info.to_json(), f"{info.number} {info.state}")
 
 
 def cmd_call_next(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    info = queue.call_next(db_from_args(args), args.window)
+    info = queue.call_next(db_from_args(args, acting=Operation.CALL_NEXT), args.window)
     if info is None:
         out(args, {"number": None, "window": args.window}, "no one is waiting")
         return
@@ -69,37 +72,39 @@ def _acted(args: argparse.Namespace, info: TicketInfo) -> None:
 def cmd_call_recall(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    _acted(args, queue.recall(db_from_args(args), args.window))
+    _acted(args, queue.recall(db_from_args(args, acting=Operation.CALL_RECALL), args.window))
 
 
 def cmd_call_no_show(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    _acted(args, queue.no_show(db_from_args(args), args.window))
+    _acted(args, queue.no_show(db_from_args(args, acting=Operation.CALL_NO_SHOW), args.window))
 
 
 def cmd_call_start(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    _acted(args, queue.start(db_from_args(args), args.window))
+    _acted(args, queue.start(db_from_args(args, acting=Operation.CALL_START), args.window))
 
 
 def cmd_call_complete(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    _acted(args, queue.complete(db_from_args(args), args.window))
+    _acted(args, queue.complete(db_from_args(args, acting=Operation.CALL_COMPLETE), args.window))
 
 
 def cmd_call_hold(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    _acted(args, queue.hold(db_from_args(args), args.window))
+    _acted(args, queue.hold(db_from_args(args, acting=Operation.CALL_HOLD), args.window))
 
 
 def cmd_call_ticket(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    info = queue.call_ticket(db_from_args(args), args.window, args.number)
+    info = queue.call_ticket(
+        db_from_args(args, acting=Operation.CALL_TICKET), args.window, args.number
+    )
     out(args, info.to_json(), f"{info.number} -> window {info.window}")
 
 
@@ -107,7 +112,10 @@ def cmd_call_transfer(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
     info = queue.transfer(
-        db_from_args(args), args.window, to_service=args.to_service, to_window=args.to_window
+        db_from_args(args, acting=Operation.CALL_TRANSFER),
+        args.window,
+        to_service=args.to_service,
+        to_window=args.to_window,
     )
     out(
         args,
@@ -131,7 +139,7 @@ def cmd_queue_status(args: argparse.Namespace) -> None:
 def cmd_queue_clear(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    n = queue.clear_queue(db_from_args(args))
+    n = queue.clear_queue(db_from_args(args, acting=Operation.QUEUE_CLEAR))
     out(args, {"expired": n}, f"{n} tickets expired")
 
 

@@ -7,6 +7,7 @@ import signal
 from datetime import date
 
 from desk_app.cli.common import CliError, Commands, db_from_args, out
+from desk_app.security.roles import Operation
 
 
 def _config():  # type: ignore[no-untyped-def]
@@ -52,7 +53,7 @@ def cmd_sync_run(args: argparse.Namespace) -> None:
     client = _client()  # a refused configuration writes nothing, not even a schema
     if args.interval < 0 or args.purge_every <= 0:
         raise CliError("--interval 须 ≥ 0, --purge-every 须 > 0 / bad --interval or --purge-every")
-    db = db_from_args(args)
+    db = db_from_args(args, acting=Operation.SYNC_RUN)
     if args.once:
         report = outbox.drain(db, client)
         out(args, report.to_json(), _report_line(report))
@@ -86,7 +87,7 @@ def cmd_sync_run(args: argparse.Namespace) -> None:
 def cmd_sync_status(args: argparse.Namespace) -> None:
     from desk_app.sync import outbox
 
-    st = outbox.status(db_from_args(args))
+    st = outbox.status(db_from_args(args, acting=Operation.SYNC_STATUS))
     out(
         args,
         st.to_json(),
@@ -104,7 +105,7 @@ def cmd_sync_reconcile(args: argparse.Namespace) -> None:
     except ValueError as exc:
         raise CliError(f"日期格式应为 YYYY-MM-DD: {args.since!r} / bad --since") from exc
     client = _client()
-    result = outbox.reconcile(db_from_args(args), client, since)
+    result = outbox.reconcile(db_from_args(args, acting=Operation.SYNC_RECONCILE), client, since)
     out(
         args,
         result,
@@ -115,7 +116,7 @@ def cmd_sync_reconcile(args: argparse.Namespace) -> None:
 def cmd_sync_dead(args: argparse.Namespace) -> None:
     from desk_app.sync import outbox
 
-    rows = outbox.dead_letters(db_from_args(args))
+    rows = outbox.dead_letters(db_from_args(args, acting=Operation.SYNC_DEAD))
     out(
         args,
         {"dead": [r.to_json() for r in rows]},
@@ -126,14 +127,14 @@ def cmd_sync_dead(args: argparse.Namespace) -> None:
 def cmd_sync_retry(args: argparse.Namespace) -> None:
     from desk_app.sync import outbox
 
-    outbox.retry_dead(db_from_args(args), args.id)
+    outbox.retry_dead(db_from_args(args, acting=Operation.SYNC_RETRY), args.id)
     out(args, {"id": args.id, "state": "pending"}, f"{args.id} queued again")
 
 
 def cmd_sync_resolve(args: argparse.Namespace) -> None:
     from desk_app.sync import outbox
 
-    outbox.resolve_dead(db_from_args(args), args.id, args.note)
+    outbox.resolve_dead(db_from_args(args, acting=Operation.SYNC_RESOLVE), args.id, args.note)
     out(args, {"id": args.id, "state": "resolved"}, f"{args.id} resolved")
 
 
@@ -142,7 +143,7 @@ def cmd_sync_purge(args: argparse.Namespace) -> None:
 
     # Checked before the database is opened: a refused --days writes nothing, not even a schema.
     days = check_days(args.days if args.days is not None else _config().retention_days)
-    report = purge_personal_data(db_from_args(args), days)
+    report = purge_personal_data(db_from_args(args, acting=Operation.SYNC_PURGE), days)
     out(args, report.to_json(), f"{report.purged} cases' personal data masked")
 
 

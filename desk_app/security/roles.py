@@ -303,3 +303,7 @@ def require(actor: Actor | None, op: Operation | str) -> None:
         return
     if not actor.may(op):
         raise PermissionDenied(actor, op)
+
+
+# The workstation's own machinery (the background sync loop): no person, all sync rights.
+SYSTEM_ACTOR = Actor(staff_id=None, code="system", role=Role.ADMIN)

@@ -21,6 +21,7 @@ DEFAULT_SETTINGS = {
     "hall_name": "政务服务中心",
     "recall_limit": "3",
     "progress_base_url": "https://hall.example.gov.cn/q",
+    "idle_lock_minutes": "10",  # a counter screen left alone this long locks
 }
 
 

@@ -21,7 +21,7 @@ from desk_app.domain import clock
 from desk_app.domain.tickets import Action, Priority, TicketState, format_number
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
-from desk_app.services import hall
+from desk_app.services import accounts, hall
 from desk_app.services.errors import Refused
 from desk_app.store import Database
 from desk_app.store.models import (
@@ -120,6 +120,10 @@ def hall_is_empty(db: Database) -> bool:
         return not s.scalar(select(func.count()).select_from(Service))
 
 
+# Every demo account's password (desk-app demo seed --password changes it). A demo hall only.
+DEMO_PASSWORD = "Demo-1234"
+
+
 def seed_demo(
     db: Database,
     *,
@@ -127,8 +131,9 @@ def seed_demo(
     windows: int = 8,
     seed: int = 1,
     visitors_per_window_day: int = 24,
+    password: str = DEMO_PASSWORD,
     now: datetime | None = None,
-) -> dict[str, int]:
+) -> dict[str, object]:
     """Create the demo hall and ``days`` days of history before today; refuses a database that
     already has services (it never mixes demo data into a real hall)."""
     require(db.actor, Operation.DEMO_SEED)
@@ -152,13 +157,17 @@ def seed_demo(
             served = [codes[(k * 3 + j) % len(codes)] for j in range(4)]
         rule = "arrival:2/1" if i % 3 else "arrival:3/1"
         hall.add_window(db, i + 1, served, calling_rule=rule, name=f"{i + 1}号窗口")
+    people = [("admin", "系统管理员", "admin"), ("sup01", "值班长 孙伟", "supervisor")]
     for i in range(windows):
         name = STAFF_NAMES[i % len(STAFF_NAMES)] + ("" if i < len(STAFF_NAMES) else str(i))
-        hall.add_staff(db, f"s{i + 1:02d}", name, "counter")
-    hall.add_staff(db, "h01", "帮办员 陈晓", "helper")
-    hall.add_staff(db, "h02", "帮办员 刘红", "helper")
-    hall.add_staff(db, "z01", "值班长 孙伟", "supervisor")
-    hall.add_staff(db, "admin", "系统管理员", "admin")
+        people.append((f"s{i + 1:02d}", name, "counter"))
+    people += [
+        ("h01", "帮办员 陈晓", "helper"),
+        ("h02", "帮办员 刘红", "helper"),
+        ("r01", "导服 周敏", "reception"),
+    ]
+    for code, name, role in people:
+        accounts.create_account(db, code, name, role, password)
     hall.set_setting(db, "hall_name", "青岛市民中心 · 高效办成一件事专区")
 
     with db.read() as s:
@@ -200,7 +209,9 @@ def seed_demo(
         "seeded": True,
         "services": len(DEMO_SERVICES),
         "windows": windows,
-        "staff": windows + 4,
+        "staff": len(people),
+        "accounts": [{"code": code, "role": role} for code, _n, role in people],
+        "password": password,
         "days": days,
         "tickets": tickets,
         "events": events,

@@ -136,6 +136,8 @@ def set_setting(db: Database, key: str, value: str) -> None:
         raise Refused(f"未知的设置项 {key}", f"unknown setting {key}")
     if key == "recall_limit" and not (value.isdigit() and int(value) >= 0):
         raise Refused("重呼上限须为非负整数", "recall_limit must be a non-negative integer")
+    if key == "idle_lock_minutes" and not (value.isdigit() and 1 <= int(value) <= 240):
+        raise Refused("锁屏时间须为 1-240 分钟", "idle_lock_minutes must be 1-240")
     with db.begin() as s:
         row = s.get(Setting, key)
         old = None if row is None else row.value

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from desk_app.services.authz import Forbidden
+from desk_app.security.authz import Forbidden
 from desk_app.store import Database
 from desk_app.store.models import Setting, Staff
 

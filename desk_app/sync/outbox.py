@@ -100,6 +100,7 @@ def _record(
 def run_once(db: Database, client: CentralClient, *, now: datetime | None = None) -> SyncReport:
     """One pass over the due rows (at most one batch plus isolated rows). Raises
     CentralAuthError on 401 after releasing the leases: retrying in a loop cannot help."""
+    require(db.actor, Operation.SYNC_RUN)
     now = now or clock.now()
     cfg = client.config
     leased = _lease(db, now, cfg.batch_size, lease_for(cfg.connect_timeout_s, cfg.read_timeout_s))

@@ -14,7 +14,7 @@ from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desk_app.paths import resources_dir, user_data_dir
-from desk_app.security.roles import Actor, Role
+from desk_app.security.roles import SYSTEM_ACTOR, Actor, Role
 from desk_app.store import Database
 from desk_app.ui import theme
 
@@ -190,7 +190,7 @@ def _start_sync(db: Database):  # type: ignore[no-untyped-def]
         if not config.configured:
             log.info("sync: no central backend configured")
             return None
-        thread = SyncThread(SyncLoop(db, CentralClient(config)))
+        thread = SyncThread(SyncLoop(db.acting_as(SYSTEM_ACTOR), CentralClient(config)))
     except (CentralError, SyncConfigError, ValueError) as exc:  # e.g. plain http to a remote host
         log.error("sync not started: %s", exc)
         return None
