@@ -32,6 +32,7 @@ from desk_app.domain.cases import (
 )
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
+from desk_app.services import audit
 from desk_app.services.case_dto import CaseView
 from desk_app.services.case_views import (
     case_materials,
@@ -235,6 +236,7 @@ def decide(
         case.decision_reason = reason.strip() if reason else None
         case.decided_at = now
         _event(s, case, action, before, now, window_id, staff_id, detail)
+        audit.record(s, db.actor, f"case.{decision.value}", case.case_no, {"window": window})
         return view_after_changes(s, case)
 
 
@@ -275,6 +277,7 @@ def conclude(
         case.concluded_at = now
         case.results = json.dumps(item_results)
         _event(s, case, CaseAction.CONCLUDE, before, now, window_id, staff_id)
+        audit.record(s, db.actor, "case.conclude", case.case_no, {"window": window})
         if evaluation is not None:
             add_evaluation(
                 s,
@@ -314,4 +317,5 @@ def terminate(db: Database, case_no: str, reason: str, *, now: datetime | None =
         before = _move(case, CaseAction.TERMINATE)
         case.decision_reason = reason.strip()
         _event(s, case, CaseAction.TERMINATE, before, now, case.window_id, case.staff_id)
+        audit.record(s, db.actor, "case.terminate", case.case_no, {})
         return view_after_changes(s, case)

@@ -10,7 +10,7 @@ from desk_app.domain import clock
 from desk_app.domain.cases import ACCEPTED_STATES, RECEIVED, CaseState
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
-from desk_app.services import cases, hall
+from desk_app.services import audit, cases, hall
 from desk_app.services.case_dto import CaseView, MaterialLine
 from desk_app.services.errors import Refused
 from desk_app.store import Database
@@ -85,3 +85,6 @@ def print_case_document(
         render_commitment_pdf(
             data, [_material(m) for m in view.deferred], view.deferral_due, target
         )
+    # The applicant's name and ID leave the system on this paper: who printed it is kept.
+    with db.begin() as s:
+        audit.record(s, db.actor, "case.print", case_no, {"document": kind})
