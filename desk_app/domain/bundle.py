@@ -40,8 +40,6 @@ class Source(StrEnum):
     PRODUCED = "produced"  # 前序事项产生: the result of an earlier item of the same bundle
 
 
-AUDIENCE_LABELS_ZH = {Audience.PERSON: "个人", Audience.COMPANY: "企业"}
-REQUIREMENT_LABELS_ZH = {Requirement.REQUIRED: "必需", Requirement.OPTIONAL: "可选"}
 FORM_LABELS_ZH = {Form.ORIGINAL: "原件", Form.COPY: "复印件"}
 SOURCE_LABELS_ZH = {
     Source.APPLICANT: "申请人提交",

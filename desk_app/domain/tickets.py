@@ -74,18 +74,6 @@ STATE_LABELS_ZH = {
     S.EXPIRED: "已失效",
 }
 
-ACTION_LABELS_ZH = {
-    Action.CALL: "叫号",
-    Action.RECALL: "重呼",
-    Action.NO_SHOW: "过号",
-    Action.REQUEUE: "重新排队",
-    Action.HOLD: "挂起",
-    Action.TRANSFER: "转移",
-    Action.START: "开始办理",
-    Action.COMPLETE: "办结",
-    Action.EXPIRE: "清队",
-}
-
 
 def next_state(action: Action, current: TicketState) -> TicketState | None:
     """The state after ``action``, or None when the action is not allowed from ``current``."""

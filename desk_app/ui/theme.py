@@ -73,13 +73,6 @@ QLineEdit, QComboBox, QSpinBox {{ padding: 6px; border: 1px solid #b8c2cf; borde
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus {{ border: 2px solid {PRIMARY}; }}
 """
 
-# 适老化: large text, black on white or white on black, no thin greys.
-HIGH_CONTRAST_QSS = """
-QWidget { color: #000000; background: #ffffff; }
-QPushButton { border: 3px solid #000000; font-weight: bold; }
-QLabel[muted="true"] { color: #000000; }
-"""
-
 
 class KioskPalette:
     """Colours and type sizes of the kiosk, standard or large text and high contrast (适老化)."""
