@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from desk_app.store import Database, schema
+from tests.tools import ADMIN
 
 
 def test_schema_head_constant_matches_migrations():
@@ -73,7 +74,7 @@ def test_a_hall_on_the_first_schema_keeps_its_data_through_the_upgrade(db_url):
 
     from desk_app.services import hall, queue
 
-    db = Database(db_url)
+    db = Database(db_url).acting_as(ADMIN)
     with db.engine.begin() as conn:
         command.upgrade(schema._alembic_config(conn), "0001")
     assert schema.status(db).revision == "0001"

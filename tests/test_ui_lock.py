@@ -4,7 +4,7 @@ the F-keys, and opens only with the logged-in staff member's own password."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit
 from sqlalchemy import func, select
 
@@ -147,8 +147,9 @@ def test_open_dialogs_are_put_away_while_locked(qtbot, staff_db):
 
 def test_input_starts_the_idle_time_again_except_while_locked(qtbot, staff_db):
     counter, lock = _counter(qtbot, staff_db, idle_ms=60_000)
+    qtbot.mouseMove(counter, counter.rect().topLeft() + QPoint(7, 7))
     lock.timer.stop()
-    qtbot.mouseMove(counter, counter.rect().center())
+    qtbot.mouseMove(counter, counter.rect().center())  # a real move: from the corner
     assert lock.timer.isActive() and lock.timer.interval() == 60_000
     lock.timer.stop()
     qtbot.keyClick(counter.waiting_view, Qt.Key.Key_Down)

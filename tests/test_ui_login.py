@@ -105,7 +105,7 @@ def test_correct_login_opens_the_session_and_the_counter_acts_as_that_person(qtb
     counter = build_screen(login_hall, "counter", 5, large_text=False, actor=actor)
     qtbot.addWidget(counter)
     assert counter.db.actor.code == "s01" and counter.db is not login_hall
-    assert login_hall.actor is None  # the shared handle still acts for nobody
+    assert login_hall.actor.code == "tester"  # the shared handle is left as it was
     qtbot.waitUntil(lambda: counter.board is not None, timeout=3000)
     assert "王芳" in counter.header.text()
 
@@ -190,4 +190,4 @@ def test_kiosk_and_display_act_as_devices(qtbot, login_hall):
     assert (kiosk.db.actor.role, kiosk.db.actor.device) == (Role.KIOSK, True)
     assert (display.db.actor.role, display.db.actor.device) == (Role.DISPLAY, True)
     assert kiosk.db.actor.staff_id is None and display.db.actor.staff_id is None
-    assert login_hall.actor is None
+    assert login_hall.actor.code == "tester"  # binding a screen leaves the shared handle alone

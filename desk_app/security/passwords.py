@@ -34,7 +34,8 @@ _TEMP_LETTERS = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY"
 _TEMP_DIGITS = "34679"
 _TEMP_ALPHABET = _TEMP_LETTERS + _TEMP_DIGITS
 
-_default_hasher = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
+PRODUCTION_HASHER = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
+_default_hasher = PRODUCTION_HASHER
 
 
 def default_hasher() -> PasswordHasher:
