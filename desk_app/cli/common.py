@@ -97,7 +97,10 @@ def db_from_args(  # type: ignore[no-untyped-def]
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     if ensure_schema:
+        from desk_app.services.protection import ensure_hall_key
+
         ensure_current(db)
+        ensure_hall_key(db)  # a new hall's key file; afterwards a missing key is an error
     if acting is not None:
         from desk_app.cli.identity import acting_person
 

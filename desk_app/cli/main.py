@@ -1,7 +1,7 @@
 """The ``desk-app`` parser and its one entry point: errors become exit codes and one line.
 
 Exit status: 0 success; 2 bad input or a refused operation (one line on stderr, nothing written);
-1 anything unexpected (including an unreachable database).
+1 anything unexpected (including an unreachable database, or a missing or unusable hall key).
 """
 
 from __future__ import annotations
@@ -53,11 +53,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_UNEXPECTED
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a script caller
+        from desk_app.security.keys import HallKeyError
         from desk_app.store.schema import SchemaTooNew
 
         if isinstance(exc, SchemaTooNew):
             print(str(exc), file=sys.stderr)
             return EXIT_REFUSED
+        if isinstance(exc, HallKeyError):  # the machine lacks the key: not the caller's input
+            print(str(exc).splitlines()[0], file=sys.stderr)
+            return EXIT_UNEXPECTED
         if os.environ.get("DESK_APP_DEBUG"):
             raise
         print(

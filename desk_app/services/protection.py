@@ -7,11 +7,16 @@ of personal data; afterwards a missing key is an error, never silent plaintext.
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
 
 from desk_app.security.crypto import FieldCipher, is_encrypted
 from desk_app.security.keys import HallKeyError, create_key_file, default_key_path
+from desk_app.store import Database
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +52,23 @@ def ensure_key(*, fresh_database: bool) -> bool:
     return True
 
 
+def ensure_hall_key(db: Database) -> bool:
+    """Before normal work: make the key file of a new hall (True when one was made).
+
+    "New" is a hall whose ``cases`` table is empty: nothing sealed can be lost by making a key.
+    A hall with cases and no key is left alone here, so commands that touch no personal data
+    (the queue, the kiosk) keep working; the first use of personal data is then a HallKeyError.
+    One path check when the key is present, one query only when it is not.
+    """
+    if os.environ.get("DESK_APP_KEY") or default_key_path().exists():
+        return False
+    from desk_app.store.case_models import Case
+
+    with db.read() as s:
+        fresh = s.scalar(select(Case.id).limit(1)) is None
+    return ensure_key(fresh_database=True) if fresh else False
+
+
 def seal(value: str | None, context: str) -> str | None:
     """``value`` encrypted for the column ``context`` (None stays None)."""
     if value is None:
@@ -59,6 +81,17 @@ def unseal(token: str | None, context: str) -> str | None:
     if token is None or not is_encrypted(token):
         return token  # purged values are stored masked, in clear by design
     return cipher().decrypt(token, context=context)
+
+
+def seal_json(doc: Any, context: str) -> str:
+    """A JSON document sealed as one token (the sync outbox payload)."""
+    return cipher().encrypt(json.dumps(doc, ensure_ascii=False), context=context)
+
+
+def unseal_json(stored: str, context: str) -> Any:
+    """The document of :func:`seal_json`; a stored plain JSON text (a purged payload, which
+    keeps identifiers only) is read as it is."""
+    return json.loads(unseal(stored, context) or "null")
 
 
 def lookup(value: str, purpose: str = "resident_id") -> str:
