@@ -45,6 +45,29 @@ class ItemLine:
 
 
 @dataclass(frozen=True)
+class CaseRef:
+    """One line of a returning applicant's cases (personal data masked)."""
+
+    case_no: str
+    bundle_code: str
+    bundle_name: str
+    state: str  # a CaseState value
+    applicant_name: str
+    applicant_id: str
+    opened_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "case_no": self.case_no,
+            "bundle": self.bundle_code,
+            "bundle_name": self.bundle_name,
+            "state": self.state,
+            "applicant": {"name": self.applicant_name, "id": self.applicant_id},
+            "opened_at": iso(self.opened_at),
+        }
+
+
+@dataclass(frozen=True)
 class CaseView:
     """A case with personal data masked (as listed everywhere)."""
 

@@ -32,7 +32,7 @@ from desk_app.domain.cases import (
 )
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
-from desk_app.services import audit
+from desk_app.services import audit, protection
 from desk_app.services.case_dto import CaseView
 from desk_app.services.case_views import (
     case_materials,
@@ -46,7 +46,7 @@ from desk_app.services.errors import Refused
 from desk_app.services.evaluations import add_evaluation
 from desk_app.store import Database
 from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, SyncOutbox
-from desk_app.sync.payload import case_payload
+from desk_app.sync.payload import PAYLOAD_CONTEXT, case_payload
 
 DEFAULT_DEFERRAL_DAYS = 5
 ITEM_RESULTS = ("approved", "refused")
@@ -294,7 +294,7 @@ def conclude(
         s.add(
             SyncOutbox(
                 case_id=case.id,
-                payload=json.dumps(case_payload(s, case), ensure_ascii=False),
+                payload=protection.seal_json(case_payload(s, case), PAYLOAD_CONTEXT),
                 state="pending",
                 attempts=0,
                 created_at=now,

@@ -25,6 +25,7 @@ from desk_app.domain.validators import (
 )
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
+from desk_app.services import protection
 from desk_app.services.case_dto import AgentInfo, CaseView
 from desk_app.services.case_views import view_after_changes
 from desk_app.services.catalog_access import bundle, catalog, checklist_for
@@ -66,6 +67,11 @@ def _ticket_ref(session: Session, ticket_id: str | None) -> uuid.UUID | None:
     if session.get(Ticket, tid) is None:
         raise NotFound(f"没有号票 {ticket_id}", f"no ticket {ticket_id}")
     return tid
+
+
+def seal_personal(**values: str | None) -> dict[str, str | None]:
+    """The personal columns of a case as tokens, each bound to its column ("cases.<column>")."""
+    return {col: protection.seal(v, f"cases.{col}") for col, v in values.items()}
 
 
 def open_case(
@@ -117,6 +123,17 @@ def open_case(
             raise Refused("代办须填写代理人姓名和委托事项", "agent name and scope are required")
         if agent.valid_until < today:
             raise Refused("委托书已过有效期", "the authorization has expired")
+    # Sealed before the transaction starts: without the hall key nothing is written at all.
+    sealed = seal_personal(
+        applicant_name=name,
+        applicant_id_no=id_no,
+        applicant_phone=phone_no,
+        agent_name=agent.name.strip() if agent else None,
+        agent_id_no=agent_id,
+    )
+    applicant_lookup = protection.lookup(
+        id_no, purpose="resident_id" if kind == "person" else "credit_code"
+    )
     with db.begin() as s:
         window_id, staff_id = acting_desk(s, window, db.actor)
         case = Case(
@@ -127,11 +144,8 @@ def open_case(
             catalog_version=catalog().version,
             state=CaseState.OPEN,
             applicant_kind=kind,
-            applicant_name=name,
-            applicant_id_no=id_no,
-            applicant_phone=phone_no,
-            agent_name=agent.name.strip() if agent else None,
-            agent_id_no=agent_id,
+            **sealed,
+            applicant_lookup=applicant_lookup,
             auth_scope=agent.scope if agent else None,
             auth_valid_until=agent.valid_until if agent else None,
             bad_credit=bad_credit,

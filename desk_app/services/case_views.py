@@ -15,12 +15,30 @@ from desk_app.domain.evaluation import LEVEL_LABELS_ZH
 from desk_app.domain.validators import mask_credit_code, mask_id, mask_name, mask_phone
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
-from desk_app.services.case_dto import CaseView, ItemLine, MaterialLine
+from desk_app.services import audit
+from desk_app.services.case_dto import CaseRef, CaseView, ItemLine, MaterialLine
 from desk_app.services.catalog_access import bundle, checklist_for, work_calendar
-from desk_app.services.errors import NotFound
+from desk_app.services.errors import NotFound, Refused
+from desk_app.services.protection import cipher, lookup, unseal
 from desk_app.store import Database
 from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, Evaluation
 from desk_app.store.models import Staff, Window
+
+# The personal columns of a case, sealed at rest, each with the context "cases.<column>".
+PERSONAL_COLUMNS = (
+    "applicant_name",
+    "applicant_id_no",
+    "applicant_phone",
+    "agent_name",
+    "agent_id_no",
+)
+
+
+def personal_data(case: Case) -> dict[str, str | None]:
+    """The case's personal columns in clear (a purged, masked value stays as it is).
+
+    HallKeyError without the hall key; DecryptionError for a value altered at rest."""
+    return {col: unseal(getattr(case, col), f"cases.{col}") for col in PERSONAL_COLUMNS}
 
 
 def find_case(session: Session, case_no: str, *, lock: bool = True) -> Case:
@@ -49,6 +67,64 @@ def show(db: Database, case_no: str) -> CaseView:
         return case_view(s, find_case(s, case_no, lock=False))
 
 
+def reveal(db: Database, case_no: str, reason: str) -> CaseView:
+    """The case with its personal data in clear, for a supervisor with a stated reason.
+
+    The reveal is audited in the same transaction as the read: the reason and a keyed
+    pseudonym of the applicant's ID, never the ID or the name themselves."""
+    actor = db.actor
+    require(actor, Operation.CASE_REVEAL)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused("查看完整个人信息须说明理由 (--reason)", "a reveal needs a --reason")
+    with db.begin() as s:
+        case = find_case(s, case_no, lock=False)
+        view = case_view(s, case, reveal=True)
+        purpose = "resident_id" if case.applicant_kind == "person" else "credit_code"
+        audit.record(
+            s,
+            actor,
+            "case.reveal",
+            case.case_no,
+            {"reason": reason, "applicant": cipher().pseudonym(view.applicant_id, purpose=purpose)},
+        )
+    return view
+
+
+def find_cases_by_id(db: Database, id_number: str) -> list[CaseRef]:
+    """A returning applicant's cases, newest first, found by the keyed hash of the resident ID
+    (or credit code): one indexed look-up, no row decrypted to search. Masked."""
+    require(db.actor, Operation.CASE_SHOW)
+    id_number = (id_number or "").strip()
+    if not id_number:
+        return []
+    hashes = [lookup(id_number, purpose) for purpose in ("resident_id", "credit_code")]
+    with db.read() as s:
+        rows = s.scalars(
+            select(Case)
+            .where(Case.applicant_lookup.in_(hashes))
+            .order_by(Case.opened_at.desc(), Case.case_no.desc())
+        ).all()
+        refs = []
+        for case in rows:
+            p = personal_data(case)
+            person = case.applicant_kind == "person"
+            refs.append(
+                CaseRef(
+                    case.case_no,
+                    case.bundle_code,
+                    case.bundle_name,
+                    case.state,
+                    mask_name(p["applicant_name"]) if person else p["applicant_name"],
+                    mask_id(p["applicant_id_no"])
+                    if person
+                    else mask_credit_code(p["applicant_id_no"]),
+                    case.opened_at,
+                )
+            )
+        return refs
+
+
 def view_after_changes(s: Session, case: Case) -> CaseView:
     """The view a use case returns from its own unit of work: its changes flushed and read
     back as stored (the same values a later ``show`` returns)."""
@@ -57,8 +133,10 @@ def view_after_changes(s: Session, case: Case) -> CaseView:
     return case_view(s, case)
 
 
-def case_view(s: Session, case: Case) -> CaseView:
-    """The view of ``case`` as loaded in this session."""
+def case_view(s: Session, case: Case, *, reveal: bool = False) -> CaseView:
+    """The view of ``case`` as loaded in this session; personal data masked unless ``reveal``
+    (only case_reveal.reveal asks for it, and audits it)."""
+    p = personal_data(case)
     b = bundle(case.bundle_code)
     answers = json.loads(case.answers)
     cl = checklist_for(case.bundle_code, answers)
@@ -121,12 +199,22 @@ def case_view(s: Session, case: Case) -> CaseView:
         bundle_name=case.bundle_name,
         state=case.state,
         applicant_kind=case.applicant_kind,
-        applicant_name=mask_name(case.applicant_name) if person else case.applicant_name,
-        applicant_id=(
-            mask_id(case.applicant_id_no) if person else mask_credit_code(case.applicant_id_no)
+        applicant_name=(
+            p["applicant_name"] if reveal or not person else mask_name(p["applicant_name"])
         ),
-        applicant_phone=mask_phone(case.applicant_phone) if case.applicant_phone else None,
-        agent=_agent(case),
+        applicant_id=(
+            p["applicant_id_no"]
+            if reveal
+            else mask_id(p["applicant_id_no"])
+            if person
+            else mask_credit_code(p["applicant_id_no"])
+        ),
+        applicant_phone=(
+            p["applicant_phone"]
+            if reveal or not p["applicant_phone"]
+            else mask_phone(p["applicant_phone"])
+        ),
+        agent=_agent(case, p, reveal),
         answers=answers,
         items=items,
         materials=lines,
@@ -150,12 +238,13 @@ def case_view(s: Session, case: Case) -> CaseView:
     )
 
 
-def _agent(case: Case) -> dict | None:
-    if not case.agent_name:
+def _agent(case: Case, p: dict[str, str | None], reveal: bool) -> dict | None:
+    name, id_no = p["agent_name"], p["agent_id_no"] or ""
+    if not name:
         return None
     return {
-        "name": mask_name(case.agent_name),
-        "id": mask_id(case.agent_id_no or ""),
+        "name": name if reveal else mask_name(name),
+        "id": id_no if reveal else mask_id(id_no),
         "scope": case.auth_scope,
         "valid_until": case.auth_valid_until.isoformat() if case.auth_valid_until else None,
     }

@@ -12,17 +12,15 @@ from desk_app.security.crypto import is_encrypted
 from desk_app.security.keys import default_key_path, rotate
 from desk_app.security.roles import Operation
 from desk_app.services import audit, protection
+from desk_app.services.case_views import PERSONAL_COLUMNS
 from desk_app.services.errors import Refused
 from desk_app.store import Database
 from desk_app.store.case_models import Case, SyncOutbox
 
-# (model, primary key column, sealed columns): the context of a value is "table.column".
+# (model, primary key column, sealed columns): the context of a value is "table.column",
+# as the writers seal them (case_opening for cases, case_lifecycle for the outbox payload).
 SEALED = (
-    (
-        Case,
-        Case.id,
-        ("applicant_name", "applicant_id_no", "applicant_phone", "agent_name", "agent_id_no"),
-    ),
+    (Case, Case.id, PERSONAL_COLUMNS),
     (SyncOutbox, SyncOutbox.id, ("payload",)),
 )
 BATCH = 500

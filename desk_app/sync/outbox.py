@@ -9,7 +9,6 @@ skipped; a resend is harmless, so nothing is doubled in effect.
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,11 +18,14 @@ from sqlalchemy import func, select
 from desk_app.domain import clock
 from desk_app.domain.errors import Refused
 from desk_app.security.authz import require
+from desk_app.security.crypto import DecryptionError
 from desk_app.security.roles import Operation
+from desk_app.services.protection import unseal_json
 from desk_app.store import Database
 from desk_app.store.case_models import Case, SyncOutbox
 from desk_app.store.models import Setting
 from desk_app.sync.client import CentralAuthError, CentralClient, CentralError, CentralRejected
+from desk_app.sync.payload import PAYLOAD_CONTEXT
 from desk_app.sync.views import DeadLetter, SyncReport, SyncStatus
 
 
@@ -64,9 +66,18 @@ def _lease(
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
+        leased = []
         for r in rows:
+            # Unsealed only here, just before sending; the row keeps its token. A missing key
+            # (HallKeyError) stops the run; a token altered at rest can never be sent.
+            try:
+                payload = unseal_json(r.payload, PAYLOAD_CONTEXT)
+            except DecryptionError as exc:
+                r.state, r.last_error = "dead", f"数据无法解密 / payload does not decrypt: {exc}"
+                continue
             r.next_attempt_at = now + lease
-        return [(r.id, r.attempts, json.loads(r.payload)) for r in rows]
+            leased.append((r.id, r.attempts, payload))
+        return leased
 
 
 def _record(

@@ -10,12 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
+from desk_app.services.case_views import personal_data
 from desk_app.store.case_models import Case, CaseMaterial, Evaluation
 from desk_app.store.models import Staff, Window
+
+PAYLOAD_CONTEXT = "sync_outbox.payload"  # the outbox row's payload is sealed at rest
 
 
 def case_payload(session: Session, case: Case) -> dict[str, Any]:
     """The outbox payload of ``case`` (call after its last change is flushed)."""
+    p = personal_data(case)  # in clear for the platform; the outbox row seals it again
     mats = session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id)).all()
     ev = session.scalar(select(Evaluation).where(Evaluation.case_id == case.id))
     staff = session.get(Staff, case.staff_id) if case.staff_id else None
@@ -34,15 +38,15 @@ def case_payload(session: Session, case: Case) -> dict[str, Any]:
             "catalog_version": case.catalog_version,
             "applicant": {
                 "kind": case.applicant_kind,
-                "name": case.applicant_name,
-                "id_no": case.applicant_id_no,
-                "phone": case.applicant_phone,
+                "name": p["applicant_name"],
+                "id_no": p["applicant_id_no"],
+                "phone": p["applicant_phone"],
             },
             "agent": None
-            if not case.agent_name
+            if not p["agent_name"]
             else {
-                "name": case.agent_name,
-                "id_no": case.agent_id_no,
+                "name": p["agent_name"],
+                "id_no": p["agent_id_no"],
                 "scope": case.auth_scope,
                 "valid_until": case.auth_valid_until.isoformat() if case.auth_valid_until else None,
             },

@@ -16,8 +16,9 @@
   period ago. Such a case is abandoned; a case still inside its time limit is not.
 
 A case's last activity is the latest of its opening, decision, conclusion, any of its events and
-any material received. Masked values are kept (``370202********1234``) so lists and statistics
-stay readable; the outbox payload of a purged case is reduced to its identifiers.
+any material received. Masked values are kept in clear (``370202********1234``) in place of the sealed ones, so lists
+and statistics stay readable without the key; the look-up hash of the ID is cleared; the outbox
+payload of a purged case is reduced to its identifiers.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from desk_app.domain.errors import Refused
 from desk_app.domain.validators import mask_credit_code, mask_id, mask_name, mask_phone
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
+from desk_app.services.case_views import personal_data
 from desk_app.store import Database
 from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, Evaluation, SyncOutbox
 
@@ -95,16 +97,21 @@ def _past_period(
 
 
 def _mask_case(case: Case) -> None:
+    """Sealed values become masked plain values; the look-up hash goes (nobody is found by
+    ID any more). A company's name is public and stays as stored (sealed)."""
+    p = personal_data(case)
     if case.applicant_kind == "person":
-        case.applicant_name = mask_name(case.applicant_name)
-        case.applicant_id_no = mask_id(case.applicant_id_no)
+        case.applicant_name = mask_name(p["applicant_name"])
+        case.applicant_id_no = mask_id(p["applicant_id_no"])
     else:
-        case.applicant_id_no = mask_credit_code(case.applicant_id_no)
-    case.applicant_phone = mask_phone(case.applicant_phone) if case.applicant_phone else None
-    if case.agent_name:
-        case.agent_name = mask_name(case.agent_name)
-    if case.agent_id_no:
-        case.agent_id_no = mask_id(case.agent_id_no)
+        case.applicant_id_no = mask_credit_code(p["applicant_id_no"])
+    phone = p["applicant_phone"]
+    case.applicant_phone = mask_phone(phone) if phone else None
+    if p["agent_name"]:
+        case.agent_name = mask_name(p["agent_name"])
+    if p["agent_id_no"]:
+        case.agent_id_no = mask_id(p["agent_id_no"])
+    case.applicant_lookup = None
 
 
 def purge_personal_data(
