@@ -12,6 +12,7 @@ from desk_app.services import cases, hall, queue
 from desk_app.services.case_dto import AgentInfo
 from desk_app.services.catalog_access import work_calendar
 from desk_app.services.errors import NotFound, Refused
+from desk_app.services.protection import unseal_json
 from desk_app.store.case_models import CaseEvent, Evaluation, SyncOutbox
 from tests.ids import credit_code, mistyped, resident_id
 
@@ -185,8 +186,9 @@ def test_conclusion_writes_outbox_in_same_transaction_with_full_data(counter):
     cases.conclude(counter, ref.case_no, now=T)
     with counter.read() as s:
         row = s.scalar(select(SyncOutbox))
-        payload = json.loads(row.payload)
+        payload = unseal_json(row.payload, "sync_outbox.payload")
     assert row.state == "pending"
+    assert resident_id() not in row.payload  # sealed at rest, unsealed only to be sent
     assert payload["uuid"] == ref.id and payload["case_no"] == ref.case_no
     assert payload["payload"]["applicant"]["id_no"] == resident_id()  # full, for the platform
     assert payload["concluded_at"].endswith("+08:00")
@@ -288,5 +290,5 @@ def test_conclusion_takes_the_deferred_materials_brought_now(counter):
     assert view.state == "concluded"
     assert [e["action"] for e in view.events][-3:] == ["receive", "deferral_met", "conclude"]
     with counter.read() as s:
-        payload = json.loads(s.scalar(select(SyncOutbox.payload)))
+        payload = unseal_json(s.scalar(select(SyncOutbox.payload)), "sync_outbox.payload")
     assert payload["payload"]["materials"]["discharge_record"] == "copy"

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from desk_app.cli import main
 from desk_app.domain.errors import Refused
 from desk_app.services import cases, hall
+from desk_app.services.protection import unseal, unseal_json
 from desk_app.store.case_models import Case, SyncOutbox
 from desk_app.sync import outbox
 from desk_app.sync.retention import purge_personal_data
@@ -123,7 +124,13 @@ def test_a_case_the_backend_is_still_owed_is_never_purged(counter):
     assert purge_personal_data(counter, 30, now=NOW + timedelta(days=365)).purged == 0
     for ref in (unsent, dead):
         case, box = _case(counter, ref)
-        assert "*" not in case.applicant_id_no and case.applicant_id_no in box.payload
+        assert unseal(case.applicant_id_no, "cases.applicant_id_no") == resident_id()
+        assert unseal_json(box.payload, "sync_outbox.payload")["payload"]["applicant"] == {
+            "kind": "person",
+            "name": "张三丰",
+            "id_no": resident_id(),
+            "phone": "13812341234",
+        }
     # Settling the dead letter by hand starts its period.
     (letter,) = outbox.dead_letters(counter)
     outbox.resolve_dead(counter, letter.id, "线下补报", now=NOW)
@@ -134,7 +141,7 @@ def test_a_case_the_backend_is_still_owed_is_never_purged(counter):
 
 def test_acknowledged_case_and_its_payload_are_purged(counter):
     ref = concluded(counter)
-    id_no = _case(counter, ref)[0].applicant_id_no
+    id_no = resident_id()
     outbox.run_once(counter, FakeCentral(), now=T)
     assert purge_personal_data(counter, 30, now=NOW).purged == 1
     case, box = _case(counter, ref)
