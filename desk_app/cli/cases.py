@@ -152,6 +152,14 @@ def cmd_case_terminate(args: argparse.Namespace) -> None:
 def cmd_case_show(args: argparse.Namespace) -> None:
     from desk_app.services import cases
 
+    if args.reveal or args.reason is not None:
+        if not args.reveal:
+            raise CliError("--reason 只与 --reveal 一起使用 / --reason goes with --reveal")
+        if not (args.reason or "").strip():
+            raise CliError("查看完整个人信息须说明理由 --reason / --reveal needs a --reason")
+        db = db_from_args(args, acting=Operation.CASE_REVEAL)
+        _case_out(args, cases.reveal(db, args.case_no, args.reason))
+        return
     _case_out(args, cases.show(db_from_args(args, acting=Operation.CASE_SHOW), args.case_no))
 
 
@@ -224,6 +232,12 @@ def register(c: Commands) -> None:
     p.add_argument("--reason", required=True)
     p = c.add(case, "show", cmd_case_show, "show a case (personal data masked)")
     p.add_argument("case_no")
+    p.add_argument(
+        "--reveal",
+        action="store_true",
+        help="personal data in clear (supervisor; audited, needs --reason)",
+    )
+    p.add_argument("--reason", help="why the personal data is revealed (kept in the audit trail)")
     c.add(case, "alerts", cmd_case_alerts, "negative ratings waiting for follow-up (supervisor)")
     p = c.add(case, "print", cmd_case_print, "write a case document as PDF")
     p.add_argument("case_no")
