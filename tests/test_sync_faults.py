@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from desk_app.services import cases, hall
+from desk_app.services import cases, hall, protection
 from desk_app.store import Database
 from desk_app.store.schema import upgrade
 from desk_app.sync import outbox
@@ -249,9 +249,9 @@ def test_poison_case_is_a_dead_letter_and_the_others_arrive(client_hall, tmp_pat
     ids = conclude(db, 5)
     with db.begin() as s:  # corrupt one payload the way a buggy older release might have
         row = s.scalars(select(SyncOutbox).order_by(SyncOutbox.id)).all()[2]
-        bad = json.loads(row.payload)
+        bad = protection.unseal_json(row.payload, "sync_outbox.payload")
         bad["payload"] = "not an object"
-        row.payload = json.dumps(bad)
+        row.payload = protection.seal_json(bad, "sync_outbox.payload")
     server = Server(f"sqlite:///{tmp_path / 'central.db'}")
     try:
         result = sync_once(sync_env(db, server))
