@@ -21,16 +21,15 @@ PERSONAL = ("applicant_name", "applicant_id_no", "applicant_phone", "agent_name"
 
 def upgrade() -> None:
     bind = op.get_bind()
-    with op.batch_alter_table("staff") as batch:
-        batch.add_column(sa.Column("password_hash", sa.Text(), nullable=True))
-        batch.add_column(
-            sa.Column("must_change", sa.Boolean(), nullable=False, server_default=sa.false())
+    # Plain ADD COLUMN on both databases: a batch rebuild of "staff" on SQLite would drop a
+    # table the window sessions and events of a working hall refer to.
+    op.add_column("staff", sa.Column("password_hash", sa.Text(), nullable=True))
+    for flag in ("must_change", "locked"):
+        op.add_column(
+            "staff", sa.Column(flag, sa.Boolean(), nullable=False, server_default=sa.false())
         )
-        batch.add_column(
-            sa.Column("locked", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch.add_column(sa.Column("locked_until", sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column("password_changed_at", sa.DateTime(), nullable=True))
+    op.add_column("staff", sa.Column("locked_until", sa.DateTime(), nullable=True))
+    op.add_column("staff", sa.Column("password_changed_at", sa.DateTime(), nullable=True))
 
     # Close all but the newest open session of a staff member before the constraint exists
     # (the old rule was a SELECT, which concurrent log-ins on PostgreSQL could slip past).
@@ -50,11 +49,14 @@ def upgrade() -> None:
     )
 
     # Encrypted tokens are longer than the plain values the old column lengths were made for.
-    with op.batch_alter_table("cases") as batch:
+    # SQLite ignores declared lengths, and rebuilding the table there would trip over the rows
+    # that refer to the cases: only PostgreSQL's types change.
+    if bind.dialect.name == "postgresql":
         for col in PERSONAL:
-            batch.alter_column(col, type_=sa.Text())
-        batch.add_column(sa.Column("applicant_lookup", sa.String(length=64), nullable=True))
+            op.alter_column("cases", col, type_=sa.Text())
+    op.add_column("cases", sa.Column("applicant_lookup", sa.String(length=64), nullable=True))
     op.create_index("ix_cases_applicant_lookup", "cases", ["applicant_lookup"])
+    _seal_existing_personal_data(bind)
 
     op.create_table(
         "login_failures",
@@ -104,6 +106,51 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")),
     )
+
+
+def _seal_existing_personal_data(bind: sa.engine.Connection) -> None:
+    """Cases written before 0003 hold names, IDs and phones in clear: seal them now, under the
+    hall key (made here when the hall never had one: before 0003 there was no key to lose).
+    Values masked by an earlier purge (they contain '*') stay as they are."""
+    cases = sa.table("cases", *(sa.column(c) for c in ("id", "applicant_kind", *PERSONAL)))
+    rows = bind.execute(sa.select(cases)).all()
+    outbox = sa.table("sync_outbox", sa.column("id"), sa.column("payload"))
+    payloads = bind.execute(sa.select(outbox.c.id, outbox.c.payload)).all()
+    if not rows and not payloads:
+        return
+    from desk_app.services import protection
+
+    protection.ensure_key(fresh_database=True)  # only makes one when none exists at all
+    c = protection.cipher()
+    for row in rows:
+        values: dict[str, str | None] = {}
+        for col in PERSONAL:
+            v = getattr(row, col)
+            if v is None or c_is_sealed(v) or "*" in v:
+                continue
+            values[col] = c.encrypt(v, context=f"cases.{col}")
+        id_no = row.applicant_id_no
+        if id_no and not c_is_sealed(id_no) and "*" not in id_no:
+            purpose = "credit_code" if row.applicant_kind == "company" else "resident_id"
+            values["applicant_lookup"] = c.lookup_hash(id_no, purpose=purpose)
+        if values:
+            lookup_col = sa.table("cases", sa.column("id"), *(sa.column(k) for k in values))
+            bind.execute(
+                sa.update(lookup_col).where(lookup_col.c.id == row.id).values(**values)
+            )
+    for row_id, payload in payloads:
+        if payload and not c_is_sealed(payload):
+            bind.execute(
+                sa.update(outbox)
+                .where(outbox.c.id == row_id)
+                .values(payload=c.encrypt(payload, context="sync_outbox.payload"))
+            )
+
+
+def c_is_sealed(value: str) -> bool:
+    from desk_app.security.crypto import is_encrypted
+
+    return is_encrypted(value)
 
 
 def downgrade() -> None:
