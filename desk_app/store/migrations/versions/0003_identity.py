@@ -135,9 +135,7 @@ def _seal_existing_personal_data(bind: sa.engine.Connection) -> None:
             values["applicant_lookup"] = c.lookup_hash(id_no, purpose=purpose)
         if values:
             lookup_col = sa.table("cases", sa.column("id"), *(sa.column(k) for k in values))
-            bind.execute(
-                sa.update(lookup_col).where(lookup_col.c.id == row.id).values(**values)
-            )
+            bind.execute(sa.update(lookup_col).where(lookup_col.c.id == row.id).values(**values))
     for row_id, payload in payloads:
         if payload and not c_is_sealed(payload):
             bind.execute(
