@@ -270,3 +270,28 @@ def test_purge_masks_in_clear_and_forgets_the_lookup_hash(office):
         )
     assert [r.case_no for r in cases.find_cases_by_id(office, ID_NO)] == [kept.case_no]
     assert cases.show(office, ref.case_no).applicant_name == "张*丰"
+
+
+def test_a_pc_with_another_key_is_refused_before_it_seals_anything(db_url, tmp_path, monkeypatch):
+    """Two PCs of one PostgreSQL hall: the second made a key of its own (or got another hall's
+    key file). The database knows its key's check value, so that PC is refused at start, in
+    one line, instead of sealing data the other PCs cannot read."""
+    from desk_app.store import Database
+
+    base = Database(db_url)
+    monkeypatch.delenv("DESK_APP_KEY")
+    monkeypatch.setenv("DESK_APP_KEY_FILE", str(tmp_path / "pc1.key"))
+    protection.reset()
+    assert main(["--db", db_url, "queue", "status", "--json"]) == 0  # PC 1: key made, check kept
+    assert (tmp_path / "pc1.key").exists()
+    monkeypatch.setenv("DESK_APP_KEY_FILE", str(tmp_path / "pc2.key"))
+    create_key_file(tmp_path / "pc2.key")  # PC 2's own, different key
+    protection.reset()
+    with pytest.raises(HallKeyError, match="does not match"):
+        protection.ensure_hall_key(base)
+    assert main(["--db", db_url, "queue", "status", "--json"]) == 1
+    monkeypatch.setenv("DESK_APP_KEY_FILE", str(tmp_path / "pc1.key"))  # the hall's key copied
+    protection.reset()
+    assert protection.ensure_hall_key(base) is False
+    protection.reset()
+    base.dispose()

@@ -52,21 +52,49 @@ def ensure_key(*, fresh_database: bool) -> bool:
     return True
 
 
-def ensure_hall_key(db: Database) -> bool:
-    """Before normal work: make the key file of a new hall (True when one was made).
+KEY_CHECK_SETTING = "hall_key_check"
 
-    "New" is a hall whose ``cases`` table is empty: nothing sealed can be lost by making a key.
-    A hall with cases and no key is left alone here, so commands that touch no personal data
-    (the queue, the kiosk) keep working; the first use of personal data is then a HallKeyError.
-    One path check when the key is present, one query only when it is not.
+
+def key_check() -> str:
+    """A keyed hash of a constant: equal on every PC holding this hall's key, different under any
+    other key, and stable across rotations (it comes from the look-up secret)."""
+    return cipher().lookup_hash("desk-app hall key check", purpose="key-check")
+
+
+def ensure_hall_key(db: Database) -> bool:
+    """Before normal work: make the key file of a new hall (True when one was made), and refuse
+    a key that is not this hall's.
+
+    The database keeps :func:`key_check` of its key. A PC whose key gives another check (a
+    second PC of a PostgreSQL hall that made its own key, a key file from another hall) gets a
+    HallKeyError naming the fix, before it seals anything the others cannot read. A key is made
+    only for a hall that has neither a check nor cases; one that had a key and lost it keeps
+    working for the queue and the kiosk, and personal data is then an error.
     """
-    if os.environ.get("DESK_APP_KEY") or default_key_path().exists():
-        return False
     from desk_app.store.case_models import Case
+    from desk_app.store.models import Setting
 
     with db.read() as s:
-        fresh = s.scalar(select(Case.id).limit(1)) is None
-    return ensure_key(fresh_database=True) if fresh else False
+        stored = s.scalar(select(Setting.value).where(Setting.key == KEY_CHECK_SETTING))
+        fresh = stored is None and s.scalar(select(Case.id).limit(1)) is None
+    made = False
+    if not (os.environ.get("DESK_APP_KEY") or default_key_path().exists()):
+        if not fresh:
+            return False
+        made = ensure_key(fresh_database=True)
+    check = key_check()
+    if stored is None:
+        with db.begin() as s:
+            if s.get(Setting, KEY_CHECK_SETTING) is None:
+                s.add(Setting(key=KEY_CHECK_SETTING, value=check))
+    elif stored != check:
+        raise HallKeyError(
+            f"本机密钥 ({default_key_path()} 或 DESK_APP_KEY) 不是本厅数据库的密钥; "
+            "请从本厅其他电脑复制密钥文件",
+            "this PC's hall key does not match the database's: copy the hall's key file "
+            "from another PC of the hall",
+        )
+    return made
 
 
 def seal(value: str | None, context: str) -> str | None:
