@@ -34,7 +34,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from central_ref import API_VERSION
-from central_ref.auth import HEALTH_PATH, PRINCIPAL_KEY, Gate, Principal, TokenTable, parse_tokens
+from central_ref.auth import (
+    HEALTH_PATH,
+    PRINCIPAL_KEY,
+    Gate,
+    Principal,
+    TokenTable,
+    parse_auditor_tokens,
+    parse_tokens,
+)
 from central_ref.faults import ALL_MODES, FaultInjector
 from central_ref.rules import (
     InvalidCase,
@@ -46,6 +54,7 @@ from central_ref.rules import (
 )
 from central_ref.rules import validate_case as _validate
 from central_ref.schemas import (
+    DESCRIPTION,
     BatchIn,
     BatchOut,
     CaseIn,
@@ -76,26 +85,6 @@ MAX_DIGEST_DAYS = 366
 # How much of a rejected value (an invalid uuid, an error text) an answer quotes.
 MAX_ECHO = 64
 MAX_ERROR = 300
-
-_DESCRIPTION = """\
-Reference implementation of the central (city/province) platform's case-sync API for the
-高效办成一件事 service-hall desk application. See docs/central-api.md for the rules in prose.
-
-* **Auth**: `Authorization: Bearer TOKEN`, one token per workstation. Missing or wrong token:
-  401 with a JSON error body. Only `GET /api/v1/health` works without a token.
-* **Scopes**: a workstation token reads (cases, digests) only the cases that workstation sent
-  itself; another workstation's case is answered as if it did not exist. An auditor token
-  reads every case and uploads nothing (403). No token can replace a stored case.
-* **Idempotency**: each case is keyed by its client-generated UUID (unique). A new UUID is
-  stored (`created`); the same UUID with the same canonical content is `replayed` (success);
-  with different content it is a `conflict` (the other version is kept for review; do not
-  retry). Every arrival increments `received_count`.
-* **Canonical content**: SHA-256 of the JSON `{"case_no", "concluded_at", "payload"}` with
-  sorted keys, no whitespace, UTF-8, `concluded_at` normalised to UTC (`...Z`).
-* **Faults** (when the server is started with `--fail-rate`): a mutating request may get a 503,
-  hang for a long time (and be processed late), or be processed and committed and then lose
-  its response (connection closed). Retry all three with the same UUIDs.
-"""
 
 
 # -- the app ---------------------------------------------------------------------------------
@@ -199,14 +188,14 @@ def create_app(
     created here if missing. The returned object has ``openapi()`` and ``state.store`` like
     the inner FastAPI app, so tests can use either.
     """
-    token_table = TokenTable(parse_tokens(tokens), _auditors(auditor_tokens))
+    token_table = TokenTable(parse_tokens(tokens), parse_auditor_tokens(auditor_tokens))
     store = db_url if isinstance(db_url, Store) else Store(db_url)
     store.create_schema()
 
     api = FastAPI(
         title="central-ref: 高效办成一件事 case-sync API",
         version=API_VERSION,
-        description=_DESCRIPTION,
+        description=DESCRIPTION,
     )
     api.state.store = store
     bearer = HTTPBearer(
@@ -478,16 +467,6 @@ def create_app(
             exempt_paths=(HEALTH_PATH,),
         )
     return CentralApp(Gate(inner, token_table, max_body_bytes), api)
-
-
-def _auditors(values: Iterable[str]) -> dict[str, str]:
-    """Auditor tokens: ``NAME=TOKEN``, or a bare token named ``auditor``."""
-    named = []
-    for value in values:
-        for part in (p.strip() for p in value.split(",")):
-            if part:
-                named.append(part if "=" in part else f"auditor={part}")
-    return parse_tokens(named)
 
 
 class CentralApp:

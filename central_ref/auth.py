@@ -61,6 +61,16 @@ def parse_tokens(values: Iterable[str]) -> dict[str, str]:
     return tokens
 
 
+def parse_auditor_tokens(values: Iterable[str]) -> dict[str, str]:
+    """Auditor tokens: ``NAME=TOKEN``, or a bare token named ``auditor``."""
+    named = []
+    for value in values:
+        for part in (p.strip() for p in value.split(",")):
+            if part:
+                named.append(part if "=" in part else f"auditor={part}")
+    return parse_tokens(named)
+
+
 def _digest(secret: bytes) -> bytes:
     return hashlib.sha256(secret).digest()
 

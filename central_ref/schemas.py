@@ -7,6 +7,26 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+DESCRIPTION = """\
+Reference implementation of the central (city/province) platform's case-sync API for the
+高效办成一件事 service-hall desk application. See docs/central-api.md for the rules in prose.
+
+* **Auth**: `Authorization: Bearer TOKEN`, one token per workstation. Missing or wrong token:
+  401 with a JSON error body. Only `GET /api/v1/health` works without a token.
+* **Scopes**: a workstation token reads (cases, digests) only the cases that workstation sent
+  itself; another workstation's case is answered as if it did not exist. An auditor token
+  reads every case and uploads nothing (403). No token can replace a stored case.
+* **Idempotency**: each case is keyed by its client-generated UUID (unique). A new UUID is
+  stored (`created`); the same UUID with the same canonical content is `replayed` (success);
+  with different content it is a `conflict` (the other version is kept for review; do not
+  retry). Every arrival increments `received_count`.
+* **Canonical content**: SHA-256 of the JSON `{"case_no", "concluded_at", "payload"}` with
+  sorted keys, no whitespace, UTF-8, `concluded_at` normalised to UTC (`...Z`).
+* **Faults** (when the server is started with `--fail-rate`): a mutating request may get a 503,
+  hang for a long time (and be processed late), or be processed and committed and then lose
+  its response (connection closed). Retry all three with the same UUIDs.
+"""
+
 
 class CaseIn(BaseModel):
     """One completed case as uploaded. Validated per item: a bad item is reported ``invalid``

@@ -29,7 +29,6 @@ from sqlalchemy import (
     Engine,
     create_engine,
     delete,
-    event,
     exists,
     func,
     select,
@@ -39,7 +38,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
-    ArgumentError,
     InterfaceError,
     NoSuchModuleError,
     OperationalError,
@@ -48,6 +46,13 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from central_ref.engine import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    normalize_url,
+    redact,
+    retryable,
+    sqlite_setup,
+)
 from central_ref.models import (
     DELIVERED,
     Base,
@@ -69,38 +74,11 @@ __all__ = ["CaseDetail", "CaseRow", "DayDigest", "Outcome", "Store", "normalize_
 log = logging.getLogger("central_ref.store")
 T = TypeVar("T")
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Write transactions that lose a lock race (PostgreSQL deadlock or serialization failure,
 # SQLite "database is locked" after the busy timeout) are retried this many times in all.
 WRITE_ATTEMPTS = 4
 # SQLite allows 32766 bound parameters; PostgreSQL 65535. Stay well below both.
 _IN_CHUNK = 900
-
-
-def normalize_url(url: str) -> str:
-    """Accept ``postgresql://`` as psycopg 3 (the driver this project ships), else unchanged."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ValueError(f"invalid database URL: {url!r}") from exc
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<invalid URL>"
-
-
-def _retryable(exc: OperationalError) -> bool:
-    code = getattr(exc.orig, "sqlstate", None)
-    if code in ("40001", "40P01"):  # serialization_failure, deadlock_detected
-        return True
-    return "database is locked" in str(exc.orig).lower()
 
 
 def _refused_data(exc: StatementError) -> bool:
@@ -155,7 +133,7 @@ class Store:
         except (NoSuchModuleError, ImportError) as exc:
             raise ValueError(f"unsupported database URL {redact(url)}: {exc}") from exc
         if self.dialect == "sqlite":
-            _sqlite_setup(self.engine)
+            sqlite_setup(self.engine)
         self._write_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             self.engine.execution_options(read_only=True), expire_on_commit=False
@@ -185,7 +163,7 @@ class Store:
                 with self._serial or nullcontext(), self._write_sessions.begin() as session:
                     return work(session)
             except OperationalError as exc:
-                if attempt == WRITE_ATTEMPTS or not _retryable(exc):
+                if attempt == WRITE_ATTEMPTS or not retryable(exc):
                     raise
                 log.warning("write transaction retried (attempt %d): %s", attempt, exc.orig)
                 time.sleep(0.05 * attempt)
@@ -499,27 +477,3 @@ class Store:
             return [uuid for _, uuid in rows]
 
         return self.write(work)
-
-
-def _sqlite_setup(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Take transaction control from the sqlite3 module so that BEGIN IMMEDIATE is ours.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode = WAL")
-        # NORMAL in WAL mode can lose the last commits on power loss, never corrupt: fine for a
-        # test double, and what lets a 10,000-case backlog drain in seconds.
-        cur.execute("PRAGMA synchronous = NORMAL")
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        # Writers take the lock up front: a deferred transaction that reads and then writes
-        # fails with "database is locked" at once under contention instead of waiting.
-        if conn.get_execution_options().get("read_only"):
-            conn.exec_driver_sql("BEGIN")
-        else:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
