@@ -3,6 +3,7 @@
 ::
 
     central-ref serve --host 127.0.0.1 --port P --db URL --token TOKEN [--token ...]
+                      [--auditor-token TOKEN ...]
                       [--fail-rate 0.0-1.0] [--latency-ms N] [--fault-modes drop,error,timeout]
                       [--hang-seconds S] [--seed N] [--log-level info] [--no-access-log]
     central-ref stats --db URL [--json]
@@ -11,7 +12,9 @@
 
 ``serve --port 0`` picks a free port. Once the socket listens, ``serve`` prints one JSON line
 on stdout, ``{"url": "http://127.0.0.1:PORT", "pid": N}``, so scripts and tests need no port
-guessing; logs go to stderr. Exit status: 0 success, 2 bad input (one line on stderr),
+guessing; logs go to stderr. A ``--token`` (workstation) reads back only the cases it sent; an
+``--auditor-token`` (also ``CENTRAL_REF_AUDITOR_TOKEN``, which keeps it out of the process
+list) reads every case and uploads nothing. Exit status: 0 success, 2 bad input (one line on stderr),
 1 anything unexpected.
 """
 
@@ -82,6 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="TOKEN",
         help="workstation token (repeatable, or comma-separated); NAME=TOKEN names it",
+    )
+    serve.add_argument(
+        "--auditor-token",
+        action="append",
+        default=[],
+        metavar="TOKEN",
+        help="token that reads every workstation's cases and uploads none (repeatable; "
+        "NAME=TOKEN names it; also CENTRAL_REF_AUDITOR_TOKEN)",
     )
     serve.add_argument("--fail-rate", type=_rate, default=0.0, help="0.0-1.0, mutating requests")
     serve.add_argument("--latency-ms", type=_non_negative(int), default=0)
@@ -176,17 +187,25 @@ def _serve(args: argparse.Namespace) -> int:
         modes = parse_modes(args.fault_modes)
     except ValueError as exc:
         raise CliError(str(exc)) from None
+    auditors = list(args.auditor_token)
+    if os.environ.get("CENTRAL_REF_AUDITOR_TOKEN"):
+        auditors.append(os.environ["CENTRAL_REF_AUDITOR_TOKEN"])
     store = _store(args)
-    app = create_app(
-        store,
-        args.token,
-        fail_rate=args.fail_rate,
-        latency_ms=args.latency_ms,
-        seed=args.seed,
-        fault_modes=modes,
-        hang_seconds=args.hang_seconds,
-        max_batch=args.max_batch,
-    )
+    try:
+        app = create_app(
+            store,
+            args.token,
+            fail_rate=args.fail_rate,
+            latency_ms=args.latency_ms,
+            seed=args.seed,
+            fault_modes=modes,
+            hang_seconds=args.hang_seconds,
+            max_batch=args.max_batch,
+            auditor_tokens=auditors,
+        )
+    except ValueError as exc:  # an auditor token that is also a workstation's, a bad name
+        store.dispose()
+        raise CliError(str(exc)) from None
     # uvicorn's default sends the access log to stdout; keep stdout for the one "ready" line.
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"

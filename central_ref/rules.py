@@ -19,6 +19,16 @@ from zoneinfo import ZoneInfo
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 MAX_CASE_NO_LEN = 64
+# The window a conclusion time must fall in. Far wider than any real case, and far enough from
+# the ends of the calendar (year 1, year 9999) that no UTC offset, no conversion to the hall's
+# date and no database time zone can push a stored time out of the representable range.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)  # exclusive
+# Containers (objects, arrays) nested deeper than this are refused: a payload must also be
+# serialisable again to be hashed, stored and read back, and recursion there has a limit.
+MAX_DEPTH = 64
+# How much of an offending value an error message may quote.
+QUOTE_LEN = 40
 # Only the canonical 8-4-4-4-12 form: braces, "urn:uuid:" or 32 bare hex digits are refused
 # rather than normalised, so a client never sees its uuid echoed back in a different shape.
 _UUID_RE = re.compile(
@@ -54,19 +64,41 @@ def normalize_uuid(value: object) -> str:
     return value.lower()
 
 
+def printable(value: object, limit: int = QUOTE_LEN) -> str:
+    """``value`` as text that is safe to quote in an answer: at most ``limit`` characters
+    (and an ellipsis), and encodable as UTF-8 (a lone surrogate is shown as ``\\udXXX``)."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def parse_concluded_at(value: object) -> datetime:
-    """An ISO-8601 timestamp *with* a UTC offset (or Z), as an aware UTC datetime."""
+    """An ISO-8601 timestamp *with* a UTC offset (or Z), as an aware UTC datetime between
+    ``EARLIEST`` and ``LATEST``."""
     if not isinstance(value, str):
         raise InvalidCase("concluded_at: must be an ISO-8601 string with a UTC offset")
+    shown = printable(repr(value[: QUOTE_LEN + 1]))
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidCase(f"concluded_at: not an ISO-8601 timestamp: {value[:40]!r}") from None
+        raise InvalidCase(f"concluded_at: not an ISO-8601 timestamp: {shown}") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         # A naive time is ambiguous (hall PC clock? UTC?) and would put the case on the wrong
         # day in the reconciliation digest, so it is refused instead of guessed.
         raise InvalidCase("concluded_at: needs a UTC offset, e.g. 2025-03-01T09:30:00+08:00")
-    return parsed.astimezone(UTC)
+    try:
+        # 0001-01-01T00:00:00+14:00 is before year 1 in UTC, 9999-12-31T23:59:59-14:00
+        # after year 9999: Python cannot represent either.
+        moment = parsed.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST <= moment < LATEST:
+        raise InvalidCase(
+            f"concluded_at: out of range: {shown} (must be from {format_utc(EARLIEST)} "
+            f"to before {format_utc(LATEST)})"
+        )
+    return moment
 
 
 def format_utc(moment: datetime) -> str:
@@ -93,23 +125,25 @@ def canonical_sha256(case_no: str, concluded_at: datetime, payload: dict[str, An
         )
         data = text.encode("utf-8")
     except ValueError as exc:  # NaN/Infinity (json) or a lone surrogate (UnicodeEncodeError)
-        raise InvalidCase(f"payload: not representable as strict JSON ({exc})") from None
+        reason = printable(str(exc), 100)
+        raise InvalidCase(f"case_no/payload: not representable as strict JSON ({reason})") from None
     return hashlib.sha256(data).hexdigest()
 
 
-def _reject_nul(value: Any) -> None:
-    """Refuse U+0000 anywhere: PostgreSQL cannot store it, and it would fail a whole batch."""
-    stack = [value]  # iterative: a deeply nested payload must not blow the recursion limit
+def _check_values(field: str, value: Any) -> None:
+    """Refuse U+0000 anywhere (PostgreSQL cannot store it, and it would fail a whole batch)
+    and containers nested deeper than ``MAX_DEPTH`` (they could be stored but not read back)."""
+    stack = [(value, 0)]  # iterative: a deeply nested payload must not blow the recursion limit
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
         if isinstance(item, str):
             if "\x00" in item:
-                raise InvalidCase("payload: strings must not contain U+0000")
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+                raise InvalidCase(f"{field}: strings must not contain U+0000")
+        elif isinstance(item, dict | list):
+            if depth >= MAX_DEPTH:
+                raise InvalidCase(f"{field}: nested deeper than {MAX_DEPTH} levels")
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
 
 
 def validate_case(raw: object, *, path_uuid: str | None = None) -> ValidCase:
@@ -124,7 +158,9 @@ def validate_case(raw: object, *, path_uuid: str | None = None) -> ValidCase:
     if unknown:
         # Unknown top-level fields are refused, not silently dropped: anything extra belongs
         # in ``payload``, which is stored and hashed as a whole.
-        raise InvalidCase(f"case: unknown field(s) {', '.join(unknown)}; put them in payload")
+        names = ", ".join(printable(name) for name in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise InvalidCase(f"case: unknown field(s) {names}{more}; put them in payload")
     if path_uuid is not None:
         uuid = normalize_uuid(path_uuid)
         if "uuid" in raw and normalize_uuid(raw["uuid"]) != uuid:
@@ -144,8 +180,8 @@ def validate_case(raw: object, *, path_uuid: str | None = None) -> ValidCase:
     payload = raw.get("payload")
     if not isinstance(payload, dict):
         raise InvalidCase("payload: missing or not a JSON object")
-    _reject_nul(case_no)
-    _reject_nul(payload)
+    _check_values("case_no", case_no)
+    _check_values("payload", payload)
     sha = canonical_sha256(case_no, concluded_at, payload)
     return ValidCase(uuid, case_no, concluded_at, payload, sha)
 

@@ -1,4 +1,4 @@
-"""The reference backend's own store: SQLAlchemy 2 models and the idempotent ingest.
+"""The reference backend's own store: the idempotent ingest and the (scoped) queries.
 
 This is a test double, so its schema is made with ``metadata.create_all`` on start instead of
 migrations (the desk application's own database always uses Alembic). It runs on SQLite (a
@@ -7,6 +7,10 @@ file, WAL, ``BEGIN IMMEDIATE`` for writers) or PostgreSQL (``postgresql+psycopg:
 Idempotency rests on the database, not on the process: ``received_cases.uuid`` is UNIQUE and
 new cases go in with ``INSERT ... ON CONFLICT DO NOTHING``, so two requests racing with the same
 UUID (a retry overtaking a slow original) store it once; the loser sees the winner's row.
+
+Reads take a ``scope``: a workstation's name limits them to the cases that workstation sent
+(a ``created`` or ``replayed`` arrival of its own), ``None`` means every case (the auditor,
+and the operator commands). There is deliberately no default.
 """
 
 from __future__ import annotations
@@ -17,43 +21,59 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Date,
-    DateTime,
+    ColumnElement,
     Engine,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    UniqueConstraint,
     create_engine,
     delete,
-    event,
+    exists,
     func,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import (
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+    StatementError,
+)
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.types import TypeDecorator
 
+from central_ref.engine import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    normalize_url,
+    redact,
+    retryable,
+    sqlite_setup,
+)
+from central_ref.models import (
+    DELIVERED,
+    Base,
+    CaseDetail,
+    CaseRow,
+    ConflictingVersion,
+    ConflictRow,
+    DayDigest,
+    Outcome,
+    Receipt,
+    ReceivedCase,
+    Status,
+    case_row,
+)
 from central_ref.rules import ValidCase, uuid_digest
 
-log = logging.getLogger("central_ref.store")
+__all__ = ["CaseDetail", "CaseRow", "DayDigest", "Outcome", "Store", "normalize_url", "redact"]
 
-Status = Literal["created", "replayed", "conflict", "invalid"]
+log = logging.getLogger("central_ref.store")
 T = TypeVar("T")
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Write transactions that lose a lock race (PostgreSQL deadlock or serialization failure,
 # SQLite "database is locked" after the busy timeout) are retried this many times in all.
 WRITE_ATTEMPTS = 4
@@ -61,184 +81,24 @@ WRITE_ATTEMPTS = 4
 _IN_CHUNK = 900
 
 
-class UtcDateTime(TypeDecorator[datetime]):
-    """An aware UTC datetime on both dialects (SQLite has no time zones: stored naive UTC)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+def _refused_data(exc: StatementError) -> bool:
+    """Whether the database refused this data (a value it cannot bind or store), as opposed to
+    being unreachable, overloaded or losing a lock race."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return False
+    return not getattr(exc, "connection_invalidated", False)
 
 
-# BIGINT ids on PostgreSQL (two million cases a year), INTEGER on SQLite so that the column
-# is the rowid alias and autoincrements.
-_Id = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class Base(DeclarativeBase):
-    """Own metadata: nothing here is shared with the desk application's schema."""
-
-    metadata = MetaData(
-        naming_convention={
-            "ix": "ix_%(table_name)s_%(column_0_name)s",
-            "uq": "uq_%(table_name)s_%(column_0_name)s",
-            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-            "pk": "pk_%(table_name)s",
-        }
+def _visible_to(scope: str | None) -> ColumnElement[bool]:
+    """The cases a reader may see: all for ``None``; else those the workstation ``scope``
+    delivered itself (it sent exactly the stored version: created or replayed)."""
+    if scope is None:
+        return true()
+    return exists().where(
+        Receipt.case_id == ReceivedCase.id,
+        Receipt.workstation == scope,
+        Receipt.outcome.in_(DELIVERED),
     )
-
-
-class ReceivedCase(Base):
-    """One case as first stored, plus how often its UUID arrived."""
-
-    __tablename__ = "received_cases"
-
-    # The listing cursor: increasing in order of first arrival.
-    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    case_no: Mapped[str] = mapped_column(String(64))
-    concluded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    # Asia/Shanghai date of concluded_at, stored so the reconciliation digest is an index scan.
-    concluded_date: Mapped[date] = mapped_column(Date, index=True)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    payload_sha256: Mapped[str] = mapped_column(String(64))
-    received_count: Mapped[int] = mapped_column(Integer)
-    first_received_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    last_received_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    workstation: Mapped[str] = mapped_column(String(64))  # who sent it first
-
-
-class Receipt(Base):
-    """Every arrival of a valid case (created, replayed or conflict): the retry history."""
-
-    __tablename__ = "receipts"
-
-    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
-    case_id: Mapped[int] = mapped_column(
-        _Id, ForeignKey("received_cases.id", ondelete="CASCADE"), index=True
-    )
-    workstation: Mapped[str] = mapped_column(String(64))
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    outcome: Mapped[str] = mapped_column(String(16))
-    payload_sha256: Mapped[str] = mapped_column(String(64))
-
-
-class ConflictingVersion(Base):
-    """A different version of an already stored UUID, kept for a person to review.
-
-    One row per distinct version (uuid, digest): a client re-sending the same conflicting
-    version after a lost 409 bumps its count instead of adding rows.
-    """
-
-    __tablename__ = "conflicting_versions"
-    __table_args__ = (UniqueConstraint("case_id", "payload_sha256"),)
-
-    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
-    case_id: Mapped[int] = mapped_column(
-        _Id, ForeignKey("received_cases.id", ondelete="CASCADE"), index=True
-    )
-    payload_sha256: Mapped[str] = mapped_column(String(64))
-    case_no: Mapped[str] = mapped_column(String(64))
-    concluded_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    received_count: Mapped[int] = mapped_column(Integer)
-    first_received_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    last_received_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    workstation: Mapped[str] = mapped_column(String(64))
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """The result for one uploaded case, in the request's order."""
-
-    uuid: str | None
-    status: Status
-    received_count: int | None
-    error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CaseRow:
-    """A stored case as listed (no payload)."""
-
-    cursor: str
-    uuid: str
-    case_no: str
-    concluded_at: datetime
-    received_count: int
-    received_at: datetime
-    last_received_at: datetime
-    workstation: str
-
-
-@dataclass(frozen=True, slots=True)
-class ConflictRow:
-    """One conflicting version kept for review."""
-
-    payload_sha256: str
-    case_no: str
-    concluded_at: datetime
-    payload: dict[str, Any]
-    received_count: int
-    first_received_at: datetime
-    last_received_at: datetime
-    workstation: str
-
-
-@dataclass(frozen=True, slots=True)
-class CaseDetail:
-    """A stored case with its payload and the conflicting versions received for it."""
-
-    row: CaseRow
-    payload: dict[str, Any]
-    payload_sha256: str
-    conflicts: list[ConflictRow]
-
-
-@dataclass(frozen=True, slots=True)
-class DayDigest:
-    """Count and digest of the UUIDs of the cases concluded on one local date."""
-
-    day: date
-    count: int
-    sha256: str
-
-
-def normalize_url(url: str) -> str:
-    """Accept ``postgresql://`` as psycopg 3 (the driver this project ships), else unchanged."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ValueError(f"invalid database URL: {url!r}") from exc
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<invalid URL>"
-
-
-def _retryable(exc: OperationalError) -> bool:
-    code = getattr(exc.orig, "sqlstate", None)
-    if code in ("40001", "40P01"):  # serialization_failure, deadlock_detected
-        return True
-    return "database is locked" in str(exc.orig).lower()
 
 
 def _utcnow() -> datetime:
@@ -273,7 +133,7 @@ class Store:
         except (NoSuchModuleError, ImportError) as exc:
             raise ValueError(f"unsupported database URL {redact(url)}: {exc}") from exc
         if self.dialect == "sqlite":
-            _sqlite_setup(self.engine)
+            sqlite_setup(self.engine)
         self._write_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             self.engine.execution_options(read_only=True), expire_on_commit=False
@@ -303,7 +163,7 @@ class Store:
                 with self._serial or nullcontext(), self._write_sessions.begin() as session:
                     return work(session)
             except OperationalError as exc:
-                if attempt == WRITE_ATTEMPTS or not _retryable(exc):
+                if attempt == WRITE_ATTEMPTS or not retryable(exc):
                     raise
                 log.warning("write transaction retried (attempt %d): %s", attempt, exc.orig)
                 time.sleep(0.05 * attempt)
@@ -326,7 +186,23 @@ class Store:
         """
         if not cases:
             return []
-        return self.write(lambda session: self._ingest(session, cases, workstation))
+        try:
+            return self.write(lambda session: self._ingest(session, cases, workstation))
+        except StatementError as exc:
+            if not _refused_data(exc):
+                raise  # the database is unwell, not the data: the client retries the batch
+            if len(cases) == 1:
+                # Only the exception's class: its text holds the SQL parameters (personal data).
+                log.warning(
+                    "%s: case %s could not be stored: %s",
+                    workstation,
+                    cases[0].uuid,
+                    type(getattr(exc, "orig", None) or exc).__name__,
+                )
+                return [Outcome(cases[0].uuid, "invalid", None, "case: could not be stored")]
+        # One case the database refuses must not fail the others: store them one at a time
+        # (in order, so repeated uuids still count as in one batch).
+        return [outcome for case in cases for outcome in self.ingest([case], workstation)]
 
     def _lock_rows(self, session: Session, uuids: list[str]) -> dict[str, tuple[int, str, int]]:
         """uuid -> (id, digest, received_count) of the stored cases, row-locked in uuid order.
@@ -477,32 +353,43 @@ class Store:
 
     # -- queries -------------------------------------------------------------------------------
 
-    def list_cases(self, after: int, limit: int) -> tuple[list[CaseRow], str | None]:
-        """Cases in order of first arrival after cursor ``after``; ``next`` is None at the end."""
+    def list_cases(
+        self, after: int, limit: int, *, scope: str | None
+    ) -> tuple[list[CaseRow], str | None]:
+        """Cases ``scope`` may read, in order of first arrival after cursor ``after``; ``next``
+        is None at the end."""
         with self.read() as session:
             rows = session.scalars(
                 select(ReceivedCase)
-                .where(ReceivedCase.id > after)
+                .where(ReceivedCase.id > after, _visible_to(scope))
                 .order_by(ReceivedCase.id)
                 .limit(limit + 1)
             ).all()
-            listed = [_case_row(row) for row in rows[:limit]]
+            listed = [case_row(row) for row in rows[:limit]]
         next_cursor = listed[-1].cursor if len(rows) > limit else None
         return listed, next_cursor
 
-    def get_case(self, uuid: str) -> CaseDetail | None:
-        """One stored case with its payload and conflicting versions, or None."""
+    def get_case(self, uuid: str, *, scope: str | None) -> CaseDetail | None:
+        """One stored case with its payload and conflicting versions, or None when it was
+        never stored or ``scope`` may not read it (the two are not told apart).
+
+        A workstation sees only the conflicting versions it sent itself: another one's
+        version of the case is that other workstation's data.
+        """
         with self.read() as session:
-            row = session.scalars(select(ReceivedCase).where(ReceivedCase.uuid == uuid)).first()
+            row = session.scalars(
+                select(ReceivedCase).where(ReceivedCase.uuid == uuid, _visible_to(scope))
+            ).first()
             if row is None:
                 return None
+            own = true() if scope is None else ConflictingVersion.workstation == scope
             versions = session.scalars(
                 select(ConflictingVersion)
-                .where(ConflictingVersion.case_id == row.id)
+                .where(ConflictingVersion.case_id == row.id, own)
                 .order_by(ConflictingVersion.id)
             ).all()
             return CaseDetail(
-                row=_case_row(row),
+                row=case_row(row),
                 payload=row.payload,
                 payload_sha256=row.payload_sha256,
                 conflicts=[
@@ -520,23 +407,27 @@ class Store:
                 ],
             )
 
-    def uuids_between(self, first_day: date, last_day: date) -> dict[date, list[str]]:
-        """Local date -> UUIDs of the cases concluded that day (both ends inclusive)."""
+    def uuids_between(
+        self, first_day: date, last_day: date, *, scope: str | None
+    ) -> dict[date, list[str]]:
+        """Local date -> UUIDs of the cases ``scope`` may read concluded that day (both ends
+        inclusive)."""
         by_day: dict[date, list[str]] = {}
         with self.read() as session:
             rows = session.execute(
                 select(ReceivedCase.concluded_date, ReceivedCase.uuid).where(
                     ReceivedCase.concluded_date >= first_day,
                     ReceivedCase.concluded_date <= last_day,
+                    _visible_to(scope),
                 )
             )
             for day, uuid in rows:
                 by_day.setdefault(day, []).append(uuid)
         return by_day
 
-    def day_digests(self, first_day: date, last_day: date) -> list[DayDigest]:
-        """Per local date with at least one case: count and digest of its UUIDs."""
-        by_day = self.uuids_between(first_day, last_day)
+    def day_digests(self, first_day: date, last_day: date, *, scope: str | None) -> list[DayDigest]:
+        """Per local date with at least one case ``scope`` may read: their count and digest."""
+        by_day = self.uuids_between(first_day, last_day, scope=scope)
         return [
             DayDigest(day, len(uuids), uuid_digest(uuids)) for day, uuids in sorted(by_day.items())
         ]
@@ -586,40 +477,3 @@ class Store:
             return [uuid for _, uuid in rows]
 
         return self.write(work)
-
-
-def _case_row(row: ReceivedCase) -> CaseRow:
-    return CaseRow(
-        cursor=str(row.id),
-        uuid=row.uuid,
-        case_no=row.case_no,
-        concluded_at=row.concluded_at,
-        received_count=row.received_count,
-        received_at=row.first_received_at,
-        last_received_at=row.last_received_at,
-        workstation=row.workstation,
-    )
-
-
-def _sqlite_setup(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Take transaction control from the sqlite3 module so that BEGIN IMMEDIATE is ours.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode = WAL")
-        # NORMAL in WAL mode can lose the last commits on power loss, never corrupt: fine for a
-        # test double, and what lets a 10,000-case backlog drain in seconds.
-        cur.execute("PRAGMA synchronous = NORMAL")
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        # Writers take the lock up front: a deferred transaction that reads and then writes
-        # fails with "database is locked" at once under contention instead of waiting.
-        if conn.get_execution_options().get("read_only"):
-            conn.exec_driver_sql("BEGIN")
-        else:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -280,3 +280,31 @@ def test_wrong_token_stops_with_a_clear_message(client_hall, tmp_path):
         assert outbox.status(client_hall).pending == 1
     finally:
         server.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("concluded_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_unrepresentable_concluded_at_is_one_dead_letter(client_hall, tmp_path, concluded_at):
+    """The server answers such a case invalid inside its batch (it used to fail the whole
+    batch with a 500, so nothing was delivered and the case was retried for ever)."""
+    from sqlalchemy import select
+
+    from desk_app.store.case_models import SyncOutbox
+
+    db = client_hall
+    ids = conclude(db, 5)
+    with db.begin() as s:  # a hall PC whose clock or an import produced an absurd time
+        row = s.scalars(select(SyncOutbox).order_by(SyncOutbox.id)).all()[1]
+        bad = json.loads(row.payload)
+        bad["concluded_at"] = concluded_at
+        row.payload = json.dumps(bad)
+    server = Server(f"sqlite:///{tmp_path / 'central.db'}")
+    try:
+        env = sync_env(db, server) | {"DESK_APP_SYNC_BATCH": "50"}
+        result = sync_once(env)
+        assert (result["sent"], result["dead"], result["pending"]) == (4, 1, 0)
+        assert {c["uuid"] for c in server.cases()} == set(ids) - {bad["uuid"]}
+        (dead,) = outbox.dead_letters(db)
+        assert "invalid" in dead.reason and "concluded_at" in dead.reason
+    finally:
+        server.stop()

@@ -19,6 +19,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "t1"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AUDITOR_TOKEN = "audit-7f3a"
+AUDITOR = {"Authorization": f"Bearer {AUDITOR_TOKEN}"}
 STARTUP_TIMEOUT_S = 15.0  # importing FastAPI on a loaded CI machine; normally well under 1 s
 
 
@@ -39,7 +41,7 @@ def _client(url: str) -> Iterator[Any]:
 
     from central_ref.app import create_app
 
-    app = create_app(url, {TOKEN, "ws02=t2"})
+    app = create_app(url, {TOKEN, "ws02=t2"}, auditor_tokens=[AUDITOR_TOKEN])
     with TestClient(app) as test_client:
         yield test_client
     app.state.store.dispose()

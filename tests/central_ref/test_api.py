@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.central_ref.conftest import AUTH, make_case
+from tests.central_ref.conftest import AUDITOR, AUTH, make_case
 
 BATCH = "/api/v1/cases/batch"
 
@@ -18,11 +18,11 @@ def post(client, *cases, headers=AUTH):
     return response.json()["results"]
 
 
-def listed(client) -> dict[str, dict]:
+def listed(client, headers=AUTH) -> dict[str, dict]:
     cases, after = {}, None
     for _ in range(100):  # bounded paging
         params = {"limit": 1000, **({"after": after} if after else {})}
-        page = client.get("/api/v1/cases", params=params, headers=AUTH).json()
+        page = client.get("/api/v1/cases", params=params, headers=headers).json()
         cases.update({c["uuid"]: c for c in page["cases"]})
         after = page["next"]
         if after is None:
@@ -83,7 +83,7 @@ def test_each_token_is_a_workstation(client):
     first, second = make_case(), make_case()
     post(client, first)
     post(client, second, headers={"Authorization": "Bearer t2"})
-    cases = listed(client)
+    cases = listed(client, AUDITOR)
     assert cases[second["uuid"]]["workstation"] == "ws02"
     assert cases[first["uuid"]]["workstation"].startswith("tok-")
     assert "t1" not in cases[first["uuid"]]["workstation"]

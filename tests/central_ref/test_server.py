@@ -148,3 +148,44 @@ def test_stdout_is_only_the_ready_line(start_server, tmp_path):
     requests.get(f"{server.url}/api/v1/cases", headers=AUTH, timeout=5)
     out = (tmp_path / "server0.out").read_text(encoding="utf-8")
     assert out.count("\n") == 1 and out.startswith('{"url": "http://127.0.0.1:')
+
+
+def test_auditor_token_from_the_command_line_and_tokens_never_logged(start_server):
+    secret_ws, secret_other, secret_audit = "ws-secret-4d1f", "ws-secret-9e2a", "audit-secret-77c0"
+    server = start_server(
+        "--auditor-token",
+        f"ops={secret_audit}",
+        "--log-level",
+        "debug",
+        token=f"ws01={secret_ws},ws02={secret_other}",
+    )
+    mine, theirs = make_case(), make_case()
+    for token, case in ((secret_ws, mine), (secret_other, theirs)):
+        response = requests.post(
+            f"{server.url}{BATCH}",
+            json={"cases": [case, make_case(concluded_at="0001-01-01T00:00:00+14:00")]},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=5,
+        )
+        assert [r["status"] for r in response.json()["results"]] == ["created", "invalid"]
+    ws01 = {"Authorization": f"Bearer {secret_ws}"}
+    audit = {"Authorization": f"Bearer {secret_audit}"}
+    assert get_case_as(server, theirs["uuid"], ws01)["error"] == "not_found"
+    assert get_case_as(server, theirs["uuid"], audit)["workstation"] == "ws02"
+    for wrong in (secret_ws[:-1], secret_audit + "x", "Bearer"):
+        response = requests.get(
+            f"{server.url}/api/v1/cases", headers={"Authorization": f"Bearer {wrong}"}, timeout=5
+        )
+        assert response.status_code == 401
+    log = server.log()
+    assert "invalid case" in log  # the log does record what happened ...
+    for secret in (secret_ws, secret_other, secret_audit, secret_ws[:-1]):
+        assert secret not in log  # ... but never a token, right or wrong
+
+
+def test_auditor_token_that_is_also_a_workstation_token_is_refused(tmp_path):
+    from central_ref.cli import main
+
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    args = ["serve", "--db", db, "--token", "ws01=same", "--auditor-token", "same"]
+    assert main(args) == 2
