@@ -130,6 +130,12 @@ def run_gui(
             file=sys.stderr,
         )
         return 2
+    from desk_app.ui.startup import display_problem
+
+    problem = display_problem(lang=lang)
+    if problem is not None:  # Qt would abort the process (exit 134) with a misleading reason
+        print(problem, file=sys.stderr)
+        return 1
     _setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("desk-app")
