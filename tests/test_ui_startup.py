@@ -114,3 +114,47 @@ for name, kind, _f, _a, off, size, link, _i, _al, _es in sections:
                 end = data.index(b"\0", strtab + val)
                 print(data[strtab + val:end].decode())
 """
+
+
+# -- full screen without a window manager ------------------------------------------------------
+
+_FULLSCREEN = r"""
+import sys
+from PySide6.QtWidgets import QApplication, QLabel
+from desk_app.ui.app import place_fullscreen
+
+app = QApplication(sys.argv)
+widget = QLabel("kiosk")
+widget.resize(844, 676)  # what a kiosk asks for on its own
+place_fullscreen(widget, None)
+for _ in range(100):  # until the X server has mapped it
+    app.processEvents()
+    if widget.isVisible() and widget.windowHandle().isExposed():
+        break
+app.processEvents()
+g, s = widget.frameGeometry(), app.primaryScreen().geometry()
+print(g.x(), g.y(), g.width(), g.height(), s.width(), s.height())
+"""
+
+
+@pytest.mark.skipif(not shutil.which("xvfb-run"), reason="needs Xvfb (Debian: xvfb)")
+@pytest.mark.skipif(
+    bool(startup.xcb_plugin() is None or startup.missing_libraries(startup.xcb_plugin())),
+    reason="Qt's xcb libraries are not all installed here",
+)
+def test_kiosk_and_display_fill_the_screen_without_a_window_manager(tmp_path):
+    """Kiosks often run on a bare X server: nobody honours "full screen" but the app."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env.pop("DESK_APP_WINDOWED", None)
+    done = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1024x600x24", sys.executable, "-c", _FULLSCREEN],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    x, y, w, h, sw, sh = map(int, done.stdout.split()[-6:])
+    assert (sw, sh) == (1024, 600)
+    assert (x, y, w, h) == (0, 0, 1024, 600)
