@@ -167,6 +167,11 @@ class KioskView(QWidget):
         lay.addWidget(self._step_label(self.tr("② 请点击要办理的事项取号")))
         lay.addWidget(self.services, 1)
         lay.addWidget(self.banner)
+        self.paper_note = QLabel()
+        self.paper_note.setWordWrap(True)
+        self.paper_note.setStyleSheet(f"font-size: {look.pt(12)}pt; color: {look.muted};")
+        self.paper_note.setVisible(False)
+        lay.addWidget(self.paper_note)
         return page
 
     def _build_result(self) -> QWidget:
@@ -200,12 +205,19 @@ class KioskView(QWidget):
         self.print_label = QLabel()
         self.print_label.setWordWrap(True)
         self.print_label.setMinimumHeight(round(48 * look.scale))
+        # Where a ticket went when there is no printer: for staff, small and plain.
+        self.saved_label = QLabel()
+        self.saved_label.setWordWrap(True)
+        self.saved_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_label.setStyleSheet(f"font-size: {pt(12)}pt; color: {look.muted};")
+        self.saved_label.setVisible(False)
         for label in (
             self.result_title,
             self.number_label,
             self.service_label,
             self.ahead_label,
             self.print_label,
+            self.saved_label,
         ):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -237,6 +249,7 @@ class KioskView(QWidget):
         card_lay.addWidget(self.ahead_label)
         card_lay.addSpacing(8)
         card_lay.addWidget(self.print_label)
+        card_lay.addWidget(self.saved_label)
         card_lay.addSpacing(8)
         card_lay.addLayout(buttons)
 
@@ -323,15 +336,28 @@ class KioskView(QWidget):
         self.ahead_label.setText(ahead)
         self.pages.setCurrentWidget(self.result_page)
 
-    def show_printing(self, kind: str) -> None:
-        """How the paper is doing: ``busy``, ``ok`` (take it) or ``error`` (offer a reprint)."""
+    def show_no_printer(self, folder: str) -> None:
+        """Staff's note on the start page: no printer is configured, tickets go to ``folder``."""
+        self.paper_note.setText(
+            self.tr("未配置号票打印机: 号票只保存为文件, 在 %1").replace("%1", folder)
+        )
+        self.paper_note.setVisible(True)
+
+    def show_printing(self, kind: str, saved_to: str | None = None) -> None:
+        """How the paper is doing: ``busy``, ``ok`` (take it), ``error`` (offer a reprint) or
+        ``saved`` (no printer: only a file ``saved_to`` was written; nothing to take)."""
         look = self._look
         text = {
             "busy": self.tr("正在打印号票…"),
             "ok": self.tr("请取走号票"),
             "error": self.tr("打印失败, 请凭此屏幕号码等候, 或联系导服人员"),
+            "saved": self.tr("本机未接打印机, 号票没有打印出来; 请记住屏幕上的号码, 留意叫号"),
         }[kind]
-        color = {"busy": look.muted, "ok": look.ok, "error": look.danger}[kind]
+        color = {"busy": look.muted, "ok": look.ok, "error": look.danger, "saved": look.warn}[kind]
+        self.saved_label.setText(
+            self.tr("号票文件: %1").replace("%1", saved_to) if saved_to else ""
+        )
+        self.saved_label.setVisible(bool(saved_to))
         self.print_label.setText(text)
         self.print_label.setProperty("kind", kind)
         self.print_label.setStyleSheet(
