@@ -89,7 +89,7 @@ def test_touching_a_service_issues_a_ticket_and_shows_its_number(qtbot, small_ha
         numbers = s.scalars(select(Ticket.number)).all()
     assert numbers == ["A001"]
     # No printer configured here: the ticket went to a file, and the screen says so.
-    qtbot.waitUntil(lambda: "没有打印出来" in kiosk.print_status(), timeout=10_000)
+    qtbot.waitUntil(lambda: "号票没有打印" in kiosk.print_status(), timeout=10_000)
 
 
 def test_a_priority_chosen_first_goes_on_the_ticket(qtbot, small_hall, open_kiosk):
@@ -220,7 +220,7 @@ def test_without_a_printer_the_ticket_pdf_is_saved(qtbot, sqlite_hall, open_kios
     assert kiosk.paper_note.isVisible() is False  # on the start page, which is hidden now
     assert str(folder) in kiosk.paper_note.text() and "未配置号票打印机" in kiosk.paper_note.text()
     # Nothing came out of a printer: the visitor is not told to take a ticket...
-    qtbot.waitUntil(lambda: "没有打印出来" in kiosk.print_status(), timeout=10_000)
+    qtbot.waitUntil(lambda: "号票没有打印" in kiosk.print_status(), timeout=10_000)
     assert "请取走" not in kiosk.print_status()
     files = list(folder.glob("*.pdf"))
     assert [f.name.endswith("-A001.pdf") for f in files] == [True]

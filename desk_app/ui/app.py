@@ -95,8 +95,7 @@ def build_screen(
     if role == "display":
         from desk_app.ui.display import CallDisplay
 
-        # Read from across the hall: always large.
-        return CallDisplay(db.acting_as(DISPLAY_ACTOR), large_text=True)
+        return CallDisplay(db.acting_as(DISPLAY_ACTOR), large_text=large_text)
     raise ValueError(role)
 
 

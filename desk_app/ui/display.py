@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 
 FLASH_MS = 3000
 RECENT_ROWS = 8
+RECENT_ROWS_LARGE = 5  # half as large again: fewer rows fit
 SLOW_REFRESH_MS = 30_000  # the hall's name and its windows change rarely
 
 
@@ -89,7 +90,7 @@ class CallDisplay(QWidget):
         self,
         db: Database,
         *,
-        large_text: bool = True,
+        large_text: bool = False,
         poll_ms: int = 500,
         announcer: Announcer | None = None,
         parent: QWidget | None = None,
@@ -102,7 +103,9 @@ class CallDisplay(QWidget):
             self.announcer.setParent(self)  # one lifetime: it goes with the screen it speaks for
         self.announcer.started.connect(self._on_announcing)
         self._family = theme.load_bundled_font()
-        self._pt = partial(scaled, 1.0 if large_text else 0.85)
+        # Read from across the hall, so large already; 适老化 makes it half as large again.
+        self._pt = partial(scaled, theme.LARGE_TEXT_SCALE if large_text else 1.0)
+        self._rows = RECENT_ROWS_LARGE if large_text else RECENT_ROWS
         self._after_id: int | None = None  # None until the start has been read
         self._polling = False
         self._loading = False
@@ -210,7 +213,8 @@ class CallDisplay(QWidget):
         self.hero_pages.setContentsMargins(32, 20, 32, 24)
         self.hero_pages.addWidget(self.idle_label)
         self.hero_pages.addWidget(call_page)
-        self.hero.setMinimumHeight(pt(380))
+        # Its numbers shrink to fit: large text must not push the tiles off a 1080p screen.
+        self.hero.setMinimumHeight(380)
 
         # Below: the latest ticket of each window, and the latest calls.
         tiles_title = QLabel(self.tr("各窗口当前号码"))
@@ -229,7 +233,7 @@ class CallDisplay(QWidget):
         recent_lay.setContentsMargins(28, 12, 28, 12)
         recent_lay.setSpacing(0)
         self._recent_rows: list[tuple[QLabel, QLabel, QLabel]] = []
-        for i in range(RECENT_ROWS):
+        for i in range(self._rows):
             number, window, at = QLabel(), QLabel(), QLabel()
             number.setStyleSheet(f"color: {YELLOW if i == 0 else 'white'}; font-size: {pt(30)}pt;")
             window.setStyleSheet(f"color: white; font-size: {pt(28)}pt;")
@@ -240,7 +244,7 @@ class CallDisplay(QWidget):
             row.addWidget(window, 4)
             row.addWidget(at, 2)
             recent_lay.addLayout(row)
-            if i < RECENT_ROWS - 1:
+            if i < self._rows - 1:
                 line = QFrame()
                 line.setFixedHeight(1)
                 line.setStyleSheet(f"background: {NAVY_LINE};")
@@ -391,7 +395,7 @@ class CallDisplay(QWidget):
             c for c in self._recent if (c.number, c.window) != (call.number, call.window)
         ]
         self._recent.insert(0, call)
-        del self._recent[RECENT_ROWS:]
+        del self._recent[self._rows :]
         self._paint_tiles(call.window)
         self._paint_recent()
 

@@ -78,13 +78,13 @@ class KioskView(QWidget):
         header.setStyleSheet(f"QFrame#header {{ background: {look.header_bg}; }}")
         self.hall_label = QLabel(self.tr("政务服务中心"))
         self.hall_label.setStyleSheet(
-            f"color: {look.header_fg}; font-size: 24pt; font-weight: bold;"
+            f"color: {look.header_fg}; font-size: {look.pt(24)}pt; font-weight: bold;"
         )
         subtitle = QLabel(self.tr("高效办成一件事 · 自助取号"))
-        subtitle.setStyleSheet(f"color: {look.header_fg}; font-size: 15pt;")
+        subtitle.setStyleSheet(f"color: {look.header_fg}; font-size: {look.pt(15)}pt;")
         self.clock_label = QLabel()
         self.clock_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.clock_label.setStyleSheet(f"color: {look.header_fg}; font-size: 17pt;")
+        self.clock_label.setStyleSheet(f"color: {look.header_fg}; font-size: {look.pt(17)}pt;")
         titles = QVBoxLayout()
         titles.setSpacing(2)
         titles.addWidget(self.hall_label)
@@ -190,8 +190,7 @@ class KioskView(QWidget):
         self.result_title = QLabel(self.tr("取号成功"))
         self.result_title.setStyleSheet(f"font-size: {pt(22)}pt; color: {look.muted};")
         self.number_label = HeavyLabel("—")
-        # Huge in both looks: large text would only push the rest off a 800 px screen.
-        self.number_label.setStyleSheet(f"font-size: 120pt; color: {look.accent};")
+        self.number_label.setStyleSheet(f"font-size: {pt(120)}pt; color: {look.accent};")
         self.service_label = QLabel()
         self.service_label.setWordWrap(True)
         self.service_label.setStyleSheet(f"font-size: {pt(26)}pt; font-weight: bold;")
@@ -223,13 +222,15 @@ class KioskView(QWidget):
 
         self.reprint_button = QPushButton(self.tr("重新打印"))
         self.reprint_button.setObjectName("action")
-        self.reprint_button.setMinimumHeight(round(68 * look.scale))
+        # A finger's target already; its words grow, its padding need not (800 px screens).
+        button_h = 68 if not look.high_contrast else 84
+        self.reprint_button.setMinimumHeight(button_h)
         self.reprint_button.clicked.connect(self._reprint_touched)
         self.reprint_button.setVisible(False)
         self.done_button = QPushButton(self.tr("完成"))
         self.done_button.setObjectName("action")
         self.done_button.setProperty("primary", True)
-        self.done_button.setMinimumHeight(round(68 * look.scale))
+        self.done_button.setMinimumHeight(button_h)
         self.done_button.setMinimumWidth(220)
         self.done_button.clicked.connect(self._done_touched)
         buttons = QHBoxLayout()
@@ -247,17 +248,18 @@ class KioskView(QWidget):
         card_lay.addWidget(self.service_label)
         card_lay.addWidget(self.priority_label, 0, Qt.AlignmentFlag.AlignCenter)
         card_lay.addWidget(self.ahead_label)
-        card_lay.addSpacing(8)
+        gap = 0 if look.high_contrast else 8  # large text needs every pixel of 800
+        card_lay.addSpacing(gap)
         card_lay.addWidget(self.print_label)
         card_lay.addWidget(self.saved_label)
-        card_lay.addSpacing(8)
+        card_lay.addSpacing(gap)
         card_lay.addLayout(buttons)
 
         self.countdown_label = QLabel()
         self.countdown_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.countdown_label.setStyleSheet(f"font-size: {pt(14)}pt; color: {look.muted};")
         lay = QVBoxLayout(page)
-        lay.setContentsMargins(32, 16, 32, 10)
+        lay.setContentsMargins(32, 4 if look.high_contrast else 16, 32, 4)
         lay.addStretch(1)
         lay.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         lay.addStretch(1)
@@ -351,7 +353,7 @@ class KioskView(QWidget):
             "busy": self.tr("正在打印号票…"),
             "ok": self.tr("请取走号票"),
             "error": self.tr("打印失败, 请凭此屏幕号码等候, 或联系导服人员"),
-            "saved": self.tr("本机未接打印机, 号票没有打印出来; 请记住屏幕上的号码, 留意叫号"),
+            "saved": self.tr("未接打印机, 号票没有打印; 请记住屏幕上的号码"),
         }[kind]
         color = {"busy": look.muted, "ok": look.ok, "error": look.danger, "saved": look.warn}[kind]
         self.saved_label.setText(
