@@ -13,7 +13,7 @@ from desk_app.services import hall, queue
 from desk_app.services.boards import CallEvent
 from desk_app.services.dto import IssuedTicket
 from desk_app.ui.announcer import Announcer, AnnouncerBackend
-from desk_app.ui.app import build_screen
+from desk_app.ui.app import build_screen, install_translator
 from desk_app.ui.display import CallDisplay
 from desk_app.ui.kiosk import KioskWindow
 
@@ -105,6 +105,8 @@ def test_large_text_kiosk_is_half_again_as_large_everywhere(qtbot, kiosk_hall, s
         kiosk.show_time(datetime(2026, 11, 27, 9, 30), 20)
         pages.append(kiosk)
     _assert_half_again(*pages)
+    hint = pages[1].minimumSizeHint()  # still fits the kiosk's 1280 x 800 touch screen
+    assert hint.width() <= 1280 and hint.height() <= 800, hint
 
 
 def test_large_text_display_is_half_again_as_large_everywhere(qtbot, kiosk_hall, screens):
@@ -131,6 +133,23 @@ def test_large_text_display_is_half_again_as_large_everywhere(qtbot, kiosk_hall,
         display.status_label.setVisible(True)
         shown.append(display)
     _assert_half_again(*shown)
+    hint = shown[1].minimumSizeHint()  # still fits a 1080p hall screen
+    assert hint.width() <= 1920 and hint.height() <= 1080, hint
+
+
+def test_large_text_display_in_english_fits_a_1080p_screen(qtbot, qapp, kiosk_hall, screens):
+    translator = install_translator(qapp, "en")
+    assert translator is not None
+    try:
+        display = CallDisplay(
+            kiosk_hall, large_text=True, announcer=Announcer(backend=_Silent(), gap_ms=5)
+        )
+        screens.append(display)
+        assert display.idle_label.text().startswith("Watch the screen")
+        hint = display.minimumSizeHint()
+        assert hint.width() <= 1920 and hint.height() <= 1080, hint
+    finally:
+        qapp.removeTranslator(translator)
 
 
 def test_the_app_passes_large_text_to_the_call_display(kiosk_hall, screens):

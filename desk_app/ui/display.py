@@ -208,6 +208,7 @@ class CallDisplay(QWidget):
         call_lay.addStretch()
         self.idle_label = QLabel(self.tr("请留意屏幕和语音叫号"))
         self.idle_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.idle_label.setWordWrap(True)  # English at large text is wider than the screen
         self.idle_label.setStyleSheet(f"color: {SOFT}; font-size: {pt(56)}pt;")
         self.hero_pages = QStackedLayout(self.hero)
         self.hero_pages.setContentsMargins(32, 20, 32, 24)

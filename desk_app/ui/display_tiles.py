@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
@@ -52,7 +52,9 @@ class WindowTile(Panel):
         super().__init__(NAVY_PANEL, radius=16)
         self.window = window
         self._size = number_pt
-        self.title = QLabel(self.tr("%1 号窗口").replace("%1", str(window)))
+        # Translated under its old class name, the context the shipped translations know.
+        title = QCoreApplication.translate("_WindowTile", "%1 号窗口")
+        self.title = QLabel(title.replace("%1", str(window)))
         self.title.setStyleSheet(f"color: {SOFT}; font-size: {title_pt}pt;")
         self.number = HeavyLabel("")
         self.number.setStyleSheet(f"color: white; font-size: {self._size}pt;")
