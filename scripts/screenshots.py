@@ -4,6 +4,9 @@
 
 Builds a demo hall in a temporary SQLite file, puts each screen in a representative state
 (a counter serving a visitor with a queue waiting, a kiosk, a display with calls) and grabs it.
+The hall's clock is held at ``HALL_TIME`` (a Thursday morning) so every shot shows the same
+plausible hour whenever it is made, and the login shows the README's one-PC database address
+instead of the temporary file the shots are made on.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import os
 import subprocess
 import sys
 import tempfile
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel, QWidget  # noqa: E402
 
 from desk_app.domain import clock  # noqa: E402
 from desk_app.security.roles import Actor, Role  # noqa: E402
@@ -29,6 +34,21 @@ from desk_app.services.tickets_print import print_ticket_pdf  # noqa: E402
 from desk_app.store import Database  # noqa: E402
 from desk_app.store.schema import upgrade  # noqa: E402
 from desk_app.ui import theme  # noqa: E402
+
+# A working morning in the hall: the queue is busy, the clock on the screens reads 10:05.
+HALL_TIME = datetime(2026, 11, 26, 10, 5, tzinfo=clock.HALL_TZ)
+SHOWN_DATABASE = "sqlite:///C:/hall/hall.db"  # the README's one-PC example
+
+
+@contextmanager
+def hall_clock(at: datetime = HALL_TIME) -> Iterator[None]:
+    """Hold the hall's clock at ``at``: every service and screen reads it through clock.now."""
+    real = clock.now
+    clock.now = lambda: at.astimezone(UTC)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        clock.now = real  # type: ignore[assignment]
 
 
 def _resident_id(body: str) -> str:
@@ -69,19 +89,48 @@ def build_hall(url: str) -> Database:
             now=now - timedelta(minutes=60 - 2 * i),
         )
     # Windows 2-6 are serving; window 1 (the counter shot) has just called its next visitor.
-    for w in (2, 3, 4, 5, 6):
-        queue.call_next(db, w, now=now - timedelta(minutes=12 - w))
-        queue.start(db, w, now=now - timedelta(minutes=11 - w))
+    # In the order they happened, so the display's recent calls read newest first.
     for _ in range(3):
         queue.call_next(db, 1, now=now - timedelta(minutes=30))
         queue.start(db, 1, now=now - timedelta(minutes=29))
         queue.complete(db, 1, now=now - timedelta(minutes=14))
+    for w in (2, 3, 4, 5, 6):
+        queue.call_next(db, w, now=now - timedelta(minutes=12 - w))
+        queue.start(db, w, now=now - timedelta(minutes=11 - w))
     queue.call_next(db, 1, now=now - timedelta(minutes=1))
     queue.start(db, 1, now=now - timedelta(seconds=200))
     return db
 
 
+def shoot_login(db: Database, out: Path) -> QWidget:
+    """The counter's login, showing where a one-PC hall keeps its database."""
+    from desk_app.ui.login import LoginDialog
+
+    login = LoginDialog(db, role="counter", window=1)
+    login.staff_edit.setText("s01")
+    for label in login.findChildren(QLabel):
+        if db.display_url in label.text():
+            label.setText(label.text().replace(db.display_url, SHOWN_DATABASE))
+    grab(login, out / "login.png", (480, 380))
+    return login
+
+
+def shoot_kiosk(db: Database, out: Path) -> QWidget:
+    """The kiosk's start page, as a visitor finds it."""
+    from desk_app.ui.kiosk import KioskWindow
+
+    kiosk = KioskWindow(db, printer_name="TM-T82")  # as installed: a receipt printer
+    pump(2500, until=lambda: bool(kiosk.services._buttons))
+    grab(kiosk, out / "kiosk.png", (1280, 800))
+    return kiosk
+
+
 def main() -> None:
+    with hall_clock():
+        _main()
+
+
+def _main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -89,11 +138,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = build_hall(f"sqlite:///{tmp}/shots.db")
 
-        from desk_app.ui.login import LoginDialog
-
-        login = LoginDialog(db, role="counter", window=1)
-        login.staff_edit.setText("s01")
-        grab(login, out / "login.png", (480, 380))
+        login = shoot_login(db, out)
         login.close()
 
         from desk_app.ui.counter import CounterWindow
@@ -125,27 +170,17 @@ def main() -> None:
         counter._timer.stop()
         counter.hide()
 
-        try:
-            from desk_app.ui.kiosk import KioskWindow
-        except ImportError:
-            KioskWindow = None  # noqa: N806
-        if KioskWindow is not None:
-            kiosk = KioskWindow(db)
-            pump(2500)
-            grab(kiosk, out / "kiosk.png", (1280, 800))
-            kiosk.hide()
+        kiosk = shoot_kiosk(db, out)
+        kiosk.close()
 
-        try:
-            from desk_app.ui.display import CallDisplay
-        except ImportError:
-            CallDisplay = None  # noqa: N806
-        if CallDisplay is not None:
-            display = CallDisplay(db)
-            pump(2500)
-            queue.call_next(db, 7)
-            pump(2000)
-            grab(display, out / "display.png", (1920, 1080))
-            display.hide()
+        from desk_app.ui.display import CallDisplay
+
+        display = CallDisplay(db)
+        pump(2500, until=display.is_ready)
+        queue.call_next(db, 7)
+        pump(2000)
+        grab(display, out / "display.png", (1920, 1080))
+        display.close()
 
         ticket = queue.issue_ticket(db, "newborn", "elderly")
         pdf = Path(tmp) / "ticket.pdf"

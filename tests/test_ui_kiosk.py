@@ -88,7 +88,8 @@ def test_touching_a_service_issues_a_ticket_and_shows_its_number(qtbot, small_ha
     with small_hall.read() as s:
         numbers = s.scalars(select(Ticket.number)).all()
     assert numbers == ["A001"]
-    qtbot.waitUntil(lambda: kiosk.print_status() == "请取走号票", timeout=10_000)
+    # No printer configured here: the ticket went to a file, and the screen says so.
+    qtbot.waitUntil(lambda: "号票没有打印" in kiosk.print_status(), timeout=10_000)
 
 
 def test_a_priority_chosen_first_goes_on_the_ticket(qtbot, small_hall, open_kiosk):
@@ -216,9 +217,17 @@ def test_without_a_printer_the_ticket_pdf_is_saved(qtbot, sqlite_hall, open_kios
     kiosk = open_kiosk(sqlite_hall, printer_name=None, pdf_dir=str(folder))
     with qtbot.waitSignal(kiosk.issued, timeout=5000) as issued:
         _click(qtbot, kiosk.service_button("newborn"))
-    qtbot.waitUntil(lambda: kiosk.print_status() == "请取走号票", timeout=10_000)
+    assert kiosk.paper_note.isVisible() is False  # on the start page, which is hidden now
+    assert str(folder) in kiosk.paper_note.text() and "未配置号票打印机" in kiosk.paper_note.text()
+    # Nothing came out of a printer: the visitor is not told to take a ticket...
+    qtbot.waitUntil(lambda: "号票没有打印" in kiosk.print_status(), timeout=10_000)
+    assert "请取走" not in kiosk.print_status()
     files = list(folder.glob("*.pdf"))
     assert [f.name.endswith("-A001.pdf") for f in files] == [True]
+    # ...and staff can see where the ticket went.
+    assert kiosk.saved_label.isVisible() and str(files[0]) in kiosk.saved_label.text()
+    kiosk.go_start()
+    assert kiosk.paper_note.isVisible()
     reader = PdfReader(files[0])
     assert len(reader.pages) == 1
     assert "A001" in reader.pages[0].extract_text()

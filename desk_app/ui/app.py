@@ -95,22 +95,30 @@ def build_screen(
     if role == "display":
         from desk_app.ui.display import CallDisplay
 
-        # Read from across the hall: always large.
-        return CallDisplay(db.acting_as(DISPLAY_ACTOR), large_text=True)
+        return CallDisplay(db.acting_as(DISPLAY_ACTOR), large_text=large_text)
     raise ValueError(role)
 
 
 def place_fullscreen(widget: QWidget, screen_index: int | None) -> None:
-    """Full screen, on the chosen monitor (the call display usually goes on the second)."""
+    """Full screen, on the chosen monitor (the call display usually goes on the second).
+
+    The widget is also sized to the screen itself: kiosks and displays often run on a bare X
+    server, where no window manager honours "full screen" and the window would stay at its
+    own size in a corner. It follows the screen when its resolution changes."""
     screens = QApplication.screens()
     if screen_index is not None and 0 <= screen_index < len(screens):
-        widget.setScreen(screens[screen_index])
-        widget.move(screens[screen_index].geometry().topLeft())
+        screen = screens[screen_index]
+    else:
+        screen = widget.screen() or QApplication.primaryScreen()
+    widget.setScreen(screen)
     if os.environ.get("DESK_APP_WINDOWED"):
+        widget.move(screen.geometry().topLeft())
         widget.resize(1280, 800)
         widget.show()
-    else:
-        widget.showFullScreen()
+        return
+    widget.setGeometry(screen.geometry())
+    screen.geometryChanged.connect(widget.setGeometry)
+    widget.showFullScreen()
 
 
 def run_gui(
@@ -130,6 +138,12 @@ def run_gui(
             file=sys.stderr,
         )
         return 2
+    from desk_app.ui.startup import display_problem
+
+    problem = display_problem(lang=lang)
+    if problem is not None:  # Qt would abort the process (exit 134) with a misleading reason
+        print(problem, file=sys.stderr)
+        return 1
     _setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("desk-app")

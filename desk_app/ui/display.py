@@ -17,13 +17,10 @@ from collections import deque
 from dataclasses import dataclass
 from functools import partial
 
-from PySide6.QtCore import QRectF, Qt, QTimer, QVariantAnimation
+from PySide6.QtCore import Qt, QTimer, QVariantAnimation
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
-    QPainter,
-    QPaintEvent,
-    QPen,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -42,74 +39,27 @@ from desk_app.services.dto import WindowInfo
 from desk_app.store import Database
 from desk_app.ui import theme
 from desk_app.ui.announcer import Announcer, sentence
+from desk_app.ui.display_tiles import (
+    AMBER,
+    FLASH,
+    NAVY,
+    NAVY_LINE,
+    NAVY_PANEL,
+    SOFT,
+    YELLOW,
+    Panel,
+    WindowTile,
+    scaled,
+)
 from desk_app.ui.tasks import TaskRunner
 from desk_app.ui.widgets import HeavyLabel
 
 log = logging.getLogger(__name__)
 
-NAVY = "#0b1f3a"  # the screen
-NAVY_PANEL = "#12305a"  # the big panel and the tiles
-NAVY_LINE = "#24497a"
-FLASH = "#2f74c8"  # the big panel's flash on a new call
-YELLOW = "#ffd54a"  # ticket numbers
-SOFT = "#c5d3e8"  # secondary text on navy
-AMBER = "#f0a34a"
 FLASH_MS = 3000
 RECENT_ROWS = 8
+RECENT_ROWS_LARGE = 5  # half as large again: fewer rows fit
 SLOW_REFRESH_MS = 30_000  # the hall's name and its windows change rarely
-
-
-class _Panel(QFrame):
-    """A rounded navy panel whose colour can be animated (the big panel's flash)."""
-
-    def __init__(self, color: str, radius: int = 24) -> None:
-        super().__init__()
-        self._color = QColor(color)
-        self._radius = radius
-        self._border: QColor | None = None
-
-    def set_color(self, color: QColor | str) -> None:
-        self._color = QColor(color)
-        self.update()
-
-    def set_border(self, color: str | None) -> None:
-        self._border = QColor(color) if color else None
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(self.rect()).adjusted(2, 2, -2, -2)
-        painter.setBrush(self._color)
-        painter.setPen(QPen(self._border, 4) if self._border else Qt.PenStyle.NoPen)
-        painter.drawRoundedRect(rect, self._radius, self._radius)
-
-
-class _WindowTile(_Panel):
-    """One window: its number and the ticket it called last."""
-
-    def __init__(self, window: int, number_pt: int, title_pt: int) -> None:
-        super().__init__(NAVY_PANEL, radius=16)
-        self.window = window
-        self._size = number_pt
-        self.title = QLabel(self.tr("%1 号窗口").replace("%1", str(window)))
-        self.title.setStyleSheet(f"color: {SOFT}; font-size: {title_pt}pt;")
-        self.number = HeavyLabel("")
-        self.number.setStyleSheet(f"color: white; font-size: {self._size}pt;")
-        self.number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(24, 8, 24, 8)
-        lay.addWidget(self.title)
-        lay.addStretch()
-        lay.addWidget(self.number)
-        self.setMinimumHeight(round(number_pt * 1.9))
-
-    def show_number(self, number: str, latest: bool) -> None:
-        self.number.setText(number)
-        self.number.setStyleSheet(
-            f"color: {YELLOW if latest else 'white'}; font-size: {self._size}pt;"
-        )
-        self.set_border(YELLOW if latest else None)
 
 
 @dataclass
@@ -140,7 +90,7 @@ class CallDisplay(QWidget):
         self,
         db: Database,
         *,
-        large_text: bool = True,
+        large_text: bool = False,
         poll_ms: int = 500,
         announcer: Announcer | None = None,
         parent: QWidget | None = None,
@@ -153,12 +103,14 @@ class CallDisplay(QWidget):
             self.announcer.setParent(self)  # one lifetime: it goes with the screen it speaks for
         self.announcer.started.connect(self._on_announcing)
         self._family = theme.load_bundled_font()
-        self._pt = partial(_scaled, 1.0 if large_text else 0.85)
+        # Read from across the hall, so large already; 适老化 makes it half as large again.
+        self._pt = partial(scaled, theme.LARGE_TEXT_SCALE if large_text else 1.0)
+        self._rows = RECENT_ROWS_LARGE if large_text else RECENT_ROWS
         self._after_id: int | None = None  # None until the start has been read
         self._polling = False
         self._loading = False
         self._offline = False
-        self._tiles: dict[int, _WindowTile] = {}
+        self._tiles: dict[int, WindowTile] = {}
         self._columns = 3
         self._tile_pt = self._pt(46)
         self._latest_by_window: dict[int, str] = {}
@@ -218,7 +170,7 @@ class CallDisplay(QWidget):
         top.addWidget(self.clock_label)
 
         # The big panel: the call being announced.
-        self.hero = _Panel(NAVY_PANEL)
+        self.hero = Panel(NAVY_PANEL)
         self.hero_caption = QLabel(self.tr("请"))
         self.hero_caption.setStyleSheet(f"color: {SOFT}; font-size: {pt(40)}pt;")
         self.number_label = HeavyLabel("")
@@ -256,12 +208,14 @@ class CallDisplay(QWidget):
         call_lay.addStretch()
         self.idle_label = QLabel(self.tr("请留意屏幕和语音叫号"))
         self.idle_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.idle_label.setWordWrap(True)  # English at large text is wider than the screen
         self.idle_label.setStyleSheet(f"color: {SOFT}; font-size: {pt(56)}pt;")
         self.hero_pages = QStackedLayout(self.hero)
         self.hero_pages.setContentsMargins(32, 20, 32, 24)
         self.hero_pages.addWidget(self.idle_label)
         self.hero_pages.addWidget(call_page)
-        self.hero.setMinimumHeight(pt(380))
+        # Its numbers shrink to fit: large text must not push the tiles off a 1080p screen.
+        self.hero.setMinimumHeight(380)
 
         # Below: the latest ticket of each window, and the latest calls.
         tiles_title = QLabel(self.tr("各窗口当前号码"))
@@ -275,12 +229,12 @@ class CallDisplay(QWidget):
         tiles_box.addLayout(self.tile_grid)
         tiles_box.addStretch()
 
-        recent_panel = _Panel(NAVY_PANEL, radius=16)
+        recent_panel = Panel(NAVY_PANEL, radius=16)
         recent_lay = QVBoxLayout(recent_panel)
         recent_lay.setContentsMargins(28, 12, 28, 12)
         recent_lay.setSpacing(0)
         self._recent_rows: list[tuple[QLabel, QLabel, QLabel]] = []
-        for i in range(RECENT_ROWS):
+        for i in range(self._rows):
             number, window, at = QLabel(), QLabel(), QLabel()
             number.setStyleSheet(f"color: {YELLOW if i == 0 else 'white'}; font-size: {pt(30)}pt;")
             window.setStyleSheet(f"color: white; font-size: {pt(28)}pt;")
@@ -291,7 +245,7 @@ class CallDisplay(QWidget):
             row.addWidget(window, 4)
             row.addWidget(at, 2)
             recent_lay.addLayout(row)
-            if i < RECENT_ROWS - 1:
+            if i < self._rows - 1:
                 line = QFrame()
                 line.setFixedHeight(1)
                 line.setStyleSheet(f"background: {NAVY_LINE};")
@@ -425,8 +379,8 @@ class CallDisplay(QWidget):
             tile.show()
         self._paint_tiles()
 
-    def _new_tile(self, window: int) -> _WindowTile:
-        return _WindowTile(window, self._tile_pt, max(self._pt(16), round(self._tile_pt * 0.52)))
+    def _new_tile(self, window: int) -> WindowTile:
+        return WindowTile(window, self._tile_pt, max(self._pt(16), round(self._tile_pt * 0.52)))
 
     def _record(self, call: CallEvent) -> None:
         """A call on the tiles and in the recent list (not yet on the big panel)."""
@@ -442,7 +396,7 @@ class CallDisplay(QWidget):
             c for c in self._recent if (c.number, c.window) != (call.number, call.window)
         ]
         self._recent.insert(0, call)
-        del self._recent[RECENT_ROWS:]
+        del self._recent[self._rows :]
         self._paint_tiles(call.window)
         self._paint_recent()
 
@@ -493,7 +447,3 @@ class CallDisplay(QWidget):
 def _tile_numbers(windows: list[WindowInfo], called: dict[int, str]) -> list[int]:
     """Every window of the hall, and any window that called today (even if since removed)."""
     return sorted({w.number for w in windows} | set(called))
-
-
-def _scaled(factor: float, size: float) -> int:
-    return round(size * factor)

@@ -95,6 +95,8 @@ class KioskWindow(KioskView):
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
         self._on_tick()
+        if self.printer_name is None:
+            self.show_no_printer(str(Path(pdf_dir) if pdf_dir else user_data_dir() / "tickets"))
         self.refresh()
 
     # -- the board ---------------------------------------------------------------------------
@@ -193,7 +195,10 @@ class KioskWindow(KioskView):
         if self._ticket is None or self._ticket.id != outcome.ticket.id:
             return  # an earlier visitor's ticket
         self._pdf = outcome.pdf or self._pdf  # a reprint needs no second rendering
-        self.show_printing("ok" if outcome.printed else "error")
+        if outcome.printed and outcome.pdf_path is not None:  # no printer: a file, no paper
+            self.show_printing("saved", str(outcome.pdf_path))
+        else:
+            self.show_printing("ok" if outcome.printed else "error")
         self._idle.start()
 
     def _print_failed(self, ticket_id: str, exc: Exception) -> None:

@@ -78,13 +78,13 @@ class KioskView(QWidget):
         header.setStyleSheet(f"QFrame#header {{ background: {look.header_bg}; }}")
         self.hall_label = QLabel(self.tr("政务服务中心"))
         self.hall_label.setStyleSheet(
-            f"color: {look.header_fg}; font-size: 24pt; font-weight: bold;"
+            f"color: {look.header_fg}; font-size: {look.pt(24)}pt; font-weight: bold;"
         )
         subtitle = QLabel(self.tr("高效办成一件事 · 自助取号"))
-        subtitle.setStyleSheet(f"color: {look.header_fg}; font-size: 15pt;")
+        subtitle.setStyleSheet(f"color: {look.header_fg}; font-size: {look.pt(15)}pt;")
         self.clock_label = QLabel()
         self.clock_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.clock_label.setStyleSheet(f"color: {look.header_fg}; font-size: 17pt;")
+        self.clock_label.setStyleSheet(f"color: {look.header_fg}; font-size: {look.pt(17)}pt;")
         titles = QVBoxLayout()
         titles.setSpacing(2)
         titles.addWidget(self.hall_label)
@@ -167,6 +167,11 @@ class KioskView(QWidget):
         lay.addWidget(self._step_label(self.tr("② 请点击要办理的事项取号")))
         lay.addWidget(self.services, 1)
         lay.addWidget(self.banner)
+        self.paper_note = QLabel()
+        self.paper_note.setWordWrap(True)
+        self.paper_note.setStyleSheet(f"font-size: {look.pt(12)}pt; color: {look.muted};")
+        self.paper_note.setVisible(False)
+        lay.addWidget(self.paper_note)
         return page
 
     def _build_result(self) -> QWidget:
@@ -185,8 +190,7 @@ class KioskView(QWidget):
         self.result_title = QLabel(self.tr("取号成功"))
         self.result_title.setStyleSheet(f"font-size: {pt(22)}pt; color: {look.muted};")
         self.number_label = HeavyLabel("—")
-        # Huge in both looks: large text would only push the rest off a 800 px screen.
-        self.number_label.setStyleSheet(f"font-size: 120pt; color: {look.accent};")
+        self.number_label.setStyleSheet(f"font-size: {pt(120)}pt; color: {look.accent};")
         self.service_label = QLabel()
         self.service_label.setWordWrap(True)
         self.service_label.setStyleSheet(f"font-size: {pt(26)}pt; font-weight: bold;")
@@ -200,24 +204,33 @@ class KioskView(QWidget):
         self.print_label = QLabel()
         self.print_label.setWordWrap(True)
         self.print_label.setMinimumHeight(round(48 * look.scale))
+        # Where a ticket went when there is no printer: for staff, small and plain.
+        self.saved_label = QLabel()
+        self.saved_label.setWordWrap(True)
+        self.saved_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_label.setStyleSheet(f"font-size: {pt(12)}pt; color: {look.muted};")
+        self.saved_label.setVisible(False)
         for label in (
             self.result_title,
             self.number_label,
             self.service_label,
             self.ahead_label,
             self.print_label,
+            self.saved_label,
         ):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self.reprint_button = QPushButton(self.tr("重新打印"))
         self.reprint_button.setObjectName("action")
-        self.reprint_button.setMinimumHeight(round(68 * look.scale))
+        # A finger's target already; its words grow, its padding need not (800 px screens).
+        button_h = 68 if not look.high_contrast else 84
+        self.reprint_button.setMinimumHeight(button_h)
         self.reprint_button.clicked.connect(self._reprint_touched)
         self.reprint_button.setVisible(False)
         self.done_button = QPushButton(self.tr("完成"))
         self.done_button.setObjectName("action")
         self.done_button.setProperty("primary", True)
-        self.done_button.setMinimumHeight(round(68 * look.scale))
+        self.done_button.setMinimumHeight(button_h)
         self.done_button.setMinimumWidth(220)
         self.done_button.clicked.connect(self._done_touched)
         buttons = QHBoxLayout()
@@ -235,16 +248,18 @@ class KioskView(QWidget):
         card_lay.addWidget(self.service_label)
         card_lay.addWidget(self.priority_label, 0, Qt.AlignmentFlag.AlignCenter)
         card_lay.addWidget(self.ahead_label)
-        card_lay.addSpacing(8)
+        gap = 0 if look.high_contrast else 8  # large text needs every pixel of 800
+        card_lay.addSpacing(gap)
         card_lay.addWidget(self.print_label)
-        card_lay.addSpacing(8)
+        card_lay.addWidget(self.saved_label)
+        card_lay.addSpacing(gap)
         card_lay.addLayout(buttons)
 
         self.countdown_label = QLabel()
         self.countdown_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.countdown_label.setStyleSheet(f"font-size: {pt(14)}pt; color: {look.muted};")
         lay = QVBoxLayout(page)
-        lay.setContentsMargins(32, 16, 32, 10)
+        lay.setContentsMargins(32, 4 if look.high_contrast else 16, 32, 4)
         lay.addStretch(1)
         lay.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         lay.addStretch(1)
@@ -323,15 +338,28 @@ class KioskView(QWidget):
         self.ahead_label.setText(ahead)
         self.pages.setCurrentWidget(self.result_page)
 
-    def show_printing(self, kind: str) -> None:
-        """How the paper is doing: ``busy``, ``ok`` (take it) or ``error`` (offer a reprint)."""
+    def show_no_printer(self, folder: str) -> None:
+        """Staff's note on the start page: no printer is configured, tickets go to ``folder``."""
+        self.paper_note.setText(
+            self.tr("未配置号票打印机: 号票只保存为文件, 在 %1").replace("%1", folder)
+        )
+        self.paper_note.setVisible(True)
+
+    def show_printing(self, kind: str, saved_to: str | None = None) -> None:
+        """How the paper is doing: ``busy``, ``ok`` (take it), ``error`` (offer a reprint) or
+        ``saved`` (no printer: only a file ``saved_to`` was written; nothing to take)."""
         look = self._look
         text = {
             "busy": self.tr("正在打印号票…"),
             "ok": self.tr("请取走号票"),
             "error": self.tr("打印失败, 请凭此屏幕号码等候, 或联系导服人员"),
+            "saved": self.tr("未接打印机, 号票没有打印; 请记住屏幕上的号码"),
         }[kind]
-        color = {"busy": look.muted, "ok": look.ok, "error": look.danger}[kind]
+        color = {"busy": look.muted, "ok": look.ok, "error": look.danger, "saved": look.warn}[kind]
+        self.saved_label.setText(
+            self.tr("号票文件: %1").replace("%1", saved_to) if saved_to else ""
+        )
+        self.saved_label.setVisible(bool(saved_to))
         self.print_label.setText(text)
         self.print_label.setProperty("kind", kind)
         self.print_label.setStyleSheet(

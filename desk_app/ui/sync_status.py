@@ -1,4 +1,5 @@
-"""The sync indicator shown on every staff screen: backlog, last success, alerts."""
+"""The sync indicator shown on every staff screen: backlog, last success, alerts, or that no
+central backend is configured (then concluded cases stay on this PC and nothing is green)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,28 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from desk_app.store import Database
 from desk_app.sync import outbox
+from desk_app.sync.config import SyncConfig, SyncConfigError
 from desk_app.sync.views import SyncStatus
 from desk_app.ui import theme
 from desk_app.ui.tasks import TaskRunner
 
 
 class SyncIndicator(QLabel):
-    """Reads the outbox status every few seconds on a worker thread."""
+    """Reads the outbox status every few seconds on a worker thread. ``configured``: whether
+    a central backend is set up (default: as the app's sync loop reads it, from the
+    environment)."""
 
     def __init__(
-        self, db: Database, *, interval_ms: int = 5000, parent: QWidget | None = None
+        self,
+        db: Database,
+        *,
+        interval_ms: int = 5000,
+        configured: bool | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
+        self.configured = _backend_configured() if configured is None else configured
         self.status: SyncStatus | None = None
         self.runner = TaskRunner(self)
         self._busy = False
@@ -57,6 +67,11 @@ class SyncIndicator(QLabel):
             .replace("%2", last)
         )
         color = theme.OK
+        if not self.configured:
+            text = self.tr("同步：未配置中心平台")
+            if st.pending:
+                text += self.tr(" · 本机待发 %1").replace("%1", str(st.pending))
+            color = theme.MUTED
         if st.dead:
             text += self.tr(" · 失败 %1").replace("%1", str(st.dead))
             color = theme.ACCENT
@@ -68,3 +83,10 @@ class SyncIndicator(QLabel):
         self.setText(text)
         self.setToolTip(st.last_error or "")
         self.setStyleSheet(f"color: {color}; font-size: 11pt;")
+
+
+def _backend_configured() -> bool:
+    try:
+        return SyncConfig.from_env().configured
+    except SyncConfigError:
+        return True  # configured, wrongly: the log says why nothing is sent

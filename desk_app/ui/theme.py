@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
@@ -74,11 +75,15 @@ QLineEdit:focus, QComboBox:focus, QSpinBox:focus {{ border: 2px solid {PRIMARY};
 """
 
 
+# 适老化: every word on the kiosk and the call display at least this much larger.
+LARGE_TEXT_SCALE = 1.5
+
+
 class KioskPalette:
     """Colours and type sizes of the kiosk, standard or large text and high contrast (适老化)."""
 
     def __init__(self, large_text: bool) -> None:
-        self.scale = 1.25 if large_text else 1.0
+        self.scale = LARGE_TEXT_SCALE if large_text else 1.0
         self.high_contrast = large_text
         if large_text:  # 适老化: black on white, thick borders, no pale greys
             self.page, self.card, self.border, self.border_w = "#ffffff", "#ffffff", "#000000", 3
@@ -95,7 +100,8 @@ class KioskPalette:
         self.ok = "#000000" if large_text else OK
 
     def pt(self, size: float) -> int:
-        return round(size * self.scale)
+        """A type size in this look, rounded up (never below the large-text factor)."""
+        return math.ceil(size * self.scale - 1e-9)
 
 
 def kiosk_qss(look: KioskPalette, family: str) -> str:

@@ -19,7 +19,8 @@ class HeavyLabel(QLabel):
     """A QLabel drawn as filled and outlined glyphs, so text stays heavy at any size (Qt draws
     glyphs above ~64 px as paths without its synthetic bold, and the bundled CJK font has no
     bold face). Colour and font come from the style sheet, as for any QLabel. Text too wide
-    for the label is scaled down rather than clipped (a two-letter prefix, window 12)."""
+    or too tall for the label is scaled down rather than clipped (a two-letter prefix, window
+    12, a large-text number on a small screen): it may be given half its height."""
 
     def __init__(self, text: str = "", *, stroke: float = 0.045) -> None:
         super().__init__(text)
@@ -42,7 +43,7 @@ class HeavyLabel(QLabel):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         hint = self.sizeHint()
-        return QSize(min(hint.width(), hint.height()), hint.height())
+        return QSize(min(hint.width(), hint.height()), hint.height() // 2)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         text = self.text()
@@ -52,7 +53,10 @@ class HeavyLabel(QLabel):
         pen_w = self._pen_width()
         rect = QRectF(self.contentsRect()).adjusted(pen_w, pen_w, -pen_w, -pen_w)
         width = fm.horizontalAdvance(text)
+        ink = self._extent()
         scale = min(1.0, rect.width() / width) if width > 0 else 1.0
+        if ink.height() > 0:
+            scale = min(scale, rect.height() / ink.height())
         width *= scale
         align = self.alignment()
         if align & Qt.AlignmentFlag.AlignHCenter:
@@ -61,7 +65,6 @@ class HeavyLabel(QLabel):
             x = rect.right() - width
         else:
             x = rect.left()
-        ink = self._extent()
         baseline = rect.center().y() - (ink.top() + ink.height() / 2) * scale
         path = QPainterPath()
         path.addText(0, 0, self.font(), text)
