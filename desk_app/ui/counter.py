@@ -30,13 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.domain import clock
-from desk_app.domain.tickets import PRIORITY_LABELS_ZH, Priority
 from desk_app.services import boards, hall, queue
 from desk_app.services.boards import CounterBoard
 from desk_app.services.dto import TicketInfo
 from desk_app.store import Database
 from desk_app.ui import theme
-from desk_app.ui.models import ServedModel, WaitingModel, minutes
+from desk_app.ui.models import ServedModel, WaitingModel, minutes, priority_label
 from desk_app.ui.tasks import TaskRunner, user_message
 from desk_app.ui.transfer_dialog import TransferDialog
 
@@ -283,7 +282,9 @@ class CounterWindow(QWidget):
         self.number_label.setText(t.number)
         self.service_label.setText(t.service_name)
         if t.priority:
-            self.priority_label.setText("绿色通道 · " + PRIORITY_LABELS_ZH[Priority(t.priority)])
+            self.priority_label.setText(
+                self.tr("绿色通道 · %1").replace("%1", priority_label(t.priority))
+            )
         self.priority_label.setVisible(bool(t.priority))
         now = clock.now()
         if t.state == "serving" and t.started_at:
