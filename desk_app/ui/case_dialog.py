@@ -64,6 +64,7 @@ class CaseDialog(QDialog):
         *,
         ticket_id: str | None = None,
         service_code: str | None = None,
+        case_no: str | None = None,
         document_dir: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -125,6 +126,8 @@ class CaseDialog(QDialog):
         lay.addWidget(self.stack, 1)
         lay.addLayout(nav)
         self._go(0)
+        if case_no:
+            self._continue(case_no)
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -298,6 +301,23 @@ class CaseDialog(QDialog):
         self.runner.submit(
             lambda: cases.open_case(self.db, code, name, **kw), self._opened, self._failed
         )
+
+    def _continue(self, case_no: str) -> None:
+        """A case opened earlier (a returning applicant): load it and go to where it stands."""
+        self.summary.setText(self.tr("正在读取办件 %1…").replace("%1", case_no))
+        self.next_button.setEnabled(False)
+        db = self.db
+        self.runner.submit(lambda: cases.show(db, case_no), self._continued, self._failed)
+
+    def _continued(self, view: CaseView) -> None:
+        self.next_button.setEnabled(True)
+        self.bundle_box.setCurrentIndex(max(0, self.bundle_box.findData(view.bundle_code)))
+        self.applicant.setEnabled(False)  # the applicant is on record; shown masked above
+        self._set_view(view)
+        self.materials.fill(view)
+        # Materials still to come in (告知, 容缺, not yet decided): the checklist; else step 4.
+        receiving = CaseState(view.state) in (CaseState.OPEN, CaseState.NOTICE, CaseState.DEFERRED)
+        self._go(2 if receiving else 3)
 
     def _opened(self, view: CaseView) -> None:
         self.next_button.setEnabled(True)

@@ -51,6 +51,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "transfer": (QT_TRANSLATE_NOOP("CounterWindow", "转移"), "F8"),
     "pause": (QT_TRANSLATE_NOOP("CounterWindow", "暂停窗口"), "F9"),
     "case": (QT_TRANSLATE_NOOP("CounterWindow", "一件事办件"), "F10"),
+    "find": (QT_TRANSLATE_NOOP("CounterWindow", "查找办件"), "Shift+F10"),
 }
 
 
@@ -316,6 +317,7 @@ class CounterWindow(QWidget):
             "transfer": cur is not None,
             "pause": is_open or paused,
             "case": is_open or cur is not None,
+            "find": is_open or cur is not None,
         }
         for key, btn in self.buttons.items():
             btn.setEnabled(enabled[key])
@@ -360,6 +362,9 @@ class CounterWindow(QWidget):
         elif key == "case":
             self.open_case_dialog()
             return
+        elif key == "find":
+            self.open_find_dialog()
+            return
         elif key == "pause":
             paused = self.board is not None and self.board.state == "paused"
             fn = partial(hall.resume_window if paused else hall.pause_window, db, w)
@@ -367,20 +372,30 @@ class CounterWindow(QWidget):
             raise ValueError(key)
         self.runner.submit(fn, partial(self._action_done, key), self._action_failed)
 
-    def open_case_dialog(self) -> None:
-        """Open a 一件事 case for the visitor at the counter (or a walk-in without a ticket)."""
+    def open_case_dialog(self, case_no: str | None = None) -> None:
+        """Open a 一件事 case for the visitor at the counter (or a walk-in without a ticket), or
+        continue case ``case_no`` at its current step."""
         from desk_app.ui.case_dialog import CaseDialog
 
         cur = self.board.current if self.board else None
         self.case_dialog = CaseDialog(
             self.db,
             self.window_number,
-            ticket_id=cur.id if cur else None,
+            ticket_id=cur.id if cur and not case_no else None,
             service_code=cur.service if cur else None,
+            case_no=case_no,
             document_dir=self.document_dir,
             parent=self,
         )
         self.case_dialog.show()
+
+    def open_find_dialog(self) -> None:
+        """Shift+F10: find a returning applicant's case to continue it."""
+        from desk_app.ui.case_finder import FindCaseDialog
+
+        self.find_dialog = FindCaseDialog(self.db, self)
+        self.find_dialog.chosen.connect(self.open_case_dialog)
+        self.find_dialog.open()
 
     def _selected_held(self) -> str | None:
         if not self.board or not self.board.held:

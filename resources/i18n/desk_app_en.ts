@@ -149,22 +149,22 @@
         <translation>4 Decision &amp; documents</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="77" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="78" />
         <source>一件事办件</source>
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="105" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="106" />
         <source>上一步 (Ctrl+←)</source>
         <translation>Back (Ctrl+←)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="106" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="107" />
         <source>下一步 (Ctrl+Enter)</source>
         <translation>Next (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="152" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="155" />
         <source>请根据申请人的情况回答（默认值为最常见情形）：</source>
         <translation>Answer for the applicant's situation (defaults are the common case):</translation>
     </message>
@@ -199,59 +199,64 @@
         <translation>Tick the materials received (Space ticks, Tab moves):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="166" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="169" />
         <source>受理 (&amp;A)</source>
         <translation>&amp;Accept</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="167" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="170" />
         <source>容缺受理 (&amp;D)</source>
         <translation>Accept with &amp;deferral</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="168" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="171" />
         <source>一次性告知 (&amp;N)</source>
         <translation>One-time &amp;notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="169" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="172" />
         <source>不予受理 (&amp;R)</source>
         <translation>&amp;Reject</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="178" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="181" />
         <source>不予受理的理由</source>
         <translation>Reason for rejection</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="181" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="184" />
         <source>打印受理回执 (&amp;P)</source>
         <translation>&amp;Print receipt</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="182" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="185" />
         <source>打印一次性告知单</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="183" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="186" />
         <source>打印容缺承诺书</source>
         <translation>Print deferral commitment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="189" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="192" />
         <source>办结并邀请评价 (&amp;C)</source>
         <translation>&amp;Conclude and invite evaluation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="274" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="277" />
         <source>适用事项：</source>
         <translation>Items that apply: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="277" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="280" />
         <source>需提交材料 %1 项，免提交 %2 项</source>
         <translation>%1 materials to submit, %2 obtained without submission</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_dialog.py" line="307" />
+        <source>正在读取办件 %1…</source>
+        <translation>Loading case %1…</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/case_materials.py" line="89" />
@@ -259,32 +264,32 @@
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="354" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="374" />
         <source>材料齐全，可以受理。</source>
         <translation>All materials are in: the case can be accepted.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="356" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="376" />
         <source>尚缺：</source>
         <translation>Still missing: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="363" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="383" />
         <source>，办结期限 %1</source>
         <translation>, due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="365" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="385" />
         <source>，容缺材料补正期限 %1</source>
         <translation>, deferred materials due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="367" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="387" />
         <source>（无官方节假日数据，期限仅按周末推算）</source>
         <translation> (no official holiday data: deadline counts weekends only)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="426" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="446" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -466,7 +471,7 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/counter.py" line="52" />
-        <location filename="../../desk_app/ui/counter.py" line="270" />
+        <location filename="../../desk_app/ui/counter.py" line="271" />
         <source>暂停窗口</source>
         <translation>Pause window</translation>
     </message>
@@ -476,108 +481,113 @@
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="81" />
+        <location filename="../../desk_app/ui/counter.py" line="54" />
+        <source>查找办件</source>
+        <translation>Find a case</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="82" />
         <source>%1 号窗口 · 高效办成一件事</source>
         <translation>Window %1 · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="124" />
+        <location filename="../../desk_app/ui/counter.py" line="125" />
         <source>当前号</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="134" />
-        <location filename="../../desk_app/ui/counter.py" line="280" />
+        <location filename="../../desk_app/ui/counter.py" line="135" />
+        <location filename="../../desk_app/ui/counter.py" line="281" />
         <source>空闲 · 按 F1 叫下一位</source>
         <translation>Free · press F1 to call the next visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="175" />
+        <location filename="../../desk_app/ui/counter.py" line="176" />
         <source>等候队列</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="179" />
+        <location filename="../../desk_app/ui/counter.py" line="180" />
         <source>本窗口挂起</source>
         <translation>Held at this window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="191" />
+        <location filename="../../desk_app/ui/counter.py" line="192" />
         <source>今日已办</source>
         <translation>Done today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="245" />
+        <location filename="../../desk_app/ui/counter.py" line="246" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="247" />
+        <location filename="../../desk_app/ui/counter.py" line="248" />
         <source>● 服务中</source>
         <translation>● Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="248" />
+        <location filename="../../desk_app/ui/counter.py" line="249" />
         <source>● 暂停服务</source>
         <translation>● Paused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="249" />
+        <location filename="../../desk_app/ui/counter.py" line="250" />
         <source>● 未登录</source>
         <translation>● Not logged in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="259" />
+        <location filename="../../desk_app/ui/counter.py" line="260" />
         <source>等候队列（%1 人）</source>
         <translation>Waiting (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="261" />
+        <location filename="../../desk_app/ui/counter.py" line="262" />
         <source>本窗口挂起（%1）</source>
         <translation>Held at this window (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="264" />
+        <location filename="../../desk_app/ui/counter.py" line="265" />
         <source>办结 %1 · 过号 %2 · 平均办理 %3</source>
         <translation>Completed %1 · no-shows %2 · average service %3</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="270" />
+        <location filename="../../desk_app/ui/counter.py" line="271" />
         <source>恢复服务</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="286" />
+        <location filename="../../desk_app/ui/counter.py" line="287" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="292" />
+        <location filename="../../desk_app/ui/counter.py" line="293" />
         <source>办理中 · 已用 %1</source>
         <translation>Serving · %1 so far</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="296" />
+        <location filename="../../desk_app/ui/counter.py" line="297" />
         <source> · 已重呼 %1 次</source>
         <translation> · recalled %1×</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="301" />
+        <location filename="../../desk_app/ui/counter.py" line="302" />
         <source>已叫号，等待群众到窗口</source>
         <translation>Called, waiting for the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="395" />
+        <location filename="../../desk_app/ui/counter.py" line="410" />
         <source>当前没有等候的群众。</source>
         <translation>Nobody is waiting.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="398" />
+        <location filename="../../desk_app/ui/counter.py" line="413" />
         <source>%1 已叫号尚未处理：请重呼、过号或开始办理。</source>
         <translation>%1 is called but not handled: recall, mark no-show or start.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="438" />
+        <location filename="../../desk_app/ui/counter.py" line="453" />
         <source>请先办结、过号、挂起或转移当前号 %1，再退出。</source>
         <translation>Complete, no-show, hold or transfer %1 before logging out.</translation>
     </message>
@@ -753,6 +763,69 @@
         <location filename="../../desk_app/ui/evaluation.py" line="114" />
         <source>感谢您的评价！</source>
         <translation>Thank you for your rating!</translation>
+    </message>
+</context>
+<context>
+    <name>FindCaseDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="40" />
+        <source>查找办件</source>
+        <translation>Find a case</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="44" />
+        <source>办件编号、身份证号或统一社会信用代码；或扫描回执、告知单上的二维码</source>
+        <translation>Case number, resident ID or credit code; or scan the QR code on the receipt or notice</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="47" />
+        <source>按 Enter 查找。</source>
+        <translation>Press Enter to search.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="53" />
+        <source>办件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="54" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="55" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="56" />
+        <source>申请人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="57" />
+        <source>登记日期</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="70" />
+        <source>继续办理已有办件（补交材料、受理、办结）：</source>
+        <translation>Continue an existing case (materials brought now, decision, conclusion):</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="80" />
+        <source>正在查找…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="102" />
+        <source>没有找到办件，请核对后重试。</source>
+        <translation>No case found. Check what was typed and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="108" />
+        <source>找到 %1 件：用 ↑↓ 选择，按 Enter 继续办理。</source>
+        <translation>%1 cases found: choose with ↑↓, Enter continues.</translation>
     </message>
 </context>
 <context>
