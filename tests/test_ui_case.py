@@ -111,17 +111,70 @@ def test_key_material_missing_offers_notice_not_deferral(qtbot, counter_with_vis
     assert dialog.buttons["doc_notice"].isEnabled()
 
 
-def test_invalid_id_is_shown_and_nothing_opened(qtbot, counter_with_visitor):
+def test_invalid_id_is_reported_at_the_field_and_nothing_opened(qtbot, counter_with_visitor):
     from tests.ids import mistyped
 
     win, _ticket = counter_with_visitor
     win.open_case_dialog()
     dialog = win.case_dialog
     qtbot.addWidget(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
     dialog.name_edit.setText("张三丰")
-    dialog.id_edit.setText(mistyped(resident_id()))
+    dialog.id_edit.setFocus()
+    qtbot.keyClicks(dialog.id_edit, mistyped(resident_id()))
+    # Reported as soon as all 18 characters are in, next to the field, on step 1.
+    error = dialog.applicant.id_error
+    qtbot.waitUntil(lambda: not error.isHidden(), timeout=3000)
+    assert "校验" in error.text()
     dialog.next()
+    assert dialog.stack.currentIndex() == 0 and dialog.view is None
+    assert dialog.focusWidget() is dialog.id_edit
+    dialog.id_edit.setText(resident_id())
+    dialog.phone_edit.setFocus()  # leaving the field clears the complaint
+    qtbot.waitUntil(lambda: error.isHidden(), timeout=3000)
     dialog.next()
-    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
-    assert "校验" in dialog.error.text() and dialog.view is None
     assert dialog.stack.currentIndex() == 1
+
+
+def test_a_wrong_agent_id_is_reported_on_leaving_the_field(qtbot, counter_with_visitor):
+    from tests.ids import mistyped
+
+    win, _ticket = counter_with_visitor
+    win.open_case_dialog()
+    dialog = win.case_dialog
+    qtbot.addWidget(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    dialog.proxy.setChecked(True)
+    dialog.agent_id.setFocus()
+    qtbot.keyClicks(dialog.agent_id, mistyped(resident_id())[:10])
+    qtbot.keyClick(dialog.agent_id, Qt.Key.Key_Tab)
+    error = dialog.applicant.agent_id_error
+    qtbot.waitUntil(lambda: not error.isHidden(), timeout=3000)
+    assert "18" in error.text()
+
+
+def test_disabled_agent_fields_do_not_look_editable(qtbot, counter_with_visitor, qapp):
+    from desk_app.ui import theme
+
+    qapp.setStyleSheet(theme.BASE_QSS)  # the look the app starts with: white fields
+    win, _ticket = counter_with_visitor
+    win.open_case_dialog()
+    dialog = win.case_dialog
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+
+    def background() -> tuple[int, int, int]:
+        image = dialog.agent_name.grab().toImage()
+        c = image.pixelColor(image.width() // 2, image.height() // 2)
+        return c.red(), c.green(), c.blue()
+
+    assert not dialog.agent_name.isEnabled()
+    off = background()
+    dialog.proxy.setChecked(True)
+    qtbot.waitUntil(lambda: dialog.agent_name.isEnabled(), timeout=3000)
+    on = background()
+    qapp.setStyleSheet("")
+    assert on == (255, 255, 255)
+    assert sum(off) < sum(on) - 30, (off, on)

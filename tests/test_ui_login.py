@@ -191,3 +191,30 @@ def test_kiosk_and_display_act_as_devices(qtbot, login_hall):
     assert (display.db.actor.role, display.db.actor.device) == (Role.DISPLAY, True)
     assert kiosk.db.actor.staff_id is None and display.db.actor.staff_id is None
     assert login_hall.actor.code == "tester"  # binding a screen leaves the shared handle alone
+
+
+def test_the_window_number_shows_its_stepper_arrows(qtbot, login_hall, qapp):
+    from desk_app.ui import theme
+
+    qapp.setStyleSheet(theme.BASE_QSS)  # the look the app starts with
+    try:
+        dialog = _dialog(qtbot, login_hall, "s01", PASSWORD)
+        qtbot.waitExposed(dialog)
+        image = dialog.window_spin.grab().toImage()
+    finally:
+        qapp.setStyleSheet("")
+    # The arrows are drawn in the theme's blue in the right-hand 32 pixels, top and bottom half.
+    w, h = image.width(), image.height()
+
+    def blue_in(top: int, bottom: int) -> bool:
+        for x in range(w - 32, w):
+            for y in range(top, bottom):
+                c = image.pixelColor(x, y)
+                if c.blue() > 140 and c.red() < 90:
+                    return True
+        return False
+
+    assert blue_in(0, h // 2) and blue_in(h // 2, h)
+    before = dialog.window_spin.value()
+    qtbot.keyClick(dialog.window_spin, Qt.Key.Key_Up)
+    assert dialog.window_spin.value() == before + 1

@@ -150,6 +150,9 @@ def run_gui(
     sys.excepthook = _excepthook
     theme.apply_base_style(app)  # type: ignore[arg-type]
     install_translator(app, lang)  # type: ignore[arg-type]
+    from desk_app.ui.i18n import install_qt_translations  # Qt's own strings, dates
+
+    install_qt_translations(app, lang)
     try:
         db = Database(db_url)
     except Exception as exc:  # noqa: BLE001 - shown to the user, not a crash

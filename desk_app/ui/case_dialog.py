@@ -7,20 +7,16 @@ touches the database goes through the window's worker thread.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,7 +29,6 @@ from PySide6.QtWidgets import (
 from desk_app.domain.bundle import Audience
 from desk_app.domain.cases import (
     ACCEPTED_STATES,
-    STATE_LABELS_ZH,
     CaseState,
     Decision,
     conclusion_refusal,
@@ -41,10 +36,11 @@ from desk_app.domain.cases import (
 )
 from desk_app.domain.checklist import resolve
 from desk_app.services import cases
-from desk_app.services.case_dto import AgentInfo, CaseView
+from desk_app.services.case_dto import CaseView
 from desk_app.services.catalog_access import catalog
 from desk_app.store import Database
-from desk_app.ui import theme
+from desk_app.ui import case_labels, theme
+from desk_app.ui.case_applicant import ApplicantPage
 from desk_app.ui.case_materials import MaterialsPage
 from desk_app.ui.tasks import TaskRunner, user_message
 
@@ -68,6 +64,7 @@ class CaseDialog(QDialog):
         *,
         ticket_id: str | None = None,
         service_code: str | None = None,
+        case_no: str | None = None,
         document_dir: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -129,52 +126,23 @@ class CaseDialog(QDialog):
         lay.addWidget(self.stack, 1)
         lay.addLayout(nav)
         self._go(0)
+        if case_no:
+            self._continue(case_no)
 
     # -- pages ---------------------------------------------------------------------------------
 
     def _applicant_page(self, service_code: str | None) -> QWidget:
-        page = QWidget()
-        self.bundle_box = QComboBox()
-        for b in self.catalog.bundles:
-            self.bundle_box.addItem(
-                f"{b.name}（{'企业' if b.audience is Audience.COMPANY else '个人'}）", b.code
-            )
-        if service_code:
-            i = self.bundle_box.findData(service_code)
-            if i >= 0:
-                self.bundle_box.setCurrentIndex(i)
-        self.name_edit = QLineEdit()
-        self.id_label = QLabel()
-        self.id_edit = QLineEdit()
-        self.phone_edit = QLineEdit()
-        self.phone_edit.setPlaceholderText(self.tr("11 位手机号（可选）"))
-        self.bad_credit = QCheckBox(self.tr("申请人存在失信记录（不适用容缺受理）"))
-        self.proxy = QGroupBox(self.tr("代办（代理人持委托书办理）"))
-        self.proxy.setCheckable(True)
-        self.proxy.setChecked(False)
-        self.agent_name = QLineEdit()
-        self.agent_id = QLineEdit()
-        self.auth_scope = QLineEdit()
-        self.auth_until = QDateEdit()
-        self.auth_until.setCalendarPopup(True)
-        self.auth_until.setDate(QDate.currentDate().addMonths(3))
-        pf = QFormLayout(self.proxy)
-        pf.addRow(self.tr("代理人姓名"), self.agent_name)
-        pf.addRow(self.tr("代理人身份证号"), self.agent_id)
-        pf.addRow(self.tr("委托事项"), self.auth_scope)
-        pf.addRow(self.tr("委托有效期至"), self.auth_until)
-        form = QFormLayout()
-        form.addRow(self.tr("一件事"), self.bundle_box)
-        form.addRow(self.tr("申请人"), self.name_edit)
-        form.addRow(self.id_label, self.id_edit)
-        form.addRow(self.tr("联系电话"), self.phone_edit)
-        form.addRow("", self.bad_credit)
-        lay = QVBoxLayout(page)
-        lay.addLayout(form)
-        lay.addWidget(self.proxy)
-        lay.addStretch()
-        self.bundle_box.currentIndexChanged.connect(self._bundle_changed)
-        self._bundle_changed()
+        page = ApplicantPage(self.catalog, service_code)
+        self.applicant = page
+        # The fields under their old names: tests and the steps below reach them directly.
+        self.bundle_box, self.name_edit, self.id_edit = (
+            page.bundle_box,
+            page.name_edit,
+            page.id_edit,
+        )
+        self.phone_edit, self.bad_credit, self.proxy = page.phone_edit, page.bad_credit, page.proxy
+        self.agent_name, self.agent_id = page.agent_name, page.agent_id
+        self.auth_scope, self.auth_until = page.auth_scope, page.auth_until
         return page
 
     def _questions_page(self) -> QWidget:
@@ -264,6 +232,8 @@ class CaseDialog(QDialog):
         i = self.stack.currentIndex()
         self.error.setVisible(False)
         if i == 0:
+            if not self.applicant.check():
+                return
             self._build_questions()
             self._go(1)
         elif i == 1:
@@ -278,12 +248,7 @@ class CaseDialog(QDialog):
     # -- step 1-2 ------------------------------------------------------------------------------
 
     def bundle(self) -> Any:
-        return self.catalog.bundle(self.bundle_box.currentData())
-
-    def _bundle_changed(self) -> None:
-        company = self.bundle().audience is Audience.COMPANY
-        self.id_label.setText(self.tr("统一社会信用代码") if company else self.tr("居民身份证号"))
-        self.name_edit.setPlaceholderText(self.tr("企业名称") if company else self.tr("姓名"))
+        return self.applicant.bundle()
 
     def _build_questions(self) -> None:
         while self.questions_form.rowCount():
@@ -318,15 +283,7 @@ class CaseDialog(QDialog):
         )
 
     def open_case(self) -> None:
-        agent = None
-        if self.proxy.isChecked():
-            qd = self.auth_until.date()
-            agent = AgentInfo(
-                self.agent_name.text(),
-                self.agent_id.text(),
-                self.auth_scope.text(),
-                date(qd.year(), qd.month(), qd.day()),
-            )
+        agent = self.applicant.agent()
         company = self.bundle().audience is Audience.COMPANY
         kw: dict[str, Any] = {
             "applicant_id": None if company else self.id_edit.text(),
@@ -345,6 +302,23 @@ class CaseDialog(QDialog):
             lambda: cases.open_case(self.db, code, name, **kw), self._opened, self._failed
         )
 
+    def _continue(self, case_no: str) -> None:
+        """A case opened earlier (a returning applicant): load it and go to where it stands."""
+        self.summary.setText(self.tr("正在读取办件 %1…").replace("%1", case_no))
+        self.next_button.setEnabled(False)
+        db = self.db
+        self.runner.submit(lambda: cases.show(db, case_no), self._continued, self._failed)
+
+    def _continued(self, view: CaseView) -> None:
+        self.next_button.setEnabled(True)
+        self.bundle_box.setCurrentIndex(max(0, self.bundle_box.findData(view.bundle_code)))
+        self.applicant.setEnabled(False)  # the applicant is on record; shown masked above
+        self._set_view(view)
+        self.materials.fill(view)
+        # Materials still to come in (告知, 容缺, not yet decided): the checklist; else step 4.
+        receiving = CaseState(view.state) in (CaseState.OPEN, CaseState.NOTICE, CaseState.DEFERRED)
+        self._go(2 if receiving else 3)
+
     def _opened(self, view: CaseView) -> None:
         self.next_button.setEnabled(True)
         self._set_view(view)
@@ -362,7 +336,7 @@ class CaseDialog(QDialog):
     def _set_view(self, view: CaseView) -> None:
         self.view = view
         self.materials.remember(view)
-        label = STATE_LABELS_ZH[CaseState(view.state)]
+        label = case_labels.state(view.state)
         self.summary.setText(
             f"{view.case_no} · {view.bundle_name} · {view.applicant_name} {view.applicant_id}"
             + (f" · {view.applicant_phone}" if view.applicant_phone else "")
@@ -388,7 +362,7 @@ class CaseDialog(QDialog):
         options = decision_options(state, cl, ticked, bad_credit=v.bad_credit)
         for d in Decision:
             self.buttons[d].setEnabled(options[d].allowed)
-            self.buttons[d].setToolTip(options[d].message_zh)
+            self.buttons[d].setToolTip(case_labels.reasons(options[d]))
         self.buttons["doc_receipt"].setEnabled(state in ACCEPTED_STATES)
         self.buttons["doc_notice"].setEnabled(state is CaseState.NOTICE)
         self.buttons["doc_commitment"].setEnabled(state is CaseState.DEFERRED)
@@ -404,7 +378,7 @@ class CaseDialog(QDialog):
             if lacking and options.blockers:
                 text += "\n" + "；".join(x.message_zh for x in options.blockers)
         else:
-            text = STATE_LABELS_ZH[state]
+            text = case_labels.state(state)
             if v.deadline:
                 text += self.tr("，办结期限 %1").replace("%1", v.deadline.isoformat())
             if v.deferral_due:

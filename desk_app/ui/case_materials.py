@@ -14,10 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk_app.domain.bundle import SOURCE_LABELS_ZH, Source
 from desk_app.domain.cases import RECEIVED, MaterialStatus
 from desk_app.services.case_dto import CaseView
-from desk_app.ui import theme
+from desk_app.ui import case_labels, theme
 
 # Still to come in: a tick on one of these is news for the services (others are already in).
 _OUTSTANDING = (MaterialStatus.MISSING, MaterialStatus.DEFERRED)
@@ -79,11 +78,7 @@ class MaterialsPage(QWidget):
             self.copy_checks[m.code] = copy
             self.table.setCellWidget(r, 0, got)
             self.table.setCellWidget(r, 1, copy)
-            need = (
-                ("必需" if m.required else "可选")
-                + (" · 关键" if m.key else "")
-                + (f" · {m.form}" if m.form else "")
-            )
+            need = case_labels.need(m.required, m.key, m.form)
             for c, text in ((2, m.name), (3, need), (4, m.reason)):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -92,9 +87,7 @@ class MaterialsPage(QWidget):
         obtained = [m for m in view.materials if m.status == MaterialStatus.OBTAINED]
         self.obtained_label.setText(
             QCoreApplication.translate("CaseDialog", "免提交（数据共享、电子证照或前序事项结果）：")
-            + "；".join(
-                f"{m.name}（{SOURCE_LABELS_ZH.get(Source(m.source), m.source)}）" for m in obtained
-            )
+            + "；".join(f"{m.name}（{case_labels.source(m.source)}）" for m in obtained)
         )
 
     def remember(self, view: CaseView) -> None:

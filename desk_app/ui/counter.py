@@ -17,31 +17,27 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QRadioButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from desk_app.domain import clock
-from desk_app.domain.tickets import PRIORITY_LABELS_ZH, Priority
 from desk_app.services import boards, hall, queue
 from desk_app.services.boards import CounterBoard
 from desk_app.services.dto import TicketInfo
 from desk_app.store import Database
 from desk_app.ui import theme
-from desk_app.ui.models import ServedModel, WaitingModel, minutes
+from desk_app.ui.models import ServedModel, WaitingModel, minutes, priority_label
 from desk_app.ui.tasks import TaskRunner, user_message
+from desk_app.ui.transfer_dialog import TransferDialog
 
 # action key -> (label, shortcut)
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -55,49 +51,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "transfer": (QT_TRANSLATE_NOOP("CounterWindow", "转移"), "F8"),
     "pause": (QT_TRANSLATE_NOOP("CounterWindow", "暂停窗口"), "F9"),
     "case": (QT_TRANSLATE_NOOP("CounterWindow", "一件事办件"), "F10"),
+    "find": (QT_TRANSLATE_NOOP("CounterWindow", "查找办件"), "Shift+F10"),
 }
-
-
-class TransferDialog(QDialog):
-    """Choose where the current ticket goes: another service or another window."""
-
-    def __init__(
-        self,
-        number: str,
-        services: list[tuple[str, str]],
-        windows: list[int],
-        own_window: int,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("转移 %1").replace("%1", number))
-        self.to_service = QRadioButton(self.tr("转到业务"))
-        self.to_window = QRadioButton(self.tr("转到窗口"))
-        self.to_service.setChecked(True)
-        self.service_box = QComboBox()
-        for code, name in services:
-            self.service_box.addItem(name, code)
-        self.window_box = QComboBox()
-        for w in windows:
-            if w != own_window:
-                self.window_box.addItem(self.tr("%1 号窗口").replace("%1", str(w)), w)
-        form = QFormLayout()
-        form.addRow(self.to_service, self.service_box)
-        form.addRow(self.to_window, self.window_box)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(self.tr("转移后号码和排队时间保持不变。")))
-        lay.addLayout(form)
-        lay.addWidget(buttons)
-
-    def choice(self) -> dict[str, Any]:
-        if self.to_window.isChecked():
-            return {"to_window": self.window_box.currentData()}
-        return {"to_service": self.service_box.currentData()}
 
 
 class CounterWindow(QWidget):
@@ -328,7 +283,9 @@ class CounterWindow(QWidget):
         self.number_label.setText(t.number)
         self.service_label.setText(t.service_name)
         if t.priority:
-            self.priority_label.setText("绿色通道 · " + PRIORITY_LABELS_ZH[Priority(t.priority)])
+            self.priority_label.setText(
+                self.tr("绿色通道 · %1").replace("%1", priority_label(t.priority))
+            )
         self.priority_label.setVisible(bool(t.priority))
         now = clock.now()
         if t.state == "serving" and t.started_at:
@@ -360,6 +317,7 @@ class CounterWindow(QWidget):
             "transfer": cur is not None,
             "pause": is_open or paused,
             "case": is_open or cur is not None,
+            "find": is_open or cur is not None,
         }
         for key, btn in self.buttons.items():
             btn.setEnabled(enabled[key])
@@ -404,6 +362,9 @@ class CounterWindow(QWidget):
         elif key == "case":
             self.open_case_dialog()
             return
+        elif key == "find":
+            self.open_find_dialog()
+            return
         elif key == "pause":
             paused = self.board is not None and self.board.state == "paused"
             fn = partial(hall.resume_window if paused else hall.pause_window, db, w)
@@ -411,20 +372,30 @@ class CounterWindow(QWidget):
             raise ValueError(key)
         self.runner.submit(fn, partial(self._action_done, key), self._action_failed)
 
-    def open_case_dialog(self) -> None:
-        """Open a 一件事 case for the visitor at the counter (or a walk-in without a ticket)."""
+    def open_case_dialog(self, case_no: str | None = None) -> None:
+        """Open a 一件事 case for the visitor at the counter (or a walk-in without a ticket), or
+        continue case ``case_no`` at its current step."""
         from desk_app.ui.case_dialog import CaseDialog
 
         cur = self.board.current if self.board else None
         self.case_dialog = CaseDialog(
             self.db,
             self.window_number,
-            ticket_id=cur.id if cur else None,
+            ticket_id=cur.id if cur and not case_no else None,
             service_code=cur.service if cur else None,
+            case_no=case_no,
             document_dir=self.document_dir,
             parent=self,
         )
         self.case_dialog.show()
+
+    def open_find_dialog(self) -> None:
+        """Shift+F10: find a returning applicant's case to continue it."""
+        from desk_app.ui.case_finder import FindCaseDialog
+
+        self.find_dialog = FindCaseDialog(self.db, self)
+        self.find_dialog.chosen.connect(self.open_case_dialog)
+        self.find_dialog.open()
 
     def _selected_held(self) -> str | None:
         if not self.board or not self.board.held:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.paths import resources_dir
 from desk_app.security.roles import Actor
 from desk_app.services import accounts, hall, workstation
 from desk_app.services.accounts import LoginResult
@@ -32,6 +33,23 @@ ROLES = [
     ("kiosk", QT_TRANSLATE_NOOP("LoginDialog", "取号机")),
     ("display", QT_TRANSLATE_NOOP("LoginDialog", "叫号屏")),
 ]
+
+
+# The window number's stepper: the base style's border on spin boxes hides Qt's own arrows, so
+# the buttons and their arrows are drawn here, large enough to hit.
+_ICONS = (resources_dir() / "icons").as_posix()
+STEPPER_QSS = f"""
+QSpinBox {{ padding-right: 36px; }}
+QSpinBox::up-button, QSpinBox::down-button {{
+    subcontrol-origin: border; width: 32px; background: {theme.SURFACE};
+    border-left: 1px solid #b8c2cf;
+}}
+QSpinBox::up-button {{ subcontrol-position: top right; border-top-right-radius: 4px; }}
+QSpinBox::down-button {{ subcontrol-position: bottom right; border-bottom-right-radius: 4px; }}
+QSpinBox::up-button:hover, QSpinBox::down-button:hover {{ background: #dfe7f1; }}
+QSpinBox::up-arrow {{ image: url({_ICONS}/stepper-up.svg); width: 12px; height: 8px; }}
+QSpinBox::down-arrow {{ image: url({_ICONS}/stepper-down.svg); width: 12px; height: 8px; }}
+"""
 
 
 @dataclass(frozen=True)
@@ -88,6 +106,7 @@ class LoginDialog(QDialog):
         prefix, _, suffix = self.tr("%1 号窗口").partition("%1")
         self.window_spin.setPrefix(prefix)
         self.window_spin.setSuffix(suffix)
+        self.window_spin.setStyleSheet(STEPPER_QSS)
         form = QFormLayout()
         form.addRow(self.tr("用途"), self.role_box)
         form.addRow(self.tr("工号"), self.staff_edit)

@@ -1,27 +1,60 @@
-"""Table models of the counter's lists (no widgets: tested with QAbstractItemModelTester)."""
+"""Table models of the counter's lists (no widgets: tested with QAbstractItemModelTester).
+
+Headers and cells are translated when shown (context "CounterWindow", resources/i18n)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from desk_app.domain.clock import local
-from desk_app.domain.tickets import PRIORITY_LABELS_ZH, Priority
+from desk_app.domain.tickets import Priority
 from desk_app.services.boards import ServedTicket, WaitingTicket
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
 
+# The priority lanes as the counter names them (domain.tickets.PRIORITY_LABELS_ZH, translatable).
+PRIORITY_LABELS = {
+    Priority.ELDERLY: QT_TRANSLATE_NOOP("CounterWindow", "老年人"),
+    Priority.DISABLED: QT_TRANSLATE_NOOP("CounterWindow", "残疾人"),
+    Priority.PREGNANT: QT_TRANSLATE_NOOP("CounterWindow", "孕妇"),
+    Priority.MILITARY: QT_TRANSLATE_NOOP("CounterWindow", "军人"),
+    Priority.APPOINTMENT: QT_TRANSLATE_NOOP("CounterWindow", "预约"),
+    Priority.VIP: QT_TRANSLATE_NOOP("CounterWindow", "重点服务"),
+}
+
+_NORMAL = QT_TRANSLATE_NOOP("CounterWindow", "普通")
+
+
+def tr(text: str) -> str:
+    """``text`` (marked with QT_TRANSLATE_NOOP("CounterWindow", ...)) in the screen's language."""
+    return QCoreApplication.translate("CounterWindow", text)
+
+
+def priority_label(priority: str | None) -> str:
+    return tr(PRIORITY_LABELS[Priority(priority)]) if priority else tr(_NORMAL)
+
+
 def minutes(seconds: int | None) -> str:
     if seconds is None:
         return "—"
+    if seconds < 3600:
+        return tr(QT_TRANSLATE_NOOP("CounterWindow", "%1 分")).replace("%1", str(seconds // 60))
     return (
-        f"{seconds // 60} 分"
-        if seconds < 3600
-        else f"{seconds // 3600} 时 {seconds % 3600 // 60} 分"
+        tr(QT_TRANSLATE_NOOP("CounterWindow", "%1 时 %2 分"))
+        .replace("%1", str(seconds // 3600))
+        .replace("%2", str(seconds % 3600 // 60))
     )
 
 
@@ -44,7 +77,7 @@ class _ListModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return tr(self.HEADERS[section])
         return None
 
     def _valid(self, index: Index) -> bool:
@@ -55,7 +88,12 @@ class WaitingModel(_ListModel):
     """The window's waiting tickets, longest wait first."""
 
     NUMBER, SERVICE, PRIORITY, WAIT = range(4)
-    HEADERS = ("号码", "业务", "类别", "已等候")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("CounterWindow", "号码"),
+        QT_TRANSLATE_NOOP("CounterWindow", "业务"),
+        QT_TRANSLATE_NOOP("CounterWindow", "类别"),
+        QT_TRANSLATE_NOOP("CounterWindow", "已等候"),
+    )
 
     def set_rows(self, rows: list[WaitingTicket]) -> None:
         if [r.id for r in rows] == [r.id for r in self._rows]:
@@ -85,7 +123,7 @@ class WaitingModel(_ListModel):
             if col == self.SERVICE:
                 return t.service_name
             if col == self.PRIORITY:
-                return PRIORITY_LABELS_ZH[Priority(t.priority)] if t.priority else "普通"
+                return priority_label(t.priority)
             return minutes(t.wait_s)
         if role == SORT_ROLE:
             return (t.number, t.service_name, t.priority or "", t.wait_s)[col]
@@ -94,7 +132,7 @@ class WaitingModel(_ListModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.WAIT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and t.transferred_here:
-            return "转入本窗口"
+            return tr(QT_TRANSLATE_NOOP("CounterWindow", "转入本窗口"))
         return None
 
 
@@ -102,8 +140,19 @@ class ServedModel(_ListModel):
     """Today's outcomes at the window, newest first."""
 
     TIME, NUMBER, SERVICE, OUTCOME, DURATION = range(5)
-    HEADERS = ("时间", "号码", "业务", "结果", "办理用时")
-    OUTCOMES = {"complete": "办结", "no_show": "过号", "transfer": "转移", "hold": "挂起"}
+    HEADERS = (
+        QT_TRANSLATE_NOOP("CounterWindow", "时间"),
+        QT_TRANSLATE_NOOP("CounterWindow", "号码"),
+        QT_TRANSLATE_NOOP("CounterWindow", "业务"),
+        QT_TRANSLATE_NOOP("CounterWindow", "结果"),
+        QT_TRANSLATE_NOOP("CounterWindow", "办理用时"),
+    )
+    OUTCOMES = {
+        "complete": QT_TRANSLATE_NOOP("CounterWindow", "办结"),
+        "no_show": QT_TRANSLATE_NOOP("CounterWindow", "过号"),
+        "transfer": QT_TRANSLATE_NOOP("CounterWindow", "转移"),
+        "hold": QT_TRANSLATE_NOOP("CounterWindow", "挂起"),
+    }
 
     def set_rows(self, rows: list[ServedTicket]) -> None:
         if rows == self._rows:
@@ -121,7 +170,7 @@ class ServedModel(_ListModel):
                 local(s.at).strftime("%H:%M"),
                 s.number,
                 s.service_name,
-                self.OUTCOMES.get(s.outcome, s.outcome),
+                tr(self.OUTCOMES[s.outcome]) if s.outcome in self.OUTCOMES else s.outcome,
                 minutes(s.service_s) if s.service_s is not None else "",
             )
             if role == SORT_ROLE and index.column() == self.DURATION:

@@ -1,6 +1,79 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
+    <name />
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="62" />
+        <source>11 位手机号（可选）</source>
+        <translation>11-digit mobile (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="63" />
+        <source>申请人存在失信记录（不适用容缺受理）</source>
+        <translation>Applicant has a bad-credit flag (no deferral)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="64" />
+        <source>代办（代理人持委托书办理）</source>
+        <translation>Proxy (agent with a letter of authorization)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="79" />
+        <source>代理人姓名</source>
+        <translation>Agent's name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="80" />
+        <source>代理人身份证号</source>
+        <translation>Agent's ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="82" />
+        <source>委托事项</source>
+        <translation>Authorized for</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="83" />
+        <source>委托有效期至</source>
+        <translation>Authorization valid until</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="85" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="86" />
+        <source>申请人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="89" />
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="109" />
+        <source>统一社会信用代码</source>
+        <translation>Unified social credit code</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="109" />
+        <source>居民身份证号</source>
+        <translation>Resident ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="110" />
+        <source>企业名称</source>
+        <translation>Company name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_applicant.py" line="110" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+</context>
+<context>
     <name>CallDisplay</name>
     <message>
         <location filename="../../desk_app/ui/display.py" line="169" />
@@ -56,234 +129,249 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="45" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="48" />
         <source>1 申请人</source>
         <translation>1 Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="46" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="49" />
         <source>2 情形</source>
         <translation>2 Situation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="47" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="50" />
         <source>3 材料</source>
         <translation>3 Materials</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="48" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="51" />
         <source>4 决定与文书</source>
         <translation>4 Decision &amp; documents</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="74" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="78" />
         <source>一件事办件</source>
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="102" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="106" />
         <source>上一步 (Ctrl+←)</source>
         <translation>Back (Ctrl+←)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="103" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="107" />
         <source>下一步 (Ctrl+Enter)</source>
         <translation>Next (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="143" />
-        <source>11 位手机号（可选）</source>
-        <translation>11-digit mobile (optional)</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="144" />
-        <source>申请人存在失信记录（不适用容缺受理）</source>
-        <translation>Applicant has a bad-credit flag (no deferral)</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="145" />
-        <source>代办（代理人持委托书办理）</source>
-        <translation>Proxy (agent with a letter of authorization)</translation>
-    </message>
-    <message>
         <location filename="../../desk_app/ui/case_dialog.py" line="155" />
-        <source>代理人姓名</source>
-        <translation>Agent's name</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="156" />
-        <source>代理人身份证号</source>
-        <translation>Agent's ID number</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="157" />
-        <source>委托事项</source>
-        <translation>Authorized for</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="158" />
-        <source>委托有效期至</source>
-        <translation>Authorization valid until</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="160" />
-        <source>一件事</source>
-        <translation>One-thing bundle</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="161" />
-        <source>申请人</source>
-        <translation>Applicant</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="163" />
-        <source>联系电话</source>
-        <translation>Phone</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="180" />
         <source>请根据申请人的情况回答（默认值为最常见情形）：</source>
         <translation>Answer for the applicant's situation (defaults are the common case):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="191" />
+        <location filename="../../desk_app/ui/case_materials.py" line="37" />
         <source>已收</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="192" />
+        <location filename="../../desk_app/ui/case_materials.py" line="38" />
         <source>复印件</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="193" />
+        <location filename="../../desk_app/ui/case_materials.py" line="39" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="194" />
+        <location filename="../../desk_app/ui/case_materials.py" line="40" />
         <source>要求</source>
         <translation>Requirement</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="195" />
+        <location filename="../../desk_app/ui/case_materials.py" line="41" />
         <source>用途与原因</source>
         <translation>Needed for / why</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="210" />
+        <location filename="../../desk_app/ui/case_materials.py" line="58" />
         <source>勾选已收取的材料（空格键勾选，Tab 移动）：</source>
         <translation>Tick the materials received (Space ticks, Tab moves):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="223" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="169" />
         <source>受理 (&amp;A)</source>
         <translation>&amp;Accept</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="224" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="170" />
         <source>容缺受理 (&amp;D)</source>
         <translation>Accept with &amp;deferral</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="225" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="171" />
         <source>一次性告知 (&amp;N)</source>
         <translation>One-time &amp;notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="226" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="172" />
         <source>不予受理 (&amp;R)</source>
         <translation>&amp;Reject</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="235" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="181" />
         <source>不予受理的理由</source>
         <translation>Reason for rejection</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="238" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="184" />
         <source>打印受理回执 (&amp;P)</source>
         <translation>&amp;Print receipt</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="239" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="185" />
         <source>打印一次性告知单</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="240" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="186" />
         <source>打印容缺承诺书</source>
         <translation>Print deferral commitment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="246" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="192" />
         <source>办结并邀请评价 (&amp;C)</source>
         <translation>&amp;Conclude and invite evaluation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="307" />
-        <source>统一社会信用代码</source>
-        <translation>Unified social credit code</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="307" />
-        <source>居民身份证号</source>
-        <translation>Resident ID number</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="308" />
-        <source>企业名称</source>
-        <translation>Company name</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="308" />
-        <source>姓名</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="334" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="277" />
         <source>适用事项：</source>
         <translation>Items that apply: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="337" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="280" />
         <source>需提交材料 %1 项，免提交 %2 项</source>
         <translation>%1 materials to submit, %2 obtained without submission</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="424" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="307" />
+        <source>正在读取办件 %1…</source>
+        <translation>Loading case %1…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_materials.py" line="89" />
         <source>免提交（数据共享、电子证照或前序事项结果）：</source>
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="469" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="374" />
         <source>材料齐全，可以受理。</source>
         <translation>All materials are in: the case can be accepted.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="471" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="376" />
         <source>尚缺：</source>
         <translation>Still missing: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="478" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="383" />
         <source>，办结期限 %1</source>
         <translation>, due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="480" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="385" />
         <source>，容缺材料补正期限 %1</source>
         <translation>, deferred materials due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="482" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="387" />
         <source>（无官方节假日数据，期限仅按周末推算）</source>
         <translation> (no official holiday data: deadline counts weekends only)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_dialog.py" line="547" />
+        <location filename="../../desk_app/ui/case_dialog.py" line="446" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="14" />
+        <source>办理中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="15" />
+        <source>已受理</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="16" />
+        <source>容缺受理</source>
+        <translation>Accepted, materials deferred</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="17" />
+        <source>已一次性告知</source>
+        <translation>One-time notice given</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="18" />
+        <source>不予受理</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="19" />
+        <source>已办结</source>
+        <translation>Concluded</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="20" />
+        <source>已终止</source>
+        <translation>Terminated</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="23" />
+        <source>申请人提交</source>
+        <translation>submitted by the applicant</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="24" />
+        <source>数据共享免提交</source>
+        <translation>from shared data, not needed on paper</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="25" />
+        <source>电子证照免提交</source>
+        <translation>from e-licences, not needed on paper</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="26" />
+        <source>前序事项办理结果免提交</source>
+        <translation>result of an earlier item, not needed on paper</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="48" />
+        <source>%1（企业）</source>
+        <translation>%1 (company)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="49" />
+        <source>%1（个人）</source>
+        <translation>%1 (person)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="55" />
+        <source>必需</source>
+        <translation>Required</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="57" />
+        <source>可选</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_labels.py" line="60" />
+        <source>关键</source>
+        <translation>key</translation>
     </message>
 </context>
 <context>
@@ -338,207 +426,308 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="48" />
+        <location filename="../../desk_app/ui/counter.py" line="44" />
         <source>叫下一位</source>
         <translation>Call next</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="49" />
+        <location filename="../../desk_app/ui/counter.py" line="45" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="50" />
+        <location filename="../../desk_app/ui/counter.py" line="46" />
+        <location filename="../../desk_app/ui/models.py" line="152" />
         <source>过号</source>
         <translation>No-show</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="51" />
+        <location filename="../../desk_app/ui/counter.py" line="47" />
         <source>开始办理</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="52" />
+        <location filename="../../desk_app/ui/counter.py" line="48" />
+        <location filename="../../desk_app/ui/models.py" line="151" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="53" />
+        <location filename="../../desk_app/ui/counter.py" line="49" />
+        <location filename="../../desk_app/ui/models.py" line="154" />
         <source>挂起</source>
         <translation>Hold</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="54" />
+        <location filename="../../desk_app/ui/counter.py" line="50" />
         <source>回呼挂起号</source>
         <translation>Call back held</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="55" />
+        <location filename="../../desk_app/ui/counter.py" line="51" />
+        <location filename="../../desk_app/ui/models.py" line="153" />
         <source>转移</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="56" />
-        <location filename="../../desk_app/ui/counter.py" line="316" />
+        <location filename="../../desk_app/ui/counter.py" line="52" />
+        <location filename="../../desk_app/ui/counter.py" line="271" />
         <source>暂停窗口</source>
         <translation>Pause window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="57" />
+        <location filename="../../desk_app/ui/counter.py" line="53" />
         <source>一件事办件</source>
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="127" />
+        <location filename="../../desk_app/ui/counter.py" line="54" />
+        <source>查找办件</source>
+        <translation>Find a case</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="82" />
         <source>%1 号窗口 · 高效办成一件事</source>
         <translation>Window %1 · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="170" />
+        <location filename="../../desk_app/ui/counter.py" line="125" />
         <source>当前号</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="180" />
-        <location filename="../../desk_app/ui/counter.py" line="326" />
+        <location filename="../../desk_app/ui/counter.py" line="135" />
+        <location filename="../../desk_app/ui/counter.py" line="281" />
         <source>空闲 · 按 F1 叫下一位</source>
         <translation>Free · press F1 to call the next visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="221" />
+        <location filename="../../desk_app/ui/counter.py" line="176" />
         <source>等候队列</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="225" />
+        <location filename="../../desk_app/ui/counter.py" line="180" />
         <source>本窗口挂起</source>
         <translation>Held at this window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="237" />
+        <location filename="../../desk_app/ui/counter.py" line="192" />
         <source>今日已办</source>
         <translation>Done today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="291" />
+        <location filename="../../desk_app/ui/counter.py" line="246" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="293" />
+        <location filename="../../desk_app/ui/counter.py" line="248" />
         <source>● 服务中</source>
         <translation>● Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="294" />
+        <location filename="../../desk_app/ui/counter.py" line="249" />
         <source>● 暂停服务</source>
         <translation>● Paused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="295" />
+        <location filename="../../desk_app/ui/counter.py" line="250" />
         <source>● 未登录</source>
         <translation>● Not logged in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="305" />
+        <location filename="../../desk_app/ui/counter.py" line="260" />
         <source>等候队列（%1 人）</source>
         <translation>Waiting (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="307" />
+        <location filename="../../desk_app/ui/counter.py" line="262" />
         <source>本窗口挂起（%1）</source>
         <translation>Held at this window (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="310" />
+        <location filename="../../desk_app/ui/counter.py" line="265" />
         <source>办结 %1 · 过号 %2 · 平均办理 %3</source>
         <translation>Completed %1 · no-shows %2 · average service %3</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="316" />
+        <location filename="../../desk_app/ui/counter.py" line="271" />
         <source>恢复服务</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="336" />
+        <location filename="../../desk_app/ui/counter.py" line="287" />
+        <source>绿色通道 · %1</source>
+        <translation>Priority lane · %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="293" />
         <source>办理中 · 已用 %1</source>
         <translation>Serving · %1 so far</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="340" />
+        <location filename="../../desk_app/ui/counter.py" line="297" />
         <source> · 已重呼 %1 次</source>
         <translation> · recalled %1×</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="345" />
+        <location filename="../../desk_app/ui/counter.py" line="302" />
         <source>已叫号，等待群众到窗口</source>
         <translation>Called, waiting for the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="439" />
+        <location filename="../../desk_app/ui/counter.py" line="410" />
         <source>当前没有等候的群众。</source>
         <translation>Nobody is waiting.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="442" />
+        <location filename="../../desk_app/ui/counter.py" line="413" />
         <source>%1 已叫号尚未处理：请重呼、过号或开始办理。</source>
         <translation>%1 is called but not handled: recall, mark no-show or start.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="482" />
+        <location filename="../../desk_app/ui/counter.py" line="453" />
         <source>请先办结、过号、挂起或转移当前号 %1，再退出。</source>
         <translation>Complete, no-show, hold or transfer %1 before logging out.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="29" />
+        <source>老年人</source>
+        <translation>Elderly</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="30" />
+        <source>残疾人</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="31" />
+        <source>孕妇</source>
+        <translation>Pregnant</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="32" />
+        <source>军人</source>
+        <translation>Military</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="33" />
+        <source>预约</source>
+        <translation>Appointment</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="34" />
+        <source>重点服务</source>
+        <translation>Priority service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="37" />
+        <source>普通</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="53" />
+        <source>%1 分</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="55" />
+        <source>%1 时 %2 分</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="92" />
+        <location filename="../../desk_app/ui/models.py" line="145" />
+        <source>号码</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="93" />
+        <location filename="../../desk_app/ui/models.py" line="146" />
+        <source>业务</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="94" />
+        <source>类别</source>
+        <translation>Lane</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="95" />
+        <source>已等候</source>
+        <translation>Waited</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="135" />
+        <source>转入本窗口</source>
+        <translation>Transferred to this window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="144" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="147" />
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/models.py" line="148" />
+        <source>办理用时</source>
+        <translation>Service time</translation>
     </message>
 </context>
 <context>
     <name>DeadLetterDialog</name>
     <message>
-        <location filename="../../desk_app/ui/dead_letters.py" line="34" />
+        <location filename="../../desk_app/ui/dead_letters.py" line="33" />
         <source>同步失败的办件</source>
         <translation>Cases the platform refused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dead_letters.py" line="38" />
+        <location filename="../../desk_app/ui/dead_letters.py" line="37" />
         <source>办件编号</source>
         <translation>Case no.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dead_letters.py" line="38" />
+        <location filename="../../desk_app/ui/dead_letters.py" line="37" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dead_letters.py" line="38" />
+        <location filename="../../desk_app/ui/dead_letters.py" line="37" />
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dead_letters.py" line="38" />
+        <location filename="../../desk_app/ui/dead_letters.py" line="37" />
         <source>尝试次数</source>
         <translation>Attempts</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dead_letters.py" line="44" />
+        <location filename="../../desk_app/ui/dead_letters.py" line="43" />
         <source>重新发送 (&amp;R)</source>
         <translation>&amp;Resend</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dead_letters.py" line="45" />
+        <location filename="../../desk_app/ui/dead_letters.py" line="44" />
         <source>标记已处理 (&amp;M)</source>
         <translation>&amp;Mark handled</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dead_letters.py" line="67" />
+        <location filename="../../desk_app/ui/dead_letters.py" line="66" />
         <source>共 %1 条</source>
         <translation>%1 in all</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dead_letters.py" line="93" />
+        <location filename="../../desk_app/ui/dead_letters.py" line="92" />
         <source>标记已处理</source>
         <translation>Mark handled</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dead_letters.py" line="93" />
+        <location filename="../../desk_app/ui/dead_letters.py" line="92" />
         <source>处理说明：</source>
         <translation>How it was handled:</translation>
     </message>
@@ -546,34 +735,97 @@
 <context>
     <name>EvaluationDialog</name>
     <message>
-        <location filename="../../desk_app/ui/evaluation.py" line="41" />
+        <location filename="../../desk_app/ui/evaluation.py" line="42" />
         <source>请您评价本次服务</source>
         <translation>Please rate our service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluation.py" line="42" />
+        <location filename="../../desk_app/ui/evaluation.py" line="43" />
         <source>请您对本次服务进行评价</source>
         <translation>Please rate today's service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluation.py" line="62" />
+        <location filename="../../desk_app/ui/evaluation.py" line="63" />
         <source>（不填）</source>
         <translation>(skip)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluation.py" line="68" />
+        <location filename="../../desk_app/ui/evaluation.py" line="69" />
         <source>意见或建议（可选）</source>
         <translation>Comments or suggestions (optional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluation.py" line="69" />
+        <location filename="../../desk_app/ui/evaluation.py" line="70" />
         <source>意见建议</source>
         <translation>Comments</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluation.py" line="113" />
+        <location filename="../../desk_app/ui/evaluation.py" line="114" />
         <source>感谢您的评价！</source>
         <translation>Thank you for your rating!</translation>
+    </message>
+</context>
+<context>
+    <name>FindCaseDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="40" />
+        <source>查找办件</source>
+        <translation>Find a case</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="44" />
+        <source>办件编号、身份证号或统一社会信用代码；或扫描回执、告知单上的二维码</source>
+        <translation>Case number, resident ID or credit code; or scan the QR code on the receipt or notice</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="47" />
+        <source>按 Enter 查找。</source>
+        <translation>Press Enter to search.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="53" />
+        <source>办件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="54" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="55" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="56" />
+        <source>申请人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="57" />
+        <source>登记日期</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="70" />
+        <source>继续办理已有办件（补交材料、受理、办结）：</source>
+        <translation>Continue an existing case (materials brought now, decision, conclusion):</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="80" />
+        <source>正在查找…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="102" />
+        <source>没有找到办件，请核对后重试。</source>
+        <translation>No case found. Check what was typed and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/case_finder.py" line="108" />
+        <source>找到 %1 件：用 ↑↓ 选择，按 Enter 继续办理。</source>
+        <translation>%1 cases found: choose with ↑↓, Enter continues.</translation>
     </message>
 </context>
 <context>
@@ -788,109 +1040,109 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="31" />
+        <location filename="../../desk_app/ui/login.py" line="32" />
         <source>窗口工作台</source>
         <translation>Counter workstation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="32" />
+        <location filename="../../desk_app/ui/login.py" line="33" />
         <source>取号机</source>
         <translation>Ticket kiosk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="33" />
+        <location filename="../../desk_app/ui/login.py" line="34" />
         <source>叫号屏</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="68" />
+        <location filename="../../desk_app/ui/login.py" line="86" />
         <source>高效办成一件事 · 登录</source>
         <translation>One-thing service · Log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="71" />
+        <location filename="../../desk_app/ui/login.py" line="89" />
         <source>高效办成一件事 窗口系统</source>
         <translation>One-thing service windows</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="73" />
+        <location filename="../../desk_app/ui/login.py" line="91" />
         <source>请选择本机用途并登录</source>
         <translation>Choose this PC's role and log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="82" />
+        <location filename="../../desk_app/ui/login.py" line="100" />
         <source>工号，例如 s01</source>
         <translation>Staff code, e.g. s01</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="83" />
-        <location filename="../../desk_app/ui/login.py" line="94" />
+        <location filename="../../desk_app/ui/login.py" line="101" />
+        <location filename="../../desk_app/ui/login.py" line="113" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="88" />
+        <location filename="../../desk_app/ui/login.py" line="106" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="92" />
+        <location filename="../../desk_app/ui/login.py" line="111" />
         <source>用途</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="93" />
+        <location filename="../../desk_app/ui/login.py" line="112" />
         <source>工号</source>
         <translation>Staff code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="95" />
+        <location filename="../../desk_app/ui/login.py" line="114" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="103" />
-        <location filename="../../desk_app/ui/login.py" line="227" />
+        <location filename="../../desk_app/ui/login.py" line="122" />
+        <location filename="../../desk_app/ui/login.py" line="246" />
         <source>登录  (Enter)</source>
         <translation>Log in  (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="108" />
+        <location filename="../../desk_app/ui/login.py" line="127" />
         <source>数据库：</source>
         <translation>Database: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="138" />
+        <location filename="../../desk_app/ui/login.py" line="157" />
         <source>请输入工号。</source>
         <translation>Enter your staff code.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="142" />
+        <location filename="../../desk_app/ui/login.py" line="161" />
         <source>请输入密码。</source>
         <translation>Enter the password.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="145" />
+        <location filename="../../desk_app/ui/login.py" line="164" />
         <source>正在连接数据库…</source>
         <translation>Connecting to the database…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="166" />
+        <location filename="../../desk_app/ui/login.py" line="185" />
         <source>本大厅还没有可登录的账户：请运行 desk-app demo seed（演示）或 desk-app staff add 工号 --name 姓名 --role admin --password-stdin</source>
         <translation>No account can log in yet: run desk-app demo seed (demo) or desk-app staff add CODE --name NAME --role admin --password-stdin</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="189" />
+        <location filename="../../desk_app/ui/login.py" line="208" />
         <source>正在登录窗口…</source>
         <translation>Logging in at the window…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="198" />
+        <location filename="../../desk_app/ui/login.py" line="217" />
         <source>须先修改临时密码才能登录。</source>
         <translation>Change the temporary password first to log in.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="214" />
+        <location filename="../../desk_app/ui/login.py" line="233" />
         <source>数据库版本比本程序新，请先升级本程序。</source>
         <translation>The database is newer than this program: please upgrade the program.</translation>
     </message>
@@ -898,27 +1150,27 @@
 <context>
     <name>SyncIndicator</name>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="27" />
+        <location filename="../../desk_app/ui/sync_status.py" line="28" />
         <source>同步：…</source>
         <translation>Sync: …</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="52" />
+        <location filename="../../desk_app/ui/sync_status.py" line="53" />
         <source>无</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="54" />
+        <location filename="../../desk_app/ui/sync_status.py" line="55" />
         <source>同步：待发 %1 · 上次成功 %2</source>
         <translation>Sync: %1 pending · last success %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="60" />
+        <location filename="../../desk_app/ui/sync_status.py" line="61" />
         <source> · 失败 %1</source>
         <translation> · %1 failed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="63" />
+        <location filename="../../desk_app/ui/sync_status.py" line="64" />
         <source>同步已停止：中心平台拒绝本机令牌，请联系管理员</source>
         <translation>Sync stopped: the central platform rejected this PC's token; call the administrator</translation>
     </message>
@@ -926,27 +1178,27 @@
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="73" />
+        <location filename="../../desk_app/ui/transfer_dialog.py" line="32" />
         <source>转移 %1</source>
         <translation>Transfer %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="74" />
+        <location filename="../../desk_app/ui/transfer_dialog.py" line="33" />
         <source>转到业务</source>
         <translation>To service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="75" />
+        <location filename="../../desk_app/ui/transfer_dialog.py" line="34" />
         <source>转到窗口</source>
         <translation>To window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="83" />
+        <location filename="../../desk_app/ui/transfer_dialog.py" line="42" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="93" />
+        <location filename="../../desk_app/ui/transfer_dialog.py" line="52" />
         <source>转移后号码和排队时间保持不变。</source>
         <translation>The ticket keeps its number and its place in time.</translation>
     </message>

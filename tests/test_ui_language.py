@@ -1,0 +1,99 @@
+"""The screens in one language at a time: the counter's lists and the case dialog in English,
+Qt's own buttons in Chinese, dates in the hall's locale whatever the OS says."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from desk_app.services.boards import WaitingTicket
+from tests.tools import ADMIN
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def language(qapp):
+    """Switch the screens' language for one test; Chinese and the C locale again afterwards."""
+    from desk_app.ui import i18n
+    from desk_app.ui.app import install_translator
+
+    app = qapp
+    installed = []
+    before = QLocale()
+
+    def switch(lang: str | None) -> None:
+        installed.append(install_translator(app, lang))
+        installed.append(i18n.install_qt_translations(app, lang))
+
+    yield switch
+    for t in installed:
+        if t is not None:
+            app.removeTranslator(t)
+    i18n._english = False
+    QLocale.setDefault(before)
+
+
+def _waiting(priority: str | None, wait_s: int) -> WaitingTicket:
+    return WaitingTicket("t1", "A001", "newborn", "新生儿出生一件事", priority, "waiting", wait_s)
+
+
+def test_counter_lists_speak_english(language):
+    from desk_app.ui.models import ServedModel, WaitingModel
+
+    language("en")
+    model = WaitingModel()
+    model.set_rows([_waiting(None, 180), _waiting("elderly", 3900)])
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+    assert headers == ["Number", "Service", "Lane", "Waited"]
+    cells = [model.data(model.index(r, c)) for r in range(2) for c in (2, 3)]
+    assert cells == ["Standard", "3 min", "Elderly", "1 h 5 min"]
+    served = ServedModel()
+    assert served.headerData(3, Qt.Orientation.Horizontal) == "Outcome"
+
+
+def test_case_dialog_names_whom_a_bundle_is_for_in_english(language, qtbot, sqlite_url):
+    from desk_app.store import Database
+    from desk_app.ui.case_dialog import CaseDialog
+
+    language("en")
+    dialog = CaseDialog(Database(sqlite_url).acting_as(ADMIN), 1)
+    qtbot.addWidget(dialog)
+    titles = [dialog.bundle_box.itemText(i) for i in range(dialog.bundle_box.count())]
+    assert titles and all(t.endswith(("(person)", "(company)")) for t in titles), titles
+    assert not any("（个人）" in t or "（企业）" in t for t in titles)
+
+
+def test_chinese_screens_have_chinese_ok_and_cancel(language, qtbot):
+    from desk_app.ui.transfer_dialog import TransferDialog
+
+    language(None)
+    dialog = TransferDialog("A001", [("retirement", "退休一件事")], [1, 2], 1)
+    qtbot.addWidget(dialog)
+    box = dialog.findChild(QDialogButtonBox)
+    ok = box.button(QDialogButtonBox.StandardButton.Ok).text()
+    cancel = box.button(QDialogButtonBox.StandardButton.Cancel).text()
+    assert "确定" in ok and "取消" in cancel
+
+
+def test_the_authorization_date_follows_the_hall_not_the_os(language, qtbot, sqlite_url):
+    from desk_app.store import Database
+    from desk_app.ui.case_dialog import CaseDialog
+
+    QLocale.setDefault(QLocale.c())  # what LANG=C.UTF-8 gives Qt
+    language(None)
+    QLocale.setDefault(QLocale.c())  # even if something resets it after start-up
+    db = Database(sqlite_url).acting_as(ADMIN)
+    dialog = CaseDialog(db, 1)
+    qtbot.addWidget(dialog)
+    text = dialog.auth_until.text()
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", text), text
+
+    language("en")
+    dialog = CaseDialog(db, 1)
+    qtbot.addWidget(dialog)
+    text = dialog.auth_until.text()
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", text), text
