@@ -76,52 +76,52 @@
 <context>
     <name>CallDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="169" />
+        <location filename="../../desk_app/ui/display.py" line="121" />
         <source>叫号显示</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="206" />
+        <location filename="../../desk_app/ui/display.py" line="158" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="208" />
+        <location filename="../../desk_app/ui/display.py" line="160" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="222" />
+        <location filename="../../desk_app/ui/display.py" line="174" />
         <source>请</source>
         <translation>Please</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="228" />
+        <location filename="../../desk_app/ui/display.py" line="180" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="257" />
+        <location filename="../../desk_app/ui/display.py" line="209" />
         <source>请留意屏幕和语音叫号</source>
         <translation>Watch the screen and listen for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="267" />
+        <location filename="../../desk_app/ui/display.py" line="221" />
         <source>各窗口当前号码</source>
         <translation>Now serving at each window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="268" />
+        <location filename="../../desk_app/ui/display.py" line="222" />
         <source>最近叫号</source>
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="459" />
+        <location filename="../../desk_app/ui/display.py" line="413" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="474" />
+        <location filename="../../desk_app/ui/display.py" line="428" />
         <source>→ %1 号窗口</source>
         <translation>→ Window %1</translation>
     </message>
@@ -891,112 +891,127 @@
         <translation>② Touch the service you need</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="185" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="190" />
         <source>取号成功</source>
         <translation>Your ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="212" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="223" />
         <source>重新打印</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="217" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="230" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="290" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="305" />
         <source>正在取号, 请稍候…</source>
         <translation>Issuing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="294" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="309" />
         <source>暂时无法取号, 请稍后再试或联系导服人员</source>
         <translation>Tickets can't be issued right now; try again or ask the staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="298" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="313" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="312" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="327" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="316" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="331" />
         <source>前面没有人等候, 请留意叫号</source>
         <translation>Nobody ahead of you; watch for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="319" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="334" />
         <source>前面还有 %1 人</source>
         <translation>%1 ahead of you</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="321" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="336" />
         <source>预计等候约 %1 分钟</source>
         <translation>About %1 min wait</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="330" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="344" />
+        <source>未配置号票打印机: 号票只保存为文件, 在 %1</source>
+        <translation>No ticket printer configured: tickets are only saved as files, in %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_view.py" line="353" />
         <source>正在打印号票…</source>
         <translation>Printing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="331" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="354" />
         <source>请取走号票</source>
         <translation>Please take your ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="332" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="355" />
         <source>打印失败, 请凭此屏幕号码等候, 或联系导服人员</source>
         <translation>Printing failed: remember the number on screen, or ask the staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="352" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="356" />
+        <source>未接打印机, 号票没有打印; 请记住屏幕上的号码</source>
+        <translation>No printer: the ticket was not printed; please remember the number on the screen</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_view.py" line="360" />
+        <source>号票文件: %1</source>
+        <translation>Ticket file: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_view.py" line="380" />
         <source>星期一</source>
         <translation>Monday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="353" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="381" />
         <source>星期二</source>
         <translation>Tuesday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="354" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="382" />
         <source>星期三</source>
         <translation>Wednesday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="355" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="383" />
         <source>星期四</source>
         <translation>Thursday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="356" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="384" />
         <source>星期五</source>
         <translation>Friday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="357" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="385" />
         <source>星期六</source>
         <translation>Saturday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="358" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="386" />
         <source>星期日</source>
         <translation>Sunday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="360" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="388" />
         <source>%1月%2日</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk_view.py" line="363" />
+        <location filename="../../desk_app/ui/kiosk_view.py" line="391" />
         <source>%1 秒后自动返回首页</source>
         <translation>Back to the start in %1 s</translation>
     </message>
@@ -1150,27 +1165,37 @@
 <context>
     <name>SyncIndicator</name>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="28" />
+        <location filename="../../desk_app/ui/sync_status.py" line="38" />
         <source>同步：…</source>
         <translation>Sync: …</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="53" />
+        <location filename="../../desk_app/ui/sync_status.py" line="63" />
         <source>无</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="55" />
+        <location filename="../../desk_app/ui/sync_status.py" line="65" />
         <source>同步：待发 %1 · 上次成功 %2</source>
         <translation>Sync: %1 pending · last success %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="61" />
+        <location filename="../../desk_app/ui/sync_status.py" line="71" />
+        <source>同步：未配置中心平台</source>
+        <translation>Sync: no central platform configured</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/sync_status.py" line="73" />
+        <source> · 本机待发 %1</source>
+        <translation> · %1 waiting here</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/sync_status.py" line="76" />
         <source> · 失败 %1</source>
         <translation> · %1 failed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sync_status.py" line="64" />
+        <location filename="../../desk_app/ui/sync_status.py" line="79" />
         <source>同步已停止：中心平台拒绝本机令牌，请联系管理员</source>
         <translation>Sync stopped: the central platform rejected this PC's token; call the administrator</translation>
     </message>
@@ -1234,7 +1259,7 @@
 <context>
     <name>_WindowTile</name>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="95" />
+        <location filename="../../desk_app/ui/display_tiles.py" line="56" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
