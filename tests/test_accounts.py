@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from desk_app.domain import clock
 from desk_app.security.authz import Forbidden
@@ -192,3 +192,27 @@ def test_one_staff_member_wins_only_one_of_several_windows_in_a_race(db):
     assert wins == [1] * rounds
     open_staff = sorted(w.staff for w in hall.list_windows(db) if w.state == "open")
     assert open_staff == [f"s{r:02d}" for r in range(rounds)]
+
+
+def test_the_same_person_rejoins_their_window_after_a_restart(db):
+    """The counter's PC restarted (or the app crashed) with the window still open: its staff
+    member logs in again and carries on; anyone else is still refused."""
+    from desk_app.services import hall, queue
+    from desk_app.store.models import WindowEvent, WindowSession
+
+    hall.add_service(db, "newborn", "新生儿出生一件事", "A")
+    hall.add_window(db, 1, ["newborn"])
+    hall.add_staff(db, "s01", "王芳")
+    hall.add_staff(db, "s02", "李强")
+    hall.open_window(db, 1, "s01")
+    queue.issue_ticket(db, "newborn")
+    called = queue.call_next(db, 1)
+    again = hall.open_window(db, 1, "s01")
+    assert again.state == "open" and again.staff == "s01"
+    assert queue.window_current(db, 1).number == called.number  # the called ticket is kept
+    with pytest.raises(Refused, match="王芳"):
+        hall.open_window(db, 1, "s02")
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(WindowSession)) == 1
+        actions = s.scalars(select(WindowEvent.action).order_by(WindowEvent.id)).all()
+    assert actions == ["open", "rejoin"]

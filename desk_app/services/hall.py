@@ -216,6 +216,19 @@ def open_window(
                     f"a window is opened by {staff_code} themself, with their own password",
                 )
             current = open_session(s, win, lock=True)
+            if current is not None and current.staff_id == staff.id:
+                # The same person back at their window (the PC restarted, the app crashed):
+                # they proved who they are; the session and its current ticket carry on.
+                s.add(WindowEvent(window_id=win.id, staff_id=staff.id, action="rejoin", at=now))
+                codes = dict(s.execute(select(Service.id, Service.code)).all())
+                state = "paused" if current.paused_at is not None else "open"
+                return WindowInfo(
+                    number,
+                    [codes[ws.service_id] for ws in win.services],
+                    win.calling_rule,
+                    state,
+                    staff.code,
+                )
             if current is not None:
                 holder = s.get(Staff, current.staff_id)
                 who = holder.name if holder else "?"

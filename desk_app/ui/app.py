@@ -182,6 +182,10 @@ def run_gui(
     if chosen["role"] == "counter":
         main.resize(1440, 900)
         main.show()
+        # Without a window manager nobody hands the new window the keyboard: F1 would go
+        # nowhere until someone clicked. Ask for it (a window manager does the same).
+        main.raise_()
+        main.activateWindow()
     else:
         if screen is None and chosen["role"] == "display":
             screen = len(QApplication.screens()) - 1  # the last monitor: usually the hall's
