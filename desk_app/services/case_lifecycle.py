@@ -30,6 +30,7 @@ from desk_app.domain.cases import (
     decision_options,
     next_state,
 )
+from desk_app.domain.validators import checked_text
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services import audit, protection
@@ -187,6 +188,7 @@ def decide(
         raise Refused(
             f"未知的决定 {decision}", "decision must be accept, defer, notice or reject"
         ) from exc
+    reason = checked_text(reason, "reason", "理由", free=True)
     now = now or clock.now()
     today = clock.hall_day(now)
     cal = work_calendar()
@@ -307,6 +309,7 @@ def conclude(
 def terminate(db: Database, case_no: str, reason: str, *, now: datetime | None = None) -> CaseView:
     """A deferred case whose materials did not arrive in time is terminated (终止办理)."""
     require(db.actor, Operation.CASE_TERMINATE)
+    reason = checked_text(reason, "reason", "理由", free=True) or ""
     now = now or clock.now()
     with db.begin() as s:
         case = find_case(s, case_no)
