@@ -121,3 +121,20 @@ def test_commitment_keeps_promises_with_the_materials(tmp_path, capsys):
     pdf = tmp_path / "commitment.pdf"
     assert run(capsys, *base, "case", "print", no, "--commitment", str(pdf))[0] == 0
     assert "Pages:           1" in run_tool("pdfinfo", pdf)
+
+
+def test_receive_by_name_and_show_lists_the_codes(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    rc, r, _ = run(
+        capsys, "--db", url, "case", "open", "--bundle", "newborn", "--applicant-name", "张三丰",
+        "--applicant-id", resident_id(), "--json",
+    )  # fmt: skip
+    no = r["case_no"]
+    rc, shown, _ = run(capsys, "--db", url, "case", "show", no)
+    assert "application_form" in shown  # the codes are in the human-readable view
+    rc, view, err = run(
+        capsys, "--db", url, "case", "receive", no, "结婚证", "application_form", "--json"
+    )
+    assert rc == 0, err
+    status = {m["name"]: m["status"] for m in view["materials"]}
+    assert status["结婚证"] == "original"

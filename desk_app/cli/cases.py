@@ -25,7 +25,7 @@ def _case_out(args: argparse.Namespace, view: Any) -> None:
         f"{view.case_no}  {view.bundle_name}  {view.state}",
         f"申请人 {view.applicant_name} {view.applicant_id}",
     ]
-    lines += [f"  [{m.status}] {m.name}" for m in view.materials]
+    lines += [f"  [{m.status}] {m.code}  {m.name}" for m in view.materials]
     if view.deadline:
         lines.append(f"办结期限 {view.deadline}")
     if view.deferral_due:
@@ -213,7 +213,12 @@ def register(c: Commands) -> None:
     p.add_argument("--window", type=positive_int)
     p = c.add(case, "receive", cmd_case_receive, "tick off received materials")
     p.add_argument("case_no")
-    p.add_argument("materials", nargs="+", metavar="MATERIAL_CODE")
+    p.add_argument(
+        "materials",
+        nargs="+",
+        metavar="MATERIAL",
+        help="material codes (listed by case show) or names as the checklist prints them",
+    )
     g = p.add_mutually_exclusive_group()
     g.add_argument("--copy", action="store_true", help="received as copies")
     g.add_argument("--verified", action="store_true", help="verified from shared data")

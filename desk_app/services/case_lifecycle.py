@@ -99,6 +99,9 @@ def _receive(
         )
     for form in set(received.values()):
         _check_form(form)
+    # Staff may name a material as the checklist prints it instead of by its code.
+    by_name = {m.name: c for c, m in mats.items()}
+    received = {(c if c in mats else by_name.get(c, c)): f for c, f in received.items()}
     unknown = [c for c in received if c not in mats or mats[c].status == MaterialStatus.OBTAINED]
     if unknown:
         raise Refused(
