@@ -138,3 +138,30 @@ def test_receive_by_name_and_show_lists_the_codes(tmp_path, capsys):
     assert rc == 0, err
     status = {m["name"]: m["status"] for m in view["materials"]}
     assert status["结婚证"] == "original"
+
+
+def test_missing_reason_is_recorded_and_printed(tmp_path, capsys):
+    base, no = _deferred_case(
+        tmp_path, capsys, "--missing-reason", "出院记录(出院小结)=医院三日后出具"
+    )
+    rc, view, _ = run(capsys, *base, "case", "show", no, "--json")
+    reasons = {m["name"]: m["missing_reason"] for m in view["materials"]}
+    assert reasons["出院记录(出院小结)"] == "医院三日后出具"
+    pdf = tmp_path / "commitment.pdf"
+    assert run(capsys, *base, "case", "print", no, "--commitment", str(pdf))[0] == 0
+    text = "".join(pdf_text(pdf).split())
+    assert "医院三日后出具" in text
+    assert "生育医疗费用报销" in text  # no reason given for the other one: what it is for
+
+
+def test_missing_reason_only_for_a_missing_material(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    rc, r, _ = run(
+        capsys, "--db", url, "case", "open", "--bundle", "newborn", "--applicant-name", "张三丰",
+        "--applicant-id", resident_id(), "--json",
+    )  # fmt: skip
+    rc, _, err = run(
+        capsys, "--db", url, "case", "decide", r["case_no"], "notice",
+        "--missing-reason", "no_such_material=x",
+    )  # fmt: skip
+    assert rc == 2 and "no_such_material" in err

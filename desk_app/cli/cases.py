@@ -91,6 +91,16 @@ def cmd_case_receive(args: argparse.Namespace) -> None:
     )
 
 
+def _missing_reasons(pairs: list[str] | None) -> dict[str, str]:
+    reasons: dict[str, str] = {}
+    for pair in pairs or []:
+        code, sep, text = pair.partition("=")
+        if not sep or not code.strip() or not text.strip():
+            raise CliError(f"暂缺原因格式应为 MATERIAL=原因: {pair} / --missing-reason CODE=TEXT")
+        reasons[code.strip()] = text.strip()
+    return reasons
+
+
 def cmd_case_decide(args: argparse.Namespace) -> None:
     from desk_app.services import cases
 
@@ -103,6 +113,7 @@ def cmd_case_decide(args: argparse.Namespace) -> None:
             reason=args.reason,
             days=args.days,
             window=args.window,
+            missing_reasons=_missing_reasons(args.missing_reason),
         ),
     )
 
@@ -228,6 +239,12 @@ def register(c: Commands) -> None:
     p.add_argument("decision", choices=choices(Decision))
     p.add_argument("--reason")
     p.add_argument("--days", type=db_int, help="deferral deadline in working days")
+    p.add_argument(
+        "--missing-reason",
+        action="append",
+        metavar="MATERIAL=TEXT",
+        help="why a material is missing (defer or notice; printed on the commitment or notice)",
+    )
     p.add_argument("--window", type=positive_int)
     p = c.add(case, "conclude", cmd_case_conclude, "conclude (办结)")
     p.add_argument("case_no")

@@ -22,8 +22,13 @@ KINDS = ("notice", "receipt", "commitment")
 
 
 def _material(m: MaterialLine) -> DocMaterial:
+    # Why it is missing as staff recorded it; what it is for only when no reason was given.
     return DocMaterial(
-        name=m.name, form=m.form or "—", needed_by=m.needed_by, reason=m.reason or None, key=m.key
+        name=m.name,
+        form=m.form or "—",
+        needed_by=m.needed_by,
+        reason=m.missing_reason or m.reason or None,
+        key=m.key,
     )
 
 

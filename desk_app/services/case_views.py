@@ -187,6 +187,7 @@ def case_view(s: Session, case: Case, *, reveal: bool = False) -> CaseView:
                 form,
                 [b.item(c).name for c in e.needed_by],
                 "；".join(r.text_zh() for r in e.reasons),
+                m.missing_reason,
             )
         )
     order = {e.code: i for i, e in enumerate((*cl.submit, *cl.obtained))}
