@@ -72,8 +72,8 @@ class CaseDocData:
         applicant_phone_masked: e.g. ``138****5678``, or None.
         agent: the proxy (代办) with the authorization, or None.
         items: the bundle's items with their time limits.
-        window: the window number that accepted the case.
-        staff_name: the member of staff who accepted it.
+        window: the window number that accepted the case, or None (opened without one).
+        staff_name: the member of staff who accepted it, or empty when not known.
         accepted_at: timezone-aware; printed on the hall's clock.
         progress_url: encoded exactly as given in the receipt's QR code.
         calendar_note: printed near deadlines when the working-day calendar fell back to
@@ -91,7 +91,7 @@ class CaseDocData:
     applicant_phone_masked: str | None
     agent: DocAgent | None = None
     items: list[DocItem]
-    window: int
+    window: int | None
     staff_name: str
     accepted_at: datetime
     progress_url: str

@@ -43,6 +43,7 @@ from printing.documents_common import (
     cn_datetime,
     columns,
     data_table,
+    fit_one_page,
     hall_time,
     info_table,
     make_table,
@@ -104,7 +105,7 @@ def _applicant_rows(data: CaseDocData) -> list[list[str]]:
     rows = [
         ["申请事项", data.bundle_name],
         ["申请人", data.applicant_name, data.applicant_id_label, data.applicant_id_masked],
-        ["联系电话", data.applicant_phone_masked or "—", "受理窗口", f"{data.window} 号窗口"],
+        ["联系电话", data.applicant_phone_masked or "—", "受理窗口", _window_text(data)],
     ]
     agent = data.agent
     if agent is not None:
@@ -129,6 +130,18 @@ def _materials_rows(st: Styles, materials: list[DocMaterial], with_reason: bool)
     return rows
 
 
+def _window_text(data: CaseDocData) -> str:
+    """The window that accepted the case; a case opened without one says where to go."""
+    return f"{data.window} 号窗口" if data.window else "“一件事”综合窗口"
+
+
+def _staff_line(data: CaseDocData, label: str) -> str:
+    """``受理人：王芳``; without a recorded name, room for a signature instead of an empty line."""
+    if data.staff_name:
+        return f"{label}：{data.staff_name}"
+    return f"{label}（签字）：　　　　　　"
+
+
 def _time_limit(item: DocItem) -> str:
     return "即办" if item.time_limit_days == 0 else f"{item.time_limit_days} 个工作日"
 
@@ -136,7 +149,7 @@ def _time_limit(item: DocItem) -> str:
 def _stamp_column(st: Styles, data: CaseDocData) -> list[Flowable]:
     """受理单位（盖章）: room for the hall's round stamp, the member of staff, a date."""
     return sign_column(
-        st, "受理单位（盖章）", rule=False, lines=[f"受理人：{data.staff_name}"], room=10 * mm
+        st, "受理单位（盖章）", rule=False, lines=[_staff_line(data, "受理人")], room=10 * mm
     )
 
 
@@ -145,6 +158,8 @@ def _frame(st: Styles, data: CaseDocData, title: str) -> PageFrame:
 
 
 def _where(data: CaseDocData) -> str:
+    if not data.window:
+        return f"{data.hall_name}任一“一件事”综合窗口"
     return f"{data.hall_name} {data.window} 号窗口（或任一“一件事”综合窗口）"
 
 
@@ -209,7 +224,10 @@ def render_notice_pdf(data: CaseDocData, missing: list[DocMaterial], target: Pat
     )
     signer = "申请人/代办人签收：" if data.agent else "申请人签收："
     staff: list[Flowable] = [
-        Text(f"经办人：{data.staff_name}（{data.window} 号窗口）", st.body),
+        Text(
+            _staff_line(data, "经办人") + (f"（{data.window} 号窗口）" if data.window else ""),
+            st.body,
+        ),
         Text(f"告知日期：{cn_date(hall_time(data.accepted_at).date())}", st.body),
     ]
     half = CONTENT_WIDTH / 2
@@ -229,7 +247,7 @@ def _case_box(st: Styles, data: CaseDocData) -> Table:
     pad, qr_size = 6, 31 * mm
     inner_width = CONTENT_WIDTH - 2 * (pad + 2)
     right_width = qr_size + 6 * mm
-    window = f"{data.window} 号窗口（受理人：{data.staff_name}）"
+    window = _window_text(data) + (f"（受理人：{data.staff_name}）" if data.staff_name else "")
     pairs = [
         ("申请事项", data.bundle_name, "受理时间", cn_datetime(data.accepted_at)),
         ("申请人", data.applicant_name, data.applicant_id_label, data.applicant_id_masked),
@@ -453,6 +471,8 @@ def render_commitment_pdf(
             ]
         )
     )
+    # A usual commitment is one sheet: the promises are never signed on a page of their own.
+    story = fit_one_page(story)
     build_pdf(target, story, _frame(st, data, COMMITMENT_TITLE), subject=data.bundle_name)
 
 

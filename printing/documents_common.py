@@ -9,6 +9,7 @@ the page decorations are drawn by a canvas that holds its pages back until it is
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
+    KeepInFrame,
     KeepTogether,
     SimpleDocTemplate,
     Spacer,
@@ -40,6 +42,7 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 20 * mm
 MARGIN_TOP = 16 * mm
 MARGIN_BOTTOM = 19 * mm
+FRAME_PADDING = 6  # SimpleDocTemplate's frame padding on every side, in points
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X  # 170 mm
 
 RULE = 0.5  # table grid and separators: thin rules that photocopy well
@@ -392,6 +395,32 @@ class KeepWithTable(KeepTogether):
             if needed + sum(row_heights[:3]) <= avail_height:
                 return list(self._content)
         return super().split(avail_width, avail_height)
+
+
+def fit_one_page(story: list[Flowable], min_scale: float = 0.8) -> list[Flowable]:
+    """``story`` shrunk onto one page when it is only a little too long (to at least
+    ``min_scale``), so that a short document never leaves its last block, e.g. a promise and
+    its signatures, alone on a second page; a longer story is returned as it is and paginates.
+    """
+    width = CONTENT_WIDTH - 2 * FRAME_PADDING
+    height = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM - 2 * FRAME_PADDING
+    from reportlab.pdfgen.canvas import Canvas
+
+    canv = Canvas(io.BytesIO(), pagesize=A4)  # only measured on, never saved
+
+    def flat(flowables: list[Flowable]) -> list[Flowable]:
+        # A KeepTogether only asks its frame for a split; on one page its content is enough.
+        return [
+            g for f in flowables for g in (flat(f._content) if isinstance(f, KeepTogether) else [f])
+        ]
+
+    content = flat(story)
+    total = sum(
+        f.wrapOn(canv, width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in content
+    )
+    if total <= height or total * min_scale > height:
+        return story
+    return [KeepInFrame(width, height, content, mode="shrink", hAlign="CENTER")]
 
 
 def build_pdf(

@@ -169,10 +169,19 @@ def _blocks(ticket: TicketPrint, font: str) -> list[_Block]:
     ]
     if ticket.priority_label:
         blocks += [_label_block(ticket.priority_label, font), _space(2.5 * mm)]
+    if ticket.ahead == 0:  # as the kiosk says it: no "0 people, about 0 minutes"
+        blocks += [
+            _text_block("前面没有人等候", font, 14, bold=True),
+            _space(0.8 * mm),
+            _text_block("请留意叫号", font, 10.5),
+        ]
+    else:
+        blocks += [
+            _text_block(f"前面还有 {ticket.ahead} 人", font, 14, bold=True),
+            _space(0.8 * mm),
+            _text_block(f"预计等候约 {ticket.eta_minutes} 分钟", font, 10.5),
+        ]
     blocks += [
-        _text_block(f"前面还有 {ticket.ahead} 人", font, 14, bold=True),
-        _space(0.8 * mm),
-        _text_block(f"预计等候约 {ticket.eta_minutes} 分钟", font, 10.5),
         _space(0.8 * mm),
         _text_block(f"取号时间 {format_issued_at(ticket.issued_at)}", font, 9.5),
         _rule(dashed=True),

@@ -294,3 +294,11 @@ def test_wrap_text_keeps_every_character_and_the_width() -> None:
         "青岛市民中心",
         "高效办成一件事服务专区",
     ]
+
+
+def test_nobody_ahead_reads_like_the_kiosk(tmp_path: Path) -> None:
+    path = tmp_path / "first.pdf"
+    render_ticket_pdf(make_ticket(ahead=0, eta_minutes=0), path)
+    compact = "".join(pdf_text(path).split())
+    assert "前面没有人等候" in compact
+    assert "前面还有0人" not in compact and "0分钟" not in compact

@@ -10,9 +10,11 @@ from desk_app.cli.common import (
     Commands,
     choices,
     db_from_args,
+    db_int,
     out,
     parse_answers,
     parse_date,
+    positive_int,
 )
 from desk_app.domain.cases import Decision
 from desk_app.security.roles import Operation
@@ -23,7 +25,7 @@ def _case_out(args: argparse.Namespace, view: Any) -> None:
         f"{view.case_no}  {view.bundle_name}  {view.state}",
         f"申请人 {view.applicant_name} {view.applicant_id}",
     ]
-    lines += [f"  [{m.status}] {m.name}" for m in view.materials]
+    lines += [f"  [{m.status}] {m.code}  {m.name}" for m in view.materials]
     if view.deadline:
         lines.append(f"办结期限 {view.deadline}")
     if view.deferral_due:
@@ -89,6 +91,16 @@ def cmd_case_receive(args: argparse.Namespace) -> None:
     )
 
 
+def _missing_reasons(pairs: list[str] | None) -> dict[str, str]:
+    reasons: dict[str, str] = {}
+    for pair in pairs or []:
+        code, sep, text = pair.partition("=")
+        if not sep or not code.strip() or not text.strip():
+            raise CliError(f"暂缺原因格式应为 MATERIAL=原因: {pair} / --missing-reason CODE=TEXT")
+        reasons[code.strip()] = text.strip()
+    return reasons
+
+
 def cmd_case_decide(args: argparse.Namespace) -> None:
     from desk_app.services import cases
 
@@ -101,6 +113,7 @@ def cmd_case_decide(args: argparse.Namespace) -> None:
             reason=args.reason,
             days=args.days,
             window=args.window,
+            missing_reasons=_missing_reasons(args.missing_reason),
         ),
     )
 
@@ -183,9 +196,13 @@ def cmd_case_print(args: argparse.Namespace) -> None:
 
     kind = "notice" if args.notice else "receipt" if args.receipt else "commitment"
     target = args.notice or args.receipt or args.commitment
-    case_print.print_case_document(
-        db_from_args(args, acting=Operation.CASE_PRINT), args.case_no, kind, target
-    )
+    db = db_from_args(args, acting=Operation.CASE_PRINT)
+    try:
+        case_print.print_case_document(db, args.case_no, kind, target)
+    except OSError as exc:
+        raise CliError(
+            f"不能写入 {target}: {exc.strerror or exc} / cannot write {target}"
+        ) from None
     out(args, {"case_no": args.case_no, "document": kind, "file": target}, f"{kind} -> {target}")
 
 
@@ -204,28 +221,39 @@ def register(c: Commands) -> None:
     p.add_argument("--auth-scope")
     p.add_argument("--auth-valid-until", metavar="YYYY-MM-DD")
     p.add_argument("--bad-credit", action="store_true", help="applicant has a bad credit flag")
-    p.add_argument("--window", type=int)
+    p.add_argument("--window", type=positive_int)
     p = c.add(case, "receive", cmd_case_receive, "tick off received materials")
     p.add_argument("case_no")
-    p.add_argument("materials", nargs="+", metavar="MATERIAL_CODE")
+    p.add_argument(
+        "materials",
+        nargs="+",
+        metavar="MATERIAL",
+        help="material codes (listed by case show) or names as the checklist prints them",
+    )
     g = p.add_mutually_exclusive_group()
     g.add_argument("--copy", action="store_true", help="received as copies")
     g.add_argument("--verified", action="store_true", help="verified from shared data")
-    p.add_argument("--window", type=int)
+    p.add_argument("--window", type=positive_int)
     p = c.add(case, "decide", cmd_case_decide, "accept, defer (容缺), notice (一次性告知), reject")
     p.add_argument("case_no")
     p.add_argument("decision", choices=choices(Decision))
     p.add_argument("--reason")
-    p.add_argument("--days", type=int, help="deferral deadline in working days")
-    p.add_argument("--window", type=int)
+    p.add_argument("--days", type=db_int, help="deferral deadline in working days")
+    p.add_argument(
+        "--missing-reason",
+        action="append",
+        metavar="MATERIAL=TEXT",
+        help="why a material is missing (defer or notice; printed on the commitment or notice)",
+    )
+    p.add_argument("--window", type=positive_int)
     p = c.add(case, "conclude", cmd_case_conclude, "conclude (办结)")
     p.add_argument("case_no")
-    p.add_argument("--evaluation", type=int, choices=[1, 2, 3, 4, 5])
+    p.add_argument("--evaluation", type=db_int, choices=[1, 2, 3, 4, 5])
     p.add_argument("--result", action="append", metavar="ITEM=approved|refused")
-    p.add_argument("--window", type=int)
+    p.add_argument("--window", type=positive_int)
     p = c.add(case, "evaluate", cmd_case_evaluate, "好差评 after conclusion")
     p.add_argument("case_no")
-    p.add_argument("level", type=int, choices=[1, 2, 3, 4, 5])
+    p.add_argument("level", type=db_int, choices=[1, 2, 3, 4, 5])
     p.add_argument("--comment")
     p = c.add(case, "terminate", cmd_case_terminate, "terminate a deferred case")
     p.add_argument("case_no")

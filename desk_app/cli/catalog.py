@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desk_app.cli.common import CliError, Commands, check_allowed, out, parse_answers, parse_date
+from desk_app.cli.common import (
+    CliError,
+    Commands,
+    check_allowed,
+    db_int,
+    out,
+    parse_answers,
+    parse_date,
+)
 from desk_app.security.roles import Operation
 
 
@@ -142,7 +150,10 @@ def cmd_calendar_add(args: argparse.Namespace) -> None:
     start = parse_date(args.date, "起始")
     if args.n < 0:
         raise CliError("工作日数须 ≥ 0 / N must be >= 0")
-    r = work_calendar().add_workdays(start, args.n)
+    try:
+        r = work_calendar().add_workdays(start, args.n)
+    except OverflowError:
+        raise CliError(f"结果超出日历范围 / beyond the calendar: {start} + {args.n}") from None
     note = "" if r.source.value == "official" else "  (无官方节假日数据, 仅按周末推算)"
     out(args, {"date": r.date.isoformat(), "source": r.source.value}, f"{r.date}{note}")
 
@@ -159,4 +170,4 @@ def register(c: Commands) -> None:
     cal = c.group("calendar", "working days")
     p = c.add(cal, "add-workdays", cmd_calendar_add, "the N-th working day after DATE")
     p.add_argument("date")
-    p.add_argument("n", type=int)
+    p.add_argument("n", type=db_int)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -52,6 +53,31 @@ class Commands:
         return self._sub
 
 
+# Every integer column is a 32-bit INTEGER on PostgreSQL; SQLite would take more and PostgreSQL
+# then fail unexpectedly, so both refuse the same numbers at the command line.
+DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
+
+
+def db_int(text: str) -> int:
+    """argparse type of every integer option: ASCII digits within the databases' INTEGER range
+    (``--window 99999999999999999999`` is bad input, exit 2, on SQLite as on PostgreSQL)."""
+    digits = text.strip()
+    if not re.fullmatch(r"[+-]?[0-9]+", digits):
+        raise argparse.ArgumentTypeError(f"应为整数 / not an integer: {text!r}")
+    value = int(digits) if len(digits) <= 12 else None
+    if value is None or not DB_INT_MIN <= value <= DB_INT_MAX:
+        raise argparse.ArgumentTypeError(f"超出范围 / out of range: {text}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A window number (and other counts that start at 1), within the databases' range."""
+    value = db_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数 / must be at least 1: {text}")
+    return value
+
+
 def choices(enum_type: Iterable[Any]) -> list[str]:
     """The values of a string enum, for argparse ``choices`` (the enum is the one source)."""
     return [str(e.value) for e in enum_type]
@@ -84,6 +110,27 @@ def parse_date(text: str, what: str) -> date:
         raise CliError(f"{what} 日期格式应为 YYYY-MM-DD: {text!r} / bad date") from exc
 
 
+def check_db_url(url: str | None) -> str | None:
+    """``--db``: absent means the default; an empty URL or an in-memory SQLite database (nothing
+    kept after the command) is refused rather than silently run on."""
+    if url is None:
+        return None
+    if not url.strip():
+        raise CliError("--db 不能为空 / --db is empty (omit it for the default database)")
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # Database says why, with the URL's password redacted
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise CliError(
+            "--db 须指向数据库文件, 内存数据库不保存任何内容 / in-memory database refused"
+        )
+    return url
+
+
 def db_from_args(  # type: ignore[no-untyped-def]
     args: argparse.Namespace, *, acting: Any = None, ensure_schema: bool = True
 ):
@@ -93,7 +140,7 @@ def db_from_args(  # type: ignore[no-untyped-def]
     from desk_app.store.schema import ensure_current
 
     try:
-        db = Database(getattr(args, "db", None))
+        db = Database(check_db_url(getattr(args, "db", None)))
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     if ensure_schema:

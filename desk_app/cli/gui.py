@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from desk_app.cli.common import Commands
+from desk_app.cli.common import Commands, db_int, positive_int
 
 ROLES = ("kiosk", "counter", "helper", "supervisor", "display")
 
@@ -27,7 +27,7 @@ def cmd_gui(args: argparse.Namespace) -> None:
 def register(c: Commands) -> None:
     g = c.add(c.top, "gui", cmd_gui, "start the GUI")
     g.add_argument("--role", choices=ROLES)
-    g.add_argument("--window", type=int)
+    g.add_argument("--window", type=positive_int)
     g.add_argument("--lang", help="interface language, e.g. en (default: Chinese)")
     g.add_argument("--large-text", action="store_true", help="适老化: large high-contrast text")
-    g.add_argument("--screen", type=int, help="monitor index for the kiosk or call display")
+    g.add_argument("--screen", type=db_int, help="monitor index for the kiosk or call display")

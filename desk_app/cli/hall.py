@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from desk_app.cli.common import CliError, Commands, db_from_args, out
+from desk_app.cli.common import CliError, Commands, db_from_args, db_int, out, positive_int
 from desk_app.cli.identity import acting_person, person_at_window
 from desk_app.security.roles import Operation
 
@@ -169,9 +169,22 @@ def register(c: Commands) -> None:
 
     demo = c.group("demo", "demo hall")
     d = c.add(demo, "seed", cmd_demo_seed, "build a realistic demo hall with history")
-    d.add_argument("--days", type=int, default=5)
-    d.add_argument("--windows", type=int, default=8)
-    d.add_argument("--seed", type=int, default=1)
+    d.add_argument(
+        "--days",
+        type=db_int,
+        default=5,
+        help="days of simulated history before today, window by window (default 5; 0: none)",
+    )
+    d.add_argument(
+        "--windows",
+        type=db_int,
+        default=8,
+        help="number of windows, each with a counter account s01.. (default 8; the first two "
+        "are integrated 综窗 serving every service)",
+    )
+    d.add_argument(
+        "--seed", type=db_int, default=1, help="random seed: the same seed, the same hall"
+    )
     d.add_argument("--if-empty", action="store_true", help="do nothing if the hall has data")
     d.add_argument(
         "--password", default="Demo-1234", help="password of every demo account (default Demo-1234)"
@@ -182,12 +195,12 @@ def register(c: Commands) -> None:
     a.add_argument("code")
     a.add_argument("--name", required=True)
     a.add_argument("--prefix", required=True)
-    a.add_argument("--daily-cap", type=int)
+    a.add_argument("--daily-cap", type=db_int)
     c.add(svc, "list", cmd_service_list, "list services")
 
     win = c.group("window", "windows")
     a = c.add(win, "add", cmd_window_add, "add a window")
-    a.add_argument("number", type=int)
+    a.add_argument("number", type=positive_int)
     a.add_argument("--services", required=True, help="CODE[,CODE...] in calling order")
     a.add_argument(
         "--rule",
@@ -196,14 +209,14 @@ def register(c: Commands) -> None:
     )
     c.add(win, "list", cmd_window_list, "list windows")
     o = c.add(win, "open", cmd_window_open, "log staff in at a window")
-    o.add_argument("number", type=int)
+    o.add_argument("number", type=positive_int)
     o.add_argument("--staff", required=True)
     for name, handler in (
         ("pause", cmd_window_pause),
         ("resume", cmd_window_resume),
         ("close", cmd_window_close),
     ):
-        c.add(win, name, handler, f"{name} a window").add_argument("number", type=int)
+        c.add(win, name, handler, f"{name} a window").add_argument("number", type=positive_int)
 
     se = c.group("settings", "hall settings")
     s1 = c.add(se, "set", cmd_settings_set, "set a hall setting")

@@ -7,12 +7,21 @@ Exit status: 0 success; 2 bad input or a refused operation (one line on stderr, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 
 from desk_app.cli import accounts, cases, catalog, gui, hall, queue, sync
-from desk_app.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_UNEXPECTED, CliError, Commands, Parser
+from desk_app.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_UNEXPECTED,
+    CliError,
+    Commands,
+    Parser,
+    check_db_url,
+)
 
 GROUPS = (gui, hall, accounts, queue, catalog, cases, sync)
 
@@ -34,38 +43,82 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def escaped(text: str) -> str:
+    """``text`` on one line with every control character (escape sequences, newlines, NUL) and
+    undecodable byte (a surrogate from the OS's argv) written as a visible escape: input echoed
+    into a message must not move the cursor or forge a second line."""
+    return "".join(
+        ch
+        if ch.isprintable() or ch == " "
+        else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for ch in text
+    )
+
+
+def fail(message: str, code: int) -> int:
+    """The one place a command's error reaches stderr: one line, escaped."""
+    print(escaped(message), file=sys.stderr)
+    return code
+
+
+def _check_argv(argv: Sequence[str]) -> None:
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8, kept by the OS as surrogates
+            raise CliError(
+                f"参数不是有效的 UTF-8 文本 / argument is not valid UTF-8: {arg}"
+            ) from None
+
+
+def _quiet_closed_pipe() -> int:
+    """The reader of our output went away (``desk-app window list | head -1``): what it did not
+    read is not an error. Later writes (the interpreter's final flush) go to devnull."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError):  # stdout is no real file (a test's capture)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _run(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _quiet_closed_pipe()
+
+
+def _run(argv: list[str]) -> int:
     from desk_app.services.errors import Refused
     from desk_app.store.database import DatabaseUnavailable
 
     try:
+        _check_argv(argv)
         args = build_parser().parse_args(argv)
+        check_db_url(getattr(args, "db", None))
         handler = getattr(args, "handler", None) or gui.cmd_gui  # no sub-command: the GUI
         handler(args)
         return EXIT_OK
+    except BrokenPipeError:
+        raise
     except CliError as exc:
-        print(str(exc), file=sys.stderr)
-        return exc.code
+        return fail(str(exc), exc.code)
     except Refused as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_REFUSED
+        return fail(str(exc), EXIT_REFUSED)
     except DatabaseUnavailable as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_UNEXPECTED
+        return fail(str(exc), EXIT_UNEXPECTED)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a script caller
         from desk_app.security.keys import HallKeyError
         from desk_app.store.schema import SchemaTooNew
 
         if isinstance(exc, SchemaTooNew):
-            print(str(exc), file=sys.stderr)
-            return EXIT_REFUSED
+            return fail(str(exc), EXIT_REFUSED)
         if isinstance(exc, HallKeyError):  # the machine lacks the key: not the caller's input
-            print(str(exc).splitlines()[0], file=sys.stderr)
-            return EXIT_UNEXPECTED
+            return fail(str(exc).splitlines()[0], EXIT_UNEXPECTED)
         if os.environ.get("DESK_APP_DEBUG"):
             raise
-        print(
+        return fail(
             f"意外错误 / unexpected error: {type(exc).__name__}: {exc}".splitlines()[0],
-            file=sys.stderr,
+            EXIT_UNEXPECTED,
         )
-        return EXIT_UNEXPECTED

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from desk_app.cli.common import Commands, choices, db_from_args, out
+from desk_app.cli.common import Commands, choices, db_from_args, out, positive_int
 from desk_app.domain.tickets import Priority
 from desk_app.security.roles import Operation
 
@@ -151,7 +151,7 @@ def register(c: Commands) -> None:
     i.add_argument("--print", metavar="FILE.pdf", help="also write the ticket as a PDF")
     r = c.add(tk, "requeue", cmd_ticket_requeue, "put a no-show back in the queue")
     r.add_argument("number")
-    r.add_argument("--window", type=int)
+    r.add_argument("--window", type=positive_int)
     sh = c.add(tk, "show", cmd_ticket_show, "show a ticket by id")
     sh.add_argument("id")
 
@@ -165,16 +165,16 @@ def register(c: Commands) -> None:
         ("hold", cmd_call_hold),
     ):
         c.add(call, name, handler, f"{name} at a window").add_argument(
-            "--window", type=int, required=True
+            "--window", type=positive_int, required=True
         )
     t = c.add(call, "ticket", cmd_call_ticket, "call a specific waiting or held ticket")
     t.add_argument("number")
-    t.add_argument("--window", type=int, required=True)
+    t.add_argument("--window", type=positive_int, required=True)
     t = c.add(call, "transfer", cmd_call_transfer, "transfer the current ticket")
-    t.add_argument("--window", type=int, required=True)
+    t.add_argument("--window", type=positive_int, required=True)
     grp = t.add_mutually_exclusive_group(required=True)
     grp.add_argument("--to-service")
-    grp.add_argument("--to-window", type=int)
+    grp.add_argument("--to-window", type=positive_int)
 
     q = c.group("queue", "the queue")
     c.add(q, "status", cmd_queue_status, "waiting per service, windows")

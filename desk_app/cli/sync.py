@@ -6,7 +6,7 @@ import argparse
 import signal
 from datetime import date
 
-from desk_app.cli.common import CliError, Commands, db_from_args, out
+from desk_app.cli.common import CliError, Commands, db_from_args, db_int, out
 from desk_app.security.roles import Operation
 
 
@@ -164,11 +164,13 @@ def register(c: Commands) -> None:
     p.add_argument("--since", required=True, metavar="YYYY-MM-DD")
     c.add(sy, "dead", cmd_sync_dead, "list dead letters")
     p = c.add(sy, "retry", cmd_sync_retry, "queue a dead letter again")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=db_int)
     p = c.add(sy, "resolve", cmd_sync_resolve, "close a dead letter by hand")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=db_int)
     p.add_argument("--note", required=True)
     p = c.add(sy, "purge", cmd_sync_purge, "mask personal data of every case past retention")
     p.add_argument(
-        "--days", type=int, help="retention in days, at least 1 (default DESK_APP_RETENTION_DAYS)"
+        "--days",
+        type=db_int,
+        help="retention in days, at least 1 (default DESK_APP_RETENTION_DAYS)",
     )

@@ -141,3 +141,59 @@ def mask_name(value: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# --- free text ---------------------------------------------------------------------------------
+
+#: One rule for every text a person types, on SQLite and PostgreSQL alike: names (of applicants,
+#: agents, staff, services, windows) at most NAME_MAX characters on one line; free text
+#: (reasons, comments, notes, 委托事项) at most TEXT_MAX, where only a line break may appear
+#: among the control characters. NUL would be refused by PostgreSQL and kept by SQLite.
+NAME_MAX = 200
+TEXT_MAX = 500
+
+
+def validate_text(
+    value: str, *, field: str, label_zh: str, limit: int = NAME_MAX, multiline: bool = False
+) -> str:
+    """``value`` with its ends stripped, or ValidationError when longer than ``limit`` or holding
+    a control character (a line break only with ``multiline``), a lone surrogate or a
+    non-character. Emptiness is the caller's rule (some texts are optional)."""
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise ValidationError(
+            field,
+            f"{label_zh}不能超过 {limit} 个字符",
+            f"{field} is longer than {limit} characters",
+        )
+    for ch in text:
+        if multiline and ch == "\n":
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or ch in "\u2028\u2029":
+            raise ValidationError(
+                field,
+                f"{label_zh}含有不允许的控制字符",
+                f"{field} contains a control character {ch!r}",
+            )
+    return text
+
+
+def checked_text(
+    value: str | None, field: str, label_zh: str, *, limit: int | None = None, free: bool = False
+) -> str | None:
+    """The services' form of :func:`validate_text`: None stays None, a bad text is Refused
+    (exit 2 at the command line) with the user's words. ``free`` selects the free-text rule."""
+    from desk_app.domain.errors import Refused
+
+    if value is None:
+        return None
+    try:
+        return validate_text(
+            value,
+            field=field,
+            label_zh=label_zh,
+            limit=limit or (TEXT_MAX if free else NAME_MAX),
+            multiline=free,
+        )
+    except ValidationError as exc:
+        raise Refused(exc.message_zh, exc.message_en) from None

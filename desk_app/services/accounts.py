@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
+from desk_app.domain.validators import checked_text
 from desk_app.security.authz import require
 from desk_app.security.passwords import (
     LockoutPolicy,
@@ -109,7 +110,7 @@ def create_account(
     actor = db.actor
     require(actor, Operation.STAFF_ADD)
     now = now or clock.now()
-    code, name = code.strip(), name.strip()
+    code, name = code.strip(), checked_text(name, "name", "姓名") or ""
     if not _CODE.fullmatch(code):
         raise Refused("工号只能使用字母、数字和 _.-", "staff code: letters, digits, _.- only")
     if not name:
@@ -240,6 +241,7 @@ def set_locked(
     """Lock an account by hand, or unlock it (also ends a lock after failed log-ins)."""
     actor = db.actor
     require(actor, Operation.STAFF_LOCK if locked else Operation.STAFF_UNLOCK)
+    reason = checked_text(reason, "reason", "原因", free=True)
     if not locked and not (reason or "").strip():
         raise Refused("解锁须说明原因 (--reason)", "an unlock needs a reason (--reason)")
     now = now or clock.now()

@@ -32,6 +32,7 @@ class MaterialLine:
     form: str  # e.g. 原件1份
     needed_by: list[str]  # item names
     reason: str  # why it is needed (which item, which answer)
+    missing_reason: str | None = None  # why it is missing, as staff recorded it
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class CaseView:
                     "form": m.form,
                     "needed_by": m.needed_by,
                     "reason": m.reason,
+                    "missing_reason": m.missing_reason,
                 }
                 for m in self.materials
             ],

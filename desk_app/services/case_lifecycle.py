@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,7 @@ from desk_app.domain.cases import (
     decision_options,
     next_state,
 )
+from desk_app.domain.validators import checked_text
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services import audit, protection
@@ -98,6 +100,9 @@ def _receive(
         )
     for form in set(received.values()):
         _check_form(form)
+    # Staff may name a material as the checklist prints it instead of by its code.
+    by_name = {m.name: c for c, m in mats.items()}
+    received = {(c if c in mats else by_name.get(c, c)): f for c, f in received.items()}
     unknown = [c for c in received if c not in mats or mats[c].status == MaterialStatus.OBTAINED]
     if unknown:
         raise Refused(
@@ -175,11 +180,13 @@ def decide(
     reason: str | None = None,
     days: int | None = None,
     window: int | None = None,
+    missing_reasons: Mapping[str, str] | None = None,
     now: datetime | None = None,
 ) -> CaseView:
     """受理 (accept), 容缺受理 (defer), 一次性告知 (notice) or 不予受理 (reject), with the
     materials ticked at the window (``received``: code -> original | copy | verified). All or
-    nothing: a refused decision records no material either."""
+    nothing: a refused decision records no material either. ``missing_reasons`` (material code
+    or name -> why it is missing) are printed on the notice and the commitment."""
     require(db.actor, Operation.CASE_DECIDE)
     try:
         decision = Decision(decision)
@@ -187,6 +194,11 @@ def decide(
         raise Refused(
             f"未知的决定 {decision}", "decision must be accept, defer, notice or reject"
         ) from exc
+    reason = checked_text(reason, "reason", "理由", free=True)
+    why = {
+        code.strip(): checked_text(text, "missing_reason", "暂缺原因", free=True) or None
+        for code, text in (missing_reasons or {}).items()
+    }
     now = now or clock.now()
     today = clock.hall_day(now)
     cal = work_calendar()
@@ -224,6 +236,8 @@ def decide(
             detail = {"missing": [e.code for e in options.lacking]}
         elif decision is Decision.REJECT and not (reason and reason.strip()):
             raise Refused("不予受理须说明理由 (--reason)", "a rejection needs --reason")
+        if why:
+            _record_missing_reasons(mats, options.lacking, why)
         action = CaseAction(decision.value)
         before = _move(case, action)
         if case.state in ACCEPTED_STATES:
@@ -238,6 +252,23 @@ def decide(
         _event(s, case, action, before, now, window_id, staff_id, detail)
         audit.record(s, db.actor, f"case.{decision.value}", case.case_no, {"window": window})
         return view_after_changes(s, case)
+
+
+def _record_missing_reasons(
+    mats: dict[str, CaseMaterial], lacking: Iterable[Any], why: Mapping[str, str | None]
+) -> None:
+    """Store each reason with its material (named by code or name); only a material this
+    decision finds missing may get one."""
+    by_name = {m.name: c for c, m in mats.items()}
+    lacking_codes = {e.code for e in lacking}
+    for given, text in why.items():
+        code = given if given in mats else by_name.get(given, given)
+        if code not in lacking_codes:
+            raise Refused(
+                f"材料 {given} 不是本次缺少的材料, 不能填写暂缺原因",
+                f"{given} is not missing: no reason to record",
+            )
+        mats[code].missing_reason = text
 
 
 def conclude(
@@ -307,6 +338,7 @@ def conclude(
 def terminate(db: Database, case_no: str, reason: str, *, now: datetime | None = None) -> CaseView:
     """A deferred case whose materials did not arrive in time is terminated (终止办理)."""
     require(db.actor, Operation.CASE_TERMINATE)
+    reason = checked_text(reason, "reason", "理由", free=True) or ""
     now = now or clock.now()
     with db.begin() as s:
         case = find_case(s, case_no)

@@ -19,6 +19,7 @@ from desk_app.domain.bundle import Audience
 from desk_app.domain.cases import CaseAction, CaseState, MaterialStatus
 from desk_app.domain.validators import (
     ValidationError,
+    checked_text,
     validate_credit_code,
     validate_mobile,
     validate_resident_id,
@@ -96,7 +97,7 @@ def open_case(
     today = clock.hall_day(now)
     b = bundle(bundle_code)
     cl = checklist_for(bundle_code, answers)
-    name = applicant_name.strip()
+    name = checked_text(applicant_name, "applicant_name", "申请人姓名/名称") or ""
     if not name:
         raise Refused("申请人姓名/名称不能为空", "applicant name is empty")
     if b.audience is Audience.COMPANY:
@@ -119,7 +120,14 @@ def open_case(
     agent_id = None
     if agent is not None:
         agent_id = _valid(validate_resident_id, agent.id_no, field="agent_id", today=today)
-        if not agent.name.strip() or not agent.scope.strip():
+        agent = AgentInfo(
+            checked_text(agent.name, "agent_name", "代理人姓名") or "",
+            agent.id_no,
+            checked_text(agent.scope, "auth_scope", "委托事项", free=True) or "",
+            agent.valid_until,
+            agent.principal,
+        )
+        if not agent.name or not agent.scope:
             raise Refused("代办须填写代理人姓名和委托事项", "agent name and scope are required")
         if agent.valid_until < today:
             raise Refused("委托书已过有效期", "the authorization has expired")

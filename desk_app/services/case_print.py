@@ -22,8 +22,13 @@ KINDS = ("notice", "receipt", "commitment")
 
 
 def _material(m: MaterialLine) -> DocMaterial:
+    # Why it is missing as staff recorded it; what it is for only when no reason was given.
     return DocMaterial(
-        name=m.name, form=m.form or "—", needed_by=m.needed_by, reason=m.reason or None, key=m.key
+        name=m.name,
+        form=m.form or "—",
+        needed_by=m.needed_by,
+        reason=m.missing_reason or m.reason or None,
+        key=m.key,
     )
 
 
@@ -50,7 +55,7 @@ def document_data(db: Database, view: CaseView) -> CaseDocData:
         applicant_phone_masked=view.applicant_phone,
         agent=agent,
         items=[DocItem(i.name, i.department, i.time_limit_days, i.deadline) for i in view.items],
-        window=view.window or 0,
+        window=view.window,
         staff_name=view.staff_name or "",
         accepted_at=view.decided_at or view.opened_at or clock.now(),
         progress_url=progress_url(settings["progress_base_url"], view.id),
@@ -70,9 +75,10 @@ def print_case_document(
     view = cases.show(db, case_no)
     data = document_data(db, view)
     if kind == "notice":
-        if not view.missing:
+        outstanding = view.missing + view.deferred  # a 容缺 case still owes its deferred ones
+        if not outstanding:
             raise Refused("本办件没有缺少的材料, 无需一次性告知", "nothing is missing")
-        render_notice_pdf(data, [_material(m) for m in view.missing], target)
+        render_notice_pdf(data, [_material(m) for m in outstanding], target)
     elif kind == "receipt":
         if view.state not in ACCEPTED_STATES:
             raise Refused("办件尚未受理, 不能出具受理回执", "the case is not accepted")

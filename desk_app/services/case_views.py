@@ -12,7 +12,13 @@ from desk_app.domain import clock
 from desk_app.domain.bundle import FORM_LABELS_ZH, Source
 from desk_app.domain.cases import ACCEPTED_STATES, RECEIVED
 from desk_app.domain.evaluation import LEVEL_LABELS_ZH
-from desk_app.domain.validators import mask_credit_code, mask_id, mask_name, mask_phone
+from desk_app.domain.validators import (
+    checked_text,
+    mask_credit_code,
+    mask_id,
+    mask_name,
+    mask_phone,
+)
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services import audit
@@ -74,7 +80,7 @@ def reveal(db: Database, case_no: str, reason: str) -> CaseView:
     pseudonym of the applicant's ID, never the ID or the name themselves."""
     actor = db.actor
     require(actor, Operation.CASE_REVEAL)
-    reason = (reason or "").strip()
+    reason = checked_text(reason or "", "reason", "理由", free=True) or ""
     if not reason:
         raise Refused("查看完整个人信息须说明理由 (--reason)", "a reveal needs a --reason")
     with db.begin() as s:
@@ -181,6 +187,7 @@ def case_view(s: Session, case: Case, *, reveal: bool = False) -> CaseView:
                 form,
                 [b.item(c).name for c in e.needed_by],
                 "；".join(r.text_zh() for r in e.reasons),
+                m.missing_reason,
             )
         )
     order = {e.code: i for i, e in enumerate((*cl.submit, *cl.obtained))}

@@ -18,6 +18,7 @@ from desk_app.domain.evaluation import (
     NEGATIVE_FOLLOW_UP_DAYS,
     is_negative,
 )
+from desk_app.domain.validators import checked_text
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.case_dto import CaseView
@@ -97,6 +98,7 @@ def evaluate(
     """好差评 after conclusion (one per visit). A rating of 2 or 1 is negative: it gets a
     follow-up deadline and shows on the supervisor's alerts at once."""
     require(db.actor, Operation.CASE_EVALUATE)
+    comment = checked_text(comment, "comment", "评价意见", free=True) or None
     now = now or clock.now()
     with db.begin() as s:
         case = find_case(s, case_no)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from desk_app.domain import clock
 from desk_app.domain.calling import CallingRule
 from desk_app.domain.tickets import TicketState
+from desk_app.domain.validators import checked_text
 from desk_app.security.authz import Forbidden, require
 from desk_app.security.roles import Operation
 from desk_app.services import audit
@@ -54,7 +55,11 @@ def add_service(
 ) -> ServiceInfo:
     """Add a service with its ticket prefix (one or two capital letters)."""
     require(db.actor, Operation.SERVICE_ADD)
-    code, name, prefix = code.strip(), name.strip(), prefix.strip().upper()
+    code, name, prefix = (
+        code.strip(),
+        checked_text(name, "name", "业务名称") or "",
+        prefix.strip().upper(),
+    )
     if not code or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", code):
         raise Refused("业务代码只能使用字母、数字和 _.-", "service code: letters, digits, _.- only")
     if not name:
@@ -91,8 +96,9 @@ def add_window(
 ) -> WindowInfo:
     """Add a window serving ``service_codes`` in that order under ``calling_rule``."""
     require(db.actor, Operation.WINDOW_ADD)
-    if number <= 0:
+    if not 0 < number < 2**31:
         raise Refused("窗口号须为正整数", "window number must be a positive integer")
+    name = checked_text(name, "name", "窗口名称")
     codes = [c.strip() for c in service_codes if c.strip()]
     if not codes:
         raise Refused("窗口至少要办理一项业务", "a window needs at least one service")
@@ -116,7 +122,7 @@ def add_window(
 
 def add_staff(db: Database, code: str, name: str, role: str = "counter") -> StaffInfo:
     require(db.actor, Operation.STAFF_ADD)
-    code, name = code.strip(), name.strip()
+    code, name = code.strip(), checked_text(name, "name", "姓名") or ""
     if not code or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", code):
         raise Refused("工号只能使用字母、数字和 _.-", "staff code: letters, digits, _.- only")
     if not name:
@@ -130,14 +136,63 @@ def add_staff(db: Database, code: str, name: str, role: str = "counter") -> Staf
     return StaffInfo(code, name, role)
 
 
+def _ascii_count(value: str, low: int, high: int) -> bool:
+    # str.isdigit() also takes full-width and other scripts' digits: ASCII only here.
+    return re.fullmatch(r"[0-9]{1,6}", value) is not None and low <= int(value) <= high
+
+
+def _valid_setting(key: str, value: str) -> str:
+    """A setting's value as stored, or Refused: counts in ASCII digits, the status URL an
+    http(s) URL that a phone can open (https, except for this machine while trying things)."""
+    value = checked_text(value, key, key) or ""
+    if key == "recall_limit" and not _ascii_count(value, 0, 99):
+        raise Refused("重呼上限须为 0-99 的整数", "recall_limit must be an integer 0-99")
+    if key == "idle_lock_minutes" and not _ascii_count(value, 1, 240):
+        raise Refused("锁屏时间须为 1-240 分钟", "idle_lock_minutes must be 1-240")
+    if key == "hall_name" and not value:
+        raise Refused("大厅名称不能为空", "hall_name is empty")
+    if key == "progress_base_url":
+        _check_progress_url(value)
+    return value
+
+
+def _check_progress_url(value: str) -> None:
+    from ipaddress import ip_address
+    from urllib.parse import urlsplit
+
+    try:
+        url = urlsplit(value)
+        host = url.hostname or ""
+        url.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        host, url = "", None
+    if url is None or url.scheme not in ("http", "https") or not host or " " in value:
+        raise Refused(
+            "进度查询地址须为 http(s) 网址, 如 https://hall.example.gov.cn/q",
+            "progress_base_url must be an http(s) URL",
+        )
+    if url.username or url.password or url.query or url.fragment:
+        raise Refused(
+            "进度查询地址不能含用户名、密码、查询参数或 #",
+            "progress_base_url: no user, password, query or fragment",
+        )
+    if url.scheme == "http":
+        try:
+            loopback = ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise Refused(
+                "进度查询地址须使用 https (仅本机地址可用 http)",
+                "progress_base_url must be https (http only for this machine)",
+            )
+
+
 def set_setting(db: Database, key: str, value: str) -> None:
     require(db.actor, Operation.SETTINGS_SET)
     if key not in DEFAULT_SETTINGS:
         raise Refused(f"未知的设置项 {key}", f"unknown setting {key}")
-    if key == "recall_limit" and not (value.isdigit() and int(value) >= 0):
-        raise Refused("重呼上限须为非负整数", "recall_limit must be a non-negative integer")
-    if key == "idle_lock_minutes" and not (value.isdigit() and 1 <= int(value) <= 240):
-        raise Refused("锁屏时间须为 1-240 分钟", "idle_lock_minutes must be 1-240")
+    value = _valid_setting(key, value)
     with db.begin() as s:
         row = s.get(Setting, key)
         old = None if row is None else row.value

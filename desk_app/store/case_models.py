@@ -75,6 +75,8 @@ class CaseMaterial(Base):
     # missing | original | copy | verified (from shared data) | deferred
     status: Mapped[str] = mapped_column(String(12))
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why it is missing, as staff recorded it at a 容缺 or 一次性告知 decision (free text).
+    missing_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class CaseEvent(Base):
