@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -258,8 +257,9 @@ def test_demo_seed_is_deterministic_and_believable(tmp_path, capsys):
     assert hours  # arrivals exist; the peaks are checked in the domain tests of demo data
 
 
-def test_console_script_round_trip_is_fast(tmp_path):
-    """`desk-app ticket issue` and `call next` as separate processes, each well under a second."""
+def test_console_script_round_trip_as_separate_processes(tmp_path):
+    """`desk-app ticket issue` and `call next` as separate processes (the call-pad's way); their
+    speed is measured in bench/, not here: a timed test only measures the CI machine's load."""
     url = f"sqlite:///{tmp_path / 'p.db'}"
     exe = [sys.executable, "-m", "desk_app", "--db", url]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0")
@@ -270,17 +270,12 @@ def test_console_script_round_trip_is_fast(tmp_path):
         ["window", "open", "1", "--staff", "s01"],
     ):
         subprocess.run(exe + args, check=True, capture_output=True, env=env)
-    timings = {}
-    for name, args in (
-        ("issue", ["ticket", "issue", "--service", "newborn", "--json"]),
-        ("next", ["call", "next", "--window", "1", "--json"]),
+    for args in (
+        ["ticket", "issue", "--service", "newborn", "--json"],
+        ["call", "next", "--window", "1", "--json"],
     ):
-        t0 = time.perf_counter()
         out = subprocess.run(exe + args, check=True, capture_output=True, text=True, env=env)
-        timings[name] = time.perf_counter() - t0
         assert json.loads(out.stdout)["number"] == "A001"
-    # Behaviour, with generous headroom for a loaded CI machine; bench/ has the real figures.
-    assert all(t < 3.0 for t in timings.values()), timings
 
 
 def test_ticket_issue_print_writes_the_ticket_pdf(tmp_path, capsys):
