@@ -66,7 +66,7 @@ from central_ref.schemas import (
     ErrorOut,
     HealthOut,
     ItemResult,
-    _ref,
+    openapi_ref,
 )
 from central_ref.store import CaseRow, Outcome, Store
 
@@ -291,7 +291,7 @@ def create_app(
     def put_case(
         request: Request,
         uuid: Annotated[str, Path(description="The case's client-generated UUID.")],
-        case: Annotated[Any, Body(), _ref(CasePut)],
+        case: Annotated[Any, Body(), openapi_ref(CasePut)],
     ) -> JSONResponse:
         """201 created, 200 replayed, 409 conflict (kept for review), 422 invalid."""
         workstation = _uploader(request)

@@ -61,7 +61,7 @@ class CasePut(BaseModel):
     payload: dict[str, Any]
 
 
-def _ref(model: type[BaseModel]) -> WithJsonSchema:
+def openapi_ref(model: type[BaseModel]) -> WithJsonSchema:
     # Items are received as arbitrary JSON (so one bad item cannot 422 the whole batch) but
     # documented as the model; the model itself is added to components in _openapi().
     return WithJsonSchema({"$ref": f"#/components/schemas/{model.__name__}"})
@@ -70,7 +70,7 @@ def _ref(model: type[BaseModel]) -> WithJsonSchema:
 class BatchIn(BaseModel):
     """A batch of at most 500 cases (413 beyond)."""
 
-    cases: list[Annotated[Any, _ref(CaseIn)]] = Field(description="1 to 500 cases.")
+    cases: list[Annotated[Any, openapi_ref(CaseIn)]] = Field(description="1 to 500 cases.")
 
 
 class ItemResult(BaseModel):

@@ -295,9 +295,9 @@ def test_unrepresentable_concluded_at_is_one_dead_letter(client_hall, tmp_path, 
     ids = conclude(db, 5)
     with db.begin() as s:  # a hall PC whose clock or an import produced an absurd time
         row = s.scalars(select(SyncOutbox).order_by(SyncOutbox.id)).all()[1]
-        bad = json.loads(row.payload)
+        bad = protection.unseal_json(row.payload, "sync_outbox.payload")
         bad["concluded_at"] = concluded_at
-        row.payload = json.dumps(bad)
+        row.payload = protection.seal_json(bad, "sync_outbox.payload")
     server = Server(f"sqlite:///{tmp_path / 'central.db'}")
     try:
         env = sync_env(db, server) | {"DESK_APP_SYNC_BATCH": "50"}
