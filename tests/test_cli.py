@@ -503,3 +503,17 @@ def test_gui_roles_not_built_yet_say_so(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["gui", "--role", "supervisor"])
     assert exit_.value.code == 2 and "not in this version" in capsys.readouterr().err
+
+
+def test_plain_desk_app_takes_the_screen_options(monkeypatch):
+    """`desk-app --lang en` (no `gui`) starts the screens in English, as a newcomer types it."""
+    seen = {}
+    monkeypatch.setattr("desk_app.ui.app.run_gui", lambda **kw: seen.update(kw) or 0)
+    with pytest.raises(SystemExit) as ended:  # the GUI's exit status is the command's
+        main(["--lang", "en", "--role", "kiosk", "--large-text"])
+    assert ended.value.code == 0
+    assert (seen["lang"], seen["role"], seen["large_text"]) == ("en", "kiosk", True)
+    seen.clear()
+    with pytest.raises(SystemExit):
+        main(["gui", "--lang", "en"])
+    assert seen["lang"] == "en" and seen["role"] is None

@@ -24,10 +24,20 @@ def cmd_gui(args: argparse.Namespace) -> None:
     )
 
 
+def add_screen_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """The GUI's options, on ``gui`` and on plain ``desk-app`` (``desk-app --lang en``)."""
+    # At the top level they must not reset what ``gui`` set: no defaults there.
+    d = {"default": argparse.SUPPRESS} if top else {}
+    parser.add_argument("--role", choices=ROLES, **d)
+    parser.add_argument("--window", type=positive_int, **d)
+    parser.add_argument("--lang", help="interface language, e.g. en (default: Chinese)", **d)
+    parser.add_argument(
+        "--large-text", action="store_true", help="适老化: large high-contrast text", **d
+    )
+    parser.add_argument(
+        "--screen", type=db_int, help="monitor index for the kiosk or call display", **d
+    )
+
+
 def register(c: Commands) -> None:
-    g = c.add(c.top, "gui", cmd_gui, "start the GUI")
-    g.add_argument("--role", choices=ROLES)
-    g.add_argument("--window", type=positive_int)
-    g.add_argument("--lang", help="interface language, e.g. en (default: Chinese)")
-    g.add_argument("--large-text", action="store_true", help="适老化: large high-contrast text")
-    g.add_argument("--screen", type=db_int, help="monitor index for the kiosk or call display")
+    add_screen_options(c.add(c.top, "gui", cmd_gui, "start the GUI"))

@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON object"
     )
     p = Parser(prog="desk-app", description="高效办成一件事 service windows", parents=[common])
+    gui.add_screen_options(p, top=True)  # plain ``desk-app --lang en`` starts the GUI too
     commands = Commands(p.add_subparsers(dest="command", parser_class=Parser), common)
     for group in GROUPS:
         group.register(commands)
