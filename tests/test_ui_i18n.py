@@ -51,3 +51,18 @@ def test_every_ui_string_has_an_english_translation(tmp_path):
     shipped = ET.parse(ROOT / "resources" / "i18n" / "desk_app_en.ts")
     shipped_sources = {m.findtext("source") for m in shipped.iter("message")}
     assert found <= shipped_sources, "resources/i18n/desk_app_en.ts is stale: run scripts/i18n.py"
+
+
+def test_every_extracted_string_has_the_context_it_is_looked_up_in():
+    """lupdate files a bare ``tr("...")`` (a module-level helper) under an empty context, while
+    the code looks it up under a class's name: the English then never shows although nothing
+    is "untranslated". Every context in the translation file must be a real one."""
+
+    root = ET.parse(ROOT / "resources" / "i18n" / "desk_app_en.ts").getroot()
+    unnamed = [
+        m.findtext("source")
+        for ctx in root.findall("context")
+        if not (ctx.findtext("name") or "").strip()
+        for m in ctx.findall("message")
+    ]
+    assert unnamed == []

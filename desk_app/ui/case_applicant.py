@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,10 +36,6 @@ QLabel#fieldError {{ color: {theme.DANGER}; font-size: 11pt; }}
 """
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("CaseDialog", text)
-
-
 class ApplicantPage(QWidget):
     """The applicant's fields; ``check()`` tells whether step 2 may follow."""
 
@@ -59,9 +55,9 @@ class ApplicantPage(QWidget):
         self.id_edit = QLineEdit()
         self.id_error = _error_label()
         self.phone_edit = QLineEdit()
-        self.phone_edit.setPlaceholderText(tr("11 位手机号（可选）"))
-        self.bad_credit = QCheckBox(tr("申请人存在失信记录（不适用容缺受理）"))
-        self.proxy = QGroupBox(tr("代办（代理人持委托书办理）"))
+        self.phone_edit.setPlaceholderText(self.tr("11 位手机号（可选）"))
+        self.bad_credit = QCheckBox(self.tr("申请人存在失信记录（不适用容缺受理）"))
+        self.proxy = QGroupBox(self.tr("代办（代理人持委托书办理）"))
         self.proxy.setCheckable(True)
         self.proxy.setChecked(False)
         self.agent_name = QLineEdit()
@@ -76,17 +72,17 @@ class ApplicantPage(QWidget):
         self.auth_until.calendarWidget().setLocale(hall_locale())
         self.auth_until.setDate(QDate.currentDate().addMonths(3))
         pf = QFormLayout(self.proxy)
-        pf.addRow(tr("代理人姓名"), self.agent_name)
-        pf.addRow(tr("代理人身份证号"), self.agent_id)
+        pf.addRow(self.tr("代理人姓名"), self.agent_name)
+        pf.addRow(self.tr("代理人身份证号"), self.agent_id)
         pf.addRow("", self.agent_id_error)
-        pf.addRow(tr("委托事项"), self.auth_scope)
-        pf.addRow(tr("委托有效期至"), self.auth_until)
+        pf.addRow(self.tr("委托事项"), self.auth_scope)
+        pf.addRow(self.tr("委托有效期至"), self.auth_until)
         form = QFormLayout()
-        form.addRow(tr("一件事"), self.bundle_box)
-        form.addRow(tr("申请人"), self.name_edit)
+        form.addRow(self.tr("一件事"), self.bundle_box)
+        form.addRow(self.tr("申请人"), self.name_edit)
         form.addRow(self.id_label, self.id_edit)
         form.addRow("", self.id_error)
-        form.addRow(tr("联系电话"), self.phone_edit)
+        form.addRow(self.tr("联系电话"), self.phone_edit)
         form.addRow("", self.bad_credit)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
@@ -106,8 +102,8 @@ class ApplicantPage(QWidget):
 
     def _bundle_changed(self) -> None:
         company = self.company()
-        self.id_label.setText(tr("统一社会信用代码") if company else tr("居民身份证号"))
-        self.name_edit.setPlaceholderText(tr("企业名称") if company else tr("姓名"))
+        self.id_label.setText(self.tr("统一社会信用代码") if company else self.tr("居民身份证号"))
+        self.name_edit.setPlaceholderText(self.tr("企业名称") if company else self.tr("姓名"))
         if self.id_edit.text().strip():
             self._check_field(self.id_edit, self.id_error)
 

@@ -1,74 +1,74 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
-    <name />
+    <name>ApplicantPage</name>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="62" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="58" />
         <source>11 位手机号（可选）</source>
         <translation>11-digit mobile (optional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="63" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="59" />
         <source>申请人存在失信记录（不适用容缺受理）</source>
         <translation>Applicant has a bad-credit flag (no deferral)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="64" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="60" />
         <source>代办（代理人持委托书办理）</source>
         <translation>Proxy (agent with a letter of authorization)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="79" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="75" />
         <source>代理人姓名</source>
         <translation>Agent's name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="80" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="76" />
         <source>代理人身份证号</source>
         <translation>Agent's ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="82" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="78" />
         <source>委托事项</source>
         <translation>Authorized for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="83" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="79" />
         <source>委托有效期至</source>
         <translation>Authorization valid until</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="85" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="81" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="86" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="82" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="89" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="85" />
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="109" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="105" />
         <source>统一社会信用代码</source>
         <translation>Unified social credit code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="109" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="105" />
         <source>居民身份证号</source>
         <translation>Resident ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="110" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="106" />
         <source>企业名称</source>
         <translation>Company name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/case_applicant.py" line="110" />
+        <location filename="../../desk_app/ui/case_applicant.py" line="106" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
