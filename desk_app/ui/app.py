@@ -180,8 +180,13 @@ def run_gui(
         actor=chosen.get("actor"),  # type: ignore[arg-type]
     )
     if chosen["role"] == "counter":
-        main.resize(1440, 900)
-        main.show()
+        # 1440x900 where it fits with its title bar; on a smaller screen it fills the screen.
+        free = main.screen().availableGeometry()
+        if free.width() >= 1480 and free.height() >= 960:
+            main.resize(1440, 900)
+            main.show()
+        else:
+            main.showMaximized()
         # Without a window manager nobody hands the new window the keyboard: F1 would go
         # nowhere until someone clicked. Ask for it (a window manager does the same).
         main.raise_()
