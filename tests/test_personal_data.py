@@ -24,7 +24,7 @@ from desk_app.services import audit, cases, hall, protection
 from desk_app.services.case_dto import AgentInfo
 from desk_app.services.errors import Refused
 from desk_app.services.key_rotation import SEALED
-from desk_app.store.case_models import Case, CaseCounter, SyncOutbox
+from desk_app.store.case_models import Case, CaseCounter, CaseEvent, SyncOutbox
 from desk_app.sync.retention import purge_personal_data
 from tests.ids import credit_code, resident_id
 
@@ -295,3 +295,21 @@ def test_a_pc_with_another_key_is_refused_before_it_seals_anything(db_url, tmp_p
     assert protection.ensure_hall_key(base) is False
     protection.reset()
     base.dispose()
+
+
+def test_a_purged_case_cannot_go_on(office):
+    """An open case past the retention period is purged; taking it up again would send masked
+    data to the platform as the applicant's: refused, nothing written."""
+    ref = _open(office, now=T)
+    assert purge_personal_data(office, 30, now=T + timedelta(days=60)).purged == 1
+    with office.read() as s:
+        events = s.scalar(select(func.count()).select_from(CaseEvent))
+    for attempt in (
+        lambda: cases.receive(office, ref.case_no, ["application_form"]),
+        lambda: cases.decide(office, ref.case_no, "notice"),
+        lambda: cases.conclude(office, ref.case_no),
+    ):
+        with pytest.raises(Refused, match="purged"):
+            attempt()
+    with office.read() as s:
+        assert s.scalar(select(func.count()).select_from(CaseEvent)) == events

@@ -33,6 +33,7 @@ from desk_app.domain.cases import (
 )
 from desk_app.domain.validators import checked_text
 from desk_app.security.authz import require
+from desk_app.security.crypto import is_encrypted
 from desk_app.security.roles import Operation
 from desk_app.services import audit, protection
 from desk_app.services.case_dto import CaseView
@@ -77,6 +78,18 @@ def _event(
         at=at,
         detail=detail,
     )
+
+
+def _not_purged(case: Case) -> None:
+    """A case whose personal data the retention purge masked cannot go on: concluding it would
+    send masked data to the platform as if it were the applicant's. (Live values are always
+    sealed, so a plain ID number means purged.)"""
+    if not is_encrypted(case.applicant_id_no):
+        raise Refused(
+            f"办件 {case.case_no} 的个人信息已按保存期限清除, 不能继续办理, 请重新开件",
+            f"case {case.case_no}: its personal data was purged after the retention period; "
+            "open a new case",
+        )
 
 
 # -- at the window ------------------------------------------------------------------------------
@@ -165,6 +178,7 @@ def receive(
     now = now or clock.now()
     with db.begin() as s:
         case = find_case(s, case_no)
+        _not_purged(case)
         mats = case_materials(s, case)
         window_id, staff_id = acting_desk(s, window, db.actor)
         _receive(s, case, mats, received, window_id, staff_id, now)
@@ -204,6 +218,7 @@ def decide(
     cal = work_calendar()
     with db.begin() as s:
         case = find_case(s, case_no)
+        _not_purged(case)
         mats = case_materials(s, case)
         window_id, staff_id = acting_desk(s, window, db.actor)
         if received:
@@ -288,6 +303,7 @@ def conclude(
     now = now or clock.now()
     with db.begin() as s:
         case = find_case(s, case_no)
+        _not_purged(case)
         mats = case_materials(s, case)
         window_id, staff_id = acting_desk(s, window, db.actor)
         if received:
