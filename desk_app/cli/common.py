@@ -132,10 +132,18 @@ def check_db_url(url: str | None) -> str | None:
 
 
 def db_from_args(  # type: ignore[no-untyped-def]
-    args: argparse.Namespace, *, acting: Any = None, ensure_schema: bool = True
+    args: argparse.Namespace,
+    *,
+    acting: Any = None,
+    ensure_schema: bool = True,
+    hall_key: bool = True,
 ):
     """The database of --db / DESK_APP_DB, its schema created or migrated if needed, and with
-    ``acting`` (an Operation) bound to the person who runs the command (cli/identity)."""
+    ``acting`` (an Operation) bound to the person who runs the command (cli/identity).
+
+    ``hall_key=False`` for the queue's public commands (ticket issue, queue status): they touch
+    no personal data and no audit entry, and a kiosk or call-pad runs them all day, so they
+    skip the key check (a fifth of a cold command's time here)."""
     from desk_app.store import Database
     from desk_app.store.schema import ensure_current
 
@@ -144,10 +152,11 @@ def db_from_args(  # type: ignore[no-untyped-def]
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     if ensure_schema:
-        from desk_app.services.protection import ensure_hall_key
-
         ensure_current(db)
-        ensure_hall_key(db)  # a new hall's key file; afterwards a missing key is an error
+        if hall_key:
+            from desk_app.services.protection import ensure_hall_key
+
+            ensure_hall_key(db)  # a new hall's key file; afterwards a missing key is an error
     if acting is not None:
         from desk_app.cli.identity import acting_person
 

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 def cmd_ticket_issue(args: argparse.Namespace) -> None:
     from desk_app.services.ticket_issue import issue_and_print
 
-    outcome = issue_and_print(db_from_args(args), args.service, args.priority, sink=args.print)
+    outcome = issue_and_print(
+        db_from_args(args, hall_key=False), args.service, args.priority, sink=args.print
+    )
     ticket = outcome.ticket
     if outcome.print_error is not None:
         # The ticket exists; the visitor is not sent away because the paper jammed.
@@ -127,7 +129,7 @@ def cmd_call_transfer(args: argparse.Namespace) -> None:
 def cmd_queue_status(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    st = queue.queue_status(db_from_args(args))
+    st = queue.queue_status(db_from_args(args, hall_key=False))
     lines = [
         f"{s.code:<24} waiting {s.waiting:>3}  longest {s.longest_wait_s // 60} min"
         for s in st.services
