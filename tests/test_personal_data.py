@@ -179,10 +179,10 @@ def test_a_new_hall_gets_an_owner_only_key_file(db_url, tmp_path, monkeypatch):
     path = tmp_path / "data" / "hall.key"
     monkeypatch.delenv("DESK_APP_KEY")
     monkeypatch.setenv("DESK_APP_KEY_FILE", str(path))
-    assert main(["--db", db_url, "queue", "status", "--json"]) == 0
+    assert main(["--db", db_url, "staff", "list", "--json"]) == 0
     assert path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600
     first = path.read_bytes()
-    assert main(["--db", db_url, "queue", "status", "--json"]) == 0
+    assert main(["--db", db_url, "staff", "list", "--json"]) == 0
     assert path.read_bytes() == first  # made once, never replaced
 
 
@@ -282,14 +282,14 @@ def test_a_pc_with_another_key_is_refused_before_it_seals_anything(db_url, tmp_p
     monkeypatch.delenv("DESK_APP_KEY")
     monkeypatch.setenv("DESK_APP_KEY_FILE", str(tmp_path / "pc1.key"))
     protection.reset()
-    assert main(["--db", db_url, "queue", "status", "--json"]) == 0  # PC 1: key made, check kept
+    assert main(["--db", db_url, "staff", "list", "--json"]) == 0  # PC 1: key made, check kept
     assert (tmp_path / "pc1.key").exists()
     monkeypatch.setenv("DESK_APP_KEY_FILE", str(tmp_path / "pc2.key"))
     create_key_file(tmp_path / "pc2.key")  # PC 2's own, different key
     protection.reset()
     with pytest.raises(HallKeyError, match="does not match"):
         protection.ensure_hall_key(base)
-    assert main(["--db", db_url, "queue", "status", "--json"]) == 1
+    assert main(["--db", db_url, "staff", "list", "--json"]) == 1
     monkeypatch.setenv("DESK_APP_KEY_FILE", str(tmp_path / "pc1.key"))  # the hall's key copied
     protection.reset()
     assert protection.ensure_hall_key(base) is False
