@@ -157,3 +157,24 @@ def test_demo_seed_help_explains_its_options(capsys):
         run(capsys, "demo", "seed", "--help")
     text = " ".join(capsys.readouterr().out.split())
     assert "days of simulated history" in text and "number of windows" in text
+
+
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (["case", "conclude", "YJS-20261126-0001", "--result", "hukou"], "--result"),
+        (
+            ["case", "decide", "YJS-20261126-0001", "defer", "--missing-reason", "x="],
+            "--missing-reason",
+        ),
+        (["catalog", "checklist", "newborn", "--answer", "=yes"], "--answer"),
+    ],
+)
+def test_key_value_options_without_a_pair_are_refused_by_name(args, option, capsys):
+    """`--result hukou` used to pass as the item 'hukou' with an empty result; every KEY=VALUE
+    option now refuses a malformed pair in one line naming the option, before anything runs."""
+    from desk_app.cli import main
+
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert option in err[-1] and "KEY=VALUE" in err[-1]

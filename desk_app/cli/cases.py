@@ -14,6 +14,7 @@ from desk_app.cli.common import (
     out,
     parse_answers,
     parse_date,
+    parse_pairs,
     positive_int,
 )
 from desk_app.domain.cases import Decision
@@ -91,16 +92,6 @@ def cmd_case_receive(args: argparse.Namespace) -> None:
     )
 
 
-def _missing_reasons(pairs: list[str] | None) -> dict[str, str]:
-    reasons: dict[str, str] = {}
-    for pair in pairs or []:
-        code, sep, text = pair.partition("=")
-        if not sep or not code.strip() or not text.strip():
-            raise CliError(f"暂缺原因格式应为 MATERIAL=原因: {pair} / --missing-reason CODE=TEXT")
-        reasons[code.strip()] = text.strip()
-    return reasons
-
-
 def cmd_case_decide(args: argparse.Namespace) -> None:
     from desk_app.services import cases
 
@@ -113,7 +104,9 @@ def cmd_case_decide(args: argparse.Namespace) -> None:
             reason=args.reason,
             days=args.days,
             window=args.window,
-            missing_reasons=_missing_reasons(args.missing_reason),
+            missing_reasons=parse_pairs(
+                args.missing_reason, "--missing-reason", "暂缺原因", value_required=True
+            ),
         ),
     )
 
@@ -121,10 +114,7 @@ def cmd_case_decide(args: argparse.Namespace) -> None:
 def cmd_case_conclude(args: argparse.Namespace) -> None:
     from desk_app.services import cases
 
-    results = {}
-    for pair in args.result or []:
-        k, _, v = pair.partition("=")
-        results[k] = v
+    results = parse_pairs(args.result, "--result", "办理结果", value_required=True)
     _case_out(
         args,
         cases.conclude(

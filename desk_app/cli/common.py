@@ -91,15 +91,23 @@ def out(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None:
         print(human)
 
 
-def parse_answers(pairs: list[str] | None) -> dict[str, str]:
-    """``--answer KEY=VALUE`` pairs (情形回答) as a dict, or a one-line refusal."""
-    answers: dict[str, str] = {}
+def parse_pairs(
+    pairs: list[str] | None, option: str, what_zh: str, *, value_required: bool = False
+) -> dict[str, str]:
+    """Repeated ``--option KEY=VALUE`` arguments as a dict, or a one-line refusal naming the
+    option (``what_zh`` says what the pairs are, for the Chinese half)."""
+    parsed: dict[str, str] = {}
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise CliError(f"情形回答格式应为 KEY=VALUE: {pair!r} / --answer needs KEY=VALUE")
-        answers[key.strip()] = value.strip()
-    return answers
+        if not sep or not key.strip() or (value_required and not value.strip()):
+            raise CliError(f"{what_zh}格式应为 KEY=VALUE: {pair!r} / {option} needs KEY=VALUE")
+        parsed[key.strip()] = value.strip()
+    return parsed
+
+
+def parse_answers(pairs: list[str] | None) -> dict[str, str]:
+    """``--answer KEY=VALUE`` pairs (情形回答)."""
+    return parse_pairs(pairs, "--answer", "情形回答")
 
 
 def parse_date(text: str, what: str) -> date:
