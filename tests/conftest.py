@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.tools import add_staff
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Personal data is sealed under the hall key: the suite (and the commands it starts) use a key
 # of its own, never a key file of the machine's user. Tests of the key file set their own.
@@ -111,7 +113,7 @@ def small_hall(db):
     hall.add_window(db, 2, ["retirement"])
     hall.add_window(db, 3, ["newborn"], calling_rule="service_order:1/1")
     for code, name in (("s01", "王芳"), ("s02", "李强"), ("s03", "张静")):
-        hall.add_staff(db, code, name)
+        add_staff(db, code, name)
     hall.open_window(db, 1, "s01")
     hall.open_window(db, 2, "s02")
     return db

@@ -15,6 +15,7 @@ from desk_app.services.errors import NotFound, Refused
 from desk_app.services.protection import unseal_json
 from desk_app.store.case_models import CaseEvent, Evaluation, SyncOutbox
 from tests.ids import credit_code, mistyped, resident_id
+from tests.tools import add_staff
 
 # 2026-09-24 10:00 in the hall: the National Day holidays follow.
 T = datetime(2026, 9, 24, 2, 0, tzinfo=UTC)
@@ -34,7 +35,7 @@ MATERNITY_DEFERRABLE = ["discharge_record", "mother_bank_account"]
 def counter(db):
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     hall.add_window(db, 1, ["newborn"])
-    hall.add_staff(db, "s01", "王芳")
+    add_staff(db, "s01", "王芳")
     hall.open_window(db, 1, "s01")
     return db
 

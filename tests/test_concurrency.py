@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from tests.tools import ADMIN
+from tests.tools import ADMIN, add_staff
 
 WINDOWS = 16
 KIOSKS = 2
@@ -73,7 +73,7 @@ def test_windows_and_kiosks_in_parallel_processes(db):
     hall.add_service(db, "retirement", "退休一件事", "B")
     for w in range(1, WINDOWS + 1):
         hall.add_window(db, w, ["newborn", "retirement"] if w % 2 else ["retirement", "newborn"])
-        hall.add_staff(db, f"s{w:02d}", f"员工{w}")
+        add_staff(db, f"s{w:02d}", f"员工{w}")
         hall.open_window(db, w, f"s{w:02d}")
     url = db.url
     db.dispose()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from desk_app.services import hall, queue
 from desk_app.services.errors import NotFound, Refused
 from desk_app.store.models import Ticket, TicketCounter, TicketEvent
+from tests.tools import add_staff
 
 T0 = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # 09:00 in the hall (UTC+8)
 
@@ -85,7 +86,7 @@ def test_earliest_arrival_first_across_the_windows_services(small_hall):
 def test_service_order_rule_serves_first_service_first(small_hall):
     db = small_hall
     hall.add_window(db, 4, ["retirement", "newborn"], calling_rule="service_order:2/1")
-    hall.add_staff(db, "s04", "赵磊")
+    add_staff(db, "s04", "赵磊")
     hall.open_window(db, 4, "s04")
     a = issue(db, "newborn", 0)
     b = issue(db, "retirement", 5)

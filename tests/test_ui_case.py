@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from desk_app.services import cases, hall, queue
 from tests.ids import resident_id
+from tests.tools import add_staff
 
 pytestmark = pytest.mark.gui
 
@@ -18,7 +19,7 @@ def counter_with_visitor(db, qtbot, tmp_path):
 
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     hall.add_window(db, 1, ["newborn"])
-    hall.add_staff(db, "s01", "王芳")
+    add_staff(db, "s01", "王芳")
     hall.open_window(db, 1, "s01")
     ticket = queue.issue_ticket(db, "newborn")
     win = CounterWindow(db, 1, refresh_ms=200, document_dir=str(tmp_path / "docs"))

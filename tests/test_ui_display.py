@@ -17,6 +17,7 @@ from desk_app.store.database import DatabaseUnavailable
 from desk_app.ui import display as display_module
 from desk_app.ui.announcer import Announcer, AnnouncerBackend, sentence
 from desk_app.ui.display import CallDisplay
+from tests.tools import add_staff
 
 pytestmark = pytest.mark.gui
 
@@ -55,8 +56,8 @@ def hall_with_ticket(db: Database) -> Database:
     hall.add_service(db, "retirement", "退休一件事", "B")
     hall.add_window(db, 1, ["newborn", "retirement"])
     hall.add_window(db, 2, ["newborn", "retirement"])
-    hall.add_staff(db, "s01", "王芳")
-    hall.add_staff(db, "s02", "李强")
+    add_staff(db, "s01", "王芳")
+    add_staff(db, "s02", "李强")
     hall.open_window(db, 1, "s01")
     hall.open_window(db, 2, "s02")
     hall.set_setting(db, "hall_name", "青岛市民中心")

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from desk_app.services import cases, hall
 from desk_app.services.common import DEFAULT_SETTINGS
 from tests.ids import resident_id
+from tests.tools import add_staff
 
 pytestmark = pytest.mark.gui
 REQUIRED = ("application_form", "parents_id_cards", "household_register", "marriage_certificate")
@@ -22,7 +23,7 @@ def counter_and_notice(db, qtbot, tmp_path):
 
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     hall.add_window(db, 1, ["newborn"])
-    hall.add_staff(db, "s01", "王芳")
+    add_staff(db, "s01", "王芳")
     hall.open_window(db, 1, "s01")
     view = cases.open_case(db, "newborn", "张三丰", applicant_id=resident_id(), window=1)
     view = cases.decide(db, view.case_no, "notice", window=1)

@@ -17,7 +17,7 @@ from desk_app.store import Database
 from desk_app.store.models import Ticket
 from desk_app.store.schema import upgrade
 from desk_app.ui.kiosk import KioskWindow
-from tests.tools import ADMIN
+from tests.tools import ADMIN, add_staff
 
 pytestmark = pytest.mark.gui
 
@@ -40,7 +40,7 @@ def sqlite_hall(sqlite_url) -> Iterator[Database]:
     upgrade(db)
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     hall.add_window(db, 1, ["newborn"])
-    hall.add_staff(db, "s01", "王芳")
+    add_staff(db, "s01", "王芳")
     hall.open_window(db, 1, "s01")
     yield db
     db.dispose()
@@ -116,7 +116,7 @@ def test_the_buttons_show_the_queue_and_refuse_a_full_service(qtbot, db, open_ki
     hall.add_service(db, "retirement", "退休一件事", "B")
     hall.add_service(db, "after_death", "公民身后一件事", "E")
     hall.add_window(db, 1, ["newborn", "retirement"])
-    hall.add_staff(db, "s01", "王芳")
+    add_staff(db, "s01", "王芳")
     hall.open_window(db, 1, "s01")
     queue.issue_ticket(db, "newborn")  # the only number of the day
     for _ in range(3):

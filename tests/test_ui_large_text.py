@@ -16,6 +16,7 @@ from desk_app.ui.announcer import Announcer, AnnouncerBackend
 from desk_app.ui.app import build_screen, install_translator
 from desk_app.ui.display import CallDisplay
 from desk_app.ui.kiosk import KioskWindow
+from tests.tools import add_staff
 
 pytestmark = pytest.mark.gui
 
@@ -61,7 +62,7 @@ def kiosk_hall(db):
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     hall.add_service(db, "retirement", "退休一件事", "B")
     hall.add_window(db, 1, ["newborn"])
-    hall.add_staff(db, "s01", "王芳")
+    add_staff(db, "s01", "王芳")
     hall.open_window(db, 1, "s01")
     queue.issue_ticket(db, "newborn")
     return db

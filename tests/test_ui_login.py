@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from desk_app.security.roles import Actor, Role
 from desk_app.services import accounts, hall
+from tests.tools import add_staff
 
 pytestmark = pytest.mark.gui
 SETUP = Actor(staff_id=None, code="setup", role=Role.ADMIN)
@@ -78,7 +79,7 @@ def test_an_empty_field_is_asked_for_before_any_database_work(qtbot, login_hall)
 
 
 def test_a_hall_without_accounts_says_how_to_make_one(qtbot, db):
-    hall.add_staff(db, "s01", "王芳")  # an account without a password cannot log in
+    add_staff(db, "s01", "王芳")  # an account without a password cannot log in
     dialog = _dialog(qtbot, db, "s01", PASSWORD)
     text = _refused(qtbot, dialog)
     assert "desk-app demo seed" in text and "desk-app staff add" in text

@@ -119,3 +119,11 @@ def _admin():
 
 # The acting person of tests that exercise rules rather than permissions.
 ADMIN = _admin()
+
+
+def add_staff(db, code: str, name: str, role: str = "counter"):  # type: ignore[no-untyped-def]
+    """A staff account as the hall makes one (services.accounts, audited; a temporary
+    password nobody uses): tests that only need someone to sit at a window."""
+    from desk_app.services import accounts
+
+    return accounts.create_account(db, code, name, role)

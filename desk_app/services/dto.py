@@ -33,16 +33,6 @@ class WindowInfo:
 
 
 @dataclass(frozen=True)
-class StaffInfo:
-    code: str
-    name: str
-    role: str
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
 class IssuedTicket:
     id: str
     number: str

@@ -24,7 +24,7 @@ from desk_app.services.common import (
     staff_by_code,
     window_by_number,
 )
-from desk_app.services.dto import ServiceInfo, StaffInfo, WindowInfo
+from desk_app.services.dto import ServiceInfo, WindowInfo
 from desk_app.services.errors import Refused
 from desk_app.store import Database
 from desk_app.store.models import (
@@ -37,9 +37,6 @@ from desk_app.store.models import (
     WindowService,
     WindowSession,
 )
-
-STAFF_ROLES = ("counter", "helper", "supervisor", "admin")
-
 
 # -- set-up ------------------------------------------------------------------------------------
 
@@ -118,22 +115,6 @@ def add_window(
         ]
         s.add(win)
     return WindowInfo(number, codes, str(rule), "closed")
-
-
-def add_staff(db: Database, code: str, name: str, role: str = "counter") -> StaffInfo:
-    require(db.actor, Operation.STAFF_ADD)
-    code, name = code.strip(), checked_text(name, "name", "姓名") or ""
-    if not code or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", code):
-        raise Refused("工号只能使用字母、数字和 _.-", "staff code: letters, digits, _.- only")
-    if not name:
-        raise Refused("姓名不能为空", "staff name is empty")
-    if role not in STAFF_ROLES:
-        raise Refused(f"未知的角色 {role}", f"unknown role {role}")
-    with db.begin() as s:
-        if s.scalar(select(Staff.id).where(Staff.code == code)) is not None:
-            raise Refused(f"工号 {code} 已存在", f"staff {code} already exists")
-        s.add(Staff(code=code, name=name, role=role, active=True))
-    return StaffInfo(code, name, role)
 
 
 def _ascii_count(value: str, low: int, high: int) -> bool:
