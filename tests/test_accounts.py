@@ -14,7 +14,7 @@ from desk_app.security.roles import Actor, Role
 from desk_app.services import accounts, audit
 from desk_app.services.errors import Refused
 from desk_app.store.identity_models import AuditEntry
-from tests.tools import ADMIN
+from tests.tools import ADMIN, add_staff
 
 SETUP = Actor(staff_id=None, code="setup", role=Role.ADMIN)
 PW = "Hall-2026x"
@@ -166,7 +166,7 @@ def test_one_staff_member_wins_only_one_of_several_windows_in_a_race(db):
     wins = []
     for r in range(rounds):
         code = f"s{r:02d}"
-        hall.add_staff(db, code, "王芳")
+        add_staff(db, code, "王芳")
         barrier = threading.Barrier(3)
         outcomes: list[str] = []
 
@@ -202,8 +202,8 @@ def test_the_same_person_rejoins_their_window_after_a_restart(db):
 
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     hall.add_window(db, 1, ["newborn"])
-    hall.add_staff(db, "s01", "王芳")
-    hall.add_staff(db, "s02", "李强")
+    add_staff(db, "s01", "王芳")
+    add_staff(db, "s02", "李强")
     hall.open_window(db, 1, "s01")
     queue.issue_ticket(db, "newborn")
     called = queue.call_next(db, 1)
@@ -216,3 +216,11 @@ def test_the_same_person_rejoins_their_window_after_a_restart(db):
         assert s.scalar(select(func.count()).select_from(WindowSession)) == 1
         actions = s.scalars(select(WindowEvent.action).order_by(WindowEvent.id)).all()
     assert actions == ["open", "rejoin"]
+
+
+def test_a_refused_new_password_is_not_recorded_as_a_log_in(hall_accounts):
+    db, temporary = hall_accounts
+    before = [e.action for e in audit.entries(db)]
+    with pytest.raises(Refused, match="至少需要 8"):
+        accounts.change_password(db, "s01", temporary, "a1")
+    assert [e.action for e in audit.entries(db)] == before

@@ -122,6 +122,7 @@ def create_account(
         temporary = password = temporary_password(code=code)
     else:
         _policy(password, code)
+    hashed = hash_password(password)  # argon2 outside the write transaction
     with db.begin() as s:
         if s.scalar(select(Staff.id).where(Staff.code == code)) is not None:
             raise Refused(f"工号 {code} 已存在", f"staff {code} already exists")
@@ -131,7 +132,7 @@ def create_account(
                 name=name,
                 role=str(role),
                 active=True,
-                password_hash=hash_password(password),
+                password_hash=hashed,
                 must_change=temporary is not None,
                 password_changed_at=now,
             )
@@ -202,13 +203,15 @@ def change_password(
 ) -> LoginResult:
     """The account's own right: with the current (or temporary) password, set a new one."""
     now = now or clock.now()
-    result = authenticate(db, code, old, now=now)
+    # The policy first: a refused new password is not a log-in (no 'login.ok' in the trail).
     _policy(new, code)
     if new == old:
         raise Refused("新密码不能与原密码相同", "the new password must differ from the old one")
+    result = authenticate(db, code, old, now=now)
+    hashed = hash_password(new)  # ~0.1 s of argon2: not while holding the write lock
     with db.begin() as s:
         staff = _staff(s, code, lock=True)
-        staff.password_hash = hash_password(new)
+        staff.password_hash = hashed
         staff.must_change = False
         staff.password_changed_at = now
         audit.record(s, code, "staff.passwd", code, {"own": True}, at=now)
@@ -221,9 +224,10 @@ def reset_password(db: Database, code: str, *, now: datetime | None = None) -> N
     require(actor, Operation.STAFF_PASSWD)
     now = now or clock.now()
     temporary = temporary_password(code=code)
+    hashed = hash_password(temporary)
     with db.begin() as s:
         staff = _staff(s, code, lock=True)
-        staff.password_hash = hash_password(temporary)
+        staff.password_hash = hashed
         staff.must_change = True
         staff.password_changed_at = now
         audit.record(s, actor, "staff.passwd", code, {"own": False}, at=now)
