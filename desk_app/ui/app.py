@@ -186,6 +186,8 @@ def run_gui(
             main.resize(1440, 900)
             main.show()
         else:
+            # A window manager maximizes; without one nobody would, so size it ourselves too.
+            main.setGeometry(free)
             main.showMaximized()
         # Without a window manager nobody hands the new window the keyboard: F1 would go
         # nowhere until someone clicked. Ask for it (a window manager does the same).
