@@ -110,10 +110,11 @@ def _run(argv: list[str]) -> int:
     except DatabaseUnavailable as exc:
         return fail(str(exc), EXIT_UNEXPECTED)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a script caller
+        from desk_app.domain.clock import ClockError
         from desk_app.security.keys import HallKeyError
         from desk_app.store.schema import SchemaTooNew
 
-        if isinstance(exc, SchemaTooNew):
+        if isinstance(exc, SchemaTooNew | ClockError):  # the caller's settings, not a fault
             return fail(str(exc), EXIT_REFUSED)
         if isinstance(exc, HallKeyError):  # the machine lacks the key: not the caller's input
             return fail(str(exc).splitlines()[0], EXIT_UNEXPECTED)

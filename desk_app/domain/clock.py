@@ -9,9 +9,39 @@ from zoneinfo import ZoneInfo
 HALL_TZ = ZoneInfo(os.environ.get("DESK_APP_TZ", "Asia/Shanghai"))
 
 
+class ClockError(ValueError):
+    """DESK_APP_NOW is set but is not an ISO-8601 instant."""
+
+
+def fixed_now() -> datetime | None:
+    """The instant ``DESK_APP_NOW`` fixes the hall's clock at, or None when it is not set.
+
+    For demos, training and tests: every reading of the clock is that instant (the clock does not
+    run). A value without an offset is the hall's local time; a value that is not ISO-8601 stops
+    the program with a clear error rather than silently using the real time.
+    """
+    raw = os.environ.get("DESK_APP_NOW", "").strip()
+    if not raw:
+        return None
+    try:
+        at = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ClockError(
+            f"DESK_APP_NOW={raw!r} is not an ISO-8601 instant (e.g. 2026-12-01T09:30:00+08:00)"
+        ) from None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=HALL_TZ)
+    return at.astimezone(UTC)
+
+
 def now() -> datetime:
-    """The current instant, timezone-aware UTC."""
-    return datetime.now(UTC)
+    """The current instant, timezone-aware UTC (``DESK_APP_NOW`` fixes it)."""
+    return fixed_now() or datetime.now(UTC)
+
+
+def today() -> date:
+    """The hall's calendar day now."""
+    return hall_day(now())
 
 
 def hall_day(at: datetime) -> date:

@@ -21,6 +21,8 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.util import isdigits
 
+from desk_app.domain import clock
+
 
 def _compact(value: str) -> str:
     """Full-width characters (typed with a Chinese IME) to ASCII; spaces and hyphens removed."""
@@ -63,7 +65,7 @@ def validate_resident_id(
         raise ValidationError(
             field, "身份证号码中的出生日期无效", "resident ID birth date is not a real date"
         ) from None
-    if born > (today or dt.date.today()):
+    if born > (today or clock.today()):
         raise ValidationError(
             field, "身份证号码中的出生日期晚于今天", "resident ID birth date is in the future"
         )
