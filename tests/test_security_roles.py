@@ -93,6 +93,11 @@ stats.evaluations          x x . . . . .
 stats.report               x x . . . . .
 alerts.list                x x . . . . .
 alerts.ack                 x x . . . . .
+live.hall                  x x . . . . .
+followup.list              x x . . . . .
+followup.record            x x . . . . .
+followup.appeal            x x x . . . .
+followup.review            x x . . . . .
 assist.start               x . . x . . .
 assist.authorize           x . . x . . .
 assist.step                x . . x . . .

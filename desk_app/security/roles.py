@@ -101,6 +101,11 @@ class Operation(StrEnum):
     STATS_REPORT = "stats.report"
     ALERTS_LIST = "alerts.list"
     ALERTS_ACK = "alerts.ack"
+    LIVE_HALL = "live.hall"  # the supervisor's live view of the hall (no CLI command)
+    FOLLOWUP_LIST = "followup.list"
+    FOLLOWUP_RECORD = "followup.record"
+    FOLLOWUP_APPEAL = "followup.appeal"
+    FOLLOWUP_REVIEW = "followup.review"
     ASSIST_START = "assist.start"
     ASSIST_AUTHORIZE = "assist.authorize"
     ASSIST_STEP = "assist.step"
@@ -203,6 +208,11 @@ _TABLE: dict[Operation, tuple[Role, ...]] = {
     Op.STATS_REPORT: (_S,),
     Op.ALERTS_LIST: (_S,),
     Op.ALERTS_ACK: (_S,),
+    Op.LIVE_HALL: (_S,),
+    Op.FOLLOWUP_LIST: (_S,),
+    Op.FOLLOWUP_RECORD: (_S,),
+    Op.FOLLOWUP_APPEAL: (_C, _S),  # the rated member of staff, or the supervisor for them
+    Op.FOLLOWUP_REVIEW: (_S,),
     Op.ASSIST_START: (_H,),
     Op.ASSIST_AUTHORIZE: (_H,),
     Op.ASSIST_STEP: (_H,),

@@ -22,6 +22,20 @@ DEFAULT_SETTINGS = {
     "recall_limit": "3",
     "progress_base_url": "https://hall.example.gov.cn/q",
     "idle_lock_minutes": "10",  # a counter screen left alone this long locks
+    # The supervisor's statistics and alerts (docs/statistics.md), each a whole number:
+    "sla_target_minutes": "20",  # a called ticket waited at most this long: within target
+    "alert_waiting": "15",  # people waiting for one service
+    "alert_wait_minutes": "20",  # the longest wait of a service
+    "alert_service_factor": "3",  # a visitor served longer than this × the service's median
+    "alert_pause_minutes": "15",  # a window paused this long
+}
+# Allowed ranges of the supervisor's whole-number settings above.
+SUPERVISION_SETTING_RANGES = {
+    "sla_target_minutes": (1, 240),
+    "alert_waiting": (1, 9999),
+    "alert_wait_minutes": (1, 600),
+    "alert_service_factor": (2, 20),
+    "alert_pause_minutes": (1, 600),
 }
 
 

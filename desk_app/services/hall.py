@@ -17,6 +17,7 @@ from desk_app.security.roles import Operation
 from desk_app.services import audit
 from desk_app.services.common import (
     DEFAULT_SETTINGS,
+    SUPERVISION_SETTING_RANGES,
     get_setting,
     may_act_for,
     open_session,
@@ -130,6 +131,9 @@ def _valid_setting(key: str, value: str) -> str:
         raise Refused("重呼上限须为 0-99 的整数", "recall_limit must be an integer 0-99")
     if key == "idle_lock_minutes" and not _ascii_count(value, 1, 240):
         raise Refused("锁屏时间须为 1-240 分钟", "idle_lock_minutes must be 1-240")
+    low, high = SUPERVISION_SETTING_RANGES.get(key, (0, 0))
+    if key in SUPERVISION_SETTING_RANGES and not _ascii_count(value, low, high):
+        raise Refused(f"{key} 须为 {low}-{high} 的整数", f"{key} must be an integer {low}-{high}")
     if key == "hall_name" and not value:
         raise Refused("大厅名称不能为空", "hall_name is empty")
     if key == "progress_base_url":
