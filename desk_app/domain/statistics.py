@@ -235,3 +235,16 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     from datetime import timedelta
 
     return clock.day_start(first), clock.day_start(last + timedelta(days=1))
+
+
+def hourly_flow(facts: Iterable[TicketFact]) -> dict[int, tuple[int, int]]:
+    """Per local hour: (arrivals by hour of issue, served by hour of completion)."""
+    arrivals: dict[int, int] = {}
+    served: dict[int, int] = {}
+    for t in facts:
+        h = clock.local(t.issued_at).hour
+        arrivals[h] = arrivals.get(h, 0) + 1
+        if t.state == "completed" and t.completed_at is not None:
+            c = clock.local(t.completed_at).hour
+            served[c] = served.get(c, 0) + 1
+    return {h: (arrivals.get(h, 0), served.get(h, 0)) for h in sorted(set(arrivals) | set(served))}

@@ -21,7 +21,7 @@ from desk_app.domain import clock
 from desk_app.domain.tickets import Action, Priority, TicketState, format_number
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
-from desk_app.services import accounts, hall
+from desk_app.services import accounts, demo_history, hall
 from desk_app.services.errors import Refused
 from desk_app.store import Database
 from desk_app.store.models import (
@@ -205,6 +205,7 @@ def seed_demo(
             )
         tickets += len(t_rows)
         events += len(e_rows)
+    demo_history.seed_case_history(db, seed=seed, days=day_list, now=now)
     return {
         "seeded": True,
         "services": len(DEMO_SERVICES),

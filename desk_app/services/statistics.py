@@ -24,6 +24,7 @@ from desk_app.domain.statistics import (
     TicketFact,
     day_bounds,
     group,
+    hourly_flow,
 )
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
@@ -244,3 +245,10 @@ def summary(
     require(db.actor, Operation.STATS_SUMMARY)
     with db.read() as s:
         return compute_summary(s, first, last, by, now=now)
+
+
+def hourly(db: Database, first: date, last: date) -> dict[int, tuple[int, int]]:
+    """Arrivals by hour of issue and tickets served by hour of completion (the chart)."""
+    require(db.actor, Operation.STATS_SUMMARY)
+    with db.read() as s:
+        return hourly_flow(ticket_facts(s, first, last, with_staff=False))
