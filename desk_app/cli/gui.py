@@ -6,7 +6,7 @@ import argparse
 
 from desk_app.cli.common import Commands, db_int, positive_int
 
-ROLES = ("kiosk", "counter", "helper", "supervisor", "display")
+ROLES = ("kiosk", "counter", "helper", "supervisor", "display", "progress")
 
 
 def cmd_gui(args: argparse.Namespace) -> None:

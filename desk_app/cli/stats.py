@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import re
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -95,21 +94,10 @@ def cmd_evaluations(args: argparse.Namespace) -> None:
     out(args, result.to_json(), human)
 
 
-def month_bounds(text: str) -> tuple[date, date]:
-    if not re.fullmatch(r"\d{4}-\d{2}", text or ""):
-        raise CliError(f"--month 应为 YYYY-MM: {text!r} / bad month")
-    try:
-        first = date.fromisoformat(text + "-01")
-    except ValueError as exc:
-        raise CliError(f"--month 应为 YYYY-MM: {text!r} / bad month") from exc
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return first, following - timedelta(days=1)
-
-
 def cmd_report(args: argparse.Namespace) -> None:
     from desk_app.services import stats_report
 
-    first, last = month_bounds(args.month)
+    first, last = stats_report.month_bounds(args.month)
     db = db_from_args(args, acting=Operation.STATS_REPORT)
     try:
         pages = stats_report.monthly_report(db, first, last, Path(args.pdf))

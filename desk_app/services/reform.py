@@ -225,3 +225,33 @@ def reform(db: Database, first: date | None = None, last: date | None = None) ->
     require(db.actor, Operation.STATS_REFORM)
     with db.read() as s:
         return compute_reform(s, first, last)
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """The hall's measured reduction of one figure against the published "before", over the
+    bundles that publish one (weighted by their cases)."""
+
+    figure: str
+    claimed_pct: int | None  # the reform's published overall reduction
+    measured_pct: float | None
+    bundles: int
+    cases: int
+
+
+def measured_reductions(report: ReformReport) -> list[Reduction]:
+    """Per figure: 1 − measured / before, case-weighted over bundles with a published before."""
+    claimed = report.yardstick.get("reductions_pct", {})
+    result = []
+    for k in FIGURES:
+        weight = total = 0.0
+        bundles = 0
+        for b in report.bundles:
+            before, got, n = b.claimed_before[k], b.measured[k], b.cases_behind[k]
+            if before and got is not None and n:
+                total += n * (before - got) / before
+                weight += n
+                bundles += 1
+        pct = None if not weight else round(100 * total / weight, 1)
+        result.append(Reduction(k, claimed.get(k), pct, bundles, int(weight)))
+    return result

@@ -51,6 +51,7 @@ COLUMNS = (
     "sla_pct",
 )
 SESSION_COLUMNS = ("session_s", "serving_s", "paused_s", "idle_s")
+NAMED = ("service", "window", "staff")  # rows of these groupings carry a "name" too
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ class Summary:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return COLUMNS + (SESSION_COLUMNS if self.by in ("window", "staff") else ())
+        named = ("key", "name", *COLUMNS[1:]) if self.by in NAMED else COLUMNS
+        return named + (SESSION_COLUMNS if self.by in ("window", "staff") else ())
 
 
 def check_period(first: date, last: date) -> None:
@@ -212,6 +214,14 @@ def _session_totals(sessions: list[SessionFact], by: str) -> dict[Any, dict[str,
     return totals
 
 
+def _names(s: Session, by: str) -> dict[Any, str | None]:
+    if by == "service":
+        return dict(s.execute(select(Service.code, Service.name)).all())
+    if by == "window":
+        return dict(s.execute(select(Window.number, Window.name)).all())
+    return dict(s.execute(select(Staff.code, Staff.name)).all())
+
+
 def compute_summary(
     s: Session, first: date, last: date, by: str, *, now: datetime | None = None
 ) -> Summary:
@@ -231,6 +241,10 @@ def compute_summary(
         for k in sorted(set(totals) - keys, key=str):  # logged in, nobody came
             groups.append(Figures(k, extra=dict(totals[k])))
     rows = [g.to_json() for g in groups]
+    if by in NAMED:
+        names = _names(s, by)
+        for r in rows:
+            r["name"] = names.get(r["key"])
     total_row = total[0].to_json() if total else {**dict.fromkeys(COLUMNS), "key": "all"}
     if not total:
         total_row.update(arrivals=0, called=0, served=0, no_shows=0)

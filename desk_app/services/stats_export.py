@@ -17,6 +17,7 @@ from desk_app.store import Database
 # Column headings: the hall's words, then the JSON key (stable for scripts).
 LABELS_ZH = {
     "key": "分组",
+    "name": "名称",
     "arrivals": "取号数",
     "called": "叫号数",
     "served": "办结数",

@@ -96,6 +96,10 @@ def build_screen(
         from desk_app.ui.display import CallDisplay
 
         return CallDisplay(db.acting_as(DISPLAY_ACTOR), large_text=large_text)
+    if role in ("supervisor", "progress"):
+        from desk_app.ui.supervisor_entry import supervisor_screen
+
+        return supervisor_screen(db, role, actor)
     raise ValueError(role)
 
 
@@ -131,10 +135,9 @@ def run_gui(
     screen: int | None = None,
 ) -> int:
     """Start the GUI; returns the process exit code."""
-    if role in ("helper", "supervisor"):
+    if role == "helper":
         print(
-            "帮办代办和值班长界面尚未包含在此版本中 / the helper and supervisor screens are not "
-            "in this version yet",
+            "帮办代办界面尚未包含在此版本中 / the helper screen is not in this version yet",
             file=sys.stderr,
         )
         return 2
@@ -179,7 +182,7 @@ def run_gui(
         large_text=large_text,
         actor=chosen.get("actor"),  # type: ignore[arg-type]
     )
-    if chosen["role"] == "counter":
+    if chosen["role"] in ("counter", "supervisor"):
         # 1440x900 where it fits with its title bar; on a smaller screen it fills the screen.
         free = main.screen().availableGeometry()
         if free.width() >= 1480 and free.height() >= 960:

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.paths import resources_dir
-from desk_app.security.roles import Actor
+from desk_app.security.authz import require
+from desk_app.security.roles import Actor, Operation
 from desk_app.services import accounts, hall, workstation
 from desk_app.services.accounts import LoginResult
 from desk_app.services.setup import prepare_database
@@ -32,7 +33,13 @@ ROLES = [
     ("counter", QT_TRANSLATE_NOOP("LoginDialog", "窗口工作台")),
     ("kiosk", QT_TRANSLATE_NOOP("LoginDialog", "取号机")),
     ("display", QT_TRANSLATE_NOOP("LoginDialog", "叫号屏")),
+    ("supervisor", QT_TRANSLATE_NOOP("LoginDialog", "值班长")),
+    ("progress", QT_TRANSLATE_NOOP("LoginDialog", "改革成效大屏")),
 ]
+# Roles whose screen needs a person's log-in (a counter also opens its window).
+PERSONAL = ("counter", "supervisor", "progress")
+# What the person must be allowed to do to open a supervisor's screen.
+SCREEN_OPERATION = {"supervisor": Operation.LIVE_HALL, "progress": Operation.STATS_REFORM}
 
 
 # The window number's stepper: the base style's border on spin boxes hides Qt's own arrows, so
@@ -146,18 +153,18 @@ class LoginDialog(QDialog):
 
     def _role_changed(self) -> None:
         counter = self.role() == "counter"
-        self.staff_edit.setEnabled(counter)
-        self.password_edit.setEnabled(counter)
+        self.staff_edit.setEnabled(self.role() in PERSONAL)
+        self.password_edit.setEnabled(self.role() in PERSONAL)
         self.window_spin.setEnabled(counter)
 
     def submit(self) -> None:
         role, staff, window = self.role(), self.staff_edit.text().strip(), self.window_spin.value()
         password = self.password_edit.text()
-        if role == "counter" and not staff:
+        if role in PERSONAL and not staff:
             self.show_error(self.tr("请输入工号。"))
             self.staff_edit.setFocus()
             return
-        if role == "counter" and not password:
+        if role in PERSONAL and not password:
             self.show_error(self.tr("请输入密码。"))
             self.password_edit.setFocus()
             return
@@ -166,12 +173,14 @@ class LoginDialog(QDialog):
 
         def work() -> _Checked:
             prepare_database(self.db)
-            if role != "counter":
+            if role not in PERSONAL:
                 return _Checked()
             if not workstation.has_login_accounts(self.db):
                 return _Checked(no_accounts=True)
             login = accounts.authenticate(self.db, staff, password)
-            if not login.must_change:
+            if role != "counter":  # a counter's password opens no supervisor screen
+                require(login.actor, SCREEN_OPERATION[role])
+            elif not login.must_change:
                 hall.open_window(self.db.acting_as(login.actor), window, staff)
             return _Checked(login)
 
@@ -204,6 +213,9 @@ class LoginDialog(QDialog):
         self.password_dialog.open()
 
     def _password_changed(self, login: LoginResult) -> None:
+        if self.role() != "counter":
+            self._finish(login)
+            return
         window = self._window
         self._busy(self.tr("正在登录窗口…"))
         self.runner.submit(

@@ -1,0 +1,134 @@
+"""The supervisor's screen and the progress wall driven like a supervisor does: log in, watch
+the hall change within a second, acknowledge an alert, load the statistics, save the charts and
+the figures, look at the reform's cards."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from desk_app.domain import clock
+from desk_app.security.roles import Actor, Role
+from desk_app.services import accounts, hall, queue
+from desk_app.store.identity_models import AuditEntry
+
+pytestmark = pytest.mark.gui
+SETUP = Actor(staff_id=None, code="setup", role=Role.ADMIN)
+PASSWORD = "Supervise-2026"
+
+
+@pytest.fixture
+def sup_hall(db):
+    hall.add_service(db, "newborn", "新生儿出生一件事", "A")
+    hall.add_window(db, 1, ["newborn"])
+    hall.add_window(db, 2, ["newborn"])
+    accounts.create_account(db.acting_as(SETUP), "s01", "王芳", "counter", PASSWORD)
+    accounts.create_account(db.acting_as(SETUP), "sup01", "孙伟", "supervisor", PASSWORD)
+    return db
+
+
+def _login(qtbot, db, role, staff):
+    from desk_app.ui.login import LoginDialog
+
+    dialog = LoginDialog(db, role=role)
+    qtbot.addWidget(dialog)
+    dialog.staff_edit.setText(staff)
+    dialog.password_edit.setText(PASSWORD)
+    return dialog
+
+
+def test_a_counter_cannot_open_the_supervisor_screen(qtbot, sup_hall):
+    dialog = _login(qtbot, sup_hall, "supervisor", "s01")
+    dialog.submit()
+    qtbot.waitUntil(lambda: not dialog.error_label.isHidden(), timeout=5000)
+    assert dialog.actor is None
+
+
+def _supervisor(qtbot, db):
+    from desk_app.ui.supervisor import SupervisorWindow
+
+    dialog = _login(qtbot, db, "supervisor", "sup01")
+    with qtbot.waitSignal(dialog.logged_in, timeout=5000) as got:
+        dialog.submit()
+    assert got.args[0] == "supervisor"
+    win = SupervisorWindow(db.acting_as(dialog.actor), refresh_ms=200)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_live_hall_follows_the_queue_and_alerts_are_acknowledged(qtbot, sup_hall):
+    db = sup_hall
+    hall.set_setting(db, "alert_waiting", "2")
+    win = _supervisor(qtbot, db)
+    qtbot.waitUntil(lambda: win.live.services.rowCount() == 1, timeout=3000)
+    queue.issue_ticket(db, "newborn")
+    queue.issue_ticket(db, "newborn")
+    # Shown within a refresh or two (200 ms here, a second in the hall).
+    qtbot.waitUntil(lambda: win.live.services.item(0, 1).text() == "2", timeout=3000)
+    hall.open_window(db, 1, "s01")
+    queue.call_next(db, 1)
+    qtbot.waitUntil(lambda: win.live.windows.item(0, 3).text() == "A001", timeout=3000)
+    assert win.live.windows.item(0, 2).text() == "王芳"
+    # The waiting alert (2 >= 2) shows, then is acknowledged with a note: audited.
+    queue.issue_ticket(db, "newborn")
+    qtbot.waitUntil(lambda: win.alerts.open_count == 1, timeout=5000)
+    assert "(F2)" in win.tabs.tabText(1) and "1" in win.tabs.tabText(1)
+    win.tabs.setCurrentIndex(1)
+    win.alerts.table.selectRow(0)
+    win.alerts.note.setText("已开 2 号窗口")
+    win.alerts.ack_button.click()
+    qtbot.waitUntil(lambda: win.alerts.open_count == 0 and bool(win.alerts.alerts), timeout=5000)
+    with db.read() as s:
+        assert (
+            s.scalar(select(AuditEntry.actor).where(AuditEntry.action == "alerts.ack")) == "sup01"
+        )
+
+
+def test_statistics_charts_and_exports(qtbot, sup_hall, tmp_path):
+    db = sup_hall
+    hall.open_window(db, 1, "s01")
+    now = clock.now()
+    for i in range(3):
+        queue.issue_ticket(db, "newborn", now=now - timedelta(minutes=30 - i))
+    for _ in range(2):
+        queue.call_next(db, 1)
+        queue.start(db, 1)
+        queue.complete(db, 1)
+    win = _supervisor(qtbot, db)
+    win.tabs.setCurrentIndex(2)
+    page = win.stats
+    qtbot.waitUntil(lambda: page.data is not None, timeout=10000)
+    assert page.data.summary.total["arrivals"] == 3
+    assert page.table.item(0, 0).text() == "新生儿出生一件事"
+    assert page.table.item(1, 0).text() == "合计" and page.table.item(1, 3).text() == "2"
+    hourly = page.charts.hourly.chart().series()[0]
+    assert sum(s.sum() for s in hourly.barSets()) == 3 + 2  # arrivals and served
+    saved = page.save_charts(tmp_path)
+    assert len(saved) == 4 and all(p.stat().st_size > 1000 for p in saved)
+    target = tmp_path / "figures.csv"
+    page.export("csv", target)
+    qtbot.waitUntil(target.exists, timeout=5000)
+    qtbot.waitUntil(lambda: "已导出" in page.status.text(), timeout=5000)
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel on Chinese Windows reads it
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[1][1] == "新生儿出生一件事" and rows[-1][0] == "合计 all"
+
+
+def test_progress_wall_shows_the_claims(qtbot, sup_hall):
+    from desk_app.ui.progress_wall import ProgressWall
+
+    wall = ProgressWall(sup_hall.acting_as(_actor(sup_hall)))
+    qtbot.addWidget(wall)
+    wall.show()
+    qtbot.waitUntil(lambda: wall.report is not None, timeout=5000)
+    texts = " ".join(w.text() for w in wall.findChildren(type(wall.title)))
+    assert "新生儿出生一件事" in texts and "10→1" in texts and "目标 −90%" in texts
+
+
+def _actor(db):
+    return accounts.authenticate(db, "sup01", PASSWORD).actor
