@@ -6,7 +6,15 @@ red where reality is worse than the claim. Refreshed every minute off the UI thr
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desk_app.domain import clock
 from desk_app.services import reform
@@ -27,6 +35,13 @@ def _label(text: str, size: int, colour: str = TEXT, *, bold: bool = False) -> Q
     label = QLabel(text)
     weight = "bold" if bold else "normal"
     label.setStyleSheet(f"color: {colour}; font-size: {size}pt; font-weight: {weight};")
+    return label
+
+
+def _wrapping(label: QLabel) -> QLabel:
+    """Never wider than its share of the screen: long (English) text wraps instead."""
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
 
 
@@ -58,8 +73,7 @@ class ProgressWall(QWidget):
         self.tiles.setSpacing(20)
         self.cards = QGridLayout()
         self.cards.setSpacing(18)
-        self.note = _label("", 13, SOFT)
-        self.note.setWordWrap(True)
+        self.note = _wrapping(_label("", 13, SOFT))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(40, 28, 40, 24)
         lay.setSpacing(20)
@@ -126,7 +140,7 @@ class ProgressWall(QWidget):
                 )
                 worse = r.claimed_pct is not None and r.measured_pct < r.claimed_pct
                 colour = BAD if worse else GOOD
-            box.addWidget(_label(measured, 20, colour, bold=True))
+            box.addWidget(_wrapping(_label(measured, 20, colour, bold=True)))
             self.tiles.addWidget(tile, 1)
         self._clear(self.cards)
         shown = sorted(report.bundles, key=lambda b: (b.claimed_before["steps"] is None, -b.cases))[
@@ -151,9 +165,7 @@ class ProgressWall(QWidget):
         card.setObjectName("card")
         box = QVBoxLayout(card)
         box.setContentsMargins(20, 14, 20, 14)
-        name = _label(b.name, 24, TEXT, bold=True)
-        name.setWordWrap(True)
-        box.addWidget(name)
+        box.addWidget(_wrapping(_label(b.name, 24, TEXT, bold=True)))
         box.addWidget(_label(self.tr("已办结 %1 件").replace("%1", str(b.cases)), 16, SOFT))
         for key in ("steps", "materials", "trips", "days"):
             before, after, got = b.claimed_before[key], b.claimed[key], b.measured[key]

@@ -136,12 +136,14 @@ class AlertsPage(QWidget):
     def show_alerts(self, found: list[alert_service.Alert]) -> None:
         selected = self.selected_id()
         self.alerts = found
+        english = self.tr("告警") != "告警"  # the service words each alert in both languages
         self.table.setRowCount(len(found))
         for i, a in enumerate(found):
             fill_row(
                 self.table,
                 i,
-                [self.tr("已确认") if a.acked else self.tr("待处理"), a.message_zh, a.id,
+                [self.tr("已确认") if a.acked else self.tr("待处理"),
+                 a.message_en if english else a.message_zh, a.id,
                  a.ack_note or ""],
                 theme.MUTED if a.acked else theme.DANGER,
             )  # fmt: skip

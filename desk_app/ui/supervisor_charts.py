@@ -91,7 +91,7 @@ class ChartBook(QObject):
         categories: list[str],
         sets: list[tuple[str, list[float]]],
         *,
-        y_title: str = "",
+        x_title: str = "",
     ) -> None:
         chart = view.reset()
         series = QBarSeries()
@@ -110,8 +110,9 @@ class ChartBook(QObject):
         y.setLabelFormat("%d")
         _small(x)
         _small(y)
-        if y_title:
-            y.setTitleText(y_title)
+        if x_title:
+            x.setTitleText(x_title)
+            x.setTitleFont(QFont(theme.load_bundled_font(), 9))
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x)
@@ -197,15 +198,9 @@ class ChartBook(QObject):
                 )
             ],
         )
-        labels = [
-            self.tr("非常满意"),
-            self.tr("满意"),
-            self.tr("基本满意"),
-            self.tr("不满意"),
-            self.tr("非常不满意"),
-        ]
         self._bars(
             self.ratings,
-            labels,
+            ["5", "4", "3", "2", "1"],
             [(self.tr("评价数"), [levels.get(k, 0) for k in ("5", "4", "3", "2", "1")])],
+            x_title=self.tr("5 非常满意 … 1 非常不满意"),
         )

@@ -38,8 +38,18 @@ class EvaluationsPage(QWidget):
         self.headline.setWordWrap(True)
         self.headline.setStyleSheet("font-size: 13pt;")
         self.by_window = table(
-            [self.tr("窗口"), self.tr("评价数"), self.tr("平均"), self.tr("差评")]
+            [self.tr("分组"), self.tr("评价数"), self.tr("平均"), self.tr("差评")]
         )
+        self.grouping = QComboBox()
+        for key, label in (
+            ("by_window", self.tr("按窗口")),
+            ("by_staff", self.tr("按工作人员")),
+            ("by_bundle", self.tr("按一件事")),
+            ("by_dimension", self.tr("按评价维度")),
+        ):
+            self.grouping.addItem(label, key)
+        self.grouping.currentIndexChanged.connect(self._show_groups)
+        self.payload: dict = {}
         self.follow = table(
             [self.tr("评价"), self.tr("状态"), self.tr("应回访日"), self.tr("办件"),
              self.tr("一件事"), self.tr("等级"), self.tr("意见"), self.tr("回访结果"),
@@ -66,9 +76,12 @@ class EvaluationsPage(QWidget):
         actions.addSpacing(16)
         actions.addWidget(self.review)
         actions.addWidget(self.review_button)
+        side = QVBoxLayout()
+        side.addWidget(self.grouping)
+        side.addWidget(self.by_window)
         top = QHBoxLayout()
         top.addWidget(self.headline, 2)
-        top.addWidget(self.by_window, 1)
+        top.addLayout(side, 1)
         lay = QVBoxLayout(self)
         lay.addLayout(top, 1)
         title = QLabel(self.tr("差评回访（15 个工作日内）"))
@@ -117,9 +130,8 @@ class EvaluationsPage(QWidget):
             .replace("%8", str(levels["3"]))
             .replace("%9", str(levels["2"]))
         )
-        self.by_window.setRowCount(len(p["by_window"]))
-        for i, r in enumerate(p["by_window"]):
-            fill_row(self.by_window, i, [r["key"], r["ratings"], r["mean"], r["negative"]])
+        self.payload = p
+        self._show_groups()
         states = {"overdue": self.tr("逾期"), "open": self.tr("待回访"), "done": self.tr("已回访")}
         outcomes = {"fixed": self.tr("已整改"), "explained": self.tr("已解释说明")}
         appeals = {
@@ -137,6 +149,30 @@ class EvaluationsPage(QWidget):
                  r.comment or "", outcomes.get(r.outcome or "", ""), appeals.get(r.appeal or "", "")],
                 colour,
             )  # fmt: skip
+
+    def _show_groups(self) -> None:
+        """The chosen distribution: per window, member of staff, bundle or dimension."""
+        key = str(self.grouping.currentData())
+        if key == "by_dimension":
+            names = {
+                "overall": self.tr("整体满意度"),
+                "efficiency": self.tr("服务效率"),
+                "competence": self.tr("服务水平"),
+                "attitude": self.tr("服务态度"),
+            }
+            rows = []
+            for dim, levels in self.payload.get("by_dimension", {}).items():
+                n = sum(levels.values())
+                mean = round(sum(int(k) * v for k, v in levels.items()) / n, 2) if n else None
+                rows.append([names.get(dim, dim), n, mean, levels["1"] + levels["2"]])
+        else:
+            rows = [
+                ["-" if r["key"] is None else r["key"], r["ratings"], r["mean"], r["negative"]]
+                for r in self.payload.get(key, [])
+            ]
+        self.by_window.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            fill_row(self.by_window, i, row)
 
     def _selected(self) -> follow_up.FollowUpView | None:
         rows = self.follow.selectionModel().selectedRows()

@@ -1,6 +1,60 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AlertsPage</name>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="115" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="115" />
+        <location filename="../../desk_app/ui/supervisor.py" line="139" />
+        <source>告警</source>
+        <translation>Alert</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="115" />
+        <source>编号</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="115" />
+        <source>处理说明</source>
+        <translation>Action taken</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="118" />
+        <source>处理说明（必填），例如：已增开 3 号窗口</source>
+        <translation>Action taken (required), e.g. opened window 3</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="119" />
+        <source>确认告警 (Ctrl+K)</source>
+        <translation>Acknowledge (Ctrl+K)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="145" />
+        <source>已确认</source>
+        <translation>Acknowledged</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="145" />
+        <source>待处理</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="165" />
+        <source>请先选择一条告警。</source>
+        <translation>Select an alert first.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="168" />
+        <source>请填写处理说明。</source>
+        <translation>Say what was done.</translation>
+    </message>
+</context>
+<context>
     <name>ApplicantPage</name>
     <message>
         <location filename="../../desk_app/ui/case_applicant.py" line="58" />
@@ -424,6 +478,54 @@
     </message>
 </context>
 <context>
+    <name>ChartBook</name>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="74" />
+        <source>按小时 到达与办结</source>
+        <translation>Arrivals and served by hour</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="75" />
+        <source>每日等候时间 (分钟, P50/P90/P95)</source>
+        <translation>Daily waits (minutes, P50/P90/P95)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="76" />
+        <source>过号率走势 (%)</source>
+        <translation>No-show rate (%)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="77" />
+        <source>好差评分布</source>
+        <translation>Ratings (好差评)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="176" />
+        <source>到达</source>
+        <translation>Arrived</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="177" />
+        <source>办结</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="196" />
+        <source>过号率</source>
+        <translation>No-show rate</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="205" />
+        <source>5 非常满意 … 1 非常不满意</source>
+        <translation>5 very satisfied … 1 very dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="204" />
+        <source>评价数</source>
+        <translation>Ratings</translation>
+    </message>
+</context>
+<context>
     <name>CounterWindow</name>
     <message>
         <location filename="../../desk_app/ui/counter.py" line="44" />
@@ -766,6 +868,206 @@
     </message>
 </context>
 <context>
+    <name>EvaluationsPage</name>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="41" />
+        <source>评价数</source>
+        <translation>Ratings</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="41" />
+        <source>平均</source>
+        <translation>Mean</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="41" />
+        <source>差评</source>
+        <translation>Negative</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="41" />
+        <source>分组</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="45" />
+        <source>按窗口</source>
+        <translation>By window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="46" />
+        <source>按工作人员</source>
+        <translation>By staff</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="47" />
+        <source>按一件事</source>
+        <translation>By bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="48" />
+        <source>按评价维度</source>
+        <translation>By dimension</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="54" />
+        <source>评价</source>
+        <translation>Rating</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="54" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="54" />
+        <source>应回访日</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="54" />
+        <source>办件</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="55" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="55" />
+        <source>等级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="55" />
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="55" />
+        <source>回访结果</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="56" />
+        <source>申诉</source>
+        <translation>Appeal</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="59" />
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="136" />
+        <source>已整改</source>
+        <translation>Fixed</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="60" />
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="136" />
+        <source>已解释说明</source>
+        <translation>Explained</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="62" />
+        <source>回访记录或复核意见（必填）</source>
+        <translation>Follow-up record or review note (required)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="63" />
+        <source>记录回访</source>
+        <translation>Record follow-up</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="67" />
+        <source>申诉成立（不计入）</source>
+        <translation>Appeal upheld (not counted)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="68" />
+        <source>申诉不成立</source>
+        <translation>Appeal rejected</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="69" />
+        <source>复核申诉</source>
+        <translation>Review appeal</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="87" />
+        <source>差评回访（15 个工作日内）</source>
+        <translation>Follow-up of negative ratings (within 15 working days)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="115" />
+        <source>近 %1 天：评价 %2 条，办结 %3 件，评价率 %4；满意率 %5%；非常满意 %6 · 满意 %7 · 基本满意 %8 · 不满意 %9 · 非常不满意 %10。差评待回访 %11，逾期 %12；申诉待复核 %13。</source>
+        <translation>Last %1 days: %2 ratings for %3 concluded cases (rated %4); %5% satisfied; very satisfied %6 · satisfied %7 · fairly %8 · dissatisfied %9 · very dissatisfied %10. Negative ratings to follow up %11, overdue %12; appeals to review %13.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="135" />
+        <source>逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="135" />
+        <source>待回访</source>
+        <translation>To follow up</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="135" />
+        <source>已回访</source>
+        <translation>Followed up</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="138" />
+        <source>待复核</source>
+        <translation>To review</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="139" />
+        <source>成立</source>
+        <translation>Upheld</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="140" />
+        <source>不成立</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="158" />
+        <source>整体满意度</source>
+        <translation>Overall</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="159" />
+        <source>服务效率</source>
+        <translation>Efficiency</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="160" />
+        <source>服务水平</source>
+        <translation>Competence</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="161" />
+        <source>服务态度</source>
+        <translation>Attitude</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="184" />
+        <source>请先选择一条差评。</source>
+        <translation>Select a negative rating first.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="188" />
+        <source>请填写回访记录或复核意见。</source>
+        <translation>Write the follow-up record or review note.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="192" />
+        <source>已保存。</source>
+        <translation>Saved.</translation>
+    </message>
+</context>
+<context>
     <name>FindCaseDialog</name>
     <message>
         <location filename="../../desk_app/ui/case_finder.py" line="40" />
@@ -1025,6 +1327,95 @@
     </message>
 </context>
 <context>
+    <name>LivePage</name>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="43" />
+        <source>业务</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="43" />
+        <source>等候人数</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="43" />
+        <source>最长等候</source>
+        <translation>Longest wait</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor.py" line="48" />
+        <source>今日办结</source>
+        <translation>Served today</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="44" />
+        <source>今日过号</source>
+        <translation>No-shows today</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="47" />
+        <source>窗口</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="47" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="47" />
+        <source>工作人员</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="47" />
+        <source>当前号</source>
+        <translation>Current ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="48" />
+        <source>办理时长</source>
+        <translation>Serving for</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="48" />
+        <source>暂停时长</source>
+        <translation>Paused for</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="52" />
+        <source>各业务</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="53" />
+        <source>各窗口</source>
+        <translation>Windows</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="68" />
+        <source>办理中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="68" />
+        <source>暂停</source>
+        <translation>Paused</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="68" />
+        <source>未登录</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="89" />
+        <source>叫号中</source>
+        <translation>Calling</translation>
+    </message>
+</context>
+<context>
     <name>LockScreen</name>
     <message>
         <location filename="../../desk_app/ui/lock_screen.py" line="66" />
@@ -1055,111 +1446,571 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="32" />
+        <location filename="../../desk_app/ui/login.py" line="33" />
         <source>窗口工作台</source>
         <translation>Counter workstation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="33" />
+        <location filename="../../desk_app/ui/login.py" line="34" />
         <source>取号机</source>
         <translation>Ticket kiosk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="34" />
+        <location filename="../../desk_app/ui/login.py" line="35" />
         <source>叫号屏</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="86" />
+        <location filename="../../desk_app/ui/login.py" line="36" />
+        <source>值班长</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="37" />
+        <source>改革成效大屏</source>
+        <translation>Reform progress wall</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="93" />
         <source>高效办成一件事 · 登录</source>
         <translation>One-thing service · Log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="89" />
+        <location filename="../../desk_app/ui/login.py" line="96" />
         <source>高效办成一件事 窗口系统</source>
         <translation>One-thing service windows</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="91" />
+        <location filename="../../desk_app/ui/login.py" line="98" />
         <source>请选择本机用途并登录</source>
         <translation>Choose this PC's role and log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="100" />
+        <location filename="../../desk_app/ui/login.py" line="107" />
         <source>工号，例如 s01</source>
         <translation>Staff code, e.g. s01</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="101" />
-        <location filename="../../desk_app/ui/login.py" line="113" />
+        <location filename="../../desk_app/ui/login.py" line="108" />
+        <location filename="../../desk_app/ui/login.py" line="120" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="106" />
+        <location filename="../../desk_app/ui/login.py" line="113" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="111" />
+        <location filename="../../desk_app/ui/login.py" line="118" />
         <source>用途</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="112" />
+        <location filename="../../desk_app/ui/login.py" line="119" />
         <source>工号</source>
         <translation>Staff code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="114" />
+        <location filename="../../desk_app/ui/login.py" line="121" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="122" />
-        <location filename="../../desk_app/ui/login.py" line="246" />
+        <location filename="../../desk_app/ui/login.py" line="129" />
+        <location filename="../../desk_app/ui/login.py" line="258" />
         <source>登录  (Enter)</source>
         <translation>Log in  (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="127" />
+        <location filename="../../desk_app/ui/login.py" line="134" />
         <source>数据库：</source>
         <translation>Database: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="157" />
+        <location filename="../../desk_app/ui/login.py" line="164" />
         <source>请输入工号。</source>
         <translation>Enter your staff code.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="161" />
+        <location filename="../../desk_app/ui/login.py" line="168" />
         <source>请输入密码。</source>
         <translation>Enter the password.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="164" />
+        <location filename="../../desk_app/ui/login.py" line="171" />
         <source>正在连接数据库…</source>
         <translation>Connecting to the database…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="185" />
+        <location filename="../../desk_app/ui/login.py" line="194" />
         <source>本大厅还没有可登录的账户：请运行 desk-app demo seed（演示）或 desk-app staff add 工号 --name 姓名 --role admin --password-stdin</source>
         <translation>No account can log in yet: run desk-app demo seed (demo) or desk-app staff add CODE --name NAME --role admin --password-stdin</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="208" />
+        <location filename="../../desk_app/ui/login.py" line="220" />
         <source>正在登录窗口…</source>
         <translation>Logging in at the window…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="217" />
+        <location filename="../../desk_app/ui/login.py" line="229" />
         <source>须先修改临时密码才能登录。</source>
         <translation>Change the temporary password first to log in.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="233" />
+        <location filename="../../desk_app/ui/login.py" line="245" />
         <source>数据库版本比本程序新，请先升级本程序。</source>
         <translation>The database is newer than this program: please upgrade the program.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressWall</name>
+    <message>
+        <location filename="../../desk_app/ui/progress_wall.py" line="62" />
+        <location filename="../../desk_app/ui/progress_wall.py" line="66" />
+        <source>高效办成一件事 · 改革成效</source>
+        <translation>One Thing, Done Efficiently · Reform progress</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/progress_wall.py" line="114" />
+        <source>跑动</source>
+        <translation>Trips</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/progress_wall.py" line="115" />
+        <source>环节</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/progress_wall.py" line="116" />
+        <source>时限</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/progress_wall.py" line="117" />
+        <source>材料</source>
+        <translation>Material</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/progress_wall.py" line="131" />
+        <source>目标 </source>
+        <translation>Goal </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/progress_wall.py" line="133" />
+        <source>本厅实测：暂无改革前数据</source>
+        <translation>Measured here: no figure from before the reform</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/progress_wall.py" line="137" />
+        <source>本厅实测 −%1%（%2 件）</source>
+        <translation>Measured here −%1% (%2 cases)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/progress_wall.py" line="153" />
+        <source>实测为本厅已办结办件的平均值：跑动 = 申请人到厅的天数，环节 = 经手窗口数加转办次数，时限 = 受理至办结的工作日，材料 = 实际收取的纸质材料（不含数据共享、电子证照）。红色表示实测差于承诺。</source>
+        <translation>Measured = mean over this hall's concluded cases: trips = days the applicant came, steps = windows handling the case plus transfers, time = working days from opening to conclusion, materials = paper actually collected (not shared data or e-licences). Red: worse than the claim.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/progress_wall.py" line="169" />
+        <source>已办结 %1 件</source>
+        <translation>%1 cases concluded</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/progress_wall.py" line="179" />
+        <source> 工作日</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/progress_wall.py" line="180" />
+        <source>实测 </source>
+        <translation>Measured </translation>
+    </message>
+</context>
+<context>
+    <name>ReformPage</name>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="217" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="217" />
+        <source>办结件数</source>
+        <translation>Concluded</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="217" />
+        <source>环节 承诺→实测</source>
+        <translation>Steps claim (measured)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="218" />
+        <source>材料 承诺→实测</source>
+        <translation>Materials claim (measured)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="218" />
+        <source>跑动 实测</source>
+        <translation>Trips measured</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="218" />
+        <source>时限(工作日) 承诺→实测</source>
+        <translation>Days claim (measured)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="219" />
+        <source>差于承诺</source>
+        <translation>Worse than claimed</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="241" />
+        <source>改革目标（首批一件事平均）：跑动 −%1% · 环节 −%2% · 时限 −%3% · 材料 −%4%</source>
+        <translation>Reform goals (first batch, average): trips −%1% · steps −%2% · time −%3% · materials −%4%</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="248" />
+        <source>环节</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="249" />
+        <source>材料</source>
+        <translation>Material</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="250" />
+        <source>跑动</source>
+        <translation>Trips</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="251" />
+        <source>时限</source>
+        <translation>Time</translation>
+    </message>
+</context>
+<context>
+    <name>StatsPage</name>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="66" />
+        <source>按业务</source>
+        <translation>By service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="67" />
+        <source>按窗口</source>
+        <translation>By window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="68" />
+        <source>按工作人员</source>
+        <translation>By staff</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="69" />
+        <source>按小时</source>
+        <translation>By hour</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="70" />
+        <source>按星期</source>
+        <translation>By weekday</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="71" />
+        <source>按时段</source>
+        <translation>By session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="72" />
+        <source>按渠道</source>
+        <translation>By channel</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="73" />
+        <source>按日</source>
+        <translation>By day</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="77" />
+        <source>统计 (Ctrl+R)</source>
+        <translation>Compute (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="81" />
+        <source>导出 CSV</source>
+        <translation>Export CSV</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="82" />
+        <source>导出 Excel</source>
+        <translation>Export Excel</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="83" />
+        <source>保存图表 PNG</source>
+        <translation>Save charts (PNG)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="84" />
+        <source>月报 PDF</source>
+        <translation>Monthly PDF</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="90" />
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="92" />
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="100" />
+        <source>分组</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="100" />
+        <source>取号</source>
+        <translation>Arrivals</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="100" />
+        <source>叫号</source>
+        <translation>Called</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="100" />
+        <source>办结</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="100" />
+        <source>过号</source>
+        <translation>No-show</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="101" />
+        <source>过号率</source>
+        <translation>No-show rate</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="101" />
+        <source>等候P50(分)</source>
+        <translation>Wait P50 (min)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="101" />
+        <source>等候P90(分)</source>
+        <translation>Wait P90 (min)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="102" />
+        <source>等候P95(分)</source>
+        <translation>Wait P95 (min)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="102" />
+        <source>办理P50(分)</source>
+        <translation>Service P50 (min)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="102" />
+        <source>办理P90(分)</source>
+        <translation>Service P90 (min)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="103" />
+        <source>达标率%</source>
+        <translation>Within target %</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="103" />
+        <source>空闲(时)</source>
+        <translation>Idle (h)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="134" />
+        <source>正在统计…</source>
+        <translation>Computing…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="149" />
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="176" />
+        <source>%1 至 %2：取号 %3，办结 %4，达标线 %5 分钟</source>
+        <translation>%1 to %2: %3 arrivals, %4 served, target %5 minutes</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="189" />
+        <source>（未叫号）</source>
+        <translation>(never called)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="195" />
+        <source>周一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="195" />
+        <source>周二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="195" />
+        <source>周三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="195" />
+        <source>周四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="196" />
+        <source>周五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="196" />
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="202" />
+        <source>周六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="196" />
+        <source>周日</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="199" />
+        <source>常规时段</source>
+        <translation>Regular hours</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="200" />
+        <source>午间延时</source>
+        <translation>Midday</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="201" />
+        <source>晚间延时</source>
+        <translation>Evening</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="203" />
+        <source>现场取号</source>
+        <translation>Walk-in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="204" />
+        <source>预约</source>
+        <translation>Appointment</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="217" />
+        <source>导出统计</source>
+        <translation>Export statistics</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="224" />
+        <source>请先统计。</source>
+        <translation>Compute the figures first.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="229" />
+        <source>已导出：</source>
+        <translation>Exported: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="234" />
+        <source>保存图表到文件夹</source>
+        <translation>Save charts to folder</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="245" />
+        <source>已保存 %1 张图表到 </source>
+        <translation>Saved %1 charts to </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="252" />
+        <source>保存月报</source>
+        <translation>Save monthly report</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="262" />
+        <source>正在生成月报…</source>
+        <translation>Writing the monthly report…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_stats.py" line="265" />
+        <source>已生成月报：</source>
+        <translation>Monthly report written: </translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorWindow</name>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="189" />
+        <source>值班长 · 高效办成一件事</source>
+        <translation>Supervisor · One Thing, Done Efficiently</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="191" />
+        <source>值班长工作台</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="197" />
+        <source>登录：</source>
+        <translation>Logged in: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="213" />
+        <source>大厅实况 (F1)</source>
+        <translation>Live hall (F1)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="214" />
+        <location filename="../../desk_app/ui/supervisor.py" line="270" />
+        <source>告警 (F2)</source>
+        <translation>Alerts (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="215" />
+        <source>统计 (F3)</source>
+        <translation>Statistics (F3)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="216" />
+        <source>好差评 (F4)</source>
+        <translation>Ratings (F4)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="217" />
+        <source>改革成效 (F5)</source>
+        <translation>Reform (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="270" />
+        <source>告警 %1 (F2)</source>
+        <translation>Alerts %1 (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="274" />
+        <source>等候 %1 人 · 今日办结 %2 · 开放窗口 %3/%4 · 待处理告警 %5</source>
+        <translation>%1 waiting · %2 served today · windows open %3/%4 · open alerts %5</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor.py" line="296" />
+        <source>已确认：</source>
+        <translation>Acknowledged: </translation>
     </message>
 </context>
 <context>
