@@ -141,6 +141,20 @@ class Figures:
             if secs is not None:
                 self.services.append(secs)
 
+    @classmethod
+    def merged(cls, key: Any, parts: Iterable[Figures]) -> Figures:
+        """The figures of the union of disjoint groups (the period's total from its groups)."""
+        total = cls(key)
+        for p in parts:
+            total.arrivals += p.arrivals
+            total.called += p.called
+            total.served += p.served
+            total.no_shows += p.no_shows
+            total.within_target += p.within_target
+            total.waits += p.waits
+            total.services += p.services
+        return total
+
     def to_json(self) -> dict[str, Any]:
         waits, services = sorted(self.waits), sorted(self.services)
         return {

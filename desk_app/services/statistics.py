@@ -113,32 +113,32 @@ def ticket_facts(s: Session, first: date, last: date, *, with_staff: bool) -> li
         ):
             if sid is not None:
                 caller[tid] = staff[sid]
-    rows = s.execute(
-        select(
-            Ticket.id,
-            Ticket.service_id,
-            Ticket.window_id,
-            Ticket.priority,
-            Ticket.state,
-            Ticket.issued_at,
-            Ticket.first_called_at,
-            Ticket.started_at,
-            Ticket.completed_at,
-        ).where(Ticket.day.between(first, last))
-    )
+    columns = [
+        Ticket.service_id,
+        Ticket.window_id,
+        Ticket.priority,
+        Ticket.state,
+        Ticket.issued_at,
+        Ticket.first_called_at,
+        Ticket.started_at,
+        Ticket.completed_at,
+    ]
+    if with_staff:  # the ticket's id only to find who called it (parsing ids costs)
+        columns.append(Ticket.id)
+    rows = s.execute(select(*columns).where(Ticket.day.between(first, last)))
     return [
         TicketFact(
-            service=services[sid],
-            window=windows.get(wid) if wid is not None and called is not None else None,
-            staff=caller.get(tid),
-            priority=prio,
-            state=state,
-            issued_at=issued,
-            first_called_at=called,
-            started_at=started,
-            completed_at=done,
+            service=services[r[0]],
+            window=windows.get(r[1]) if r[1] is not None and r[5] is not None else None,
+            staff=caller.get(r[8]) if with_staff else None,
+            priority=r[2],
+            state=r[3],
+            issued_at=r[4],
+            first_called_at=r[5],
+            started_at=r[6],
+            completed_at=r[7],
         )
-        for tid, sid, wid, prio, state, issued, called, started, done in rows
+        for r in rows
     ]
 
 
@@ -232,7 +232,7 @@ def compute_summary(
     target = sla_target_s(s)
     facts = ticket_facts(s, first, last, with_staff=by == "staff")
     groups = group(facts, by, sla_target_s=target)
-    total = group(facts, "all", sla_target_s=target)
+    total = [Figures.merged("all", groups)] if groups else []
     if by in ("window", "staff"):
         totals = _session_totals(session_facts(s, first, last, now=now or clock.now()), by)
         keys = {g.key for g in groups}
