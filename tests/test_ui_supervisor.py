@@ -132,3 +132,33 @@ def test_progress_wall_shows_the_claims(qtbot, sup_hall):
 
 def _actor(db):
     return accounts.authenticate(db, "sup01", PASSWORD).actor
+
+
+def test_follow_up_recorded_from_the_ratings_page_and_reform_page(qtbot, db):
+    from desk_app.services import evaluations
+    from desk_app.ui.supervisor import SupervisorWindow
+    from tests.test_reform_and_evaluations import FRI2, at, build_cases
+
+    build_cases(db)
+    evaluations.evaluate(db, "YJS-TEST-C2", 2, now=at(FRI2, "16:05"), comment="等太久")
+    accounts.create_account(db.acting_as(SETUP), "sup01", "孙伟", "supervisor", PASSWORD)
+    win = SupervisorWindow(db.acting_as(_actor(db)), refresh_ms=500)
+    qtbot.addWidget(win)
+    win.show()
+    win.tabs.setCurrentIndex(3)
+    page = win.evaluations
+    qtbot.waitUntil(lambda: page.follow.rowCount() == 1, timeout=5000)
+    assert page.follow.item(0, 3).text() == "YJS-TEST-C2"
+    page.grouping.setCurrentIndex(2)  # by bundle
+    page.follow.selectRow(0)
+    page.outcome.setCurrentIndex(1)  # explained
+    page.note.setText("电话回访, 已解释")
+    page.record_button.click()
+    qtbot.waitUntil(lambda: page.follow.item(0, 1).text() == "已回访", timeout=5000)
+    assert page.follow.item(0, 7).text() == "已解释说明"
+    win.tabs.setCurrentIndex(4)
+    qtbot.waitUntil(lambda: win.reform.table.rowCount() >= 2, timeout=5000)
+    rows = {win.reform.table.item(i, 0).text(): i for i in range(win.reform.table.rowCount())}
+    newborn = rows["新生儿出生一件事"]
+    assert win.reform.table.item(newborn, 6).text() == "材料"  # worse than claimed
+    assert "19→4" in win.reform.table.item(newborn, 3).text()
