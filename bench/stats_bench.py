@@ -241,6 +241,7 @@ def run_backend(name: str, url: str, tickets: int, repeat: int) -> None:
         ),
         ("live hall (one refresh)", lambda: live_hall.live_hall(db, now=NOW)),
         ("alerts list", lambda: alerts.list_alerts(db, now=NOW)),
+        ("supervisor screen refresh (live hall + alerts)", lambda: alerts.watch(db, now=NOW)),
     ):
         rows.append((label, median_ms(fn, repeat), None))
     print(f"  median of {repeat} runs (ms)                                  ms   x raw fetch")

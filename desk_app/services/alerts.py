@@ -159,9 +159,9 @@ def _conditions(s: Session, live: LiveHall) -> list[Alert]:
     return found
 
 
-def current_alerts(s: Session, now: datetime) -> list[Alert]:
+def current_alerts(s: Session, now: datetime, live: LiveHall | None = None) -> list[Alert]:
     """Every alert now, unacknowledged first (inside the caller's read)."""
-    found = _conditions(s, compute_live(s, now))
+    found = _conditions(s, live or compute_live(s, now))
     if not found:
         return []
     acks = {
@@ -182,6 +182,32 @@ def list_alerts(db: Database, *, now: datetime | None = None) -> list[Alert]:
     require(db.actor, Operation.ALERTS_LIST)
     with db.read() as s:
         return current_alerts(s, now or clock.now())
+
+
+@dataclass(frozen=True)
+class Watch:
+    """The supervisor's one-second refresh: the live hall, its alerts and the thresholds."""
+
+    hall: LiveHall
+    alerts: list[Alert]
+    wait_limit_s: int
+    service_factor: int
+
+
+def watch(db: Database, *, now: datetime | None = None) -> Watch:
+    """The live hall and its alerts from one read (an alert shows with the refresh that sees
+    its cause)."""
+    require(db.actor, Operation.LIVE_HALL)
+    require(db.actor, Operation.ALERTS_LIST)
+    now = now or clock.now()
+    with db.read() as s:
+        live = compute_live(s, now)
+        return Watch(
+            live,
+            current_alerts(s, now, live),
+            _int(s, "alert_wait_minutes") * 60,
+            _int(s, "alert_service_factor"),
+        )
 
 
 def acknowledge(db: Database, alert_id: str, note: str, *, now: datetime | None = None) -> Alert:

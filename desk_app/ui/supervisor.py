@@ -31,8 +31,6 @@ from desk_app.ui.supervisor_stats import StatsPage
 from desk_app.ui.supervisor_tables import duration, fill_row, table
 from desk_app.ui.tasks import TaskRunner, user_message
 
-ALERT_EVERY = 5  # live refreshes per alert refresh
-
 
 class LivePage(QWidget):
     """Per service and per window, now."""
@@ -183,7 +181,6 @@ class SupervisorWindow(QMainWindow):
         self.live_runner = TaskRunner(self)
         self.work_runner = TaskRunner(self)
         self._refreshing = False
-        self._ticks = 0
         self._wait_limit_s = 20 * 60
         self._factor = 3
         self.setWindowTitle(self.tr("值班长 · 高效办成一件事"))
@@ -235,40 +232,26 @@ class SupervisorWindow(QMainWindow):
         self.refresh()
 
     def refresh(self) -> None:
-        """Fetch the live hall (and every few seconds the alerts) off the UI thread; a refresh
-        still running is not queued a second time."""
+        """Fetch the live hall and its alerts off the UI thread; a refresh still running is not
+        queued a second time."""
         self.clock.setText(clock.local(clock.now()).strftime("%Y-%m-%d %H:%M:%S"))
         if self._refreshing:
             return
         self._refreshing = True
-        with_alerts = self._ticks % ALERT_EVERY == 0
-        self._ticks += 1
         db = self.db
+        self.live_runner.submit(lambda: alert_service.watch(db), self._show, self._failed)
 
-        def work() -> tuple[live_hall.LiveHall, list | None, tuple[int, int]]:
-            from desk_app.services.hall import settings
-
-            hall = live_hall.live_hall(db)
-            found = alert_service.list_alerts(db) if with_alerts else None
-            limits = (self._wait_limit_s, self._factor)
-            if with_alerts:
-                cfg = settings(db)
-                limits = (int(cfg["alert_wait_minutes"]) * 60, int(cfg["alert_service_factor"]))
-            return hall, found, limits
-
-        self.live_runner.submit(work, self._show, self._failed)
-
-    def _show(self, result: tuple) -> None:
+    def _show(self, seen: alert_service.Watch) -> None:
         self._refreshing = False
-        hall, found, (self._wait_limit_s, self._factor) = result
+        hall = seen.hall
+        self._wait_limit_s, self._factor = seen.wait_limit_s, seen.service_factor
         self.error.clear()
         self.live.show_hall(hall, self._wait_limit_s, self._factor)
-        if found is not None:
-            self.alerts.show_alerts(found)
-            n = self.alerts.open_count
-            self.tabs.setTabText(
-                1, self.tr("告警 %1 (F2)").replace("%1", str(n)) if n else self.tr("告警 (F2)")
-            )
+        self.alerts.show_alerts(seen.alerts)
+        n = self.alerts.open_count
+        self.tabs.setTabText(
+            1, self.tr("告警 %1 (F2)").replace("%1", str(n)) if n else self.tr("告警 (F2)")
+        )
         open_windows = sum(1 for w in hall.windows if w.state != "closed")
         self.summary.setText(
             self.tr("等候 %1 人 · 今日办结 %2 · 开放窗口 %3/%4 · 待处理告警 %5")
@@ -276,7 +259,7 @@ class SupervisorWindow(QMainWindow):
             .replace("%2", str(hall.served_today))
             .replace("%3", str(open_windows))
             .replace("%4", str(len(hall.windows)))
-            .replace("%5", str(self.alerts.open_count))
+            .replace("%5", str(n))
         )
         self.refreshed.emit(hall)
 
@@ -294,7 +277,6 @@ class SupervisorWindow(QMainWindow):
 
     def _acked(self, alert_id: str) -> None:
         self.alerts.status.setText(self.tr("已确认：") + alert_id)
-        self._ticks = 0  # the next refresh brings the alerts
         self.refresh()
 
     def _tab_changed(self, index: int) -> None:
