@@ -127,7 +127,7 @@ def test_progress_wall_shows_the_claims(qtbot, sup_hall):
     wall.show()
     qtbot.waitUntil(lambda: wall.report is not None, timeout=5000)
     texts = " ".join(w.text() for w in wall.findChildren(type(wall.title)))
-    assert "新生儿出生一件事" in texts and "10→1" in texts and "目标 −90%" in texts
+    assert "新生儿出生一件事" in texts and "10→1" in texts and "目标 -90%" in texts
 
 
 def _actor(db):

@@ -1,5 +1,5 @@
 """The progress wall (电子大屏): the reform's figures large, for a screen in the hall. The
-published goals (trips −90 %, steps −81 %, time −55 %, materials −67 %) beside what this hall's
+published goals (trips -90 %, steps -81 %, time -55 %, materials -67 %) beside what this hall's
 concluded cases show, then one card per 一件事: the claim before → after and the measured mean,
 red where reality is worse than the claim. Refreshed every minute off the UI thread."""
 
@@ -127,14 +127,14 @@ class ProgressWall(QWidget):
             box = QVBoxLayout(tile)
             box.setContentsMargins(22, 14, 22, 14)
             box.addWidget(_label(names[r.figure], 20, SOFT))
-            goal = "—" if r.claimed_pct is None else f"−{r.claimed_pct}%"
+            goal = "—" if r.claimed_pct is None else f"-{r.claimed_pct}%"
             box.addWidget(_label(self.tr("目标 ") + goal, 36, GOLD, bold=True))
             if r.measured_pct is None:
                 measured = self.tr("本厅实测：暂无改革前数据")
                 colour = SOFT
             else:
                 measured = (
-                    self.tr("本厅实测 −%1%（%2 件）")
+                    self.tr("本厅实测 -%1%（%2 件）")
                     .replace("%1", _number(r.measured_pct))
                     .replace("%2", str(r.cases))
                 )

@@ -238,7 +238,7 @@ class ReformPage(QWidget):
     def _show(self, report: reform.ReformReport) -> None:
         cut = report.yardstick["reductions_pct"]
         self.yardstick.setText(
-            self.tr("改革目标（首批一件事平均）：跑动 −%1% · 环节 −%2% · 时限 −%3% · 材料 −%4%")
+            self.tr("改革目标（首批一件事平均）：跑动 -%1% · 环节 -%2% · 时限 -%3% · 材料 -%4%")
             .replace("%1", str(cut["trips"]))
             .replace("%2", str(cut["steps"]))
             .replace("%3", str(cut["days"]))

@@ -3,53 +3,53 @@
 <context>
     <name>AlertsPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="115" />
+        <location filename="../../desk_app/ui/supervisor.py" line="113" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="115" />
-        <location filename="../../desk_app/ui/supervisor.py" line="139" />
+        <location filename="../../desk_app/ui/supervisor.py" line="113" />
+        <location filename="../../desk_app/ui/supervisor.py" line="137" />
         <source>告警</source>
         <translation>Alert</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="115" />
+        <location filename="../../desk_app/ui/supervisor.py" line="113" />
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="115" />
+        <location filename="../../desk_app/ui/supervisor.py" line="113" />
         <source>处理说明</source>
         <translation>Action taken</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="118" />
+        <location filename="../../desk_app/ui/supervisor.py" line="116" />
         <source>处理说明（必填），例如：已增开 3 号窗口</source>
         <translation>Action taken (required), e.g. opened window 3</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="119" />
+        <location filename="../../desk_app/ui/supervisor.py" line="117" />
         <source>确认告警 (Ctrl+K)</source>
         <translation>Acknowledge (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="145" />
+        <location filename="../../desk_app/ui/supervisor.py" line="143" />
         <source>已确认</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="145" />
+        <location filename="../../desk_app/ui/supervisor.py" line="143" />
         <source>待处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="165" />
+        <location filename="../../desk_app/ui/supervisor.py" line="163" />
         <source>请先选择一条告警。</source>
         <translation>Select an alert first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="168" />
+        <location filename="../../desk_app/ui/supervisor.py" line="166" />
         <source>请填写处理说明。</source>
         <translation>Say what was done.</translation>
     </message>
@@ -1329,88 +1329,88 @@
 <context>
     <name>LivePage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor.py" line="41" />
         <source>业务</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor.py" line="41" />
         <source>等候人数</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor.py" line="41" />
         <source>最长等候</source>
         <translation>Longest wait</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="43" />
-        <location filename="../../desk_app/ui/supervisor.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor.py" line="41" />
+        <location filename="../../desk_app/ui/supervisor.py" line="46" />
         <source>今日办结</source>
         <translation>Served today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="44" />
+        <location filename="../../desk_app/ui/supervisor.py" line="42" />
         <source>今日过号</source>
         <translation>No-shows today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="47" />
+        <location filename="../../desk_app/ui/supervisor.py" line="45" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="47" />
+        <location filename="../../desk_app/ui/supervisor.py" line="45" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="47" />
+        <location filename="../../desk_app/ui/supervisor.py" line="45" />
         <source>工作人员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="47" />
+        <location filename="../../desk_app/ui/supervisor.py" line="45" />
         <source>当前号</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor.py" line="46" />
         <source>办理时长</source>
         <translation>Serving for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor.py" line="46" />
         <source>暂停时长</source>
         <translation>Paused for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="52" />
+        <location filename="../../desk_app/ui/supervisor.py" line="50" />
         <source>各业务</source>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="53" />
+        <location filename="../../desk_app/ui/supervisor.py" line="51" />
         <source>各窗口</source>
         <translation>Windows</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="68" />
+        <location filename="../../desk_app/ui/supervisor.py" line="66" />
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="68" />
+        <location filename="../../desk_app/ui/supervisor.py" line="66" />
         <source>暂停</source>
         <translation>Paused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="68" />
+        <location filename="../../desk_app/ui/supervisor.py" line="66" />
         <source>未登录</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="89" />
+        <location filename="../../desk_app/ui/supervisor.py" line="87" />
         <source>叫号中</source>
         <translation>Calling</translation>
     </message>
@@ -1603,8 +1603,8 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/progress_wall.py" line="137" />
-        <source>本厅实测 −%1%（%2 件）</source>
-        <translation>Measured here −%1% (%2 cases)</translation>
+        <source>本厅实测 -%1%（%2 件）</source>
+        <translation>Measured here -%1% (%2 cases)</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/progress_wall.py" line="153" />
@@ -1666,8 +1666,8 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor_reviews.py" line="241" />
-        <source>改革目标（首批一件事平均）：跑动 −%1% · 环节 −%2% · 时限 −%3% · 材料 −%4%</source>
-        <translation>Reform goals (first batch, average): trips −%1% · steps −%2% · time −%3% · materials −%4%</translation>
+        <source>改革目标（首批一件事平均）：跑动 -%1% · 环节 -%2% · 时限 -%3% · 材料 -%4%</source>
+        <translation>Reform goals (first batch, average): trips -%1% · steps -%2% · time -%3% · materials -%4%</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor_reviews.py" line="248" />
@@ -1957,58 +1957,58 @@
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="189" />
+        <location filename="../../desk_app/ui/supervisor.py" line="186" />
         <source>值班长 · 高效办成一件事</source>
         <translation>Supervisor · One Thing, Done Efficiently</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="191" />
+        <location filename="../../desk_app/ui/supervisor.py" line="188" />
         <source>值班长工作台</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="197" />
+        <location filename="../../desk_app/ui/supervisor.py" line="194" />
         <source>登录：</source>
         <translation>Logged in: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="213" />
+        <location filename="../../desk_app/ui/supervisor.py" line="210" />
         <source>大厅实况 (F1)</source>
         <translation>Live hall (F1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="214" />
-        <location filename="../../desk_app/ui/supervisor.py" line="270" />
+        <location filename="../../desk_app/ui/supervisor.py" line="211" />
+        <location filename="../../desk_app/ui/supervisor.py" line="253" />
         <source>告警 (F2)</source>
         <translation>Alerts (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="215" />
+        <location filename="../../desk_app/ui/supervisor.py" line="212" />
         <source>统计 (F3)</source>
         <translation>Statistics (F3)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="216" />
+        <location filename="../../desk_app/ui/supervisor.py" line="213" />
         <source>好差评 (F4)</source>
         <translation>Ratings (F4)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="217" />
+        <location filename="../../desk_app/ui/supervisor.py" line="214" />
         <source>改革成效 (F5)</source>
         <translation>Reform (F5)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="270" />
+        <location filename="../../desk_app/ui/supervisor.py" line="253" />
         <source>告警 %1 (F2)</source>
         <translation>Alerts %1 (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="274" />
+        <location filename="../../desk_app/ui/supervisor.py" line="257" />
         <source>等候 %1 人 · 今日办结 %2 · 开放窗口 %3/%4 · 待处理告警 %5</source>
         <translation>%1 waiting · %2 served today · windows open %3/%4 · open alerts %5</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor.py" line="296" />
+        <location filename="../../desk_app/ui/supervisor.py" line="279" />
         <source>已确认：</source>
         <translation>Acknowledged: </translation>
     </message>
