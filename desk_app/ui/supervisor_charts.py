@@ -107,6 +107,7 @@ class ChartBook(QObject):
         x.append(categories or ["-"])
         y = QValueAxis()
         y.setRange(0, _axis_max(values))
+        y.applyNiceNumbers()  # ticks at 0, 200, 400 ... rather than 0, 205, 410
         y.setLabelFormat("%d")
         _small(x)
         _small(y)
@@ -151,6 +152,7 @@ class ChartBook(QObject):
             x.setRange(a, b)
         y = QValueAxis()
         y.setRange(0, _axis_max(values))
+        y.applyNiceNumbers()
         y.setLabelFormat("%.0f")
         _small(x)
         _small(y)
