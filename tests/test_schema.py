@@ -81,6 +81,8 @@ def test_default_url_is_in_user_data_dir(monkeypatch, tmp_path):
 
 def test_a_hall_on_the_first_schema_keeps_its_data_through_the_upgrade(db_url):
     """A database last migrated by the queue-only release (0001) is upgraded in place."""
+    import uuid
+
     from alembic import command
 
     from desk_app.services import hall, queue
@@ -89,10 +91,28 @@ def test_a_hall_on_the_first_schema_keeps_its_data_through_the_upgrade(db_url):
     with db.engine.begin() as conn:
         command.upgrade(schema._alembic_config(conn), "0001")
     assert schema.status(db).revision == "0001"
-    # Written with 0001's tables only (the services touch nothing newer).
-    hall.add_service(db, "newborn", "新生儿出生一件事", "A")
-    number = queue.issue_ticket(db, "newborn").number
+    # Written as the 0001 release wrote them (today's models have columns 0001 lacks).
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO services (code, name, prefix, default_service_s, active)"
+                " VALUES ('newborn', '新生儿出生一件事', 'A', 600, true)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO tickets (id, service_id, issued_service_id, day, seq, number,"
+                " is_priority, state, issued_at, arrival_at, recall_count) SELECT :id, id, id,"
+                " '2026-11-02', 1, 'A001', false, 'waiting', '2026-11-02 01:00:00',"
+                " '2026-11-02 01:00:00', 0 FROM services"
+            ),
+            {"id": uuid.uuid4() if db.is_postgres else uuid.uuid4().hex},
+        )
+    number = "A001"
     assert schema.upgrade(db).ok
+    # ... and today's services work on the upgraded hall.
+    hall.add_service(db, "retirement", "退休一件事", "B")
+    assert queue.issue_ticket(db, "retirement").number == "B001"
     with db.read() as s:
         assert s.execute(text("SELECT number FROM tickets")).scalar() == number
         assert s.execute(text("SELECT count(*) FROM cases")).scalar() == 0

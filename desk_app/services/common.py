@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk_app.domain.appointments import policy_defaults
 from desk_app.security.authz import Forbidden
 from desk_app.security.roles import Actor, Role
 from desk_app.services.errors import NotFound, Refused
@@ -23,6 +24,7 @@ DEFAULT_SETTINGS = {
     "progress_base_url": "https://hall.example.gov.cn/q",
     "idle_lock_minutes": "10",  # a counter screen left alone this long locks
 }
+DEFAULT_SETTINGS.update(policy_defaults())  # appt_*: slots, check-in, no-shows, the kiosk
 
 
 def service_by_code(session: Session, code: str) -> Service:

@@ -53,6 +53,9 @@ class Service(Base):
     # Used for the waiting estimate until enough tickets of the service have been served.
     default_service_s: Mapped[int] = mapped_column(Integer, default=600)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Appointment slots: length in minutes and places per slot (None: the hall's defaults).
+    slot_minutes: Mapped[int | None] = mapped_column(Integer)
+    slot_capacity: Mapped[int | None] = mapped_column(Integer)
 
 
 class Staff(Base):
@@ -108,6 +111,8 @@ class WindowSession(Base):
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Position in the priority/normal cycle of the window's calling rule.
     cycle_pos: Mapped[int] = mapped_column(Integer, default=0)
+    # Position in the appointment/walk-in cycle (the rule's appointment ratio).
+    appt_cycle_pos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index(
@@ -165,6 +170,9 @@ class Ticket(Base):
     # Set by a transfer to a window: only that window may call the ticket.
     target_window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
     recall_count: Mapped[int] = mapped_column(Integer, default=0)
+    # A checked-in appointment (预约签到): its own calling class, ordered by the slot's start.
+    appointment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    slot_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         UniqueConstraint("issued_service_id", "day", "seq", name="uq_tickets_service_day_seq"),
@@ -226,4 +234,4 @@ class Setting(Base):
 
 # The case tables live in their own module; importing it here registers them on Base.metadata
 # for Alembic and for anyone who imports the models.
-from desk_app.store import case_models, identity_models  # noqa: E402, F401
+from desk_app.store import appointment_models, case_models, identity_models  # noqa: E402, F401
