@@ -15,6 +15,7 @@ from desk_app.services import audit, protection
 from desk_app.services.case_views import PERSONAL_COLUMNS
 from desk_app.services.errors import Refused
 from desk_app.store import Database
+from desk_app.store.appointment_models import Appointment
 from desk_app.store.case_models import Case, SyncOutbox
 
 # (model, primary key column, sealed columns): the context of a value is "table.column",
@@ -22,6 +23,7 @@ from desk_app.store.case_models import Case, SyncOutbox
 SEALED = (
     (Case, Case.id, PERSONAL_COLUMNS),
     (SyncOutbox, SyncOutbox.id, ("payload",)),
+    (Appointment, Appointment.id, ("name", "id_no", "phone")),  # services.appointments
 )
 BATCH = 500
 
