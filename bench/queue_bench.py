@@ -52,7 +52,7 @@ def pct(values: list[float], p: float) -> float:
 def build_hall(url: str, history: int) -> None:
     db = Database(url)
     upgrade(db)
-    demo.seed_demo(db, days=0, windows=WINDOWS, seed=1)
+    demo.seed_demo(db, days=0, windows=WINDOWS, seed=1, calendar=False)  # issues at any hour
     for w in range(1, WINDOWS + 1):
         hall.open_window(db, w, f"s{w:02d}")
     with db.read() as s:
