@@ -262,6 +262,7 @@ class Opening:
     next_at: datetime | None = None  # the next opening, when closed
     next_label: str | None = None
     services: tuple[str, ...] = ()  # served now (empty: all)
+    session_ends_at: datetime | None = None  # the running session's own end
 
     @property
     def extended(self) -> bool:

@@ -33,12 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.domain import clock
-from desk_app.services import boards, hall
+from desk_app.services import boards, calendar, hall
 from desk_app.services.boards import CallEvent
+from desk_app.services.calendar import Opening
 from desk_app.services.dto import WindowInfo
 from desk_app.store import Database
 from desk_app.ui import theme
 from desk_app.ui.announcer import Announcer, sentence
+from desk_app.ui.display_calendar import SessionLine, marked_number, marked_service
 from desk_app.ui.display_tiles import (
     AMBER,
     FLASH,
@@ -79,8 +81,8 @@ def _load_start(db: Database) -> _Start:
     return _Start(hall.read_settings(db)["hall_name"], hall.list_windows(db), after, recent)
 
 
-def _load_slow(db: Database) -> tuple[str, list[WindowInfo]]:
-    return hall.read_settings(db)["hall_name"], hall.list_windows(db)
+def _load_slow(db: Database) -> tuple[str, list[WindowInfo], Opening]:
+    return hall.read_settings(db)["hall_name"], hall.list_windows(db), calendar.opening(db)
 
 
 class CallDisplay(QWidget):
@@ -166,6 +168,9 @@ class CallDisplay(QWidget):
         top.addWidget(self.hall_label)
         top.addSpacing(24)
         top.addWidget(self.status_label)
+        top.addStretch()
+        self.session_line = SessionLine(pt)
+        top.addWidget(self.session_line)
         top.addStretch()
         top.addWidget(self.clock_label)
 
@@ -315,6 +320,7 @@ class CallDisplay(QWidget):
         if start.recent:
             self._show_hero(start.recent[0], flash=False)
         self._after_id = start.after_id
+        self._refresh_slow()  # the calendar's session line at once, not in 30 s
 
     def _new_calls(self, calls: list[CallEvent]) -> None:
         self._polling = False
@@ -355,9 +361,10 @@ class CallDisplay(QWidget):
         if self._after_id is not None:
             self.runner.submit(partial(_load_slow, self.db), self._slow_loaded, lambda _e: None)
 
-    def _slow_loaded(self, result: tuple[str, list[WindowInfo]]) -> None:
-        name, windows = result
+    def _slow_loaded(self, result: tuple[str, list[WindowInfo], Opening]) -> None:
+        name, windows, opening = result
         self.hall_label.setText(name)
+        self.session_line.show_opening(opening)
         if _tile_numbers(windows, self._latest_by_window) != sorted(self._tiles):
             self._set_windows(windows)
 
@@ -409,7 +416,7 @@ class CallDisplay(QWidget):
     def _paint_recent(self) -> None:
         for i, (number, window, at) in enumerate(self._recent_rows):
             call = self._recent[i] if i < len(self._recent) else None
-            number.setText(call.number if call else "")
+            number.setText(marked_number(self, call, self._pt(18)) if call else "")
             window.setText(self.tr("%1 号窗口").replace("%1", str(call.window)) if call else "")
             at.setText(f"{clock.local(call.at):%H:%M}" if call else "")
 
@@ -426,7 +433,7 @@ class CallDisplay(QWidget):
         self._hero = call
         self.number_label.setText(call.number)
         self.window_label.setText(self.tr("→ %1 号窗口").replace("%1", str(call.window)))
-        self.service_label.setText(call.service_name)
+        self.service_label.setText(marked_service(self, call))
         self.recall_badge.setVisible(call.recall)
         self.hero_pages.setCurrentIndex(1)
         if flash:
