@@ -34,7 +34,7 @@ from desk_app.services import boards, hall, queue
 from desk_app.services.boards import CounterBoard
 from desk_app.services.dto import TicketInfo
 from desk_app.store import Database
-from desk_app.ui import theme
+from desk_app.ui import counter_appointments, theme
 from desk_app.ui.models import ServedModel, WaitingModel, minutes, priority_label
 from desk_app.ui.tasks import TaskRunner, user_message
 from desk_app.ui.transfer_dialog import TransferDialog
@@ -194,6 +194,7 @@ class CounterWindow(QWidget):
         right.addWidget(served_title)
         right.addWidget(self.counts_label)
         right.addWidget(self.served_view, 2)
+        self.appointments = counter_appointments.install(self, right)  # 今日预约, F11 booking
 
         body = QHBoxLayout()
         body.addLayout(left, 5)
@@ -282,7 +283,9 @@ class CounterWindow(QWidget):
             return
         self.number_label.setText(t.number)
         self.service_label.setText(t.service_name)
-        if t.priority:
+        if t.priority == "appointment":  # its own class, not the priority lane
+            self.priority_label.setText(self.tr("预约签到"))
+        elif t.priority:
             self.priority_label.setText(
                 self.tr("绿色通道 · %1").replace("%1", priority_label(t.priority))
             )
@@ -457,6 +460,7 @@ class CounterWindow(QWidget):
             event.ignore()
             return
         self._timer.stop()
+        self.appointments.stop()
         # Log out on the worker (after anything still queued) and wait for it before leaving.
         self.runner.submit(
             partial(hall.close_window, self.db, self.window_number), None, lambda _exc: None
