@@ -284,6 +284,7 @@ def book(
     phone: str | None = None,
     channel: str = Channel.HALL,
     online_ref: str | None = None,
+    code: str | None = None,
     reveal: bool = False,
     now: datetime | None = None,
 ) -> AppointmentView:
@@ -327,7 +328,7 @@ def book(
             raise Refused(f"{day} {hhmm(start)} 的预约已满", "slot full")  # rolls the count back
         a = Appointment(
             id=uuid.uuid4(),
-            code=new_code(),
+            code=normal_code(code) if code else new_code(),  # online: the platform's code
             service_id=svc.id,
             day=day,
             start_min=start,
