@@ -84,11 +84,16 @@ def _windows_of(s: Session, svc: Service) -> set[int]:
 
 
 def slot_places(
-    s: Session, svc: Service, plan: DayPlan, pol: AppointmentPolicy
+    s: Session,
+    svc: Service,
+    plan: DayPlan,
+    pol: AppointmentPolicy,
+    serving: set[int] | None = None,
 ) -> list[tuple[int, int, int, int]]:
-    """(start, end, hall places, online places) of each slot of the service on the plan's day."""
+    """(start, end, hall places, online places) of each slot of the service on the plan's day
+    (``serving``: the window numbers serving it, when the caller has read them already)."""
     length = svc.slot_minutes or pol.slot_minutes
-    serving = _windows_of(s, svc)
+    serving = _windows_of(s, svc) if serving is None else serving
     result = []
     for start, end in slot_ranges(plan.sessions, svc.code, length):
         windows: set[int] = set()
@@ -201,12 +206,14 @@ def recent_no_shows(s: Session, lookup: str, now: datetime, pol: AppointmentPoli
     )
 
 
-def _slot_of(s: Session, svc: Service, day: date, time_text: str) -> tuple[int, int, int, int]:
+def _slot_of(
+    s: Session, svc: Service, day: date, time_text: str, pol: AppointmentPolicy | None = None
+) -> tuple[int, int, int, int]:
     try:
         start = parse_hhmm(time_text)
     except CalendarError as exc:
         raise Refused(exc.message_zh, exc.message_en) from None
-    places = slot_places(s, svc, day_plan(s, day), policy(s))
+    places = slot_places(s, svc, day_plan(s, day), pol or policy(s))
     if not places:
         raise Refused(f"{day} 不开放 {svc.name} 预约 (闭厅或无此业务)", f"closed day: {day}")
     for slot in places:
@@ -217,9 +224,14 @@ def _slot_of(s: Session, svc: Service, day: date, time_text: str) -> tuple[int, 
 
 
 def _check_bookable(
-    s: Session, svc: Service, day: date, start: int, end: int, now: datetime, channel: str
+    s: Session,
+    svc: Service,
+    day: date,
+    start: int,
+    end: int,
+    now: datetime,
+    pol: AppointmentPolicy,
 ) -> None:
-    pol = policy(s)
     if not in_horizon(day, clock.hall_day(now), work_calendar(), pol.horizon_days):
         raise Refused(
             f"只能预约次日起 {pol.horizon_days} 个工作日内的时段",
@@ -233,7 +245,6 @@ def _check_bookable(
     )
     if blackout is not None:
         raise Refused(f"该时段暂停预约: {blackout.reason}", f"bookings paused: {blackout.reason}")
-    del channel
 
 
 def appointment_view(
@@ -307,9 +318,10 @@ def book(
 
         sweep_due(s, now)
         svc = service_by_code(s, service_code)
-        start, end, hall, online = _slot_of(s, svc, day, time_text)
+        pol = policy(s)
+        start, end, hall, _online = _slot_of(s, svc, day, time_text, pol)
         if channel == Channel.HALL:
-            _check_bookable(s, svc, day, start, end, now, channel)
+            _check_bookable(s, svc, day, start, end, now, pol)
         if active_block(s, lookup, now) is not None:
             raise Refused(
                 "该身份证号因多次预约未到, 暂停预约; 请到现场取号或联系值班长",
@@ -351,7 +363,7 @@ def book(
                 f"同一人同一天只能预约一次 ({day})", "one booking per person per day"
             ) from None
         warn = None
-        if recent_no_shows(s, lookup, now, policy(s)):
+        if recent_no_shows(s, lookup, now, pol):
             warn = "提醒: 30 天内已有一次预约未到, 再次爽约将暂停预约 30 天"
         return appointment_view(s, a, reveal=reveal, warning=warn)
 
@@ -402,10 +414,11 @@ def reschedule(
             raise Refused(f"预约 {a.code} 状态为 {a.state}, 不能改约", f"appointment is {a.state}")
         svc = s.get(Service, a.service_id)
         assert svc is not None
-        start, end, hall, _online = _slot_of(s, svc, day, time_text)
+        pol = policy(s)
+        start, end, hall, _online = _slot_of(s, svc, day, time_text, pol)
         if (day, start) == (a.day, a.start_min):
             raise Refused("新时段与原时段相同", "same slot")
-        _check_bookable(s, svc, day, start, end, now, Channel.HALL)
+        _check_bookable(s, svc, day, start, end, now, pol)
         if active_block(s, a.person_lookup, now) is not None:
             raise Refused("该身份证号暂停预约", "this person is blocked from booking")
         taken = _take_place(s, db, svc, day, start, Channel.HALL)
