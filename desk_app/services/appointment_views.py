@@ -13,6 +13,7 @@ from desk_app.domain.appointments import bookable_days
 from desk_app.domain.calendar import plan_for
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
+from desk_app.services.appointment_checkin import sweep_due
 from desk_app.services.appointment_dto import AppointmentView, SlotView
 from desk_app.services.appointments import appointment_view, slot_places
 from desk_app.services.calendar import policy, sessions_or_default
@@ -96,10 +97,14 @@ def services_for_booking(db: Database) -> list[tuple[str, str]]:
 def today_for_window(
     db: Database, window: int, *, now: datetime | None = None
 ) -> list[AppointmentView]:
-    """Today's bookings of the services of ``window``, by slot (personal data masked)."""
+    """Today's bookings of the services of ``window``, by slot (personal data masked). Marks
+    the no-shows that are due first: the counters re-read this list all day, so the hall
+    sweeps by itself."""
     require(db.actor, Operation.APPT_LIST)
-    today = clock.hall_day(now or clock.now())
-    with db.read() as s:
+    now = now or clock.now()
+    today = clock.hall_day(now)
+    with db.begin() as s:
+        sweep_due(s, now)
         win = window_by_number(s, window)
         service_ids = list(
             s.scalars(select(WindowService.service_id).where(WindowService.window_id == win.id))

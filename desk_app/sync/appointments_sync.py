@@ -23,6 +23,7 @@ from desk_app.domain import clock
 from desk_app.domain.appointments import Channel, bookable_days
 from desk_app.domain.calendar import hhmm
 from desk_app.services import appointments
+from desk_app.services.appointment_checkin import sweep_due
 from desk_app.services.calendar import configured_sessions, day_plan, policy
 from desk_app.services.catalog_access import work_calendar
 from desk_app.services.errors import Refused
@@ -163,6 +164,8 @@ def exchange(db: Database, client: CentralClient, *, now: datetime | None = None
     with db.read() as s:
         if not configured_sessions(s):
             return Exchange(0, 0, 0, 0)
+    with db.begin() as s:  # no-shows due are marked before the outcomes go out
+        sweep_due(s, now or clock.now())
     published = publish_places(db, client, now=now)
     pulled, rejected = pull_bookings(db, client, now=now)
     pushed = push_outcomes(db, client, rejected)
