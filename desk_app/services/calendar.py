@@ -292,6 +292,7 @@ def opening_in(s: DbSession, now: datetime) -> Opening:
                 closes,
                 stops,
                 services=served,
+                session_ends_at=current.end_on(plan.day),
             )
     nxt = next_opening(now, sessions, work)
     if nxt is None:

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,7 +38,15 @@ from desk_app.services.appointment_views import BookingGrid
 from desk_app.store import Database
 from desk_app.ui.tasks import TaskRunner, user_message
 
-WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
+WEEKDAYS = (
+    QT_TRANSLATE_NOOP("BookingDialog", "一"),
+    QT_TRANSLATE_NOOP("BookingDialog", "二"),
+    QT_TRANSLATE_NOOP("BookingDialog", "三"),
+    QT_TRANSLATE_NOOP("BookingDialog", "四"),
+    QT_TRANSLATE_NOOP("BookingDialog", "五"),
+    QT_TRANSLATE_NOOP("BookingDialog", "六"),
+    QT_TRANSLATE_NOOP("BookingDialog", "日"),
+)
 
 
 class BookingDialog(QDialog):

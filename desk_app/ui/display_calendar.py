@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desk_app.domain import clock
@@ -13,6 +13,17 @@ from desk_app.services.boards import CallEvent
 from desk_app.services.calendar import Opening
 
 APPOINTMENT_GOLD = "#ffd54f"
+APPOINTMENT_MARKS = (
+    QT_TRANSLATE_NOOP("CallDisplay", "预约"),
+    QT_TRANSLATE_NOOP("CallDisplay", "预约 · %1"),
+)
+# The extended sessions as services name them (calendar.KIND_LABELS_ZH), for the translation.
+KIND_LABELS = (
+    QT_TRANSLATE_NOOP("SessionLine", "午间延时服务"),
+    QT_TRANSLATE_NOOP("SessionLine", "晚间延时服务"),
+    QT_TRANSLATE_NOOP("SessionLine", "周六专场"),
+    QT_TRANSLATE_NOOP("SessionLine", "专场服务"),
+)
 
 
 class SessionLine(QLabel):
@@ -43,14 +54,14 @@ def marked_number(widget: QWidget, call: CallEvent, size_pt: int) -> str:
     """The number as rich text, with a 预约 mark for an appointment ticket."""
     if not call.appointment:
         return call.number
-    mark = widget.tr("预约")
+    mark = QCoreApplication.translate("CallDisplay", "预约")
     return (
         f"{call.number} <span style='color: {APPOINTMENT_GOLD}; font-size: {size_pt}pt;'>"
-        f"{mark}</span>"
+        f"{mark}</span>&nbsp;"
     )
 
 
 def marked_service(widget: QWidget, call: CallEvent) -> str:
     if not call.appointment:
         return call.service_name
-    return widget.tr("预约 · %1").replace("%1", call.service_name)
+    return QCoreApplication.translate("CallDisplay", "预约 · %1").replace("%1", call.service_name)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -36,6 +36,14 @@ from desk_app.ui import theme
 if TYPE_CHECKING:
     from desk_app.ui.kiosk import KioskWindow
 
+# The session kinds as services name them (calendar.KIND_LABELS_ZH), for the translation.
+KIND_LABELS = (
+    QT_TRANSLATE_NOOP("OpeningBar", "正常办公"),
+    QT_TRANSLATE_NOOP("OpeningBar", "午间延时服务"),
+    QT_TRANSLATE_NOOP("OpeningBar", "晚间延时服务"),
+    QT_TRANSLATE_NOOP("OpeningBar", "周六专场"),
+    QT_TRANSLATE_NOOP("OpeningBar", "专场服务"),
+)
 KEYS = "0123456789X" + "".join(c for c in CODE_ALPHABET if not c.isdigit() and c != "X")
 
 
@@ -172,6 +180,21 @@ class CheckinPage(QWidget):
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return b
 
+    def entry_button(self) -> QPushButton:
+        """The start page's way in: 已预约? 点此签到."""
+        look = self._look
+        button = QPushButton(self.tr("已预约? 点此签到"))
+        button.setObjectName("action")
+        button.setMinimumHeight(round(58 * look.scale))
+        button.setStyleSheet(
+            f"font-size: {look.pt(18)}pt; font-weight: bold; color: white;"
+            f"background: {look.accent}; border-radius: 10px;"
+        )
+        return button
+
+    def show_unavailable(self) -> None:
+        self.show_message(self.tr("暂时无法签到, 请联系导服人员"), error=True)
+
     def reset(self) -> None:
         self.field.clear()
         self.show_message("", error=False)
@@ -211,15 +234,9 @@ def install(kiosk: KioskWindow, look: theme.KioskPalette) -> CheckinPage:
     kiosk.opening_bar = OpeningBar(look)
     start = kiosk.start_page.layout()
     start.insertWidget(0, kiosk.opening_bar)
-    button = QPushButton(kiosk.tr("已预约? 点此签到"))
-    button.setObjectName("action")
-    button.setMinimumHeight(round(58 * look.scale))
-    button.setStyleSheet(
-        f"font-size: {look.pt(18)}pt; font-weight: bold; color: white;"
-        f"background: {look.accent}; border-radius: 10px;"
-    )
-    start.insertWidget(1, button)
     page = CheckinPage(look)
+    button = page.entry_button()
+    start.insertWidget(1, button)
     kiosk.pages.addWidget(page)
 
     def open_page() -> None:
@@ -234,7 +251,7 @@ def install(kiosk: KioskWindow, look: theme.KioskPalette) -> CheckinPage:
         if isinstance(exc, Refused):
             page.show_message(exc.zh, error=True)
         else:
-            page.show_message(kiosk.tr("暂时无法签到, 请联系导服人员"), error=True)
+            page.show_unavailable()
 
     button.clicked.connect(open_page)
     page.back.connect(kiosk.go_start)

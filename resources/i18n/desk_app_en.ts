@@ -74,56 +74,268 @@
     </message>
 </context>
 <context>
+    <name>AppointmentModel</name>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="42" />
+        <source>时段</source>
+        <translation>Slot</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="43" />
+        <source>预约码</source>
+        <translation>Booking code</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="44" />
+        <source>事项</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="45" />
+        <source>预约人</source>
+        <translation>Booked by</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="46" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="47" />
+        <source>号码</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="50" />
+        <source>待签到</source>
+        <translation>Not checked in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="51" />
+        <source>已签到</source>
+        <translation>Checked in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="52" />
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="53" />
+        <source>爽约</source>
+        <translation>No-show</translation>
+    </message>
+</context>
+<context>
+    <name>AppointmentsPanel</name>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="109" />
+        <source>今日预约</source>
+        <translation>Today's appointments</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="111" />
+        <source>签到所选 (Shift+F11)</source>
+        <translation>Check in selected (Shift+F11)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="112" />
+        <source>预约登记 (F11)</source>
+        <translation>Book (F11)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="151" />
+        <source>请先在今日预约中选择一条</source>
+        <translation>Select one of today's appointments first</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="161" />
+        <source>预约 %1 已签到, 号码 %2</source>
+        <translation>Appointment %1 checked in, ticket %2</translation>
+    </message>
+</context>
+<context>
+    <name>BookingDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="42" />
+        <source>一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="43" />
+        <source>二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="44" />
+        <source>三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="45" />
+        <source>四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="46" />
+        <source>五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="47" />
+        <source>六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="48" />
+        <source>日</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="64" />
+        <source>预约登记</source>
+        <translation>Book an appointment</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="74" />
+        <location filename="../../desk_app/ui/booking_dialog.py" line="130" />
+        <source>请在表中选择日期和时段</source>
+        <translation>Choose a day and a slot in the table</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="79" />
+        <source>打印预约凭条 (含所需材料清单)</source>
+        <translation>Print the appointment slip (with what to bring)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="82" />
+        <source>姓名 (实名)</source>
+        <translation>Name (real name)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="83" />
+        <source>身份证号码</source>
+        <translation>Resident ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="84" />
+        <source>手机号码 (选填)</source>
+        <translation>Mobile (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="88" />
+        <source>确认预约 (Ctrl+Enter)</source>
+        <translation>Book (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="90" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="93" />
+        <source>办理事项</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="101" />
+        <source>可预约时段 (数字为剩余名额)</source>
+        <translation>Bookable slots (numbers are places left)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="137" />
+        <source>%1月%2日 周%3</source>
+        <translation>%3 %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="155" />
+        <source>满</source>
+        <translation>Full</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="171" />
+        <source>已选: %1 %2</source>
+        <translation>Chosen: %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="178" />
+        <source>请先选择日期和时段</source>
+        <translation>Choose a day and a slot first</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="210" />
+        <source>预约成功: %1  %2 %3-%4</source>
+        <translation>Booked: %1  %2 %3-%4</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="217" />
+        <source>凭条: %1</source>
+        <translation>Slip: %1</translation>
+    </message>
+</context>
+<context>
     <name>CallDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="121" />
+        <location filename="../../desk_app/ui/display.py" line="123" />
         <source>叫号显示</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="158" />
+        <location filename="../../desk_app/ui/display.py" line="160" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="160" />
+        <location filename="../../desk_app/ui/display.py" line="162" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="174" />
+        <location filename="../../desk_app/ui/display.py" line="179" />
         <source>请</source>
         <translation>Please</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="180" />
+        <location filename="../../desk_app/ui/display.py" line="185" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="209" />
+        <location filename="../../desk_app/ui/display.py" line="214" />
         <source>请留意屏幕和语音叫号</source>
         <translation>Watch the screen and listen for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="221" />
+        <location filename="../../desk_app/ui/display.py" line="226" />
         <source>各窗口当前号码</source>
         <translation>Now serving at each window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="222" />
+        <location filename="../../desk_app/ui/display.py" line="227" />
         <source>最近叫号</source>
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="413" />
+        <location filename="../../desk_app/ui/display.py" line="420" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="428" />
+        <location filename="../../desk_app/ui/display.py" line="435" />
         <source>→ %1 号窗口</source>
         <translation>→ Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="17" />
+        <location filename="../../desk_app/ui/display_calendar.py" line="57" />
+        <source>预约</source>
+        <translation>Appointment</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="18" />
+        <location filename="../../desk_app/ui/display_calendar.py" line="67" />
+        <source>预约 · %1</source>
+        <translation>Appointment · %1</translation>
     </message>
 </context>
 <context>
@@ -424,6 +636,59 @@
     </message>
 </context>
 <context>
+    <name>CheckinPage</name>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="120" />
+        <source>预约签到</source>
+        <translation>Appointment check-in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="123" />
+        <source>请将预约凭条上的二维码对准扫码口, 或输入预约码 / 身份证号码后点击“签到”</source>
+        <translation>Hold the slip's QR code to the scanner, or type the booking code / ID number and press "Check in"</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="129" />
+        <source>预约码或身份证号码</source>
+        <translation>Booking code or ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="141" />
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="149" />
+        <source>签到</source>
+        <translation>Check in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="151" />
+        <source>返回取号</source>
+        <translation>Back to tickets</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="186" />
+        <source>已预约? 点此签到</source>
+        <translation>Booked? Check in here</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="196" />
+        <source>暂时无法签到, 请联系导服人员</source>
+        <translation>Check-in is not possible right now, please ask the reception</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="207" />
+        <source>请输入预约码或身份证号码</source>
+        <translation>Type the booking code or the ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="210" />
+        <source>正在签到, 请稍候…</source>
+        <translation>Checking in, please wait…</translation>
+    </message>
+</context>
+<context>
     <name>CounterWindow</name>
     <message>
         <location filename="../../desk_app/ui/counter.py" line="44" />
@@ -471,7 +736,7 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/counter.py" line="52" />
-        <location filename="../../desk_app/ui/counter.py" line="271" />
+        <location filename="../../desk_app/ui/counter.py" line="272" />
         <source>暂停窗口</source>
         <translation>Pause window</translation>
     </message>
@@ -497,7 +762,7 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/counter.py" line="135" />
-        <location filename="../../desk_app/ui/counter.py" line="281" />
+        <location filename="../../desk_app/ui/counter.py" line="282" />
         <source>空闲 · 按 F1 叫下一位</source>
         <translation>Free · press F1 to call the next visitor</translation>
     </message>
@@ -517,77 +782,82 @@
         <translation>Done today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="246" />
+        <location filename="../../desk_app/ui/counter.py" line="247" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="248" />
+        <location filename="../../desk_app/ui/counter.py" line="249" />
         <source>● 服务中</source>
         <translation>● Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="249" />
+        <location filename="../../desk_app/ui/counter.py" line="250" />
         <source>● 暂停服务</source>
         <translation>● Paused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="250" />
+        <location filename="../../desk_app/ui/counter.py" line="251" />
         <source>● 未登录</source>
         <translation>● Not logged in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="260" />
+        <location filename="../../desk_app/ui/counter.py" line="261" />
         <source>等候队列（%1 人）</source>
         <translation>Waiting (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="262" />
+        <location filename="../../desk_app/ui/counter.py" line="263" />
         <source>本窗口挂起（%1）</source>
         <translation>Held at this window (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="265" />
+        <location filename="../../desk_app/ui/counter.py" line="266" />
         <source>办结 %1 · 过号 %2 · 平均办理 %3</source>
         <translation>Completed %1 · no-shows %2 · average service %3</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="271" />
+        <location filename="../../desk_app/ui/counter.py" line="272" />
         <source>恢复服务</source>
         <translation>Resume</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/counter.py" line="287" />
+        <source>预约签到</source>
+        <translation>Appointment check-in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="290" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="293" />
+        <location filename="../../desk_app/ui/counter.py" line="296" />
         <source>办理中 · 已用 %1</source>
         <translation>Serving · %1 so far</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="297" />
+        <location filename="../../desk_app/ui/counter.py" line="300" />
         <source> · 已重呼 %1 次</source>
         <translation> · recalled %1×</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="302" />
+        <location filename="../../desk_app/ui/counter.py" line="305" />
         <source>已叫号，等待群众到窗口</source>
         <translation>Called, waiting for the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="410" />
+        <location filename="../../desk_app/ui/counter.py" line="413" />
         <source>当前没有等候的群众。</source>
         <translation>Nobody is waiting.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="413" />
+        <location filename="../../desk_app/ui/counter.py" line="416" />
         <source>%1 已叫号尚未处理：请重呼、过号或开始办理。</source>
         <translation>%1 is called but not handled: recall, mark no-show or start.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="453" />
+        <location filename="../../desk_app/ui/counter.py" line="456" />
         <source>请先办结、过号、挂起或转移当前号 %1，再退出。</source>
         <translation>Complete, no-show, hold or transfer %1 before logging out.</translation>
     </message>
@@ -1017,6 +1287,14 @@
     </message>
 </context>
 <context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="220" />
+        <source>预约签到</source>
+        <translation>Appointment check-in</translation>
+    </message>
+</context>
+<context>
     <name>Language</name>
     <message>
         <location filename="../../desk_app/ui/password_dialog.py" line="29" />
@@ -1160,6 +1438,98 @@
         <location filename="../../desk_app/ui/login.py" line="233" />
         <source>数据库版本比本程序新，请先升级本程序。</source>
         <translation>The database is newer than this program: please upgrade the program.</translation>
+    </message>
+</context>
+<context>
+    <name>OpeningBar</name>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="76" />
+        <source>当前不在办理时间, 暂停取号</source>
+        <translation>The hall is closed: no tickets now</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="80" />
+        <source>; 下次开放: %1 %2 (%3)</source>
+        <translation>; next opening: %1 %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="83" />
+        <source>%1月%2日</source>
+        <translation>%2/%1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="93" />
+        <source>%1进行中</source>
+        <translation>%1 in progress</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="95" />
+        <source> (至 %1)</source>
+        <translation> (until %1)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="41" />
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="97" />
+        <source>正常办公</source>
+        <translation>Regular hours</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="42" />
+        <source>午间延时服务</source>
+        <translation>Midday extended hours</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="43" />
+        <source>晚间延时服务</source>
+        <translation>Evening extended hours</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="44" />
+        <source>周六专场</source>
+        <translation>Saturday session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="45" />
+        <source>专场服务</source>
+        <translation>Special session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="99" />
+        <source>, %1 停止取号</source>
+        <translation>, tickets until %1</translation>
+    </message>
+</context>
+<context>
+    <name>SessionLine</name>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="22" />
+        <source>午间延时服务</source>
+        <translation>Midday extended hours</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="23" />
+        <source>晚间延时服务</source>
+        <translation>Evening extended hours</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="24" />
+        <source>周六专场</source>
+        <translation>Saturday session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="25" />
+        <source>专场服务</source>
+        <translation>Special session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="45" />
+        <source>%1进行中</source>
+        <translation>%1 in progress</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="48" />
+        <source> · 至 %1</source>
+        <translation> · until %1</translation>
     </message>
 </context>
 <context>
