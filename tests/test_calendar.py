@@ -117,6 +117,10 @@ def test_the_opening_says_when_extended_sessions_run(db):
     calendar_hall(db)
     o = calendar.opening(db, now=at("2026-12-01 17:30"))
     assert o.issuing and o.extended and o.label == "晚间延时服务"
+    assert o.session_ends_at == at("2026-12-01 19:00")
+    o = calendar.opening(db, now=at("2026-12-01 12:20"))  # midday: its own end, not the day's
+    assert o.kind == "midday" and o.session_ends_at == at("2026-12-01 13:30")
+    assert o.stops_at == at("2026-12-01 18:45")  # the opening runs on into the evening
     o = calendar.opening(db, now=at("2026-12-01 10:00"))
     assert o.issuing and not o.extended
     o = calendar.opening(db, now=at("2026-12-05 08:00"))
