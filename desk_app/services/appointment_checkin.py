@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
-from desk_app.domain.appointments import AppointmentState, checkin_window
+from desk_app.domain.appointments import AppointmentPolicy, AppointmentState, checkin_window
 from desk_app.domain.tickets import Priority
 from desk_app.domain.validators import ValidationError, checked_text, validate_resident_id
 from desk_app.security.authz import require
@@ -103,10 +103,10 @@ def checkin(
         return CheckedIn(issued, a.code)
 
 
-def sweep_due(s: Session, now: datetime) -> int:
+def sweep_due(s: Session, now: datetime, pol: AppointmentPolicy | None = None) -> int:
     """Mark bookings past their check-in window as no-shows and block people who reached the
     limit, inside the caller's transaction. Returns how many became no-shows."""
-    pol = policy(s)
+    pol = pol or policy(s)
     due = s.scalars(
         select(Appointment)
         .where(

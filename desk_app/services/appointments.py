@@ -316,9 +316,9 @@ def book(
     with db.begin() as s:
         from desk_app.services.appointment_checkin import sweep_due
 
-        sweep_due(s, now)
-        svc = service_by_code(s, service_code)
         pol = policy(s)
+        sweep_due(s, now, pol)
+        svc = service_by_code(s, service_code)
         start, end, hall, _online = _slot_of(s, svc, day, time_text, pol)
         if channel == Channel.HALL:
             _check_bookable(s, svc, day, start, end, now, pol)
