@@ -7,9 +7,13 @@ the hall publishes those places, pulls the new bookings and reports what became 
   id > ``after``, oldest first, with the person's data (the hall seals it on arrival).
 - ``POST /api/v1/appointments/outcomes`` (workstation token): checked_in / no_show /
   cancelled / rejected per booking code; ``rejected`` and ``cancelled`` free the place.
-- ``GET  /public/v1/halls/{hall}/slots?service=&date=`` and ``POST
-  /public/v1/halls/{hall}/bookings``: the citizen's side, without a token (real name: the
-  resident ID is checked; one booking per person per day and hall; a full slot is a 409).
+- ``GET  /api/v1/appointments/cancellations?after=ID`` (workstation token): bookings the
+  citizens cancelled, oldest first.
+- ``GET  /public/v1/halls/{hall}/slots?service=&date=``, ``POST
+  /public/v1/halls/{hall}/bookings`` and ``POST .../bookings/{code}/cancel``: the citizen's
+  side, without a token (real name: the resident ID is checked; one booking per person per day
+  and hall; a full slot is a 409; the person cancels with the same ID number until
+  ``CANCEL_HOURS`` before the slot).
 
 A booking takes its place with one conditional UPDATE (``booked < capacity``), so two citizens
 racing for the last place cannot both get it. Tables of their own on the store's engine.
@@ -18,9 +22,11 @@ racing for the last place cannot both get it. Tables of their own on the store's
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -35,6 +41,20 @@ from central_ref.models import UtcDateTime
 from central_ref.store import Store
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CANCEL_HOURS = 2
+HALL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _now() -> datetime:
+    """The backend's clock: ``DESK_APP_NOW`` fixes it, as it fixes the hall's (training, demos,
+    tests; a value without an offset is Asia/Shanghai time)."""
+    raw = os.environ.get("DESK_APP_NOW", "").strip()
+    if not raw:
+        return datetime.now(UTC)
+    at = datetime.fromisoformat(raw)
+    return (at if at.tzinfo else at.replace(tzinfo=HALL_TZ)).astimezone(UTC)
+
+
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 OUTCOMES = ("checked_in", "no_show", "cancelled", "rejected")
 
@@ -81,6 +101,17 @@ class Booking(_Base):
     reason: Mapped[str | None] = mapped_column(String(300))
 
 
+class Cancellation(_Base):
+    """A citizen's cancellation, for the hall to pull (a change feed by increasing id)."""
+
+    __tablename__ = "appt_cancellations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    hall: Mapped[str] = mapped_column(String(64), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 # -- request and response models --------------------------------------------------------------
 
 
@@ -103,6 +134,10 @@ class BookingIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     id_no: str = Field(min_length=15, max_length=18)
     phone: str | None = Field(default=None, max_length=20)
+
+
+class CancelIn(BaseModel):
+    id_no: str = Field(min_length=15, max_length=18)
 
 
 class OutcomeIn(BaseModel):
@@ -220,11 +255,71 @@ def add_appointment_routes(api: FastAPI, store: Store) -> None:
                         )
                         .values(booked=Quota.booked - 1)
                     )
-                b.state, b.outcome_at, b.reason = o.state, datetime.now(UTC), o.reason
+                b.state, b.outcome_at, b.reason = o.state, _now(), o.reason
                 done += 1
             return done
 
         return {"updated": store.write(work)}
+
+    @hall_api.get("/cancellations", summary="Bookings the citizens cancelled after an id")
+    def get_cancellations(
+        request: Request,
+        after: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    ) -> Any:
+        hall = _hall(request)
+        if isinstance(hall, JSONResponse):
+            return hall
+        with store.read() as s:
+            rows = s.scalars(
+                select(Cancellation)
+                .where(Cancellation.hall == hall, Cancellation.id > after)
+                .order_by(Cancellation.id)
+                .limit(limit)
+            ).all()
+            return {
+                "cancellations": [{"id": c.id, "code": c.code} for c in rows],
+                "next": rows[-1].id if len(rows) == limit else None,
+            }
+
+    @public.post("/bookings/{code}/cancel", summary="The person cancels (until 2 h before)")
+    def public_cancel(
+        hall: Annotated[str, Path(max_length=64)],
+        code: Annotated[str, Path(max_length=16)],
+        body: CancelIn,
+    ) -> Any:
+        person = hashlib.sha256(body.id_no.strip().upper().encode()).hexdigest()
+
+        def work(s: Session) -> Any:
+            b = s.scalar(
+                select(Booking).where(
+                    Booking.hall == hall, Booking.code == code.upper(), Booking.person == person
+                )
+            )
+            if b is None:
+                return _error(404, "not_found", "no such booking for this ID number")
+            if b.state != "booked":
+                return _error(409, "not_booked", f"the booking is {b.state}")
+            h, m = (int(x) for x in b.start.split(":"))
+            starts = datetime.combine(b.day, time(h, m), tzinfo=HALL_TZ)
+            if _now() > starts - timedelta(hours=CANCEL_HOURS):
+                return _error(409, "too_late", f"cancel at least {CANCEL_HOURS} h before")
+            s.execute(
+                update(Quota)
+                .where(
+                    Quota.hall == hall,
+                    Quota.service == b.service,
+                    Quota.day == b.day,
+                    Quota.start == b.start,
+                    Quota.booked > 0,
+                )
+                .values(booked=Quota.booked - 1)
+            )
+            b.state, b.outcome_at = "cancelled", _now()
+            s.add(Cancellation(hall=hall, code=b.code, at=_now()))
+            return {"code": b.code, "state": "cancelled"}
+
+        return store.write(work)
 
     @public.get("/slots", summary="A hall's online places of a service on a day")
     def public_slots(
@@ -298,7 +393,7 @@ def add_appointment_routes(api: FastAPI, store: Store) -> None:
                 phone=body.phone,
                 person=person,
                 state="booked",
-                created_at=datetime.now(UTC),
+                created_at=_now(),
             )
             s.add(b)
             s.flush()

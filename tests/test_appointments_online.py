@@ -36,7 +36,9 @@ def hall_db(db_url):
 
 
 @pytest.fixture
-def central(tmp_path):
+def central(tmp_path, monkeypatch):
+    # The backend's clock too (it checks the 2-hour cancellation rule): the hall's Monday.
+    monkeypatch.setenv("DESK_APP_NOW", "2026-11-30T10:00:00+08:00")
     server = Server(f"sqlite:///{tmp_path / 'central.db'}")
     yield server
     server.stop()
@@ -156,3 +158,33 @@ def test_a_booking_the_hall_must_refuse_goes_back_as_rejected(hall_db, central):
     assert central_bookings(central) == {code: "rejected"}  # one booking per person per day
     slots = citizen(central, "/slots", params={"service": "newborn", "date": "2026-12-01"}).json()
     assert slots["slots"][0]["left"] == 1  # the place is free again
+
+
+def test_a_citizen_cancels_online_and_the_hall_follows(hall_db, central):
+    from desk_app.services import appointments
+
+    monday = "2026-11-30T10:00:00+08:00"
+    sync(hall_db, central, monday)
+    booking = {"service": "newborn", "date": "2026-12-02", "start": "10:00", "name": "王芳"}
+    code = citizen(central, "/bookings", json=booking | {"id_no": person(1)}).json()["code"]
+    sync(hall_db, central, monday)
+    late = booking | {"date": "2026-11-30", "start": "11:00"}  # not bookable: closed by then
+    assert citizen(central, "/bookings", json=late | {"id_no": person(3)}).status_code == 404
+    wrong = citizen(central, f"/bookings/{code}/cancel", json={"id_no": person(2)})
+    assert wrong.status_code == 404  # only with the booking's own ID number
+    r = citizen(central, f"/bookings/{code}/cancel", json={"id_no": person(1)})
+    assert r.status_code == 200 and r.json()["state"] == "cancelled"
+    assert (
+        citizen(central, f"/bookings/{code}/cancel", json={"id_no": person(1)}).status_code == 409
+    )
+    sync(hall_db, central, monday)
+    (view,) = appointment_checkin.list_day(hall_db, date(2026, 12, 2), now=at("2026-11-30 10:00"))
+    assert (view.code, view.state) == (code, "cancelled")
+    slot = next(
+        x for x in appointments.slots(hall_db, "newborn", date(2026, 12, 2)) if x.start == 600
+    )
+    assert slot.online_booked == 0
+    slots = citizen(central, "/slots", params={"service": "newborn", "date": "2026-12-02"}).json()
+    assert next(x for x in slots["slots"] if x["start"] == "10:00")["left"] == 1
+    sync(hall_db, central, monday)  # the hall's own record of it goes back once, harmlessly
+    assert central_bookings(central) == {code: "cancelled"}

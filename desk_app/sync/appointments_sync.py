@@ -33,7 +33,9 @@ from desk_app.store.models import Service, Setting
 from desk_app.sync.client import CentralClient, CentralError
 
 log = logging.getLogger(__name__)
-CURSOR = "appt_online_cursor"  # the last booking id pulled from the backend (not a user setting)
+# The last booking / cancellation id pulled from the backend (bookkeeping, not user settings).
+CURSOR = "appt_online_cursor"
+CANCEL_CURSOR = "appt_online_cancel_cursor"
 
 
 @dataclass(frozen=True)
@@ -78,16 +80,16 @@ def publish_places(db: Database, client: CentralClient, *, now: datetime | None 
     return len(slots)
 
 
-def _cursor(db: Database) -> int:
+def _cursor(db: Database, key: str = CURSOR) -> int:
     with db.read() as s:
-        return int(s.scalar(select(Setting.value).where(Setting.key == CURSOR)) or 0)
+        return int(s.scalar(select(Setting.value).where(Setting.key == key)) or 0)
 
 
-def _save_cursor(db: Database, value: int) -> None:
+def _save_cursor(db: Database, value: int, key: str = CURSOR) -> None:
     with db.begin() as s:
-        row = s.get(Setting, CURSOR)
+        row = s.get(Setting, key)
         if row is None:
-            s.add(Setting(key=CURSOR, value=str(value)))
+            s.add(Setting(key=key, value=str(value)))
         else:
             row.value = str(max(int(row.value), value))
 
@@ -129,6 +131,28 @@ def pull_bookings(
             return pulled, rejected
 
 
+def pull_cancellations(db: Database, client: CentralClient, *, now: datetime | None = None) -> int:
+    """Cancel in the hall what the person cancelled online (the 2-hour rule applies again on the
+    hall's clock; a booking already checked in or gone stays as it is)."""
+    after, cancelled = _cursor(db, CANCEL_CURSOR), 0
+    while True:
+        page = _ok(
+            client.call("GET", "/api/v1/appointments/cancellations", params={"after": after}),
+            "cancellations",
+            client,
+        )
+        for c in page["cancellations"]:
+            after = max(after, int(c["id"]))
+            try:
+                appointments.cancel(db, c["code"], reason="online", by_person=True, now=now)
+                cancelled += 1
+            except Refused as exc:
+                log.info("online cancellation of %s not applied: %s", c["code"], exc.en)
+        _save_cursor(db, after, CANCEL_CURSOR)
+        if not page.get("next"):
+            return cancelled
+
+
 def _known(db: Database, ref: str) -> bool:
     with db.read() as s:
         return s.scalar(select(Appointment.id).where(Appointment.online_ref == ref)) is not None
@@ -168,6 +192,7 @@ def exchange(db: Database, client: CentralClient, *, now: datetime | None = None
         sweep_due(s, now or clock.now())
     published = publish_places(db, client, now=now)
     pulled, rejected = pull_bookings(db, client, now=now)
+    pull_cancellations(db, client, now=now)
     pushed = push_outcomes(db, client, rejected)
     if pulled or pushed:
         log.info("appointments: pulled %d online bookings, pushed %d outcomes", pulled, pushed)

@@ -33,6 +33,8 @@ def test_openapi_is_served_and_documents_the_contract(tmp_path):
         "/api/v1/appointments/quota",
         "/api/v1/appointments/bookings",
         "/api/v1/appointments/outcomes",
+        "/api/v1/appointments/cancellations",
+        "/public/v1/halls/{hall}/bookings/{code}/cancel",
         "/public/v1/halls/{hall}/slots",
         "/public/v1/halls/{hall}/bookings",
     }
