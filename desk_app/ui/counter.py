@@ -9,6 +9,7 @@ buttons, which show their key; hardware call-pads send the same keys).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -405,6 +406,12 @@ class CounterWindow(QWidget):
         return self.held_model.row(row).number
 
     def _action_done(self, key: str, result: Any) -> None:
+        if self.board is not None and isinstance(result, TicketInfo):
+            # The action's own answer is on screen at once; the board read below follows.
+            live = key in ("next", "call_held", "recall", "start")
+            self.board = replace(self.board, current=result if live else None)
+            self._show_current(self.board.current)
+            self._apply_state()
         if key == "next":
             if result is None:
                 self.show_info(self.tr("当前没有等候的群众。"))
