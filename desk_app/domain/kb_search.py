@@ -25,6 +25,7 @@ from desk_app.domain.kb import KbEntry
 
 MIN_COVERAGE = 0.34
 CANDIDATES = 60
+COMMON = 0.25  # a bigram in more than this share of entries ranks nothing: not matched on
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
 # Bigrams of question words and fillers: they match everything and mean nothing.
 STOP = frozenset(
@@ -112,11 +113,15 @@ class KbIndex:
             "bundle UNINDEXED, tokenize='unicode61')"
         )
         self._tokens: list[frozenset[str]] = []
+        self._df: dict[str, int] = {}
         rows = []
         for e in self.entries:
             q, p, a = tokens(e.question), tokens(" ".join(e.phrasings)), tokens(e.answer)
             n = tokens(names.get(e.bundle, ""))
-            self._tokens.append(frozenset(q + p + a + n))
+            own = frozenset(q + p + a + n)
+            self._tokens.append(own)
+            for t in own:
+                self._df[t] = self._df.get(t, 0) + 1
             rows.append((" ".join(q), " ".join(p), " ".join(a), " ".join(n), e.bundle))
         self._db.executemany(
             "INSERT INTO kb(question, phrasings, answer, bundle_name, bundle) VALUES (?,?,?,?,?)",
@@ -141,6 +146,11 @@ class KbIndex:
         if not own:
             return []
         terms = set(own) | {t for extra in alternatives.values() for t in extra}
+        # Words in most entries (材料, 办理 ...) cost the most to rank and tell nothing apart;
+        # they still count for coverage below. Keep the two rarest if all are common.
+        common = max(1, int(COMMON * len(self.entries)))
+        rare = {t for t in terms if self._df.get(t, 0) <= common}
+        terms = rare or set(sorted(terms, key=lambda t: self._df.get(t, 0))[:2])
         match = " OR ".join(f'"{t}"' for t in sorted(terms))
         sql = "SELECT rowid, bm25(kb, 4.0, 3.0, 1.0, 2.0) FROM kb WHERE kb MATCH ?"
         args: list[object] = [match]
