@@ -11,6 +11,7 @@ situations, deferral, figures); an answer built from a catalog fact marked "(che
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -35,6 +36,22 @@ SOURCES = {
     "national-2": "2024年第二批“高效办成一件事”重点事项清单(文号待核 (check))",
     "local": "青岛市特色“一件事”(青岛日报2024-09《首批“高效办成一件事”:少跑腿90%,减流程81%》)",
 }
+
+
+_CJK = "\u4e00-\u9fff“”《》、。"
+_PAREN = re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)")
+_MARK = {",": "，", ";": "；", ":": "：", "?": "？"}
+_PUNCT = re.compile(rf"(?<=[{_CJK}）\d])([,;:?])|([,;:?])(?=[{_CJK}（])")
+
+
+def zh(text: str) -> str:
+    """Chinese punctuation in Chinese text (the catalog writes ASCII ,;:?() in places);
+    the "(check)" marker stays as it is."""
+    text = text.replace("(check)", "\0")
+    while _PAREN.search(text):
+        text = _PAREN.sub(r"（\1）", text)
+    text = _PUNCT.sub(lambda m: _MARK[m.group(1) or m.group(2)], text)
+    return text.replace("\0", "(check)")
 
 
 def short(b: Bundle) -> str:
@@ -74,9 +91,9 @@ def entry(
     return {
         "id": f"{b.code}-{n}",
         "bundle": b.code,
-        "question": question,
-        "phrasings": phrasings,
-        "answer": answer,
+        "question": zh(question),
+        "phrasings": [zh(p) for p in phrasings],
+        "answer": zh(answer),
         "situations": situations or [],
         "source": source,
         "effective": EFFECTIVE,
