@@ -275,7 +275,9 @@ def derived(cat: Catalog, b: Bundle) -> list[dict]:
         needs = [
             m.name + ("(视情形)" if m.condition is not None else "")
             for m in b.materials
-            if item.code in m.needed_by and m.source is Source.APPLICANT
+            if item.code in m.needed_by
+            and m.source is Source.APPLICANT
+            and "applicant_role" not in str(m.condition)  # who comes: the proxy entry says
         ]
         text = f"{item.name}由{dept}办理,承诺办结时限{item.time_limit_days}个工作日。"
         if item.condition is not None:
@@ -313,7 +315,7 @@ def derived(cat: Catalog, b: Bundle) -> list[dict]:
             if fewer:
                 parts.append(f"不用提交:{'、'.join(fewer)}")
             if not parts:
-                parts.append("事项和材料与一般情形相同")
+                continue  # nothing changes (e.g. the data is shared either way): no question
             qtext = q.text.rstrip("?？")
             phrasings = [f"{qtext}选{choice.label}要带什么材料"]
             if len(choice.label) > 2:
