@@ -36,6 +36,7 @@ def cmd_catalog_list(args: argparse.Namespace) -> None:
             "code": b.code,
             "name": b.name,
             "audience": b.audience.value,
+            "batch": b.batch,
             "items": [_item_json(b, i) for i in b.items],
         }
         for b in cat.bundles
@@ -43,7 +44,10 @@ def cmd_catalog_list(args: argparse.Namespace) -> None:
     out(
         args,
         {"version": cat.version, "bundles": bundles},
-        "\n".join(f"{b['code']:<24} {b['audience']:<8} {b['name']}" for b in bundles),
+        "\n".join(
+            f"{b['code']:<26} {b['audience']:<8} {b['batch'] or '-':<11} {b['name']}"
+            for b in bundles
+        ),
     )
 
 

@@ -36,6 +36,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "catalog": ("catalog", "calendar"),
     "cases": ("case",),
     "sync": ("sync",),
+    "kb": ("kb",),
 }
 
 

@@ -36,6 +36,7 @@ from desk_app.services.boards import CounterBoard
 from desk_app.services.dto import TicketInfo
 from desk_app.store import Database
 from desk_app.ui import theme
+from desk_app.ui.kb_panel import KbButton
 from desk_app.ui.models import ServedModel, WaitingModel, minutes, priority_label
 from desk_app.ui.tasks import TaskRunner, user_message
 from desk_app.ui.transfer_dialog import TransferDialog
@@ -107,6 +108,8 @@ class CounterWindow(QWidget):
 
         self.sync_indicator = SyncIndicator(self.db)
         top.addWidget(self.sync_indicator)
+        self.kb_button = KbButton(self)  # F11: 政策问答 for the bundle being served
+        top.addWidget(self.kb_button)
         top.addSpacing(16)
         top.addWidget(self.clock_label)
 

@@ -426,168 +426,168 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="44" />
+        <location filename="../../desk_app/ui/counter.py" line="45" />
         <source>叫下一位</source>
         <translation>Call next</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="45" />
+        <location filename="../../desk_app/ui/counter.py" line="46" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="46" />
+        <location filename="../../desk_app/ui/counter.py" line="47" />
         <location filename="../../desk_app/ui/models.py" line="152" />
         <source>过号</source>
         <translation>No-show</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="47" />
+        <location filename="../../desk_app/ui/counter.py" line="48" />
         <source>开始办理</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="48" />
+        <location filename="../../desk_app/ui/counter.py" line="49" />
         <location filename="../../desk_app/ui/models.py" line="151" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="49" />
+        <location filename="../../desk_app/ui/counter.py" line="50" />
         <location filename="../../desk_app/ui/models.py" line="154" />
         <source>挂起</source>
         <translation>Hold</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="50" />
+        <location filename="../../desk_app/ui/counter.py" line="51" />
         <source>回呼挂起号</source>
         <translation>Call back held</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="51" />
+        <location filename="../../desk_app/ui/counter.py" line="52" />
         <location filename="../../desk_app/ui/models.py" line="153" />
         <source>转移</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="52" />
-        <location filename="../../desk_app/ui/counter.py" line="271" />
+        <location filename="../../desk_app/ui/counter.py" line="53" />
+        <location filename="../../desk_app/ui/counter.py" line="274" />
         <source>暂停窗口</source>
         <translation>Pause window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="53" />
+        <location filename="../../desk_app/ui/counter.py" line="54" />
         <source>一件事办件</source>
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="54" />
+        <location filename="../../desk_app/ui/counter.py" line="55" />
         <source>查找办件</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="82" />
+        <location filename="../../desk_app/ui/counter.py" line="83" />
         <source>%1 号窗口 · 高效办成一件事</source>
         <translation>Window %1 · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="125" />
+        <location filename="../../desk_app/ui/counter.py" line="128" />
         <source>当前号</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="135" />
-        <location filename="../../desk_app/ui/counter.py" line="281" />
+        <location filename="../../desk_app/ui/counter.py" line="138" />
+        <location filename="../../desk_app/ui/counter.py" line="284" />
         <source>空闲 · 按 F1 叫下一位</source>
         <translation>Free · press F1 to call the next visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="176" />
+        <location filename="../../desk_app/ui/counter.py" line="179" />
         <source>等候队列</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="180" />
+        <location filename="../../desk_app/ui/counter.py" line="183" />
         <source>本窗口挂起</source>
         <translation>Held at this window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="192" />
+        <location filename="../../desk_app/ui/counter.py" line="195" />
         <source>今日已办</source>
         <translation>Done today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="246" />
+        <location filename="../../desk_app/ui/counter.py" line="249" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="248" />
+        <location filename="../../desk_app/ui/counter.py" line="251" />
         <source>● 服务中</source>
         <translation>● Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="249" />
+        <location filename="../../desk_app/ui/counter.py" line="252" />
         <source>● 暂停服务</source>
         <translation>● Paused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="250" />
+        <location filename="../../desk_app/ui/counter.py" line="253" />
         <source>● 未登录</source>
         <translation>● Not logged in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="260" />
+        <location filename="../../desk_app/ui/counter.py" line="263" />
         <source>等候队列（%1 人）</source>
         <translation>Waiting (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="262" />
+        <location filename="../../desk_app/ui/counter.py" line="265" />
         <source>本窗口挂起（%1）</source>
         <translation>Held at this window (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="265" />
+        <location filename="../../desk_app/ui/counter.py" line="268" />
         <source>办结 %1 · 过号 %2 · 平均办理 %3</source>
         <translation>Completed %1 · no-shows %2 · average service %3</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="271" />
+        <location filename="../../desk_app/ui/counter.py" line="274" />
         <source>恢复服务</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="287" />
+        <location filename="../../desk_app/ui/counter.py" line="290" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="293" />
+        <location filename="../../desk_app/ui/counter.py" line="296" />
         <source>办理中 · 已用 %1</source>
         <translation>Serving · %1 so far</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="297" />
+        <location filename="../../desk_app/ui/counter.py" line="300" />
         <source> · 已重呼 %1 次</source>
         <translation> · recalled %1×</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="302" />
+        <location filename="../../desk_app/ui/counter.py" line="305" />
         <source>已叫号，等待群众到窗口</source>
         <translation>Called, waiting for the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="410" />
+        <location filename="../../desk_app/ui/counter.py" line="413" />
         <source>当前没有等候的群众。</source>
         <translation>Nobody is waiting.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="413" />
+        <location filename="../../desk_app/ui/counter.py" line="416" />
         <source>%1 已叫号尚未处理：请重呼、过号或开始办理。</source>
         <translation>%1 is called but not handled: recall, mark no-show or start.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="453" />
+        <location filename="../../desk_app/ui/counter.py" line="456" />
         <source>请先办结、过号、挂起或转移当前号 %1，再退出。</source>
         <translation>Complete, no-show, hold or transfer %1 before logging out.</translation>
     </message>
@@ -826,6 +826,189 @@
         <location filename="../../desk_app/ui/case_finder.py" line="108" />
         <source>找到 %1 件：用 ↑↓ 选择，按 Enter 继续办理。</source>
         <translation>%1 cases found: choose with ↑↓, Enter continues.</translation>
+    </message>
+</context>
+<context>
+    <name>KbButton</name>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="260" />
+        <location filename="../../desk_app/ui/kb_panel.py" line="261" />
+        <source>政策问答</source>
+        <translation>Policy Q&amp;A</translation>
+    </message>
+</context>
+<context>
+    <name>KbPanel</name>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="72" />
+        <source>政策问答</source>
+        <translation>Policy Q&amp;A</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="75" />
+        <source>输入群众的问题, 如: 生孩子要带什么</source>
+        <translation>Type the visitor's question (in Chinese), e.g. 生孩子要带什么</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="117" />
+        <source>只查本事项: %1</source>
+        <translation>Only this bundle: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="133" />
+        <source>正在查询…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="144" />
+        <source>本事项常见问题 %1 条</source>
+        <translation>%1 common questions of this bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="146" />
+        <source>请输入问题查询</source>
+        <translation>Type a question to search</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="153" />
+        <source>找到 %1 条, 按相关度排列</source>
+        <translation>%1 found, most relevant first</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="155" />
+        <source>没有找到答案, 问题已转值班长补充。</source>
+        <translation>No answer found; the question went to the supervisor's list.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="161" />
+        <source> [待复核]</source>
+        <translation> [review due]</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="188" />
+        <source>依据</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="189" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="190" />
+        <source>版本</source>
+        <translation>version</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="191" />
+        <source>复核日期</source>
+        <translation>review by</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="193" />
+        <source>已过复核日期, 请核实后再答复群众</source>
+        <translation>Past its review date: check it before answering the visitor</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="194" />
+        <source>标注 (check) 的内容尚未与官方文本核对, 以当地办事指南为准</source>
+        <translation>Content marked (check) was not yet checked against an official text; the local service guide prevails</translation>
+    </message>
+</context>
+<context>
+    <name>KbPanelWindow</name>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="232" />
+        <source>政策问答</source>
+        <translation>Policy Q&amp;A</translation>
+    </message>
+</context>
+<context>
+    <name>KioskConsultPage</name>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="36" />
+        <source>生孩子要办什么</source>
+        <translation>A new baby: what to do</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="37" />
+        <source>办退休要多久</source>
+        <translation>Retirement: how long</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="38" />
+        <source>营业执照地址变更</source>
+        <translation>Business licence: new address</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="39" />
+        <source>老人去世要办什么</source>
+        <translation>After a death: what to do</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="40" />
+        <source>迁户口带什么</source>
+        <translation>Moving a hukou: what to bring</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="41" />
+        <source>申请公租房</source>
+        <translation>Public rental housing</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="65" />
+        <source>政策咨询: 请输入您想问的问题</source>
+        <translation>Ask a question about a service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="68" />
+        <source>例如: 生孩子要带什么材料</source>
+        <translation>In Chinese, e.g. 生孩子要带什么材料</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="75" />
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="125" />
+        <source>返回取号</source>
+        <translation>Back to tickets</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="127" />
+        <source>答复仅供参考, 以窗口工作人员的告知为准。</source>
+        <translation>Answers are for reference; the staff at the window have the final word.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="163" />
+        <source>不知道办哪件事? 政策咨询</source>
+        <translation>Not sure which service? Ask a question</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="180" />
+        <source>请先输入问题, 或点击上面的常见问题。</source>
+        <translation>Type a question first, or touch a common question above.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="182" />
+        <source>正在查询…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="193" />
+        <source>请点击最接近您问题的一条:</source>
+        <translation>Touch the one closest to your question:</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="197" />
+        <source>暂时没有找到答案, 我们已记录您的问题。请取号到窗口或导服台咨询。</source>
+        <translation>No answer yet; we have noted your question. Please take a number or ask at the information desk.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="201" />
+        <source>暂时无法查询, 请到导服台咨询。</source>
+        <translation>Search is not available now; please ask at the information desk.</translation>
     </message>
 </context>
 <context>
