@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 
 from desk_app.store.database import Database
 
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0006"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
