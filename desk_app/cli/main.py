@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from desk_app.cli import accounts, cases, catalog, gui, hall, queue, sync
+from desk_app.cli import accounts, assist, cases, catalog, gui, hall, queue, sync
 from desk_app.cli.common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -23,7 +23,7 @@ from desk_app.cli.common import (
     check_db_url,
 )
 
-GROUPS = (gui, hall, accounts, queue, catalog, cases, sync)
+GROUPS = (gui, hall, accounts, queue, catalog, cases, sync, assist)
 
 
 def build_parser() -> argparse.ArgumentParser:
