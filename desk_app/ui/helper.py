@@ -1,0 +1,630 @@
+"""The helper's workstation (帮办代办): today's sessions on the left, the chosen session's
+timeline, authorization, linked cases and pain points on the right, the actions with their keys
+below. Every action is one service call on the screen's worker thread; the list is re-read every
+few seconds so sessions started at another desk appear. Personal data shows masked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk_app.domain import assist as rules
+from desk_app.domain import clock
+from desk_app.domain.assist import AssistAction
+from desk_app.services import assist, assist_print, pain_points
+from desk_app.services.assist_views import SessionSummary, SessionView
+from desk_app.services.catalog_access import catalog
+from desk_app.services.pain_points import PainView
+from desk_app.store import Database
+from desk_app.ui import theme
+from desk_app.ui.helper_dialogs import (
+    AppointmentLookup,
+    AuthorizeDialog,
+    FormDialog,
+    PainDialog,
+    ReasonDialog,
+    StartDialog,
+    StepDialog,
+)
+from desk_app.ui.tasks import TaskRunner, user_message
+
+# action key -> (label, shortcut)
+ACTIONS: dict[str, tuple[str, str]] = {
+    "start": (QT_TRANSLATE_NOOP("HelperWindow", "新建服务"), "F2"),
+    "step": (QT_TRANSLATE_NOOP("HelperWindow", "添加环节"), "F3"),
+    "authorize": (QT_TRANSLATE_NOOP("HelperWindow", "授权委托书"), "F4"),
+    "suspend": (QT_TRANSLATE_NOOP("HelperWindow", "中止"), "F5"),
+    "resume": (QT_TRANSLATE_NOOP("HelperWindow", "恢复"), "F6"),
+    "terminate": (QT_TRANSLATE_NOOP("HelperWindow", "终止"), "F7"),
+    "conclude": (QT_TRANSLATE_NOOP("HelperWindow", "办结"), "F8"),
+    "pain": (QT_TRANSLATE_NOOP("HelperWindow", "记录堵点"), "F9"),
+    "print": (QT_TRANSLATE_NOOP("HelperWindow", "打印表单"), "F10"),
+}
+MODE_LABELS = {
+    "accompany": QT_TRANSLATE_NOOP("HelperWindow", "帮办"),
+    "proxy": QT_TRANSLATE_NOOP("HelperWindow", "代办"),
+    "walkthrough": QT_TRANSLATE_NOOP("HelperWindow", "走流程"),
+}
+CHANNEL_LABELS = {
+    "site": QT_TRANSLATE_NOOP("HelperWindow", "现场"),
+    "home": QT_TRANSLATE_NOOP("HelperWindow", "上门"),
+    "video": QT_TRANSLATE_NOOP("HelperWindow", "视频"),
+}
+STATE_LABELS = {
+    "active": QT_TRANSLATE_NOOP("HelperWindow", "办理中"),
+    "suspended": QT_TRANSLATE_NOOP("HelperWindow", "已中止"),
+    "terminated": QT_TRANSLATE_NOOP("HelperWindow", "已终止"),
+    "concluded": QT_TRANSLATE_NOOP("HelperWindow", "已办结"),
+}
+PAIN_STATE_LABELS = {
+    "open": QT_TRANSLATE_NOOP("HelperWindow", "待分派"),
+    "assigned": QT_TRANSLATE_NOOP("HelperWindow", "整改中"),
+    "resolved": QT_TRANSLATE_NOOP("HelperWindow", "已解决"),
+    "explained": QT_TRANSLATE_NOOP("HelperWindow", "已解释"),
+}
+CATEGORY_LABELS = {
+    "materials": QT_TRANSLATE_NOOP("HelperWindow", "材料"),
+    "process": QT_TRANSLATE_NOOP("HelperWindow", "流程"),
+    "system": QT_TRANSLATE_NOOP("HelperWindow", "系统"),
+    "information": QT_TRANSLATE_NOOP("HelperWindow", "信息"),
+    "attitude": QT_TRANSLATE_NOOP("HelperWindow", "作风"),
+}
+STATE_COLOURS = {
+    "active": theme.PRIMARY,
+    "suspended": theme.ACCENT,
+    "terminated": theme.DANGER,
+    "concluded": theme.OK,
+}
+# The form printed after each state change (the session's state decides which one tells it).
+FORM_OF_STATE = {
+    "active": "accept",
+    "suspended": "suspend",
+    "terminated": "terminate",
+    "concluded": "conclude",
+}
+
+
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    """A read-only list; column ``stretch`` takes the room left and wraps (long texts)."""
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setAlternatingRowColors(True)
+    t.setWordWrap(True)
+    header = t.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return t
+
+
+def _cell(text: Any, data: Any = None) -> QTableWidgetItem:
+    item = QTableWidgetItem("" if text is None else str(text))
+    if data is not None:
+        item.setData(Qt.ItemDataRole.UserRole, data)
+    return item
+
+
+class HelperWindow(QWidget):
+    """The helper's screen, on a handle acting for the logged-in helper."""
+
+    session_shown = Signal(object)  # SessionView, after it is shown
+    action_failed = Signal(str)
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        refresh_ms: int = 5000,
+        document_dir: str | None = None,
+        appointment_lookup: AppointmentLookup | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.appointment_lookup = appointment_lookup  # wired in where appointments exist
+        self.document_dir = Path(document_dir) if document_dir else None
+        self.runner = TaskRunner(self)
+        self.sessions: list[SessionSummary] = []
+        self.current: SessionView | None = None
+        self.pains: list[PainView] = []
+        self.dialog: FormDialog | None = None
+        self.last_document: Path | None = None
+        self.bundles = list(catalog().bundles)
+        who = db.actor.code if db.actor else ""
+        self.setWindowTitle(self.tr("帮办代办 · 高效办成一件事") + f" · {who}")
+        self._build()
+        self._timer = QTimer(self)
+        self._timer.setInterval(refresh_ms)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        self.refresh()
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.setStyleSheet(f"HelperWindow {{ background: {theme.SURFACE}; }}")
+        header = QLabel(self.tr("帮办代办工作台"))
+        header.setStyleSheet(f"font-size: 15pt; font-weight: bold; color: {theme.PRIMARY};")
+        self.who_label = QLabel(self.db.actor.code if self.db.actor else "")
+        self.who_label.setStyleSheet(f"color: {theme.MUTED}; font-size: 12pt;")
+        self.day_label = QLabel()
+        self.day_label.setStyleSheet(f"color: {theme.MUTED}; font-size: 12pt;")
+        top = QHBoxLayout()
+        top.addWidget(header)
+        top.addSpacing(12)
+        top.addWidget(self.who_label)
+        top.addStretch()
+        top.addWidget(self.day_label)
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        left = QWidget()
+        left_lay = QVBoxLayout(left)
+        left_lay.setContentsMargins(0, 0, 0, 0)
+        self.list_caption = QLabel(self.tr("今日帮办服务"))
+        self.list_caption.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.list = _table(
+            [
+                self.tr("编号"),
+                self.tr("开始"),
+                self.tr("方式"),
+                self.tr("服务对象"),
+                self.tr("一件事"),
+                self.tr("状态"),
+            ],
+            stretch=4,
+        )
+        self.list.itemSelectionChanged.connect(self._selected)
+        self.totals = QLabel()
+        self.totals.setStyleSheet(f"color: {theme.MUTED};")
+        left_lay.addWidget(self.list_caption)
+        left_lay.addWidget(self.list, 1)
+        left_lay.addWidget(self.totals)
+
+        right = QFrame()
+        right.setObjectName("detail")
+        right.setStyleSheet(
+            "#detail { background: white; border: 1px solid #d5dce5; border-radius: 8px; }"
+        )
+        rlay = QVBoxLayout(right)
+        self.title = QLabel(self.tr("请选择或新建一次帮办服务 (F2)"))
+        self.title.setStyleSheet(f"font-size: 16pt; font-weight: bold; color: {theme.PRIMARY};")
+        self.visitor = QLabel()
+        self.visitor.setStyleSheet("font-size: 13pt;")
+        self.auth_label = QLabel()
+        self.auth_label.setWordWrap(True)
+        self.links = QLabel()
+        self.links.setWordWrap(True)
+        self.links.setStyleSheet(f"color: {theme.MUTED};")
+        self.tabs = QTabWidget()
+        self.steps = _table(
+            [
+                self.tr("序号"),
+                self.tr("时间"),
+                self.tr("窗口/部门"),
+                self.tr("办理内容"),
+                self.tr("递交材料"),
+                self.tr("结果"),
+                self.tr("用时"),
+            ],
+            stretch=3,
+        )
+        self.pain_table = _table(
+            [
+                self.tr("编号"),
+                self.tr("类别"),
+                self.tr("一件事"),
+                self.tr("堵点"),
+                self.tr("责任部门"),
+                self.tr("期限"),
+                self.tr("状态"),
+            ],
+            stretch=3,
+        )
+        self.tabs.addTab(self.steps, self.tr("办理过程"))
+        self.tabs.addTab(self.pain_table, self.tr("堵点（逾期在前）"))
+        for w in (self.title, self.visitor, self.auth_label, self.links):
+            rlay.addWidget(w)
+        rlay.addWidget(self.tabs, 1)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([520, 780])
+
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        self.buttons: dict[str, QPushButton] = {}
+        handlers: dict[str, Callable[[], None]] = {
+            "start": self.start_session,
+            "step": self.add_step,
+            "authorize": self.authorize,
+            "suspend": lambda: self.change_state(AssistAction.SUSPEND),
+            "resume": lambda: self.change_state(AssistAction.RESUME),
+            "terminate": lambda: self.change_state(AssistAction.TERMINATE),
+            "conclude": lambda: self.change_state(AssistAction.CONCLUDE),
+            "pain": self.add_pain,
+            "print": self.print_form,
+        }
+        for n, (key, (label, shortcut)) in enumerate(ACTIONS.items()):
+            b = QPushButton(f"{self.tr(label)}  ({shortcut})")
+            b.setMinimumHeight(46)
+            if key in ("start", "step"):
+                b.setProperty("primary", True)
+            b.clicked.connect(handlers[key])
+            QShortcut(QKeySequence(shortcut), self, handlers[key])
+            grid.addWidget(b, 0, n)
+            self.buttons[key] = b
+        QShortcut(QKeySequence("Ctrl+R"), self, self.refresh)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.list.setFocus)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.addLayout(top)
+        lay.addWidget(self.banner)
+        lay.addWidget(split, 1)
+        lay.addLayout(grid)
+        self._enable()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read today's sessions, the pain points and the session shown (off the UI thread)."""
+        chosen = self.current.id if self.current else None
+
+        def work() -> tuple[list[SessionSummary], list[PainView], SessionView | None]:
+            views = assist.list_sessions(self.db)
+            pains = pain_points.list_pains(self.db)
+            shown = assist.show(self.db, chosen) if chosen is not None else None
+            return views, pains, shown
+
+        self.runner.submit(work, self._read, self._failed)
+
+    def _read(
+        self, result: tuple[list[SessionSummary], list[PainView], SessionView | None]
+    ) -> None:
+        sessions, pains, shown = result
+        self.day_label.setText(f"{clock.today():%Y-%m-%d}")
+        self.sessions = sessions
+        self.pains = pains
+        self._fill_list()
+        self._fill_pains()
+        if shown is not None:
+            self.show_session(shown)
+
+    def _fill_list(self) -> None:
+        chosen = self.current.id if self.current else None
+        self.list.blockSignals(True)
+        self.list.setRowCount(len(self.sessions))
+        for row, s in enumerate(self.sessions):
+            cells = [
+                assist_print.session_number(s.id),
+                f"{clock.local(s.started_at):%H:%M}",
+                f"{self.tr(MODE_LABELS[s.mode])}·{self.tr(CHANNEL_LABELS[s.channel])}",
+                s.visitor_name,
+                s.bundle_name or "—",
+                self.tr(STATE_LABELS[s.state]),
+            ]
+            colour = STATE_COLOURS.get(s.state)
+            for col, text in enumerate(cells):
+                item = _cell(text, s.id)
+                if colour and col == len(cells) - 1:
+                    item.setForeground(QColor(colour))
+                self.list.setItem(row, col, item)
+            if s.id == chosen:
+                self.list.selectRow(row)
+        self.list.blockSignals(False)
+        done = sum(s.state == "concluded" for s in self.sessions)
+        minutes = sum(s.minutes for s in self.sessions)
+        self.totals.setText(
+            self.tr("共 %1 次，已办结 %2 次，办理用时 %3 分钟")
+            .replace("%1", str(len(self.sessions)))
+            .replace("%2", str(done))
+            .replace("%3", str(minutes))
+        )
+
+    def _fill_pains(self) -> None:
+        self.pain_table.setRowCount(len(self.pains))
+        for row, p in enumerate(self.pains):
+            state = self.tr(PAIN_STATE_LABELS[p.state])
+            if p.overdue:
+                state = self.tr("逾期") + " · " + state
+            cells = [
+                p.id,
+                self.tr(CATEGORY_LABELS[p.category]),
+                p.bundle_name,
+                p.text,
+                p.owner or "—",
+                p.due.isoformat(),
+                state,
+            ]
+            for col, text in enumerate(cells):
+                item = _cell(text, p.id)
+                if p.overdue:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.pain_table.setItem(row, col, item)
+        self.tabs.setTabText(
+            1,
+            self.tr("堵点（逾期在前）")
+            + f" {sum(p.overdue for p in self.pains)}/{len(self.pains)}",
+        )
+
+    def _selected(self) -> None:
+        rows = self.list.selectionModel().selectedRows()
+        if not rows:
+            return
+        sid = self.list.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        if self.current is not None and self.current.id == sid:
+            return
+        self.runner.submit(lambda: assist.show(self.db, sid), self.show_session, self._failed)
+
+    def show_session(self, v: SessionView) -> None:
+        self.current = v
+        self.title.setText(
+            f"{assist_print.session_number(v.id)}  {self.tr(MODE_LABELS[v.mode])} · "
+            f"{self.tr(CHANNEL_LABELS[v.channel])} · {self.tr(STATE_LABELS[v.state])}"
+        )
+        origin = v.ticket or v.appointment or self.tr("现场接待")
+        self.visitor.setText(
+            self.tr("服务对象：%1  %2    一件事：%3    来源：%4")
+            .replace("%1", v.visitor_name)
+            .replace("%2", v.visitor_id)
+            .replace("%3", v.bundle_name or "—")
+            .replace("%4", origin)
+        )
+        self._show_authorization(v)
+        parts = []
+        if v.cases:
+            parts.append(
+                self.tr("办件：") + "、".join(f"{c['case_no']}（{c['state']}）" for c in v.cases)
+            )
+        if v.tickets:
+            parts.append(self.tr("号票：") + "、".join(v.tickets))
+        if v.end_reason:
+            parts.append(self.tr("原因：") + v.end_reason)
+        parts.append(
+            self.tr("环节 %1 个，跑动 %2 次，用时 %3 分钟")
+            .replace("%1", str(len(v.steps)))
+            .replace("%2", str(v.trips))
+            .replace("%3", str(v.minutes))
+        )
+        self.links.setText("    ".join(parts))
+        self.steps.setRowCount(len(v.steps))
+        for row, st in enumerate(v.steps):
+            cells = [
+                st.seq,
+                f"{clock.local(st.started_at):%H:%M}-{clock.local(st.ended_at):%H:%M}",
+                st.where
+                if st.window is None
+                else self.tr("%1 号窗口").replace("%1", str(st.window)),
+                st.action,
+                "、".join(st.materials) or "—",
+                st.outcome or "—",
+                self.tr("%1 分钟").replace("%1", str(st.minutes)),
+            ]
+            for col, text in enumerate(cells):
+                self.steps.setItem(row, col, _cell(text))
+        self._enable()
+        self.session_shown.emit(v)
+
+    def _show_authorization(self, v: SessionView) -> None:
+        a = v.authorization
+        if v.mode != "proxy":
+            self.auth_label.setText("")
+            self.auth_label.setVisible(False)
+            return
+        self.auth_label.setVisible(True)
+        if a is None:
+            self.auth_label.setText(self.tr("代办尚无授权委托书：按 F4 签署后方可代为办理"))
+            self.auth_label.setStyleSheet(f"color: {theme.DANGER}; font-size: 12pt;")
+            return
+        text = (
+            self.tr("授权委托书：%1 委托 %2，事项：%3，有效期至 %4")
+            .replace("%1", a.principal_name)
+            .replace("%2", a.agent_name)
+            .replace("%3", "、".join(a.item_names))
+            .replace("%4", a.valid_until.isoformat())
+        )
+        if not a.valid:
+            text += self.tr("（已过期，请重新签署）")
+        self.auth_label.setText(text)
+        colour = theme.OK if a.valid else theme.DANGER
+        self.auth_label.setStyleSheet(f"color: {colour}; font-size: 12pt;")
+
+    def _enable(self) -> None:
+        state = self.current.state if self.current else None
+        proxy = self.current is not None and self.current.mode == "proxy"
+        for key, action in (
+            ("step", AssistAction.STEP),
+            ("suspend", AssistAction.SUSPEND),
+            ("resume", AssistAction.RESUME),
+            ("terminate", AssistAction.TERMINATE),
+            ("conclude", AssistAction.CONCLUDE),
+        ):
+            self.buttons[key].setEnabled(state is not None and rules.allowed(action, state))
+        self.buttons["authorize"].setEnabled(
+            proxy and state is not None and rules.allowed(AssistAction.AUTHORIZE, state)
+        )
+        self.buttons["print"].setEnabled(state is not None)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def _open(self, dialog: FormDialog, after: Callable[[Any], None]) -> None:
+        self.dialog = dialog
+        dialog.done.connect(after)
+        dialog.open()
+
+    def _bundle(self, code: str | None):  # type: ignore[no-untyped-def]
+        return next((b for b in self.bundles if b.code == code), None)
+
+    def start_session(self, origin: str = "walk-up") -> None:
+        def act(v: dict[str, Any]) -> SessionView:
+            return assist.start_session(self.db, **v)
+
+        self._open(
+            StartDialog(
+                self.bundles, act, self, origin=origin, appointment_lookup=self.appointment_lookup
+            ),
+            self._started,
+        )
+
+    def _started(self, view: SessionView) -> None:
+        self.current = view
+        self.show_session(view)
+        self.refresh()
+        if view.mode == "proxy":
+            self.say(self.tr("已新建代办服务：请先签署授权委托书 (F4)。"))
+
+    def add_step(self) -> None:
+        v = self.current
+        if v is None:
+            return
+
+        def act(values: dict[str, Any]) -> SessionView:
+            return assist.add_step(self.db, v.id, **values)
+
+        self._open(StepDialog(self._bundle(v.bundle), act, self), self._changed)
+
+    def authorize(self) -> None:
+        v = self.current
+        b = self._bundle(v.bundle) if v else None
+        if v is None or b is None:
+            return
+
+        def act(values: dict[str, Any]) -> tuple[SessionView, Path | None]:
+            printing = values.pop("print")
+            view = assist.authorize(self.db, v.id, **values)
+            path = self._document(v.id, "authorization") if printing else None
+            if path is not None:
+                assist_print.print_authorization(self.db, v.id, path)
+            return view, path
+
+        self._open(AuthorizeDialog(b, clock.today(), act, self), self._changed_printed)
+
+    def change_state(self, action: AssistAction) -> None:
+        v = self.current
+        if v is None or not rules.allowed(action, v.state):
+            return
+        titles = {
+            AssistAction.SUSPEND: (self.tr("中止帮办服务"), self.tr("打印中止单")),
+            AssistAction.RESUME: (self.tr("恢复办理"), self.tr("打印受理单")),
+            AssistAction.TERMINATE: (self.tr("终止帮办服务"), self.tr("打印终止单")),
+            AssistAction.CONCLUDE: (self.tr("办结帮办服务"), self.tr("打印办结单")),
+        }
+        title, form_label = titles[action]
+
+        def act(values: dict[str, Any]) -> tuple[SessionView, Path | None]:
+            view = assist.change_state(self.db, v.id, action, values["reason"])
+            path = None
+            if values["print"]:
+                kind = FORM_OF_STATE[view.state]
+                path = self._document(v.id, kind)
+                assist_print.print_form(self.db, v.id, kind, path)
+            return view, path
+
+        required = action in rules.NEEDS_REASON
+        self._open(
+            ReasonDialog(title, form_label, act, self, required=required), self._changed_printed
+        )
+
+    def add_pain(self) -> None:
+        v = self.current
+
+        def act(values: dict[str, Any]) -> PainView:
+            return pain_points.add_pain(self.db, session_id=v.id if v else None, **values)
+
+        self._open(
+            PainDialog(self.bundles, act, self, bundle_code=v.bundle if v else None),
+            lambda p: (
+                self.say(
+                    self.tr("已记录堵点 %1，期限 %2")
+                    .replace("%1", str(p.id))
+                    .replace("%2", p.due.isoformat())
+                ),
+                self.refresh(),
+            ),
+        )
+
+    def print_form(self) -> None:
+        v = self.current
+        if v is None:
+            return
+        kind = FORM_OF_STATE[v.state]
+
+        def work() -> Path:
+            path = self._document(v.id, kind)
+            assist_print.print_form(self.db, v.id, kind, path)
+            return path
+
+        self.runner.submit(work, self._printed, self._failed)
+
+    # -- results -----------------------------------------------------------------------------
+
+    def _changed(self, view: SessionView) -> None:
+        self.show_session(view)
+        self.refresh()
+
+    def _changed_printed(self, result: tuple[SessionView, Path | None]) -> None:
+        view, path = result
+        self._changed(view)
+        if path is not None:
+            self._printed(path)
+
+    def _printed(self, path: Path) -> None:
+        self.last_document = path
+        self.say(self.tr("已生成：%1").replace("%1", str(path)))
+
+    def _document(self, session_id: int, kind: str) -> Path:
+        from desk_app.paths import user_data_dir
+
+        folder = self.document_dir or user_data_dir() / "documents"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{assist_print.session_number(session_id)}-{kind}.pdf"
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        colour = theme.DANGER if error else theme.OK
+        self.banner.setStyleSheet(
+            f"background: white; border: 1px solid {colour}; border-radius: 6px; padding: 6px;"
+            f" color: {colour}; font-size: 12pt;"
+        )
+        self.banner.setText(text)
+        self.banner.setVisible(True)
+
+    def _failed(self, exc: Exception) -> None:
+        message = user_message(exc)
+        self.say(message, error=True)
+        self.action_failed.emit(message)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self._timer.stop()
+        self.runner.shutdown()
+        super().closeEvent(event)
