@@ -259,7 +259,7 @@ class HelperWindow(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
-        split.setSizes([520, 780])
+        split.setSizes([600, 720])
 
         grid = QGridLayout()
         grid.setSpacing(8)

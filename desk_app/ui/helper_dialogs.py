@@ -139,10 +139,11 @@ def _combo(pairs: list[tuple[str, str]], tr: Callable[[str], str]) -> QComboBox:
     return box
 
 
-def _bundle_combo(bundles: list[Bundle], tr: Callable[[str], str], *, optional: bool) -> QComboBox:
+def _bundle_combo(bundles: list[Bundle], none_label: str | None = None) -> QComboBox:
+    """The catalog's bundles; with ``none_label`` a first entry for "not known yet"."""
     box = QComboBox()
-    if optional:
-        box.addItem(tr("（暂不确定）"), None)
+    if none_label is not None:
+        box.addItem(none_label, None)
     for b in bundles:
         box.addItem(b.name, b.code)
     return box
@@ -167,7 +168,7 @@ class StartDialog(FormDialog):
         self.origin = _combo(ORIGINS, self.tr)
         self.origin.setCurrentIndex(max(0, self.origin.findData(origin)))
         self.reference = QLineEdit()
-        self.bundle = _bundle_combo(bundles, self.tr, optional=True)
+        self.bundle = _bundle_combo(bundles, self.tr("（暂不确定）"))
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("服务对象姓名"))
         self.id_no = QLineEdit()
@@ -396,7 +397,7 @@ class PainDialog(FormDialog):
         super().__init__(self.tr("记录堵点"), action, parent)
         self.bundles = {b.code: b for b in bundles}
         self.category = _combo(CATEGORIES, self.tr)
-        self.bundle = _bundle_combo(bundles, self.tr, optional=False)
+        self.bundle = _bundle_combo(bundles)
         if bundle_code:
             self.bundle.setCurrentIndex(max(0, self.bundle.findData(bundle_code)))
         self.item = QComboBox()

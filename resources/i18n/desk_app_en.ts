@@ -74,6 +74,64 @@
     </message>
 </context>
 <context>
+    <name>AuthorizeDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="306" />
+        <source>授权委托书</source>
+        <translation>Letter of authorization</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="309" />
+        <source>18 位居民身份证号码</source>
+        <translation>18-character resident ID</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="324" />
+        <source>不填：由本人（帮办人员）受托</source>
+        <translation>Leave empty: the helper is the agent</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="326" />
+        <source>生成授权委托书供签字</source>
+        <translation>Print the letter for signing</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="328" />
+        <source>委托人姓名</source>
+        <translation>Principal's name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="329" />
+        <source>委托人身份证号</source>
+        <translation>Principal's ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="330" />
+        <source>委托事项（空格键勾选）</source>
+        <translation>Items covered (Space ticks)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="331" />
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="332" />
+        <source>其他受托人姓名</source>
+        <translation>Other agent's name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="333" />
+        <source>其他受托人身份证号</source>
+        <translation>Other agent's ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="343" />
+        <source>请勾选委托事项。</source>
+        <translation>Tick the items the letter covers.</translation>
+    </message>
+</context>
+<context>
     <name>CallDisplay</name>
     <message>
         <location filename="../../desk_app/ui/display.py" line="121" />
@@ -829,6 +887,471 @@
     </message>
 </context>
 <context>
+    <name>FormDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="39" />
+        <source>帮办（陪同指导）</source>
+        <translation>Accompany (guide the visitor)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="40" />
+        <source>代办（凭授权委托书代为办理）</source>
+        <translation>Proxy (act for the visitor with a letter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="41" />
+        <source>走流程（体验办事全过程）</source>
+        <translation>Walkthrough (walk the whole process)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="44" />
+        <source>现场</source>
+        <translation>On site</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="45" />
+        <source>上门</source>
+        <translation>Home visit</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="46" />
+        <source>视频</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="49" />
+        <source>现场接待（无号）</source>
+        <translation>Walk-up (no ticket)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="50" />
+        <source>凭号票</source>
+        <translation>From a ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="51" />
+        <source>凭预约</source>
+        <translation>From an appointment</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="54" />
+        <source>材料</source>
+        <translation>Material</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="55" />
+        <source>流程</source>
+        <translation>Process</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="56" />
+        <source>系统</source>
+        <translation>Systems</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="57" />
+        <source>信息</source>
+        <translation>Information</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="58" />
+        <source>作风</source>
+        <translation>Attitude</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="86" />
+        <source>确定 (Ctrl+Enter)</source>
+        <translation>OK (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="90" />
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>HelperWindow</name>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="53" />
+        <source>新建服务</source>
+        <translation>New session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="54" />
+        <source>添加环节</source>
+        <translation>Add step</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="55" />
+        <source>授权委托书</source>
+        <translation>Letter of authorization</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="56" />
+        <source>中止</source>
+        <translation>Suspend</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="57" />
+        <source>恢复</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="58" />
+        <source>终止</source>
+        <translation>Terminate</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="59" />
+        <source>办结</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="60" />
+        <source>记录堵点</source>
+        <translation>Pain point</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="61" />
+        <source>打印表单</source>
+        <translation>Print form</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="64" />
+        <source>帮办</source>
+        <translation>Accompany</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="65" />
+        <source>代办</source>
+        <translation>Proxy</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="66" />
+        <source>走流程</source>
+        <translation>Walkthrough</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="69" />
+        <source>现场</source>
+        <translation>On site</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="70" />
+        <source>上门</source>
+        <translation>Home visit</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="71" />
+        <source>视频</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="74" />
+        <source>办理中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="75" />
+        <source>已中止</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="76" />
+        <source>已终止</source>
+        <translation>Terminated</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="77" />
+        <source>已办结</source>
+        <translation>Concluded</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="80" />
+        <source>待分派</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="81" />
+        <source>整改中</source>
+        <translation>Assigned</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="82" />
+        <source>已解决</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="83" />
+        <source>已解释</source>
+        <translation>Explained</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="86" />
+        <source>材料</source>
+        <translation>Material</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="87" />
+        <source>流程</source>
+        <translation>Process</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="88" />
+        <source>系统</source>
+        <translation>Systems</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="89" />
+        <source>信息</source>
+        <translation>Information</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="90" />
+        <source>作风</source>
+        <translation>Attitude</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="158" />
+        <source>帮办代办 · 高效办成一件事</source>
+        <translation>Assisted service · One-thing service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="170" />
+        <source>帮办代办工作台</source>
+        <translation>Assisted service desk</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="191" />
+        <source>今日帮办服务</source>
+        <translation>Today's sessions</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="195" />
+        <location filename="../../desk_app/ui/helper.py" line="241" />
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="196" />
+        <source>开始</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="197" />
+        <source>方式</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="198" />
+        <source>服务对象</source>
+        <translation>Visitor</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="199" />
+        <location filename="../../desk_app/ui/helper.py" line="243" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="200" />
+        <location filename="../../desk_app/ui/helper.py" line="247" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="217" />
+        <source>请选择或新建一次帮办服务 (F2)</source>
+        <translation>Choose a session, or start one (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="229" />
+        <source>序号</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="230" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="231" />
+        <source>窗口/部门</source>
+        <translation>Window / department</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="232" />
+        <source>办理内容</source>
+        <translation>What was done</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="233" />
+        <source>递交材料</source>
+        <translation>Materials handed in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="234" />
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="235" />
+        <source>用时</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="242" />
+        <source>类别</source>
+        <translation>Lane</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="244" />
+        <source>堵点</source>
+        <translation>Pain point</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="245" />
+        <source>责任部门</source>
+        <translation>Owner department</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="246" />
+        <source>期限</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="251" />
+        <source>办理过程</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="252" />
+        <location filename="../../desk_app/ui/helper.py" line="377" />
+        <source>堵点（逾期在前）</source>
+        <translation>Pain points (overdue first)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="349" />
+        <source>共 %1 次，已办结 %2 次，办理用时 %3 分钟</source>
+        <translation>%1 sessions, %2 concluded, %3 minutes of work</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="360" />
+        <source>逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="396" />
+        <source>现场接待</source>
+        <translation>walk-up</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="398" />
+        <source>服务对象：%1  %2    一件事：%3    来源：%4</source>
+        <translation>Visitor: %1  %2    Bundle: %3    From: %4</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="408" />
+        <source>办件：</source>
+        <translation>Cases: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="411" />
+        <source>号票：</source>
+        <translation>Tickets: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="413" />
+        <source>原因：</source>
+        <translation>Reason: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="415" />
+        <source>环节 %1 个，跑动 %2 次，用时 %3 分钟</source>
+        <translation>%1 steps, %2 trips, %3 minutes</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="428" />
+        <source>%1 号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="432" />
+        <source>%1 分钟</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="447" />
+        <source>代办尚无授权委托书：按 F4 签署后方可代为办理</source>
+        <translation>No letter of authorization yet: press F4 to record it before acting for the visitor</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="451" />
+        <source>授权委托书：%1 委托 %2，事项：%3，有效期至 %4</source>
+        <translation>Authorization: %1 appoints %2 for %3, valid until %4</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="458" />
+        <source>（已过期，请重新签署）</source>
+        <translation> (expired: sign a new one)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="505" />
+        <source>已新建代办服务：请先签署授权委托书 (F4)。</source>
+        <translation>Proxy session started: record the letter of authorization first (F4).</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="538" />
+        <source>中止帮办服务</source>
+        <translation>Suspend the session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="538" />
+        <source>打印中止单</source>
+        <translation>Print the suspension form</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="539" />
+        <source>恢复办理</source>
+        <translation>Resume the session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="539" />
+        <source>打印受理单</source>
+        <translation>Print the acceptance form</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="540" />
+        <source>终止帮办服务</source>
+        <translation>Terminate the session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="540" />
+        <source>打印终止单</source>
+        <translation>Print the termination form</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="541" />
+        <source>办结帮办服务</source>
+        <translation>Conclude the session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="541" />
+        <source>打印办结单</source>
+        <translation>Print the conclusion form</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="569" />
+        <source>已记录堵点 %1，期限 %2</source>
+        <translation>Pain point %1 recorded, due %2</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="604" />
+        <source>已生成：%1</source>
+        <translation>Written: %1</translation>
+    </message>
+</context>
+<context>
     <name>KioskView</name>
     <message>
         <location filename="../../desk_app/ui/kiosk_view.py" line="50" />
@@ -1055,111 +1578,339 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="32" />
+        <location filename="../../desk_app/ui/login.py" line="33" />
         <source>窗口工作台</source>
         <translation>Counter workstation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="33" />
+        <location filename="../../desk_app/ui/login.py" line="34" />
+        <source>帮办代办</source>
+        <translation>Assisted service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="35" />
         <source>取号机</source>
         <translation>Ticket kiosk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="34" />
+        <location filename="../../desk_app/ui/login.py" line="36" />
         <source>叫号屏</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="86" />
+        <location filename="../../desk_app/ui/login.py" line="90" />
         <source>高效办成一件事 · 登录</source>
         <translation>One-thing service · Log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="89" />
+        <location filename="../../desk_app/ui/login.py" line="93" />
         <source>高效办成一件事 窗口系统</source>
         <translation>One-thing service windows</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="91" />
+        <location filename="../../desk_app/ui/login.py" line="95" />
         <source>请选择本机用途并登录</source>
         <translation>Choose this PC's role and log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="100" />
+        <location filename="../../desk_app/ui/login.py" line="104" />
         <source>工号，例如 s01</source>
         <translation>Staff code, e.g. s01</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="101" />
-        <location filename="../../desk_app/ui/login.py" line="113" />
+        <location filename="../../desk_app/ui/login.py" line="105" />
+        <location filename="../../desk_app/ui/login.py" line="117" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="106" />
+        <location filename="../../desk_app/ui/login.py" line="110" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="111" />
+        <location filename="../../desk_app/ui/login.py" line="115" />
         <source>用途</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="112" />
+        <location filename="../../desk_app/ui/login.py" line="116" />
         <source>工号</source>
         <translation>Staff code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="114" />
+        <location filename="../../desk_app/ui/login.py" line="118" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="122" />
-        <location filename="../../desk_app/ui/login.py" line="246" />
+        <location filename="../../desk_app/ui/login.py" line="126" />
+        <location filename="../../desk_app/ui/login.py" line="258" />
         <source>登录  (Enter)</source>
         <translation>Log in  (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="127" />
+        <location filename="../../desk_app/ui/login.py" line="131" />
         <source>数据库：</source>
         <translation>Database: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="157" />
+        <location filename="../../desk_app/ui/login.py" line="162" />
         <source>请输入工号。</source>
         <translation>Enter your staff code.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="161" />
+        <location filename="../../desk_app/ui/login.py" line="166" />
         <source>请输入密码。</source>
         <translation>Enter the password.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="164" />
+        <location filename="../../desk_app/ui/login.py" line="169" />
         <source>正在连接数据库…</source>
         <translation>Connecting to the database…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="185" />
+        <location filename="../../desk_app/ui/login.py" line="194" />
         <source>本大厅还没有可登录的账户：请运行 desk-app demo seed（演示）或 desk-app staff add 工号 --name 姓名 --role admin --password-stdin</source>
         <translation>No account can log in yet: run desk-app demo seed (demo) or desk-app staff add CODE --name NAME --role admin --password-stdin</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="208" />
+        <location filename="../../desk_app/ui/login.py" line="220" />
         <source>正在登录窗口…</source>
         <translation>Logging in at the window…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="217" />
+        <location filename="../../desk_app/ui/login.py" line="229" />
         <source>须先修改临时密码才能登录。</source>
         <translation>Change the temporary password first to log in.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="233" />
+        <location filename="../../desk_app/ui/login.py" line="245" />
         <source>数据库版本比本程序新，请先升级本程序。</source>
         <translation>The database is newer than this program: please upgrade the program.</translation>
+    </message>
+</context>
+<context>
+    <name>PainDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="397" />
+        <source>记录堵点</source>
+        <translation>Pain point</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="407" />
+        <source>群众遇到了什么问题，在哪个环节</source>
+        <translation>What blocked the visitor, and at which step</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="410" />
+        <source>类别</source>
+        <translation>Lane</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="411" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="412" />
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="413" />
+        <source>堵点描述</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="414" />
+        <source>责任部门</source>
+        <translation>Owner department</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="422" />
+        <source>（整个一件事）</source>
+        <translation>(the whole bundle)</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="375" />
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="375" />
+        <source>说明（可选）</source>
+        <translation>Note (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="382" />
+        <source>请填写原因。</source>
+        <translation>Give the reason.</translation>
+    </message>
+</context>
+<context>
+    <name>StartDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="164" />
+        <source>新建帮办服务</source>
+        <translation>New assisted-service session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="171" />
+        <source>（暂不确定）</source>
+        <translation>(not known yet)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="173" />
+        <source>服务对象姓名</source>
+        <translation>Visitor's name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="175" />
+        <source>18 位居民身份证号码</source>
+        <translation>18-character resident ID</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="176" />
+        <source>服务方式</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="177" />
+        <source>服务渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="178" />
+        <source>来源</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="179" />
+        <source>号码</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="180" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="181" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="182" />
+        <source>身份证号</source>
+        <translation>Resident ID</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="190" />
+        <source>号票号码，例如 A012</source>
+        <translation>Ticket number, e.g. A012</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="190" />
+        <source>预约号</source>
+        <translation>Appointment code</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="212" />
+        <source>请填写号票号码或预约号。</source>
+        <translation>Give the ticket number or the appointment code.</translation>
+    </message>
+</context>
+<context>
+    <name>StepDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="233" />
+        <source>添加办理环节</source>
+        <translation>Add a step</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="235" />
+        <source>窗口</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="236" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="263" />
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="246" />
+        <source>例如：递交材料、核验身份、领取结果</source>
+        <translation>e.g. hand in materials, identity check, collect the result</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="248" />
+        <source>（不针对具体事项）</source>
+        <translation>(no particular item)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="253" />
+        <source>自动（自上一环节起）</source>
+        <translation>Automatic (since the last step)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="255" />
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="258" />
+        <source>递交的材料，用顿号或逗号分隔</source>
+        <translation>Materials handed in, separated by commas</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="260" />
+        <source>本环节需另跑一次（跑动）</source>
+        <translation>This step took a trip of its own</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="261" />
+        <source>地点</source>
+        <translation>Where</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="262" />
+        <source>窗口号</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="264" />
+        <source>办理内容</source>
+        <translation>What was done</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="265" />
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="266" />
+        <source>用时</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="267" />
+        <source>递交材料</source>
+        <translation>Materials handed in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="268" />
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="282" />
+        <source>请填写部门。</source>
+        <translation>Give the department.</translation>
     </message>
 </context>
 <context>
