@@ -84,7 +84,7 @@ def test_a_session_from_start_to_conclusion(qtbot, helper_hall, tmp_path):
     assert w.current.mode == "proxy" and w.buttons["authorize"].isEnabled()
     shown = [w.list.item(0, c).text() for c in range(w.list.columnCount())]
     assert "张*丰" in shown and "张三丰" not in " ".join(shown)
-    assert VISITOR not in w.visitor.text() and "370202********" in w.visitor.text()
+    assert VISITOR not in w.panel.visitor.text() and "370202********" in w.panel.visitor.text()
 
     # A 代办 step without the letter: the form stays open with the refusal.
     w.add_step()
@@ -113,7 +113,7 @@ def test_a_session_from_start_to_conclusion(qtbot, helper_hall, tmp_path):
     step.materials.setText("户口簿，出生医学证明")
     step.minutes.setValue(12)
     _submit(qtbot, step)
-    qtbot.waitUntil(lambda: w.steps.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: w.panel.steps.rowCount() == 1, timeout=5000)
     assert w.current.steps[0].materials == ("户口簿", "出生医学证明")
 
     w.change_state("conclude")
@@ -139,7 +139,7 @@ def test_the_screen_renders_in_both_languages(qtbot, helper_hall, tmp_path, lang
         qtbot.waitUntil(lambda: w.current is not None, timeout=5000)
         english = lang == "en"
         assert (w.buttons["start"].text() == "New session  (F2)") is english
-        assert "370202********" in w.visitor.text()
+        assert "370202********" in w.panel.visitor.text()
         out = Path(os.environ.get("DESK_APP_SHOTS") or tmp_path)
         out.mkdir(parents=True, exist_ok=True)
         target = out / f"helper-{lang}.png"

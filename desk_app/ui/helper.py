@@ -13,17 +13,11 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +40,16 @@ from desk_app.ui.helper_dialogs import (
     StartDialog,
     StepDialog,
 )
+from desk_app.ui.helper_panel import (
+    CHANNEL_LABELS,
+    MODE_LABELS,
+    STATE_COLOURS,
+    STATE_LABELS,
+    SessionPanel,
+    cell,
+    label,
+    list_table,
+)
 from desk_app.ui.tasks import TaskRunner, user_message
 
 # action key -> (label, shortcut)
@@ -60,41 +64,6 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "pain": (QT_TRANSLATE_NOOP("HelperWindow", "记录堵点"), "F9"),
     "print": (QT_TRANSLATE_NOOP("HelperWindow", "打印表单"), "F10"),
 }
-MODE_LABELS = {
-    "accompany": QT_TRANSLATE_NOOP("HelperWindow", "帮办"),
-    "proxy": QT_TRANSLATE_NOOP("HelperWindow", "代办"),
-    "walkthrough": QT_TRANSLATE_NOOP("HelperWindow", "走流程"),
-}
-CHANNEL_LABELS = {
-    "site": QT_TRANSLATE_NOOP("HelperWindow", "现场"),
-    "home": QT_TRANSLATE_NOOP("HelperWindow", "上门"),
-    "video": QT_TRANSLATE_NOOP("HelperWindow", "视频"),
-}
-STATE_LABELS = {
-    "active": QT_TRANSLATE_NOOP("HelperWindow", "办理中"),
-    "suspended": QT_TRANSLATE_NOOP("HelperWindow", "已中止"),
-    "terminated": QT_TRANSLATE_NOOP("HelperWindow", "已终止"),
-    "concluded": QT_TRANSLATE_NOOP("HelperWindow", "已办结"),
-}
-PAIN_STATE_LABELS = {
-    "open": QT_TRANSLATE_NOOP("HelperWindow", "待分派"),
-    "assigned": QT_TRANSLATE_NOOP("HelperWindow", "整改中"),
-    "resolved": QT_TRANSLATE_NOOP("HelperWindow", "已解决"),
-    "explained": QT_TRANSLATE_NOOP("HelperWindow", "已解释"),
-}
-CATEGORY_LABELS = {
-    "materials": QT_TRANSLATE_NOOP("HelperWindow", "材料"),
-    "process": QT_TRANSLATE_NOOP("HelperWindow", "流程"),
-    "system": QT_TRANSLATE_NOOP("HelperWindow", "系统"),
-    "information": QT_TRANSLATE_NOOP("HelperWindow", "信息"),
-    "attitude": QT_TRANSLATE_NOOP("HelperWindow", "作风"),
-}
-STATE_COLOURS = {
-    "active": theme.PRIMARY,
-    "suspended": theme.ACCENT,
-    "terminated": theme.DANGER,
-    "concluded": theme.OK,
-}
 # The form printed after each state change (the session's state decides which one tells it).
 FORM_OF_STATE = {
     "active": "accept",
@@ -102,30 +71,6 @@ FORM_OF_STATE = {
     "terminated": "terminate",
     "concluded": "conclude",
 }
-
-
-def _table(headers: list[str], stretch: int) -> QTableWidget:
-    """A read-only list; column ``stretch`` takes the room left and wraps (long texts)."""
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setAlternatingRowColors(True)
-    t.setWordWrap(True)
-    header = t.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return t
-
-
-def _cell(text: Any, data: Any = None) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
 
 
 class HelperWindow(QWidget):
@@ -190,7 +135,7 @@ class HelperWindow(QWidget):
         left_lay.setContentsMargins(0, 0, 0, 0)
         self.list_caption = QLabel(self.tr("今日帮办服务"))
         self.list_caption.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self.list = _table(
+        self.list = list_table(
             [
                 self.tr("编号"),
                 self.tr("开始"),
@@ -208,58 +153,14 @@ class HelperWindow(QWidget):
         left_lay.addWidget(self.list, 1)
         left_lay.addWidget(self.totals)
 
-        right = QFrame()
-        right.setObjectName("detail")
-        right.setStyleSheet(
-            "#detail { background: white; border: 1px solid #d5dce5; border-radius: 8px; }"
-        )
-        rlay = QVBoxLayout(right)
-        self.title = QLabel(self.tr("请选择或新建一次帮办服务 (F2)"))
-        self.title.setStyleSheet(f"font-size: 16pt; font-weight: bold; color: {theme.PRIMARY};")
-        self.visitor = QLabel()
-        self.visitor.setStyleSheet("font-size: 13pt;")
-        self.auth_label = QLabel()
-        self.auth_label.setWordWrap(True)
-        self.links = QLabel()
-        self.links.setWordWrap(True)
-        self.links.setStyleSheet(f"color: {theme.MUTED};")
-        self.tabs = QTabWidget()
-        self.steps = _table(
-            [
-                self.tr("序号"),
-                self.tr("时间"),
-                self.tr("窗口/部门"),
-                self.tr("办理内容"),
-                self.tr("递交材料"),
-                self.tr("结果"),
-                self.tr("用时"),
-            ],
-            stretch=3,
-        )
-        self.pain_table = _table(
-            [
-                self.tr("编号"),
-                self.tr("类别"),
-                self.tr("一件事"),
-                self.tr("堵点"),
-                self.tr("责任部门"),
-                self.tr("期限"),
-                self.tr("状态"),
-            ],
-            stretch=3,
-        )
-        self.tabs.addTab(self.steps, self.tr("办理过程"))
-        self.tabs.addTab(self.pain_table, self.tr("堵点（逾期在前）"))
-        for w in (self.title, self.visitor, self.auth_label, self.links):
-            rlay.addWidget(w)
-        rlay.addWidget(self.tabs, 1)
+        self.panel = SessionPanel()
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
-        split.addWidget(right)
+        split.addWidget(self.panel)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
-        split.setSizes([600, 720])
+        split.setSizes([540, 780])
 
         grid = QGridLayout()
         grid.setSpacing(8)
@@ -275,8 +176,8 @@ class HelperWindow(QWidget):
             "pain": self.add_pain,
             "print": self.print_form,
         }
-        for n, (key, (label, shortcut)) in enumerate(ACTIONS.items()):
-            b = QPushButton(f"{self.tr(label)}  ({shortcut})")
+        for n, (key, (text, shortcut)) in enumerate(ACTIONS.items()):
+            b = QPushButton(f"{self.tr(text)}  ({shortcut})")
             b.setMinimumHeight(46)
             if key in ("start", "step"):
                 b.setProperty("primary", True)
@@ -317,7 +218,7 @@ class HelperWindow(QWidget):
         self.sessions = sessions
         self.pains = pains
         self._fill_list()
-        self._fill_pains()
+        self.panel.show_pains(pains)
         if shown is not None:
             self.show_session(shown)
 
@@ -329,14 +230,14 @@ class HelperWindow(QWidget):
             cells = [
                 assist_print.session_number(s.id),
                 f"{clock.local(s.started_at):%H:%M}",
-                f"{self.tr(MODE_LABELS[s.mode])}·{self.tr(CHANNEL_LABELS[s.channel])}",
+                f"{label(MODE_LABELS[s.mode])}·{label(CHANNEL_LABELS[s.channel])}",
                 s.visitor_name,
                 s.bundle_name or "—",
-                self.tr(STATE_LABELS[s.state]),
+                label(STATE_LABELS[s.state]),
             ]
             colour = STATE_COLOURS.get(s.state)
             for col, text in enumerate(cells):
-                item = _cell(text, s.id)
+                item = cell(text, s.id)
                 if colour and col == len(cells) - 1:
                     item.setForeground(QColor(colour))
                 self.list.setItem(row, col, item)
@@ -352,32 +253,6 @@ class HelperWindow(QWidget):
             .replace("%3", str(minutes))
         )
 
-    def _fill_pains(self) -> None:
-        self.pain_table.setRowCount(len(self.pains))
-        for row, p in enumerate(self.pains):
-            state = self.tr(PAIN_STATE_LABELS[p.state])
-            if p.overdue:
-                state = self.tr("逾期") + " · " + state
-            cells = [
-                p.id,
-                self.tr(CATEGORY_LABELS[p.category]),
-                p.bundle_name,
-                p.text,
-                p.owner or "—",
-                p.due.isoformat(),
-                state,
-            ]
-            for col, text in enumerate(cells):
-                item = _cell(text, p.id)
-                if p.overdue:
-                    item.setForeground(Qt.GlobalColor.darkRed)
-                self.pain_table.setItem(row, col, item)
-        self.tabs.setTabText(
-            1,
-            self.tr("堵点（逾期在前）")
-            + f" {sum(p.overdue for p in self.pains)}/{len(self.pains)}",
-        )
-
     def _selected(self) -> None:
         rows = self.list.selectionModel().selectedRows()
         if not rows:
@@ -389,76 +264,9 @@ class HelperWindow(QWidget):
 
     def show_session(self, v: SessionView) -> None:
         self.current = v
-        self.title.setText(
-            f"{assist_print.session_number(v.id)}  {self.tr(MODE_LABELS[v.mode])} · "
-            f"{self.tr(CHANNEL_LABELS[v.channel])} · {self.tr(STATE_LABELS[v.state])}"
-        )
-        origin = v.ticket or v.appointment or self.tr("现场接待")
-        self.visitor.setText(
-            self.tr("服务对象：%1  %2    一件事：%3    来源：%4")
-            .replace("%1", v.visitor_name)
-            .replace("%2", v.visitor_id)
-            .replace("%3", v.bundle_name or "—")
-            .replace("%4", origin)
-        )
-        self._show_authorization(v)
-        parts = []
-        if v.cases:
-            parts.append(
-                self.tr("办件：") + "、".join(f"{c['case_no']}（{c['state']}）" for c in v.cases)
-            )
-        if v.tickets:
-            parts.append(self.tr("号票：") + "、".join(v.tickets))
-        if v.end_reason:
-            parts.append(self.tr("原因：") + v.end_reason)
-        parts.append(
-            self.tr("环节 %1 个，跑动 %2 次，用时 %3 分钟")
-            .replace("%1", str(len(v.steps)))
-            .replace("%2", str(v.trips))
-            .replace("%3", str(v.minutes))
-        )
-        self.links.setText("    ".join(parts))
-        self.steps.setRowCount(len(v.steps))
-        for row, st in enumerate(v.steps):
-            cells = [
-                st.seq,
-                f"{clock.local(st.started_at):%H:%M}-{clock.local(st.ended_at):%H:%M}",
-                st.where
-                if st.window is None
-                else self.tr("%1 号窗口").replace("%1", str(st.window)),
-                st.action,
-                "、".join(st.materials) or "—",
-                st.outcome or "—",
-                self.tr("%1 分钟").replace("%1", str(st.minutes)),
-            ]
-            for col, text in enumerate(cells):
-                self.steps.setItem(row, col, _cell(text))
+        self.panel.show_session(v)
         self._enable()
         self.session_shown.emit(v)
-
-    def _show_authorization(self, v: SessionView) -> None:
-        a = v.authorization
-        if v.mode != "proxy":
-            self.auth_label.setText("")
-            self.auth_label.setVisible(False)
-            return
-        self.auth_label.setVisible(True)
-        if a is None:
-            self.auth_label.setText(self.tr("代办尚无授权委托书：按 F4 签署后方可代为办理"))
-            self.auth_label.setStyleSheet(f"color: {theme.DANGER}; font-size: 12pt;")
-            return
-        text = (
-            self.tr("授权委托书：%1 委托 %2，事项：%3，有效期至 %4")
-            .replace("%1", a.principal_name)
-            .replace("%2", a.agent_name)
-            .replace("%3", "、".join(a.item_names))
-            .replace("%4", a.valid_until.isoformat())
-        )
-        if not a.valid:
-            text += self.tr("（已过期，请重新签署）")
-        self.auth_label.setText(text)
-        colour = theme.OK if a.valid else theme.DANGER
-        self.auth_label.setStyleSheet(f"color: {colour}; font-size: 12pt;")
 
     def _enable(self) -> None:
         state = self.current.state if self.current else None

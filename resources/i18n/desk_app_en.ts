@@ -972,381 +972,152 @@
 <context>
     <name>HelperWindow</name>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="53" />
+        <location filename="../../desk_app/ui/helper.py" line="57" />
         <source>新建服务</source>
         <translation>New session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="54" />
+        <location filename="../../desk_app/ui/helper.py" line="58" />
         <source>添加环节</source>
         <translation>Add step</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="55" />
+        <location filename="../../desk_app/ui/helper.py" line="59" />
         <source>授权委托书</source>
         <translation>Letter of authorization</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="56" />
+        <location filename="../../desk_app/ui/helper.py" line="60" />
         <source>中止</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="57" />
+        <location filename="../../desk_app/ui/helper.py" line="61" />
         <source>恢复</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="58" />
+        <location filename="../../desk_app/ui/helper.py" line="62" />
         <source>终止</source>
         <translation>Terminate</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="59" />
+        <location filename="../../desk_app/ui/helper.py" line="63" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="60" />
+        <location filename="../../desk_app/ui/helper.py" line="64" />
         <source>记录堵点</source>
         <translation>Pain point</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="61" />
+        <location filename="../../desk_app/ui/helper.py" line="65" />
         <source>打印表单</source>
         <translation>Print form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="64" />
-        <source>帮办</source>
-        <translation>Accompany</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="65" />
-        <source>代办</source>
-        <translation>Proxy</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="66" />
-        <source>走流程</source>
-        <translation>Walkthrough</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="69" />
-        <source>现场</source>
-        <translation>On site</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="70" />
-        <source>上门</source>
-        <translation>Home visit</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="71" />
-        <source>视频</source>
-        <translation>Video</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="74" />
-        <source>办理中</source>
-        <translation>In progress</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="75" />
-        <source>已中止</source>
-        <translation>Suspended</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="76" />
-        <source>已终止</source>
-        <translation>Terminated</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="77" />
-        <source>已办结</source>
-        <translation>Concluded</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="80" />
-        <source>待分派</source>
-        <translation>Open</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="81" />
-        <source>整改中</source>
-        <translation>Assigned</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="82" />
-        <source>已解决</source>
-        <translation>Resolved</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="83" />
-        <source>已解释</source>
-        <translation>Explained</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="86" />
-        <source>材料</source>
-        <translation>Material</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="87" />
-        <source>流程</source>
-        <translation>Process</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="88" />
-        <source>系统</source>
-        <translation>Systems</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="89" />
-        <source>信息</source>
-        <translation>Information</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="90" />
-        <source>作风</source>
-        <translation>Attitude</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="158" />
+        <location filename="../../desk_app/ui/helper.py" line="103" />
         <source>帮办代办 · 高效办成一件事</source>
         <translation>Assisted service · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="170" />
+        <location filename="../../desk_app/ui/helper.py" line="115" />
         <source>帮办代办工作台</source>
         <translation>Assisted service desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="191" />
+        <location filename="../../desk_app/ui/helper.py" line="136" />
         <source>今日帮办服务</source>
         <translation>Today's sessions</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="195" />
-        <location filename="../../desk_app/ui/helper.py" line="241" />
+        <location filename="../../desk_app/ui/helper.py" line="140" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="196" />
+        <location filename="../../desk_app/ui/helper.py" line="141" />
         <source>开始</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="197" />
+        <location filename="../../desk_app/ui/helper.py" line="142" />
         <source>方式</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="198" />
+        <location filename="../../desk_app/ui/helper.py" line="143" />
         <source>服务对象</source>
         <translation>Visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="199" />
-        <location filename="../../desk_app/ui/helper.py" line="243" />
+        <location filename="../../desk_app/ui/helper.py" line="144" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="200" />
-        <location filename="../../desk_app/ui/helper.py" line="247" />
+        <location filename="../../desk_app/ui/helper.py" line="145" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="217" />
-        <source>请选择或新建一次帮办服务 (F2)</source>
-        <translation>Choose a session, or start one (F2)</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="229" />
-        <source>序号</source>
-        <translation>#</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="230" />
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="231" />
-        <source>窗口/部门</source>
-        <translation>Window / department</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="232" />
-        <source>办理内容</source>
-        <translation>What was done</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="233" />
-        <source>递交材料</source>
-        <translation>Materials handed in</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="234" />
-        <source>结果</source>
-        <translation>Outcome</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="235" />
-        <source>用时</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="242" />
-        <source>类别</source>
-        <translation>Lane</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="244" />
-        <source>堵点</source>
-        <translation>Pain point</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="245" />
-        <source>责任部门</source>
-        <translation>Owner department</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="246" />
-        <source>期限</source>
-        <translation>Due</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="251" />
-        <source>办理过程</source>
-        <translation>Timeline</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="252" />
-        <location filename="../../desk_app/ui/helper.py" line="377" />
-        <source>堵点（逾期在前）</source>
-        <translation>Pain points (overdue first)</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="349" />
+        <location filename="../../desk_app/ui/helper.py" line="250" />
         <source>共 %1 次，已办结 %2 次，办理用时 %3 分钟</source>
         <translation>%1 sessions, %2 concluded, %3 minutes of work</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="360" />
-        <source>逾期</source>
-        <translation>Overdue</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="396" />
-        <source>现场接待</source>
-        <translation>walk-up</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="398" />
-        <source>服务对象：%1  %2    一件事：%3    来源：%4</source>
-        <translation>Visitor: %1  %2    Bundle: %3    From: %4</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="408" />
-        <source>办件：</source>
-        <translation>Cases: </translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="411" />
-        <source>号票：</source>
-        <translation>Tickets: </translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="413" />
-        <source>原因：</source>
-        <translation>Reason: </translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="415" />
-        <source>环节 %1 个，跑动 %2 次，用时 %3 分钟</source>
-        <translation>%1 steps, %2 trips, %3 minutes</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="428" />
-        <source>%1 号窗口</source>
-        <translation>Window %1</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="432" />
-        <source>%1 分钟</source>
-        <translation>%1 min</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="447" />
-        <source>代办尚无授权委托书：按 F4 签署后方可代为办理</source>
-        <translation>No letter of authorization yet: press F4 to record it before acting for the visitor</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="451" />
-        <source>授权委托书：%1 委托 %2，事项：%3，有效期至 %4</source>
-        <translation>Authorization: %1 appoints %2 for %3, valid until %4</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="458" />
-        <source>（已过期，请重新签署）</source>
-        <translation> (expired: sign a new one)</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper.py" line="505" />
+        <location filename="../../desk_app/ui/helper.py" line="313" />
         <source>已新建代办服务：请先签署授权委托书 (F4)。</source>
         <translation>Proxy session started: record the letter of authorization first (F4).</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="538" />
+        <location filename="../../desk_app/ui/helper.py" line="346" />
         <source>中止帮办服务</source>
         <translation>Suspend the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="538" />
+        <location filename="../../desk_app/ui/helper.py" line="346" />
         <source>打印中止单</source>
         <translation>Print the suspension form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="539" />
+        <location filename="../../desk_app/ui/helper.py" line="347" />
         <source>恢复办理</source>
         <translation>Resume the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="539" />
+        <location filename="../../desk_app/ui/helper.py" line="347" />
         <source>打印受理单</source>
         <translation>Print the acceptance form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="540" />
+        <location filename="../../desk_app/ui/helper.py" line="348" />
         <source>终止帮办服务</source>
         <translation>Terminate the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="540" />
+        <location filename="../../desk_app/ui/helper.py" line="348" />
         <source>打印终止单</source>
         <translation>Print the termination form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="541" />
+        <location filename="../../desk_app/ui/helper.py" line="349" />
         <source>办结帮办服务</source>
         <translation>Conclude the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="541" />
+        <location filename="../../desk_app/ui/helper.py" line="349" />
         <source>打印办结单</source>
         <translation>Print the conclusion form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="569" />
+        <location filename="../../desk_app/ui/helper.py" line="377" />
         <source>已记录堵点 %1，期限 %2</source>
         <translation>Pain point %1 recorded, due %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="604" />
+        <location filename="../../desk_app/ui/helper.py" line="412" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -1749,6 +1520,250 @@
         <location filename="../../desk_app/ui/helper_dialogs.py" line="382" />
         <source>请填写原因。</source>
         <translation>Give the reason.</translation>
+    </message>
+</context>
+<context>
+    <name>SessionPanel</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="29" />
+        <source>帮办</source>
+        <translation>Accompany</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="30" />
+        <source>代办</source>
+        <translation>Proxy</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="31" />
+        <source>走流程</source>
+        <translation>Walkthrough</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="34" />
+        <source>现场</source>
+        <translation>On site</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="35" />
+        <source>上门</source>
+        <translation>Home visit</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="36" />
+        <source>视频</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="39" />
+        <source>办理中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="40" />
+        <source>已中止</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="41" />
+        <source>已终止</source>
+        <translation>Terminated</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="42" />
+        <source>已办结</source>
+        <translation>Concluded</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="45" />
+        <source>待分派</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="46" />
+        <source>整改中</source>
+        <translation>Assigned</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="47" />
+        <source>已解决</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="48" />
+        <source>已解释</source>
+        <translation>Explained</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="51" />
+        <source>材料</source>
+        <translation>Material</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="52" />
+        <source>流程</source>
+        <translation>Process</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="53" />
+        <source>系统</source>
+        <translation>Systems</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="54" />
+        <source>信息</source>
+        <translation>Information</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="55" />
+        <source>作风</source>
+        <translation>Attitude</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="114" />
+        <source>请选择或新建一次帮办服务 (F2)</source>
+        <translation>Choose a session, or start one (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="126" />
+        <source>序号</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="127" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="128" />
+        <source>窗口/部门</source>
+        <translation>Window / department</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="129" />
+        <source>办理内容</source>
+        <translation>What was done</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="130" />
+        <source>递交材料</source>
+        <translation>Materials handed in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="131" />
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="132" />
+        <source>用时</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="138" />
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="139" />
+        <source>堵点类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="140" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="141" />
+        <source>堵点</source>
+        <translation>Pain point</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="142" />
+        <source>责任部门</source>
+        <translation>Owner department</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="143" />
+        <source>期限</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="144" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="150" />
+        <source>办理过程</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="151" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="251" />
+        <source>堵点（逾期在前）</source>
+        <translation>Pain points (overdue first)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="162" />
+        <source>现场接待</source>
+        <translation>walk-up</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="164" />
+        <source>服务对象：%1  %2    一件事：%3    来源：%4</source>
+        <translation>Visitor: %1  %2    Bundle: %3    From: %4</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="174" />
+        <source>办件：</source>
+        <translation>Cases: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="177" />
+        <source>号票：</source>
+        <translation>Tickets: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="179" />
+        <source>原因：</source>
+        <translation>Reason: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="181" />
+        <source>环节 %1 个，跑动 %2 次，用时 %3 分钟</source>
+        <translation>%1 steps, %2 trips, %3 minutes</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="194" />
+        <source>%1 号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="198" />
+        <source>%1 分钟</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="211" />
+        <source>代办尚无授权委托书：按 F4 签署后方可代为办理</source>
+        <translation>No letter of authorization yet: press F4 to record it before acting for the visitor</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="215" />
+        <source>授权委托书：%1 委托 %2，事项：%3，有效期至 %4</source>
+        <translation>Authorization: %1 appoints %2 for %3, valid until %4</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="222" />
+        <source>（已过期，请重新签署）</source>
+        <translation> (expired: sign a new one)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="234" />
+        <source>逾期</source>
+        <translation>Overdue</translation>
     </message>
 </context>
 <context>
