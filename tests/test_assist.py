@@ -16,7 +16,7 @@ from desk_app.services.errors import Refused
 from desk_app.store.assist_models import AssistAuthorization, AssistEvent, AssistSession
 from desk_app.store.models import Staff
 from tests.ids import mistyped, resident_id
-from tests.tools import add_staff
+from tests.tools import ADMIN, add_staff
 
 T0 = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in the hall
 VISITOR = resident_id("37020219500101123")
@@ -179,3 +179,44 @@ def test_statistics_and_walkthrough_figures(helper_db):
     assert row["code"] == "newborn" and row["claimed"]["steps"] == 1
     assert row["measured"] == {"trips": 3, "steps": 3, "minutes": 30, "days": 0, "materials": 4}
     assert "steps" in row["worse"] and "materials" not in row["worse"]  # 4 claimed, 4 measured
+
+
+def test_retention_masks_idle_sessions_and_their_letters(helper_db):
+    from desk_app.sync.retention import purge_personal_data
+
+    db = helper_db
+    old = _proxy(db, now=T0 - timedelta(days=60))
+    assist.authorize(
+        db,
+        old.id,
+        "李四",
+        PRINCIPAL,
+        ["vaccination"],
+        date(2026, 10, 30),
+        now=T0 - timedelta(days=60),
+    )
+    assist.conclude(db, old.id)  # concluded today: its period starts now
+    idle = _proxy(db, now=T0 - timedelta(days=50))
+    assist.authorize(
+        db,
+        idle.id,
+        "李四",
+        PRINCIPAL,
+        ["vaccination"],
+        date(2026, 10, 30),
+        now=T0 - timedelta(days=50),
+    )
+    purge_personal_data(db.acting_as(ADMIN), 30, now=T0)
+    kept, masked = assist.show(db, old.id), assist.show(db, idle.id)
+    with db.read() as s:
+        row = s.get(AssistSession, idle.id)
+        letter = s.scalar(
+            select(AssistAuthorization).where(AssistAuthorization.session_id == idle.id)
+        )
+    assert (
+        row.visitor_id_no == VISITOR[:6] + "********" + VISITOR[-4:] and row.visitor_lookup is None
+    )
+    assert letter.principal_name == "李*" and masked.visitor_name == "张*丰"
+    with db.read() as s:
+        assert "*" not in s.get(AssistSession, old.id).visitor_id_no  # still sealed
+    assert kept.visitor_name == "张*丰"

@@ -185,6 +185,10 @@ class HelperWindow(QWidget):
             QShortcut(QKeySequence(shortcut), self, handlers[key])
             grid.addWidget(b, 0, n)
             self.buttons[key] = b
+        # A visitor with a ticket or a booking: the form opens with the number field ready.
+        QShortcut(QKeySequence("Shift+F2"), self, lambda: self.start_session("ticket"))
+        QShortcut(QKeySequence("Ctrl+F2"), self, lambda: self.start_session("appointment"))
+        self.buttons["start"].setToolTip(self.tr("Shift+F2 凭号票，Ctrl+F2 凭预约"))
         QShortcut(QKeySequence("Ctrl+R"), self, self.refresh)
         QShortcut(QKeySequence("Ctrl+L"), self, self.list.setFocus)
 

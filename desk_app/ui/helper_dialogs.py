@@ -183,6 +183,7 @@ class StartDialog(FormDialog):
         self.origin.currentIndexChanged.connect(self._origin_changed)
         self.reference.editingFinished.connect(self._look_up_appointment)
         self._origin_changed()
+        (self.reference if origin != "walk-up" else self.mode).setFocus()
 
     def _origin_changed(self) -> None:
         origin = self.origin.currentData()
@@ -407,7 +408,7 @@ class PainDialog(FormDialog):
         self.text.setPlaceholderText(self.tr("群众遇到了什么问题，在哪个环节"))
         self.owner = QComboBox()
         self.owner.setEditable(True)
-        self.form.addRow(self.tr("类别"), self.category)
+        self.form.addRow(self.tr("堵点类别"), self.category)
         self.form.addRow(self.tr("一件事"), self.bundle)
         self.form.addRow(self.tr("事项"), self.item)
         self.form.addRow(self.tr("堵点描述"), self.text)

@@ -76,57 +76,57 @@
 <context>
     <name>AuthorizeDialog</name>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="306" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="307" />
         <source>授权委托书</source>
         <translation>Letter of authorization</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="309" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="310" />
         <source>18 位居民身份证号码</source>
         <translation>18-character resident ID</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="324" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="325" />
         <source>不填：由本人（帮办人员）受托</source>
         <translation>Leave empty: the helper is the agent</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="326" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="327" />
         <source>生成授权委托书供签字</source>
         <translation>Print the letter for signing</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="328" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="329" />
         <source>委托人姓名</source>
         <translation>Principal's name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="329" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="330" />
         <source>委托人身份证号</source>
         <translation>Principal's ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="330" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="331" />
         <source>委托事项（空格键勾选）</source>
         <translation>Items covered (Space ticks)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="331" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="332" />
         <source>有效期至</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="332" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="333" />
         <source>其他受托人姓名</source>
         <translation>Other agent's name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="333" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="334" />
         <source>其他受托人身份证号</source>
         <translation>Other agent's ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="343" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="344" />
         <source>请勾选委托事项。</source>
         <translation>Tick the items the letter covers.</translation>
     </message>
@@ -1062,62 +1062,67 @@
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="250" />
+        <location filename="../../desk_app/ui/helper.py" line="191" />
+        <source>Shift+F2 凭号票，Ctrl+F2 凭预约</source>
+        <translation>Shift+F2 from a ticket, Ctrl+F2 from an appointment</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="254" />
         <source>共 %1 次，已办结 %2 次，办理用时 %3 分钟</source>
         <translation>%1 sessions, %2 concluded, %3 minutes of work</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="313" />
+        <location filename="../../desk_app/ui/helper.py" line="317" />
         <source>已新建代办服务：请先签署授权委托书 (F4)。</source>
         <translation>Proxy session started: record the letter of authorization first (F4).</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="346" />
+        <location filename="../../desk_app/ui/helper.py" line="350" />
         <source>中止帮办服务</source>
         <translation>Suspend the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="346" />
+        <location filename="../../desk_app/ui/helper.py" line="350" />
         <source>打印中止单</source>
         <translation>Print the suspension form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="347" />
+        <location filename="../../desk_app/ui/helper.py" line="351" />
         <source>恢复办理</source>
         <translation>Resume the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="347" />
+        <location filename="../../desk_app/ui/helper.py" line="351" />
         <source>打印受理单</source>
         <translation>Print the acceptance form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="348" />
+        <location filename="../../desk_app/ui/helper.py" line="352" />
         <source>终止帮办服务</source>
         <translation>Terminate the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="348" />
+        <location filename="../../desk_app/ui/helper.py" line="352" />
         <source>打印终止单</source>
         <translation>Print the termination form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="349" />
+        <location filename="../../desk_app/ui/helper.py" line="353" />
         <source>办结帮办服务</source>
         <translation>Conclude the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="349" />
+        <location filename="../../desk_app/ui/helper.py" line="353" />
         <source>打印办结单</source>
         <translation>Print the conclusion form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="377" />
+        <location filename="../../desk_app/ui/helper.py" line="381" />
         <source>已记录堵点 %1，期限 %2</source>
         <translation>Pain point %1 recorded, due %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="412" />
+        <location filename="../../desk_app/ui/helper.py" line="416" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -1464,42 +1469,42 @@
 <context>
     <name>PainDialog</name>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="397" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="398" />
         <source>记录堵点</source>
         <translation>Pain point</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="407" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="408" />
         <source>群众遇到了什么问题，在哪个环节</source>
         <translation>What blocked the visitor, and at which step</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="410" />
-        <source>类别</source>
-        <translation>Lane</translation>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="411" />
+        <source>堵点类别</source>
+        <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="411" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="412" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="412" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="413" />
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="413" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="414" />
         <source>堵点描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="414" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="415" />
         <source>责任部门</source>
         <translation>Owner department</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="422" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="423" />
         <source>（整个一件事）</source>
         <translation>(the whole bundle)</translation>
     </message>
@@ -1507,17 +1512,17 @@
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="375" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="376" />
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="375" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="376" />
         <source>说明（可选）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="382" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="383" />
         <source>请填写原因。</source>
         <translation>Give the reason.</translation>
     </message>
@@ -1824,17 +1829,17 @@
         <translation>Resident ID</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="190" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="191" />
         <source>号票号码，例如 A012</source>
         <translation>Ticket number, e.g. A012</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="190" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="191" />
         <source>预约号</source>
         <translation>Appointment code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="212" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="213" />
         <source>请填写号票号码或预约号。</source>
         <translation>Give the ticket number or the appointment code.</translation>
     </message>
@@ -1842,88 +1847,88 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="233" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="234" />
         <source>添加办理环节</source>
         <translation>Add a step</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="235" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="236" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="236" />
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="263" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="237" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="264" />
         <source>部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="246" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="247" />
         <source>例如：递交材料、核验身份、领取结果</source>
         <translation>e.g. hand in materials, identity check, collect the result</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="248" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="249" />
         <source>（不针对具体事项）</source>
         <translation>(no particular item)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="253" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="254" />
         <source>自动（自上一环节起）</source>
         <translation>Automatic (since the last step)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="255" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="256" />
         <source> 分钟</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="258" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="259" />
         <source>递交的材料，用顿号或逗号分隔</source>
         <translation>Materials handed in, separated by commas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="260" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="261" />
         <source>本环节需另跑一次（跑动）</source>
         <translation>This step took a trip of its own</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="261" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="262" />
         <source>地点</source>
         <translation>Where</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="262" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="263" />
         <source>窗口号</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="264" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="265" />
         <source>办理内容</source>
         <translation>What was done</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="265" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="266" />
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="266" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="267" />
         <source>用时</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="267" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="268" />
         <source>递交材料</source>
         <translation>Materials handed in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="268" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="269" />
         <source>结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="282" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="283" />
         <source>请填写部门。</source>
         <translation>Give the department.</translation>
     </message>
