@@ -3,6 +3,7 @@ their figures, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -220,3 +221,19 @@ def test_retention_masks_idle_sessions_and_their_letters(helper_db):
     with db.read() as s:
         assert "*" not in s.get(AssistSession, old.id).visitor_id_no  # still sealed
     assert kept.visitor_name == "张*丰"
+
+
+def test_reveal_is_for_a_supervisor_with_a_reason_and_audited(helper_db):
+    from desk_app.services import audit
+
+    db = helper_db
+    view = _proxy(db)
+    with pytest.raises(Refused, match="无权"):
+        assist.reveal(db, view.id, "核对身份")  # a helper
+    sup = db.acting_as(Actor(None, "sup01", Role.SUPERVISOR))
+    with pytest.raises(Refused, match="理由"):
+        assist.reveal(sup, view.id, " ")
+    shown = assist.reveal(sup, view.id, "群众投诉核查")
+    assert shown.visitor_name == "张三丰" and shown.visitor_id == VISITOR and shown.revealed
+    [entry] = [e for e in audit.entries(db.acting_as(ADMIN)) if e.action == "assist.reveal"]
+    assert entry.detail["reason"] == "群众投诉核查" and VISITOR not in json.dumps(entry.detail)

@@ -85,10 +85,13 @@ def build_screen(
         return counter
     if role == "helper":
         from desk_app.ui.helper import HelperWindow
+        from desk_app.ui.lock_screen import IdleLock
 
         if actor is None or actor.device:
             raise ValueError("a helper screen needs the logged-in helper")
-        return HelperWindow(db.acting_as(actor))
+        helper = HelperWindow(db.acting_as(actor))
+        helper.idle_lock = IdleLock(helper, helper.db, idle_ms=idle_lock_ms)  # type: ignore[attr-defined]
+        return helper
     if role == "kiosk":
         from desk_app.ui.kiosk import KioskWindow
 
