@@ -250,7 +250,10 @@ def render_session_form_pdf(data: AssistDocData, kind: str, target: PathOrFile) 
             ),
         ]
     if kind == "accept":
-        story.append(Text(FREE_TEXT + "请保管好本单，凭服务编号查询和联系帮办人。", st.body_indent))
+        story += [
+            heading("服务说明"),
+            Text(FREE_TEXT + "请保管好本单，凭服务编号查询和联系帮办人。", st.body_indent),
+        ]
     half = CONTENT_WIDTH / 2
     signatures = columns(
         [sign_column(st, "服务对象（签字）"), sign_column(st, "帮办人（签字）")], [half, half]
