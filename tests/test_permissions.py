@@ -104,7 +104,11 @@ CALLS: dict[Operation, Callable[[Any], Any]] = {
     Op.ASSIST_TERMINATE: lambda db: assist.terminate(db, 999, "不办了"),
     Op.ASSIST_CONCLUDE: lambda db: assist.conclude(db, 999),
     Op.ASSIST_SHOW: lambda db: assist.show(db, 999),
-    Op.ASSIST_LIST: lambda db: (assist.list_sessions(db), assist_stats.assist_statistics(db)),
+    Op.ASSIST_LIST: lambda db: assist.list_sessions(db),
+    Op.ASSIST_STATS: lambda db: (
+        assist_stats.assist_statistics(db),
+        assist_stats.walkthrough_figures(db),
+    ),
     Op.PAIN_ADD: lambda db: pain_points.add_pain(db, "process", "newborn", "多跑一次"),
     Op.PAIN_LIST: pain_points.list_pains,
     Op.PAIN_ASSIGN: lambda db: pain_points.assign(db, 999, "市公安局"),

@@ -186,7 +186,7 @@ def cmd_stats(args: argparse.Namespace) -> None:
 
     start = parse_date(args.from_, "开始日期") if args.from_ else None
     end = parse_date(args.to, "结束日期") if args.to else None
-    db = db_from_args(args, acting=Operation.ASSIST_LIST)
+    db = db_from_args(args, acting=Operation.ASSIST_STATS)
     figures = assist_stats.assist_statistics(db, start, end)
     figures["walkthroughs"] = assist_stats.walkthrough_figures(db, start, end)
     lines = [f"{figures['from']} .. {figures['to']}: {figures['sessions']} 次帮办服务"]

@@ -98,7 +98,7 @@ def assist_statistics(
     """Sessions started from ``start`` to ``end`` (hall days, default this month) by helper,
     mode, channel and bundle; the time per session (step minutes, and start to end for the
     closed ones); pain points found in the period by category and state, with the overdue."""
-    require(db.actor, Operation.ASSIST_LIST)
+    require(db.actor, Operation.ASSIST_STATS)
     start, end = _range(start, end)
     rows = _work(db, start, end)
     with db.read() as s:
@@ -152,7 +152,7 @@ def walkthrough_figures(
     the mean per walkthrough (trips = steps that took a trip of their own, the first included;
     days = working days from the first to the last day); ``worse`` names the measured figures
     above their claim. Dates default to everything up to today."""
-    require(db.actor, Operation.ASSIST_LIST)
+    require(db.actor, Operation.ASSIST_STATS)
     end = end or clock.today()
     start = start or date(1970, 1, 1)
     rows = [
