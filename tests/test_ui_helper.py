@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShortcut
 from sqlalchemy import select
 
 from desk_app.security.roles import Actor, Role
@@ -147,3 +148,18 @@ def test_the_screen_renders_in_both_languages(qtbot, helper_hall, tmp_path, lang
     finally:
         if translator is not None:
             QApplication.instance().removeTranslator(translator)
+
+
+def test_the_role_builds_the_helper_screen_with_its_idle_lock(qtbot, helper_hall):
+    from desk_app.ui.app import build_screen
+    from desk_app.ui.helper import HelperWindow
+
+    screen = build_screen(
+        helper_hall, "helper", 1, large_text=False, actor=helper_hall.actor, idle_lock_ms=60_000
+    )
+    qtbot.addWidget(screen)
+    assert isinstance(screen, HelperWindow) and screen.db.actor.code == "h01"
+    screen.idle_lock.lock()
+    assert not any(sc.isEnabled() for sc in screen.findChildren(QShortcut))  # F2.. do nothing
+    with pytest.raises(ValueError):
+        build_screen(helper_hall, "helper", 1, large_text=False, actor=None)
