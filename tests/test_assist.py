@@ -237,3 +237,33 @@ def test_reveal_is_for_a_supervisor_with_a_reason_and_audited(helper_db):
     assert shown.visitor_name == "张三丰" and shown.visitor_id == VISITOR and shown.revealed
     [entry] = [e for e in audit.entries(db.acting_as(ADMIN)) if e.action == "assist.reveal"]
     assert entry.detail["reason"] == "群众投诉核查" and VISITOR not in json.dumps(entry.detail)
+
+
+def test_key_rotation_moves_the_sessions_and_letters_too(helper_db, tmp_path, monkeypatch):
+    from desk_app.security.keys import create_key_file
+    from desk_app.services import key_rotation, protection
+
+    path = tmp_path / "keys" / "hall.key"
+    create_key_file(path)
+    monkeypatch.delenv("DESK_APP_KEY", raising=False)
+    monkeypatch.setenv("DESK_APP_KEY_FILE", str(path))
+    protection.reset()
+    try:
+        db = helper_db
+        view = _proxy(db)
+        assist.authorize(db, view.id, "李四", PRINCIPAL, ["vaccination"], date(2099, 1, 1))
+        with db.read() as s:
+            before = s.get(AssistSession, view.id).visitor_id_no
+        assert protection.cipher().key_id_of(before) == "k1"
+        key_rotation.rotate_key(db.acting_as(ADMIN))
+        protection.reset()
+        with db.read() as s:
+            after = s.get(AssistSession, view.id).visitor_id_no
+            letter = s.scalar(select(AssistAuthorization))
+        assert protection.cipher().key_id_of(after) == "k2"
+        assert protection.cipher().key_id_of(letter.principal_id_no) == "k2"
+        sup = db.acting_as(Actor(None, "sup01", Role.SUPERVISOR))
+        shown = assist.reveal(sup, view.id, "核对")
+        assert shown.visitor_id == VISITOR and shown.authorization.principal_id == PRINCIPAL
+    finally:
+        protection.reset()
