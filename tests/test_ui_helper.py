@@ -163,3 +163,23 @@ def test_the_role_builds_the_helper_screen_with_its_idle_lock(qtbot, helper_hall
     assert not any(sc.isEnabled() for sc in screen.findChildren(QShortcut))  # F2.. do nothing
     with pytest.raises(ValueError):
         build_screen(helper_hall, "helper", 1, large_text=False, actor=None)
+
+
+def test_a_helper_explains_a_pain_point_from_the_list(qtbot, helper_hall, tmp_path):
+    from desk_app.services import pain_points
+
+    p = pain_points.add_pain(helper_hall, "information", "newborn", "指南未写明样式")
+    w = _screen(qtbot, helper_hall, tmp_path)
+    qtbot.waitUntil(lambda: w.panel.pain_table.rowCount() == 1, timeout=5000)
+    w.explain_pain()  # nothing chosen: says what to do
+    assert w.dialog is None and "Ctrl+E" in w.banner.text()
+    w.panel.pain_table.selectRow(0)
+    w.explain_pain()
+    d = w.dialog
+    assert d.print_it.isHidden()
+    _submit(qtbot, d)
+    assert "说明" in d.error.text() or "原因" in d.error.text()  # an empty explanation
+    d.reason.setPlainText("样式在附件下载区")
+    _submit(qtbot, d)
+    qtbot.waitUntil(lambda: w.panel.pains and w.panel.pains[0].state == "explained", timeout=5000)
+    assert pain_points.list_pains(helper_hall)[0].id == p.id

@@ -189,6 +189,7 @@ class HelperWindow(QWidget):
         QShortcut(QKeySequence("Shift+F2"), self, lambda: self.start_session("ticket"))
         QShortcut(QKeySequence("Ctrl+F2"), self, lambda: self.start_session("appointment"))
         self.buttons["start"].setToolTip(self.tr("Shift+F2 凭号票，Ctrl+F2 凭预约"))
+        QShortcut(QKeySequence("Ctrl+E"), self, self.explain_pain)
         QShortcut(QKeySequence("Ctrl+R"), self, self.refresh)
         QShortcut(QKeySequence("Ctrl+L"), self, self.list.setFocus)
 
@@ -385,6 +386,23 @@ class HelperWindow(QWidget):
                 self.refresh(),
             ),
         )
+
+    def explain_pain(self) -> None:
+        """The pain point chosen in the list is no blockage after all: record why (解释说明)."""
+        rows = self.panel.pain_table.selectionModel().selectedRows()
+        if not rows:
+            self.panel.tabs.setCurrentIndex(1)
+            self.panel.pain_table.setFocus()
+            self.say(self.tr("请先在堵点列表中选中一条（↑↓），再按 Ctrl+E。"), error=True)
+            return
+        pain_id = self.panel.pain_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+
+        def act(values: dict[str, Any]) -> PainView:
+            return pain_points.explain(self.db, pain_id, values["reason"])
+
+        title = self.tr("堵点 %1 解释说明").replace("%1", str(pain_id))
+        dialog = ReasonDialog(title, None, act, self, field_label=self.tr("解释说明"))
+        self._open(dialog, lambda _p: self.refresh())
 
     def print_form(self) -> None:
         v = self.current

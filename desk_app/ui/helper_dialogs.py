@@ -360,21 +360,24 @@ class ReasonDialog(FormDialog):
     def __init__(
         self,
         title: str,
-        form_label: str,
+        form_label: str | None,
         action: Callable[[dict[str, Any]], Any],
         parent: QWidget | None = None,
         *,
         required: bool = True,
+        field_label: str | None = None,
     ) -> None:
         super().__init__(title, action, parent)
         self.required = required
         self.reason = QPlainTextEdit()
         self.reason.setMaximumHeight(110)
         self.reason.setTabChangesFocus(True)
-        self.print_it = QCheckBox(form_label)
-        self.print_it.setChecked(True)
-        self.form.addRow(self.tr("原因") if required else self.tr("说明（可选）"), self.reason)
-        self.form.addRow("", self.print_it)
+        self.print_it = QCheckBox(form_label or "")
+        self.print_it.setChecked(form_label is not None)
+        label = field_label or (self.tr("原因") if required else self.tr("说明（可选）"))
+        self.form.addRow(label, self.reason)
+        if form_label is not None:  # no paper to print: no box
+            self.form.addRow("", self.print_it)
         self.reason.setFocus()
 
     def values(self) -> dict[str, Any]:

@@ -149,6 +149,7 @@ class SessionPanel(QFrame):
         fixed_width(self.steps, {4: 150})
         self.tabs.addTab(self.steps, self.tr("办理过程"))
         self.tabs.addTab(self.pain_table, self.tr("堵点（逾期在前）"))
+        self.pain_table.setToolTip(self.tr("选中一条后按 Ctrl+E 解释说明"))
         for w in (self.title, self.visitor, self.auth_label, self.links):
             rlay.addWidget(w)
         rlay.addWidget(self.tabs, 1)

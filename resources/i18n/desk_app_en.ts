@@ -1067,62 +1067,77 @@
         <translation>Shift+F2 from a ticket, Ctrl+F2 from an appointment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="254" />
+        <location filename="../../desk_app/ui/helper.py" line="255" />
         <source>共 %1 次，已办结 %2 次，办理用时 %3 分钟</source>
         <translation>%1 sessions, %2 concluded, %3 minutes of work</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="317" />
+        <location filename="../../desk_app/ui/helper.py" line="318" />
         <source>已新建代办服务：请先签署授权委托书 (F4)。</source>
         <translation>Proxy session started: record the letter of authorization first (F4).</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="350" />
+        <location filename="../../desk_app/ui/helper.py" line="351" />
         <source>中止帮办服务</source>
         <translation>Suspend the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="350" />
+        <location filename="../../desk_app/ui/helper.py" line="351" />
         <source>打印中止单</source>
         <translation>Print the suspension form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="351" />
+        <location filename="../../desk_app/ui/helper.py" line="352" />
         <source>恢复办理</source>
         <translation>Resume the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="351" />
+        <location filename="../../desk_app/ui/helper.py" line="352" />
         <source>打印受理单</source>
         <translation>Print the acceptance form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="352" />
+        <location filename="../../desk_app/ui/helper.py" line="353" />
         <source>终止帮办服务</source>
         <translation>Terminate the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="352" />
+        <location filename="../../desk_app/ui/helper.py" line="353" />
         <source>打印终止单</source>
         <translation>Print the termination form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="353" />
+        <location filename="../../desk_app/ui/helper.py" line="354" />
         <source>办结帮办服务</source>
         <translation>Conclude the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="353" />
+        <location filename="../../desk_app/ui/helper.py" line="354" />
         <source>打印办结单</source>
         <translation>Print the conclusion form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="381" />
+        <location filename="../../desk_app/ui/helper.py" line="382" />
         <source>已记录堵点 %1，期限 %2</source>
         <translation>Pain point %1 recorded, due %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper.py" line="416" />
+        <location filename="../../desk_app/ui/helper.py" line="396" />
+        <source>请先在堵点列表中选中一条（↑↓），再按 Ctrl+E。</source>
+        <translation>Choose a pain point in the list first (↑↓), then press Ctrl+E.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="403" />
+        <source>堵点 %1 解释说明</source>
+        <translation>Explain pain point %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="404" />
+        <source>解释说明</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="434" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -1469,42 +1484,42 @@
 <context>
     <name>PainDialog</name>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="398" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="401" />
         <source>记录堵点</source>
         <translation>Pain point</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="408" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="411" />
         <source>群众遇到了什么问题，在哪个环节</source>
         <translation>What blocked the visitor, and at which step</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="411" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="414" />
         <source>堵点类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="412" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="415" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="413" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="416" />
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="414" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="417" />
         <source>堵点描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="415" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="418" />
         <source>责任部门</source>
         <translation>Owner department</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="423" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="426" />
         <source>（整个一件事）</source>
         <translation>(the whole bundle)</translation>
     </message>
@@ -1512,17 +1527,17 @@
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="376" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="377" />
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="376" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="377" />
         <source>说明（可选）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_dialogs.py" line="383" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="386" />
         <source>请填写原因。</source>
         <translation>Give the reason.</translation>
     </message>
@@ -1706,67 +1721,72 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/helper_panel.py" line="151" />
-        <location filename="../../desk_app/ui/helper_panel.py" line="251" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="252" />
         <source>堵点（逾期在前）</source>
         <translation>Pain points (overdue first)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_panel.py" line="162" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="152" />
+        <source>选中一条后按 Ctrl+E 解释说明</source>
+        <translation>Choose one and press Ctrl+E to explain it</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="163" />
         <source>现场接待</source>
         <translation>walk-up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_panel.py" line="164" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="165" />
         <source>服务对象：%1  %2    一件事：%3    来源：%4</source>
         <translation>Visitor: %1  %2    Bundle: %3    From: %4</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_panel.py" line="174" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="175" />
         <source>办件：</source>
         <translation>Cases: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_panel.py" line="177" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="178" />
         <source>号票：</source>
         <translation>Tickets: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_panel.py" line="179" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="180" />
         <source>原因：</source>
         <translation>Reason: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_panel.py" line="181" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="182" />
         <source>环节 %1 个，跑动 %2 次，用时 %3 分钟</source>
         <translation>%1 steps, %2 trips, %3 minutes</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_panel.py" line="194" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="195" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_panel.py" line="198" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="199" />
         <source>%1 分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_panel.py" line="211" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="212" />
         <source>代办尚无授权委托书：按 F4 签署后方可代为办理</source>
         <translation>No letter of authorization yet: press F4 to record it before acting for the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_panel.py" line="215" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="216" />
         <source>授权委托书：%1 委托 %2，事项：%3，有效期至 %4</source>
         <translation>Authorization: %1 appoints %2 for %3, valid until %4</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_panel.py" line="222" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="223" />
         <source>（已过期，请重新签署）</source>
         <translation> (expired: sign a new one)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper_panel.py" line="234" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="235" />
         <source>逾期</source>
         <translation>Overdue</translation>
     </message>
