@@ -37,6 +37,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "cases": ("case",),
     "sync": ("sync",),
     "kb": ("kb",),
+    "assist": ("assist", "pain"),
 }
 
 

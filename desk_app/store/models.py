@@ -228,4 +228,4 @@ class Setting(Base):
 
 # The case tables live in their own module; importing it here registers them on Base.metadata
 # for Alembic and for anyone who imports the models.
-from desk_app.store import case_models, identity_models, kb_models  # noqa: E402, F401
+from desk_app.store import assist_models, case_models, identity_models, kb_models  # noqa: E402, F401
