@@ -183,3 +183,20 @@ def test_a_helper_explains_a_pain_point_from_the_list(qtbot, helper_hall, tmp_pa
     _submit(qtbot, d)
     qtbot.waitUntil(lambda: w.panel.pains and w.panel.pains[0].state == "explained", timeout=5000)
     assert pain_points.list_pains(helper_hall)[0].id == p.id
+
+
+def test_f11_opens_the_knowledge_base_for_the_sessions_bundle(qtbot, helper_hall, tmp_path):
+    w = _screen(qtbot, helper_hall, tmp_path)
+    assert w.kb_button.current_bundle() is None  # no session chosen: every bundle
+    w.start_session()
+    d = w.dialog
+    d.mode.setCurrentIndex(d.mode.findData("accompany"))
+    d.bundle.setCurrentIndex(d.bundle.findData("newborn"))
+    d.name.setText("张三丰")
+    d.id_no.setText(VISITOR)
+    _submit(qtbot, d)
+    qtbot.waitUntil(lambda: w.current is not None, timeout=5000)
+    w.kb_button.toggle_panel()
+    panel = w.kb_button.window_.panel
+    assert panel.bundle == "newborn" and panel.channel == "helper"
+    w.kb_button.window_.close()

@@ -50,6 +50,7 @@ from desk_app.ui.helper_panel import (
     label,
     list_table,
 )
+from desk_app.ui.kb_panel import KbButton
 from desk_app.ui.tasks import TaskRunner, user_message
 
 # action key -> (label, shortcut)
@@ -123,6 +124,11 @@ class HelperWindow(QWidget):
         top.addSpacing(12)
         top.addWidget(self.who_label)
         top.addStretch()
+        # F11: 政策问答 for the session's 一件事 (the same answers as the counter and 12345)
+        self.kb_button = KbButton(
+            self, bundle_of=lambda: self.current.bundle if self.current else None, channel="helper"
+        )
+        top.addWidget(self.kb_button)
         top.addWidget(self.day_label)
 
         self.banner = QLabel()

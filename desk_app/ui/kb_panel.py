@@ -10,6 +10,7 @@ panel's worker thread; each one is logged (masked) and the answer a person opens
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -232,11 +233,18 @@ def _browse(bundle: str | None) -> list[kb.KbHit]:
 class KbPanelWindow(QDialog):
     """The panel as a window of its own beside the counter (non-modal; F11 or Esc closes)."""
 
-    def __init__(self, db: Database, bundle: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bundle: str | None,
+        parent: QWidget | None = None,
+        *,
+        channel: str = "counter",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("政策问答"))
         self.setModal(False)
-        self.panel = KbPanel(db, bundle, parent=self)
+        self.panel = KbPanel(db, bundle, channel=channel, parent=self)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.panel)
@@ -254,13 +262,22 @@ class KbPanelWindow(QDialog):
 
 
 class KbButton(QPushButton):
-    """The counter's knowledge-base button with its key (F11): opens the panel for the bundle
-    of the ticket at the window (service codes are bundle codes), or for every bundle; pressed
-    again for the same bundle, closes it."""
+    """The knowledge-base button with its key (F11): opens the panel for the bundle at hand
+    (at the counter, the ticket's: service codes are bundle codes; on the helper screen, the
+    session's via ``bundle_of``), or for every bundle; pressed again for the same bundle,
+    closes it."""
 
-    def __init__(self, counter: Any) -> None:
+    def __init__(
+        self,
+        counter: Any,
+        *,
+        bundle_of: Callable[[], str | None] | None = None,
+        channel: str = "counter",
+    ) -> None:
         super().__init__()
         self.counter = counter
+        self.bundle_of = bundle_of
+        self.channel = channel
         self.window_: KbPanelWindow | None = None
         self.setText(self.tr("政策问答") + f" {KEY}")
         self.setToolTip(self.tr("政策问答") + f" ({KEY})")
@@ -270,6 +287,9 @@ class KbButton(QPushButton):
         shortcut.activated.connect(self.toggle_panel)
 
     def current_bundle(self) -> str | None:
+        if self.bundle_of is not None:
+            code = self.bundle_of()
+            return code if code in catalog().codes else None
         board = self.counter.board
         current = board.current if board else None
         code = current.service if current is not None else None
@@ -284,7 +304,7 @@ class KbButton(QPushButton):
                 return
             window.panel.set_bundle(bundle)
         else:
-            window = KbPanelWindow(self.counter.db, bundle, self.counter)
+            window = KbPanelWindow(self.counter.db, bundle, self.counter, channel=self.channel)
             window.place_beside(self.counter)
             self.window_ = window
             window.show()
