@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import text
 
@@ -40,6 +42,42 @@ def test_upgrade_is_idempotent_and_models_match_migrations(db_url):
         ctx = MigrationContext.configure(conn, opts={"compare_type": same_on_sqlite})
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
+    db.dispose()
+
+
+def index_definitions(db: Database) -> dict[str, str]:
+    """Each index's SQL as the database keeps it (lower case, whitespace collapsed)."""
+    sql = (
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+        if db.is_postgres
+        else "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    )
+    with db.engine.connect() as conn:
+        return {n: " ".join((d or "").lower().split()) for n, d in conn.execute(text(sql))}
+
+
+def test_partial_indexes_are_partial_with_their_condition(db_url):
+    from desk_app.store.models import Base
+
+    db = Database(db_url)
+    schema.upgrade(db)
+    defined = index_definitions(db)
+    partial = [
+        (ix.name, ix.info["where"])
+        for table in Base.metadata.tables.values()
+        for ix in table.indexes
+        if "where" in ix.info
+    ]
+    assert len(partial) >= 3
+    for name, where in partial:
+        got = defined[name]
+        # PostgreSQL writes the condition back its own way: (closed_at IS NULL),
+        # ((state)::text = 'waiting'::text), state = ANY (ARRAY[...]); compare the names and
+        # values, not the operators.
+        words = [w for w in re.findall(r"[a-z_]+", where.lower()) if w != "in"]
+        assert " where " in got, f"{name} is not partial: {got}"
+        condition = got.split(" where ", 1)[1]
+        assert all(w in condition for w in words), f"{name}: {condition} is not {where}"
     db.dispose()
 
 

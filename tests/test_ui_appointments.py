@@ -162,7 +162,7 @@ def test_the_counter_lists_todays_appointments_and_checks_one_in(qtbot, appt_hal
         qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)  # newborn only
         assert panel.model.rows[0].code == a.code and "*" in panel.model.rows[0].name
         panel.view.selectRow(0)
-        qtbot.keyClick(counter, Qt.Key.Key_F11, Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClick(counter, Qt.Key.Key_F12, Qt.KeyboardModifier.ShiftModifier)
         qtbot.waitUntil(
             lambda: panel.model.rows and panel.model.rows[0].state == "checked_in", timeout=5000
         )

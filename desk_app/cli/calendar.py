@@ -1,4 +1,4 @@
-"""``desk-app calendar show|session ...``: the hall's opening calendar (no Qt)."""
+"""``desk-app calendar ...``: working days and the hall's opening calendar (no Qt)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from desk_app.cli.common import (
     CliError,
     Commands,
     Parser,
+    check_allowed,
     db_from_args,
+    db_int,
     out,
     parse_date,
     positive_int,
@@ -76,8 +78,26 @@ def cmd_session_remove(args: argparse.Namespace) -> None:
     out(args, {"removed": args.id}, f"session {args.id} removed")
 
 
+def cmd_calendar_add(args: argparse.Namespace) -> None:
+    from desk_app.services.catalog_access import work_calendar
+
+    check_allowed(args, Operation.CALENDAR_ADD_WORKDAYS)
+    start = parse_date(args.date, "起始")
+    if args.n < 0:
+        raise CliError("工作日数须 ≥ 0 / N must be >= 0")
+    try:
+        r = work_calendar().add_workdays(start, args.n)
+    except OverflowError:
+        raise CliError(f"结果超出日历范围 / beyond the calendar: {start} + {args.n}") from None
+    note = "" if r.source.value == "official" else "  (无官方节假日数据, 仅按周末推算)"
+    out(args, {"date": r.date.isoformat(), "source": r.source.value}, f"{r.date}{note}")
+
+
 def register(c: Commands) -> None:
     cal = c.group("calendar", "working days and the opening calendar")
+    p = c.add(cal, "add-workdays", cmd_calendar_add, "the N-th working day after DATE")
+    p.add_argument("date")
+    p.add_argument("n", type=db_int)
     p = c.add(cal, "show", cmd_show, "a day: open, sessions, holiday data source")
     p.add_argument("date")
     sess = cal.add_parser("session", help="opening sessions").add_subparsers(

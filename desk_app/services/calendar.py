@@ -31,12 +31,19 @@ from desk_app.domain.calendar import session_kind_at as kind_of
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services import audit
-from desk_app.services.catalog_access import work_calendar
 from desk_app.services.common import DEFAULT_SETTINGS, service_by_code, window_by_number
 from desk_app.services.errors import NotFound, Refused
 from desk_app.store import Database
 from desk_app.store.appointment_models import CalendarSession
 from desk_app.store.models import Service, Setting
+
+
+def work_calendar() -> Any:
+    """Holidays and 调休 (chinesecalendar, the catalog's overrides), loaded when a day is asked
+    about: a hall without an opening calendar issues tickets without loading them."""
+    from desk_app.services.catalog_access import work_calendar as loaded
+
+    return loaded()
 
 
 def _session(row: CalendarSession) -> Session:

@@ -22,6 +22,7 @@ from desk_app.domain.tickets import Action, Priority, TicketState, format_number
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services import accounts, demo_calendar, hall
+from desk_app.services.demo_assist import seed_assist
 from desk_app.services.errors import Refused
 from desk_app.store import Database
 from desk_app.store.models import (
@@ -208,6 +209,7 @@ def seed_demo(
             )
         tickets += len(t_rows)
         events += len(e_rows)
+    seed_assist(db, now)  # 帮办代办 sessions and 堵点 (services/demo_assist.py)
     return {
         "seeded": True,
         "services": len(DEMO_SERVICES),

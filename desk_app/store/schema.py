@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 
 from desk_app.store.database import Database
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0007"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 

@@ -1,5 +1,5 @@
 """The counter's list of today's appointments for its services (预约), with check-in at the
-counter (Shift+F11 on the selected row) and the booking dialog (F11)."""
+counter (Shift+F12 on the selected row) and the booking dialog (F12)."""
 
 from __future__ import annotations
 
@@ -108,8 +108,8 @@ class AppointmentsPanel(QWidget):
         self.view.setStyleSheet("font-size: 12pt;")
         title = QLabel(self.tr("今日预约"))
         title.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self.checkin_button = QPushButton(self.tr("签到所选 (Shift+F11)"))
-        self.book_button = QPushButton(self.tr("预约登记 (F11)"))
+        self.checkin_button = QPushButton(self.tr("签到所选 (Shift+F12)"))
+        self.book_button = QPushButton(self.tr("预约登记 (F12)"))
         self.checkin_button.clicked.connect(self.check_in_selected)
         self.book_button.clicked.connect(self.open_booking)
         head = QHBoxLayout()
@@ -121,7 +121,7 @@ class AppointmentsPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(head)
         lay.addWidget(self.view)
-        for key, slot in (("F11", self.open_booking), ("Shift+F11", self.check_in_selected)):
+        for key, slot in (("F12", self.open_booking), ("Shift+F12", self.check_in_selected)):
             sc = QShortcut(QKeySequence(key), counter)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
             sc.activated.connect(slot)

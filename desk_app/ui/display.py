@@ -1,8 +1,10 @@
 """The call display (叫号屏) on the hall's big screen: who is called, to which window.
 
 It follows the ``ticket_events`` table by increasing id, so a call made at any window on any PC
-appears here within ``poll_ms``. On start it fills the board from today's latest calls (a display
-restarted mid-day is not empty) without announcing them, then announces only what is new.
+appears here at once: the database's change watch (``store/changes.py``) is looked at every
+``WATCH_MS`` and the calls are queried when it moved (every ``poll_ms`` without a watch). On
+start it fills the board from today's latest calls (a display restarted mid-day is not empty)
+without announcing them, then announces only what is new.
 
 The big panel shows the call being announced, in step with the voice (or the chime): when
 several windows call at once, the calls queue in the ``Announcer`` and the panel moves on as
@@ -62,6 +64,8 @@ FLASH_MS = 3000
 RECENT_ROWS = 8
 RECENT_ROWS_LARGE = 5  # half as large again: fewer rows fit
 SLOW_REFRESH_MS = 30_000  # the hall's name and its windows change rarely
+WATCH_MS = 40  # a look at the database's change counter: one pragma or a flag, no query
+SAFETY_POLL_MS = 2000  # with a working change watch the query runs this often regardless
 
 
 @dataclass
@@ -110,6 +114,8 @@ class CallDisplay(QWidget):
         self._rows = RECENT_ROWS_LARGE if large_text else RECENT_ROWS
         self._after_id: int | None = None  # None until the start has been read
         self._polling = False
+        self._again = False  # a change was seen while a query ran: query once more after it
+        self._watch = None  # the database's change check, once opened (off the UI thread)
         self._loading = False
         self._offline = False
         self._tiles: dict[int, WindowTile] = {}
@@ -130,6 +136,7 @@ class CallDisplay(QWidget):
             self._flash.setKeyValueAt(i / 6, lit if i % 2 == 0 and i < 6 else base)
         self._flash.valueChanged.connect(self.hero.set_color)
 
+        self._poll_ms = poll_ms
         self._poll_timer = QTimer(self)
         self._poll_timer.setInterval(poll_ms)
         self._poll_timer.timeout.connect(self.refresh_now)
@@ -143,6 +150,10 @@ class CallDisplay(QWidget):
         self._clock_timer.timeout.connect(self._show_time)
         self._clock_timer.start()
         self._show_time()
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_MS)
+        self._watch_timer.timeout.connect(self._look)
+        self.runner.submit(self.db.change_watch, self._watch_ready, self._no_watch)
         self.refresh_now()
 
     # -- layout ------------------------------------------------------------------------------
@@ -302,11 +313,27 @@ class CallDisplay(QWidget):
                 self.runner.submit(partial(_load_start, self.db), self._started, self._failed)
             return
         if self._polling:
+            self._again = True
             return
         self._polling = True
         self.runner.submit(
             partial(boards.calls_since, self.db, self._after_id), self._new_calls, self._failed
         )
+
+    def _watch_ready(self, watch) -> None:  # type: ignore[no-untyped-def]
+        """Calls now reach the screen within WATCH_MS of their commit; the query itself only
+        runs when something changed (and every SAFETY_POLL_MS, should a change be missed)."""
+        self._watch = watch
+        self._poll_timer.setInterval(max(self._poll_timer.interval(), SAFETY_POLL_MS))
+        self._watch_timer.start()
+
+    def _no_watch(self, exc: Exception) -> None:
+        log.info("call display polls every %d ms (no change watch: %s)", self._poll_ms, exc)
+
+    def _look(self) -> None:
+        # Offline, the poll timer retries at its own pace instead of every look.
+        if self._watch is not None and not self._offline and self._watch.changed():
+            self.refresh_now()
 
     # -- following the event table ------------------------------------------------------------
 
@@ -324,6 +351,9 @@ class CallDisplay(QWidget):
 
     def _new_calls(self, calls: list[CallEvent]) -> None:
         self._polling = False
+        if self._again:
+            self._again = False
+            QTimer.singleShot(0, self, self.refresh_now)
         catching_up = self._offline
         self._set_online()
         if not calls:
@@ -349,6 +379,7 @@ class CallDisplay(QWidget):
         if not self._offline:
             log.warning("call display lost the database: %s", exc)
         self._offline = True
+        self._poll_timer.setInterval(self._poll_ms)  # retry at the plain polling pace
         self.status_label.setVisible(True)
 
     def _set_online(self) -> None:
@@ -356,6 +387,8 @@ class CallDisplay(QWidget):
             log.info("call display reconnected")
         self._offline = False
         self.status_label.setVisible(False)
+        if self._watch is not None:  # back to querying only when something changed
+            self._poll_timer.setInterval(max(self._poll_ms, SAFETY_POLL_MS))
 
     def _refresh_slow(self) -> None:
         if self._after_id is not None:
@@ -445,9 +478,12 @@ class CallDisplay(QWidget):
         self.clock_label.setText(f"{now:%H:%M}")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        for timer in (self._poll_timer, self._slow_timer, self._clock_timer):
+        for timer in (self._poll_timer, self._slow_timer, self._clock_timer, self._watch_timer):
             timer.stop()
         self.runner.shutdown()
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
         super().closeEvent(event)
 
 

@@ -27,6 +27,7 @@ from desk_app.services.errors import Refused
 from desk_app.services.ticket_issue import IssueOutcome, TicketSink
 from desk_app.store import Database
 from desk_app.ui import kiosk_checkin, theme
+from desk_app.ui.kiosk_consult import install_consult
 from desk_app.ui.kiosk_view import KioskView
 from desk_app.ui.printer import print_pdf_bytes, save_pdf
 from desk_app.ui.tasks import TaskRunner
@@ -84,6 +85,7 @@ class KioskWindow(KioskView):
         self._ticket: IssuedTicket | None = None
         self._pdf: bytes | None = None  # the current ticket's PDF, kept for a reprint
         self._ticket_committed.connect(self._on_issued, Qt.ConnectionType.QueuedConnection)
+        install_consult(self, self._look)  # the 政策咨询 page and its button
 
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.paths import resources_dir
-from desk_app.security.roles import Actor
+from desk_app.security.authz import require
+from desk_app.security.roles import Actor, Operation
 from desk_app.services import accounts, hall, workstation
 from desk_app.services.accounts import LoginResult
 from desk_app.services.setup import prepare_database
@@ -30,10 +31,13 @@ from desk_app.ui.tasks import TaskRunner
 
 ROLES = [
     ("counter", QT_TRANSLATE_NOOP("LoginDialog", "窗口工作台")),
+    ("helper", QT_TRANSLATE_NOOP("LoginDialog", "帮办代办")),
     ("kiosk", QT_TRANSLATE_NOOP("LoginDialog", "取号机")),
     ("display", QT_TRANSLATE_NOOP("LoginDialog", "叫号屏")),
 ]
 
+# The roles whose screen needs a staff member's log-in (the kiosk and display need none).
+STAFF_LOGIN_ROLES = ("counter", "helper")
 
 # The window number's stepper: the base style's border on spin boxes hides Qt's own arrows, so
 # the buttons and their arrows are drawn here, large enough to hit.
@@ -146,18 +150,19 @@ class LoginDialog(QDialog):
 
     def _role_changed(self) -> None:
         counter = self.role() == "counter"
-        self.staff_edit.setEnabled(counter)
-        self.password_edit.setEnabled(counter)
+        staff = self.role() in STAFF_LOGIN_ROLES
+        self.staff_edit.setEnabled(staff)
+        self.password_edit.setEnabled(staff)
         self.window_spin.setEnabled(counter)
 
     def submit(self) -> None:
         role, staff, window = self.role(), self.staff_edit.text().strip(), self.window_spin.value()
         password = self.password_edit.text()
-        if role == "counter" and not staff:
+        if role in STAFF_LOGIN_ROLES and not staff:
             self.show_error(self.tr("请输入工号。"))
             self.staff_edit.setFocus()
             return
-        if role == "counter" and not password:
+        if role in STAFF_LOGIN_ROLES and not password:
             self.show_error(self.tr("请输入密码。"))
             self.password_edit.setFocus()
             return
@@ -166,11 +171,15 @@ class LoginDialog(QDialog):
 
         def work() -> _Checked:
             prepare_database(self.db)
-            if role != "counter":
+            if role not in STAFF_LOGIN_ROLES:
                 return _Checked()
             if not workstation.has_login_accounts(self.db):
                 return _Checked(no_accounts=True)
             login = accounts.authenticate(self.db, staff, password)
+            if role == "helper":
+                # Checked here so a counter account is told at once, not at its first action.
+                require(login.actor, Operation.ASSIST_START)
+                return _Checked(login)
             if not login.must_change:
                 hall.open_window(self.db.acting_as(login.actor), window, staff)
             return _Checked(login)
@@ -204,6 +213,9 @@ class LoginDialog(QDialog):
         self.password_dialog.open()
 
     def _password_changed(self, login: LoginResult) -> None:
+        if self.role() == "helper":  # no window to open
+            self._finish(login)
+            return
         window = self._window
         self._busy(self.tr("正在登录窗口…"))
         self.runner.submit(
