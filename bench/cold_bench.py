@@ -54,7 +54,7 @@ def main() -> int:
             HOME=tmp,
         )
         (Path(tmp) / "run").mkdir(mode=0o700)
-        timed([*app, "demo", "seed", "--days", "0", "--windows", "4"], env)
+        timed([*app, "demo", "seed", "--days", "0", "--windows", "4", "--no-calendar"], env)
         service = json.loads(timed([*app, "queue", "status", "--json"], env)[1])["services"][0][
             "code"
         ]

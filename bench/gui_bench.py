@@ -96,7 +96,18 @@ def main() -> int:
         os.environ["XDG_DATA_HOME"] = str(Path(tmp) / "data")
         env = dict(os.environ)
         subprocess.run(
-            [sys.executable, "-m", "desk_app", "demo", "seed", "--days", "0", "--windows", "2"],
+            [
+                sys.executable,
+                "-m",
+                "desk_app",
+                "demo",
+                "seed",
+                "--days",
+                "0",
+                "--windows",
+                "2",
+                "--no-calendar",
+            ],
             env=env,
             check=True,
             capture_output=True,

@@ -43,7 +43,7 @@ def build_hall(url: str) -> None:
 
     db = Database(url).acting_as(actor())
     upgrade(db)
-    demo.seed_demo(db, days=0, windows=WINDOWS, seed=1)
+    demo.seed_demo(db, days=0, windows=WINDOWS, seed=1, calendar=False)
     for w in range(1, WINDOWS + 1):
         hall.open_window(db, w, f"s{w:02d}")
     services = [s.code for s in hall.list_services(db)]

@@ -127,6 +127,8 @@ def main(argv: list[str]) -> int:
             APPDATA=str(Path(tmp) / "data"),
             LOCALAPPDATA=str(Path(tmp) / "data"),
             QT_QPA_PLATFORM="offscreen",
+            # A Tuesday morning: the demo hall's opening calendar lets the kiosk issue tickets.
+            DESK_APP_NOW="2026-12-01T10:00:00+08:00",
         )
         smoke.run("db upgrade", "db", "upgrade", env=env)
         out = smoke.run("db check", "db", "check", "--json", env=env)
