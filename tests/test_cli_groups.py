@@ -63,7 +63,7 @@ def test_a_cold_queue_command_does_not_load_the_case_rules(tmp_path):
         "from desk_app.cli import main\n"
         f"main(['queue', 'status', '--json', '--db', '{url}'])\n"
         "loaded = [m for m in ('desk_app.cli.cases', 'desk_app.domain.checklist',"
-        " 'desk_app.ui', 'PySide6', 'sqlalchemy.dialects.postgresql', 'alembic') if m in sys.modules]\n"
+        " 'desk_app.ui', 'PySide6', 'sqlalchemy.dialects.postgresql', 'alembic', 'cryptography') if m in sys.modules]\n"
         "print(loaded)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

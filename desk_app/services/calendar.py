@@ -30,7 +30,6 @@ from desk_app.domain.calendar import (
 from desk_app.domain.calendar import session_kind_at as kind_of
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
-from desk_app.services import audit
 from desk_app.services.common import DEFAULT_SETTINGS, service_by_code, window_by_number
 from desk_app.services.errors import NotFound, Refused
 from desk_app.store import Database
@@ -234,6 +233,8 @@ def add_session(
         )
         s.add(row)
         s.flush()
+        from desk_app.services import audit  # the hall key's code, for changes only
+
         audit.record(s, db.actor, "calendar.session.add", str(row.id), {"kind": k.value})
         return _session_json(s, _session(row))
 
@@ -251,6 +252,8 @@ def remove_session(db: Database, session_id: int) -> None:
         if row is None:
             raise NotFound(f"没有时段 {session_id}", f"no session {session_id}")
         s.delete(row)
+        from desk_app.services import audit
+
         audit.record(s, db.actor, "calendar.session.remove", str(session_id), {"kind": row.kind})
 
 
