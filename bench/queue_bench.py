@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
 from desk_app.domain import clock  # noqa: E402
+from desk_app.security.roles import SYSTEM_ACTOR  # noqa: E402
 from desk_app.services import demo, hall, queue  # noqa: E402
 from desk_app.store import Database  # noqa: E402
 from desk_app.store.models import Service, Staff, Ticket, Window  # noqa: E402
@@ -50,9 +51,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 def build_hall(url: str, history: int) -> None:
-    db = Database(url)
+    db = Database(url).acting_as(SYSTEM_ACTOR)
     upgrade(db)
-    demo.seed_demo(db, days=0, windows=WINDOWS, seed=1)
+    demo.seed_demo(db, days=0, windows=WINDOWS, seed=1, calendar=False)  # issues at any hour
     for w in range(1, WINDOWS + 1):
         hall.open_window(db, w, f"s{w:02d}")
     with db.read() as s:
@@ -168,7 +169,7 @@ def bulk_load(dialect: str, conn, day, t_rows, e_rows, counters) -> None:  # typ
 
 def add_waiting(url: str, n: int) -> None:
     """Bulk-add waiting tickets today (set-up for throughput, not measured)."""
-    db = Database(url)
+    db = Database(url).acting_as(SYSTEM_ACTOR)
     now = clock.now()
     with db.read() as s:
         sids = list(s.scalars(select(Service.id)))
@@ -197,7 +198,7 @@ def add_waiting(url: str, n: int) -> None:
 
 def drain(url: str) -> None:
     """Expire what a phase left waiting (set-up, not measured)."""
-    db = Database(url)
+    db = Database(url).acting_as(SYSTEM_ACTOR)
     with db.begin() as s:
         s.execute(text("UPDATE tickets SET state='expired' WHERE state IN ('waiting', 'called')"))
     db.dispose()
@@ -278,7 +279,7 @@ def raw_issue(dialect: str, conn, service_id: int, day) -> None:  # type: ignore
 
 
 def window_ids(url: str) -> dict[int, tuple[int, list[int]]]:
-    db = Database(url)
+    db = Database(url).acting_as(SYSTEM_ACTOR)
     with db.read() as s:
         out = {
             w.number: (w.id, [ws.service_id for ws in w.services])
@@ -292,7 +293,7 @@ def window_ids(url: str) -> dict[int, tuple[int, list[int]]]:
 
 
 def latencies(url: str, n: int) -> dict[str, list[float]]:
-    db = Database(url)
+    db = Database(url).acting_as(SYSTEM_ACTOR)
     codes = [c for c, *_ in demo.DEMO_SERVICES]
     res: dict[str, list[float]] = {"issue": [], "call_next": [], "raw_issue": [], "raw_claim": []}
     for i in range(n):
@@ -350,7 +351,7 @@ def _worker(
             ops += 1
         conn.close()
     else:
-        db = Database(url)
+        db = Database(url).acting_as(SYSTEM_ACTOR)
         queue.window_current(db, number)  # warm the connection pool before the start
         ready.put(number)
         go.wait()

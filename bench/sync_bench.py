@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, update  # noqa: E402
 
+from desk_app.security.roles import SYSTEM_ACTOR  # noqa: E402
 from desk_app.store import Database  # noqa: E402
 from desk_app.store.case_models import Case, SyncOutbox  # noqa: E402
 from desk_app.store.schema import upgrade  # noqa: E402
@@ -143,7 +144,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=200)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite:///{tmp}/hall.db")
+        db = Database(f"sqlite:///{tmp}/hall.db").acting_as(SYSTEM_ACTOR)
         upgrade(db)
         build(db, args.cases)
         results = {}

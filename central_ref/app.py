@@ -34,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from central_ref import API_VERSION
+from central_ref.appointments import add_appointment_routes
 from central_ref.auth import (
     HEALTH_PATH,
     PRINCIPAL_KEY,
@@ -198,6 +199,7 @@ def create_app(
         description=DESCRIPTION,
     )
     api.state.store = store
+    add_appointment_routes(api, store)  # online booking (central_ref.appointments)
     bearer = HTTPBearer(
         auto_error=False, scheme_name="WorkstationToken", description="One token per workstation."
     )

@@ -319,6 +319,7 @@ class PageFrame:
     hall_name: str
     title: str
     case_no: str
+    number_label: str = "办件编号"  # what the number in the footer is (e.g. a service number)
 
 
 def _decorate(canvas: Canvas, frame: PageFrame, page: int, total: int) -> None:
@@ -331,14 +332,14 @@ def _decorate(canvas: Canvas, frame: PageFrame, page: int, total: int) -> None:
     canvas.line(MARGIN_X, footer_y + 10, PAGE_WIDTH - MARGIN_X, footer_y + 10)
     canvas.setFillGray(GREY_TEXT)
     canvas.setFont(font, 8.5)
-    canvas.drawString(MARGIN_X, footer_y, f"{frame.title}　办件编号：{frame.case_no}")
+    canvas.drawString(MARGIN_X, footer_y, f"{frame.title}　{frame.number_label}：{frame.case_no}")
     canvas.setFillGray(0)
     canvas.setFont(font, 9)
     canvas.drawRightString(PAGE_WIDTH - MARGIN_X, footer_y, f"第 {page} 页 共 {total} 页")
     if page > 1:
         header_y = PAGE_HEIGHT - 10.5 * mm
         canvas.setFillGray(GREY_TEXT)
-        right = f"办件编号：{frame.case_no}"
+        right = f"{frame.number_label}：{frame.case_no}"
         left = f"{frame.hall_name}　{frame.title}（续）"
         room = CONTENT_WIDTH - stringWidth(right, font, 8.5) - 6 * mm
         size = min(8.5, 8.5 * room / stringWidth(left, font, 8.5))

@@ -81,6 +81,52 @@ def test_newborn_items_and_seed_figures(catalog):
     assert newborn.figures.steps.reduction == pytest.approx(0.9)
 
 
+# The State Council's 2024 batches (国发〔2024〕3号 and the second batch of the same year),
+# by name, and the bundles the seed article names as Qingdao's own.
+NATIONAL_1 = [
+    "企业信息变更",
+    "开办运输企业",
+    "开办餐饮店",
+    "水电气网联合报装",
+    "信用修复",
+    "企业破产信息核查",
+    "企业上市合法合规信息核查",
+    "新生儿出生",
+    "教育入学",
+    "社会保障卡居民服务“一卡通”",
+    "残疾人服务",
+    "退休",
+    "二手房转移登记及水电气网联动过户",
+]
+NATIONAL_2 = [
+    "企业迁移登记",
+    "大件运输",
+    "企业注销登记",
+    "户口迁移",
+    "就医费用报销",
+    "申请公租房",
+    "军人退役",
+    "公民身后",
+]
+SEED_LOCAL = ["农民工工资权益保护", "公积金贷款购房", "法拍不动产", "项目建设规划用地", "创业"]
+
+
+def test_national_batches_are_complete_and_tagged(catalog):
+    by_name = {b.name.removesuffix("一件事"): b for b in catalog.bundles}
+    for batch, names in (
+        ("national-1", NATIONAL_1),
+        ("national-2", NATIONAL_2),
+        ("local", SEED_LOCAL),
+    ):
+        for name in names:
+            assert name in by_name, name
+            assert by_name[name].batch == batch, (name, by_name[name].batch)
+    assert sum(b.batch == "national-1" for b in catalog.bundles) == 13
+    assert sum(b.batch == "national-2" for b in catalog.bundles) == 8
+    for bundle in catalog.bundles:
+        assert bundle.items and bundle.materials and bundle.questions, bundle.code
+
+
 def test_retirement_seed_figures(catalog):
     retirement = catalog.bundle("retirement")
     figures = retirement.figures
@@ -261,6 +307,7 @@ BROKEN_CASES = [
     ),
     (lambda raw: raw["materials"][0].pop("name"), "materials[0].name: missing"),
     (_set(["figures", "steps", "after"], -1), "figures.steps.after: expected an integer >= 0"),
+    (_set(["batch"], "national-3"), "batch: 'national-3' is not one of national-1, national-2"),
 ]
 
 

@@ -500,12 +500,6 @@ def _count(url: str, table: str) -> int:
     return int(n)
 
 
-def test_gui_roles_not_built_yet_say_so(capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(["gui", "--role", "helper"])
-    assert exit_.value.code == 2 and "not in this version" in capsys.readouterr().err
-
-
 def test_plain_desk_app_takes_the_screen_options(monkeypatch):
     """`desk-app --lang en` (no `gui`) starts the screens in English, as a newcomer types it."""
     seen = {}

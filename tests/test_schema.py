@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import text
 
@@ -43,6 +45,42 @@ def test_upgrade_is_idempotent_and_models_match_migrations(db_url):
     db.dispose()
 
 
+def index_definitions(db: Database) -> dict[str, str]:
+    """Each index's SQL as the database keeps it (lower case, whitespace collapsed)."""
+    sql = (
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+        if db.is_postgres
+        else "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    )
+    with db.engine.connect() as conn:
+        return {n: " ".join((d or "").lower().split()) for n, d in conn.execute(text(sql))}
+
+
+def test_partial_indexes_are_partial_with_their_condition(db_url):
+    from desk_app.store.models import Base
+
+    db = Database(db_url)
+    schema.upgrade(db)
+    defined = index_definitions(db)
+    partial = [
+        (ix.name, ix.info["where"])
+        for table in Base.metadata.tables.values()
+        for ix in table.indexes
+        if "where" in ix.info
+    ]
+    assert len(partial) >= 3
+    for name, where in partial:
+        got = defined[name]
+        # PostgreSQL writes the condition back its own way: (closed_at IS NULL),
+        # ((state)::text = 'waiting'::text), state = ANY (ARRAY[...]); compare the names and
+        # values, not the operators.
+        words = [w for w in re.findall(r"[a-z_]+", where.lower()) if w != "in"]
+        assert " where " in got, f"{name} is not partial: {got}"
+        condition = got.split(" where ", 1)[1]
+        assert all(w in condition for w in words), f"{name}: {condition} is not {where}"
+    db.dispose()
+
+
 def test_newer_database_is_refused(db_url):
     db = Database(db_url)
     schema.upgrade(db)
@@ -81,6 +119,8 @@ def test_default_url_is_in_user_data_dir(monkeypatch, tmp_path):
 
 def test_a_hall_on_the_first_schema_keeps_its_data_through_the_upgrade(db_url):
     """A database last migrated by the queue-only release (0001) is upgraded in place."""
+    import uuid
+
     from alembic import command
 
     from desk_app.services import hall, queue
@@ -89,10 +129,28 @@ def test_a_hall_on_the_first_schema_keeps_its_data_through_the_upgrade(db_url):
     with db.engine.begin() as conn:
         command.upgrade(schema._alembic_config(conn), "0001")
     assert schema.status(db).revision == "0001"
-    # Written with 0001's tables only (the services touch nothing newer).
-    hall.add_service(db, "newborn", "新生儿出生一件事", "A")
-    number = queue.issue_ticket(db, "newborn").number
+    # Written as the 0001 release wrote them (today's models have columns 0001 lacks).
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO services (code, name, prefix, default_service_s, active)"
+                " VALUES ('newborn', '新生儿出生一件事', 'A', 600, true)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO tickets (id, service_id, issued_service_id, day, seq, number,"
+                " is_priority, state, issued_at, arrival_at, recall_count) SELECT :id, id, id,"
+                " '2026-11-02', 1, 'A001', false, 'waiting', '2026-11-02 01:00:00',"
+                " '2026-11-02 01:00:00', 0 FROM services"
+            ),
+            {"id": uuid.uuid4() if db.is_postgres else uuid.uuid4().hex},
+        )
+    number = "A001"
     assert schema.upgrade(db).ok
+    # ... and today's services work on the upgraded hall.
+    hall.add_service(db, "retirement", "退休一件事", "B")
+    assert queue.issue_ticket(db, "retirement").number == "B001"
     with db.read() as s:
         assert s.execute(text("SELECT number FROM tickets")).scalar() == number
         assert s.execute(text("SELECT count(*) FROM cases")).scalar() == 0

@@ -107,6 +107,7 @@ assist.terminate           x . . x . . .
 assist.conclude            x . . x . . .
 assist.show                x x . x . . .
 assist.list                x x . x . . .
+assist.stats               x x . x . . .
 pain.add                   x . . x . . .
 pain.list                  x x . x . . .
 pain.assign                x x . . . . .

@@ -294,6 +294,14 @@ def test_time_groupings_by_hand(db):
     assert figures(hours[10], "called", "served", "wait_p50_s") == (1, 1, 1500)
     days = rows_by_key(statistics.summary(db, FRI, SAT, by="weekday", now=NOW))
     assert {k: r["arrivals"] for k, r in days.items()} == {5: 5, 6: 1}  # Friday 5, Saturday 1
+    # The session kinds are the hall's opening calendar's (set after the tickets were issued).
+    from desk_app.services import calendar
+
+    calendar.add_session(db, "regular", "mon-fri", "09:00", "12:00")
+    calendar.add_session(db, "midday", "mon-fri", "12:00", "14:00")
+    calendar.add_session(db, "regular", "mon-fri", "14:00", "17:30")
+    calendar.add_session(db, "evening", "mon-fri", "17:30", "20:00")
+    calendar.add_session(db, "saturday", "sat", "09:00", "12:00")
     sessions = rows_by_key(statistics.summary(db, FRI, SAT, by="session", now=NOW))
     # regular T1 T2 T6; midday T3 (12:30); evening T4 (17:40); saturday T5.
     assert {k: r["arrivals"] for k, r in sessions.items()} == {

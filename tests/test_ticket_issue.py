@@ -87,7 +87,9 @@ def test_a_rendering_fault_keeps_the_ticket_and_never_reaches_the_printer(
     def broken(db, ticket, target):  # type: ignore[no-untyped-def]
         raise ValueError("layout overflow")
 
-    monkeypatch.setattr(ticket_issue, "print_ticket_pdf", broken)
+    from desk_app.services import tickets_print
+
+    monkeypatch.setattr(tickets_print, "print_ticket_pdf", broken)
     sent: list[bytes] = []
     with caplog.at_level(logging.ERROR, logger=ticket_issue.log.name):
         outcome = issue_and_print(small_hall, "newborn", sink=lambda t, pdf: sent.append(pdf))

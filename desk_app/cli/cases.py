@@ -65,6 +65,7 @@ def cmd_case_open(args: argparse.Namespace) -> None:
         agent=agent,
         bad_credit=args.bad_credit,
         window=args.window,
+        assist_session=args.assist_session,
     )
     out(args, {"case_no": view.case_no, "id": view.id}, view.case_no)
 
@@ -212,6 +213,7 @@ def register(c: Commands) -> None:
     p.add_argument("--auth-valid-until", metavar="YYYY-MM-DD")
     p.add_argument("--bad-credit", action="store_true", help="applicant has a bad credit flag")
     p.add_argument("--window", type=positive_int)
+    p.add_argument("--assist-session", type=positive_int, metavar="ID", help="帮办代办 session")
     p = c.add(case, "receive", cmd_case_receive, "tick off received materials")
     p.add_argument("case_no")
     p.add_argument(

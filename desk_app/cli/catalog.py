@@ -1,4 +1,4 @@
-"""``desk-app catalog|calendar ...``: the 一件事 catalog and working days (no Qt)."""
+"""``desk-app catalog ...``: the 一件事 catalog (no Qt)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,10 @@ import argparse
 from typing import Any
 
 from desk_app.cli.common import (
-    CliError,
     Commands,
     check_allowed,
-    db_int,
     out,
     parse_answers,
-    parse_date,
 )
 from desk_app.security.roles import Operation
 
@@ -36,6 +33,7 @@ def cmd_catalog_list(args: argparse.Namespace) -> None:
             "code": b.code,
             "name": b.name,
             "audience": b.audience.value,
+            "batch": b.batch,
             "items": [_item_json(b, i) for i in b.items],
         }
         for b in cat.bundles
@@ -43,7 +41,10 @@ def cmd_catalog_list(args: argparse.Namespace) -> None:
     out(
         args,
         {"version": cat.version, "bundles": bundles},
-        "\n".join(f"{b['code']:<24} {b['audience']:<8} {b['name']}" for b in bundles),
+        "\n".join(
+            f"{b['code']:<26} {b['audience']:<8} {b['batch'] or '-':<11} {b['name']}"
+            for b in bundles
+        ),
     )
 
 
@@ -143,21 +144,6 @@ def cmd_catalog_checklist(args: argparse.Namespace) -> None:
     out(args, payload, "\n".join(lines))
 
 
-def cmd_calendar_add(args: argparse.Namespace) -> None:
-    from desk_app.services.catalog_access import work_calendar
-
-    check_allowed(args, Operation.CALENDAR_ADD_WORKDAYS)
-    start = parse_date(args.date, "起始")
-    if args.n < 0:
-        raise CliError("工作日数须 ≥ 0 / N must be >= 0")
-    try:
-        r = work_calendar().add_workdays(start, args.n)
-    except OverflowError:
-        raise CliError(f"结果超出日历范围 / beyond the calendar: {start} + {args.n}") from None
-    note = "" if r.source.value == "official" else "  (无官方节假日数据, 仅按周末推算)"
-    out(args, {"date": r.date.isoformat(), "source": r.source.value}, f"{r.date}{note}")
-
-
 def register(c: Commands) -> None:
     cat = c.group("catalog", "一件事 catalog")
     c.add(cat, "list", cmd_catalog_list, "list bundles")
@@ -166,8 +152,3 @@ def register(c: Commands) -> None:
     p = c.add(cat, "checklist", cmd_catalog_checklist, "the material checklist for answers")
     p.add_argument("code")
     p.add_argument("--answer", action="append", metavar="KEY=VALUE")
-
-    cal = c.group("calendar", "working days")
-    p = c.add(cal, "add-workdays", cmd_calendar_add, "the N-th working day after DATE")
-    p.add_argument("date")
-    p.add_argument("n", type=db_int)

@@ -35,12 +35,16 @@ class Commands:
     def __init__(self, sub: Any, common: argparse.ArgumentParser) -> None:
         self._sub = sub
         self._common = common
+        self._groups: dict[str, Any] = {}
 
     def group(self, name: str, help_: str) -> Any:
-        """``desk-app NAME ...``: a command group whose sub-command is required."""
-        return self._sub.add_parser(name, help=help_).add_subparsers(
-            dest="sub", required=True, parser_class=Parser
-        )
+        """``desk-app NAME ...``: a command group whose sub-command is required (a second call
+        with the same name adds to the same group, so two modules may share one)."""
+        if name not in self._groups:
+            self._groups[name] = self._sub.add_parser(name, help=help_).add_subparsers(
+                dest="sub", required=True, parser_class=Parser
+            )
+        return self._groups[name]
 
     def add(self, parent: Any, name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
         """One sub-command of ``parent`` (a group, or the top level) run by ``handler``."""

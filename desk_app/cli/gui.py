@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from desk_app.cli.common import Commands, db_int, positive_int
+from desk_app.cli.common import EXIT_UNEXPECTED, CliError, Commands, db_int, positive_int
 
 ROLES = ("kiosk", "counter", "helper", "supervisor", "display", "progress")
 
 
 def cmd_gui(args: argparse.Namespace) -> None:
+    snapshot = getattr(args, "snapshot", None)
+    if snapshot is not None:
+        cmd_snapshot(args, snapshot)
+        return
     from desk_app.ui.app import run_gui
 
     raise SystemExit(
@@ -22,6 +27,44 @@ def cmd_gui(args: argparse.Namespace) -> None:
             screen=getattr(args, "screen", None),
         )
     )
+
+
+def cmd_snapshot(args: argparse.Namespace, out: str) -> None:
+    """Render one screen to a PNG file and exit (install checks, the frozen build's smoke)."""
+    role = getattr(args, "role", None)
+    if role is None:
+        raise CliError("--snapshot needs --role (kiosk, counter, display, ...)")
+    from desk_app.ui.app import install_translator
+    from desk_app.ui.i18n import install_qt_translations
+    from desk_app.ui.snapshot import SnapshotError, app_instance, render
+    from desk_app.ui.startup import display_problem
+
+    lang = getattr(args, "lang", None)
+    problem = display_problem(lang=lang)
+    if problem is not None:
+        raise CliError(problem, EXIT_UNEXPECTED)
+    app = app_instance()
+    from desk_app.ui import theme
+
+    theme.apply_base_style(app)
+    install_translator(app, lang)
+    install_qt_translations(app, lang)
+    from desk_app.store import Database
+
+    db = Database(getattr(args, "db", None))
+    try:
+        written = render(
+            db,
+            role,
+            getattr(args, "window", None) or 1,
+            Path(out),
+            large_text=getattr(args, "large_text", False),
+        )
+    except SnapshotError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        db.dispose()
+    print(written)
 
 
 def add_screen_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -37,6 +80,12 @@ def add_screen_options(parser: argparse.ArgumentParser, *, top: bool = False) ->
     parser.add_argument(
         "--screen", type=db_int, help="monitor index for the kiosk or call display", **d
     )
+    if not top:
+        parser.add_argument(
+            "--snapshot",
+            metavar="FILE.png",
+            help="render the role's screen to FILE.png and exit (staff roles: DESK_APP_USER)",
+        )
 
 
 def register(c: Commands) -> None:

@@ -45,7 +45,12 @@ def cmd_demo_seed(args: argparse.Namespace) -> None:
         return
     db = db.acting_as(acting_person(db, Operation.DEMO_SEED))
     result = seed_demo(
-        db, days=args.days, windows=args.windows, seed=args.seed, password=args.password
+        db,
+        days=args.days,
+        windows=args.windows,
+        seed=args.seed,
+        password=args.password,
+        calendar=not args.no_calendar,
     )
     codes = ", ".join(f"{a['code']} ({a['role']})" for a in result["accounts"])
     out(
@@ -188,6 +193,11 @@ def register(c: Commands) -> None:
     d.add_argument("--if-empty", action="store_true", help="do nothing if the hall has data")
     d.add_argument(
         "--password", default="Demo-1234", help="password of every demo account (default Demo-1234)"
+    )
+    d.add_argument(
+        "--no-calendar",
+        action="store_true",
+        help="no opening calendar: tickets at any hour (training after hours, benchmarks)",
     )
 
     svc = c.group("service", "services")

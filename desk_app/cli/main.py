@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
-from desk_app.cli import accounts, alerts, cases, catalog, gui, hall, queue, stats, sync
+from desk_app.cli import gui
 from desk_app.cli.common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -23,10 +25,37 @@ from desk_app.cli.common import (
     check_db_url,
 )
 
-GROUPS = (gui, hall, accounts, queue, catalog, cases, sync, stats, alerts)
+# Each command module and the top-level words it registers. A command imports only its own
+# module (and what that needs): a cold ``desk-app queue status`` does not load the case rules.
+# tests/test_cli_groups.py keeps this table equal to what the modules register.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "gui": ("gui",),
+    "hall": ("db", "demo", "service", "window", "settings"),
+    "accounts": ("staff", "login", "logout", "audit", "key"),
+    "queue": ("ticket", "call", "queue"),
+    "catalog": ("catalog",),
+    "calendar": ("calendar",),
+    "appointments": ("appt",),
+    "cases": ("case",),
+    "sync": ("sync",),
+    "kb": ("kb",),
+    "assist": ("assist", "pain"),
+    "stats": ("stats",),
+    "alerts": ("alerts", "followup"),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def group_modules(argv: Sequence[str] | None = None) -> list[ModuleType]:
+    """The command modules ``argv`` needs: the one owning its command word, or all of them
+    (no command word: help, the GUI, or a typo that the full parser then explains)."""
+    words = set(argv or ())
+    wanted = [name for name, owned in GROUPS.items() if words & set(owned)]
+    names = wanted if wanted else list(GROUPS)
+    return [importlib.import_module(f"desk_app.cli.{name}") for name in names]
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv``, only the command modules that ``argv`` needs are loaded."""
     common = Parser(add_help=False)
     common.add_argument(
         "--db",
@@ -39,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="desk-app", description="高效办成一件事 service windows", parents=[common])
     gui.add_screen_options(p, top=True)  # plain ``desk-app --lang en`` starts the GUI too
     commands = Commands(p.add_subparsers(dest="command", parser_class=Parser), common)
-    for group in GROUPS:
+    for group in group_modules(argv):
         group.register(commands)
     return p
 
@@ -96,7 +125,7 @@ def _run(argv: list[str]) -> int:
 
     try:
         _check_argv(argv)
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv).parse_args(argv)
         check_db_url(getattr(args, "db", None))
         handler = getattr(args, "handler", None) or gui.cmd_gui  # no sub-command: the GUI
         handler(args)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 from datetime import date
+from typing import Any
 
 from desk_app.cli.common import CliError, Commands, db_from_args, db_int, out
 from desk_app.security.roles import Operation
@@ -45,6 +46,20 @@ def _report_line(r) -> str:  # type: ignore[no-untyped-def]
     return f"sent {r.sent}, pending {r.pending}, failed {r.failed}, dead {r.dead}"
 
 
+def _appointments(db: Any, client: Any) -> dict[str, Any]:
+    """Online bookings pulled and outcomes pushed (a backend error is reported, not fatal)."""
+    from desk_app.sync import appointments_sync
+    from desk_app.sync.client import CentralAuthError, CentralError
+
+    try:
+        r = appointments_sync.exchange(db, client)
+    except CentralAuthError:
+        raise
+    except CentralError as exc:
+        return {"appointments_error": str(exc)}
+    return {"online_bookings": r.pulled, "online_rejected": r.rejected, "outcomes": r.pushed}
+
+
 @_auth_guard
 def cmd_sync_run(args: argparse.Namespace) -> None:
     from desk_app.sync import outbox
@@ -56,7 +71,7 @@ def cmd_sync_run(args: argparse.Namespace) -> None:
     db = db_from_args(args, acting=Operation.SYNC_RUN)
     if args.once:
         report = outbox.drain(db, client)
-        out(args, report.to_json(), _report_line(report))
+        out(args, report.to_json() | _appointments(db, client), _report_line(report))
         return
     # The long-running form (a service): the same loop as the counter's background sync,
     # stopped cleanly by SIGINT or SIGTERM after the pass in progress; a 401 ends it (exit 2).

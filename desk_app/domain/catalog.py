@@ -45,6 +45,7 @@ from desk_app.domain.catalog_reader import (
 from desk_app.domain.conditions import Condition, questions_of
 
 __all__ = [
+    "BATCHES",
     "Audience",
     "BeforeAfter",
     "Bundle",
@@ -79,6 +80,11 @@ class UnknownBundleError(KeyError):
         return (
             f"未知的一件事编码 / unknown bundle code {self.code!r} (known: {', '.join(self.known)})"
         )
+
+
+# national-1 / national-2: the State Council's 2024 first (13) and second (8) batches;
+# provincial: the province's own; local: the city's own (e.g. Qingdao's 农民工工资权益保护).
+BATCHES = ("national-1", "national-2", "provincial", "local")
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,8 @@ def parse_bundle(raw: object, file: str) -> Bundle:
     name = top.text("name")
     audience = top.enum("audience", Audience)
     batch = top.text("batch", default="")
+    if batch and batch not in BATCHES:
+        top.fail("batch", f"{batch!r} is not one of {', '.join(BATCHES)}")
     summary = top.text("summary", default="")
     notes = top.text("notes", default="")
     limit = top.integer("time_limit_days", minimum=1, default=None)

@@ -26,14 +26,20 @@ EVENING_FROM = time(17, 30)
 
 
 def channel_of(ticket: Any) -> str:
-    """How the visitor came: "appointment" for a ticket issued for an appointment (its priority is
-    "appointment"), otherwise "walk-in". ``ticket`` is anything with a ``priority``."""
-    return "appointment" if getattr(ticket, "priority", None) == "appointment" else "walk-in"
+    """How the visitor came: "appointment" for a ticket from an appointment check-in (it carries
+    the booking; tickets issued with the older ``--priority appointment`` count too), otherwise
+    "walk-in"."""
+    booked = getattr(ticket, "appointment", False) or getattr(ticket, "appointment_id", None)
+    if booked or getattr(ticket, "priority", None) == "appointment":
+        return "appointment"
+    return "walk-in"
 
 
 def session_kind_of(instant: datetime) -> str:
-    """The opening session an instant falls in, by the hall's local time: Saturday → "saturday";
-    12:00-14:00 → "midday"; from 17:30 → "evening"; otherwise "regular"."""
+    """The opening session an instant falls in when the hall's calendar is not at hand (a fact
+    built without one), by the hall's local time: Saturday → "saturday"; 12:00-14:00 →
+    "midday"; from 17:30 → "evening"; otherwise "regular". The statistics service classifies
+    with the hall's own opening calendar instead (``TicketFact.session``)."""
     at = clock.local(instant)
     if at.weekday() == 5:
         return "saturday"
@@ -74,6 +80,8 @@ class TicketFact:
     first_called_at: datetime | None
     started_at: datetime | None
     completed_at: datetime | None
+    appointment: bool = False  # checked in for a booking (channel "appointment")
+    session: str | None = None  # the opening calendar's session kind at arrival, when known
 
     @property
     def wait_s(self) -> int | None:
@@ -105,7 +113,7 @@ class TicketFact:
         if dimension == "day":
             return local.date().isoformat()
         if dimension == "session":
-            return session_kind_of(self.issued_at)
+            return self.session or session_kind_of(self.issued_at)
         if dimension == "channel":
             return channel_of(self)
         raise ValueError(dimension)

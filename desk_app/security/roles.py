@@ -115,6 +115,7 @@ class Operation(StrEnum):
     ASSIST_CONCLUDE = "assist.conclude"
     ASSIST_SHOW = "assist.show"
     ASSIST_LIST = "assist.list"
+    ASSIST_STATS = "assist.stats"  # figures of the sessions, pain points and walkthroughs
     PAIN_ADD = "pain.add"
     PAIN_LIST = "pain.list"
     PAIN_ASSIGN = "pain.assign"
@@ -222,6 +223,7 @@ _TABLE: dict[Operation, tuple[Role, ...]] = {
     Op.ASSIST_CONCLUDE: (_H,),
     Op.ASSIST_SHOW: (_H, _S),
     Op.ASSIST_LIST: (_H, _S),
+    Op.ASSIST_STATS: (_H, _S),
     Op.PAIN_ADD: (_H,),
     Op.PAIN_LIST: (_H, _S),
     Op.PAIN_ASSIGN: (_S,),

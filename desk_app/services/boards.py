@@ -16,6 +16,7 @@ from desk_app.domain import clock
 from desk_app.domain.tickets import TicketState
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
+from desk_app.services.calendar import Opening, opening_in
 from desk_app.services.common import get_setting, window_by_number
 from desk_app.services.dto import TicketInfo
 from desk_app.services.queue_views import eta_minutes, ticket_info
@@ -186,6 +187,7 @@ class KioskService:
 class KioskBoard:
     hall_name: str
     services: list[KioskService]
+    opening: Opening | None = None  # the calendar now: issuing, the session, the next opening
 
 
 def kiosk_board(db: Database, *, now: datetime | None = None) -> KioskBoard:
@@ -232,7 +234,7 @@ def kiosk_board(db: Database, *, now: datetime | None = None) -> KioskBoard:
                     svc.daily_cap is not None and issued.get(svc.id, 0) >= svc.daily_cap,
                 )
             )
-        return KioskBoard(get_setting(s, "hall_name"), result)
+        return KioskBoard(get_setting(s, "hall_name"), result, opening_in(s, now))
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,7 @@ class CallEvent:
     service_name: str
     recall: bool
     at: datetime
+    appointment: bool = False  # an appointment ticket (预约), marked on the display
 
 
 def _calls(db: Database, *conditions: Any, order: Any, limit: int) -> list[CallEvent]:
@@ -260,6 +263,7 @@ def _calls(db: Database, *conditions: Any, order: Any, limit: int) -> list[CallE
                 Window.number,
                 Window.name,
                 Service.name,
+                Ticket.appointment_id.is_not(None),
             )
             .join(Ticket, Ticket.id == TicketEvent.ticket_id)
             .join(Window, Window.id == TicketEvent.window_id)
@@ -269,8 +273,8 @@ def _calls(db: Database, *conditions: Any, order: Any, limit: int) -> list[CallE
             .limit(limit)
         ).all()
     return [
-        CallEvent(i, num, w, wname, sname, action == "recall", at)
-        for i, action, at, num, w, wname, sname in rows
+        CallEvent(i, num, w, wname, sname, action == "recall", at, bool(appt))
+        for i, action, at, num, w, wname, sname, appt in rows
     ]
 
 

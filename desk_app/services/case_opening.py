@@ -27,6 +27,7 @@ from desk_app.domain.validators import (
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services import protection
+from desk_app.services.assist import link_case
 from desk_app.services.case_dto import AgentInfo, CaseView
 from desk_app.services.case_views import view_after_changes
 from desk_app.services.catalog_access import bundle, catalog, checklist_for
@@ -89,9 +90,11 @@ def open_case(
     bad_credit: bool = False,
     window: int | None = None,
     now: datetime | None = None,
+    assist_session: int | None = None,
 ) -> CaseView:
     """Open a case for a bundle: the applicant (person with resident ID, or company with unified
-    social credit code), an optional agent with authorization, and the situation answers."""
+    social credit code), an optional agent with authorization, and the situation answers.
+    ``assist_session``: the helper session it is opened in (the case records the helper)."""
     require(db.actor, Operation.CASE_OPEN)
     now = now or clock.now()
     today = clock.hall_day(now)
@@ -165,6 +168,8 @@ def open_case(
         )
         s.add(case)
         s.flush()
+        if assist_session is not None:
+            link_case(s, assist_session, case.id, [i.code for i in cl.items], now, staff_id)
         for entries, status in (
             (cl.submit, MaterialStatus.MISSING),
             (cl.obtained, MaterialStatus.OBTAINED),

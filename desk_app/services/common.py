@@ -11,10 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk_app.domain.appointments import policy_defaults
 from desk_app.security.authz import Forbidden
 from desk_app.security.roles import Actor, Role
 from desk_app.services.errors import NotFound, Refused
 from desk_app.store.case_models import CaseEvent
+from desk_app.store.changes import notify_calls
 from desk_app.store.models import Service, Setting, Staff, TicketEvent, Window, WindowSession
 
 DEFAULT_SETTINGS = {
@@ -37,6 +39,7 @@ SUPERVISION_SETTING_RANGES = {
     "alert_service_factor": (2, 20),
     "alert_pause_minutes": (1, 600),
 }
+DEFAULT_SETTINGS.update(policy_defaults())  # appt_*: slots, check-in, no-shows, the kiosk
 
 
 def service_by_code(session: Session, code: str) -> Service:
@@ -140,7 +143,10 @@ def add_event(
     **owner: Any,
 ) -> None:
     """Append one row to an event table (who, where, when, from-state, to-state); ``owner``
-    names the ticket or case (``ticket_id=...`` / ``case_id=...``)."""
+    names the ticket or case (``ticket_id=...`` / ``case_id=...``). A call or recall also
+    wakes the call displays listening on PostgreSQL (at commit)."""
+    if row_type is TicketEvent and action in ("call", "recall"):
+        notify_calls(session)
     session.add(
         row_type(
             action=str(action),

@@ -21,7 +21,8 @@ from desk_app.domain import clock
 from desk_app.domain.tickets import Action, Priority, TicketState, format_number
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
-from desk_app.services import accounts, demo_history, hall
+from desk_app.services import accounts, demo_calendar, demo_history, hall
+from desk_app.services.demo_assist import seed_assist
 from desk_app.services.errors import Refused
 from desk_app.store import Database
 from desk_app.store.models import (
@@ -133,6 +134,7 @@ def seed_demo(
     visitors_per_window_day: int = 24,
     password: str = DEMO_PASSWORD,
     now: datetime | None = None,
+    calendar: bool = True,
 ) -> dict[str, object]:
     """Create the demo hall and ``days`` days of history before today; refuses a database that
     already has services (it never mixes demo data into a real hall)."""
@@ -169,6 +171,8 @@ def seed_demo(
     for code, name, role in people:
         accounts.create_account(db, code, name, role, password)
     hall.set_setting(db, "hall_name", "青岛市民中心 · 高效办成一件事专区")
+    if calendar:  # off for benchmarks that issue tickets at any hour
+        demo_calendar.add_demo_calendar(db, windows)
 
     with db.read() as s:
         services = {
@@ -206,6 +210,7 @@ def seed_demo(
         tickets += len(t_rows)
         events += len(e_rows)
     demo_history.seed_case_history(db, seed=seed, days=day_list, now=now)
+    seed_assist(db, now)  # 帮办代办 sessions and 堵点 (services/demo_assist.py)
     return {
         "seeded": True,
         "services": len(DEMO_SERVICES),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from desk_app.domain import clock
+from desk_app.domain.appointments import check_policy_value
 from desk_app.domain.calling import CallingRule
 from desk_app.domain.tickets import TicketState
 from desk_app.domain.validators import checked_text
@@ -138,6 +139,8 @@ def _valid_setting(key: str, value: str) -> str:
         raise Refused("大厅名称不能为空", "hall_name is empty")
     if key == "progress_base_url":
         _check_progress_url(value)
+    if key.startswith("appt_") and (why := check_policy_value(key, value)):
+        raise Refused(f"预约设置无效: {why}", why)
     return value
 
 

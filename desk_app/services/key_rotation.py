@@ -12,9 +12,12 @@ from desk_app.security.crypto import is_encrypted
 from desk_app.security.keys import default_key_path, rotate
 from desk_app.security.roles import Operation
 from desk_app.services import audit, protection
+from desk_app.services.assist_views import AUTHORIZATION_PERSONAL, SESSION_PERSONAL
 from desk_app.services.case_views import PERSONAL_COLUMNS
 from desk_app.services.errors import Refused
 from desk_app.store import Database
+from desk_app.store.appointment_models import Appointment
+from desk_app.store.assist_models import AssistAuthorization, AssistSession
 from desk_app.store.case_models import Case, SyncOutbox
 
 # (model, primary key column, sealed columns): the context of a value is "table.column",
@@ -22,6 +25,9 @@ from desk_app.store.case_models import Case, SyncOutbox
 SEALED = (
     (Case, Case.id, PERSONAL_COLUMNS),
     (SyncOutbox, SyncOutbox.id, ("payload",)),
+    (Appointment, Appointment.id, ("name", "id_no", "phone")),  # services.appointments
+    (AssistSession, AssistSession.id, SESSION_PERSONAL),
+    (AssistAuthorization, AssistAuthorization.id, AUTHORIZATION_PERSONAL),
 )
 BATCH = 500
 

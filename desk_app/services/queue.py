@@ -29,10 +29,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
-from desk_app.domain.calling import CallingRule, CallMode, choose_class
+from desk_app.domain.calling import CallingRule, CallMode, call_order
 from desk_app.domain.tickets import Action, Priority, TicketState, format_number, next_state
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
+from desk_app.services.calendar import check_issuing
 from desk_app.services.common import Desk, add_event, get_setting, service_by_code, window_by_number
 from desk_app.services.dto import IssuedTicket, TicketInfo
 from desk_app.services.errors import NotFound, Refused
@@ -41,7 +42,7 @@ from desk_app.services.queue_views import queue_status as queue_status
 from desk_app.services.queue_views import ticket_by_id as ticket_by_id
 from desk_app.services.queue_views import window_current as window_current
 from desk_app.store import Database
-from desk_app.store.models import Ticket, TicketCounter, TicketEvent
+from desk_app.store.models import Service, Ticket, TicketCounter, TicketEvent
 
 S = TicketState
 
@@ -75,39 +76,58 @@ def issue_ticket(
         except ValueError as exc:
             kinds = ", ".join(p.value for p in Priority)
             raise Refused(f"未知的优先类别 {priority}", f"unknown priority (use {kinds})") from exc
-    day = clock.hall_day(now)
     with db.begin() as s:
         svc = service_by_code(s, service_code)
-        if not svc.active:
-            raise Refused(f"{svc.name} 暂停取号", f"service {svc.code} is closed")
-        seq = _next_number(s, db, svc.id, day)
-        if svc.daily_cap is not None and seq > svc.daily_cap:
-            # Raising rolls the counter back too: the day's numbers stay gapless.
-            raise Refused(
-                f"{svc.name} 今日号源已满 ({svc.daily_cap} 个), 请预约其他日期",
-                f"daily cap of {svc.daily_cap} tickets reached for {svc.code}",
-            )
-        ticket = Ticket(
-            id=uuid.uuid4(),
-            service_id=svc.id,
-            issued_service_id=svc.id,
-            day=day,
-            seq=seq,
-            number=format_number(svc.prefix, seq),
-            priority=priority,
-            is_priority=priority is not None,
-            state=S.WAITING,
-            issued_at=now,
-            arrival_at=now,
-            recall_count=0,
+        check_issuing(s, svc.code, now)  # the opening calendar, once the hall has one
+        return add_ticket(s, db, svc, priority, now)
+
+
+def add_ticket(
+    s: Session,
+    db: Database,
+    svc: Service,
+    priority: str | None,
+    now: datetime,
+    *,
+    appointment_id: uuid.UUID | None = None,
+    slot_at: datetime | None = None,
+) -> IssuedTicket:
+    """Number and queue a ticket inside the caller's transaction (issuing, appointment
+    check-in). An appointment ticket is in the appointment class (not 绿色通道 priority), and
+    its wait counts from the later of check-in and the slot start."""
+    if not svc.active:
+        raise Refused(f"{svc.name} 暂停取号", f"service {svc.code} is closed")
+    day = clock.hall_day(now)
+    seq = _next_number(s, db, svc.id, day)
+    if svc.daily_cap is not None and seq > svc.daily_cap:
+        # Raising rolls the counter back too: the day's numbers stay gapless.
+        raise Refused(
+            f"{svc.name} 今日号源已满 ({svc.daily_cap} 个), 请预约其他日期",
+            f"daily cap of {svc.daily_cap} tickets reached for {svc.code}",
         )
-        s.add(ticket)
-        _event(s, ticket, Action.ISSUE, None, None, now)
-        ahead = people_ahead(s, svc.id, priority is not None, now)
-        eta = eta_minutes(s, svc, ahead)
-        return IssuedTicket(
-            str(ticket.id), ticket.number, svc.code, svc.name, priority, ahead, eta, now
-        )
+    ticket = Ticket(
+        id=uuid.uuid4(),
+        service_id=svc.id,
+        issued_service_id=svc.id,
+        day=day,
+        seq=seq,
+        number=format_number(svc.prefix, seq),
+        priority=priority,
+        is_priority=priority is not None and appointment_id is None,
+        state=S.WAITING,
+        issued_at=now,
+        arrival_at=max(now, slot_at) if slot_at is not None else now,
+        recall_count=0,
+        appointment_id=appointment_id,
+        slot_at=slot_at,
+    )
+    s.add(ticket)
+    _event(s, ticket, Action.ISSUE, None, None, now)
+    ahead = people_ahead(s, svc.id, ticket.is_priority, now)
+    eta = eta_minutes(s, svc, ahead)
+    return IssuedTicket(
+        str(ticket.id), ticket.number, svc.code, svc.name, priority, ahead, eta, now
+    )
 
 
 # -- the window's side ------------------------------------------------------------------------
@@ -220,23 +240,43 @@ def _claim(session: Session, desk: Desk, service_ids: list[int]) -> Ticket | Non
                 Ticket.state == S.WAITING, Ticket.target_window_id == desk.window.id
             )
         )
-        classes = set(session.scalars(base.with_only_columns(Ticket.is_priority).distinct()).all())
-        want, new_pos = choose_class(
-            rule, desk.session_row.cycle_pos, True in classes, False in classes
+        waiting = {
+            _class_of(p, a)
+            for p, a in session.execute(
+                base.with_only_columns(
+                    Ticket.is_priority, Ticket.appointment_id.is_not(None)
+                ).distinct()
+            ).all()
+        }
+        order, new_pos, new_appt = call_order(
+            rule, desk.session_row.cycle_pos, desk.session_row.appt_cycle_pos or 0, waiting
         )
-        if want is None:
-            continue
-        for cls in (want, not want):
-            t = session.scalar(
-                base.where(Ticket.is_priority.is_(cls))
-                .order_by(Ticket.arrival_at, Ticket.seq)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            )
+        for cls in order:
+            if cls not in waiting:
+                continue
+            t = session.scalar(_of_class(base, cls).limit(1).with_for_update(skip_locked=True))
             if t is not None:
-                desk.session_row.cycle_pos = new_pos if cls == want else 0
+                first = cls == order[0]
+                desk.session_row.cycle_pos = new_pos if first else 0
+                desk.session_row.appt_cycle_pos = new_appt if first else 0
                 return t
     return None
+
+
+def _class_of(is_priority: bool, is_appointment: bool) -> str:
+    return "priority" if is_priority else "appointment" if is_appointment else "walkin"
+
+
+def _of_class(base, cls: str):  # type: ignore[no-untyped-def]
+    """The waiting tickets of one calling class, in calling order."""
+    if cls == "priority":
+        return base.where(Ticket.is_priority.is_(True)).order_by(Ticket.arrival_at, Ticket.seq)
+    q = base.where(Ticket.is_priority.is_(False))
+    if cls == "appointment":  # by the booked slot, then who checked in first
+        return q.where(Ticket.appointment_id.is_not(None)).order_by(
+            Ticket.slot_at, Ticket.arrival_at, Ticket.seq
+        )
+    return q.where(Ticket.appointment_id.is_(None)).order_by(Ticket.arrival_at, Ticket.seq)
 
 
 def call_next(db: Database, window: int, *, now: datetime | None = None) -> TicketInfo | None:

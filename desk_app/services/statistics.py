@@ -28,6 +28,7 @@ from desk_app.domain.statistics import (
 )
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
+from desk_app.services.calendar import SessionClassifier, sessions_or_default
 from desk_app.services.common import get_setting
 from desk_app.services.errors import Refused
 from desk_app.store import Database
@@ -92,8 +93,12 @@ def sla_target_s(s: Session) -> int:
     return int(get_setting(s, "sla_target_minutes")) * 60
 
 
-def ticket_facts(s: Session, first: date, last: date, *, with_staff: bool) -> list[TicketFact]:
-    """The tickets issued on hall days ``first``..``last``, as the figures need them."""
+def ticket_facts(
+    s: Session, first: date, last: date, *, with_staff: bool, with_session: bool = False
+) -> list[TicketFact]:
+    """The tickets issued on hall days ``first``..``last``, as the figures need them. An
+    appointment ticket arrives at the later of its check-in and its slot's start (its wait counts
+    from there); ``with_session`` classifies each arrival by the hall's opening calendar."""
     services = dict(s.execute(select(Service.id, Service.code)).all())
     windows = dict(s.execute(select(Window.id, Window.number)).all())
     caller: dict[Any, str] = {}
@@ -122,24 +127,32 @@ def ticket_facts(s: Session, first: date, last: date, *, with_staff: bool) -> li
         Ticket.first_called_at,
         Ticket.started_at,
         Ticket.completed_at,
+        Ticket.appointment_id,
+        Ticket.slot_at,
     ]
     if with_staff:  # the ticket's id only to find who called it (parsing ids costs)
         columns.append(Ticket.id)
     rows = s.execute(select(*columns).where(Ticket.day.between(first, last)))
-    return [
-        TicketFact(
-            service=services[r[0]],
-            window=windows.get(r[1]) if r[1] is not None and r[5] is not None else None,
-            staff=caller.get(r[8]) if with_staff else None,
-            priority=r[2],
-            state=r[3],
-            issued_at=r[4],
-            first_called_at=r[5],
-            started_at=r[6],
-            completed_at=r[7],
+    kind_at = SessionClassifier(sessions_or_default(s)).kind_at if with_session else None
+    facts = []
+    for r in rows:
+        arrival = r[4] if r[8] is None or r[9] is None else max(r[4], r[9])
+        facts.append(
+            TicketFact(
+                service=services[r[0]],
+                window=windows.get(r[1]) if r[1] is not None and r[5] is not None else None,
+                staff=caller.get(r[10]) if with_staff else None,
+                priority=r[2],
+                state=r[3],
+                issued_at=arrival,
+                first_called_at=r[5],
+                started_at=r[6],
+                completed_at=r[7],
+                appointment=r[8] is not None,
+                session=kind_at(arrival) if kind_at else None,
+            )
         )
-        for r in rows
-    ]
+    return facts
 
 
 def session_facts(s: Session, first: date, last: date, *, now: datetime) -> list[SessionFact]:
@@ -230,7 +243,7 @@ def compute_summary(
         raise Refused(f"未知的分组 {by}", f"unknown grouping {by}")
     check_period(first, last)
     target = sla_target_s(s)
-    facts = ticket_facts(s, first, last, with_staff=by == "staff")
+    facts = ticket_facts(s, first, last, with_staff=by == "staff", with_session=by == "session")
     groups = group(facts, by, sla_target_s=target)
     total = [Figures.merged("all", groups)] if groups else []
     if by in ("window", "staff"):

@@ -22,7 +22,6 @@ from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services import queue
 from desk_app.services.dto import IssuedTicket
-from desk_app.services.tickets_print import print_ticket_pdf
 from desk_app.store import Database
 
 log = logging.getLogger(__name__)
@@ -130,6 +129,9 @@ def file_sink(target: str | os.PathLike[str]) -> TicketSink:
 
 def _render(db: Database, ticket: IssuedTicket) -> bytes:
     buffer = io.BytesIO()
+    # reportlab loads only when a ticket is printed: a plain issue from a call-pad starts cold
+    from desk_app.services.tickets_print import print_ticket_pdf
+
     print_ticket_pdf(db, ticket, buffer)
     return buffer.getvalue()
 

@@ -17,7 +17,9 @@ def ticket_print(db: Database, ticket: IssuedTicket) -> TicketPrint:
     """What goes on the paper for ``ticket`` (hall name and progress URL from the settings)."""
     settings = hall.read_settings(db)
     label = None
-    if ticket.priority:
+    if ticket.priority == Priority.APPOINTMENT:
+        label = "预约签到"  # an appointment ticket is its own class, not the priority lane
+    elif ticket.priority:
         label = "绿色通道·" + PRIORITY_LABELS_ZH[Priority(ticket.priority)]
     return TicketPrint(
         number=ticket.number,

@@ -149,6 +149,13 @@ class Database:
         with _translate_unavailable(self.url), self._read.begin() as session:
             yield session
 
+    def change_watch(self) -> Any:
+        """A cheap check whether another connection committed (``store/changes.py``): screens
+        look often and query only when it says so."""
+        from desk_app.store.changes import watch
+
+        return watch(self)
+
     def dispose(self) -> None:
         self.engine.dispose()
 

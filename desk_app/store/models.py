@@ -17,7 +17,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -31,6 +30,12 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# Partial indexes carry their condition as ``info={"where": ...}``, not as the dialects'
+# ``sqlite_where``/``postgresql_where`` arguments: those make SQLAlchemy import the PostgreSQL
+# dialect (with asyncpg, pg8000, ...) in every SQLite command, a large share of a cold start.
+# The migrations create them with the dialects' arguments; tests/test_schema.py checks every
+# index with a "where" is partial, with that condition, in a migrated database.
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 EventId = BigInteger().with_variant(Integer(), "sqlite")
@@ -53,6 +58,9 @@ class Service(Base):
     # Used for the waiting estimate until enough tickets of the service have been served.
     default_service_s: Mapped[int] = mapped_column(Integer, default=600)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Appointment slots: length in minutes and places per slot (None: the hall's defaults).
+    slot_minutes: Mapped[int | None] = mapped_column(Integer)
+    slot_capacity: Mapped[int | None] = mapped_column(Integer)
 
 
 class Staff(Base):
@@ -108,14 +116,15 @@ class WindowSession(Base):
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Position in the priority/normal cycle of the window's calling rule.
     cycle_pos: Mapped[int] = mapped_column(Integer, default=0)
+    # Position in the appointment/walk-in cycle (the rule's appointment ratio).
+    appt_cycle_pos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index(
             "uq_window_sessions_open",
             "window_id",
             unique=True,
-            sqlite_where=text("closed_at IS NULL"),
-            postgresql_where=text("closed_at IS NULL"),
+            info={"where": "closed_at IS NULL"},
         ),
         # One staff member sits at one window at a time: a constraint, not a SELECT, so two
         # log-ins racing on PostgreSQL cannot both win.
@@ -123,8 +132,7 @@ class WindowSession(Base):
             "uq_window_sessions_staff_open",
             "staff_id",
             unique=True,
-            sqlite_where=text("closed_at IS NULL"),
-            postgresql_where=text("closed_at IS NULL"),
+            info={"where": "closed_at IS NULL"},
         ),
     )
 
@@ -165,6 +173,9 @@ class Ticket(Base):
     # Set by a transfer to a window: only that window may call the ticket.
     target_window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
     recall_count: Mapped[int] = mapped_column(Integer, default=0)
+    # A checked-in appointment (预约签到): its own calling class, ordered by the slot's start.
+    appointment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    slot_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         UniqueConstraint("issued_service_id", "day", "seq", name="uq_tickets_service_day_seq"),
@@ -175,8 +186,7 @@ class Ticket(Base):
             "service_id",
             "is_priority",
             "arrival_at",
-            sqlite_where=text("state = 'waiting'"),
-            postgresql_where=text("state = 'waiting'"),
+            info={"where": "state = 'waiting'"},
         ),
         # State first: "who is at window 5", "what is held", "what is being served" all seek
         # into the few live rows; SQLite can't use a partial index unless the query repeats
@@ -226,4 +236,11 @@ class Setting(Base):
 
 # The case tables live in their own module; importing it here registers them on Base.metadata
 # for Alembic and for anyone who imports the models.
-from desk_app.store import case_models, identity_models, supervision_models  # noqa: E402, F401
+from desk_app.store import (  # noqa: E402, F401
+    appointment_models,
+    assist_models,
+    case_models,
+    identity_models,
+    kb_models,
+    supervision_models,
+)

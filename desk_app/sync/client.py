@@ -83,6 +83,10 @@ class CentralClient:
             raise CentralError(f"HTTP {resp.status_code}")
         return resp
 
+    def call(self, method: str, path: str, **kw: Any) -> requests.Response:
+        """One request to the backend's API (token, timeouts, no redirects, errors scrubbed)."""
+        return self._call(method, path, **kw)
+
     def upload_batch(self, cases: list[dict[str, Any]]) -> list[ItemResult]:
         """POST a batch; per-case results (a bad case never fails the others)."""
         resp = self._call("POST", "/api/v1/cases/batch", json={"cases": cases})

@@ -20,7 +20,7 @@ from datetime import datetime
 from desk_app.domain import clock
 from desk_app.store import Database
 from desk_app.sync import outbox
-from desk_app.sync.client import CentralAuthError, CentralClient
+from desk_app.sync.client import CentralAuthError, CentralClient, CentralError
 from desk_app.sync.retention import check_days, purge_personal_data
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,14 @@ class SyncLoop:
         CentralAuthError on a 401."""
         self.purge_if_due()
         report = outbox.drain(self.db, self.client)
+        try:  # online bookings in, check-ins and no-shows out
+            from desk_app.sync import appointments_sync  # imported on use: a quick start
+
+            appointments_sync.exchange(self.db, self.client, now=self._now())
+        except CentralAuthError:
+            raise
+        except CentralError as exc:  # the cases went; the bookings try again next pass
+            log.warning("appointments exchange failed: %s", exc)
         self.passes += 1
         self.sent += report.sent
         self.failed += report.failed

@@ -34,6 +34,7 @@ from desk_app.domain.errors import Refused
 from desk_app.domain.validators import mask_credit_code, mask_id, mask_name, mask_phone
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
+from desk_app.services.assist_retention import purge_sessions
 from desk_app.services.case_views import personal_data
 from desk_app.store import Database
 from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, Evaluation, SyncOutbox
@@ -155,4 +156,5 @@ def purge_personal_data(
                     {"uuid": str(case.id), "case_no": case.case_no, "purged_at": clock.iso(now)}
                 )
             n += 1
+        purge_sessions(s, cutoff)  # 帮办代办 visitors and authorizations, by the same period
     return PurgeReport(n)

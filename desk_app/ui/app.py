@@ -83,6 +83,15 @@ def build_screen(
         counter = CounterWindow(db.acting_as(actor), window)
         counter.idle_lock = IdleLock(counter, counter.db, idle_ms=idle_lock_ms)  # type: ignore[attr-defined]
         return counter
+    if role == "helper":
+        from desk_app.ui.helper import HelperWindow
+        from desk_app.ui.lock_screen import IdleLock
+
+        if actor is None or actor.device:
+            raise ValueError("a helper screen needs the logged-in helper")
+        helper = HelperWindow(db.acting_as(actor))
+        helper.idle_lock = IdleLock(helper, helper.db, idle_ms=idle_lock_ms)  # type: ignore[attr-defined]
+        return helper
     if role == "kiosk":
         from desk_app.ui.kiosk import KioskWindow
 
@@ -135,12 +144,6 @@ def run_gui(
     screen: int | None = None,
 ) -> int:
     """Start the GUI; returns the process exit code."""
-    if role == "helper":
-        print(
-            "帮办代办界面尚未包含在此版本中 / the helper screen is not in this version yet",
-            file=sys.stderr,
-        )
-        return 2
     from desk_app.ui.startup import display_problem
 
     problem = display_problem(lang=lang)
@@ -182,7 +185,7 @@ def run_gui(
         large_text=large_text,
         actor=chosen.get("actor"),  # type: ignore[arg-type]
     )
-    if chosen["role"] in ("counter", "supervisor"):
+    if chosen["role"] in ("counter", "helper", "supervisor"):
         # 1440x900 where it fits with its title bar; on a smaller screen it fills the screen.
         free = main.screen().availableGeometry()
         if free.width() >= 1480 and free.height() >= 960:

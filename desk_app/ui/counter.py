@@ -9,6 +9,7 @@ buttons, which show their key; hardware call-pads send the same keys).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -34,7 +35,8 @@ from desk_app.services import boards, hall, queue
 from desk_app.services.boards import CounterBoard
 from desk_app.services.dto import TicketInfo
 from desk_app.store import Database
-from desk_app.ui import theme
+from desk_app.ui import counter_appointments, theme
+from desk_app.ui.kb_panel import KbButton
 from desk_app.ui.models import ServedModel, WaitingModel, minutes, priority_label
 from desk_app.ui.tasks import TaskRunner, user_message
 from desk_app.ui.transfer_dialog import TransferDialog
@@ -106,6 +108,8 @@ class CounterWindow(QWidget):
 
         self.sync_indicator = SyncIndicator(self.db)
         top.addWidget(self.sync_indicator)
+        self.kb_button = KbButton(self)  # F11: 政策问答 for the bundle being served
+        top.addWidget(self.kb_button)
         top.addSpacing(16)
         top.addWidget(self.clock_label)
 
@@ -194,6 +198,7 @@ class CounterWindow(QWidget):
         right.addWidget(served_title)
         right.addWidget(self.counts_label)
         right.addWidget(self.served_view, 2)
+        self.appointments = counter_appointments.install(self, right)  # 今日预约, F12 booking
 
         body = QHBoxLayout()
         body.addLayout(left, 5)
@@ -282,7 +287,9 @@ class CounterWindow(QWidget):
             return
         self.number_label.setText(t.number)
         self.service_label.setText(t.service_name)
-        if t.priority:
+        if t.priority == "appointment":  # its own class, not the priority lane
+            self.priority_label.setText(self.tr("预约签到"))
+        elif t.priority:
             self.priority_label.setText(
                 self.tr("绿色通道 · %1").replace("%1", priority_label(t.priority))
             )
@@ -405,6 +412,12 @@ class CounterWindow(QWidget):
         return self.held_model.row(row).number
 
     def _action_done(self, key: str, result: Any) -> None:
+        if self.board is not None and isinstance(result, TicketInfo):
+            # The action's own answer is on screen at once; the board read below follows.
+            live = key in ("next", "call_held", "recall", "start")
+            self.board = replace(self.board, current=result if live else None)
+            self._show_current(self.board.current)
+            self._apply_state()
         if key == "next":
             if result is None:
                 self.show_info(self.tr("当前没有等候的群众。"))
@@ -457,6 +470,7 @@ class CounterWindow(QWidget):
             event.ignore()
             return
         self._timer.stop()
+        self.appointments.stop()
         # Log out on the worker (after anything still queued) and wait for it before leaving.
         self.runner.submit(
             partial(hall.close_window, self.db, self.window_number), None, lambda _exc: None

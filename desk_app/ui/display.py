@@ -1,8 +1,10 @@
 """The call display (叫号屏) on the hall's big screen: who is called, to which window.
 
 It follows the ``ticket_events`` table by increasing id, so a call made at any window on any PC
-appears here within ``poll_ms``. On start it fills the board from today's latest calls (a display
-restarted mid-day is not empty) without announcing them, then announces only what is new.
+appears here at once: the database's change watch (``store/changes.py``) is looked at every
+``WATCH_MS`` and the calls are queried when it moved (every ``poll_ms`` without a watch). On
+start it fills the board from today's latest calls (a display restarted mid-day is not empty)
+without announcing them, then announces only what is new.
 
 The big panel shows the call being announced, in step with the voice (or the chime): when
 several windows call at once, the calls queue in the ``Announcer`` and the panel moves on as
@@ -33,12 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.domain import clock
-from desk_app.services import boards, hall
+from desk_app.services import boards, calendar, hall
 from desk_app.services.boards import CallEvent
+from desk_app.services.calendar import Opening
 from desk_app.services.dto import WindowInfo
 from desk_app.store import Database
 from desk_app.ui import theme
 from desk_app.ui.announcer import Announcer, sentence
+from desk_app.ui.display_calendar import SessionLine, marked_number, marked_service
 from desk_app.ui.display_tiles import (
     AMBER,
     FLASH,
@@ -60,6 +64,8 @@ FLASH_MS = 3000
 RECENT_ROWS = 8
 RECENT_ROWS_LARGE = 5  # half as large again: fewer rows fit
 SLOW_REFRESH_MS = 30_000  # the hall's name and its windows change rarely
+WATCH_MS = 40  # a look at the database's change counter: one pragma or a flag, no query
+SAFETY_POLL_MS = 2000  # with a working change watch the query runs this often regardless
 
 
 @dataclass
@@ -79,8 +85,8 @@ def _load_start(db: Database) -> _Start:
     return _Start(hall.read_settings(db)["hall_name"], hall.list_windows(db), after, recent)
 
 
-def _load_slow(db: Database) -> tuple[str, list[WindowInfo]]:
-    return hall.read_settings(db)["hall_name"], hall.list_windows(db)
+def _load_slow(db: Database) -> tuple[str, list[WindowInfo], Opening]:
+    return hall.read_settings(db)["hall_name"], hall.list_windows(db), calendar.opening(db)
 
 
 class CallDisplay(QWidget):
@@ -108,6 +114,8 @@ class CallDisplay(QWidget):
         self._rows = RECENT_ROWS_LARGE if large_text else RECENT_ROWS
         self._after_id: int | None = None  # None until the start has been read
         self._polling = False
+        self._again = False  # a change was seen while a query ran: query once more after it
+        self._watch = None  # the database's change check, once opened (off the UI thread)
         self._loading = False
         self._offline = False
         self._tiles: dict[int, WindowTile] = {}
@@ -128,6 +136,7 @@ class CallDisplay(QWidget):
             self._flash.setKeyValueAt(i / 6, lit if i % 2 == 0 and i < 6 else base)
         self._flash.valueChanged.connect(self.hero.set_color)
 
+        self._poll_ms = poll_ms
         self._poll_timer = QTimer(self)
         self._poll_timer.setInterval(poll_ms)
         self._poll_timer.timeout.connect(self.refresh_now)
@@ -141,6 +150,10 @@ class CallDisplay(QWidget):
         self._clock_timer.timeout.connect(self._show_time)
         self._clock_timer.start()
         self._show_time()
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_MS)
+        self._watch_timer.timeout.connect(self._look)
+        self.runner.submit(self.db.change_watch, self._watch_ready, self._no_watch)
         self.refresh_now()
 
     # -- layout ------------------------------------------------------------------------------
@@ -166,6 +179,9 @@ class CallDisplay(QWidget):
         top.addWidget(self.hall_label)
         top.addSpacing(24)
         top.addWidget(self.status_label)
+        top.addStretch()
+        self.session_line = SessionLine(pt)
+        top.addWidget(self.session_line)
         top.addStretch()
         top.addWidget(self.clock_label)
 
@@ -297,11 +313,27 @@ class CallDisplay(QWidget):
                 self.runner.submit(partial(_load_start, self.db), self._started, self._failed)
             return
         if self._polling:
+            self._again = True
             return
         self._polling = True
         self.runner.submit(
             partial(boards.calls_since, self.db, self._after_id), self._new_calls, self._failed
         )
+
+    def _watch_ready(self, watch) -> None:  # type: ignore[no-untyped-def]
+        """Calls now reach the screen within WATCH_MS of their commit; the query itself only
+        runs when something changed (and every SAFETY_POLL_MS, should a change be missed)."""
+        self._watch = watch
+        self._poll_timer.setInterval(max(self._poll_timer.interval(), SAFETY_POLL_MS))
+        self._watch_timer.start()
+
+    def _no_watch(self, exc: Exception) -> None:
+        log.info("call display polls every %d ms (no change watch: %s)", self._poll_ms, exc)
+
+    def _look(self) -> None:
+        # Offline, the poll timer retries at its own pace instead of every look.
+        if self._watch is not None and not self._offline and self._watch.changed():
+            self.refresh_now()
 
     # -- following the event table ------------------------------------------------------------
 
@@ -315,9 +347,13 @@ class CallDisplay(QWidget):
         if start.recent:
             self._show_hero(start.recent[0], flash=False)
         self._after_id = start.after_id
+        self._refresh_slow()  # the calendar's session line at once, not in 30 s
 
     def _new_calls(self, calls: list[CallEvent]) -> None:
         self._polling = False
+        if self._again:
+            self._again = False
+            QTimer.singleShot(0, self, self.refresh_now)
         catching_up = self._offline
         self._set_online()
         if not calls:
@@ -343,6 +379,7 @@ class CallDisplay(QWidget):
         if not self._offline:
             log.warning("call display lost the database: %s", exc)
         self._offline = True
+        self._poll_timer.setInterval(self._poll_ms)  # retry at the plain polling pace
         self.status_label.setVisible(True)
 
     def _set_online(self) -> None:
@@ -350,14 +387,17 @@ class CallDisplay(QWidget):
             log.info("call display reconnected")
         self._offline = False
         self.status_label.setVisible(False)
+        if self._watch is not None:  # back to querying only when something changed
+            self._poll_timer.setInterval(max(self._poll_ms, SAFETY_POLL_MS))
 
     def _refresh_slow(self) -> None:
         if self._after_id is not None:
             self.runner.submit(partial(_load_slow, self.db), self._slow_loaded, lambda _e: None)
 
-    def _slow_loaded(self, result: tuple[str, list[WindowInfo]]) -> None:
-        name, windows = result
+    def _slow_loaded(self, result: tuple[str, list[WindowInfo], Opening]) -> None:
+        name, windows, opening = result
         self.hall_label.setText(name)
+        self.session_line.show_opening(opening)
         if _tile_numbers(windows, self._latest_by_window) != sorted(self._tiles):
             self._set_windows(windows)
 
@@ -409,7 +449,7 @@ class CallDisplay(QWidget):
     def _paint_recent(self) -> None:
         for i, (number, window, at) in enumerate(self._recent_rows):
             call = self._recent[i] if i < len(self._recent) else None
-            number.setText(call.number if call else "")
+            number.setText(marked_number(self, call, self._pt(18)) if call else "")
             window.setText(self.tr("%1 号窗口").replace("%1", str(call.window)) if call else "")
             at.setText(f"{clock.local(call.at):%H:%M}" if call else "")
 
@@ -426,7 +466,7 @@ class CallDisplay(QWidget):
         self._hero = call
         self.number_label.setText(call.number)
         self.window_label.setText(self.tr("→ %1 号窗口").replace("%1", str(call.window)))
-        self.service_label.setText(call.service_name)
+        self.service_label.setText(marked_service(self, call))
         self.recall_badge.setVisible(call.recall)
         self.hero_pages.setCurrentIndex(1)
         if flash:
@@ -438,9 +478,12 @@ class CallDisplay(QWidget):
         self.clock_label.setText(f"{now:%H:%M}")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        for timer in (self._poll_timer, self._slow_timer, self._clock_timer):
+        for timer in (self._poll_timer, self._slow_timer, self._clock_timer, self._watch_timer):
             timer.stop()
         self.runner.shutdown()
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
         super().closeEvent(event)
 
 

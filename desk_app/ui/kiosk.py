@@ -26,6 +26,8 @@ from desk_app.services.dto import IssuedTicket
 from desk_app.services.errors import Refused
 from desk_app.services.ticket_issue import IssueOutcome, TicketSink
 from desk_app.store import Database
+from desk_app.ui import kiosk_checkin, theme
+from desk_app.ui.kiosk_consult import install_consult
 from desk_app.ui.kiosk_view import KioskView
 from desk_app.ui.printer import print_pdf_bytes, save_pdf
 from desk_app.ui.tasks import TaskRunner
@@ -75,12 +77,15 @@ class KioskWindow(KioskView):
         self.printer_name = printer_name or None
         self.pdf_dir = pdf_dir
         self._sink = kiosk_sink(self.printer_name, pdf_dir)
+        self.ticket_sink = self._sink  # the check-in page prints appointment tickets with it
+        self.checkin_page = kiosk_checkin.install(self, theme.KioskPalette(large_text))
         self.runner = TaskRunner(self)
         self._refreshing = False
         self._issuing = False
         self._ticket: IssuedTicket | None = None
         self._pdf: bytes | None = None  # the current ticket's PDF, kept for a reprint
         self._ticket_committed.connect(self._on_issued, Qt.ConnectionType.QueuedConnection)
+        install_consult(self, self._look)  # the 政策咨询 page and its button
 
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -118,6 +123,9 @@ class KioskWindow(KioskView):
     def _show_board(self, board: KioskBoard) -> None:
         self._refreshing = False
         self.show_board(board)
+        self.opening_bar.show_opening(board.opening)
+        if board.opening is not None and not board.opening.issuing:
+            self.disable_services()  # outside the calendar's sessions: the bar says when
         if not self._issuing:
             self.hide_banner("connection")
         self.board_updated.emit(board)
@@ -206,6 +214,16 @@ class KioskWindow(KioskView):
         if self._ticket is None or self._ticket.id != ticket_id:
             return
         self.show_printing("error")
+        self._idle.start()
+
+    def show_checked_in(self, outcome: IssueOutcome) -> None:
+        """An appointment checked in at the check-in page: its ticket, as any ticket."""
+        self._on_issued(outcome.ticket)
+        self.priority_label.setText(self.tr("预约签到"))
+        self.priority_label.setVisible(True)
+        self._printed(outcome)
+
+    def restart_idle(self) -> None:
         self._idle.start()
 
     # -- idle and start ----------------------------------------------------------------------

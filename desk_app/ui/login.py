@@ -31,16 +31,22 @@ from desk_app.ui.tasks import TaskRunner
 
 ROLES = [
     ("counter", QT_TRANSLATE_NOOP("LoginDialog", "窗口工作台")),
+    ("helper", QT_TRANSLATE_NOOP("LoginDialog", "帮办代办")),
     ("kiosk", QT_TRANSLATE_NOOP("LoginDialog", "取号机")),
     ("display", QT_TRANSLATE_NOOP("LoginDialog", "叫号屏")),
     ("supervisor", QT_TRANSLATE_NOOP("LoginDialog", "值班长")),
     ("progress", QT_TRANSLATE_NOOP("LoginDialog", "改革成效大屏")),
 ]
-# Roles whose screen needs a person's log-in (a counter also opens its window).
-PERSONAL = ("counter", "supervisor", "progress")
-# What the person must be allowed to do to open a supervisor's screen.
-SCREEN_OPERATION = {"supervisor": Operation.LIVE_HALL, "progress": Operation.STATS_REFORM}
-
+# Roles whose screen needs a person's log-in (a counter also opens its window; the kiosk and
+# the display need nobody).
+PERSONAL = ("counter", "helper", "supervisor", "progress")
+# What the person must be allowed to do to open the screen, checked at log-in so a wrong
+# account is told at once, not at its first action.
+SCREEN_OPERATION = {
+    "helper": Operation.ASSIST_START,
+    "supervisor": Operation.LIVE_HALL,
+    "progress": Operation.STATS_REFORM,
+}
 
 # The window number's stepper: the base style's border on spin boxes hides Qt's own arrows, so
 # the buttons and their arrows are drawn here, large enough to hit.
@@ -178,7 +184,7 @@ class LoginDialog(QDialog):
             if not workstation.has_login_accounts(self.db):
                 return _Checked(no_accounts=True)
             login = accounts.authenticate(self.db, staff, password)
-            if role != "counter":  # a counter's password opens no supervisor screen
+            if role != "counter":  # a counter's password opens no helper or supervisor screen
                 require(login.actor, SCREEN_OPERATION[role])
             elif not login.must_change:
                 hall.open_window(self.db.acting_as(login.actor), window, staff)

@@ -16,7 +16,7 @@
     <message>
         <location filename="../../desk_app/ui/supervisor.py" line="113" />
         <source>编号</source>
-        <translation>ID</translation>
+        <translation>No.</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor.py" line="113" />
@@ -128,56 +128,326 @@
     </message>
 </context>
 <context>
+    <name>AppointmentModel</name>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="42" />
+        <source>时段</source>
+        <translation>Slot</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="43" />
+        <source>预约码</source>
+        <translation>Booking code</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="44" />
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="45" />
+        <source>预约人</source>
+        <translation>Booked by</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="46" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="47" />
+        <source>号码</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="50" />
+        <source>待签到</source>
+        <translation>Not checked in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="51" />
+        <source>已签到</source>
+        <translation>Checked in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="52" />
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="53" />
+        <source>爽约</source>
+        <translation>No-show</translation>
+    </message>
+</context>
+<context>
+    <name>AppointmentsPanel</name>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="109" />
+        <source>今日预约</source>
+        <translation>Today's appointments</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="111" />
+        <source>签到所选 (Shift+F12)</source>
+        <translation>Check in selected (Shift+F12)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="112" />
+        <source>预约登记 (F12)</source>
+        <translation>Book (F12)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="151" />
+        <source>请先在今日预约中选择一条</source>
+        <translation>Select one of today's appointments first</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter_appointments.py" line="161" />
+        <source>预约 %1 已签到, 号码 %2</source>
+        <translation>Appointment %1 checked in, ticket %2</translation>
+    </message>
+</context>
+<context>
+    <name>AuthorizeDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="307" />
+        <source>授权委托书</source>
+        <translation>Letter of authorization</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="310" />
+        <source>18 位居民身份证号码</source>
+        <translation>18-character resident ID</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="325" />
+        <source>不填：由本人（帮办人员）受托</source>
+        <translation>Leave empty: the helper is the agent</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="327" />
+        <source>生成授权委托书供签字</source>
+        <translation>Print the letter for signing</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="329" />
+        <source>委托人姓名</source>
+        <translation>Principal's name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="330" />
+        <source>委托人身份证号</source>
+        <translation>Principal's ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="331" />
+        <source>委托事项（空格键勾选）</source>
+        <translation>Items covered (Space ticks)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="332" />
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="333" />
+        <source>其他受托人姓名</source>
+        <translation>Other agent's name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="334" />
+        <source>其他受托人身份证号</source>
+        <translation>Other agent's ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="344" />
+        <source>请勾选委托事项。</source>
+        <translation>Tick the items the letter covers.</translation>
+    </message>
+</context>
+<context>
+    <name>BookingDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="42" />
+        <source>一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="43" />
+        <source>二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="44" />
+        <source>三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="45" />
+        <source>四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="46" />
+        <source>五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="47" />
+        <source>六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="48" />
+        <source>日</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="64" />
+        <source>预约登记</source>
+        <translation>Book an appointment</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="74" />
+        <location filename="../../desk_app/ui/booking_dialog.py" line="130" />
+        <source>请在表中选择日期和时段</source>
+        <translation>Choose a day and a slot in the table</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="79" />
+        <source>打印预约凭条 (含所需材料清单)</source>
+        <translation>Print the appointment slip (with what to bring)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="82" />
+        <source>姓名 (实名)</source>
+        <translation>Name (real name)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="83" />
+        <source>身份证号码</source>
+        <translation>Resident ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="84" />
+        <source>手机号码 (选填)</source>
+        <translation>Mobile (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="88" />
+        <source>确认预约 (Ctrl+Enter)</source>
+        <translation>Book (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="90" />
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="93" />
+        <source>办理事项</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="101" />
+        <source>可预约时段 (数字为剩余名额)</source>
+        <translation>Bookable slots (numbers are places left)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="137" />
+        <source>%1月%2日 周%3</source>
+        <translation>%3 %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="155" />
+        <source>满</source>
+        <translation>Full</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="171" />
+        <source>已选: %1 %2</source>
+        <translation>Chosen: %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="178" />
+        <source>请先选择日期和时段</source>
+        <translation>Choose a day and a slot first</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="210" />
+        <source>预约成功: %1  %2 %3-%4</source>
+        <translation>Booked: %1  %2 %3-%4</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/booking_dialog.py" line="217" />
+        <source>凭条: %1</source>
+        <translation>Slip: %1</translation>
+    </message>
+</context>
+<context>
     <name>CallDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="121" />
+        <location filename="../../desk_app/ui/display.py" line="129" />
         <source>叫号显示</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="158" />
+        <location filename="../../desk_app/ui/display.py" line="171" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="160" />
+        <location filename="../../desk_app/ui/display.py" line="173" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="174" />
+        <location filename="../../desk_app/ui/display.py" line="190" />
         <source>请</source>
         <translation>Please</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="180" />
+        <location filename="../../desk_app/ui/display.py" line="196" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="209" />
+        <location filename="../../desk_app/ui/display.py" line="225" />
         <source>请留意屏幕和语音叫号</source>
         <translation>Watch the screen and listen for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="221" />
+        <location filename="../../desk_app/ui/display.py" line="237" />
         <source>各窗口当前号码</source>
         <translation>Now serving at each window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="222" />
+        <location filename="../../desk_app/ui/display.py" line="238" />
         <source>最近叫号</source>
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="413" />
+        <location filename="../../desk_app/ui/display.py" line="453" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display.py" line="428" />
+        <location filename="../../desk_app/ui/display.py" line="468" />
         <source>→ %1 号窗口</source>
         <translation>→ Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="17" />
+        <location filename="../../desk_app/ui/display_calendar.py" line="57" />
+        <source>预约</source>
+        <translation>Appointment</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="18" />
+        <location filename="../../desk_app/ui/display_calendar.py" line="67" />
+        <source>预约 · %1</source>
+        <translation>Appointment · %1</translation>
     </message>
 </context>
 <context>
@@ -500,196 +770,254 @@
         <translation>Ratings (好差评)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor_charts.py" line="176" />
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="178" />
         <source>到达</source>
         <translation>Arrived</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor_charts.py" line="177" />
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="179" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor_charts.py" line="196" />
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="198" />
         <source>过号率</source>
         <translation>No-show rate</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor_charts.py" line="205" />
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="206" />
+        <source>评价数</source>
+        <translation>Ratings</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_charts.py" line="207" />
         <source>5 非常满意 … 1 非常不满意</source>
         <translation>5 very satisfied … 1 very dissatisfied</translation>
     </message>
+</context>
+<context>
+    <name>CheckinPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor_charts.py" line="204" />
-        <source>评价数</source>
-        <translation>Ratings</translation>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="120" />
+        <source>预约签到</source>
+        <translation>Appointment check-in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="123" />
+        <source>请将预约凭条上的二维码对准扫码口, 或输入预约码 / 身份证号码后点击“签到”</source>
+        <translation>Hold the slip's QR code to the scanner, or type the booking code / ID number and press "Check in"</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="129" />
+        <source>预约码或身份证号码</source>
+        <translation>Booking code or ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="141" />
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="149" />
+        <source>签到</source>
+        <translation>Check in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="151" />
+        <source>返回取号</source>
+        <translation>Back to tickets</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="186" />
+        <source>已预约? 点此签到</source>
+        <translation>Booked? Check in here</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="196" />
+        <source>暂时无法签到, 请联系导服人员</source>
+        <translation>Check-in is not possible right now, please ask the reception</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="207" />
+        <source>请输入预约码或身份证号码</source>
+        <translation>Type the booking code or the ID number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="210" />
+        <source>正在签到, 请稍候…</source>
+        <translation>Checking in, please wait…</translation>
     </message>
 </context>
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="44" />
+        <location filename="../../desk_app/ui/counter.py" line="46" />
         <source>叫下一位</source>
         <translation>Call next</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="45" />
+        <location filename="../../desk_app/ui/counter.py" line="47" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="46" />
+        <location filename="../../desk_app/ui/counter.py" line="48" />
         <location filename="../../desk_app/ui/models.py" line="152" />
         <source>过号</source>
         <translation>No-show</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="47" />
+        <location filename="../../desk_app/ui/counter.py" line="49" />
         <source>开始办理</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="48" />
+        <location filename="../../desk_app/ui/counter.py" line="50" />
         <location filename="../../desk_app/ui/models.py" line="151" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="49" />
+        <location filename="../../desk_app/ui/counter.py" line="51" />
         <location filename="../../desk_app/ui/models.py" line="154" />
         <source>挂起</source>
         <translation>Hold</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="50" />
+        <location filename="../../desk_app/ui/counter.py" line="52" />
         <source>回呼挂起号</source>
         <translation>Call back held</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="51" />
+        <location filename="../../desk_app/ui/counter.py" line="53" />
         <location filename="../../desk_app/ui/models.py" line="153" />
         <source>转移</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="52" />
-        <location filename="../../desk_app/ui/counter.py" line="271" />
+        <location filename="../../desk_app/ui/counter.py" line="54" />
+        <location filename="../../desk_app/ui/counter.py" line="276" />
         <source>暂停窗口</source>
         <translation>Pause window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="53" />
+        <location filename="../../desk_app/ui/counter.py" line="55" />
         <source>一件事办件</source>
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="54" />
+        <location filename="../../desk_app/ui/counter.py" line="56" />
         <source>查找办件</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="82" />
+        <location filename="../../desk_app/ui/counter.py" line="84" />
         <source>%1 号窗口 · 高效办成一件事</source>
         <translation>Window %1 · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="125" />
+        <location filename="../../desk_app/ui/counter.py" line="129" />
         <source>当前号</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="135" />
-        <location filename="../../desk_app/ui/counter.py" line="281" />
+        <location filename="../../desk_app/ui/counter.py" line="139" />
+        <location filename="../../desk_app/ui/counter.py" line="286" />
         <source>空闲 · 按 F1 叫下一位</source>
         <translation>Free · press F1 to call the next visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="176" />
+        <location filename="../../desk_app/ui/counter.py" line="180" />
         <source>等候队列</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="180" />
+        <location filename="../../desk_app/ui/counter.py" line="184" />
         <source>本窗口挂起</source>
         <translation>Held at this window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="192" />
+        <location filename="../../desk_app/ui/counter.py" line="196" />
         <source>今日已办</source>
         <translation>Done today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="246" />
+        <location filename="../../desk_app/ui/counter.py" line="251" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="248" />
+        <location filename="../../desk_app/ui/counter.py" line="253" />
         <source>● 服务中</source>
         <translation>● Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="249" />
+        <location filename="../../desk_app/ui/counter.py" line="254" />
         <source>● 暂停服务</source>
         <translation>● Paused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="250" />
+        <location filename="../../desk_app/ui/counter.py" line="255" />
         <source>● 未登录</source>
         <translation>● Not logged in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="260" />
+        <location filename="../../desk_app/ui/counter.py" line="265" />
         <source>等候队列（%1 人）</source>
         <translation>Waiting (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="262" />
+        <location filename="../../desk_app/ui/counter.py" line="267" />
         <source>本窗口挂起（%1）</source>
         <translation>Held at this window (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="265" />
+        <location filename="../../desk_app/ui/counter.py" line="270" />
         <source>办结 %1 · 过号 %2 · 平均办理 %3</source>
         <translation>Completed %1 · no-shows %2 · average service %3</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="271" />
+        <location filename="../../desk_app/ui/counter.py" line="276" />
         <source>恢复服务</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="287" />
+        <location filename="../../desk_app/ui/counter.py" line="291" />
+        <source>预约签到</source>
+        <translation>Appointment check-in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter.py" line="294" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="293" />
+        <location filename="../../desk_app/ui/counter.py" line="300" />
         <source>办理中 · 已用 %1</source>
         <translation>Serving · %1 so far</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="297" />
+        <location filename="../../desk_app/ui/counter.py" line="304" />
         <source> · 已重呼 %1 次</source>
         <translation> · recalled %1×</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="302" />
+        <location filename="../../desk_app/ui/counter.py" line="309" />
         <source>已叫号，等待群众到窗口</source>
         <translation>Called, waiting for the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="410" />
+        <location filename="../../desk_app/ui/counter.py" line="423" />
         <source>当前没有等候的群众。</source>
         <translation>Nobody is waiting.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="413" />
+        <location filename="../../desk_app/ui/counter.py" line="426" />
         <source>%1 已叫号尚未处理：请重呼、过号或开始办理。</source>
         <translation>%1 is called but not handled: recall, mark no-show or start.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter.py" line="453" />
+        <location filename="../../desk_app/ui/counter.py" line="466" />
         <source>请先办结、过号、挂起或转移当前号 %1，再退出。</source>
         <translation>Complete, no-show, hold or transfer %1 before logging out.</translation>
     </message>
@@ -871,6 +1199,11 @@
     <name>EvaluationsPage</name>
     <message>
         <location filename="../../desk_app/ui/supervisor_reviews.py" line="41" />
+        <source>分组</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor_reviews.py" line="41" />
         <source>评价数</source>
         <translation>Ratings</translation>
     </message>
@@ -883,11 +1216,6 @@
         <location filename="../../desk_app/ui/supervisor_reviews.py" line="41" />
         <source>差评</source>
         <translation>Negative</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/supervisor_reviews.py" line="41" />
-        <source>分组</source>
-        <translation>Group</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor_reviews.py" line="45" />
@@ -1131,6 +1459,445 @@
     </message>
 </context>
 <context>
+    <name>FormDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="39" />
+        <source>帮办（陪同指导）</source>
+        <translation>Accompany (guide the visitor)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="40" />
+        <source>代办（凭授权委托书代为办理）</source>
+        <translation>Proxy (act for the visitor with a letter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="41" />
+        <source>走流程（体验办事全过程）</source>
+        <translation>Walkthrough (walk the whole process)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="44" />
+        <source>现场</source>
+        <translation>On site</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="45" />
+        <source>上门</source>
+        <translation>Home visit</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="46" />
+        <source>视频</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="49" />
+        <source>现场接待（无号）</source>
+        <translation>Walk-up (no ticket)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="50" />
+        <source>凭号票</source>
+        <translation>From a ticket</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="51" />
+        <source>凭预约</source>
+        <translation>From an appointment</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="54" />
+        <source>材料</source>
+        <translation>Material</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="55" />
+        <source>流程</source>
+        <translation>Process</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="56" />
+        <source>系统</source>
+        <translation>Systems</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="57" />
+        <source>信息</source>
+        <translation>Information</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="58" />
+        <source>作风</source>
+        <translation>Attitude</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="86" />
+        <source>确定 (Ctrl+Enter)</source>
+        <translation>OK (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="90" />
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>HelperWindow</name>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="58" />
+        <source>新建服务</source>
+        <translation>New session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="59" />
+        <source>添加环节</source>
+        <translation>Add step</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="60" />
+        <source>授权委托书</source>
+        <translation>Letter of authorization</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="61" />
+        <source>中止</source>
+        <translation>Suspend</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="62" />
+        <source>恢复</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="63" />
+        <source>终止</source>
+        <translation>Terminate</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="64" />
+        <source>办结</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="65" />
+        <source>记录堵点</source>
+        <translation>Pain point</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="66" />
+        <source>打印表单</source>
+        <translation>Print form</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="104" />
+        <source>帮办代办 · 高效办成一件事</source>
+        <translation>Assisted service · One-thing service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="116" />
+        <source>帮办代办工作台</source>
+        <translation>Assisted service desk</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="142" />
+        <source>今日帮办服务</source>
+        <translation>Today's sessions</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="146" />
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="147" />
+        <source>开始</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="148" />
+        <source>方式</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="149" />
+        <source>服务对象</source>
+        <translation>Visitor</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="150" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="151" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="197" />
+        <source>Shift+F2 凭号票，Ctrl+F2 凭预约</source>
+        <translation>Shift+F2 from a ticket, Ctrl+F2 from an appointment</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="261" />
+        <source>共 %1 次，已办结 %2 次，办理用时 %3 分钟</source>
+        <translation>%1 sessions, %2 concluded, %3 minutes of work</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="324" />
+        <source>已新建代办服务：请先签署授权委托书 (F4)。</source>
+        <translation>Proxy session started: record the letter of authorization first (F4).</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="357" />
+        <source>中止帮办服务</source>
+        <translation>Suspend the session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="357" />
+        <source>打印中止单</source>
+        <translation>Print the suspension form</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="358" />
+        <source>恢复办理</source>
+        <translation>Resume the session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="358" />
+        <source>打印受理单</source>
+        <translation>Print the acceptance form</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="359" />
+        <source>终止帮办服务</source>
+        <translation>Terminate the session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="359" />
+        <source>打印终止单</source>
+        <translation>Print the termination form</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="360" />
+        <source>办结帮办服务</source>
+        <translation>Conclude the session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="360" />
+        <source>打印办结单</source>
+        <translation>Print the conclusion form</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="388" />
+        <source>已记录堵点 %1，期限 %2</source>
+        <translation>Pain point %1 recorded, due %2</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="402" />
+        <source>请先在堵点列表中选中一条（↑↓），再按 Ctrl+E。</source>
+        <translation>Choose a pain point in the list first (↑↓), then press Ctrl+E.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="409" />
+        <source>堵点 %1 解释说明</source>
+        <translation>Explain pain point %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="410" />
+        <source>解释说明</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper.py" line="440" />
+        <source>已生成：%1</source>
+        <translation>Written: %1</translation>
+    </message>
+</context>
+<context>
+    <name>KbButton</name>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="282" />
+        <location filename="../../desk_app/ui/kb_panel.py" line="283" />
+        <source>政策问答</source>
+        <translation>Policy Q&amp;A</translation>
+    </message>
+</context>
+<context>
+    <name>KbPanel</name>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="72" />
+        <source>政策问答</source>
+        <translation>Policy Q&amp;A</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="75" />
+        <source>输入群众的问题, 如: 生孩子要带什么</source>
+        <translation>Type the visitor's question (in Chinese), e.g. 生孩子要带什么</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="117" />
+        <source>只查本事项: %1</source>
+        <translation>Only this bundle: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="133" />
+        <source>正在查询…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="144" />
+        <source>本事项常见问题 %1 条</source>
+        <translation>%1 common questions of this bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="146" />
+        <source>请输入问题查询</source>
+        <translation>Type a question to search</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="154" />
+        <source>找到 %1 条, 按相关度排列</source>
+        <translation>%1 found, most relevant first</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="157" />
+        <source>没有找到答案, 问题已转值班长补充。</source>
+        <translation>No answer found; the question went to the supervisor's list.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="164" />
+        <source> [待复核]</source>
+        <translation> [review due]</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="194" />
+        <source>依据</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="195" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="196" />
+        <source>版本</source>
+        <translation>version</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="197" />
+        <source>复核日期</source>
+        <translation>review by</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="199" />
+        <source>已过复核日期, 请核实后再答复群众</source>
+        <translation>Past its review date: check it before answering the visitor</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="200" />
+        <source>标注 (check) 的内容尚未与官方文本核对, 以当地办事指南为准</source>
+        <translation>Content marked (check) was not yet checked against an official text; the local service guide prevails</translation>
+    </message>
+</context>
+<context>
+    <name>KbPanelWindow</name>
+    <message>
+        <location filename="../../desk_app/ui/kb_panel.py" line="245" />
+        <source>政策问答</source>
+        <translation>Policy Q&amp;A</translation>
+    </message>
+</context>
+<context>
+    <name>KioskConsultPage</name>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="36" />
+        <source>生孩子要办什么</source>
+        <translation>A new baby: what to do</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="37" />
+        <source>办退休要多久</source>
+        <translation>Retirement: how long</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="38" />
+        <source>营业执照地址变更</source>
+        <translation>Business licence: new address</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="39" />
+        <source>老人去世要办什么</source>
+        <translation>After a death: what to do</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="40" />
+        <source>迁户口带什么</source>
+        <translation>Moving a hukou: what to bring</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="41" />
+        <source>申请公租房</source>
+        <translation>Public rental housing</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="65" />
+        <source>政策咨询: 请输入您想问的问题</source>
+        <translation>Ask a question about a service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="68" />
+        <source>例如: 生孩子要带什么材料</source>
+        <translation>In Chinese, e.g. 生孩子要带什么材料</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="75" />
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="125" />
+        <source>返回取号</source>
+        <translation>Back to tickets</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="127" />
+        <source>答复仅供参考, 以窗口工作人员的告知为准。</source>
+        <translation>Answers are for reference; the staff at the window have the final word.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="163" />
+        <source>不知道办哪件事? 政策咨询</source>
+        <translation>Not sure which service? Ask a question</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="180" />
+        <source>请先输入问题, 或点击上面的常见问题。</source>
+        <translation>Type a question first, or touch a common question above.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="182" />
+        <source>正在查询…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="193" />
+        <source>请点击最接近您问题的一条:</source>
+        <translation>Touch the one closest to your question:</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="197" />
+        <source>暂时没有找到答案, 我们已记录您的问题。请取号到窗口或导服台咨询。</source>
+        <translation>No answer yet; we have noted your question. Please take a number or ask at the information desk.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_consult.py" line="201" />
+        <source>暂时无法查询, 请到导服台咨询。</source>
+        <translation>Search is not available now; please ask at the information desk.</translation>
+    </message>
+</context>
+<context>
     <name>KioskView</name>
     <message>
         <location filename="../../desk_app/ui/kiosk_view.py" line="50" />
@@ -1319,6 +2086,14 @@
     </message>
 </context>
 <context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../desk_app/ui/kiosk.py" line="222" />
+        <source>预约签到</source>
+        <translation>Appointment check-in</translation>
+    </message>
+</context>
+<context>
     <name>Language</name>
     <message>
         <location filename="../../desk_app/ui/password_dialog.py" line="29" />
@@ -1452,115 +2227,222 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/login.py" line="34" />
+        <source>帮办代办</source>
+        <translation>Assisted service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/login.py" line="35" />
         <source>取号机</source>
         <translation>Ticket kiosk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="35" />
+        <location filename="../../desk_app/ui/login.py" line="36" />
         <source>叫号屏</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="36" />
+        <location filename="../../desk_app/ui/login.py" line="37" />
         <source>值班长</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="37" />
+        <location filename="../../desk_app/ui/login.py" line="38" />
         <source>改革成效大屏</source>
         <translation>Reform progress wall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="93" />
+        <location filename="../../desk_app/ui/login.py" line="99" />
         <source>高效办成一件事 · 登录</source>
         <translation>One-thing service · Log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="96" />
+        <location filename="../../desk_app/ui/login.py" line="102" />
         <source>高效办成一件事 窗口系统</source>
         <translation>One-thing service windows</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="98" />
+        <location filename="../../desk_app/ui/login.py" line="104" />
         <source>请选择本机用途并登录</source>
         <translation>Choose this PC's role and log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="107" />
+        <location filename="../../desk_app/ui/login.py" line="113" />
         <source>工号，例如 s01</source>
         <translation>Staff code, e.g. s01</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="108" />
-        <location filename="../../desk_app/ui/login.py" line="120" />
+        <location filename="../../desk_app/ui/login.py" line="114" />
+        <location filename="../../desk_app/ui/login.py" line="126" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="113" />
+        <location filename="../../desk_app/ui/login.py" line="119" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="118" />
+        <location filename="../../desk_app/ui/login.py" line="124" />
         <source>用途</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="119" />
+        <location filename="../../desk_app/ui/login.py" line="125" />
         <source>工号</source>
         <translation>Staff code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="121" />
+        <location filename="../../desk_app/ui/login.py" line="127" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="129" />
-        <location filename="../../desk_app/ui/login.py" line="258" />
+        <location filename="../../desk_app/ui/login.py" line="135" />
+        <location filename="../../desk_app/ui/login.py" line="264" />
         <source>登录  (Enter)</source>
         <translation>Log in  (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="134" />
+        <location filename="../../desk_app/ui/login.py" line="140" />
         <source>数据库：</source>
         <translation>Database: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="164" />
+        <location filename="../../desk_app/ui/login.py" line="170" />
         <source>请输入工号。</source>
         <translation>Enter your staff code.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="168" />
+        <location filename="../../desk_app/ui/login.py" line="174" />
         <source>请输入密码。</source>
         <translation>Enter the password.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="171" />
+        <location filename="../../desk_app/ui/login.py" line="177" />
         <source>正在连接数据库…</source>
         <translation>Connecting to the database…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="194" />
+        <location filename="../../desk_app/ui/login.py" line="200" />
         <source>本大厅还没有可登录的账户：请运行 desk-app demo seed（演示）或 desk-app staff add 工号 --name 姓名 --role admin --password-stdin</source>
         <translation>No account can log in yet: run desk-app demo seed (demo) or desk-app staff add CODE --name NAME --role admin --password-stdin</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="220" />
+        <location filename="../../desk_app/ui/login.py" line="226" />
         <source>正在登录窗口…</source>
         <translation>Logging in at the window…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="229" />
+        <location filename="../../desk_app/ui/login.py" line="235" />
         <source>须先修改临时密码才能登录。</source>
         <translation>Change the temporary password first to log in.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login.py" line="245" />
+        <location filename="../../desk_app/ui/login.py" line="251" />
         <source>数据库版本比本程序新，请先升级本程序。</source>
         <translation>The database is newer than this program: please upgrade the program.</translation>
+    </message>
+</context>
+<context>
+    <name>OpeningBar</name>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="41" />
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="97" />
+        <source>正常办公</source>
+        <translation>Regular hours</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="42" />
+        <source>午间延时服务</source>
+        <translation>Midday extended hours</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="43" />
+        <source>晚间延时服务</source>
+        <translation>Evening extended hours</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="44" />
+        <source>周六专场</source>
+        <translation>Saturday session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="45" />
+        <source>专场服务</source>
+        <translation>Special session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="76" />
+        <source>当前不在办理时间, 暂停取号</source>
+        <translation>The hall is closed: no tickets now</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="80" />
+        <source>; 下次开放: %1 %2 (%3)</source>
+        <translation>; next opening: %1 %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="83" />
+        <source>%1月%2日</source>
+        <translation>%2/%1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="93" />
+        <source>%1进行中</source>
+        <translation>%1 in progress</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="95" />
+        <source> (至 %1)</source>
+        <translation> (until %1)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk_checkin.py" line="99" />
+        <source>, %1 停止取号</source>
+        <translation>, tickets until %1</translation>
+    </message>
+</context>
+<context>
+    <name>PainDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="401" />
+        <source>记录堵点</source>
+        <translation>Pain point</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="411" />
+        <source>群众遇到了什么问题，在哪个环节</source>
+        <translation>What blocked the visitor, and at which step</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="414" />
+        <source>堵点类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="415" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="416" />
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="417" />
+        <source>堵点描述</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="418" />
+        <source>责任部门</source>
+        <translation>Owner department</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="426" />
+        <source>（整个一件事）</source>
+        <translation>(the whole bundle)</translation>
     </message>
 </context>
 <context>
@@ -1628,6 +2510,24 @@
     </message>
 </context>
 <context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="377" />
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="377" />
+        <source>说明（可选）</source>
+        <translation>Note (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="386" />
+        <source>请填写原因。</source>
+        <translation>Give the reason.</translation>
+    </message>
+</context>
+<context>
     <name>ReformPage</name>
     <message>
         <location filename="../../desk_app/ui/supervisor_reviews.py" line="217" />
@@ -1688,6 +2588,361 @@
         <location filename="../../desk_app/ui/supervisor_reviews.py" line="251" />
         <source>时限</source>
         <translation>Time</translation>
+    </message>
+</context>
+<context>
+    <name>SessionLine</name>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="22" />
+        <source>午间延时服务</source>
+        <translation>Midday extended hours</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="23" />
+        <source>晚间延时服务</source>
+        <translation>Evening extended hours</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="24" />
+        <source>周六专场</source>
+        <translation>Saturday session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="25" />
+        <source>专场服务</source>
+        <translation>Special session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="45" />
+        <source>%1进行中</source>
+        <translation>%1 in progress</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display_calendar.py" line="48" />
+        <source> · 至 %1</source>
+        <translation> · until %1</translation>
+    </message>
+</context>
+<context>
+    <name>SessionPanel</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="29" />
+        <source>帮办</source>
+        <translation>Accompany</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="30" />
+        <source>代办</source>
+        <translation>Proxy</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="31" />
+        <source>走流程</source>
+        <translation>Walkthrough</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="34" />
+        <source>现场</source>
+        <translation>On site</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="35" />
+        <source>上门</source>
+        <translation>Home visit</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="36" />
+        <source>视频</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="39" />
+        <source>办理中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="40" />
+        <source>已中止</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="41" />
+        <source>已终止</source>
+        <translation>Terminated</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="42" />
+        <source>已办结</source>
+        <translation>Concluded</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="45" />
+        <source>待分派</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="46" />
+        <source>整改中</source>
+        <translation>Assigned</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="47" />
+        <source>已解决</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="48" />
+        <source>已解释</source>
+        <translation>Explained</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="51" />
+        <source>材料</source>
+        <translation>Material</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="52" />
+        <source>流程</source>
+        <translation>Process</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="53" />
+        <source>系统</source>
+        <translation>Systems</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="54" />
+        <source>信息</source>
+        <translation>Information</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="55" />
+        <source>作风</source>
+        <translation>Attitude</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="114" />
+        <source>请选择或新建一次帮办服务 (F2)</source>
+        <translation>Choose a session, or start one (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="126" />
+        <source>序号</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="127" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="128" />
+        <source>窗口/部门</source>
+        <translation>Window / department</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="129" />
+        <source>办理内容</source>
+        <translation>What was done</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="130" />
+        <source>递交材料</source>
+        <translation>Materials handed in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="131" />
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="132" />
+        <source>用时</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="138" />
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="139" />
+        <source>堵点类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="140" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="141" />
+        <source>堵点</source>
+        <translation>Pain point</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="142" />
+        <source>责任部门</source>
+        <translation>Owner department</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="143" />
+        <source>期限</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="144" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="150" />
+        <source>办理过程</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="151" />
+        <location filename="../../desk_app/ui/helper_panel.py" line="252" />
+        <source>堵点（逾期在前）</source>
+        <translation>Pain points (overdue first)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="152" />
+        <source>选中一条后按 Ctrl+E 解释说明</source>
+        <translation>Choose one and press Ctrl+E to explain it</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="163" />
+        <source>现场接待</source>
+        <translation>walk-up</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="165" />
+        <source>服务对象：%1  %2    一件事：%3    来源：%4</source>
+        <translation>Visitor: %1  %2    Bundle: %3    From: %4</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="175" />
+        <source>办件：</source>
+        <translation>Cases: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="178" />
+        <source>号票：</source>
+        <translation>Tickets: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="180" />
+        <source>原因：</source>
+        <translation>Reason: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="182" />
+        <source>环节 %1 个，跑动 %2 次，用时 %3 分钟</source>
+        <translation>%1 steps, %2 trips, %3 minutes</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="195" />
+        <source>%1 号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="199" />
+        <source>%1 分钟</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="212" />
+        <source>代办尚无授权委托书：按 F4 签署后方可代为办理</source>
+        <translation>No letter of authorization yet: press F4 to record it before acting for the visitor</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="216" />
+        <source>授权委托书：%1 委托 %2，事项：%3，有效期至 %4</source>
+        <translation>Authorization: %1 appoints %2 for %3, valid until %4</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="223" />
+        <source>（已过期，请重新签署）</source>
+        <translation> (expired: sign a new one)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_panel.py" line="235" />
+        <source>逾期</source>
+        <translation>Overdue</translation>
+    </message>
+</context>
+<context>
+    <name>StartDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="164" />
+        <source>新建帮办服务</source>
+        <translation>New assisted-service session</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="171" />
+        <source>（暂不确定）</source>
+        <translation>(not known yet)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="173" />
+        <source>服务对象姓名</source>
+        <translation>Visitor's name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="175" />
+        <source>18 位居民身份证号码</source>
+        <translation>18-character resident ID</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="176" />
+        <source>服务方式</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="177" />
+        <source>服务渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="178" />
+        <source>来源</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="179" />
+        <source>号码</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="180" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="181" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="182" />
+        <source>身份证号</source>
+        <translation>Resident ID</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="191" />
+        <source>号票号码，例如 A012</source>
+        <translation>Ticket number, e.g. A012</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="191" />
+        <source>预约号</source>
+        <translation>Appointment code</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="213" />
+        <source>请填写号票号码或预约号。</source>
+        <translation>Give the ticket number or the appointment code.</translation>
     </message>
 </context>
 <context>
@@ -1952,6 +3207,95 @@
         <location filename="../../desk_app/ui/supervisor_stats.py" line="265" />
         <source>已生成月报：</source>
         <translation>Monthly report written: </translation>
+    </message>
+</context>
+<context>
+    <name>StepDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="234" />
+        <source>添加办理环节</source>
+        <translation>Add a step</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="236" />
+        <source>窗口</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="237" />
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="264" />
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="247" />
+        <source>例如：递交材料、核验身份、领取结果</source>
+        <translation>e.g. hand in materials, identity check, collect the result</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="249" />
+        <source>（不针对具体事项）</source>
+        <translation>(no particular item)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="254" />
+        <source>自动（自上一环节起）</source>
+        <translation>Automatic (since the last step)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="256" />
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="259" />
+        <source>递交的材料，用顿号或逗号分隔</source>
+        <translation>Materials handed in, separated by commas</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="261" />
+        <source>本环节需另跑一次（跑动）</source>
+        <translation>This step took a trip of its own</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="262" />
+        <source>地点</source>
+        <translation>Where</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="263" />
+        <source>窗口号</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="265" />
+        <source>办理内容</source>
+        <translation>What was done</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="266" />
+        <source>事项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="267" />
+        <source>用时</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="268" />
+        <source>递交材料</source>
+        <translation>Materials handed in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="269" />
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper_dialogs.py" line="283" />
+        <source>请填写部门。</source>
+        <translation>Give the department.</translation>
     </message>
 </context>
 <context>

@@ -30,6 +30,13 @@ def test_openapi_is_served_and_documents_the_contract(tmp_path):
         "/api/v1/cases",
         "/api/v1/digest",
         "/api/v1/digest/days",
+        "/api/v1/appointments/quota",
+        "/api/v1/appointments/bookings",
+        "/api/v1/appointments/outcomes",
+        "/api/v1/appointments/cancellations",
+        "/public/v1/halls/{hall}/bookings/{code}/cancel",
+        "/public/v1/halls/{hall}/slots",
+        "/public/v1/halls/{hall}/bookings",
     }
     assert "security" not in paths["/api/v1/health"]["get"]
     assert paths["/api/v1/cases/batch"]["post"]["security"] == [{"WorkstationToken": []}]

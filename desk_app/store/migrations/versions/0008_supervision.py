@@ -1,7 +1,7 @@
 """supervision: follow-ups of negative ratings (with appeals) and alert acknowledgements
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0007
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

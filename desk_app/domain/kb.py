@@ -1,0 +1,182 @@
+"""The 12345-style knowledge base: question-and-answer entries per 一件事, under ``resources/kb/``.
+
+Layout (``resources/kb/schema.json`` documents each field)::
+
+    kb.json                 {"version", "date", "title", "notes", "synonyms": {colloquial: [formal]}}
+    entries/<bundle>.json   {"bundle": code, "entries": [entry, ...]}; the file name is the bundle
+
+An entry: ``id``, ``question``, ``phrasings`` (other ways people ask), ``answer``, ``bundle``,
+``situations`` (``["key=value", ...]`` answers of the bundle's situation questions the entry is
+about; empty: every situation), ``source`` (the policy text), ``effective`` and ``review`` dates,
+``version``. Validated like the catalog (hand-written, every error names the file and field);
+cross-checked against the catalog: the bundle exists, situations name its questions and choices.
+"(check)" in an answer or source marks content written from memory, not from an official text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from desk_app.domain.catalog import Catalog
+from desk_app.domain.catalog_reader import CatalogError, Fields, read_json, unique
+
+__all__ = [
+    "CatalogError",
+    "KbEntry",
+    "KnowledgeBase",
+    "default_kb_dir",
+    "load_kb",
+]
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*-[a-z0-9]+$")
+ANSWER_MAX = 1000  # read aloud at a window or on the phone: longer is a document, not an answer
+
+
+@dataclass(frozen=True)
+class KbEntry:
+    """One question and its answer."""
+
+    id: str
+    bundle: str
+    question: str
+    phrasings: tuple[str, ...]
+    answer: str
+    situations: tuple[tuple[str, str], ...]
+    source: str
+    effective: dt.date
+    review: dt.date
+    version: int
+
+    def review_due(self, today: dt.date) -> bool:
+        """Past its review date: shown flagged until someone checks and re-dates it."""
+        return today > self.review
+
+    @property
+    def needs_check(self) -> bool:
+        """Rests (partly) on memory rather than an official text."""
+        return "(check)" in self.answer or "(check)" in self.source
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    version: str
+    date: dt.date
+    title: str
+    entries: tuple[KbEntry, ...]
+    synonyms: dict[str, tuple[str, ...]]
+
+    def entry(self, entry_id: str) -> KbEntry:
+        for e in self.entries:
+            if e.id == entry_id:
+                return e
+        raise KeyError(entry_id)
+
+    def for_bundle(self, code: str) -> tuple[KbEntry, ...]:
+        return tuple(e for e in self.entries if e.bundle == code)
+
+
+def default_kb_dir() -> Path:
+    """``resources/kb`` of this installation (honours DESK_APP_RESOURCES)."""
+    from desk_app.paths import resources_dir
+
+    return resources_dir() / "kb"
+
+
+def load_kb(catalog: Catalog, path: Path | str | None = None) -> KnowledgeBase:
+    """Load and validate the knowledge base against the catalog; CatalogError on the first fault."""
+    root = Path(path) if path is not None else default_kb_dir()
+    head = Fields("kb.json", "", read_json(root / "kb.json", "kb.json"))
+    version = head.text("version")
+    date = head.date("date")
+    title = head.text("title", default="")
+    head.text("notes", default="")
+    head.text("$schema", default="")
+    synonyms = _synonyms(head)
+    head.done()
+
+    entries: list[KbEntry] = []
+    for file in sorted((root / "entries").glob("*.json")):
+        entries.extend(_entries_file(file, catalog))
+    unique("entries", [(e.bundle, e.id) for e in entries], "entry id")
+    return KnowledgeBase(version, date, title, tuple(entries), synonyms)
+
+
+def _synonyms(head: Fields) -> dict[str, tuple[str, ...]]:
+    raw = head.object("synonyms", default=None)
+    result: dict[str, tuple[str, ...]] = {}
+    if raw is None:
+        return result
+    for word in list(raw.raw):
+        terms = [v for _, v in raw.elements(word)]
+        if not word.strip() or not all(isinstance(t, str) and t.strip() for t in terms):
+            raw.fail(word, "expected a non-empty list of non-empty strings")
+        result[word] = tuple(terms)
+    return result
+
+
+def _entries_file(file: Path, catalog: Catalog) -> list[KbEntry]:
+    name = f"entries/{file.name}"
+    top = Fields(name, "", read_json(file, name))
+    top.text("$schema", default="")
+    code = top.code("bundle")
+    if code != file.stem:
+        top.fail("bundle", f"{code!r} differs from the file name")
+    if code not in catalog.codes:
+        top.fail("bundle", f"no bundle {code!r} in the catalog")
+    entries = [_entry(f, catalog, code) for f in top.objects("entries")]
+    top.done()
+    unique(name, [(f"entries[{i}].id", e.id) for i, e in enumerate(entries)], "entry id")
+    return entries
+
+
+def _entry(f: Fields, catalog: Catalog, file_bundle: str) -> KbEntry:
+    entry_id = f.text("id")
+    if not _ID.match(entry_id):
+        f.fail("id", "expected bundle-code-like id, e.g. 'newborn-001'")
+    bundle_code = f.code("bundle")
+    if bundle_code != file_bundle:
+        f.fail("bundle", f"{bundle_code!r} is not the file's bundle {file_bundle!r}")
+    if not entry_id.startswith(bundle_code + "-"):
+        f.fail("id", f"should start with {bundle_code + '-'!r}")
+    question = f.text("question")
+    phrasings = []
+    for p, v in f.elements("phrasings", default=[], allow_empty=True):
+        if not isinstance(v, str) or not v.strip():
+            raise CatalogError(f.file, p, "expected a non-empty string")
+        phrasings.append(v)
+    answer = f.text("answer")
+    if len(answer) > ANSWER_MAX:
+        f.fail("answer", f"longer than {ANSWER_MAX} characters")
+    bundle = catalog.bundle(bundle_code)
+    situations = []
+    for p, v in f.elements("situations", default=[], allow_empty=True):
+        key, _, value = str(v).partition("=")
+        try:
+            question_def = bundle.question(key)
+        except KeyError:
+            raise CatalogError(f.file, p, f"no situation question {key!r}") from None
+        if value not in question_def.values:
+            raise CatalogError(f.file, p, f"{value!r} is not a choice of {key!r}")
+        situations.append((key, value))
+    source = f.text("source")
+    effective = f.date("effective")
+    review = f.date("review")
+    if review <= effective:
+        f.fail("review", "must be after the effective date")
+    version = f.integer("version", minimum=1)
+    f.done()
+    return KbEntry(
+        id=entry_id,
+        bundle=bundle_code,
+        question=question,
+        phrasings=tuple(phrasings),
+        answer=answer,
+        situations=tuple(situations),
+        source=source,
+        effective=effective,
+        review=review,
+        version=version,
+    )

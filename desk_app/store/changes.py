@@ -1,0 +1,122 @@
+"""Cheap "did anyone commit?" checks, so screens react to a call at once instead of polling.
+
+- SQLite: ``PRAGMA data_version`` on one connection of the watcher's own; its value changes when
+  another connection commits. One pragma per look (microseconds, no table touched).
+- PostgreSQL: ``LISTEN desk_app_calls``; the services ``NOTIFY`` in the transaction that records
+  a call (delivered at commit, dropped on rollback). A daemon thread waits on the socket; a look
+  is reading a flag. If listening fails the watcher says "changed" every time, so the screen
+  falls back to querying at its own pace and nothing is missed.
+
+A watcher never replaces the screen's own query: it only says when to run it sooner.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import threading
+from typing import Any
+
+from desk_app.store.database import Database
+
+log = logging.getLogger(__name__)
+
+CALLS_CHANNEL = "desk_app_calls"
+
+
+def notify_calls(session: Any) -> None:
+    """Within a write transaction that records a call: tell listening screens at commit."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {CALLS_CHANNEL}"))
+
+
+class ChangeWatch:
+    """``changed()`` is True when something was committed since the previous look."""
+
+    def changed(self) -> bool:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the connection (the screen is going)."""
+
+
+class _Always(ChangeWatch):
+    def changed(self) -> bool:
+        return True
+
+
+class _SqliteWatch(ChangeWatch):
+    def __init__(self, path: str) -> None:
+        self._conn = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None
+        )
+        self._lock = threading.Lock()
+        self._version: int | None = None
+
+    def changed(self) -> bool:
+        with self._lock:
+            try:
+                (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+            except sqlite3.Error:
+                return True  # let the screen's own query find out what is wrong
+            seen, self._version = self._version, version
+            return seen is None or seen != version
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+class _PostgresWatch(ChangeWatch):
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self._flag = threading.Event()
+        self._flag.set()  # the first look always queries
+        self._stop = threading.Event()
+        self._conn = psycopg.connect(url, autocommit=True, connect_timeout=5)
+        self._conn.execute(f"LISTEN {CALLS_CHANNEL}")
+        self._failed = False
+        self._thread = threading.Thread(target=self._listen, name="call-listener", daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        try:
+            while not self._stop.is_set():
+                for _ in self._conn.notifies(timeout=0.5, stop_after=1):
+                    self._flag.set()
+        except Exception as exc:  # noqa: BLE001 - the connection went: fall back to polling
+            if not self._stop.is_set():
+                log.warning("call listener stopped, polling instead: %s", exc)
+                self._failed = True
+
+    def changed(self) -> bool:
+        if self._failed:
+            return True
+        if self._flag.is_set():
+            self._flag.clear()
+            return True
+        return False
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        with contextlib.suppress(Exception):  # closing a dead connection
+            self._conn.close()
+
+
+def watch(db: Database) -> ChangeWatch:
+    """The cheapest change check this database offers (falls back to "always changed")."""
+    url = db.engine.url
+    try:
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return _SqliteWatch(str(url.database))
+        if url.get_backend_name() == "postgresql":
+            plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+            return _PostgresWatch(plain)
+    except Exception as exc:  # noqa: BLE001 - a watcher is an optimisation, never a failure
+        log.warning("no change watch (%s): the screen polls", exc)
+    return _Always()
