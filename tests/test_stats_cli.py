@@ -37,7 +37,15 @@ def url(db, db_url, monkeypatch):
     return db_url
 
 
-def test_summary_json_csv_and_xlsx(url, capsys, tmp_path):
+def test_summary_json_csv_and_xlsx(url, db, capsys, tmp_path):
+    from desk_app.services import calendar
+
+    # The session kinds are the hall's opening calendar's (set after the tickets were issued).
+    calendar.add_session(db, "regular", "mon-fri", "09:00", "12:00")
+    calendar.add_session(db, "midday", "mon-fri", "12:00", "14:00")
+    calendar.add_session(db, "regular", "mon-fri", "14:00", "17:30")
+    calendar.add_session(db, "evening", "mon-fri", "17:30", "20:00")
+    calendar.add_session(db, "saturday", "sat", "09:00", "12:00")
     rc, r, _ = run(capsys, "--db", url, "stats", "summary", "--from", "2026-11-27", "--to",
                    "2026-11-28", "--by", "session", "--json")  # fmt: skip
     assert rc == 0 and (r["from"], r["to"]) == ("2026-11-27", "2026-11-28")
