@@ -15,6 +15,7 @@ raw loop does the same two transactions.
 from __future__ import annotations
 
 import argparse
+import base64
 import multiprocessing as mp
 import os
 import random
@@ -426,6 +427,8 @@ def main() -> None:
     ap.add_argument("--no-pg", action="store_true")
     ap.add_argument("--no-sqlite", action="store_true")
     args = ap.parse_args()
+    # A throw-away hall key (the demo's accounts are audited, names sealed); workers inherit it.
+    os.environ.setdefault("DESK_APP_KEY", base64.urlsafe_b64encode(os.urandom(32)).decode())
     print(f"queue benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory() as tmp:

@@ -33,6 +33,7 @@ from desk_app.domain.calling import CallingRule, CallMode, call_order
 from desk_app.domain.tickets import Action, Priority, TicketState, format_number, next_state
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
+from desk_app.services import queue_engine
 from desk_app.services.calendar import check_issuing
 from desk_app.services.common import Desk, add_event, get_setting, service_by_code, window_by_number
 from desk_app.services.dto import IssuedTicket, TicketInfo
@@ -283,6 +284,9 @@ def call_next(db: Database, window: int, *, now: datetime | None = None) -> Tick
     """Call the next ticket at ``window`` (see the module docstring for a current ticket)."""
     require(db.actor, Operation.CALL_NEXT)
     now = now or clock.now()
+    fast = queue_engine.call_next(db, window, now)
+    if fast is not queue_engine.FALLBACK:
+        return fast
     with db.begin() as s:
         desk = Desk.at(s, window, actor=db.actor, lock=True)
         current = _current(s, desk.window.id)
@@ -347,6 +351,9 @@ def call_ticket(
 
 def _act_on_current(db: Database, window: int, action: Action, now: datetime | None) -> TicketInfo:
     now = now or clock.now()
+    fast = queue_engine.act_on_current(db, window, action, now)
+    if fast is not queue_engine.FALLBACK:
+        return fast  # type: ignore[no-any-return]
     with db.begin() as s:
         desk = Desk.at(s, window, actor=db.actor, lock=True)
         t = _current(s, desk.window.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Row, func, select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
@@ -65,10 +65,11 @@ def eta_minutes(session: Session, svc: Service, ahead: int) -> int:
 _service_names: dict[tuple[str, int], tuple[str, str]] = {}
 
 
-def _service_name(session: Session, service_id: int) -> tuple[str, str]:
+def _service_name(session: Session | Connection, service_id: int) -> tuple[str, str]:
     """(code, name) of a service; services are only ever added, so a process-wide memo is safe
     and saves a query on every queue operation."""
-    key = (str(session.get_bind().engine.url), service_id)
+    engine = session.engine if isinstance(session, Connection) else session.get_bind().engine
+    key = (str(engine.url), service_id)
     hit = _service_names.get(key)
     if hit is None:
         row = session.execute(
@@ -79,7 +80,11 @@ def _service_name(session: Session, service_id: int) -> tuple[str, str]:
 
 
 def ticket_info(
-    session: Session, t: Ticket, *, repeated: bool = False, window_number: int | None = None
+    session: Session | Connection,
+    t: Ticket | Row,
+    *,
+    repeated: bool = False,
+    window_number: int | None = None,
 ) -> TicketInfo:
     code, name = _service_name(session, t.service_id)
     if window_number is None and t.window_id is not None:

@@ -26,10 +26,12 @@ CALLS_CHANNEL = "desk_app_calls"
 
 
 def notify_calls(session: Any) -> None:
-    """Within a write transaction that records a call: tell listening screens at commit."""
+    """Within a write transaction that records a call (an ORM session or a connection): tell
+    listening screens at commit."""
     from sqlalchemy import text
 
-    if session.get_bind().dialect.name == "postgresql":
+    bind = session.get_bind() if hasattr(session, "get_bind") else session
+    if bind.dialect.name == "postgresql":
         session.execute(text(f"NOTIFY {CALLS_CHANNEL}"))
 
 

@@ -188,6 +188,21 @@ class Ticket(Base):
             "arrival_at",
             info={"where": "state = 'waiting'"},
         ),
+        # The calling classes "call next" probes for (migration 0009): checked-in appointments
+        # by slot, and tickets transferred to a window.
+        Index(
+            "ix_tickets_waiting_appt",
+            "service_id",
+            "slot_at",
+            "arrival_at",
+            info={"where": "state = 'waiting' AND appointment_id IS NOT NULL"},
+        ),
+        Index(
+            "ix_tickets_waiting_target",
+            "target_window_id",
+            "arrival_at",
+            info={"where": "state = 'waiting' AND target_window_id IS NOT NULL"},
+        ),
         # State first: "who is at window 5", "what is held", "what is being served" all seek
         # into the few live rows; SQLite can't use a partial index unless the query repeats
         # its WHERE exactly, so this one is a plain index.

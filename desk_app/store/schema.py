@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 
 from desk_app.store.database import Database
 
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
