@@ -1,6 +1,6 @@
 """The queue's hot path (``services/queue_engine``, SQLAlchemy Core) and its ORM version give
-the same result: the same script of calls, recalls, no-shows, holds, completions, transfers and
-refusals, run once as the application runs it and once with the hot path switched off, leaves
+the same result: the same script of issuing, calls, recalls, no-shows, holds, completions,
+transfers and refusals, run once as the application runs it and once with the hot path switched off, leaves
 the same answers, tickets, events and calling cycles on both databases."""
 
 from __future__ import annotations
@@ -162,14 +162,14 @@ def _state(db) -> dict:  # type: ignore[no-untyped-def]
 
 def test_the_hot_path_and_the_orm_version_leave_the_same_hall(db, twin, monkeypatch):
     taken = {"fast": 0, "fallback": 0}
-    real_call, real_act = queue_engine.call_next, queue_engine.act_on_current
+    real = {f: getattr(queue_engine, f) for f in ("call_next", "act_on_current", "issue")}
 
     def count(result):  # type: ignore[no-untyped-def]
         taken["fallback" if result is queue_engine.FALLBACK else "fast"] += 1
         return result
 
-    monkeypatch.setattr(queue_engine, "call_next", lambda *a: count(real_call(*a)))
-    monkeypatch.setattr(queue_engine, "act_on_current", lambda *a: count(real_act(*a)))
+    for f, fn in real.items():
+        monkeypatch.setattr(queue_engine, f, lambda *a, fn=fn: count(fn(*a)))
     script = _script(seed=7, n=220)
     fast = _run(db, script)
     fast_state = _state(db)
@@ -177,8 +177,8 @@ def test_the_hot_path_and_the_orm_version_leave_the_same_hall(db, twin, monkeypa
     # transferred to the window) went to the ORM version.
     assert taken["fast"] >= 60 and taken["fallback"] >= 10, taken
 
-    monkeypatch.setattr(queue_engine, "call_next", lambda *a: queue_engine.FALLBACK)
-    monkeypatch.setattr(queue_engine, "act_on_current", lambda *a: queue_engine.FALLBACK)
+    for f in real:
+        monkeypatch.setattr(queue_engine, f, lambda *a: queue_engine.FALLBACK)
     slow = _run(twin, script)
     assert fast == slow
     assert fast_state == _state(twin)

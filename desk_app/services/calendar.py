@@ -45,7 +45,8 @@ def work_calendar() -> Any:
     return loaded()
 
 
-def _session(row: CalendarSession) -> Session:
+def _session(row: Any) -> Session:
+    """A session of the domain from a calendar_sessions row."""
     return Session(
         SessionKind(row.kind),
         row.start_min,
@@ -61,7 +62,9 @@ def _session(row: CalendarSession) -> Session:
 
 def configured_sessions(s: DbSession) -> list[Session]:
     """The sessions the admin set ([] for a hall without a calendar)."""
-    return [_session(r) for r in s.scalars(select(CalendarSession).order_by(CalendarSession.id))]
+    # Columns, not entities: the queue's hot path asks this on a bare connection.
+    table = CalendarSession.__table__
+    return [_session(r) for r in s.execute(select(table).order_by(table.c.id))]
 
 
 def sessions_or_default(s: DbSession) -> list[Session]:

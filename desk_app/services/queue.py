@@ -77,6 +77,9 @@ def issue_ticket(
         except ValueError as exc:
             kinds = ", ".join(p.value for p in Priority)
             raise Refused(f"未知的优先类别 {priority}", f"unknown priority (use {kinds})") from exc
+    fast = queue_engine.issue(db, service_code, priority, now)
+    if fast is not queue_engine.FALLBACK:
+        return fast  # type: ignore[no-any-return]
     with db.begin() as s:
         svc = service_by_code(s, service_code)
         check_issuing(s, svc.code, now)  # the opening calendar, once the hall has one

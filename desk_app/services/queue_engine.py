@@ -23,23 +23,40 @@ tickets transferred to this window waiting, and the service-order calling mode.
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, insert, literal_column, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Text,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from desk_app.domain import clock
 from desk_app.domain.calling import CallingRule, CallMode, call_order
-from desk_app.domain.tickets import Action, TicketState, next_state
+from desk_app.domain.tickets import Action, TicketState, format_number, next_state
+from desk_app.services.calendar import check_issuing
 from desk_app.services.common import DEFAULT_SETTINGS, may_act_for
-from desk_app.services.dto import TicketInfo
-from desk_app.services.queue_views import ticket_info
+from desk_app.services.dto import IssuedTicket, TicketInfo
+from desk_app.services.queue_views import eta_minutes, people_ahead, ticket_info
 from desk_app.store import Database
-from desk_app.store.changes import notify_calls
+from desk_app.store.changes import CALLS_CHANNEL, notify_calls
 from desk_app.store.models import (
+    Service,
     Setting,
     Ticket,
+    TicketCounter,
     TicketEvent,
     Window,
     WindowService,
@@ -65,16 +82,19 @@ def _waiting() -> Any:
     return T.c.state == literal_column("'waiting'")
 
 
-def _of_window(window_id: Any) -> Any:
-    """Waiting tickets of the window's services (not transferred to a particular window)."""
-    return and_(
+def _waits(cls: str) -> Any:
+    """Whether a ticket of calling class ``cls`` waits for the desk row's window: for each of
+    the window's services, one probe of the waiting-queue indexes (driven from the window's
+    few services, so the plan does not depend on how large the planner thinks the queue is)."""
+    ticket = select(T.c.id).where(
         _waiting(),
+        T.c.service_id == WSV.c.service_id,
         T.c.target_window_id.is_(None),
-        # correlate: inside the desk query ``window_id`` is the outer row's windows.id.
-        T.c.service_id.in_(
-            select(WSV.c.service_id).where(WSV.c.window_id == window_id).correlate(W)
-        ),
+        *_class(cls)[0],
     )
+    return exists(
+        select(WSV.c.service_id).where(WSV.c.window_id == W.c.id, exists(ticket)).correlate(W)
+    ).label(cls)
 
 
 def _class(cls: str) -> tuple[list[Any], list[Any]]:
@@ -106,9 +126,10 @@ def _statements(pg: bool) -> dict[str, Any]:
         .join(WS, and_(WS.c.window_id == W.c.id, WS.c.closed_at.is_(None)))
         .where(W.c.number == bindparam("number"))
     )
-    flags = [
-        exists(select(T.c.id).where(_of_window(W.c.id), *_class(c)[0])).label(c) for c in CLASSES
-    ]
+    flags = [_waits(c) for c in CLASSES]
+    services = (
+        select(_joined(pg, WSV.c.service_id)).where(WSV.c.window_id == W.c.id).correlate(W)
+    ).scalar_subquery()
     transferred = exists(select(T.c.id).where(_waiting(), T.c.target_window_id == W.c.id)).label(
         "transferred"
     )
@@ -121,10 +142,18 @@ def _statements(pg: bool) -> dict[str, Any]:
     claims = {}
     for c in CLASSES:
         cond, order = _class(c)
-        pick = select(T.c.id).where(_of_window(bindparam("wid")), *cond).order_by(*order).limit(1)
+        # The window's services as a list, not a subquery: with the live queue far larger than
+        # the statistics of a mostly-history table say, PostgreSQL would join it per ticket.
+        mine = and_(
+            _waiting(),
+            T.c.target_window_id.is_(None),
+            T.c.service_id.in_(bindparam("sids", expanding=True)),
+        )
+        pick = select(T.c.id).where(mine, *cond).order_by(*order).limit(1)
         if pg:
             pick = pick.with_for_update(skip_locked=True)
-        claims[c] = (
+        claims[c] = _with_event(
+            pg,
             update(T)
             .where(T.c.id == pick.scalar_subquery())
             .values(
@@ -135,23 +164,123 @@ def _statements(pg: bool) -> dict[str, Any]:
                 last_called_at=now,
                 recall_count=0,
             )
-            .returning(*T.c)
+            .returning(*T.c),
+            notify=True,
         )
+    # Every column an action on the current ticket may change, set from the row as read
+    # (the ticket is held: the window's session row is locked, or SQLite's writer lock).
+    change = (
+        update(T)
+        .where(T.c.id == bindparam("tid"))
+        .values(
+            state=bindparam("to_state"),
+            recall_count=bindparam("recalls"),
+            last_called_at=bindparam("called", type_=UTCDateTime()),
+            started_at=bindparam("started", type_=UTCDateTime()),
+            completed_at=bindparam("completed", type_=UTCDateTime()),
+            service_seconds=bindparam("seconds", type_=Integer()),
+        )
+        .returning(*T.c)
+    )
     lock = {"of": WS} if pg else None
     return {
+        "service": select(Service.__table__).where(Service.code == bindparam("code")),
+        "ticket": insert(T),
         "desk": desk.with_for_update(**lock) if lock else desk,
-        "desk+flags": (desk.add_columns(*flags, transferred).with_for_update(**lock))
+        "desk+flags": (
+            desk.add_columns(*flags, transferred, services.label("services")).with_for_update(
+                **lock
+            )
+        )
         if lock
-        else desk.add_columns(*flags, transferred),
+        else desk.add_columns(*flags, transferred, services.label("services")),
         "recall_limit": select(recall_limit),
         "current": current.with_for_update() if pg else current,
         "claims": claims,
-        "change": update(T).where(T.c.id == bindparam("tid")).returning(*T.c),
+        "change": _with_event(pg, change, notify=False),
+        "change+notify": _with_event(pg, change, notify=True),
         "event": insert(EV),
         "cycle": update(WS)
         .where(WS.c.id == bindparam("sid"))
         .values(cycle_pos=bindparam("pos"), appt_cycle_pos=bindparam("apos")),
     }
+
+
+def _joined(pg: bool, column: Any) -> Any:
+    """The values of a column joined by commas (an aggregate of each dialect)."""
+    if pg:
+        return func.string_agg(column.cast(String), ",")
+    return func.group_concat(column, ",")
+
+
+def _with_event(pg: bool, dml: Any, *, notify: bool) -> Any:
+    """On PostgreSQL, the ticket's change, its event and (for a call) the displays' wake-up in
+    one statement, so one round trip: ``WITH changed AS (UPDATE ... RETURNING), ev AS (INSERT
+    INTO ticket_events SELECT ... FROM changed) SELECT changed.*[, pg_notify(...)]``. On SQLite
+    (no round trips: the database is in the process) the change alone; ``_write`` adds the
+    event."""
+    if not pg:
+        return dml
+    changed = dml.cte("changed")
+    event = (
+        insert(EV)
+        .from_select(
+            [
+                "ticket_id",
+                "action",
+                "from_state",
+                "to_state",
+                "window_id",
+                "staff_id",
+                "at",
+                "detail",
+            ],
+            select(
+                changed.c.id,
+                bindparam("action", type_=String()),
+                bindparam("from_state", type_=String()),
+                changed.c.state,
+                bindparam("wid", type_=Integer()),
+                bindparam("staff", type_=Integer()),
+                bindparam("now", type_=UTCDateTime()),
+                bindparam("detail", type_=Text()),
+            ),
+        )
+        .cte("event")
+    )
+    columns = [*changed.c]
+    if notify:  # NOTIFY is sent at commit, and only if the transaction commits
+        columns.append(func.pg_notify(CALLS_CHANNEL, "").label("notified"))
+    return select(*columns).add_cte(event)
+
+
+def _write(
+    conn: Connection,
+    db: Database,
+    stmt: Any,
+    params: dict[str, Any],
+    *,
+    action: Action,
+    before: str | None,
+    desk: Any,
+    now: datetime,
+    detail: str | None = None,
+) -> Any:
+    """Run a change of one ticket (an UPDATE ... RETURNING, or its ``_with_event`` form) and
+    record its event; the changed row, or None when nothing matched."""
+    values = {
+        **params,
+        "wid": desk.id,
+        "now": now,
+        "action": action.value,
+        "from_state": before,
+        "staff": desk.staff_id,
+        "detail": detail,
+    }
+    row = conn.execute(stmt, values).first()
+    if row is not None and not db.is_postgres:
+        _event(conn, row, action, before, desk, now, detail)
+    return row
 
 
 def _event(
@@ -197,17 +326,41 @@ def _current(conn: Connection, db: Database, window_id: int) -> Any:
     return conn.execute(_statements(db.is_postgres)["current"], {"wid": window_id}).first()
 
 
-def _change(conn: Connection, db: Database, ticket_id: Any, **values: Any) -> Any:
-    return conn.execute(_statements(db.is_postgres)["change"], {"tid": ticket_id, **values}).one()
+def _change(
+    conn: Connection,
+    db: Database,
+    desk: Any,
+    t: Any,
+    action: Action,
+    now: datetime,
+    detail: str | None = None,
+    **changes: Any,
+) -> Any:
+    """Apply ``action`` to the window's current ticket ``t`` (``changes``: its new column
+    values besides the state) and record the event."""
+    after = next_state(action, S(t.state))
+    assert after is not None
+    values = {
+        "tid": t.id,
+        "to_state": after.value,
+        "recalls": t.recall_count,
+        "called": t.last_called_at,
+        "started": t.started_at,
+        "completed": t.completed_at,
+        "seconds": t.service_seconds,
+        **changes,
+    }
+    key = "change+notify" if action is Action.RECALL else "change"
+    stmt = _statements(db.is_postgres)[key]
+    return _write(conn, db, stmt, values, action=action, before=t.state, desk=desk, now=now,
+                  detail=detail)  # fmt: skip
 
 
 def _complete(conn: Connection, db: Database, desk: Any, t: Any, at: datetime) -> Any:
-    values: dict[str, Any] = {"state": S.COMPLETED.value, "completed_at": at}
+    seconds = None
     if t.started_at is not None:
-        values["service_seconds"] = max(0, int((at - t.started_at).total_seconds()))
-    done = _change(conn, db, t.id, **values)
-    _event(conn, done, Action.COMPLETE, t.state, desk, at)
-    return done
+        seconds = max(0, int((at - t.started_at).total_seconds()))
+    return _change(conn, db, desk, t, Action.COMPLETE, at, completed=at, seconds=seconds)
 
 
 def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
@@ -225,24 +378,30 @@ def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
                 return FALLBACK
             _complete(conn, db, desk, current, now)  # one key per visitor
         waiting = {c for c in CLASSES if getattr(desk, c)}
+        sids = [int(x) for x in (desk.services or "").split(",") if x]
         order, new_pos, new_appt = call_order(
             rule, desk.cycle_pos, desk.appt_cycle_pos or 0, waiting
         )
-        claims = _statements(db.is_postgres)["claims"]
+        st = _statements(db.is_postgres)
         for cls in order:
             if cls not in waiting:
                 continue
-            t = conn.execute(claims[cls], {"wid": desk.id, "now": now}).first()
+            t = _write(
+                conn,
+                db,
+                st["claims"][cls],
+                {"sids": sids},
+                action=Action.CALL,
+                before=S.WAITING.value,
+                desk=desk,
+                now=now,
+            )
             if t is None:  # claimed by another window meanwhile (PostgreSQL)
                 continue
             first = cls == order[0]
             pos, apos = (new_pos, new_appt) if first else (0, 0)
             if (pos, apos) != (desk.cycle_pos, desk.appt_cycle_pos):
-                conn.execute(
-                    _statements(db.is_postgres)["cycle"],
-                    {"sid": desk.session_id, "pos": pos, "apos": apos},
-                )
-            _event(conn, t, Action.CALL, S.WAITING.value, desk, now)
+                conn.execute(st["cycle"], {"sid": desk.session_id, "pos": pos, "apos": apos})
             return ticket_info(conn, t, window_number=window)
         return None
 
@@ -256,22 +415,99 @@ def act_on_current(db: Database, window: int, action: Action, now: datetime) -> 
         t = _current(conn, db, desk.id)
         if t is None or next_state(action, S(t.state)) is None:
             return FALLBACK
-        after = next_state(action, S(t.state))
-        assert after is not None
-        detail = None
-        values: dict[str, Any] = {"state": after.value}
         if action is Action.RECALL:
             limit = conn.execute(_statements(db.is_postgres)["recall_limit"]).scalar()
             limit = int(limit if limit is not None else DEFAULT_SETTINGS["recall_limit"])
             if t.state == S.CALLED and t.recall_count >= limit:
                 return FALLBACK
-            values.update(recall_count=t.recall_count + 1, last_called_at=now)
-            detail = json.dumps({"recall": t.recall_count + 1})  # as common.add_event writes it
+            n = t.recall_count + 1
+            detail = json.dumps({"recall": n})  # as common.add_event writes it
+            changed = _change(conn, db, desk, t, action, now, detail, recalls=n, called=now)
         elif action is Action.START:
-            values["started_at"] = now
+            changed = _change(conn, db, desk, t, action, now, started=now)
         elif action is Action.COMPLETE:
-            done = _complete(conn, db, desk, t, now)
-            return ticket_info(conn, done, window_number=window)
-        changed = _change(conn, db, t.id, **values)
-        _event(conn, changed, action, t.state, desk, now, detail)
+            changed = _complete(conn, db, desk, t, now)
+        else:  # no-show, hold
+            changed = _change(conn, db, desk, t, action, now)
         return ticket_info(conn, changed, window_number=window)
+
+
+class _Back(Exception):
+    """Roll back and let the ORM version decide (and word the refusal)."""
+
+
+def issue(db: Database, service_code: str, priority: str | None, now: datetime) -> Any:
+    """Issue a walk-in ticket (``queue.issue_ticket`` checked the caller and the priority), or
+    FALLBACK for an unknown or closed service and a full day (nothing is written then)."""
+    try:
+        with db.begin_core() as conn:
+            return _issue(conn, db, service_code, priority, now)
+    except _Back:
+        return FALLBACK
+
+
+def _issue(
+    conn: Connection, db: Database, service_code: str, priority: str | None, now: datetime
+) -> IssuedTicket:
+    st = _statements(db.is_postgres)
+    svc = conn.execute(st["service"], {"code": service_code}).first()
+    if svc is None or not svc.active:
+        raise _Back
+    check_issuing(conn, svc.code, now)  # the opening calendar, once the hall has one
+    day = clock.hall_day(now)
+    seq = conn.execute(_next_number(db), {"sid": svc.id, "day": day}).scalar_one()
+    if svc.daily_cap is not None and seq > svc.daily_cap:
+        raise _Back  # rolls the counter back: the day's numbers stay gapless
+    ticket_id = uuid.uuid4()
+    is_priority = priority is not None
+    conn.execute(
+        st["ticket"],
+        {
+            "id": ticket_id,
+            "service_id": svc.id,
+            "issued_service_id": svc.id,
+            "day": day,
+            "seq": seq,
+            "number": format_number(svc.prefix, seq),
+            "priority": priority,
+            "is_priority": is_priority,
+            "state": S.WAITING.value,
+            "issued_at": now,
+            "arrival_at": now,
+            "recall_count": 0,
+        },
+    )
+    conn.execute(
+        st["event"],
+        {
+            "ticket_id": ticket_id,
+            "action": Action.ISSUE.value,
+            "from_state": None,
+            "to_state": S.WAITING.value,
+            "window_id": None,
+            "staff_id": None,
+            "at": now,
+            "detail": None,
+        },
+    )
+    ahead = people_ahead(conn, svc.id, is_priority, now)
+    eta = eta_minutes(conn, svc, ahead)
+    number = format_number(svc.prefix, seq)
+    return IssuedTicket(str(ticket_id), number, svc.code, svc.name, priority, ahead, eta, now)
+
+
+@lru_cache(maxsize=4)
+def _next_number_stmt(pg: bool) -> Any:
+    from desk_app.store.database import dialect_insert
+
+    stmt = dialect_insert(pg, TicketCounter).values(
+        service_id=bindparam("sid"), day=bindparam("day"), last_number=1
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[TicketCounter.service_id, TicketCounter.day],
+        set_={"last_number": TicketCounter.last_number + 1},
+    ).returning(TicketCounter.last_number)
+
+
+def _next_number(db: Database) -> Any:
+    return _next_number_stmt(db.is_postgres)

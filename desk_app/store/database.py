@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -50,6 +51,28 @@ def _sqlite_setup(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# A pooled PostgreSQL connection idle longer than this is checked before use (the server may
+# have restarted, a switch dropped it overnight). SQLAlchemy's pool_pre_ping checks every time,
+# a round trip as long as the whole "call next" claim; a connection used a moment ago is alive.
+PING_AFTER_IDLE_S = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return  # new, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # the pool drops it and checks out another (documented)
+            raise DisconnectionError("pooled connection is gone") from exc
 
 
 class Database:
@@ -92,7 +115,6 @@ class Database:
                 "check_same_thread": False,
             }
         elif self.dialect == "postgresql":
-            kwargs["pool_pre_ping"] = True
             kwargs["connect_args"] = {"connect_timeout": 5}
         try:
             self.engine = create_engine(parsed, **kwargs)
@@ -103,6 +125,8 @@ class Database:
             ) from exc
         if self.dialect == "sqlite":
             _sqlite_setup(self.engine)
+        elif self.dialect == "postgresql":
+            _ping_when_idle(self.engine)
         self._write = sessionmaker(self.engine, expire_on_commit=False)
         self._read = sessionmaker(
             self.engine.execution_options(read_only=True), expire_on_commit=False
@@ -119,13 +143,8 @@ class Database:
         return self.dialect == "postgresql"
 
     def upsert(self, table: Any) -> Any:
-        """The dialect's INSERT (with ``on_conflict_do_update``) for counter rows. Imported on
-        use: the PostgreSQL dialect costs a fifth of a second that a SQLite command saves."""
-        if self.is_postgres:
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(table)
+        """The dialect's INSERT (with ``on_conflict_do_update``) for counter rows."""
+        return dialect_insert(self.is_postgres, table)
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
@@ -169,6 +188,16 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def dialect_insert(postgres: bool, table: Any) -> Any:
+    """The dialect's INSERT (with ``on_conflict_do_update``). Imported on use: the PostgreSQL
+    dialect costs a fifth of a second that a SQLite command saves."""
+    if postgres:
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
 
 
 def redact(url: str) -> str:
