@@ -33,7 +33,7 @@ from desk_app.domain.calling import CallingRule, CallMode, call_order
 from desk_app.domain.tickets import Action, Priority, TicketState, format_number, next_state
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
-from desk_app.services import queue_engine
+from desk_app.services import queue_engine, ticket_issuing
 from desk_app.services.calendar import check_issuing
 from desk_app.services.common import Desk, add_event, get_setting, service_by_code, window_by_number
 from desk_app.services.dto import IssuedTicket, TicketInfo
@@ -77,7 +77,7 @@ def issue_ticket(
         except ValueError as exc:
             kinds = ", ".join(p.value for p in Priority)
             raise Refused(f"未知的优先类别 {priority}", f"unknown priority (use {kinds})") from exc
-    fast = queue_engine.issue(db, service_code, priority, now)
+    fast = ticket_issuing.issue(db, service_code, priority, now)
     if fast is not queue_engine.FALLBACK:
         return fast  # type: ignore[no-any-return]
     with db.begin() as s:

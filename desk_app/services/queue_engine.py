@@ -23,7 +23,6 @@ tickets transferred to this window waiting, and the service-order calling mode.
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -43,20 +42,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from desk_app.domain import clock
 from desk_app.domain.calling import CallingRule, CallMode, call_order
-from desk_app.domain.tickets import Action, TicketState, format_number, next_state
-from desk_app.services.calendar import check_issuing
+from desk_app.domain.tickets import Action, TicketState, next_state
 from desk_app.services.common import DEFAULT_SETTINGS, may_act_for
-from desk_app.services.dto import IssuedTicket, TicketInfo
-from desk_app.services.queue_views import eta_minutes, people_ahead, ticket_info
+from desk_app.services.dto import TicketInfo
+from desk_app.services.queue_views import ticket_info
 from desk_app.store import Database
 from desk_app.store.changes import CALLS_CHANNEL, notify_calls
 from desk_app.store.models import (
-    Service,
     Setting,
     Ticket,
-    TicketCounter,
     TicketEvent,
     Window,
     WindowService,
@@ -76,7 +71,7 @@ EV = TicketEvent.__table__
 CLASSES = ("priority", "appointment", "walkin")
 
 
-def _waiting() -> Any:
+def queued() -> Any:
     # A literal, not a bound parameter: SQLite uses a partial index only when the query
     # repeats its condition (ix_tickets_waiting ... WHERE state = 'waiting').
     return T.c.state == literal_column("'waiting'")
@@ -87,7 +82,7 @@ def _waits(cls: str) -> Any:
     the window's services, one probe of the waiting-queue indexes (driven from the window's
     few services, so the plan does not depend on how large the planner thinks the queue is)."""
     ticket = select(T.c.id).where(
-        _waiting(),
+        queued(),
         T.c.service_id == WSV.c.service_id,
         T.c.target_window_id.is_(None),
         *_class(cls)[0],
@@ -128,9 +123,9 @@ def _statements(pg: bool) -> dict[str, Any]:
     )
     flags = [_waits(c) for c in CLASSES]
     services = (
-        select(_joined(pg, WSV.c.service_id)).where(WSV.c.window_id == W.c.id).correlate(W)
+        select(joined(pg, WSV.c.service_id)).where(WSV.c.window_id == W.c.id).correlate(W)
     ).scalar_subquery()
-    transferred = exists(select(T.c.id).where(_waiting(), T.c.target_window_id == W.c.id)).label(
+    transferred = exists(select(T.c.id).where(queued(), T.c.target_window_id == W.c.id)).label(
         "transferred"
     )
     recall_limit = (
@@ -145,7 +140,7 @@ def _statements(pg: bool) -> dict[str, Any]:
         # The window's services as a list, not a subquery: with the live queue far larger than
         # the statistics of a mostly-history table say, PostgreSQL would join it per ticket.
         mine = and_(
-            _waiting(),
+            queued(),
             T.c.target_window_id.is_(None),
             T.c.service_id.in_(bindparam("sids", expanding=True)),
         )
@@ -184,8 +179,6 @@ def _statements(pg: bool) -> dict[str, Any]:
     )
     lock = {"of": WS} if pg else None
     return {
-        "service": select(Service.__table__).where(Service.code == bindparam("code")),
-        "ticket": insert(T),
         "desk": desk.with_for_update(**lock) if lock else desk,
         "desk+flags": (
             desk.add_columns(*flags, transferred, services.label("services")).with_for_update(
@@ -206,7 +199,7 @@ def _statements(pg: bool) -> dict[str, Any]:
     }
 
 
-def _joined(pg: bool, column: Any) -> Any:
+def joined(pg: bool, column: Any) -> Any:
     """The values of a column joined by commas (an aggregate of each dialect)."""
     if pg:
         return func.string_agg(column.cast(String), ",")
@@ -430,84 +423,3 @@ def act_on_current(db: Database, window: int, action: Action, now: datetime) -> 
         else:  # no-show, hold
             changed = _change(conn, db, desk, t, action, now)
         return ticket_info(conn, changed, window_number=window)
-
-
-class _Back(Exception):
-    """Roll back and let the ORM version decide (and word the refusal)."""
-
-
-def issue(db: Database, service_code: str, priority: str | None, now: datetime) -> Any:
-    """Issue a walk-in ticket (``queue.issue_ticket`` checked the caller and the priority), or
-    FALLBACK for an unknown or closed service and a full day (nothing is written then)."""
-    try:
-        with db.begin_core() as conn:
-            return _issue(conn, db, service_code, priority, now)
-    except _Back:
-        return FALLBACK
-
-
-def _issue(
-    conn: Connection, db: Database, service_code: str, priority: str | None, now: datetime
-) -> IssuedTicket:
-    st = _statements(db.is_postgres)
-    svc = conn.execute(st["service"], {"code": service_code}).first()
-    if svc is None or not svc.active:
-        raise _Back
-    check_issuing(conn, svc.code, now)  # the opening calendar, once the hall has one
-    day = clock.hall_day(now)
-    seq = conn.execute(_next_number(db), {"sid": svc.id, "day": day}).scalar_one()
-    if svc.daily_cap is not None and seq > svc.daily_cap:
-        raise _Back  # rolls the counter back: the day's numbers stay gapless
-    ticket_id = uuid.uuid4()
-    is_priority = priority is not None
-    conn.execute(
-        st["ticket"],
-        {
-            "id": ticket_id,
-            "service_id": svc.id,
-            "issued_service_id": svc.id,
-            "day": day,
-            "seq": seq,
-            "number": format_number(svc.prefix, seq),
-            "priority": priority,
-            "is_priority": is_priority,
-            "state": S.WAITING.value,
-            "issued_at": now,
-            "arrival_at": now,
-            "recall_count": 0,
-        },
-    )
-    conn.execute(
-        st["event"],
-        {
-            "ticket_id": ticket_id,
-            "action": Action.ISSUE.value,
-            "from_state": None,
-            "to_state": S.WAITING.value,
-            "window_id": None,
-            "staff_id": None,
-            "at": now,
-            "detail": None,
-        },
-    )
-    ahead = people_ahead(conn, svc.id, is_priority, now)
-    eta = eta_minutes(conn, svc, ahead)
-    number = format_number(svc.prefix, seq)
-    return IssuedTicket(str(ticket_id), number, svc.code, svc.name, priority, ahead, eta, now)
-
-
-@lru_cache(maxsize=4)
-def _next_number_stmt(pg: bool) -> Any:
-    from desk_app.store.database import dialect_insert
-
-    stmt = dialect_insert(pg, TicketCounter).values(
-        service_id=bindparam("sid"), day=bindparam("day"), last_number=1
-    )
-    return stmt.on_conflict_do_update(
-        index_elements=[TicketCounter.service_id, TicketCounter.day],
-        set_={"last_number": TicketCounter.last_number + 1},
-    ).returning(TicketCounter.last_number)
-
-
-def _next_number(db: Database) -> Any:
-    return _next_number_stmt(db.is_postgres)
