@@ -295,6 +295,7 @@ def window_ids(url: str) -> dict[int, tuple[int, list[int]]]:
 
 def latencies(url: str, n: int) -> dict[str, list[float]]:
     db = Database(url).acting_as(SYSTEM_ACTOR)
+    db.start_checkpointer()  # as the screens do (store/wal.py); nothing on PostgreSQL
     codes = [c for c, *_ in demo.DEMO_SERVICES]
     res: dict[str, list[float]] = {"issue": [], "call_next": [], "raw_issue": [], "raw_claim": []}
     for i in range(n):
@@ -353,6 +354,7 @@ def _worker(
         conn.close()
     else:
         db = Database(url).acting_as(SYSTEM_ACTOR)
+        db.start_checkpointer()  # as the counter screen does
         queue.window_current(db, number)  # warm the connection pool before the start
         ready.put(number)
         go.wait()

@@ -73,6 +73,7 @@ def cmd_sync_run(args: argparse.Namespace) -> None:
         report = outbox.drain(db, client)
         out(args, report.to_json() | _appointments(db, client), _report_line(report))
         return
+    db.start_checkpointer()  # long-running: the WAL's checkpoints on a thread (store/wal.py)
     # The long-running form (a service): the same loop as the counter's background sync,
     # stopped cleanly by SIGINT or SIGTERM after the pass in progress; a 401 ends it (exit 2).
     loop = SyncLoop(

@@ -31,7 +31,7 @@ def default_url() -> str:
     return f"sqlite:///{user_data_dir() / 'hall.db'}"
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_setup(engine: Engine, options: dict[str, Any]) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Take over transaction control from the sqlite3 module so BEGIN IMMEDIATE is ours.
@@ -41,6 +41,8 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
+        if options.get("checkpointer"):  # store/wal.py: checkpoints run on their own thread
+            cur.execute("PRAGMA wal_autocheckpoint = 0")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -123,8 +125,10 @@ class Database:
                 f"不支持的数据库地址 / unsupported database URL {redact(self.url)}: "
                 "use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"
             ) from exc
+        self._sqlite_options: dict[str, Any] = {}
+        self._checkpointer: Any = None
         if self.dialect == "sqlite":
-            _sqlite_setup(self.engine)
+            _sqlite_setup(self.engine, self._sqlite_options)
         elif self.dialect == "postgresql":
             _ping_when_idle(self.engine)
         self._write = sessionmaker(self.engine, expire_on_commit=False)
@@ -186,7 +190,27 @@ class Database:
 
         return watch(self)
 
+    def start_checkpointer(self) -> None:
+        """For a long-running program on a SQLite file: checkpoint the write-ahead log on a
+        thread of its own instead of inside this program's commits (``store/wal.py``)."""
+        if self._lock_path is None or self._checkpointer is not None:
+            return
+        from desk_app.store.wal import Checkpointer
+
+        self._sqlite_options["checkpointer"] = True
+        self.engine.dispose()  # pooled connections reopen without their own checkpoints
+        self._checkpointer = Checkpointer(make_url(self.url).database or "")
+
+    @property
+    def checkpointer(self) -> Any:
+        """The running ``store.wal.Checkpointer``, if this program started one."""
+        return self._checkpointer
+
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
+            self._sqlite_options.pop("checkpointer", None)
         self.engine.dispose()
 
 

@@ -161,6 +161,7 @@ def run_gui(
     install_qt_translations(app, lang)
     try:
         db = Database(db_url)
+        db.start_checkpointer()  # the WAL's checkpoints off the counter's calls (store/wal.py)
     except Exception as exc:  # noqa: BLE001 - shown to the user, not a crash
         QMessageBox.critical(
             None, "无法打开数据库", f"{exc}\n\n请检查 --db 参数或 DESK_APP_DB 设置。"
