@@ -9,7 +9,9 @@ For SQLite and PostgreSQL, with ``--history`` tickets already in the database:
   ``UPDATE ... WHERE id = (SELECT ... LIMIT 1 [FOR UPDATE SKIP LOCKED]) RETURNING``, and a raw
   counter upsert + insert for issuing. Ratios are application / raw.
 Each throughput loop is "call next, then no-show" (the window must be free to call again); the
-raw loop does the same two transactions.
+raw loop does the same two transactions. Every ticket called is recorded: the run reports any
+called twice (there must be none). The application's processes start the WAL checkpointer as
+the screens do (``store/wal.py``).
 """
 
 from __future__ import annotations
@@ -340,6 +342,7 @@ def _worker(
     out: mp.Queue,
 ) -> None:
     ops = 0
+    claimed: list[str] = []  # every ticket this window called: none may be called twice
     if raw:
         dialect, conn = raw_connect(url)
         wid, svc = window_ids(url)[number]
@@ -349,6 +352,7 @@ def _worker(
             tid = raw_claim(dialect, conn, wid, svc)
             if tid is None:
                 break
+            claimed.append(str(tid))
             raw_release(dialect, conn, tid)
             ops += 1
         conn.close()
@@ -362,13 +366,15 @@ def _worker(
             t = queue.call_next(db, number)
             if t is None:
                 break
+            claimed.append(t.id.replace("-", ""))
             queue.no_show(db, number)
             ops += 1
         db.dispose()
-    out.put(ops)
+    out.put((ops, claimed))
 
 
-def throughput(url: str, procs: int, seconds: float, raw: bool) -> float:
+def throughput(url: str, procs: int, seconds: float, raw: bool) -> tuple[float, int]:
+    """(calls per second, tickets called more than once) with ``procs`` window processes."""
     ctx = mp.get_context("spawn")
     go, out, ready = ctx.Event(), ctx.Queue(), ctx.Queue()
     stop_at = ctx.Value("d", 0.0)
@@ -383,11 +389,13 @@ def throughput(url: str, procs: int, seconds: float, raw: bool) -> float:
     t0 = time.time()
     stop_at.value = t0 + seconds
     go.set()
-    total = sum(out.get(timeout=seconds + 120) for _ in ps)
+    results = [out.get(timeout=seconds + 120) for _ in ps]
     elapsed = time.time() - t0
     for p in ps:
         p.join()
-    return total / elapsed
+    total = sum(ops for ops, _ in results)
+    ids = [i.replace("-", "").lower() for _, claimed in results for i in claimed]
+    return total / elapsed, len(ids) - len(set(ids))
 
 
 def run_backend(name: str, url: str, history: int, seconds: float, samples: int) -> None:
@@ -405,16 +413,19 @@ def run_backend(name: str, url: str, history: int, seconds: float, samples: int)
         f"call_next/raw_claim p50 {pct(lat['call_next'], 50) / pct(lat['raw_claim'], 50):.1f}x"
     )
     print(f"  throughput, call next + no-show per second, {seconds:.0f} s each")
-    print("    windows      app      raw    app/raw")
+    print("    windows      app      raw    app/raw   called twice (app, raw)")
     for procs in (1, 8, 32):
         # A live queue of a busy centre; drained between phases so each starts alike.
         add_waiting(url, LIVE_QUEUE)
-        app = throughput(url, procs, seconds, raw=False)
+        app, app_dup = throughput(url, procs, seconds, raw=False)
         drain(url)
         add_waiting(url, LIVE_QUEUE)
-        base = throughput(url, procs, seconds, raw=True)
+        base, raw_dup = throughput(url, procs, seconds, raw=True)
         drain(url)
-        print(f"    {procs:>7} {app:8.0f} {base:8.0f}    {app / base:6.2f}", flush=True)
+        print(
+            f"    {procs:>7} {app:8.0f} {base:8.0f}    {app / base:6.2f}   {app_dup}, {raw_dup}",
+            flush=True,
+        )
     print(
         f"  check: call-next p99 {pct(lat['call_next'], 99) * 1000:.1f} ms at {history:,} tickets"
     )
