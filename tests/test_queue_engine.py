@@ -235,3 +235,48 @@ def test_every_window_calling_at_once_gets_its_own_ticket_by_the_hot_path(db):
     for t in threads:
         t.join()
     assert len(got) == 32 and len(set(got.values())) == 32
+
+
+def _pressing_together(fn, n: int) -> list:  # type: ignore[no-untyped-def]
+    """``fn()`` from ``n`` threads released at the same instant: results or exceptions."""
+    import threading
+
+    barrier = threading.Barrier(n)
+    results: list = []
+
+    def press() -> None:
+        barrier.wait()
+        try:
+            results.append(fn())
+        except Refused as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=press) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_a_window_pressed_many_times_at_once_calls_one_ticket(db):
+    """A bouncing call-pad, the keyboard and the mouse at the same instant: one ticket is
+    called, every other press gets it back as repeated; one no-show of it succeeds."""
+    hall.add_service(db, "newborn", "新生儿出生一件事", "A")
+    hall.add_window(db, 1, ["newborn"])
+    add_staff(db, "s01", "员工1")
+    hall.open_window(db, 1, "s01")
+    for i in range(12):
+        queue.issue_ticket(db, "newborn", "elderly" if i % 4 == 0 else None)
+    seen = []
+    for _ in range(10):
+        calls = _pressing_together(lambda: queue.call_next(db, 1), 6)
+        assert len({c.number for c in calls}) == 1
+        assert sum(not c.repeated for c in calls) == 1
+        seen.append(calls[0].number)
+        outcomes = _pressing_together(lambda: queue.no_show(db, 1), 4)
+        assert sum(not isinstance(o, Exception) for o in outcomes) == 1
+    assert len(set(seen)) == 10
+    with db.read() as s:
+        events = s.scalars(select(TicketEvent.action)).all()
+    assert events.count("call") == 10 and events.count("no_show") == 10
