@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from functools import lru_cache
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
@@ -70,16 +69,6 @@ WSV = WindowService.__table__
 EV = TicketEvent.__table__
 
 CLASSES = ("priority", "appointment", "walkin")
-# The current ticket's columns read with the window (what the actions need to check and keep).
-CURRENT_COLUMNS = (
-    "id",
-    "state",
-    "recall_count",
-    "last_called_at",
-    "started_at",
-    "completed_at",
-    "service_seconds",
-)
 
 
 def queued() -> Any:
@@ -119,15 +108,6 @@ def _class(cls: str) -> tuple[list[Any], list[Any]]:
 def _statements(pg: bool) -> dict[str, Any]:
     """Built once per dialect: constructing a statement costs more than running it."""
     now = bindparam("now", type_=UTCDateTime())
-    live = [S.CALLED.value, S.SERVING.value]
-    # The window, its open session and its current ticket in one read. On PostgreSQL only the
-    # session row is locked; the ticket columns come from the statement's snapshot, which can
-    # be older than the lock when another press at this window committed while this one
-    # waited: every write below is guarded against that (_change, the claims).
-    cur = T.alias("cur")
-    recall_limit = (
-        select(Setting.value).where(Setting.key == "recall_limit").scalar_subquery().label("limit")
-    )
     desk = (
         select(
             W.c.id,
@@ -137,14 +117,8 @@ def _statements(pg: bool) -> dict[str, Any]:
             WS.c.paused_at,
             WS.c.cycle_pos,
             WS.c.appt_cycle_pos,
-            recall_limit,
-            *(cur.c[name].label(f"cur_{name}") for name in CURRENT_COLUMNS),
         )
-        .select_from(
-            W.join(WS, and_(WS.c.window_id == W.c.id, WS.c.closed_at.is_(None))).outerjoin(
-                cur, and_(cur.c.window_id == W.c.id, cur.c.state.in_(live))
-            )
-        )
+        .join(WS, and_(WS.c.window_id == W.c.id, WS.c.closed_at.is_(None)))
         .where(W.c.number == bindparam("number"))
     )
     flags = [_waits(c) for c in CLASSES]
@@ -154,10 +128,11 @@ def _statements(pg: bool) -> dict[str, Any]:
     transferred = exists(select(T.c.id).where(queued(), T.c.target_window_id == W.c.id)).label(
         "transferred"
     )
-    current = select(T).where(T.c.window_id == bindparam("wid"), T.c.state.in_(live))
-    # A claim only while the window has no current ticket, as seen by the claim itself.
-    free = ~exists(
-        select(cur.c.id).where(cur.c.window_id == bindparam("wid"), cur.c.state.in_(live))
+    recall_limit = (
+        select(Setting.value).where(Setting.key == "recall_limit").scalar_subquery().label("limit")
+    )
+    current = select(T).where(
+        T.c.window_id == bindparam("wid"), T.c.state.in_([S.CALLED.value, S.SERVING.value])
     )
     claims = {}
     for c in CLASSES:
@@ -175,7 +150,7 @@ def _statements(pg: bool) -> dict[str, Any]:
         claims[c] = _with_event(
             pg,
             update(T)
-            .where(T.c.id == pick.scalar_subquery(), free)
+            .where(T.c.id == pick.scalar_subquery())
             .values(
                 state=S.CALLED.value,
                 window_id=bindparam("wid"),
@@ -187,15 +162,11 @@ def _statements(pg: bool) -> dict[str, Any]:
             .returning(*T.c),
             notify=True,
         )
-    # Every column an action on the current ticket may change, set from the row as read, and
-    # only if the row is still as read (every action changes its state or its recall count).
+    # Every column an action on the current ticket may change, set from the row as read
+    # (the ticket is held: the window's session row is locked, or SQLite's writer lock).
     change = (
         update(T)
-        .where(
-            T.c.id == bindparam("tid"),
-            T.c.state == bindparam("from_state", type_=String()),
-            T.c.recall_count == bindparam("old_recalls"),
-        )
+        .where(T.c.id == bindparam("tid"))
         .values(
             state=bindparam("to_state"),
             recall_count=bindparam("recalls"),
@@ -216,6 +187,7 @@ def _statements(pg: bool) -> dict[str, Any]:
         )
         if lock
         else desk.add_columns(*flags, transferred, services.label("services")),
+        "recall_limit": select(recall_limit),
         "current": current.with_for_update() if pg else current,
         "claims": claims,
         "change": _with_event(pg, change, notify=False),
@@ -344,15 +316,7 @@ def _desk(conn: Connection, db: Database, window: int, *, flags: bool) -> Any:
 
 
 def _current(conn: Connection, db: Database, window_id: int) -> Any:
-    """The window's current ticket as of now (not of the desk read's snapshot)."""
     return conn.execute(_statements(db.is_postgres)["current"], {"wid": window_id}).first()
-
-
-def _current_of(desk: Any) -> Any:
-    """The current ticket read with the desk row, or None."""
-    if desk.cur_id is None:
-        return None
-    return SimpleNamespace(**{name: getattr(desk, f"cur_{name}") for name in CURRENT_COLUMNS})
 
 
 def _change(
@@ -366,13 +330,11 @@ def _change(
     **changes: Any,
 ) -> Any:
     """Apply ``action`` to the window's current ticket ``t`` (``changes``: its new column
-    values besides the state) and record the event; None, with nothing written, when the
-    ticket is no longer as ``t`` says (changed by another press at this window)."""
+    values besides the state) and record the event."""
     after = next_state(action, S(t.state))
     assert after is not None
     values = {
         "tid": t.id,
-        "old_recalls": t.recall_count,
         "to_state": after.value,
         "recalls": t.recall_count,
         "called": t.last_called_at,
@@ -403,12 +365,11 @@ def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
         rule = CallingRule.parse(desk.calling_rule)
         if rule.mode is not CallMode.ARRIVAL:
             return FALLBACK
-        current = _current_of(desk)
+        current = _current(conn, db, desk.id)
         if current is not None:
             if current.state != S.SERVING:  # called, not yet served: the repeated press
                 return FALLBACK
-            if _complete(conn, db, desk, current, now) is None:  # one key per visitor
-                return FALLBACK  # changed meanwhile; nothing written
+            _complete(conn, db, desk, current, now)  # one key per visitor
         waiting = {c for c in CLASSES if getattr(desk, c)}
         sids = [int(x) for x in (desk.services or "").split(",") if x]
         order, new_pos, new_appt = call_order(
@@ -435,8 +396,6 @@ def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
             if (pos, apos) != (desk.cycle_pos, desk.appt_cycle_pos):
                 conn.execute(st["cycle"], {"sid": desk.session_id, "pos": pos, "apos": apos})
             return ticket_info(conn, t, window_number=window)
-        if current is None and _current(conn, db, desk.id) is not None:
-            return FALLBACK  # another press called one meanwhile: the repeated press
         return None
 
 
@@ -446,11 +405,12 @@ def act_on_current(db: Database, window: int, action: Action, now: datetime) -> 
         desk = _desk(conn, db, window, flags=False)
         if desk is None:
             return FALLBACK
-        t = _current_of(desk)
+        t = _current(conn, db, desk.id)
         if t is None or next_state(action, S(t.state)) is None:
             return FALLBACK
         if action is Action.RECALL:
-            limit = int(desk.limit if desk.limit is not None else DEFAULT_SETTINGS["recall_limit"])
+            limit = conn.execute(_statements(db.is_postgres)["recall_limit"]).scalar()
+            limit = int(limit if limit is not None else DEFAULT_SETTINGS["recall_limit"])
             if t.state == S.CALLED and t.recall_count >= limit:
                 return FALLBACK
             n = t.recall_count + 1
@@ -462,6 +422,4 @@ def act_on_current(db: Database, window: int, action: Action, now: datetime) -> 
             changed = _complete(conn, db, desk, t, now)
         else:  # no-show, hold
             changed = _change(conn, db, desk, t, action, now)
-        if changed is None:  # changed by another press meanwhile; nothing written
-            return FALLBACK
         return ticket_info(conn, changed, window_number=window)
