@@ -201,3 +201,17 @@ def test_a_display_started_during_an_outage_keeps_trying(qtbot, hall_with_ticket
         assert calls["n"] == 3
     finally:
         _dispose(qtbot, display)
+
+
+def test_a_display_closed_before_its_first_read_stays_quiet(db, qtbot):
+    """Closed at once (the app quitting, a test ending): the answers of the work already in
+    flight must not restart its timers or start new work on a screen that is going away."""
+    from desk_app.ui.display import CallDisplay
+
+    display = CallDisplay(db, poll_ms=50)
+    qtbot.addWidget(display)
+    display.close()
+    qtbot.wait(600)  # the change watch and the first read come back meanwhile
+    assert not display.is_ready()
+    assert [t for t in display.findChildren(QTimer) if t.isActive()] == []
+    assert display.runner.pending == 0

@@ -18,12 +18,10 @@ import logging
 from collections import deque
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QVariantAnimation
-from PySide6.QtGui import (
-    QCloseEvent,
-    QColor,
-)
+from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -54,6 +52,7 @@ from desk_app.ui.display_tiles import (
     Panel,
     WindowTile,
     scaled,
+    tile_numbers,
 )
 from desk_app.ui.tasks import TaskRunner
 from desk_app.ui.widgets import HeavyLabel
@@ -118,6 +117,8 @@ class CallDisplay(QWidget):
         self._watch = None  # the database's change check, once opened (off the UI thread)
         self._loading = False
         self._offline = False
+        # Closed: answers still in flight are dropped and nothing new starts (no late restart).
+        self._closed = False
         self._tiles: dict[int, WindowTile] = {}
         self._columns = 3
         self._tile_pt = self._pt(46)
@@ -305,24 +306,33 @@ class CallDisplay(QWidget):
     def is_offline(self) -> bool:
         return self._offline
 
+    def _submit(self, fn: Any, ok: Any, err: Any) -> None:
+        """Off the UI thread; the answer is dropped if the screen has been closed meanwhile."""
+        self.runner.submit(fn, lambda r: self._closed or ok(r), lambda e: self._closed or err(e))
+
     def refresh_now(self) -> None:
         """Look for new calls now (skipped while a look is still running)."""
+        if self._closed:
+            return
         if self._after_id is None:
             if not self._loading:
                 self._loading = True
-                self.runner.submit(partial(_load_start, self.db), self._started, self._failed)
+                self._submit(partial(_load_start, self.db), self._started, self._failed)
             return
         if self._polling:
             self._again = True
             return
         self._polling = True
-        self.runner.submit(
+        self._submit(
             partial(boards.calls_since, self.db, self._after_id), self._new_calls, self._failed
         )
 
     def _watch_ready(self, watch) -> None:  # type: ignore[no-untyped-def]
         """Calls now reach the screen within WATCH_MS of their commit; the query itself only
         runs when something changed (and every SAFETY_POLL_MS, should a change be missed)."""
+        if self._closed:
+            watch.close()
+            return
         self._watch = watch
         self._poll_timer.setInterval(max(self._poll_timer.interval(), SAFETY_POLL_MS))
         self._watch_timer.start()
@@ -391,14 +401,14 @@ class CallDisplay(QWidget):
             self._poll_timer.setInterval(max(self._poll_ms, SAFETY_POLL_MS))
 
     def _refresh_slow(self) -> None:
-        if self._after_id is not None:
-            self.runner.submit(partial(_load_slow, self.db), self._slow_loaded, lambda _e: None)
+        if self._after_id is not None and not self._closed:
+            self._submit(partial(_load_slow, self.db), self._slow_loaded, lambda _e: None)
 
     def _slow_loaded(self, result: tuple[str, list[WindowInfo], Opening]) -> None:
         name, windows, opening = result
         self.hall_label.setText(name)
         self.session_line.show_opening(opening)
-        if _tile_numbers(windows, self._latest_by_window) != sorted(self._tiles):
+        if tile_numbers(windows, self._latest_by_window) != sorted(self._tiles):
             self._set_windows(windows)
 
     # -- showing -------------------------------------------------------------------------------
@@ -407,7 +417,7 @@ class CallDisplay(QWidget):
         for tile in self._tiles.values():
             tile.deleteLater()
         self._tiles.clear()
-        numbers = _tile_numbers(windows, self._latest_by_window)
+        numbers = tile_numbers(windows, self._latest_by_window)
         n = len(numbers)
         # Fewer, bigger tiles for a small hall; a big hall's 20+ windows still fit the screen.
         self._columns = columns = 2 if n <= 4 else 3 if n <= 9 else 4 if n <= 16 else 5
@@ -478,6 +488,7 @@ class CallDisplay(QWidget):
         self.clock_label.setText(f"{now:%H:%M}")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._closed = True
         for timer in (self._poll_timer, self._slow_timer, self._clock_timer, self._watch_timer):
             timer.stop()
         self.runner.shutdown()
@@ -485,8 +496,3 @@ class CallDisplay(QWidget):
             self._watch.close()
             self._watch = None
         super().closeEvent(event)
-
-
-def _tile_numbers(windows: list[WindowInfo], called: dict[int, str]) -> list[int]:
-    """Every window of the hall, and any window that called today (even if since removed)."""
-    return sorted({w.number for w in windows} | set(called))

@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
+from desk_app.services.dto import WindowInfo
 from desk_app.ui.widgets import HeavyLabel
 
 NAVY = "#0b1f3a"  # the screen
@@ -77,3 +78,8 @@ class WindowTile(Panel):
 def scaled(factor: float, size: float) -> int:
     """A type size times ``factor``, rounded up (1.5 x 15 pt is 23 pt, never 22)."""
     return math.ceil(size * factor - 1e-9)
+
+
+def tile_numbers(windows: list[WindowInfo], called: dict[int, str]) -> list[int]:
+    """Every window of the hall, and any window that called today (even if since removed)."""
+    return sorted({w.number for w in windows} | set(called))
