@@ -7,11 +7,13 @@ The rules are those of ``queue``, which calls this first:
 
 - the window's open session row is read first, locked on PostgreSQL (a double press waits and
   then sees the ticket it already has); on SQLite the write transaction is ``BEGIN IMMEDIATE``
-  behind the hall's writer lock, so the whole unit of work is serial;
+  (SQLite's own lock, not the writer file lock of the longer ORM units: ``Database.begin_core``),
+  so the whole unit of work is serial;
 - the next ticket is claimed by one ``UPDATE ... WHERE id = (SELECT ... ORDER BY ... LIMIT 1
   FOR UPDATE SKIP LOCKED) RETURNING`` per calling class tried (``domain.calling.call_order``),
   so 32 windows pressing at once each get a different ticket without waiting on each other;
-- every transition writes its event in the same transaction, and a call wakes the displays.
+- every transition writes its event in the same transaction, and a call wakes the displays;
+  on PostgreSQL the change, its event and the wake-up are one statement (``_with_event``).
 
 Whatever this path does not handle it hands back as ``FALLBACK`` before writing anything, and
 ``queue`` runs its ORM version, which knows the full rule and the right error: an unknown,
