@@ -54,3 +54,19 @@ def test_user_message_is_chinese_with_what_to_do():
     assert user_message(Refused("窗口 5 已暂停", "paused")) == "窗口 5 已暂停"
     assert "请检查网络" in user_message(DatabaseUnavailable("x"))
     assert "请重试" in user_message(RuntimeError("boom"))
+
+
+def test_answers_of_work_sent_before_shutdown_are_dropped(qtbot):
+    """A closing screen waits for its work to reach the database, and its late answers do not
+    call back into it; a runner used again after shutdown answers as usual."""
+    import time
+
+    runner = TaskRunner()
+    seen: list[object] = []
+    runner.submit(lambda: time.sleep(0.2) or "late", seen.append, seen.append)
+    runner.submit(lambda: 1 / 0, seen.append, seen.append)
+    runner.shutdown()
+    qtbot.wait(300)  # the queued answers are processed now, and dropped
+    assert seen == [] and runner.pending == 0
+    runner.submit(lambda: "again", seen.append)
+    qtbot.waitUntil(lambda: seen == ["again"], timeout=3000)

@@ -18,7 +18,6 @@ import logging
 from collections import deque
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QVariantAnimation
 from PySide6.QtGui import QCloseEvent, QColor
@@ -117,7 +116,7 @@ class CallDisplay(QWidget):
         self._watch = None  # the database's change check, once opened (off the UI thread)
         self._loading = False
         self._offline = False
-        # Closed: answers still in flight are dropped and nothing new starts (no late restart).
+        # Closed: nothing new starts (the runner drops answers of work sent before the close).
         self._closed = False
         self._tiles: dict[int, WindowTile] = {}
         self._columns = 3
@@ -306,10 +305,6 @@ class CallDisplay(QWidget):
     def is_offline(self) -> bool:
         return self._offline
 
-    def _submit(self, fn: Any, ok: Any, err: Any) -> None:
-        """Off the UI thread; the answer is dropped if the screen has been closed meanwhile."""
-        self.runner.submit(fn, lambda r: self._closed or ok(r), lambda e: self._closed or err(e))
-
     def refresh_now(self) -> None:
         """Look for new calls now (skipped while a look is still running)."""
         if self._closed:
@@ -317,13 +312,13 @@ class CallDisplay(QWidget):
         if self._after_id is None:
             if not self._loading:
                 self._loading = True
-                self._submit(partial(_load_start, self.db), self._started, self._failed)
+                self.runner.submit(partial(_load_start, self.db), self._started, self._failed)
             return
         if self._polling:
             self._again = True
             return
         self._polling = True
-        self._submit(
+        self.runner.submit(
             partial(boards.calls_since, self.db, self._after_id), self._new_calls, self._failed
         )
 
@@ -402,7 +397,7 @@ class CallDisplay(QWidget):
 
     def _refresh_slow(self) -> None:
         if self._after_id is not None and not self._closed:
-            self._submit(partial(_load_slow, self.db), self._slow_loaded, lambda _e: None)
+            self.runner.submit(partial(_load_slow, self.db), self._slow_loaded, lambda _e: None)
 
     def _slow_loaded(self, result: tuple[str, list[WindowInfo], Opening]) -> None:
         name, windows, opening = result

@@ -22,11 +22,12 @@ class _Outcome:
     under-counts references of None sent through queued ``object`` signals and eventually
     aborts with "deallocating None"."""
 
-    __slots__ = ("callback", "value")
+    __slots__ = ("callback", "value", "generation")
 
-    def __init__(self, callback: Callable | None, value: Any) -> None:
+    def __init__(self, callback: Callable | None, value: Any, generation: int) -> None:
         self.callback = callback
         self.value = value
+        self.generation = generation
 
 
 class _Relay(QObject):
@@ -36,10 +37,16 @@ class _Relay(QObject):
 
 class _Job(QRunnable):
     def __init__(
-        self, fn: Callable[[], Any], relay: _Relay, ok: Callable | None, err: Callable | None
+        self,
+        fn: Callable[[], Any],
+        relay: _Relay,
+        ok: Callable | None,
+        err: Callable | None,
+        generation: int,
     ) -> None:
         super().__init__()
         self.fn, self.relay, self.ok, self.err = fn, relay, ok, err
+        self.generation = generation
 
     def run(self) -> None:
         try:
@@ -47,9 +54,9 @@ class _Job(QRunnable):
         except Exception as exc:  # noqa: BLE001 - handed to the UI's error callback
             if not _is_expected(exc):
                 log.error("background task failed:\n%s", traceback.format_exc())
-            self.relay.failed.emit(_Outcome(self.err, exc))
+            self.relay.failed.emit(_Outcome(self.err, exc, self.generation))
         else:
-            self.relay.done.emit(_Outcome(self.ok, result))
+            self.relay.done.emit(_Outcome(self.ok, result, self.generation))
 
 
 def _is_expected(exc: Exception) -> bool:
@@ -72,6 +79,9 @@ class TaskRunner(QObject):
         self._relay.done.connect(self._on_done)
         self._relay.failed.connect(self._on_failed)
         self._pending = 0
+        # Raised by shutdown(): answers of work sent before it are not delivered (the screen
+        # that asked is closing; a late answer must not restart its timers or touch it).
+        self._generation = 0
 
     def submit(
         self,
@@ -82,7 +92,7 @@ class TaskRunner(QObject):
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(fn, self._relay, ok, err))
+        self._pool.start(_Job(fn, self._relay, ok, err, self._generation))
 
     @property
     def pending(self) -> int:
@@ -96,20 +106,24 @@ class TaskRunner(QObject):
     @Slot(object)
     def _on_done(self, outcome: _Outcome) -> None:
         self._finish()
-        if outcome.callback is not None:
+        if outcome.callback is not None and outcome.generation == self._generation:
             outcome.callback(outcome.value)
 
     @Slot(object)
     def _on_failed(self, outcome: _Outcome) -> None:
         self._finish()
+        if outcome.generation != self._generation:
+            return
         if outcome.callback is not None:
             outcome.callback(outcome.value)
         else:
             log.warning("unhandled background error: %s", outcome.value)
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
-        """Wait for queued work (a call already sent must reach the database)."""
+        """Wait for queued work (a call already sent must reach the database); its answers are
+        then dropped. Work submitted afterwards (a panel opened again) is answered as usual."""
         self._pool.waitForDone(timeout_ms)
+        self._generation += 1
 
 
 def user_message(exc: Exception) -> str:
