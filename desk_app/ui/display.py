@@ -116,7 +116,8 @@ class CallDisplay(QWidget):
         self._watch = None  # the database's change check, once opened (off the UI thread)
         self._loading = False
         self._offline = False
-        # Closed: nothing new starts (the runner drops answers of work sent before the close).
+        # Closed: a look queued before the close starts nothing (the runner drops the answers
+        # of work sent before it).
         self._closed = False
         self._tiles: dict[int, WindowTile] = {}
         self._columns = 3
@@ -325,9 +326,6 @@ class CallDisplay(QWidget):
     def _watch_ready(self, watch) -> None:  # type: ignore[no-untyped-def]
         """Calls now reach the screen within WATCH_MS of their commit; the query itself only
         runs when something changed (and every SAFETY_POLL_MS, should a change be missed)."""
-        if self._closed:
-            watch.close()
-            return
         self._watch = watch
         self._poll_timer.setInterval(max(self._poll_timer.interval(), SAFETY_POLL_MS))
         self._watch_timer.start()
@@ -396,7 +394,7 @@ class CallDisplay(QWidget):
             self._poll_timer.setInterval(max(self._poll_ms, SAFETY_POLL_MS))
 
     def _refresh_slow(self) -> None:
-        if self._after_id is not None and not self._closed:
+        if self._after_id is not None:
             self.runner.submit(partial(_load_slow, self.db), self._slow_loaded, lambda _e: None)
 
     def _slow_loaded(self, result: tuple[str, list[WindowInfo], Opening]) -> None:
