@@ -5,8 +5,9 @@ the ORM's unit of work, which cost about nine times a raw single-row claim
 
 The rules are those of ``queue``, which calls this first:
 
-- the window's open session row is read first, locked on PostgreSQL (a double press waits and
-  then sees the ticket it already has); on SQLite the write transaction is ``BEGIN IMMEDIATE``
+- the window's open session row is read first with the window's current ticket, both locked on
+  PostgreSQL (a double press waits and then sees the ticket it already has) and sent in one
+  round trip with the transaction's BEGIN (``store/pipeline.py``); on SQLite the write transaction is ``BEGIN IMMEDIATE``
   (SQLite's own lock, not the writer file lock of the longer ORM units: ``Database.begin_core``),
   so the whole unit of work is serial;
 - the next ticket is claimed by one ``UPDATE ... WHERE id = (SELECT ... ORDER BY ... LIMIT 1
@@ -59,6 +60,7 @@ from desk_app.store.models import (
     WindowService,
     WindowSession,
 )
+from desk_app.store.pipeline import first_rows
 from desk_app.store.types import UTCDateTime
 
 S = TicketState
@@ -133,8 +135,11 @@ def _statements(pg: bool) -> dict[str, Any]:
     recall_limit = (
         select(Setting.value).where(Setting.key == "recall_limit").scalar_subquery().label("limit")
     )
+    # By the window's number, so that it needs nothing from the desk row and both go out
+    # together (store/pipeline.py); the states as literals: a pipelined read takes no lists.
     current = select(T).where(
-        T.c.window_id == bindparam("wid"), T.c.state.in_([S.CALLED.value, S.SERVING.value])
+        T.c.window_id == select(W.c.id).where(W.c.number == bindparam("number")).scalar_subquery(),
+        T.c.state.in_([literal_column(f"'{s.value}'") for s in (S.CALLED, S.SERVING)]),
     )
     claims = {}
     for c in CLASSES:
@@ -190,7 +195,7 @@ def _statements(pg: bool) -> dict[str, Any]:
         if lock
         else desk.add_columns(*flags, transferred, services.label("services")),
         "recall_limit": select(recall_limit),
-        "current": current.with_for_update() if pg else current,
+        "current": current.with_for_update(of=T) if pg else current,
         "claims": claims,
         "change": _with_event(pg, change, notify=False),
         "change+notify": _with_event(pg, change, notify=True),
@@ -308,17 +313,18 @@ def _is_pg(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-def _desk(conn: Connection, db: Database, window: int, *, flags: bool) -> Any:
-    """The window's row with its open session, or None when this path should not act there."""
+def _open(conn: Connection, db: Database, window: int, *, flags: bool) -> tuple[Any, Any]:
+    """(the window's row with its open session, its current ticket): the desk is None when this
+    path should not act there. Both rows are locked on PostgreSQL and read in the same round
+    trip as the transaction's BEGIN."""
     st = _statements(db.is_postgres)
-    row = conn.execute(st["desk+flags" if flags else "desk"], {"number": window}).first()
-    if row is None or row.paused_at is not None or not may_act_for(db.actor, row.staff_id):
-        return None
-    return row
-
-
-def _current(conn: Connection, db: Database, window_id: int) -> Any:
-    return conn.execute(_statements(db.is_postgres)["current"], {"wid": window_id}).first()
+    params = {"number": window}
+    desk, current = first_rows(
+        conn, [(st["desk+flags" if flags else "desk"], params), (st["current"], params)]
+    )
+    if desk is None or desk.paused_at is not None or not may_act_for(db.actor, desk.staff_id):
+        return None, current
+    return desk, current
 
 
 def _change(
@@ -361,13 +367,12 @@ def _complete(conn: Connection, db: Database, desk: Any, t: Any, at: datetime) -
 def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
     """The next ticket called at ``window``, None when nobody waits, or FALLBACK."""
     with db.begin_core() as conn:
-        desk = _desk(conn, db, window, flags=True)
+        desk, current = _open(conn, db, window, flags=True)
         if desk is None or desk.transferred:
             return FALLBACK
         rule = CallingRule.parse(desk.calling_rule)
         if rule.mode is not CallMode.ARRIVAL:
             return FALLBACK
-        current = _current(conn, db, desk.id)
         if current is not None:
             if current.state != S.SERVING:  # called, not yet served: the repeated press
                 return FALLBACK
@@ -404,10 +409,9 @@ def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
 def act_on_current(db: Database, window: int, action: Action, now: datetime) -> Any:
     """Recall, no-show, start, complete or hold the window's current ticket, or FALLBACK."""
     with db.begin_core() as conn:
-        desk = _desk(conn, db, window, flags=False)
+        desk, t = _open(conn, db, window, flags=False)
         if desk is None:
             return FALLBACK
-        t = _current(conn, db, desk.id)
         if t is None or next_state(action, S(t.state)) is None:
             return FALLBACK
         if action is Action.RECALL:

@@ -1,0 +1,104 @@
+"""Several reads in one network round trip on PostgreSQL (psycopg's pipeline mode).
+
+psycopg opens a transaction with a ``BEGIN`` that is a round trip of its own, before the first
+statement. In pipeline mode the ``BEGIN`` and the statements go out together and their answers
+come back together. The queue's hot path opens every action with two locked reads (the window's
+desk row and its current ticket), so ``BEGIN`` and both reads cost one round trip instead of
+three (``bench/queue_bench.py``). On SQLite, in the process, the statements simply run in turn.
+
+Only self-contained ``SELECT`` statements without list parameters go through here: each is
+compiled once per dialect, its parameters and rows are converted by their types as SQLAlchemy
+would, and a driver error is raised as SQLAlchemy's, so callers (and
+``Database``'s "unavailable" translation) see the same exceptions either way.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+
+Query = tuple[Any, dict[str, Any]]  # (a Core select, its parameters)
+
+
+class _Plan:
+    """One statement compiled for a dialect, with what turns its driver rows into rows."""
+
+    def __init__(self, stmt: Any, dialect: Dialect) -> None:
+        compiled = stmt.compile(dialect=dialect)
+        self.bind_processors: dict[str, Callable[[Any], Any]] = {}
+        for name, bind in compiled.binds.items():
+            if bind.expanding:  # rendered only at execution: not for a pipeline
+                raise ValueError(f"parameter {name!r} is a list: not for a pipeline")
+            processor = bind.type.bind_processor(dialect)
+            if processor is not None:
+                self.bind_processors[name] = processor
+        self.sql: str = compiled.string
+        self.defaults: dict[str, Any] = dict(compiled.params)
+        columns = list(stmt.selected_columns)
+        self.row_type = namedtuple("PipelinedRow", [c.key for c in columns])  # type: ignore[misc]
+        self.processors: list[Callable[[Any], Any] | None] = [
+            c.type.result_processor(dialect, None) for c in columns
+        ]
+
+    def params(self, given: dict[str, Any]) -> dict[str, Any]:
+        params = {**self.defaults, **given}
+        for name, processor in self.bind_processors.items():
+            params[name] = processor(params[name])
+        return params
+
+    def row(self, values: Sequence[Any] | None) -> Any:
+        if values is None:
+            return None
+        return self.row_type(
+            *(v if p is None else p(v) for p, v in zip(self.processors, values, strict=True))
+        )
+
+
+_plans: dict[tuple[int, str], _Plan] = {}
+
+
+def _plan(stmt: Any, dialect: Dialect) -> _Plan:
+    # Keyed by the statement object: the callers build theirs once (lru_cache) and keep them.
+    key = (id(stmt), dialect.name)
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = _Plan(stmt, dialect)
+        plan.stmt = stmt  # type: ignore[attr-defined]  # keeps id(stmt) from being reused
+    return plan
+
+
+def first_rows(conn: Connection, queries: Sequence[Query]) -> list[Any]:
+    """The first row (or None) of each query, in one round trip on PostgreSQL with psycopg;
+    in turn elsewhere. A transaction not yet begun on the driver begins in the same trip."""
+    dialect = conn.dialect
+    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        return [conn.execute(stmt, params).first() for stmt, params in queries]
+    plans = [_plan(stmt, dialect) for stmt, _ in queries]
+    raw = conn.connection.driver_connection
+    statement, params = "", {}
+    try:
+        cursors = []
+        with raw.pipeline():
+            for plan, (_stmt, given) in zip(plans, queries, strict=True):
+                statement, params = plan.sql, plan.params(given)
+                cursor = raw.cursor()
+                cursor.execute(statement, params)
+                cursors.append(cursor)
+        return [plan.row(c.fetchone()) for plan, c in zip(plans, cursors, strict=True)]
+    except dialect.loaded_dbapi.Error as exc:
+        gone = dialect.is_disconnect(exc, raw, None)
+        if gone:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(
+            statement,
+            params,
+            exc,
+            dialect.loaded_dbapi.Error,
+            connection_invalidated=gone,
+            dialect=dialect,
+        ) from exc

@@ -1,0 +1,76 @@
+"""Reads sent together (store/pipeline.py): the same rows as one statement at a time, the
+transaction and its row locks taken, and a driver error raised as SQLAlchemy's."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import bindparam, literal_column, select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from desk_app.services import queue
+from desk_app.store import Database
+from desk_app.store.models import Ticket, Window
+from desk_app.store.pipeline import first_rows
+
+T, W = Ticket.__table__, Window.__table__
+NUMBER = select(W).where(W.c.number == bindparam("number"))
+BY_SERVICE = (
+    select(T)
+    .where(T.c.is_priority == bindparam("yes", False), T.c.state == literal_column("'waiting'"))
+    .order_by(T.c.arrival_at, T.c.seq)
+)
+MISSING = select(T).where(T.c.number == bindparam("n"))
+
+
+def test_rows_as_one_statement_at_a_time_gives_them(db, small_hall):
+    first = queue.issue_ticket(db, "newborn")
+    queue.issue_ticket(db, "retirement")
+    queries = [(NUMBER, {"number": 2}), (BY_SERVICE, {}), (MISSING, {"n": "Z999"})]
+    with db.begin_core() as conn:
+        together = first_rows(conn, queries)
+    with db.engine.connect() as conn:
+        apart = [conn.execute(stmt, params).first() for stmt, params in queries]
+    assert together[2] is None and apart[2] is None
+    assert tuple(together[0]) == tuple(apart[0])
+    assert tuple(together[1]) == tuple(apart[1])
+    ticket = together[1]
+    assert str(ticket.id) == first.id and ticket.number == first.number
+    assert ticket.arrival_at.tzinfo is UTC  # converted by the column's type, as SQLAlchemy does
+    assert ticket.arrival_at <= datetime.now(UTC)
+
+
+def test_the_transaction_and_its_locks_begin_with_the_reads(db, small_hall):
+    if not db.is_postgres:
+        pytest.skip("PostgreSQL's pipeline and row locks; SQLite runs the reads in turn")
+    locked = NUMBER.with_for_update()
+    other = Database(db.url)
+    with db.begin_core() as conn:
+        raw = conn.connection.driver_connection
+        assert raw.info.transaction_status == 0  # idle: the driver has sent nothing yet
+        (row,) = first_rows(conn, [(locked, {"number": 1})])
+        assert row.number == 1
+        assert raw.info.transaction_status == 2  # in a transaction, opened by the pipeline
+        with other.engine.connect() as c2, pytest.raises(OperationalError, match="lock"):
+            c2.execute(text("SELECT id FROM windows WHERE number = 1 FOR UPDATE NOWAIT"))
+    with other.engine.connect() as c2:  # committed: the lock is gone
+        assert c2.execute(text("SELECT number FROM windows WHERE number = 1 FOR UPDATE NOWAIT"))
+    other.dispose()
+
+
+def test_a_failing_statement_raises_sqlalchemys_error_and_rolls_back(db, small_hall):
+    broken = select(T.c.id).where(T.c.seq == bindparam("n")).where(text("no_such_column = 1"))
+    with pytest.raises(DBAPIError), db.begin_core() as conn:
+        first_rows(conn, [(NUMBER, {"number": 1}), (broken, {"n": 1})])
+    with db.begin_core() as conn:  # the connection is usable again
+        assert first_rows(conn, [(NUMBER, {"number": 1})])[0].number == 1
+
+
+@pytest.mark.pg
+def test_a_list_parameter_is_refused(pg_url):
+    db = Database(pg_url)
+    listed = select(T.c.id).where(T.c.service_id.in_(bindparam("ids", expanding=True)))
+    with pytest.raises(ValueError, match="list"), db.begin_core() as conn:
+        first_rows(conn, [(listed, {"ids": [1]})])
+    db.dispose()
