@@ -14,6 +14,9 @@ import pytest
 
 from tests.tools import add_staff
 
+# The ``twin`` fixture (a second hall database) of the queue's two-version comparisons.
+pytest_plugins = ["tests.queue_twins"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Personal data is sealed under the hall key: the suite (and the commands it starts) use a key
 # of its own, never a key file of the machine's user. Tests of the key file set their own.

@@ -129,6 +129,10 @@ def check_db_url(url: str | None) -> str | None:
         return None
     if not url.strip():
         raise CliError("--db 不能为空 / --db is empty (omit it for the default database)")
+    from desk_app.store.lite import sqlite_path
+
+    if sqlite_path(url) is not None:  # a plain SQLite file: nothing to parse (no SQLAlchemy)
+        return url
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 

@@ -76,6 +76,11 @@ def _db_key(db: Database) -> str:
     return db.display_url
 
 
+def session_token(display_url: str) -> str | None:
+    """This OS user's ``desk-app login`` token for the database shown as ``display_url``."""
+    return _read_sessions().get(display_url)
+
+
 def acting_person(db: Database, operation: Operation) -> Actor | None:
     """The acting person for ``operation``; None for a public one (credentials are ignored).
 

@@ -119,9 +119,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _quiet_closed_pipe()
 
 
+def _unavailable(exc: Exception) -> bool:
+    """Whether ``exc`` is the store's "cannot reach the database" (only raised once the store
+    is loaded: a quick command that never loads SQLAlchemy does not load it to ask)."""
+    database = sys.modules.get("desk_app.store.database")
+    return database is not None and isinstance(exc, database.DatabaseUnavailable)
+
+
 def _run(argv: list[str]) -> int:
     from desk_app.services.errors import Refused
-    from desk_app.store.database import DatabaseUnavailable
 
     try:
         _check_argv(argv)
@@ -136,9 +142,9 @@ def _run(argv: list[str]) -> int:
         return fail(str(exc), exc.code)
     except Refused as exc:
         return fail(str(exc), EXIT_REFUSED)
-    except DatabaseUnavailable as exc:
-        return fail(str(exc), EXIT_UNEXPECTED)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a script caller
+        if _unavailable(exc):
+            return fail(str(exc), EXIT_UNEXPECTED)
         from desk_app.domain.clock import ClockError
         from desk_app.security.keys import HallKeyError
         from desk_app.store.schema import SchemaTooNew

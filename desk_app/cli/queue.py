@@ -1,10 +1,17 @@
-"""``desk-app ticket|call|queue ...``: the queue at the kiosk and the windows (no Qt)."""
+"""``desk-app ticket|call|queue ...``: the queue at the kiosk and the windows (no Qt).
+
+``queue status``, ``ticket issue`` and ``call next`` try their quick versions first
+(``services/queue_quick.py``: the SQLite file through the standard library, no SQLAlchemy),
+which hand back anything they do not handle before writing; then the full version runs.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from desk_app.cli.common import Commands, choices, db_from_args, out, positive_int
 from desk_app.domain.tickets import Priority
@@ -14,7 +21,55 @@ if TYPE_CHECKING:
     from desk_app.services.dto import TicketInfo
 
 
+def _url(args: argparse.Namespace) -> str:
+    from desk_app.store import lite
+
+    return getattr(args, "db", None) or lite.database_url()
+
+
+def _quickly(url: str, run: Callable[..., Any], *more: Any) -> Any:
+    """``run(connection, *more, now)`` on the SQLite file through the standard library, or
+    ``queue_quick.FALLBACK`` when the database is not one for the quick path."""
+    from desk_app.domain import clock
+    from desk_app.services import queue_quick
+    from desk_app.store import lite
+
+    conn = lite.connect(url)
+    if conn is None:
+        return queue_quick.FALLBACK
+    try:
+        return run(conn, *more, clock.now())
+    finally:
+        conn.close()
+
+
+def _quick_call_next(conn: Any, url: str, window: int, now: Any) -> Any:
+    """Call next for this OS user's ``desk-app login`` session, or FALLBACK (credentials in
+    the environment, setup mode, no live session: the full version decides and says why)."""
+    from desk_app.cli.identity import os_user, session_token
+    from desk_app.services import queue_quick
+    from desk_app.store import lite
+
+    if os.environ.get("DESK_APP_USER", "").strip():
+        return queue_quick.FALLBACK
+    token = session_token(lite.display_url(url))
+    if not token:
+        return queue_quick.FALLBACK
+    actor = queue_quick.session_actor(conn, token, os_user(), now)
+    if actor is queue_quick.FALLBACK:
+        return actor
+    return queue_quick.call_next(conn, actor, window, now)
+
+
 def cmd_ticket_issue(args: argparse.Namespace) -> None:
+    from desk_app.services import queue_quick
+
+    ticket = None
+    if not args.print:
+        ticket = _quickly(_url(args), queue_quick.issue, args.service, args.priority)
+    if ticket is not None and ticket is not queue_quick.FALLBACK:
+        _issued(args, ticket.to_json(), ticket)
+        return
     from desk_app.services.ticket_issue import issue_and_print
 
     outcome = issue_and_print(
@@ -28,9 +83,13 @@ def cmd_ticket_issue(args: argparse.Namespace) -> None:
             "/ ticket issued, printing failed",
             file=sys.stderr,
         )
+    _issued(args, outcome.to_json(), ticket)
+
+
+def _issued(args: argparse.Namespace, payload: dict[str, Any], ticket: Any) -> None:
     out(
         args,
-        outcome.to_json(),
+        payload,
         f"{ticket.number}  {ticket.service_name}  前面 {ticket.ahead} 人  "
         f"约 {ticket.eta_minutes} 分钟",
     )
@@ -53,9 +112,14 @@ def cmd_ticket_show(args: argparse.Namespace) -> None:
 
 
 def cmd_call_next(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services import queue_quick
 
-    info = queue.call_next(db_from_args(args, acting=Operation.CALL_NEXT), args.window)
+    url = _url(args)
+    info = _quickly(url, _quick_call_next, url, args.window)
+    if info is queue_quick.FALLBACK:
+        from desk_app.services import queue
+
+        info = queue.call_next(db_from_args(args, acting=Operation.CALL_NEXT), args.window)
     if info is None:
         out(args, {"number": None, "window": args.window}, "no one is waiting")
         return
@@ -127,9 +191,13 @@ def cmd_call_transfer(args: argparse.Namespace) -> None:
 
 
 def cmd_queue_status(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services import queue_quick
 
-    st = queue.queue_status(db_from_args(args, hall_key=False))
+    st = _quickly(_url(args), queue_quick.queue_status)
+    if st is queue_quick.FALLBACK:
+        from desk_app.services import queue
+
+        st = queue.queue_status(db_from_args(args, hall_key=False))
     lines = [
         f"{s.code:<24} waiting {s.waiting:>3}  longest {s.longest_wait_s // 60} min"
         for s in st.services

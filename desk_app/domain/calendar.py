@@ -17,10 +17,11 @@ display and appointment slots, but the queue issues tickets at any time, as it a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
 from desk_app.domain import clock
 from desk_app.domain.workdays import WorkCalendar
@@ -230,3 +231,75 @@ def slot_starts(sessions: Iterable[Session], service: str, length: int) -> list[
             seen.setdefault(m, m + length)
             m += length
     return sorted(seen.items())
+
+
+def session_from_row(row: Any) -> Session:
+    """A session from a ``calendar_sessions`` row (anything with its columns as attributes)."""
+    return Session(
+        SessionKind(row.kind),
+        row.start_min,
+        row.end_min,
+        row.weekdays or 0,
+        row.on_date,
+        tuple(c for c in row.services.split(",") if c),
+        tuple(int(n) for n in row.windows.split(",") if n),
+        row.id,
+        row.days,
+    )
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The hall right now, for the kiosk and the display."""
+
+    issuing: bool  # tickets may be taken now (always, for a hall without a calendar)
+    kind: str | None = None  # the running session's kind
+    label: str | None = None  # 午间延时服务 ...
+    closes_at: datetime | None = None  # when the opening ends
+    stops_at: datetime | None = None  # when ticket issuing stops
+    next_at: datetime | None = None  # the next opening, when closed
+    next_label: str | None = None
+    services: tuple[str, ...] = ()  # served now (empty: all)
+    session_ends_at: datetime | None = None  # the running session's own end
+
+    @property
+    def extended(self) -> bool:
+        return self.kind not in (None, SessionKind.REGULAR.value)
+
+    def issues(self, service_code: str) -> bool:
+        """Whether a ticket for this service may be taken now."""
+        return self.issuing and (not self.services or service_code in self.services)
+
+
+def opening_at(
+    sessions: Sequence[Session],
+    now: datetime,
+    work: WorkCalendar,
+    kiosk_stop_min: Callable[[], int],
+) -> Opening:
+    """The hall at ``now`` under its (non-empty) calendar: issuing stops ``kiosk_stop_min()``
+    minutes before an opening ends (asked only when a session runs)."""
+    plan = plan_for(clock.hall_day(now), sessions, work)
+    current = session_at(plan, now)
+    if current is not None:
+        closes = open_end(plan, now)
+        assert closes is not None
+        stops = closes - timedelta(minutes=kiosk_stop_min())
+        if now < stops:
+            running = [x for x in plan.sessions if x.start_on(plan.day) <= now < x.end_on(plan.day)]
+            served: tuple[str, ...] = ()
+            if all(x.services for x in running):
+                served = tuple(sorted({c for x in running for c in x.services}))
+            return Opening(
+                True,
+                current.kind.value,
+                KIND_LABELS_ZH[current.kind],
+                closes,
+                stops,
+                services=served,
+                session_ends_at=current.end_on(plan.day),
+            )
+    nxt = next_opening(now, sessions, work)
+    if nxt is None:
+        return Opening(False)
+    return Opening(False, next_at=nxt[0], next_label=KIND_LABELS_ZH[nxt[1].kind])

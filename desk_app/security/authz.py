@@ -29,3 +29,11 @@ def require(actor: Actor | None, operation: Operation) -> None:
             f"{actor.code}({actor.role}) 无权执行 {operation}",
             f"{actor.code} ({actor.role}) may not do {operation}",
         )
+
+
+def may_act_for(actor: Actor | None, staff_id: int | None) -> bool:
+    """Whether ``actor`` may act in the name of staff member ``staff_id`` (at their window):
+    that person themself, an admin or a supervisor."""
+    if actor is None:
+        return False
+    return actor.role in (roles.Role.ADMIN, roles.Role.SUPERVISOR) or actor.staff_id == staff_id

@@ -4,7 +4,7 @@ kiosk may issue now (``calendar show|session add|list|remove``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,15 +17,16 @@ from desk_app.domain.calendar import (
     KIND_LABELS_ZH,
     CalendarError,
     DayPlan,
+    Opening,
     Session,
     SessionKind,
     hhmm,
-    next_opening,
-    open_end,
+    opening_at,
     parse_days,
     parse_hhmm,
     plan_for,
     session_at,
+    session_from_row,
 )
 from desk_app.domain.calendar import session_kind_at as kind_of
 from desk_app.security.authz import require
@@ -45,26 +46,11 @@ def work_calendar() -> Any:
     return loaded()
 
 
-def _session(row: Any) -> Session:
-    """A session of the domain from a calendar_sessions row."""
-    return Session(
-        SessionKind(row.kind),
-        row.start_min,
-        row.end_min,
-        row.weekdays or 0,
-        row.on_date,
-        tuple(c for c in row.services.split(",") if c),
-        tuple(int(n) for n in row.windows.split(",") if n),
-        row.id,
-        row.days,
-    )
-
-
 def configured_sessions(s: DbSession) -> list[Session]:
     """The sessions the admin set ([] for a hall without a calendar)."""
     # Columns, not entities: the queue's hot path asks this on a bare connection.
     table = CalendarSession.__table__
-    return [_session(r) for r in s.execute(select(table).order_by(table.c.id))]
+    return [session_from_row(r) for r in s.execute(select(table).order_by(table.c.id))]
 
 
 def sessions_or_default(s: DbSession) -> list[Session]:
@@ -239,7 +225,7 @@ def add_session(
         from desk_app.services import audit  # the hall key's code, for changes only
 
         audit.record(s, db.actor, "calendar.session.add", str(row.id), {"kind": k.value})
-        return _session_json(s, _session(row))
+        return _session_json(s, session_from_row(row))
 
 
 def list_sessions(db: Database) -> list[dict[str, Any]]:
@@ -263,54 +249,11 @@ def remove_session(db: Database, session_id: int) -> None:
 # -- the kiosk ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Opening:
-    """The hall right now, for the kiosk and the display."""
-
-    issuing: bool  # tickets may be taken now (always, for a hall without a calendar)
-    kind: str | None = None  # the running session's kind
-    label: str | None = None  # 午间延时服务 ...
-    closes_at: datetime | None = None  # when the opening ends
-    stops_at: datetime | None = None  # when ticket issuing stops
-    next_at: datetime | None = None  # the next opening, when closed
-    next_label: str | None = None
-    services: tuple[str, ...] = ()  # served now (empty: all)
-    session_ends_at: datetime | None = None  # the running session's own end
-
-    @property
-    def extended(self) -> bool:
-        return self.kind not in (None, SessionKind.REGULAR.value)
-
-
 def opening_in(s: DbSession, now: datetime) -> Opening:
     sessions = configured_sessions(s)
     if not sessions:
         return Opening(True)
-    work = work_calendar()
-    plan = plan_for(clock.hall_day(now), sessions, work)
-    current = session_at(plan, now)
-    if current is not None:
-        closes = open_end(plan, now)
-        assert closes is not None
-        stops = closes - timedelta(minutes=policy(s).kiosk_stop_min)
-        if now < stops:
-            running = [x for x in plan.sessions if x.start_on(plan.day) <= now < x.end_on(plan.day)]
-            served: tuple[str, ...] = ()
-            if all(x.services for x in running):
-                served = tuple(sorted({c for x in running for c in x.services}))
-            return Opening(
-                True,
-                current.kind.value,
-                KIND_LABELS_ZH[current.kind],
-                closes,
-                stops,
-                services=served,
-                session_ends_at=current.end_on(plan.day),
-            )
-    nxt = next_opening(now, sessions, work)
-    if nxt is None:
-        return Opening(False)
-    return Opening(False, next_at=nxt[0], next_label=KIND_LABELS_ZH[nxt[1].kind])
+    return opening_at(sessions, now, work_calendar(), lambda: policy(s).kiosk_stop_min)
 
 
 def opening(db: Database, *, now: datetime | None = None) -> Opening:

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_app.domain.appointments import policy_defaults
-from desk_app.security.authz import Forbidden
-from desk_app.security.roles import Actor, Role
+from desk_app.security.authz import Forbidden, may_act_for
+from desk_app.security.roles import Actor
 from desk_app.services.errors import NotFound, Refused
 from desk_app.store.case_models import CaseEvent
 from desk_app.store.changes import notify_calls
@@ -108,14 +108,6 @@ class Desk:
     @property
     def paused(self) -> bool:
         return self.session_row.paused_at is not None
-
-
-def may_act_for(actor: Actor | None, staff_id: int | None) -> bool:
-    """Whether ``actor`` may act in the name of staff member ``staff_id`` (at their window):
-    that person themself, an admin or a supervisor."""
-    if actor is None:
-        return False
-    return actor.role in (Role.ADMIN, Role.SUPERVISOR) or actor.staff_id == staff_id
 
 
 def acting_desk(

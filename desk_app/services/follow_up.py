@@ -16,10 +16,9 @@ from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
 from desk_app.domain.validators import checked_text
-from desk_app.security.authz import Forbidden, require
+from desk_app.security.authz import Forbidden, may_act_for, require
 from desk_app.security.roles import Operation
 from desk_app.services import audit
-from desk_app.services.common import may_act_for
 from desk_app.services.errors import NotFound, Refused
 from desk_app.store import Database
 from desk_app.store.case_models import Case, Evaluation

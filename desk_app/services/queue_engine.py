@@ -47,7 +47,8 @@ from sqlalchemy.engine import Connection
 
 from desk_app.domain.calling import CallingRule, CallMode, call_order
 from desk_app.domain.tickets import Action, TicketState, next_state
-from desk_app.services.common import DEFAULT_SETTINGS, may_act_for
+from desk_app.security.authz import may_act_for
+from desk_app.services.common import DEFAULT_SETTINGS
 from desk_app.services.dto import TicketInfo
 from desk_app.services.queue_views import ticket_info
 from desk_app.store import Database

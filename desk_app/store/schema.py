@@ -1,7 +1,8 @@
 """Schema revision checks and upgrades (Alembic), kept off the hot path of every command.
 
-The revision the code expects is a constant here, so a command can check the database with one
-query and without importing Alembic; a test keeps it equal to the migrations' head.
+The revision the code expects is a constant (``store/lite.py``, which the quick commands use
+without SQLAlchemy), so a command can check the database with one query and without importing
+Alembic; a test keeps it equal to the migrations' head.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from desk_app.store.database import Database
+from desk_app.store.lite import SCHEMA_HEAD as SCHEMA_HEAD
 
-SCHEMA_HEAD = "0009"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
