@@ -11,7 +11,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from desk_app.services import appointment_checkin, appointments, queue
 from desk_app.services import hall as hall_service
@@ -76,6 +76,16 @@ def hall(db) -> None:  # type: ignore[no-untyped-def]
 OPS = ["call", "start", "recall", "no_show", "hold", "complete", "issue", "transfer"]
 
 
+def hall_without_calendar(db) -> None:  # type: ignore[no-untyped-def]
+    """``hall``, its opening calendar removed once the appointments are in (a hall without a
+    calendar issues at any time, and reads no calendar to issue)."""
+    from desk_app.store.appointment_models import CalendarSession
+
+    hall(db)
+    with db.begin() as s:
+        s.execute(delete(CalendarSession))
+
+
 def morning_script(seed: int, n: int) -> list[tuple[str, int, str | None]]:
     """(operation, window, extra): a random morning at windows 1, 2, 4 and 9, with tickets
     issued as it goes (extra = service and priority), a pause, presses at closed window 3,
@@ -106,8 +116,8 @@ def morning_script(seed: int, n: int) -> list[tuple[str, int, str | None]]:
     return out
 
 
-def run_script(db, steps) -> list:  # type: ignore[no-untyped-def]
-    hall(db)
+def run_script(db, steps, *, calendar: bool = True) -> list:  # type: ignore[no-untyped-def]
+    (hall if calendar else hall_without_calendar)(db)
     for i in range(12):  # the morning's first visitors, every third one priority
         queue.issue_ticket(
             db,

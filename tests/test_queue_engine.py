@@ -1,10 +1,13 @@
-"""The queue's hot path (``services/queue_engine``, SQLAlchemy Core) and its ORM version give
-the same result: the same script of issuing, calls, recalls, no-shows, holds, completions,
-transfers and refusals, run once as the application runs it and once with the hot path switched off, leaves
-the same answers, tickets, events and calling cycles on both databases."""
+"""The queue's hot path and its ORM version give the same result: the same script of issuing,
+calls, recalls, no-shows, holds, completions, transfers and refusals, run once as the
+application runs it and once with the hot path switched off, leaves the same answers, tickets,
+events and calling cycles. The hot path is ``services/queue_engine`` (SQLAlchemy Core) on
+PostgreSQL and ``services/queue_quick`` (the standard library's sqlite3) on SQLite; the hall
+with and without an opening calendar (which issuing then reads)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from desk_app.services import (
@@ -26,7 +29,8 @@ HOT = [
 ]
 
 
-def test_the_hot_path_and_the_orm_version_leave_the_same_hall(db, twin, monkeypatch):
+@pytest.mark.parametrize("calendar", [True, False], ids=["calendar", "no-calendar"])
+def test_the_hot_path_and_the_orm_version_leave_the_same_hall(db, twin, monkeypatch, calendar):
     taken = {"fast": 0, "fallback": 0}
     real = {(m, f): getattr(m, f) for m, f in HOT}
 
@@ -37,7 +41,7 @@ def test_the_hot_path_and_the_orm_version_leave_the_same_hall(db, twin, monkeypa
     for (module, f), fn in real.items():
         monkeypatch.setattr(module, f, lambda *a, fn=fn: count(fn(*a)))
     steps = morning_script(seed=7, n=220)
-    fast = run_script(db, steps)
+    fast = run_script(db, steps, calendar=calendar)
     fast_state = hall_state(db)
     # The fast path did most of the work; the rest (refusals, the repeated press, a ticket
     # transferred to the window) went to the ORM version.
@@ -45,7 +49,7 @@ def test_the_hot_path_and_the_orm_version_leave_the_same_hall(db, twin, monkeypa
 
     for module, f in real:
         monkeypatch.setattr(module, f, lambda *a: queue_engine.FALLBACK)
-    slow = run_script(twin, steps)
+    slow = run_script(twin, steps, calendar=calendar)
     assert fast == slow
     assert fast_state == hall_state(twin)
     # The script exercised what it is meant to: every calling class, refusals, the repeated

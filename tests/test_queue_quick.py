@@ -1,7 +1,8 @@
-"""The quick commands (``services/queue_quick``, the SQLite file through the standard library)
-and the full versions leave the same hall: the random morning of ``test_queue_engine`` run once
-with the quick versions tried first and once without, on twin databases. And the three quick
-commands, run as a call-pad runs them, load no SQLAlchemy."""
+"""The quick commands (``services/queue_quick``, the SQLite file through the standard library):
+what they do not handle goes to the full versions, the queue at a glance reads the same, only
+the application's own database at this code's schema is opened, and the three commands, run as
+a call-pad runs them, load no SQLAlchemy. That calls, actions and issuing leave the same hall as
+the ORM version is ``tests/test_queue_engine.py`` (the hot path on SQLite is this module)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,12 @@ import sys
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete
 
 from desk_app.cli import main
 from desk_app.services import queue, queue_quick
-from desk_app.services.errors import Refused
 from desk_app.store import lite
-from desk_app.store.appointment_models import CalendarSession
-from tests import queue_twins
-from tests.appt_tools import at, calendar_hall
-from tests.queue_twins import hall_state, morning_script, run_script
+from tests.appt_tools import at
+from tests.queue_twins import morning_script, run_script
 
 
 def _open(db) -> sqlite3.Connection:  # type: ignore[no-untyped-def]
@@ -30,90 +27,20 @@ def _open(db) -> sqlite3.Connection:  # type: ignore[no-untyped-def]
     return conn
 
 
-def _without_calendar(original):  # type: ignore[no-untyped-def]
-    """The engine test's hall, its opening calendar removed once the appointments are in (a
-    hall without a calendar issues at any time, and reads no calendar to issue)."""
-
-    def hall(db) -> None:  # type: ignore[no-untyped-def]
-        original(db)
-        with db.begin() as s:
-            s.execute(delete(CalendarSession))
-
-    return hall
-
-
-@pytest.mark.parametrize("calendar", [True, False], ids=["calendar", "no-calendar"])
-def test_the_quick_and_the_full_versions_leave_the_same_hall(db, twin, monkeypatch, calendar):
+def test_the_queue_at_a_glance_reads_the_same_as_the_full_version(db):
     if db.is_postgres:
         pytest.skip("the quick commands are for the SQLite file; PostgreSQL runs the full ones")
-    if not calendar:
-        monkeypatch.setattr(queue_twins, "hall", _without_calendar(queue_twins.hall))
-    real_call, real_issue = queue.call_next, queue.issue_ticket
-    taken = {"call": 0, "issue": 0, "fallback": 0}
-
-    def tally(kind, result):  # type: ignore[no-untyped-def]
-        taken["fallback" if result is queue_quick.FALLBACK else kind] += 1
-        return result
-
-    def call_next(db, window, *, now):  # type: ignore[no-untyped-def]
+    run_script(db, morning_script(seed=11, n=120))
+    for when in ("2026-12-01 09:00", "2026-12-01 12:00"):
         conn = _open(db)
         try:
-            got = tally("call", queue_quick.call_next(conn, db.actor, window, now))
+            quick = queue_quick.queue_status(conn, at(when))
         finally:
             conn.close()
-        return real_call(db, window, now=now) if got is queue_quick.FALLBACK else got
-
-    def issue_ticket(db, code, priority=None, *, now):  # type: ignore[no-untyped-def]
-        conn = _open(db)
-        try:
-            got = tally("issue", queue_quick.issue(conn, code, priority, now))
-        finally:
-            conn.close()
-        return real_issue(db, code, priority, now=now) if got is queue_quick.FALLBACK else got
-
-    steps = morning_script(seed=11, n=220)
-    monkeypatch.setattr(queue, "call_next", call_next)
-    monkeypatch.setattr(queue, "issue_ticket", issue_ticket)
-    quick = run_script(db, steps)
-    quick_state = hall_state(db)
-    monkeypatch.setattr(queue, "call_next", real_call)
-    monkeypatch.setattr(queue, "issue_ticket", real_issue)
-    full = run_script(twin, steps)
-    assert quick == full
-    assert quick_state == hall_state(twin)
-    # The quick versions did most of the calls and every issue; the rest (the repeated press,
-    # a paused or closed window, a ticket transferred to the window) went to the full ones.
-    assert taken["call"] >= 30 and taken["issue"] >= 40 and taken["fallback"] >= 10, taken
-    called = [r for op, _w, r in quick if op == "call" and isinstance(r, dict)]
-    assert {r["priority"] for r in called} >= {None, "elderly", "appointment"}
-    # And the queue at a glance reads the same.
-    later = at("2026-12-01 12:00")
-    conn = _open(db)
-    try:
-        assert queue_quick.queue_status(conn, later) == queue.queue_status(db, now=later)
-    finally:
-        conn.close()
-
-
-def test_a_closed_hall_or_a_service_not_served_now_is_the_full_versions_refusal(db):
-    if db.is_postgres:
-        pytest.skip("SQLite only")
-    calendar_hall(db)  # the midday session serves newborn only; none on Sunday
-    conn = _open(db)
-    try:
-        for when, code in (("2026-12-01 12:30", "retirement"), ("2026-12-06 10:00", "newborn")):
-            assert queue_quick.issue(conn, code, None, at(when)) is queue_quick.FALLBACK
-            with pytest.raises(Refused):
-                queue.issue_ticket(db, code, now=at(when))
-        midday = queue_quick.issue(conn, "newborn", "elderly", at("2026-12-01 12:30"))
-        assert midday.number == "A001" and midday.priority == "elderly"
-        # Five minutes before the evening session ends, the kiosk stops (appt_kiosk_stop_min).
-        late = at("2026-12-01 18:58")
-        assert queue_quick.issue(conn, "newborn", None, late) is queue_quick.FALLBACK
-    finally:
-        conn.close()
-    with pytest.raises(Refused):
-        queue.issue_ticket(db, "newborn", now=late)
+        assert quick == queue.queue_status(db, now=at(when))
+    assert any(s.waiting for s in quick.services)
+    assert {w.state for w in quick.windows} >= {"open", "closed"}
+    assert any(w.current for w in quick.windows)
 
 
 def test_what_the_quick_versions_do_not_handle_goes_to_the_full_ones(db, small_hall):

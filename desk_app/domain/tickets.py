@@ -51,6 +51,9 @@ PRIORITY_LABELS_ZH = {
 }
 
 S = TicketState
+# How often a called ticket may be recalled before it must be marked a no-show (the
+# ``recall_limit`` setting's default).
+RECALL_LIMIT_DEFAULT = 3
 # action -> the states it may start from, and the state it leads to
 TRANSITIONS: dict[Action, tuple[frozenset[TicketState], TicketState]] = {
     Action.CALL: (frozenset({S.WAITING, S.HELD}), S.CALLED),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_app.domain.appointments import policy_defaults
+from desk_app.domain.tickets import RECALL_LIMIT_DEFAULT
 from desk_app.security.authz import Forbidden, may_act_for
 from desk_app.security.roles import Actor
 from desk_app.services.errors import NotFound, Refused
@@ -21,7 +22,7 @@ from desk_app.store.models import Service, Setting, Staff, TicketEvent, Window, 
 
 DEFAULT_SETTINGS = {
     "hall_name": "政务服务中心",
-    "recall_limit": "3",
+    "recall_limit": str(RECALL_LIMIT_DEFAULT),
     "progress_base_url": "https://hall.example.gov.cn/q",
     "idle_lock_minutes": "10",  # a counter screen left alone this long locks
     # The supervisor's statistics and alerts (docs/statistics.md), each a whole number:

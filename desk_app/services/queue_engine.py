@@ -1,20 +1,19 @@
-"""The queue's hot path in SQLAlchemy Core: "call next" and the actions on a window's current
-ticket (recall, no-show, start, complete, hold) as a few statements on one connection, without
-the ORM's unit of work, which cost about nine times a raw single-row claim
-(``bench/queue_bench.py``).
+"""The queue's hot path on PostgreSQL, in SQLAlchemy Core: "call next" and the actions on a
+window's current ticket (recall, no-show, start, complete, hold) as a few statements on one
+connection, without the ORM's unit of work, which cost about nine times a raw single-row claim
+(``bench/queue_bench.py``). On SQLite the same entry points run ``queue_quick`` (the standard
+library's sqlite3, in the process) on a pooled connection.
 
 The rules are those of ``queue``, which calls this first:
 
-- the window's open session row is read first with the window's current ticket, both locked on
-  PostgreSQL (a double press waits and then sees the ticket it already has) and sent in one
-  round trip with the transaction's BEGIN (``store/pipeline.py``); on SQLite the write transaction is ``BEGIN IMMEDIATE``
-  (SQLite's own lock, not the writer file lock of the longer ORM units: ``Database.begin_core``),
-  so the whole unit of work is serial;
+- the window's open session row is read first with the window's current ticket, both locked (a
+  double press waits and then sees the ticket it already has) and sent in one round trip with
+  the transaction's BEGIN (``store/pipeline.py``);
 - the next ticket is claimed by one ``UPDATE ... WHERE id = (SELECT ... ORDER BY ... LIMIT 1
   FOR UPDATE SKIP LOCKED) RETURNING`` per calling class tried (``domain.calling.call_order``),
   so 32 windows pressing at once each get a different ticket without waiting on each other;
-- every transition writes its event in the same transaction, and a call wakes the displays;
-  on PostgreSQL the change, its event and the wake-up are one statement (``_with_event``).
+- every transition writes its event in the same transaction, and a call wakes the displays:
+  the change, its event and the wake-up are one statement (``_with_event``).
 
 Whatever this path does not handle it hands back as ``FALLBACK`` before writing anything, and
 ``queue`` runs its ORM version, which knows the full rule and the right error: an unknown,
@@ -46,13 +45,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from desk_app.domain.calling import CallingRule, CallMode, call_order
-from desk_app.domain.tickets import Action, TicketState, next_state
+from desk_app.domain.tickets import RECALL_LIMIT_DEFAULT, Action, TicketState, next_state
 from desk_app.security.authz import may_act_for
-from desk_app.services.common import DEFAULT_SETTINGS
+from desk_app.services import queue_quick
 from desk_app.services.dto import TicketInfo
 from desk_app.services.queue_views import ticket_info
 from desk_app.store import Database
-from desk_app.store.changes import CALLS_CHANNEL, notify_calls
+from desk_app.store.changes import CALLS_CHANNEL
 from desk_app.store.models import (
     Setting,
     Ticket,
@@ -65,7 +64,7 @@ from desk_app.store.pipeline import first_rows
 from desk_app.store.types import UTCDateTime
 
 S = TicketState
-FALLBACK: Any = object()  # "not handled here: run the ORM version"
+FALLBACK = queue_quick.FALLBACK  # "not handled here: run the ORM version"
 
 T = Ticket.__table__
 W = Window.__table__
@@ -109,8 +108,8 @@ def _class(cls: str) -> tuple[list[Any], list[Any]]:
     return [normal, T.c.appointment_id.is_(None)], [T.c.arrival_at, T.c.seq]
 
 
-@lru_cache(maxsize=4)
-def _statements(pg: bool) -> dict[str, Any]:
+@lru_cache(maxsize=1)
+def _statements() -> dict[str, Any]:
     """Built once per dialect: constructing a statement costs more than running it."""
     now = bindparam("now", type_=UTCDateTime())
     desk = (
@@ -128,7 +127,7 @@ def _statements(pg: bool) -> dict[str, Any]:
     )
     flags = [_waits(c) for c in CLASSES]
     services = (
-        select(joined(pg, WSV.c.service_id)).where(WSV.c.window_id == W.c.id).correlate(W)
+        select(joined(True, WSV.c.service_id)).where(WSV.c.window_id == W.c.id).correlate(W)
     ).scalar_subquery()
     transferred = exists(select(T.c.id).where(queued(), T.c.target_window_id == W.c.id)).label(
         "transferred"
@@ -153,10 +152,8 @@ def _statements(pg: bool) -> dict[str, Any]:
             T.c.service_id.in_(bindparam("sids", expanding=True)),
         )
         pick = select(T.c.id).where(mine, *cond).order_by(*order).limit(1)
-        if pg:
-            pick = pick.with_for_update(skip_locked=True)
+        pick = pick.with_for_update(skip_locked=True)
         claims[c] = _with_event(
-            pg,
             update(T)
             .where(T.c.id == pick.scalar_subquery())
             .values(
@@ -185,22 +182,16 @@ def _statements(pg: bool) -> dict[str, Any]:
         )
         .returning(*T.c)
     )
-    lock = {"of": WS} if pg else None
     return {
-        "desk": desk.with_for_update(**lock) if lock else desk,
-        "desk+flags": (
-            desk.add_columns(*flags, transferred, services.label("services")).with_for_update(
-                **lock
-            )
-        )
-        if lock
-        else desk.add_columns(*flags, transferred, services.label("services")),
+        "desk": desk.with_for_update(of=WS),
+        "desk+flags": desk.add_columns(
+            *flags, transferred, services.label("services")
+        ).with_for_update(of=WS),
         "recall_limit": select(recall_limit),
-        "current": current.with_for_update(of=T) if pg else current,
+        "current": current.with_for_update(of=T),
         "claims": claims,
-        "change": _with_event(pg, change, notify=False),
-        "change+notify": _with_event(pg, change, notify=True),
-        "event": insert(EV),
+        "change": _with_event(change, notify=False),
+        "change+notify": _with_event(change, notify=True),
         "cycle": update(WS)
         .where(WS.c.id == bindparam("sid"))
         .values(cycle_pos=bindparam("pos"), appt_cycle_pos=bindparam("apos")),
@@ -214,14 +205,10 @@ def joined(pg: bool, column: Any) -> Any:
     return func.group_concat(column, ",")
 
 
-def _with_event(pg: bool, dml: Any, *, notify: bool) -> Any:
-    """On PostgreSQL, the ticket's change, its event and (for a call) the displays' wake-up in
-    one statement, so one round trip: ``WITH changed AS (UPDATE ... RETURNING), ev AS (INSERT
-    INTO ticket_events SELECT ... FROM changed) SELECT changed.*[, pg_notify(...)]``. On SQLite
-    (no round trips: the database is in the process) the change alone; ``_write`` adds the
-    event."""
-    if not pg:
-        return dml
+def _with_event(dml: Any, *, notify: bool) -> Any:
+    """The ticket's change, its event and (for a call) the displays' wake-up in one statement,
+    so one round trip: ``WITH changed AS (UPDATE ... RETURNING), ev AS (INSERT INTO
+    ticket_events SELECT ... FROM changed) SELECT changed.*[, pg_notify(...)]``."""
     changed = dml.cte("changed")
     event = (
         insert(EV)
@@ -257,7 +244,6 @@ def _with_event(pg: bool, dml: Any, *, notify: bool) -> Any:
 
 def _write(
     conn: Connection,
-    db: Database,
     stmt: Any,
     params: dict[str, Any],
     *,
@@ -267,8 +253,8 @@ def _write(
     now: datetime,
     detail: str | None = None,
 ) -> Any:
-    """Run a change of one ticket (an UPDATE ... RETURNING, or its ``_with_event`` form) and
-    record its event; the changed row, or None when nothing matched."""
+    """Run a change of one ticket with its event (a ``_with_event`` statement); the changed
+    row, or None when nothing matched."""
     values = {
         **params,
         "wid": desk.id,
@@ -278,47 +264,14 @@ def _write(
         "staff": desk.staff_id,
         "detail": detail,
     }
-    row = conn.execute(stmt, values).first()
-    if row is not None and not db.is_postgres:
-        _event(conn, row, action, before, desk, now, detail)
-    return row
-
-
-def _event(
-    conn: Connection,
-    ticket: Any,
-    action: Action,
-    before: str | None,
-    desk: Any,
-    at: datetime,
-    detail: str | None = None,
-) -> None:
-    conn.execute(
-        _statements(_is_pg(conn))["event"],
-        {
-            "ticket_id": ticket.id,
-            "action": action.value,
-            "from_state": before,
-            "to_state": ticket.state,
-            "window_id": desk.id,
-            "staff_id": desk.staff_id,
-            "at": at,
-            "detail": detail,
-        },
-    )
-    if action in (Action.CALL, Action.RECALL):
-        notify_calls(conn)
-
-
-def _is_pg(conn: Connection) -> bool:
-    return conn.dialect.name == "postgresql"
+    return conn.execute(stmt, values).first()
 
 
 def _open(conn: Connection, db: Database, window: int, *, flags: bool) -> tuple[Any, Any]:
     """(the window's row with its open session, its current ticket): the desk is None when this
-    path should not act there. Both rows are locked on PostgreSQL and read in the same round
-    trip as the transaction's BEGIN."""
-    st = _statements(db.is_postgres)
+    path should not act there. Both rows are locked and read in the same round trip as the
+    transaction's BEGIN."""
+    st = _statements()
     params = {"number": window}
     desk, current = first_rows(
         conn, [(st["desk+flags" if flags else "desk"], params), (st["current"], params)]
@@ -353,8 +306,8 @@ def _change(
         **changes,
     }
     key = "change+notify" if action is Action.RECALL else "change"
-    stmt = _statements(db.is_postgres)[key]
-    return _write(conn, db, stmt, values, action=action, before=t.state, desk=desk, now=now,
+    stmt = _statements()[key]
+    return _write(conn, stmt, values, action=action, before=t.state, desk=desk, now=now,
                   detail=detail)  # fmt: skip
 
 
@@ -367,6 +320,9 @@ def _complete(conn: Connection, db: Database, desk: Any, t: Any, at: datetime) -
 
 def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
     """The next ticket called at ``window``, None when nobody waits, or FALLBACK."""
+    if not db.is_postgres:
+        with db.driver_connection() as raw:
+            return queue_quick.call_next(raw, db.actor, window, now)  # type: ignore[no-any-return]
     with db.begin_core() as conn:
         desk, current = _open(conn, db, window, flags=True)
         if desk is None or desk.transferred:
@@ -383,13 +339,12 @@ def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
         order, new_pos, new_appt = call_order(
             rule, desk.cycle_pos, desk.appt_cycle_pos or 0, waiting
         )
-        st = _statements(db.is_postgres)
+        st = _statements()
         for cls in order:
             if cls not in waiting:
                 continue
             t = _write(
                 conn,
-                db,
                 st["claims"][cls],
                 {"sids": sids},
                 action=Action.CALL,
@@ -397,7 +352,7 @@ def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
                 desk=desk,
                 now=now,
             )
-            if t is None:  # claimed by another window meanwhile (PostgreSQL)
+            if t is None:  # claimed by another window meanwhile
                 continue
             first = cls == order[0]
             pos, apos = (new_pos, new_appt) if first else (0, 0)
@@ -409,6 +364,9 @@ def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
 
 def act_on_current(db: Database, window: int, action: Action, now: datetime) -> Any:
     """Recall, no-show, start, complete or hold the window's current ticket, or FALLBACK."""
+    if not db.is_postgres:
+        with db.driver_connection() as raw:
+            return queue_quick.act_on_current(raw, db.actor, window, action, now)
     with db.begin_core() as conn:
         desk, t = _open(conn, db, window, flags=False)
         if desk is None:
@@ -416,8 +374,8 @@ def act_on_current(db: Database, window: int, action: Action, now: datetime) -> 
         if t is None or next_state(action, S(t.state)) is None:
             return FALLBACK
         if action is Action.RECALL:
-            limit = conn.execute(_statements(db.is_postgres)["recall_limit"]).scalar()
-            limit = int(limit if limit is not None else DEFAULT_SETTINGS["recall_limit"])
+            limit = conn.execute(_statements()["recall_limit"]).scalar()
+            limit = int(limit if limit is not None else RECALL_LIMIT_DEFAULT)
             if t.state == S.CALLED and t.recall_count >= limit:
                 return FALLBACK
             n = t.recall_count + 1

@@ -1,7 +1,12 @@
-"""The quick versions of the commands a call-pad or a kiosk script runs once per press:
-``queue status``, ``ticket issue`` and ``call next``, on the hall's SQLite file through the
-standard library (``store/lite.py``), so that a whole command costs a few times a bare Python
-start instead of SQLAlchemy's import (``bench/cold_bench.py``).
+"""The queue's hot path on SQLite, through the standard library's sqlite3: ``queue status``,
+issuing, "call next" and the actions on a window's current ticket.
+
+Two users. The commands a call-pad or a kiosk script runs once per press open the hall's file
+themselves (``store/lite.py``), so that a whole command costs a few times a bare Python start
+instead of SQLAlchemy's import (``bench/cold_bench.py``). The long-running screens run the same
+functions on a connection of SQLAlchemy's pool (``queue_engine``, ``ticket_issuing``): each
+statement costs the database's own work without a layer's around it, so the write lock that
+serialises the windows is held for less time (``bench/queue_bench.py``).
 
 A quick version only ever succeeds. Whatever it does not handle it hands back as ``FALLBACK``
 before anything is committed, and the command runs its full version (``queue``,
@@ -16,6 +21,7 @@ does as the full version does, statement for statement (the same rows, events an
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -26,7 +32,13 @@ from typing import Any
 from desk_app.domain import clock
 from desk_app.domain.calling import CallingRule, CallMode, call_order
 from desk_app.domain.estimate import estimate_wait_minutes, typical_service_seconds
-from desk_app.domain.tickets import Action, TicketState, format_number, next_state
+from desk_app.domain.tickets import (
+    RECALL_LIMIT_DEFAULT,
+    Action,
+    TicketState,
+    format_number,
+    next_state,
+)
 from desk_app.security.authz import Forbidden, may_act_for, require
 from desk_app.security.roles import Actor, Operation, Role
 from desk_app.services.dto import (
@@ -62,6 +74,14 @@ def _unit(conn: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> Iterator[
     conn.execute("COMMIT")
 
 
+def _q(conn: sqlite3.Connection, sql: str, params: Any = ()) -> sqlite3.Cursor:
+    """Run ``sql``; rows by column name (on a cursor of its own: the connection may be one of
+    SQLAlchemy's pool, whose row factory stays as it is)."""
+    cur = conn.cursor()
+    cur.row_factory = sqlite3.Row
+    return cur.execute(sql, params)
+
+
 def _quick(fn: Any) -> Any:
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -82,10 +102,11 @@ def session_actor(conn: sqlite3.Connection, token: str, os_user: str, now: datet
     """The person of a live ``desk-app login`` session of this OS user (as
     ``accounts.cli_session_actor``); FALLBACK in setup mode or for any session it refuses."""
     with _unit(conn, "BEGIN"):
-        admins = conn.execute(
-            "SELECT count(*) FROM staff WHERE role = ? AND active = 1", (Role.ADMIN.value,)
+        admins = _q(
+            conn, "SELECT count(*) FROM staff WHERE role = ? AND active = 1", (Role.ADMIN.value,)
         ).fetchone()[0]
-        row = conn.execute(
+        row = _q(
+            conn,
             "SELECT staff.id, staff.code, staff.role, staff.active, staff.locked,"
             " staff.must_change, staff.locked_until, login_sessions.revoked_at,"
             " login_sessions.expires_at, login_sessions.os_user"
@@ -120,14 +141,15 @@ def queue_status(conn: sqlite3.Connection, now: datetime) -> QueueStatus:
     with _unit(conn, "BEGIN"):
         waiting = {
             r[0]: (r[1], py_time(r[2]))
-            for r in conn.execute(
+            for r in _q(
+                conn,
                 "SELECT service_id, count(*), min(arrival_at) FROM tickets"
-                " WHERE state = 'waiting' GROUP BY service_id"
+                " WHERE state = 'waiting' GROUP BY service_id",
             )
         }
         services = []
-        for r in conn.execute(
-            "SELECT id, code, name FROM services WHERE active = 1 ORDER BY prefix"
+        for r in _q(
+            conn, "SELECT id, code, name FROM services WHERE active = 1 ORDER BY prefix"
         ).fetchall():
             n, oldest = waiting.get(r["id"], (0, None))
             longest = max(0, int((now - oldest).total_seconds())) if oldest else 0
@@ -140,7 +162,8 @@ def queue_status(conn: sqlite3.Connection, now: datetime) -> QueueStatus:
                 r["staff"],
                 r["current_state"],
             )
-            for r in conn.execute(
+            for r in _q(
+                conn,
                 "SELECT windows.number, window_sessions.id AS sid, window_sessions.paused_at,"
                 " staff.code AS staff, tickets.number AS current, tickets.state AS current_state"
                 " FROM windows"
@@ -149,7 +172,7 @@ def queue_status(conn: sqlite3.Connection, now: datetime) -> QueueStatus:
                 " LEFT JOIN staff ON staff.id = window_sessions.staff_id"
                 " LEFT JOIN tickets ON tickets.window_id = windows.id"
                 " AND tickets.state IN ('called', 'serving')"
-                " ORDER BY windows.number"
+                " ORDER BY windows.number",
             )
         ]
     return QueueStatus(services, windows)
@@ -185,7 +208,8 @@ def issue(conn: sqlite3.Connection, code: str, priority: str | None, now: dateti
     require(None, Operation.TICKET_ISSUE)
     is_priority = priority is not None
     with _unit(conn):
-        facts = conn.execute(
+        facts = _q(
+            conn,
             _FACTS.format(priority=" AND tickets.is_priority = 1" if is_priority else ""),
             {"now": db_time(now), "code": code},
         ).fetchone()
@@ -194,7 +218,8 @@ def issue(conn: sqlite3.Connection, code: str, priority: str | None, now: dateti
         if facts["has_calendar"] and not _opening(conn, now).issues(facts["code"]):
             raise _Back  # closed now, or not this service: the full version says until when
         day = clock.hall_day(now)
-        seq = conn.execute(
+        seq = _q(
+            conn,
             "INSERT INTO ticket_counters (service_id, day, last_number) VALUES (?, ?, 1)"
             " ON CONFLICT (service_id, day) DO UPDATE SET"
             " last_number = ticket_counters.last_number + 1 RETURNING last_number",
@@ -205,15 +230,16 @@ def issue(conn: sqlite3.Connection, code: str, priority: str | None, now: dateti
         ticket_id = uuid.uuid4()
         number = format_number(facts["prefix"], seq)
         at = db_time(now)
-        conn.execute(
+        tid = db_id(ticket_id)
+        row = (tid, facts["id"], facts["id"], db_day(day), seq, number, priority, is_priority)
+        _q(
+            conn,
             "INSERT INTO tickets (id, service_id, issued_service_id, day, seq, number, priority,"
             " is_priority, state, issued_at, arrival_at, recall_count)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, 0)",
-            (db_id(ticket_id), facts["id"], facts["id"], db_day(day), seq, number, priority,
-             int(is_priority), at, at),
-        )  # fmt: skip
-        conn.execute(_EVENT, (db_id(ticket_id), Action.ISSUE.value, None, S.WAITING.value,
-                              None, None, at, None))  # fmt: skip
+            (*row, at, at),
+        )
+        _q(conn, _EVENT, (tid, Action.ISSUE.value, None, S.WAITING.value, None, None, at, None))
     recent = [int(x) for x in (facts["recent"] or "").split(",") if x]
     per_ticket = typical_service_seconds(recent, facts["default_service_s"])
     eta = estimate_wait_minutes(facts["ahead"], per_ticket, int(facts["open_windows"] or 0))
@@ -231,13 +257,13 @@ def _opening(conn: sqlite3.Connection, now: datetime) -> Any:
     from desk_app.domain.workdays import WorkCalendar
 
     sessions = []
-    for r in conn.execute("SELECT * FROM calendar_sessions ORDER BY id"):
+    for r in _q(conn, "SELECT * FROM calendar_sessions ORDER BY id"):
         row = dict(r)  # a Date is stored as text by SQLAlchemy; the domain wants a date
         row["on_date"] = date.fromisoformat(row["on_date"]) if row["on_date"] else None
         sessions.append(session_from_row(SimpleNamespace(**row)))
 
     def kiosk_stop_min() -> int:
-        rows = conn.execute("SELECT key, value FROM settings WHERE key LIKE 'appt_%'")
+        rows = _q(conn, "SELECT key, value FROM settings WHERE key LIKE 'appt_%'")
         values = {**policy_defaults(), **{r["key"]: r["value"] for r in rows}}
         return AppointmentPolicy.from_settings(values).kiosk_stop_min
 
@@ -302,8 +328,8 @@ def call_next(conn: sqlite3.Connection, actor: Actor, window: int, now: datetime
     require(actor, Operation.CALL_NEXT)
     at = db_time(now)
     with _unit(conn):
-        desk = conn.execute(_DESK, (window,)).fetchone()
-        current = conn.execute(_CURRENT, (window,)).fetchone()
+        desk = _q(conn, _DESK, (window,)).fetchone()
+        current = _q(conn, _CURRENT, (window,)).fetchone()
         if desk is None or desk["paused_at"] is not None or desk["transferred"]:
             raise _Back
         if not may_act_for(actor, desk["staff_id"]):
@@ -324,36 +350,94 @@ def call_next(conn: sqlite3.Connection, actor: Actor, window: int, now: datetime
         for cls in order:
             if cls not in waiting:
                 continue
-            t = conn.execute(_claim(cls, sids), (desk["id"], at, at, *sids)).fetchone()
+            t = _q(conn, _claim(cls, sids), (desk["id"], at, at, *sids)).fetchone()
             if t is None:
                 continue
-            conn.execute(_EVENT, (t["id"], Action.CALL.value, S.WAITING.value, t["state"],
-                                  *event[:2], at, None))  # fmt: skip
+            called = (t["id"], Action.CALL.value, S.WAITING.value, t["state"], *event[:2])
+            _q(conn, _EVENT, (*called, at, None))
             pos, apos = (new_pos, new_appt) if cls == order[0] else (0, 0)
             if (pos, apos) != (desk["cycle_pos"], desk["appt_cycle_pos"]):
-                conn.execute(
+                _q(
+                    conn,
                     "UPDATE window_sessions SET cycle_pos = ?, appt_cycle_pos = ? WHERE id = ?",
                     (pos, apos, desk["session_id"]),
                 )
-            code, name = conn.execute(
-                "SELECT code, name FROM services WHERE id = ?", (t["service_id"],)
+            code, name = _q(
+                conn, "SELECT code, name FROM services WHERE id = ?", (t["service_id"],)
             ).fetchone()
             return _info(t, code, name, window)
         return None
 
 
-def _complete(conn: sqlite3.Connection, t: sqlite3.Row, now: datetime, event: tuple) -> None:
+_DESK_ONLY = _DESK[: _DESK.index(", EXISTS")] + _DESK[_DESK.index(" FROM windows JOIN") :]
+
+
+@_quick
+def act_on_current(
+    conn: sqlite3.Connection, actor: Actor, window: int, action: Action, now: datetime
+) -> Any:
+    """As ``queue_engine.act_on_current``: recall, no-show, start, complete or hold the
+    window's current ticket, or FALLBACK."""
+    with _unit(conn):
+        desk = _q(conn, _DESK_ONLY, (window,)).fetchone()
+        t = _q(conn, _CURRENT, (window,)).fetchone()
+        if desk is None or desk["paused_at"] is not None:
+            raise _Back
+        if not may_act_for(actor, desk["staff_id"]):
+            raise _Back
+        if t is None or next_state(action, S(t["state"])) is None:
+            raise _Back
+        event = (desk["id"], desk["staff_id"], db_time(now))
+        if action is Action.RECALL:
+            row = _q(conn, "SELECT value FROM settings WHERE key = 'recall_limit'").fetchone()
+            limit = int(row["value"]) if row is not None else RECALL_LIMIT_DEFAULT
+            if t["state"] == S.CALLED and t["recall_count"] >= limit:
+                raise _Back
+            n = t["recall_count"] + 1
+            detail = json.dumps({"recall": n})  # as common.add_event writes it
+            t = _change(conn, t, action, event, detail, recall_count=n, last_called_at=event[2])
+        elif action is Action.START:
+            t = _change(conn, t, action, event, started_at=event[2])
+        elif action is Action.COMPLETE:
+            t = _complete(conn, t, now, event)
+        else:  # no-show, hold
+            t = _change(conn, t, action, event)
+        code, name = _q(
+            conn, "SELECT code, name FROM services WHERE id = ?", (t["service_id"],)
+        ).fetchone()
+        return _info(t, code, name, window)
+
+
+def _change(
+    conn: sqlite3.Connection,
+    t: sqlite3.Row,
+    action: Action,
+    event: tuple,
+    detail: str | None = None,
+    **columns: Any,
+) -> sqlite3.Row:
+    """Move ticket ``t`` on by ``action``, setting ``columns`` (values as stored), and record
+    its event; the changed row."""
+    after = next_state(action, S(t["state"]))
+    assert after is not None
+    names = ["state", *columns]
+    changed = _q(
+        conn,
+        f"UPDATE tickets SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ? RETURNING *",
+        (after.value, *columns.values(), t["id"]),
+    ).fetchone()
+    window_id, staff_id, at = event
+    moved = (t["id"], action.value, t["state"], after.value)
+    _q(conn, _EVENT, (*moved, window_id, staff_id, at, detail))
+    return changed
+
+
+def _complete(conn: sqlite3.Connection, t: sqlite3.Row, now: datetime, event: tuple) -> Any:
     started = py_time(t["started_at"])
     seconds = None if started is None else max(0, int((now - started).total_seconds()))
-    after = next_state(Action.COMPLETE, S(t["state"]))
-    assert after is not None
-    conn.execute(
-        "UPDATE tickets SET state = ?, completed_at = ?, service_seconds = ? WHERE id = ?",
-        (after.value, db_time(now), seconds, t["id"]),
+    return _change(
+        conn, t, Action.COMPLETE, event, completed_at=db_time(now), service_seconds=seconds
     )
-    window_id, staff_id, at = event
-    conn.execute(_EVENT, (t["id"], Action.COMPLETE.value, t["state"], after.value, window_id,
-                          staff_id, at, None))  # fmt: skip
 
 
 def _info(t: sqlite3.Row, code: str, name: str, window: int) -> TicketInfo:
@@ -366,7 +450,7 @@ def _info(t: sqlite3.Row, code: str, name: str, window: int) -> TicketInfo:
         service_name=name,
         priority=t["priority"],
         state=t["state"],
-        window=window,
+        window=window if t["window_id"] is not None else None,
         arrival_at=arrival,
         recall_count=t["recall_count"],
         called_at=py_time(t["last_called_at"]),

@@ -1,10 +1,12 @@
-"""Issuing a walk-in ticket on the queue's hot path (SQLAlchemy Core, as ``queue_engine``).
+"""Issuing a walk-in ticket on the queue's hot path: on PostgreSQL in SQLAlchemy Core (as
+``queue_engine``), on SQLite by ``queue_quick`` on a pooled connection.
 
 ``queue.issue_ticket`` calls this first. One read gathers what issuing needs (the service,
 whether the hall has an opening calendar, the people ahead, the open windows and the recent
-service times for the estimate), then the day's counter is taken and the ticket and its event
-are written: on PostgreSQL in one statement, so four round trips in all instead of nine. People
-ahead are counted before the insert; the new ticket, arriving now, is never among them.
+service times for the estimate), sent with the transaction's BEGIN (``store/pipeline.py``);
+then the day's counter is taken, and the ticket and its event are written in one statement:
+three round trips in all instead of nine. People ahead are counted before the insert; the new
+ticket, arriving now, is never among them.
 
 An unknown or closed service and a full day go back to the ORM version as ``FALLBACK``, with
 nothing written (the counter's increment is rolled back), for its refusal in its words.
@@ -23,6 +25,7 @@ from sqlalchemy.engine import Connection
 from desk_app.domain import clock
 from desk_app.domain.estimate import estimate_wait_minutes, typical_service_seconds
 from desk_app.domain.tickets import Action, TicketState, format_number
+from desk_app.services import queue_quick
 from desk_app.services.calendar import check_issuing
 from desk_app.services.dto import IssuedTicket
 from desk_app.services.queue_engine import FALLBACK, joined, queued
@@ -38,6 +41,7 @@ from desk_app.store.models import (
     WindowService,
     WindowSession,
 )
+from desk_app.store.pipeline import first_rows
 from desk_app.store.types import UTCDateTime
 
 T = Ticket.__table__
@@ -51,8 +55,8 @@ class _Back(Exception):
     """Roll back and let the ORM version decide (and word the refusal)."""
 
 
-@lru_cache(maxsize=4)
-def _statements(pg: bool) -> dict[str, Any]:
+@lru_cache(maxsize=1)
+def _statements() -> dict[str, Any]:
     now = bindparam("now", type_=UTCDateTime())
     # By code, not correlated to the outer row: one self-contained id lookup per subquery.
     sid = select(SV.c.id).where(SV.c.code == bindparam("code")).correlate(None).scalar_subquery()
@@ -75,7 +79,7 @@ def _statements(pg: bool) -> dict[str, Any]:
         SV,
         exists(select(CalendarSession.id)).label("has_calendar"),
         windows.scalar_subquery().label("open_windows"),
-        select(joined(pg, recent.c.s)).scalar_subquery().label("recent"),
+        select(joined(True, recent.c.s)).scalar_subquery().label("recent"),
     ).where(SV.c.code == bindparam("code"))
     # A priority ticket has only the earlier priority tickets ahead (queue_views.people_ahead).
     ahead_p = ahead.where(T.c.is_priority == bindparam("yes", True))
@@ -101,7 +105,7 @@ def _statements(pg: bool) -> dict[str, Any]:
         "staff_id": None,
     }
     counter = (
-        dialect_insert(pg, TicketCounter)
+        dialect_insert(True, TicketCounter)
         .values(service_id=bindparam("sid"), day=bindparam("day"), last_number=1)
         .on_conflict_do_update(
             index_elements=[TicketCounter.service_id, TicketCounter.day],
@@ -109,45 +113,40 @@ def _statements(pg: bool) -> dict[str, Any]:
         )
         .returning(TicketCounter.last_number)
     )
-    out = {
+    added = ticket.returning(T.c.id).cte("added")
+    return {
         "facts": facts.add_columns(ahead.scalar_subquery().label("ahead")),
         "facts_priority": facts.add_columns(ahead_p.scalar_subquery().label("ahead")),
         "counter": counter,
-        "ticket": ticket,
-        "event": insert(EV).values(ticket_id=bindparam("tid", type_=EV.c.ticket_id.type),
-                                   at=now, **event_values),
-    }  # fmt: skip
-    if pg:  # the ticket and its event in one round trip
-        added = ticket.returning(T.c.id).cte("added")
-        out["ticket+event"] = (
-            insert(EV)
-            .from_select(
-                ["ticket_id", "at", *event_values],
-                select(added.c.id, now, *(literal(v) for v in event_values.values())),
-            )
-            .add_cte(added)
+        # The ticket and its event in one round trip.
+        "ticket+event": insert(EV)
+        .from_select(
+            ["ticket_id", "at", *event_values],
+            select(added.c.id, now, *(literal(v) for v in event_values.values())),
         )
-    return out
+        .add_cte(added),
+    }
 
 
 def issue(db: Database, service_code: str, priority: str | None, now: datetime) -> Any:
     """Issue a walk-in ticket (``queue.issue_ticket`` checked the caller and the priority), or
     FALLBACK for an unknown or closed service and a full day (nothing is written then)."""
+    if not db.is_postgres:
+        with db.driver_connection() as raw:
+            return queue_quick.issue(raw, service_code, priority, now)
     try:
         with db.begin_core() as conn:
-            return _issue(conn, db.is_postgres, service_code, priority, now)
+            return _issue(conn, service_code, priority, now)
     except _Back:
         return FALLBACK
 
 
-def _issue(
-    conn: Connection, pg: bool, code: str, priority: str | None, now: datetime
-) -> IssuedTicket:
-    st = _statements(pg)
+def _issue(conn: Connection, code: str, priority: str | None, now: datetime) -> IssuedTicket:
+    st = _statements()
     is_priority = priority is not None
-    facts = conn.execute(
-        st["facts_priority" if is_priority else "facts"], {"code": code, "now": now}
-    ).first()
+    (facts,) = first_rows(
+        conn, [(st["facts_priority" if is_priority else "facts"], {"code": code, "now": now})]
+    )
     if facts is None or not facts.active:
         raise _Back
     if facts.has_calendar:
@@ -168,11 +167,7 @@ def _issue(
         "is_priority": is_priority,
         "now": now,
     }
-    if pg:
-        conn.execute(st["ticket+event"], values)
-    else:
-        conn.execute(st["ticket"], values)
-        conn.execute(st["event"], {"tid": ticket_id, "now": now})
+    conn.execute(st["ticket+event"], values)
     recent = [int(x) for x in (facts.recent or "").split(",") if x]
     per_ticket = typical_service_seconds(recent, facts.default_service_s)
     eta = estimate_wait_minutes(facts.ahead, per_ticket, int(facts.open_windows or 0))

@@ -178,6 +178,13 @@ class Database:
             yield conn
 
     @contextmanager
+    def driver_connection(self) -> Iterator[Any]:
+        """A pooled connection's own driver connection (sqlite3 on SQLite), for the queue's
+        hot path on SQLite (``services/queue_quick.py``), which runs its own transaction."""
+        with _translate_unavailable(self.url), self.engine.connect() as conn:
+            yield conn.connection.driver_connection
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only unit of work (no write lock on SQLite)."""
         with _translate_unavailable(self.url), self._read.begin() as session:
