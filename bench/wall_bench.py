@@ -145,6 +145,10 @@ def run(url: str, seconds: float, watch: bool) -> dict[str, float]:
         committed[(w, number)] = at
     queries_per_s = (queries["n"] - q0) / (seconds + 2)
     screen.close()
+    screen.deleteLater()  # gone, with its timers and workers, before the next run's display
+    for _ in range(50):
+        app.processEvents()
+        time.sleep(0.005)
     display_module.boards.calls_since = real_calls_since
     db.dispose()
     lat = sorted(painted[k] - t for k, t in committed.items() if k in painted)
