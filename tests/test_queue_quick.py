@@ -128,3 +128,20 @@ def test_a_call_pads_three_commands_load_no_sqlalchemy(tmp_path, monkeypatch):
     assert (
         probe == {"rc": 0, "sqlalchemy": True} and again["repeated"] and again["id"] == called["id"]
     )
+
+
+def test_a_write_lock_not_taken_in_time_is_the_full_versions_case(db, small_hall):
+    if db.is_postgres:
+        pytest.skip("SQLite only")
+    conn, other = _open(db), _open(db)
+    try:
+        conn.execute("PRAGMA busy_timeout = 50")
+        other.execute("BEGIN IMMEDIATE")  # another program holds the writer's lock
+        now = at("2026-12-01 10:00")
+        assert queue_quick.issue(conn, "newborn", None, now) is queue_quick.FALLBACK
+        assert not conn.in_transaction
+        other.execute("ROLLBACK")
+        assert queue_quick.issue(conn, "newborn", None, now).number == "A001"  # nothing was used
+    finally:
+        conn.close()
+        other.close()

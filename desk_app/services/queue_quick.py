@@ -25,7 +25,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from typing import Any
 
@@ -62,16 +62,22 @@ class _Back(Exception):
 
 @contextmanager
 def _unit(conn: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
-    """A transaction; any error rolls it back and becomes ``_Back``."""
-    conn.execute(begin)
+    """A transaction; any error (a lock not taken in time, a failed commit included) rolls it
+    back and becomes ``_Back``: nothing was committed, so the full version may run."""
+    try:
+        conn.execute(begin)
+    except sqlite3.Error as exc:
+        raise _Back from exc
     try:
         yield
+        conn.execute("COMMIT")
     except BaseException as exc:
-        conn.execute("ROLLBACK")
+        with suppress(sqlite3.Error):
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
         if isinstance(exc, _Back | sqlite3.Error | Forbidden):
             raise _Back from exc
         raise
-    conn.execute("COMMIT")
 
 
 def _q(conn: sqlite3.Connection, sql: str, params: Any = ()) -> sqlite3.Cursor:
@@ -254,7 +260,6 @@ def _opening(conn: sqlite3.Connection, now: datetime) -> Any:
 
     from desk_app.domain.appointments import AppointmentPolicy, policy_defaults
     from desk_app.domain.calendar import opening_at, session_from_row
-    from desk_app.domain.workdays import WorkCalendar
 
     sessions = []
     for r in _q(conn, "SELECT * FROM calendar_sessions ORDER BY id"):
@@ -267,7 +272,14 @@ def _opening(conn: sqlite3.Connection, now: datetime) -> Any:
         values = {**policy_defaults(), **{r["key"]: r["value"] for r in rows}}
         return AppointmentPolicy.from_settings(values).kiosk_stop_min
 
-    return opening_at(sessions, now, WorkCalendar.load(), kiosk_stop_min)
+    return opening_at(sessions, now, _work_calendar(), kiosk_stop_min)
+
+
+def _work_calendar() -> Any:
+    """Holidays and 调休, read once per process (the same cache as the full version's)."""
+    from desk_app.services.catalog_access import work_calendar
+
+    return work_calendar()
 
 
 # -- call next ---------------------------------------------------------------------------------
