@@ -174,3 +174,37 @@ def hall_state(db) -> dict:  # type: ignore[no-untyped-def]
             for w in s.scalars(select(WindowSession))
         )
     return {"tickets": tickets, "events": events, "cycles": cycles}
+
+
+def raw_state(db) -> dict:  # type: ignore[no-untyped-def]
+    """On SQLite, what ``hall_state`` compares, as stored (text times, hex ids, 0/1): SQLite
+    compares and sorts these columns as text, so a version that stored another format would
+    differ here even where SQLAlchemy reads both back alike. Random ids are left out."""
+    import sqlite3
+
+    from desk_app.store import lite
+
+    path = lite.sqlite_path(db.url)
+    assert path is not None
+    conn = sqlite3.connect(path)
+    try:
+        cols = [
+            r[1]
+            for r in conn.execute("PRAGMA table_info(tickets)")
+            if r[1] not in ("id", "appointment_id")
+        ]
+        return {
+            "tickets": sorted(conn.execute(f"SELECT {', '.join(cols)} FROM tickets").fetchall()),
+            "events": conn.execute(
+                "SELECT t.number, e.action, e.from_state, e.to_state, e.window_id, e.staff_id,"
+                " e.at, e.detail FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
+                " ORDER BY e.id"
+            ).fetchall(),
+            "cycles": conn.execute(
+                "SELECT window_id, cycle_pos, appt_cycle_pos, closed_at FROM window_sessions"
+                " ORDER BY id"
+            ).fetchall(),
+            "counters": conn.execute("SELECT * FROM ticket_counters ORDER BY 1, 2").fetchall(),
+        }
+    finally:
+        conn.close()

@@ -21,6 +21,20 @@ from tests.appt_tools import at
 from tests.queue_twins import morning_script, run_script
 
 
+@pytest.fixture
+def db(sqlite_url):  # type: ignore[no-untyped-def]
+    """The hall database on SQLite only: the quick versions are for the SQLite file (on
+    PostgreSQL the full ones run, which tests/test_queue_engine.py compares there)."""
+    from desk_app.store import Database
+    from desk_app.store.schema import upgrade
+    from tests.conftest import TEST_ADMIN
+
+    database = Database(sqlite_url)
+    upgrade(database)
+    yield database.acting_as(TEST_ADMIN)
+    database.dispose()
+
+
 def _open(db) -> sqlite3.Connection:  # type: ignore[no-untyped-def]
     conn = lite.connect(db.url)
     assert conn is not None, "a migrated SQLite file is one for the quick path"
@@ -28,8 +42,6 @@ def _open(db) -> sqlite3.Connection:  # type: ignore[no-untyped-def]
 
 
 def test_the_queue_at_a_glance_reads_the_same_as_the_full_version(db):
-    if db.is_postgres:
-        pytest.skip("the quick commands are for the SQLite file; PostgreSQL runs the full ones")
     run_script(db, morning_script(seed=11, n=120))
     for when in ("2026-12-01 09:00", "2026-12-01 12:00"):
         conn = _open(db)
@@ -44,8 +56,6 @@ def test_the_queue_at_a_glance_reads_the_same_as_the_full_version(db):
 
 
 def test_what_the_quick_versions_do_not_handle_goes_to_the_full_ones(db, small_hall):
-    if db.is_postgres:
-        pytest.skip("SQLite only")
     now = at("2026-12-01 10:00")
     conn = _open(db)
     try:
@@ -124,6 +134,11 @@ def test_a_call_pads_three_commands_load_no_sqlalchemy(tmp_path, monkeypatch):
     assert probe == {"rc": 0, "sqlalchemy": False}
     assert called["number"] == "A001" and called["window"] == 1 and not called["repeated"]
     # The repeated press is the full version's: it loads SQLAlchemy and answers the same ticket.
+    # Neither version asks for the hall key: calling seals no personal data, so a PC whose key
+    # is not the hall's still calls (what it may not do is seal data: test_personal_data).
+    with sqlite3.connect(lite.sqlite_path(url)) as raw:
+        raw.execute("UPDATE settings SET value = 'another hall' WHERE key = 'hall_key_check'")
+        assert raw.total_changes == 1
     again, probe = run("call", "next", "--window", "1", "--json")
     assert (
         probe == {"rc": 0, "sqlalchemy": True} and again["repeated"] and again["id"] == called["id"]
@@ -131,8 +146,6 @@ def test_a_call_pads_three_commands_load_no_sqlalchemy(tmp_path, monkeypatch):
 
 
 def test_a_write_lock_not_taken_in_time_is_the_full_versions_case(db, small_hall):
-    if db.is_postgres:
-        pytest.skip("SQLite only")
     conn, other = _open(db), _open(db)
     try:
         conn.execute("PRAGMA busy_timeout = 50")
@@ -145,3 +158,47 @@ def test_a_write_lock_not_taken_in_time_is_the_full_versions_case(db, small_hall
     finally:
         conn.close()
         other.close()
+
+
+# Each way a login session stops identifying its person (values as stored, UTC; now is
+# 2026-12-01 10:00 in the hall, 02:00 UTC).
+SESSION_CASES = {
+    "live": [],
+    "expired": ["UPDATE login_sessions SET expires_at = '2026-12-01 01:00:00.000000'"],
+    "revoked": ["UPDATE login_sessions SET revoked_at = '2026-12-01 01:00:00.000000'"],
+    "inactive": ["UPDATE staff SET active = 0 WHERE code = 'x1'"],
+    "locked": ["UPDATE staff SET locked = 1 WHERE code = 'x1'"],
+    "must change": ["UPDATE staff SET must_change = 1 WHERE code = 'x1'"],
+    "locked a while": ["UPDATE staff SET locked_until = '2026-12-01 03:00:00.000000'"],
+    "lock over": ["UPDATE staff SET locked_until = '2026-12-01 01:00:00.000000'"],
+}
+
+
+@pytest.mark.parametrize("case", list(SESSION_CASES))
+@pytest.mark.parametrize("os_user", ["me", "someone else"])
+def test_the_quick_and_the_full_version_accept_the_same_login_sessions(db, case, os_user):
+    from sqlalchemy import text
+
+    from desk_app.security.roles import Actor, Role
+    from desk_app.services import accounts
+    from tests.tools import add_staff
+
+    add_staff(db, "adm", "管理员", "admin")
+    add_staff(db, "x1", "员工")
+    with db.begin() as s:
+        s.execute(text("UPDATE staff SET must_change = 0"))
+        sid = s.execute(text("SELECT id FROM staff WHERE code = 'x1'")).scalar()
+    me = Actor(sid, "x1", Role.COUNTER)
+    token = accounts.open_cli_session(db, me, "me", now=at("2026-12-01 08:00"))
+    with db.begin() as s:
+        for statement in SESSION_CASES[case]:
+            s.execute(text(statement))
+    now = at("2026-12-01 10:00")
+    full = accounts.cli_session_actor(db, token, os_user, now=now)
+    conn = _open(db)
+    try:
+        quick = queue_quick.session_actor(conn, token, os_user, now)
+    finally:
+        conn.close()
+    assert (None if quick is queue_quick.FALLBACK else quick) == full
+    assert (full is not None) == (case in ("live", "lock over") and os_user == "me")

@@ -21,6 +21,13 @@ if TYPE_CHECKING:
     from desk_app.services.dto import TicketInfo
 
 
+def _db(args: argparse.Namespace, operation: Operation) -> Any:
+    """The database, acting as the person who runs the command. The queue's commands seal no
+    personal data, so like the kiosk's they do not check the hall key (a PC that lost its key
+    keeps working for the queue: ``protection.ensure_hall_key``); nor do the quick versions."""
+    return db_from_args(args, acting=operation, hall_key=False)
+
+
 def _url(args: argparse.Namespace) -> str:
     from desk_app.store import lite
 
@@ -43,22 +50,28 @@ def _quickly(url: str, run: Callable[..., Any], *more: Any) -> Any:
         conn.close()
 
 
-def _quick_call_next(conn: Any, url: str, window: int, now: Any) -> Any:
-    """Call next for this OS user's ``desk-app login`` session, or FALLBACK (credentials in
-    the environment, setup mode, no live session: the full version decides and says why)."""
+def _quick_call_next(args: argparse.Namespace) -> Any:
+    """Call next as this OS user's ``desk-app login`` session, or FALLBACK (credentials in the
+    environment, no session, setup mode, a session the full version would refuse: it decides
+    and says why)."""
     from desk_app.cli.identity import os_user, session_token
     from desk_app.services import queue_quick
     from desk_app.store import lite
 
     if os.environ.get("DESK_APP_USER", "").strip():
         return queue_quick.FALLBACK
+    url = _url(args)
     token = session_token(lite.display_url(url))
     if not token:
         return queue_quick.FALLBACK
-    actor = queue_quick.session_actor(conn, token, os_user(), now)
-    if actor is queue_quick.FALLBACK:
-        return actor
-    return queue_quick.call_next(conn, actor, window, now)
+
+    def call(conn: Any, now: Any) -> Any:
+        actor = queue_quick.session_actor(conn, token, os_user(), now)
+        if actor is queue_quick.FALLBACK:
+            return actor
+        return queue_quick.call_next(conn, actor, args.window, now)
+
+    return _quickly(url, call)
 
 
 def cmd_ticket_issue(args: argparse.Namespace) -> None:
@@ -98,28 +111,25 @@ def _issued(args: argparse.Namespace, payload: dict[str, Any], ticket: Any) -> N
 def cmd_ticket_requeue(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    info = queue.requeue(
-        db_from_args(args, acting=Operation.TICKET_REQUEUE), args.number, window=args.window
-    )
+    info = queue.requeue(_db(args, Operation.TICKET_REQUEUE), args.number, window=args.window)
     out(args, info.to_json(), f"{info.number} back in the queue")
 
 
 def cmd_ticket_show(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    info = queue.ticket_by_id(db_from_args(args, acting=Operation.TICKET_SHOW), args.id)
+    info = queue.ticket_by_id(_db(args, Operation.TICKET_SHOW), args.id)
     out(args, info.to_json(), f"{info.number} {info.state}")
 
 
 def cmd_call_next(args: argparse.Namespace) -> None:
     from desk_app.services import queue_quick
 
-    url = _url(args)
-    info = _quickly(url, _quick_call_next, url, args.window)
+    info = _quick_call_next(args)
     if info is queue_quick.FALLBACK:
         from desk_app.services import queue
 
-        info = queue.call_next(db_from_args(args, acting=Operation.CALL_NEXT), args.window)
+        info = queue.call_next(_db(args, Operation.CALL_NEXT), args.window)
     if info is None:
         out(args, {"number": None, "window": args.window}, "no one is waiting")
         return
@@ -138,39 +148,37 @@ def _acted(args: argparse.Namespace, info: TicketInfo) -> None:
 def cmd_call_recall(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    _acted(args, queue.recall(db_from_args(args, acting=Operation.CALL_RECALL), args.window))
+    _acted(args, queue.recall(_db(args, Operation.CALL_RECALL), args.window))
 
 
 def cmd_call_no_show(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    _acted(args, queue.no_show(db_from_args(args, acting=Operation.CALL_NO_SHOW), args.window))
+    _acted(args, queue.no_show(_db(args, Operation.CALL_NO_SHOW), args.window))
 
 
 def cmd_call_start(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    _acted(args, queue.start(db_from_args(args, acting=Operation.CALL_START), args.window))
+    _acted(args, queue.start(_db(args, Operation.CALL_START), args.window))
 
 
 def cmd_call_complete(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    _acted(args, queue.complete(db_from_args(args, acting=Operation.CALL_COMPLETE), args.window))
+    _acted(args, queue.complete(_db(args, Operation.CALL_COMPLETE), args.window))
 
 
 def cmd_call_hold(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    _acted(args, queue.hold(db_from_args(args, acting=Operation.CALL_HOLD), args.window))
+    _acted(args, queue.hold(_db(args, Operation.CALL_HOLD), args.window))
 
 
 def cmd_call_ticket(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    info = queue.call_ticket(
-        db_from_args(args, acting=Operation.CALL_TICKET), args.window, args.number
-    )
+    info = queue.call_ticket(_db(args, Operation.CALL_TICKET), args.window, args.number)
     out(args, info.to_json(), f"{info.number} -> window {info.window}")
 
 
@@ -178,7 +186,7 @@ def cmd_call_transfer(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
     info = queue.transfer(
-        db_from_args(args, acting=Operation.CALL_TRANSFER),
+        _db(args, Operation.CALL_TRANSFER),
         args.window,
         to_service=args.to_service,
         to_window=args.to_window,
@@ -209,7 +217,7 @@ def cmd_queue_status(args: argparse.Namespace) -> None:
 def cmd_queue_clear(args: argparse.Namespace) -> None:
     from desk_app.services import queue
 
-    n = queue.clear_queue(db_from_args(args, acting=Operation.QUEUE_CLEAR))
+    n = queue.clear_queue(_db(args, Operation.QUEUE_CLEAR))
     out(args, {"expired": n}, f"{n} tickets expired")
 
 

@@ -86,6 +86,7 @@ def choose_normal_class(
 
 
 TicketClass = str  # "priority" | "appointment" | "walkin"
+CLASSES: tuple[TicketClass, ...] = ("priority", "appointment", "walkin")
 
 
 def call_order(

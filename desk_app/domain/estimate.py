@@ -18,6 +18,9 @@ from __future__ import annotations
 import math
 from statistics import median
 
+# How many of a service's latest completed visits the estimate looks at.
+RECENT_SERVICE_SAMPLE = 50
+
 MIN_SAMPLES = 5
 
 

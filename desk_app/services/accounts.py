@@ -8,7 +8,6 @@ log-in. Five failures within fifteen minutes lock the account for fifteen minute
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import asdict, dataclass
@@ -29,6 +28,7 @@ from desk_app.security.passwords import (
     verify_password,
 )
 from desk_app.security.roles import STAFF_ROLES, Actor, Operation, Role
+from desk_app.security.sessions import OS_USER_MAX, session_is_live, token_hash
 from desk_app.services import audit
 from desk_app.services.errors import NotFound, Refused
 from desk_app.store import Database
@@ -275,10 +275,6 @@ def list_accounts(db: Database, *, now: datetime | None = None) -> list[AccountI
 # -- command-line sessions (desk-app login) ---------------------------------------------------
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def open_cli_session(
     db: Database, actor: Actor, os_user: str, *, now: datetime | None = None
 ) -> str:
@@ -288,9 +284,9 @@ def open_cli_session(
     with db.begin() as s:
         s.add(
             LoginSession(
-                token_hash=_token_hash(token),
+                token_hash=token_hash(token),
                 staff_id=actor.staff_id,
-                os_user=os_user[:64],
+                os_user=os_user[:OS_USER_MAX],
                 created_at=now,
                 expires_at=now + timedelta(hours=SESSION_HOURS),
             )
@@ -307,29 +303,30 @@ def cli_session_actor(
         row = s.execute(
             select(LoginSession, Staff)
             .join(Staff, Staff.id == LoginSession.staff_id)
-            .where(LoginSession.token_hash == _token_hash(token))
+            .where(LoginSession.token_hash == token_hash(token))
         ).one_or_none()
         if row is None:
             return None
         sess, staff = row
-        if (
-            sess.revoked_at is not None
-            or sess.expires_at <= now
-            or sess.os_user != os_user[:64]
-            or not staff.active
-            or staff.locked
-            or staff.must_change
-            or (staff.locked_until is not None and staff.locked_until > now)
-        ):
-            return None
-        return _actor(staff)
+        live = session_is_live(
+            revoked_at=sess.revoked_at,
+            expires_at=sess.expires_at,
+            session_os_user=sess.os_user,
+            os_user=os_user,
+            active=staff.active,
+            locked=staff.locked,
+            must_change=staff.must_change,
+            locked_until=staff.locked_until,
+            now=now,
+        )
+        return _actor(staff) if live else None
 
 
 def close_cli_session(db: Database, token: str, *, now: datetime | None = None) -> bool:
     now = now or clock.now()
     with db.begin() as s:
         sess = s.execute(
-            select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+            select(LoginSession).where(LoginSession.token_hash == token_hash(token))
         ).scalar_one_or_none()
         if sess is None or sess.revoked_at is not None:
             return False

@@ -44,7 +44,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from desk_app.domain.calling import CallingRule, CallMode, call_order
+from desk_app.domain.calling import CLASSES, CallingRule, CallMode, call_order
 from desk_app.domain.tickets import RECALL_LIMIT_DEFAULT, Action, TicketState, next_state
 from desk_app.security.authz import may_act_for
 from desk_app.services import queue_quick
@@ -71,8 +71,6 @@ W = Window.__table__
 WS = WindowSession.__table__
 WSV = WindowService.__table__
 EV = TicketEvent.__table__
-
-CLASSES = ("priority", "appointment", "walkin")
 
 
 def queued() -> Any:
@@ -110,7 +108,7 @@ def _class(cls: str) -> tuple[list[Any], list[Any]]:
 
 @lru_cache(maxsize=1)
 def _statements() -> dict[str, Any]:
-    """Built once per dialect: constructing a statement costs more than running it."""
+    """Built once: constructing a statement costs more than running it."""
     now = bindparam("now", type_=UTCDateTime())
     desk = (
         select(
@@ -127,7 +125,7 @@ def _statements() -> dict[str, Any]:
     )
     flags = [_waits(c) for c in CLASSES]
     services = (
-        select(joined(True, WSV.c.service_id)).where(WSV.c.window_id == W.c.id).correlate(W)
+        select(joined(WSV.c.service_id)).where(WSV.c.window_id == W.c.id).correlate(W)
     ).scalar_subquery()
     transferred = exists(select(T.c.id).where(queued(), T.c.target_window_id == W.c.id)).label(
         "transferred"
@@ -198,11 +196,9 @@ def _statements() -> dict[str, Any]:
     }
 
 
-def joined(pg: bool, column: Any) -> Any:
-    """The values of a column joined by commas (an aggregate of each dialect)."""
-    if pg:
-        return func.string_agg(column.cast(String), ",")
-    return func.group_concat(column, ",")
+def joined(column: Any) -> Any:
+    """The values of a column joined by commas."""
+    return func.string_agg(column.cast(String), ",")
 
 
 def _with_event(dml: Any, *, notify: bool) -> Any:

@@ -11,27 +11,31 @@ serialises the windows is held for less time (``bench/queue_bench.py``).
 A quick version only ever succeeds. Whatever it does not handle it hands back as ``FALLBACK``
 before anything is committed, and the command runs its full version (``queue``,
 ``queue_engine``, ``ticket_issuing``), which knows every rule and words every refusal: an
-unknown, closed or full service, a hall with an opening calendar, another person's, closed or
+unknown, closed or full service, a hall its calendar closes now, another person's, closed or
 paused window, a called ticket still at the window, tickets transferred to the window, the
-service-order calling mode, a person it cannot identify, a database error. What it handles it
-does as the full version does, statement for statement (the same rows, events and answers:
-``tests/test_queue_quick.py`` runs random mornings through both on twin databases).
+service-order calling mode, the recall limit reached, a person it cannot identify, a database
+error. What it handles it does as the full version does (the same rows, events and answers:
+``tests/test_queue_engine.py`` runs random mornings through both on twin databases).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import date, datetime
+from functools import wraps
 from typing import Any
 
 from desk_app.domain import clock
-from desk_app.domain.calling import CallingRule, CallMode, call_order
-from desk_app.domain.estimate import estimate_wait_minutes, typical_service_seconds
+from desk_app.domain.calling import CLASSES, CallingRule, CallMode, call_order
+from desk_app.domain.estimate import (
+    RECENT_SERVICE_SAMPLE,
+    estimate_wait_minutes,
+    typical_service_seconds,
+)
 from desk_app.domain.tickets import (
     RECALL_LIMIT_DEFAULT,
     Action,
@@ -41,6 +45,7 @@ from desk_app.domain.tickets import (
 )
 from desk_app.security.authz import Forbidden, may_act_for, require
 from desk_app.security.roles import Actor, Operation, Role
+from desk_app.security.sessions import session_is_live, token_hash
 from desk_app.services.dto import (
     IssuedTicket,
     QueueStatus,
@@ -52,8 +57,6 @@ from desk_app.store.lite import db_day, db_id, db_time, marks, py_id, py_time
 
 S = TicketState
 FALLBACK: Any = object()  # "not handled here: run the full version"
-RECENT_SERVICE_SAMPLE = 50  # as queue_views
-CLASSES = ("priority", "appointment", "walkin")
 
 
 class _Back(Exception):
@@ -89,14 +92,13 @@ def _q(conn: sqlite3.Connection, sql: str, params: Any = ()) -> sqlite3.Cursor:
 
 
 def _quick(fn: Any) -> Any:
+    @wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except (_Back, Forbidden):  # the full version refuses in its own words
             return FALLBACK
 
-    run.__doc__ = fn.__doc__
-    run.__name__ = fn.__name__
     return run
 
 
@@ -118,20 +120,21 @@ def session_actor(conn: sqlite3.Connection, token: str, os_user: str, now: datet
             " login_sessions.expires_at, login_sessions.os_user"
             " FROM login_sessions JOIN staff ON staff.id = login_sessions.staff_id"
             " WHERE login_sessions.token_hash = ?",
-            (hashlib.sha256(token.encode("utf-8")).hexdigest(),),
+            (token_hash(token),),
         ).fetchone()
     if not admins or row is None:
         raise _Back  # setup mode (with its warning), or no such session
-    expires, locked_until = py_time(row["expires_at"]), py_time(row["locked_until"])
-    if (
-        row["revoked_at"] is not None
-        or expires is None
-        or expires <= now
-        or row["os_user"] != os_user[:64]
-        or not row["active"]
-        or row["locked"]
-        or row["must_change"]
-        or (locked_until is not None and locked_until > now)
+    expires = py_time(row["expires_at"])
+    if expires is None or not session_is_live(
+        revoked_at=py_time(row["revoked_at"]),
+        expires_at=expires,
+        session_os_user=row["os_user"],
+        os_user=os_user,
+        active=bool(row["active"]),
+        locked=bool(row["locked"]),
+        must_change=bool(row["must_change"]),
+        locked_until=py_time(row["locked_until"]),
+        now=now,
     ):
         raise _Back
     return Actor(staff_id=row["id"], code=row["code"], role=Role(row["role"]), device=False)
@@ -210,7 +213,8 @@ _EVENT = (
 
 @_quick
 def issue(conn: sqlite3.Connection, code: str, priority: str | None, now: datetime) -> Any:
-    """As ``ticket_issuing.issue`` for a hall without an opening calendar."""
+    """As ``ticket_issuing.issue``: a ticket, or FALLBACK (unknown or closed service, a full
+    day, or a hall whose opening calendar does not issue this service now)."""
     require(None, Operation.TICKET_ISSUE)
     is_priority = priority is not None
     with _unit(conn):
@@ -305,18 +309,24 @@ _CONDITIONS = {
         "tickets.arrival_at, tickets.seq",
     ),
 }
-_DESK = (
+_DESK_COLUMNS = (
     "SELECT windows.id, windows.calling_rule, window_sessions.id AS session_id,"
     " window_sessions.staff_id, window_sessions.paused_at, window_sessions.cycle_pos,"
-    " window_sessions.appt_cycle_pos, "
-    + ", ".join(f"{_waits(cond)} AS {cls}" for cls, (cond, _) in _CONDITIONS.items())
+    " window_sessions.appt_cycle_pos"
+)
+_DESK_FROM = (
+    " FROM windows JOIN window_sessions ON window_sessions.window_id = windows.id"
+    " AND window_sessions.closed_at IS NULL WHERE windows.number = ?"
+)
+_FLAGS = (
+    "".join(f", {_waits(cond)} AS {cls}" for cls, (cond, _) in _CONDITIONS.items())
     + ", EXISTS (SELECT 1 FROM tickets WHERE tickets.state = 'waiting'"
     " AND tickets.target_window_id = windows.id) AS transferred,"
     " (SELECT group_concat(window_services.service_id, ',') FROM window_services"
     " WHERE window_services.window_id = windows.id) AS services"
-    " FROM windows JOIN window_sessions ON window_sessions.window_id = windows.id"
-    " AND window_sessions.closed_at IS NULL WHERE windows.number = ?"
 )
+_DESK = _DESK_COLUMNS + _FLAGS + _DESK_FROM  # for a call: which classes wait
+_DESK_ONLY = _DESK_COLUMNS + _DESK_FROM  # for an action on the current ticket
 _CURRENT = (
     "SELECT * FROM tickets WHERE tickets.window_id = (SELECT id FROM windows WHERE number = ?)"
     " AND tickets.state IN ('called', 'serving')"
@@ -381,15 +391,13 @@ def call_next(conn: sqlite3.Connection, actor: Actor, window: int, now: datetime
         return None
 
 
-_DESK_ONLY = _DESK[: _DESK.index(", EXISTS")] + _DESK[_DESK.index(" FROM windows JOIN") :]
-
-
 @_quick
 def act_on_current(
     conn: sqlite3.Connection, actor: Actor, window: int, action: Action, now: datetime
 ) -> Any:
     """As ``queue_engine.act_on_current``: recall, no-show, start, complete or hold the
-    window's current ticket, or FALLBACK."""
+    window's current ticket, or FALLBACK. The caller checked that ``actor`` may do ``action``
+    (``queue.recall`` and the others, as for the engine)."""
     with _unit(conn):
         desk = _q(conn, _DESK_ONLY, (window,)).fetchone()
         t = _q(conn, _CURRENT, (window,)).fetchone()

@@ -10,7 +10,11 @@ from sqlalchemy import Connection, Row, func, select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
-from desk_app.domain.estimate import estimate_wait_minutes, typical_service_seconds
+from desk_app.domain.estimate import (
+    RECENT_SERVICE_SAMPLE,
+    estimate_wait_minutes,
+    typical_service_seconds,
+)
 from desk_app.domain.tickets import TicketState
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
@@ -21,7 +25,6 @@ from desk_app.store import Database
 from desk_app.store.models import Service, Staff, Ticket, Window, WindowService, WindowSession
 
 S = TicketState
-RECENT_SERVICE_SAMPLE = 50
 
 
 def people_ahead(session: Session, service_id: int, is_priority: bool, before: datetime) -> int:

@@ -23,13 +23,16 @@ from sqlalchemy import bindparam, exists, func, insert, literal, select
 from sqlalchemy.engine import Connection
 
 from desk_app.domain import clock
-from desk_app.domain.estimate import estimate_wait_minutes, typical_service_seconds
+from desk_app.domain.estimate import (
+    RECENT_SERVICE_SAMPLE,
+    estimate_wait_minutes,
+    typical_service_seconds,
+)
 from desk_app.domain.tickets import Action, TicketState, format_number
 from desk_app.services import queue_quick
 from desk_app.services.calendar import check_issuing
 from desk_app.services.dto import IssuedTicket
 from desk_app.services.queue_engine import FALLBACK, joined, queued
-from desk_app.services.queue_views import RECENT_SERVICE_SAMPLE
 from desk_app.store import Database
 from desk_app.store.appointment_models import CalendarSession
 from desk_app.store.database import dialect_insert
@@ -79,7 +82,7 @@ def _statements() -> dict[str, Any]:
         SV,
         exists(select(CalendarSession.id)).label("has_calendar"),
         windows.scalar_subquery().label("open_windows"),
-        select(joined(True, recent.c.s)).scalar_subquery().label("recent"),
+        select(joined(recent.c.s)).scalar_subquery().label("recent"),
     ).where(SV.c.code == bindparam("code"))
     # A priority ticket has only the earlier priority tickets ahead (queue_views.people_ahead).
     ahead_p = ahead.where(T.c.is_priority == bindparam("yes", True))

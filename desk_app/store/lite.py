@@ -76,7 +76,6 @@ def connect(url: str) -> sqlite3.Connection | None:
     if row is None or row[0] != SCHEMA_HEAD:
         conn.close()
         return None
-    conn.row_factory = sqlite3.Row
     return conn
 
 
