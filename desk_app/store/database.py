@@ -14,7 +14,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+from desk_app.store import lite
+
+SQLITE_BUSY_TIMEOUT_MS = lite.SQLITE_BUSY_TIMEOUT_MS
 
 
 class DatabaseUnavailable(Exception):
@@ -23,12 +25,7 @@ class DatabaseUnavailable(Exception):
 
 def default_url() -> str:
     """``DESK_APP_DB``, else a SQLite file in the user's data directory."""
-    env = os.environ.get("DESK_APP_DB")
-    if env:
-        return env
-    from desk_app.paths import user_data_dir
-
-    return f"sqlite:///{user_data_dir() / 'hall.db'}"
+    return lite.database_url()
 
 
 def _sqlite_setup(engine: Engine, options: dict[str, Any]) -> None:
@@ -36,14 +33,7 @@ def _sqlite_setup(engine: Engine, options: dict[str, Any]) -> None:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Take over transaction control from the sqlite3 module so BEGIN IMMEDIATE is ours.
         dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = NORMAL")
-        cur.execute("PRAGMA foreign_keys = ON")
-        if options.get("checkpointer"):  # store/wal.py: checkpoints run on their own thread
-            cur.execute("PRAGMA wal_autocheckpoint = 0")
-        cur.close()
+        lite.configure(dbapi_conn, checkpointer=bool(options.get("checkpointer")))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -63,10 +63,7 @@ def connect(url: str) -> sqlite3.Connection | None:
         return None
     conn = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
-        conn.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
+        configure(conn)
         row = conn.execute(
             "SELECT version_num FROM alembic_version"
             " WHERE EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'alembic_version')"
@@ -77,6 +74,18 @@ def connect(url: str) -> sqlite3.Connection | None:
         conn.close()
         return None
     return conn
+
+
+def configure(conn: sqlite3.Connection, *, checkpointer: bool = False) -> None:
+    """Every connection to the hall's file, ``Database``'s pool and the quick commands' alike:
+    wait for the writer's lock, write-ahead log, foreign keys; with a ``Checkpointer`` thread
+    in the program (``store/wal.py``), no checkpoints inside this connection's commits."""
+    conn.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if checkpointer:
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
 
 
 # -- values as SQLAlchemy stores them on SQLite ------------------------------------------------
