@@ -64,7 +64,9 @@ QPushButton[primary="true"] {{
     background: {PRIMARY}; color: white; border: none; font-weight: bold;
 }}
 QPushButton[primary="true"]:hover {{ background: {PRIMARY_DARK}; }}
-QPushButton[primary="true"]:disabled {{ background: #9db5d3; }}
+QPushButton[primary="true"]:disabled {{
+    background: #eef1f5; color: #9aa4b1; border: 1px solid #d5dbe3;
+}}
 QTableView {{ gridline-color: #dde3ea; selection-background-color: #d6e4f5;
               selection-color: #1b1f24; }}
 QHeaderView::section {{ background: {SURFACE}; border: none; border-bottom: 1px solid #c9d1db;
