@@ -121,6 +121,38 @@ def test_a_call_from_another_process_is_shown_and_announced_within_a_second(
     assert display.latest_number() == "A001"
 
 
+def test_a_call_committed_after_a_later_one_is_still_shown_and_announced(
+    qtbot, hall_with_ticket, open_display
+):
+    """PostgreSQL takes event ids at insert and commits transactions in any order: window 1's
+    call gets the lower id but commits after window 2's, which the display has shown already."""
+    db = hall_with_ticket
+    if not db.is_postgres:
+        pytest.skip("SQLite commits its writers one after another, in id order")
+    from sqlalchemy import insert, select
+
+    from desk_app.domain import clock
+    from desk_app.store.models import Ticket, TicketEvent, Window
+
+    queue.issue_ticket(db, "retirement")
+    display, voice = open_display(db)
+    slow = db.engine.connect()
+    tx = slow.begin()
+    ticket = slow.execute(select(Ticket.id).where(Ticket.number == "A001")).scalar_one()
+    window = slow.execute(select(Window.id).where(Window.number == 1)).scalar_one()
+    event = {"action": "call", "from_state": "waiting", "to_state": "called", "at": clock.now()}
+    slow.execute(insert(TicketEvent).values(ticket_id=ticket, window_id=window, **event))
+    assert queue.call_next(db, 2).number == "B001"  # a later id, committed first
+    qtbot.waitUntil(lambda: display.window_tile_text(2) == "B001", timeout=3000)
+    assert display.window_tile_text(1) is None
+    tx.commit()
+    slow.close()
+    qtbot.waitUntil(lambda: display.window_tile_text(1) == "A001", timeout=3000)
+    late = "请 A001 号 到 1 号窗口 办理"
+    qtbot.waitUntil(lambda: voice.said.count(late) == 2, timeout=3000)
+    assert voice.said.count("请 B001 号 到 2 号窗口 办理") == 2  # and nothing twice over
+
+
 def test_a_restarted_display_shows_todays_calls_without_announcing_them(
     qtbot, hall_with_ticket, open_display
 ):

@@ -278,6 +278,38 @@ def _calls(db: Database, *conditions: Any, order: Any, limit: int) -> list[CallE
     ]
 
 
+# Event ids come from a sequence as rows are inserted, but transactions commit in any order on
+# PostgreSQL: a call inserted first and committed last has a lower id than calls already shown,
+# and a display reading only "id > the highest seen" would never show nor announce it (seen once
+# in 295 calls with 32 windows: bench/wall_bench.py). So a display reads back this many ids
+# below the highest it has seen and skips the ids it already has. A call's transaction is a few
+# statements long; two hundred events is far more than the hall writes meanwhile.
+CALL_OVERLAP_IDS = 200
+CALL_PAGE = CALL_OVERLAP_IDS + 50  # rows per read: the overlap and then new calls
+
+
+@dataclass
+class CallCursor:
+    """Where a display is in the stream of calls (pure: the display feeds it each read)."""
+
+    after_id: int  # the highest event id seen
+    seen: set[int] = field(default_factory=set)  # ids seen above ``floor``
+
+    @property
+    def floor(self) -> int:
+        """Read calls with ids above this (``calls_since(db, cursor.floor, limit=CALL_PAGE)``)."""
+        return max(0, self.after_id - CALL_OVERLAP_IDS)
+
+    def take(self, calls: list[CallEvent]) -> list[CallEvent]:
+        """The calls of a read not seen before, oldest first; remembers them."""
+        new = [c for c in calls if c.event_id > self.floor and c.event_id not in self.seen]
+        if calls:
+            self.after_id = max(self.after_id, max(c.event_id for c in calls))
+        floor = self.floor
+        self.seen = {i for i in self.seen | {c.event_id for c in new} if i > floor}
+        return new
+
+
 def calls_since(db: Database, after_id: int, *, limit: int = 50) -> list[CallEvent]:
     """Calls and recalls with event id > ``after_id``, oldest first (the display follows the
     event table by increasing id, so a call made on any PC appears on every display)."""

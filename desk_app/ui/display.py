@@ -70,7 +70,7 @@ SAFETY_POLL_MS = 2000  # with a working change watch the query runs this often r
 class _Start:
     hall_name: str
     windows: list[WindowInfo]
-    after_id: int
+    cursor: boards.CallCursor
     recent: list[CallEvent]  # newest first
 
 
@@ -78,9 +78,13 @@ def _load_start(db: Database) -> _Start:
     """Worker: where to start following, and what to show before anything new happens."""
     after = boards.last_event_id(db)
     # Read after the id, and keep only calls up to it: a call made in between is announced
-    # by the first poll instead of being shown here silently.
+    # by the first poll instead of being shown here silently. The calls up to it are not new;
+    # one committed later with a lower id will be (boards.CallCursor).
+    cursor = boards.CallCursor(after)
+    made = boards.calls_since(db, cursor.floor, limit=boards.CALL_PAGE)
+    cursor.take([c for c in made if c.event_id <= after])
     recent = [c for c in boards.recent_calls(db, limit=RECENT_ROWS * 3) if c.event_id <= after]
-    return _Start(hall.read_settings(db)["hall_name"], hall.list_windows(db), after, recent)
+    return _Start(hall.read_settings(db)["hall_name"], hall.list_windows(db), cursor, recent)
 
 
 def _load_slow(db: Database) -> tuple[str, list[WindowInfo], Opening]:
@@ -110,7 +114,7 @@ class CallDisplay(QWidget):
         # Read from across the hall, so large already; 适老化 makes it half as large again.
         self._pt = partial(scaled, theme.LARGE_TEXT_SCALE if large_text else 1.0)
         self._rows = RECENT_ROWS_LARGE if large_text else RECENT_ROWS
-        self._after_id: int | None = None  # None until the start has been read
+        self._cursor: boards.CallCursor | None = None  # None until the start has been read
         self._polling = False
         self._again = False  # a change was seen while a query ran: query once more after it
         self._watch = None  # the database's change check, once opened (off the UI thread)
@@ -301,7 +305,7 @@ class CallDisplay(QWidget):
 
     def is_ready(self) -> bool:
         """True once the start has been read and new calls are being followed."""
-        return self._after_id is not None
+        return self._cursor is not None
 
     def is_offline(self) -> bool:
         return self._offline
@@ -310,7 +314,7 @@ class CallDisplay(QWidget):
         """Look for new calls now (skipped while a look is still running)."""
         if self._closed:
             return
-        if self._after_id is None:
+        if self._cursor is None:
             if not self._loading:
                 self._loading = True
                 self.runner.submit(partial(_load_start, self.db), self._started, self._failed)
@@ -320,7 +324,9 @@ class CallDisplay(QWidget):
             return
         self._polling = True
         self.runner.submit(
-            partial(boards.calls_since, self.db, self._after_id), self._new_calls, self._failed
+            partial(boards.calls_since, self.db, self._cursor.floor, limit=boards.CALL_PAGE),
+            self._new_calls,
+            self._failed,
         )
 
     def _watch_ready(self, watch) -> None:  # type: ignore[no-untyped-def]
@@ -349,20 +355,19 @@ class CallDisplay(QWidget):
             self._record(call)
         if start.recent:
             self._show_hero(start.recent[0], flash=False)
-        self._after_id = start.after_id
+        self._cursor = start.cursor
         self._refresh_slow()  # the calendar's session line at once, not in 30 s
 
-    def _new_calls(self, calls: list[CallEvent]) -> None:
+    def _new_calls(self, read: list[CallEvent]) -> None:
         self._polling = False
-        if self._again:
+        if self._again or len(read) >= boards.CALL_PAGE:  # a full page: there may be more
             self._again = False
             QTimer.singleShot(0, self, self.refresh_now)
         catching_up = self._offline
         self._set_online()
+        calls = self._cursor.take(read) if self._cursor is not None else []
         if not calls:
             return
-        self._after_id = calls[-1].event_id
-        more = len(calls) >= 50  # a full page from calls_since: there may be more
         for call in calls:
             self._record(call)
         if catching_up:
@@ -374,8 +379,6 @@ class CallDisplay(QWidget):
             text = sentence(call.number, call.window)
             self._to_announce.setdefault(text, deque()).append(call)
             self.announcer.enqueue(text)
-        if more:
-            QTimer.singleShot(0, self, self.refresh_now)
 
     def _failed(self, exc: Exception) -> None:
         self._loading = self._polling = False
@@ -394,7 +397,7 @@ class CallDisplay(QWidget):
             self._poll_timer.setInterval(max(self._poll_ms, SAFETY_POLL_MS))
 
     def _refresh_slow(self) -> None:
-        if self._after_id is not None:
+        if self._cursor is not None:
             self.runner.submit(partial(_load_slow, self.db), self._slow_loaded, lambda _e: None)
 
     def _slow_loaded(self, result: tuple[str, list[WindowInfo], Opening]) -> None:
