@@ -42,3 +42,21 @@ def test_a_read_of_nothing_new_keeps_the_place():
     cursor = CallCursor(after_id=7)
     assert cursor.take([]) == []
     assert cursor.after_id == 7
+
+
+def test_a_read_leaves_out_the_calls_the_display_has(db, small_hall):
+    from desk_app.services import boards, queue
+
+    for _ in range(2):
+        queue.issue_ticket(db, "newborn")
+    queue.call_next(db, 1)
+    queue.call_next(db, 2)  # window 2 serves retirement only: nobody for it
+    queue.issue_ticket(db, "retirement")
+    queue.call_next(db, 2)
+    everything = boards.calls_since(db, 0)
+    assert [c.number for c in everything] == ["A001", "B001"]
+    first = everything[0].event_id
+    assert [c.number for c in boards.calls_since(db, 0, skip={first})] == ["B001"]
+    cursor = CallCursor(after_id=0)
+    assert [c.number for c in cursor.take(everything)] == ["A001", "B001"]
+    assert boards.calls_since(db, cursor.floor, skip=cursor.seen) == []

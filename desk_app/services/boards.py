@@ -6,6 +6,7 @@ second from every window (the live queue is small; history is reached only throu
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -283,9 +284,10 @@ def _calls(db: Database, *conditions: Any, order: Any, limit: int) -> list[CallE
 # and a display reading only "id > the highest seen" would never show nor announce it (seen once
 # in 295 calls with 32 windows: bench/wall_bench.py). So a display reads back this many ids
 # below the highest it has seen and skips the ids it already has. A call's transaction is a few
-# statements long; two hundred events is far more than the hall writes meanwhile.
+# statements long; two hundred events is far more than the hall writes meanwhile. The ids it
+# has are left out by the query itself, so a read returns only what is new.
 CALL_OVERLAP_IDS = 200
-CALL_PAGE = CALL_OVERLAP_IDS + 50  # rows per read: the overlap and then new calls
+CALL_PAGE = 50  # calls per read; a full page means there may be more
 
 
 @dataclass
@@ -297,7 +299,8 @@ class CallCursor:
 
     @property
     def floor(self) -> int:
-        """Read calls with ids above this (``calls_since(db, cursor.floor, limit=CALL_PAGE)``)."""
+        """Read calls with ids above this, but for those seen (``calls_since(db,
+        cursor.floor, skip=cursor.seen)``)."""
         return max(0, self.after_id - CALL_OVERLAP_IDS)
 
     def take(self, calls: list[CallEvent]) -> list[CallEvent]:
@@ -310,13 +313,18 @@ class CallCursor:
         return new
 
 
-def calls_since(db: Database, after_id: int, *, limit: int = 50) -> list[CallEvent]:
-    """Calls and recalls with event id > ``after_id``, oldest first (the display follows the
-    event table by increasing id, so a call made on any PC appears on every display)."""
+def calls_since(
+    db: Database, after_id: int, *, limit: int = CALL_PAGE, skip: Collection[int] = ()
+) -> list[CallEvent]:
+    """Calls and recalls with event id > ``after_id`` but for the ids in ``skip``, oldest first
+    (the display follows the event table by increasing id, so a call made on any PC appears on
+    every display: ``CallCursor``)."""
     require(db.actor, Operation.BOARD_READ)
+    unseen = [TicketEvent.id.not_in(sorted(skip))] if skip else []
     return _calls(
         db,
         TicketEvent.id > after_id,
+        *unseen,
         TicketEvent.action.in_(["call", "recall"]),
         order=TicketEvent.id,
         limit=limit,

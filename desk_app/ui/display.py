@@ -81,7 +81,7 @@ def _load_start(db: Database) -> _Start:
     # by the first poll instead of being shown here silently. The calls up to it are not new;
     # one committed later with a lower id will be (boards.CallCursor).
     cursor = boards.CallCursor(after)
-    made = boards.calls_since(db, cursor.floor, limit=boards.CALL_PAGE)
+    made = boards.calls_since(db, cursor.floor, limit=boards.CALL_OVERLAP_IDS)
     cursor.take([c for c in made if c.event_id <= after])
     recent = [c for c in boards.recent_calls(db, limit=RECENT_ROWS * 3) if c.event_id <= after]
     return _Start(hall.read_settings(db)["hall_name"], hall.list_windows(db), cursor, recent)
@@ -324,7 +324,7 @@ class CallDisplay(QWidget):
             return
         self._polling = True
         self.runner.submit(
-            partial(boards.calls_since, self.db, self._cursor.floor, limit=boards.CALL_PAGE),
+            partial(boards.calls_since, self.db, self._cursor.floor, skip=set(self._cursor.seen)),
             self._new_calls,
             self._failed,
         )
