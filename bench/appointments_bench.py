@@ -30,7 +30,9 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from desk_app.domain.clock import HALL_TZ  # noqa: E402
 from desk_app.security.roles import Actor, Role  # noqa: E402
-from desk_app.services import appointment_views, appointments, demo  # noqa: E402
+from desk_app.services.appointments import booking as appointments  # noqa: E402
+from desk_app.services.appointments import views as appointment_views  # noqa: E402
+from desk_app.services.demo import seed as demo  # noqa: E402
 from desk_app.store import Database  # noqa: E402
 from desk_app.store.schema import upgrade  # noqa: E402
 

@@ -7,7 +7,7 @@ hall on SQLite with its opening calendar (a fresh temporary folder; the clock fi
 Tuesday 10:00 by DESK_APP_NOW, so the hall is open), each command below runs ``--runs`` times,
 interleaved with the baseline ``python -c pass`` (same interpreter, same moment, so a busy
 machine slows both); the figure is the median, the ratio median / baseline median (target:
-<= 10x). These three run their quick versions (``services/queue_quick.py``, no SQLAlchemy); a
+<= 10x). These three run their quick versions (``services/queue/quick.py``, no SQLAlchemy); a
 second line, ``import sqlalchemy.orm`` alone, shows the floor the full versions stand on.
 
 - ``queue status --json``  (public)

@@ -34,9 +34,10 @@ START_SCRIPT = """
 import sys, time
 t0 = float(sys.argv[1])
 from PySide6.QtWidgets import QApplication
-from desk_app.services import accounts, hall
+from desk_app.services.accounts import staff as accounts
+from desk_app.services.hall import setup as hall
 from desk_app.store import Database
-from desk_app.ui.app import build_screen
+from desk_app.ui.common.app import build_screen
 app = QApplication([])
 db = Database()
 login = accounts.authenticate(db, "s01", "Demo-1234")
@@ -133,9 +134,11 @@ def day(url: str, calls: int) -> None:
     from PySide6.QtWidgets import QApplication
 
     from desk_app.security.roles import SYSTEM_ACTOR
-    from desk_app.services import accounts, hall, queue
+    from desk_app.services.accounts import staff as accounts
+    from desk_app.services.hall import setup as hall
+    from desk_app.services.queue import operations as queue
     from desk_app.store import Database
-    from desk_app.ui.counter import CounterWindow
+    from desk_app.ui.counter.window import CounterWindow
 
     app = QApplication.instance() or QApplication([])
     db = Database(url)

@@ -107,7 +107,7 @@ def main() -> None:
     print(f"target < 20 ms per query: {'met' if fts < 20 else 'NOT met'}")
 
     # The whole use case: search plus its log row in a SQLite hall (file, WAL, write lock).
-    from desk_app.services import kb as kb_service
+    from desk_app.services.kb import answers as kb_service
     from desk_app.store import Database
     from desk_app.store.schema import upgrade
 

@@ -34,7 +34,9 @@ from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
 from desk_app.domain import clock  # noqa: E402
 from desk_app.security.roles import SYSTEM_ACTOR  # noqa: E402
-from desk_app.services import demo, hall, queue  # noqa: E402
+from desk_app.services.demo import seed as demo  # noqa: E402
+from desk_app.services.hall import setup as hall  # noqa: E402
+from desk_app.services.queue import operations as queue  # noqa: E402
 from desk_app.store import Database  # noqa: E402
 from desk_app.store.models import Service, Staff, Ticket, Window  # noqa: E402
 from desk_app.store.schema import upgrade  # noqa: E402

@@ -38,17 +38,17 @@ from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 from bench.queue_bench import bulk_load, raw_connect  # noqa: E402
 from desk_app.domain import clock  # noqa: E402
 from desk_app.security.roles import Actor, Role  # noqa: E402
-from desk_app.services import (  # noqa: E402
-    alerts,
-    demo,
-    evaluation_stats,
-    hall,
-    live_hall,
-    queue,
-    reform,
-    statistics,
+from desk_app.services.common.protection import ensure_hall_key  # noqa: E402
+from desk_app.services.demo import seed as demo  # noqa: E402
+from desk_app.services.evaluation import stats as evaluation_stats  # noqa: E402
+from desk_app.services.hall import setup as hall  # noqa: E402
+from desk_app.services.queue import operations as queue  # noqa: E402
+from desk_app.services.supervision import (
+    alerts,  # noqa: E402
+    live_hall,  # noqa: E402
+    reform,  # noqa: E402
+    statistics,  # noqa: E402
 )
-from desk_app.services.protection import ensure_hall_key  # noqa: E402
 from desk_app.store import Database  # noqa: E402
 from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, Evaluation  # noqa: E402
 from desk_app.store.models import Service, Staff, Window, WindowSession  # noqa: E402

@@ -37,7 +37,9 @@ def actor():  # type: ignore[no-untyped-def]
 
 
 def build_hall(url: str) -> None:
-    from desk_app.services import demo, hall, queue
+    from desk_app.services.demo import seed as demo
+    from desk_app.services.hall import setup as hall
+    from desk_app.services.queue import operations as queue
     from desk_app.store import Database
     from desk_app.store.schema import upgrade
 
@@ -53,7 +55,7 @@ def build_hall(url: str) -> None:
 
 
 def caller(url: str, window: int, seconds: float, out: mp.Queue, ready: mp.Queue, go) -> None:  # type: ignore[no-untyped-def]
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
     from desk_app.store import Database
 
     db = Database(url).acting_as(actor())
@@ -79,8 +81,8 @@ def run(url: str, seconds: float, watch: bool) -> dict[str, float]:
 
     from desk_app.security.roles import Actor, Role
     from desk_app.store import Database
-    from desk_app.ui import display as display_module
-    from desk_app.ui.announcer import Announcer
+    from desk_app.ui.display import window as display_module
+    from desk_app.ui.display.announcer import Announcer
 
     app = QApplication.instance() or QApplication([])
     db = Database(url).acting_as(Actor(None, "display", Role.DISPLAY, device=True))

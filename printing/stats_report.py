@@ -2,7 +2,7 @@
 charts (arrivals vs served by hour, daily waits, no-shows, 好差评), the figures per service, the
 reform's claims beside the measured cases, and the negative ratings still to follow up.
 
-Takes plain figures (built by ``desk_app.services.stats_report``); draws with reportlab only."""
+Takes plain figures (built by ``desk_app.services.supervision.report``); draws with reportlab only."""
 
 from __future__ import annotations
 

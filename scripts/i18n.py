@@ -27,7 +27,7 @@ def tool(name: str) -> str:
 
 
 def main() -> int:
-    sources = sorted(str(p) for p in (ROOT / "desk_app" / "ui").glob("*.py"))
+    sources = sorted(str(p) for p in (ROOT / "desk_app" / "ui").rglob("*.py"))
     subprocess.run(
         [tool("pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(TS)],
         check=True,

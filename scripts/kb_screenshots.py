@@ -22,10 +22,10 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desk_app.paths import resources_dir  # noqa: E402
 from desk_app.security.roles import Actor, Role  # noqa: E402
-from desk_app.services import hall  # noqa: E402
+from desk_app.services.hall import setup as hall  # noqa: E402
 from desk_app.store import Database  # noqa: E402
 from desk_app.store.schema import upgrade  # noqa: E402
-from desk_app.ui import theme  # noqa: E402
+from desk_app.ui.common import theme  # noqa: E402
 
 
 def pump(ms: int, until=None) -> None:  # type: ignore[no-untyped-def]
@@ -48,8 +48,8 @@ def main() -> None:
     hall.add_service(admin, "newborn", "新生儿出生一件事", "A")
     kiosk_db = db.acting_as(Actor(staff_id=None, code="kiosk", role=Role.KIOSK, device=True))
 
-    from desk_app.ui.kb_panel import KbPanel
-    from desk_app.ui.kiosk import KioskWindow
+    from desk_app.ui.common.kb_panel import KbPanel
+    from desk_app.ui.kiosk.window import KioskWindow
 
     for lang in ("zh", "en"):
         translator = QTranslator(app)

@@ -29,11 +29,13 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget  # noqa: E402
 
 from desk_app.domain import clock  # noqa: E402
 from desk_app.security.roles import Actor, Role  # noqa: E402
-from desk_app.services import demo, hall, queue  # noqa: E402
-from desk_app.services.tickets_print import print_ticket_pdf  # noqa: E402
+from desk_app.services.demo import seed as demo  # noqa: E402
+from desk_app.services.hall import setup as hall  # noqa: E402
+from desk_app.services.queue import operations as queue  # noqa: E402
+from desk_app.services.queue.documents import print_ticket_pdf  # noqa: E402
 from desk_app.store import Database  # noqa: E402
 from desk_app.store.schema import upgrade  # noqa: E402
-from desk_app.ui import theme  # noqa: E402
+from desk_app.ui.common import theme  # noqa: E402
 
 # A working morning in the hall: the queue is busy, the clock on the screens reads 10:05.
 HALL_TIME = datetime(2026, 11, 26, 10, 5, tzinfo=clock.HALL_TZ)
@@ -104,7 +106,7 @@ def build_hall(url: str) -> Database:
 
 def shoot_login(db: Database, out: Path) -> QWidget:
     """The counter's login, showing where a one-PC hall keeps its database."""
-    from desk_app.ui.login import LoginDialog
+    from desk_app.ui.common.login import LoginDialog
 
     login = LoginDialog(db, role="counter", window=1)
     login.staff_edit.setText("s01")
@@ -117,7 +119,7 @@ def shoot_login(db: Database, out: Path) -> QWidget:
 
 def shoot_kiosk(db: Database, out: Path) -> QWidget:
     """The kiosk's start page, as a visitor finds it."""
-    from desk_app.ui.kiosk import KioskWindow
+    from desk_app.ui.kiosk.window import KioskWindow
 
     kiosk = KioskWindow(db, printer_name="TM-T82")  # as installed: a receipt printer
     pump(2500, until=lambda: bool(kiosk.services._buttons))
@@ -141,12 +143,12 @@ def _main() -> None:
         login = shoot_login(db, out)
         login.close()
 
-        from desk_app.ui.counter import CounterWindow
+        from desk_app.ui.counter.window import CounterWindow
 
         counter = CounterWindow(db, 1)
         pump(3000, until=lambda: counter.board is not None)
         grab(counter, out / "counter.png", (1440, 900))
-        from desk_app.ui.case_dialog import CaseDialog
+        from desk_app.ui.cases.dialog import CaseDialog
 
         cur = counter.board.current if counter.board else None
         dialog = CaseDialog(db, 1, ticket_id=cur.id if cur else None, service_code="newborn")
@@ -173,7 +175,7 @@ def _main() -> None:
         kiosk = shoot_kiosk(db, out)
         kiosk.close()
 
-        from desk_app.ui.display import CallDisplay
+        from desk_app.ui.display.window import CallDisplay
 
         display = CallDisplay(db)
         pump(2500, until=display.is_ready)

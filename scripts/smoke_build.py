@@ -59,7 +59,7 @@ def roles() -> list[str]:
 
 def uses_charts() -> bool:
     return any(
-        "QtCharts" in p.read_text(encoding="utf-8") for p in (ROOT / "desk_app" / "ui").glob("*.py")
+        "QtCharts" in p.read_text(encoding="utf-8") for p in (ROOT / "desk_app" / "ui").rglob("*.py")
     )
 
 

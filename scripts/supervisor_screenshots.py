@@ -24,11 +24,13 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from desk_app.domain import clock  # noqa: E402
 from desk_app.security.roles import Actor, Role  # noqa: E402
-from desk_app.services import demo, hall, queue  # noqa: E402
-from desk_app.services.protection import ensure_hall_key  # noqa: E402
+from desk_app.services.common.protection import ensure_hall_key  # noqa: E402
+from desk_app.services.demo import seed as demo  # noqa: E402
+from desk_app.services.hall import setup as hall  # noqa: E402
+from desk_app.services.queue import operations as queue  # noqa: E402
 from desk_app.store import Database  # noqa: E402
 from desk_app.store.schema import upgrade  # noqa: E402
-from desk_app.ui import theme  # noqa: E402
+from desk_app.ui.common import theme  # noqa: E402
 
 HALL_TIME = datetime(2026, 11, 26, 10, 5, tzinfo=clock.HALL_TZ)
 SUPERVISOR = Actor(staff_id=None, code="sup01", role=Role.SUPERVISOR)
@@ -82,9 +84,9 @@ def main() -> None:
     clock.now = lambda: HALL_TIME.astimezone(UTC)  # type: ignore[assignment]
     app = QApplication.instance() or QApplication(sys.argv)
     theme.apply_base_style(app)  # type: ignore[arg-type]
-    from desk_app.ui.app import install_translator
-    from desk_app.ui.progress_wall import ProgressWall
-    from desk_app.ui.supervisor import SupervisorWindow
+    from desk_app.ui.common.app import install_translator
+    from desk_app.ui.display.progress_wall import ProgressWall
+    from desk_app.ui.supervisor.window import SupervisorWindow
 
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -27,7 +27,8 @@ def calendar_hall(db, *, windows: int = 2) -> None:  # type: ignore[no-untyped-d
     Mon-Fri, a midday session for newborn only, Tue/Thu evenings, Saturday mornings.
     Places per newborn slot with two windows: 2 x 30 min / 10 min = 6, half kept for walk-ins
     = 3, of which 1 online and 2 for the hall."""
-    from desk_app.services import calendar, hall
+    from desk_app.services.hall import calendar
+    from desk_app.services.hall import setup as hall
 
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     hall.add_service(db, "retirement", "退休一件事", "B")

@@ -165,7 +165,7 @@ def db(db_url):
 @pytest.fixture
 def small_hall(db):
     """Two services, three windows, three staff; windows 1 and 2 open."""
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
 
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     hall.add_service(db, "retirement", "退休一件事", "B")

@@ -13,9 +13,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete, select, update
 
-from desk_app.services import appointment_checkin, appointments, queue
-from desk_app.services import hall as hall_service
-from desk_app.services.errors import Refused
+from desk_app.services.appointments import booking as appointments
+from desk_app.services.appointments import checkin as appointment_checkin
+from desk_app.services.common.errors import Refused
+from desk_app.services.hall import setup as hall_service
+from desk_app.services.queue import operations as queue
 from desk_app.store import Database
 from desk_app.store.models import Service, Staff, Ticket, TicketEvent, Window, WindowSession
 from tests.appt_tools import at, calendar_hall, person

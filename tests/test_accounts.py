@@ -11,8 +11,9 @@ from sqlalchemy import delete, func, select, text, update
 from desk_app.domain import clock
 from desk_app.security.authz import Forbidden
 from desk_app.security.roles import Actor, Role
-from desk_app.services import accounts, audit
-from desk_app.services.errors import Refused
+from desk_app.services.accounts import staff as accounts
+from desk_app.services.common import audit
+from desk_app.services.common.errors import Refused
 from desk_app.store.identity_models import AuditEntry
 from tests.tools import ADMIN, add_staff
 
@@ -155,7 +156,7 @@ def test_one_staff_member_wins_only_one_of_several_windows_in_a_race(db):
     """One staff member at one window is a constraint: 20 rounds of concurrent log-ins of one
     person at three windows let exactly one through each time, on both databases (the
     PostgreSQL runs are the ones that matter: there the old SELECT let 2-3 through)."""
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
     from desk_app.store import Database
 
     rounds = 20
@@ -197,7 +198,8 @@ def test_one_staff_member_wins_only_one_of_several_windows_in_a_race(db):
 def test_the_same_person_rejoins_their_window_after_a_restart(db):
     """The counter's PC restarted (or the app crashed) with the window still open: its staff
     member logs in again and carries on; anyone else is still refused."""
-    from desk_app.services import hall, queue
+    from desk_app.services.hall import setup as hall
+    from desk_app.services.queue import operations as queue
     from desk_app.store.models import WindowEvent, WindowSession
 
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")

@@ -8,7 +8,10 @@ from datetime import date
 from sqlalchemy import select
 
 from desk_app.domain.calling import CallingRule, call_order
-from desk_app.services import appointment_checkin, appointments, hall, queue
+from desk_app.services.appointments import booking as appointments
+from desk_app.services.appointments import checkin as appointment_checkin
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 from desk_app.store.models import Ticket
 from tests.appt_tools import at, calendar_hall, person
 from tests.tools import add_staff

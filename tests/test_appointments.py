@@ -8,9 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from desk_app.services import appointment_checkin as checkin_svc
-from desk_app.services import appointments, audit, hall
-from desk_app.services.errors import Refused
+from desk_app.services.appointments import booking as appointments
+from desk_app.services.appointments import checkin as checkin_svc
+from desk_app.services.common import audit
+from desk_app.services.common.errors import Refused
+from desk_app.services.hall import setup as hall
 from desk_app.store.appointment_models import Appointment
 from tests.appt_tools import at, calendar_hall, person
 from tests.ids import mistyped
@@ -182,7 +184,7 @@ def test_appointment_settings_are_hall_settings(db):
 
 
 def test_the_counters_list_sweeps_no_shows_by_itself(db):
-    from desk_app.services import appointment_views
+    from desk_app.services.appointments import views as appointment_views
 
     calendar_hall(db)
     a = book(db, 1)
@@ -193,7 +195,7 @@ def test_the_counters_list_sweeps_no_shows_by_itself(db):
 
 
 def test_key_rotation_reseals_bookings(db, tmp_path, monkeypatch):
-    from desk_app.services import protection
+    from desk_app.services.common import protection
 
     calendar_hall(db)
     book(db, 1)
@@ -213,7 +215,8 @@ def test_key_rotation_reseals_bookings(db, tmp_path, monkeypatch):
 
 
 def _rotate_and_read(db, before: str) -> None:  # type: ignore[no-untyped-def]
-    from desk_app.services import key_rotation, protection
+    from desk_app.services.accounts import key_rotation
+    from desk_app.services.common import protection
 
     a = book(db, 2)  # sealed under the file's first key
     with db.begin() as s:  # the first booking, under the suite's key, is unreadable here: drop

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from desk_app.services import appointment_checkin
+from desk_app.services.appointments import checkin as appointment_checkin
 from desk_app.store import Database
 from desk_app.store.schema import upgrade
 from tests.appt_tools import at, calendar_hall, person
@@ -115,7 +115,7 @@ def test_online_booking_round_trip(hall_db, central):
     assert set(listed) == {code, missed}
     assert listed[code].channel == "online" and "*" in listed[code].id_no
     # The online place is the online channel's: the hall's two places are untouched.
-    from desk_app.services import appointments
+    from desk_app.services.appointments import booking as appointments
 
     slot = appointments.slots(hall_db, "newborn", date(2026, 12, 1))[0]
     assert (slot.booked, slot.online_booked, slot.left) == (0, 1, 2)
@@ -129,7 +129,7 @@ def test_online_booking_round_trip(hall_db, central):
 
 
 def test_a_booking_the_hall_must_refuse_goes_back_as_rejected(hall_db, central):
-    from desk_app.services import appointments
+    from desk_app.services.appointments import booking as appointments
 
     monday = "2026-11-30T10:00:00+08:00"
     appointments.book(
@@ -161,7 +161,7 @@ def test_a_booking_the_hall_must_refuse_goes_back_as_rejected(hall_db, central):
 
 
 def test_a_citizen_cancels_online_and_the_hall_follows(hall_db, central):
-    from desk_app.services import appointments
+    from desk_app.services.appointments import booking as appointments
 
     monday = "2026-11-30T10:00:00+08:00"
     sync(hall_db, central, monday)

@@ -34,7 +34,7 @@ def _core_modules() -> list[str]:
 
 def test_core_imports_with_pyside6_blocked():
     modules = _core_modules()
-    assert "desk_app.services.queue" in modules and "desk_app.store.models" in modules
+    assert "desk_app.services.queue.operations" in modules and "desk_app.store.models" in modules
     code = (
         "import sys\n"
         "sys.modules['PySide6'] = None  # any 'import PySide6...' now raises ImportError\n"

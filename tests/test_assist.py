@@ -12,8 +12,13 @@ from sqlalchemy import select
 from desk_app.domain import assist as rules
 from desk_app.domain.assist import AssistAction, SessionState
 from desk_app.security.roles import Actor, Role
-from desk_app.services import assist, assist_stats, cases, hall, pain_points, queue
-from desk_app.services.errors import Refused
+from desk_app.services.assist import pain_points
+from desk_app.services.assist import sessions as assist
+from desk_app.services.assist import stats as assist_stats
+from desk_app.services.cases import actions as cases
+from desk_app.services.common.errors import Refused
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 from desk_app.store.assist_models import AssistAuthorization, AssistEvent, AssistSession
 from desk_app.store.models import Staff
 from tests.ids import mistyped, resident_id
@@ -224,7 +229,7 @@ def test_retention_masks_idle_sessions_and_their_letters(helper_db):
 
 
 def test_reveal_is_for_a_supervisor_with_a_reason_and_audited(helper_db):
-    from desk_app.services import audit
+    from desk_app.services.common import audit
 
     db = helper_db
     view = _proxy(db)
@@ -241,7 +246,8 @@ def test_reveal_is_for_a_supervisor_with_a_reason_and_audited(helper_db):
 
 def test_key_rotation_moves_the_sessions_and_letters_too(helper_db, tmp_path, monkeypatch):
     from desk_app.security.keys import create_key_file
-    from desk_app.services import key_rotation, protection
+    from desk_app.services.accounts import key_rotation
+    from desk_app.services.common import protection
 
     path = tmp_path / "keys" / "hall.key"
     create_key_file(path)

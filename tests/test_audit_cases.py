@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from desk_app.security.roles import Role
-from desk_app.services import accounts, audit, case_print, cases, hall
+from desk_app.services.accounts import staff as accounts
+from desk_app.services.cases import actions as cases
+from desk_app.services.cases import documents as case_print
+from desk_app.services.common import audit
+from desk_app.services.hall import setup as hall
 from tests.ids import resident_id
 
 T = datetime(2026, 9, 24, 2, 0, tzinfo=UTC)

@@ -8,8 +8,9 @@ import pytest
 
 from desk_app.domain.calendar import CalendarError, Session, SessionKind, parse_days, plan_for
 from desk_app.domain.workdays import WorkCalendar
-from desk_app.services import calendar, queue
-from desk_app.services.errors import Refused
+from desk_app.services.common.errors import Refused
+from desk_app.services.hall import calendar
+from desk_app.services.queue import operations as queue
 from tests.appt_tools import at, calendar_hall
 
 WORK = WorkCalendar.load()
@@ -75,7 +76,7 @@ def test_calendar_show_names_sessions_and_the_data_source(db):
 
 
 def test_from_december_a_missing_next_year_is_warned_about(db, monkeypatch):
-    from desk_app.services import calendar as cal
+    from desk_app.services.hall import calendar as cal
 
     calendar_hall(db)
     assert calendar.show(db, date(2026, 12, 1), now=at("2026-11-30 10:00")).warning is None
@@ -89,7 +90,7 @@ def test_from_december_a_missing_next_year_is_warned_about(db, monkeypatch):
 
 
 def test_a_hall_without_a_calendar_issues_at_any_time(db):
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
 
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     assert queue.issue_ticket(db, "newborn", now=at("2026-12-06 03:00")).number == "A001"

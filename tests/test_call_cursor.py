@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from desk_app.services.boards import CALL_OVERLAP_IDS, CallCursor, CallEvent
+from desk_app.services.queue.boards import CALL_OVERLAP_IDS, CallCursor, CallEvent
 
 AT = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
@@ -45,7 +45,8 @@ def test_a_read_of_nothing_new_keeps_the_place():
 
 
 def test_a_read_leaves_out_the_calls_the_display_has(db, small_hall):
-    from desk_app.services import boards, queue
+    from desk_app.services.queue import boards
+    from desk_app.services.queue import operations as queue
 
     for _ in range(2):
         queue.issue_ticket(db, "newborn")

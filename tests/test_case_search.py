@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desk_app.services.case_search import search_key
+from desk_app.services.cases.search import search_key
 
 
 def test_a_scanned_progress_url_gives_its_last_segment():

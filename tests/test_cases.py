@@ -8,11 +8,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from desk_app.services import cases, hall, queue
-from desk_app.services.case_dto import AgentInfo
-from desk_app.services.catalog_access import work_calendar
-from desk_app.services.errors import NotFound, Refused
-from desk_app.services.protection import unseal_json
+from desk_app.services.cases import actions as cases
+from desk_app.services.cases.dto import AgentInfo
+from desk_app.services.common.catalog import work_calendar
+from desk_app.services.common.errors import NotFound, Refused
+from desk_app.services.common.protection import unseal_json
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 from desk_app.store.case_models import CaseEvent, Evaluation, SyncOutbox
 from tests.ids import credit_code, mistyped, resident_id
 from tests.tools import add_staff

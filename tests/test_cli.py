@@ -231,7 +231,7 @@ def test_demo_seed_is_deterministic_and_believable(tmp_path, capsys):
 
     from sqlalchemy import select
 
-    from desk_app.services.demo import seed_demo
+    from desk_app.services.demo.seed import seed_demo
     from desk_app.store import Database
     from desk_app.store.models import Ticket
     from desk_app.store.schema import upgrade
@@ -503,7 +503,7 @@ def _count(url: str, table: str) -> int:
 def test_plain_desk_app_takes_the_screen_options(monkeypatch):
     """`desk-app --lang en` (no `gui`) starts the screens in English, as a newcomer types it."""
     seen = {}
-    monkeypatch.setattr("desk_app.ui.app.run_gui", lambda **kw: seen.update(kw) or 0)
+    monkeypatch.setattr("desk_app.ui.common.app.run_gui", lambda **kw: seen.update(kw) or 0)
     with pytest.raises(SystemExit) as ended:  # the GUI's exit status is the command's
         main(["--lang", "en", "--role", "kiosk", "--large-text"])
     assert ended.value.code == 0

@@ -21,7 +21,7 @@ TICKETS_PER_KIOSK = 300
 
 
 def _kiosk(url: str, k: int, n: int, out: mp.Queue) -> None:
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
     from desk_app.store import Database
 
     db = Database(url).acting_as(ADMIN)
@@ -34,7 +34,7 @@ def _kiosk(url: str, k: int, n: int, out: mp.Queue) -> None:
 
 
 def _window(url: str, number: int, start: mp.Event, kiosks_done: mp.Event, out: mp.Queue) -> None:
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
     from desk_app.store import Database
 
     db = Database(url).acting_as(ADMIN)
@@ -66,7 +66,7 @@ def _window(url: str, number: int, start: mp.Event, kiosks_done: mp.Event, out: 
 
 @pytest.mark.slow
 def test_windows_and_kiosks_in_parallel_processes(db):
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
     from desk_app.store.models import Ticket, TicketEvent
 
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")

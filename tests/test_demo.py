@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desk_app.domain.catalog import load_catalog
-from desk_app.services.demo import DEMO_SERVICES
+from desk_app.services.demo.seed import DEMO_SERVICES
 
 
 def test_demo_services_are_catalog_bundles():

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from desk_app.domain import clock
-from desk_app.services import demo, evaluation_stats, reform, statistics
+from desk_app.services.demo import seed as demo
+from desk_app.services.evaluation import stats as evaluation_stats
+from desk_app.services.supervision import reform, statistics
 from desk_app.store.case_models import Case, Evaluation
 from desk_app.store.models import WindowSession
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from desk_app.domain.estimate import MIN_SAMPLES, estimate_wait_minutes, typical_service_seconds
-from desk_app.services import hall, queue
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 
 T0 = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
 

@@ -17,8 +17,8 @@ from desk_app.domain.kb import default_kb_dir, load_kb
 from desk_app.domain.kb_search import KbIndex, tokens
 from desk_app.security.authz import Forbidden
 from desk_app.security.roles import Actor, Role
-from desk_app.services import kb
-from desk_app.services.errors import NotFound, Refused
+from desk_app.services.common.errors import NotFound, Refused
+from desk_app.services.kb import answers as kb
 from desk_app.store.kb_models import KbAnswer, KbQuestion
 from tests.test_cli_identity import PW, run
 

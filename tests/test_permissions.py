@@ -18,32 +18,27 @@ from sqlalchemy import func, select
 
 from desk_app.security.authz import Forbidden
 from desk_app.security.roles import Actor, Operation, Role, allowed
-from desk_app.services import (
-    accounts,
-    alerts,
-    appointment_checkin,
-    appointments,
-    assist,
-    assist_stats,
-    audit,
-    boards,
-    calendar,
-    case_print,
-    cases,
-    demo,
-    evaluation_stats,
-    follow_up,
-    hall,
-    kb,
-    key_rotation,
-    live_hall,
-    pain_points,
-    queue,
-    reform,
-    statistics,
-    stats_report,
-)
-from desk_app.services.errors import Refused
+from desk_app.services.accounts import key_rotation
+from desk_app.services.accounts import staff as accounts
+from desk_app.services.appointments import booking as appointments
+from desk_app.services.appointments import checkin as appointment_checkin
+from desk_app.services.assist import pain_points
+from desk_app.services.assist import sessions as assist
+from desk_app.services.assist import stats as assist_stats
+from desk_app.services.cases import actions as cases
+from desk_app.services.cases import documents as case_print
+from desk_app.services.common import audit
+from desk_app.services.common.errors import Refused
+from desk_app.services.demo import seed as demo
+from desk_app.services.evaluation import follow_up
+from desk_app.services.evaluation import stats as evaluation_stats
+from desk_app.services.hall import calendar
+from desk_app.services.hall import setup as hall
+from desk_app.services.kb import answers as kb
+from desk_app.services.queue import boards
+from desk_app.services.queue import operations as queue
+from desk_app.services.supervision import alerts, live_hall, reform, statistics
+from desk_app.services.supervision import report as stats_report
 from desk_app.store.models import Base
 from desk_app.sync import outbox, retention
 from desk_app.sync.client import CentralClient, CentralError

@@ -20,10 +20,12 @@ from desk_app.security.authz import Forbidden
 from desk_app.security.crypto import is_encrypted
 from desk_app.security.keys import HallKeyError, create_key_file
 from desk_app.security.roles import Actor, Role
-from desk_app.services import audit, cases, hall, protection
-from desk_app.services.case_dto import AgentInfo
-from desk_app.services.errors import Refused
-from desk_app.services.key_rotation import SEALED
+from desk_app.services.accounts.key_rotation import SEALED
+from desk_app.services.cases import actions as cases
+from desk_app.services.cases.dto import AgentInfo
+from desk_app.services.common import audit, protection
+from desk_app.services.common.errors import Refused
+from desk_app.services.hall import setup as hall
 from desk_app.store.case_models import Case, CaseCounter, CaseEvent, SyncOutbox
 from desk_app.sync.retention import purge_personal_data
 from tests.ids import credit_code, resident_id

@@ -10,13 +10,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from desk_app.services import (
-    hall,
-    queue,
-    queue_engine,
-    ticket_issuing,
-)
-from desk_app.services.errors import Refused
+from desk_app.services.common.errors import Refused
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import engine as queue_engine
+from desk_app.services.queue import issuing as ticket_issuing
+from desk_app.services.queue import operations as queue
 from desk_app.store.models import TicketEvent
 from tests.queue_twins import hall_state, morning_script, raw_state, run_script
 from tests.tools import add_staff

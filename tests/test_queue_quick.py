@@ -15,7 +15,8 @@ from datetime import timedelta
 import pytest
 
 from desk_app.cli import main
-from desk_app.services import queue, queue_quick
+from desk_app.services.queue import operations as queue
+from desk_app.services.queue import quick as queue_quick
 from desk_app.store import lite
 from tests.appt_tools import at
 from tests.queue_twins import morning_script, run_script
@@ -180,7 +181,7 @@ def test_the_quick_and_the_full_version_accept_the_same_login_sessions(db, case,
     from sqlalchemy import text
 
     from desk_app.security.roles import Actor, Role
-    from desk_app.services import accounts
+    from desk_app.services.accounts import staff as accounts
     from tests.tools import add_staff
 
     add_staff(db, "adm", "管理员", "admin")

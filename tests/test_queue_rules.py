@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from desk_app.services import hall, queue
-from desk_app.services.errors import NotFound, Refused
+from desk_app.services.common.errors import NotFound, Refused
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 from desk_app.store.models import Ticket, TicketCounter, TicketEvent
 from tests.tools import add_staff
 

@@ -21,8 +21,12 @@ from sqlalchemy import select
 
 from desk_app.domain import clock
 from desk_app.security.authz import Forbidden
-from desk_app.services import alerts, evaluation_stats, evaluations, follow_up, hall, reform
-from desk_app.services.errors import NotFound, Refused
+from desk_app.services.common.errors import NotFound, Refused
+from desk_app.services.evaluation import follow_up
+from desk_app.services.evaluation import ratings as evaluations
+from desk_app.services.evaluation import stats as evaluation_stats
+from desk_app.services.hall import setup as hall
+from desk_app.services.supervision import alerts, reform
 from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, Evaluation
 from desk_app.store.identity_models import AuditEntry
 from desk_app.store.models import Window
@@ -252,7 +256,7 @@ def _counter(db, code):
 
 
 def test_live_alerts_against_the_thresholds(db):
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
 
     build_hall(db)
     hall.set_setting(db, "alert_waiting", "2")

@@ -123,7 +123,8 @@ def test_a_hall_on_the_first_schema_keeps_its_data_through_the_upgrade(db_url):
 
     from alembic import command
 
-    from desk_app.services import hall, queue
+    from desk_app.services.hall import setup as hall
+    from desk_app.services.queue import operations as queue
 
     db = Database(db_url).acting_as(ADMIN)
     with db.engine.begin() as conn:
@@ -165,7 +166,7 @@ def test_cases_written_before_0003_are_sealed_by_the_upgrade(db_url):
 
     from alembic import command
 
-    from desk_app.services import cases
+    from desk_app.services.cases import actions as cases
     from tests.ids import resident_id
 
     db = Database(db_url).acting_as(ADMIN)

@@ -25,7 +25,8 @@ import pytest
 
 from desk_app.domain import clock
 from desk_app.domain.statistics import channel_of, nearest_rank, session_kind_of
-from desk_app.services import hall, statistics
+from desk_app.services.hall import setup as hall
+from desk_app.services.supervision import statistics
 from desk_app.store.models import Service, Staff, Ticket, TicketEvent, Window, WindowEvent
 from desk_app.store.models import WindowSession as WS
 from tests.tools import add_staff
@@ -295,7 +296,7 @@ def test_time_groupings_by_hand(db):
     days = rows_by_key(statistics.summary(db, FRI, SAT, by="weekday", now=NOW))
     assert {k: r["arrivals"] for k, r in days.items()} == {5: 5, 6: 1}  # Friday 5, Saturday 1
     # The session kinds are the hall's opening calendar's (set after the tickets were issued).
-    from desk_app.services import calendar
+    from desk_app.services.hall import calendar
 
     calendar.add_session(db, "regular", "mon-fri", "09:00", "12:00")
     calendar.add_session(db, "midday", "mon-fri", "12:00", "14:00")

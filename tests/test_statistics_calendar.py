@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from desk_app.services import appointment_checkin, appointments, queue, statistics
+from desk_app.services.appointments import booking as appointments
+from desk_app.services.appointments import checkin as appointment_checkin
+from desk_app.services.queue import operations as queue
+from desk_app.services.supervision import statistics
 from tests.appt_tools import at, calendar_hall, person
 
 TUE = date(2026, 12, 1)

@@ -38,7 +38,7 @@ def url(db, db_url, monkeypatch):
 
 
 def test_summary_json_csv_and_xlsx(url, db, capsys, tmp_path):
-    from desk_app.services import calendar
+    from desk_app.services.hall import calendar
 
     # The session kinds are the hall's opening calendar's (set after the tickets were issued).
     calendar.add_session(db, "regular", "mon-fri", "09:00", "12:00")
@@ -81,7 +81,7 @@ def test_reform_and_evaluations_json(url, capsys):
 
 
 def test_alerts_ack_and_follow_up_from_the_command_line(url, capsys, db):
-    from desk_app.services import evaluations
+    from desk_app.services.evaluation import ratings as evaluations
     from tests.test_reform_and_evaluations import FRI2, at
 
     evaluations.evaluate(db, "YJS-TEST-C2", 1, now=at(FRI2, "16:05"))

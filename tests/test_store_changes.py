@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from desk_app.services import queue
+from desk_app.services.queue import operations as queue
 from desk_app.store import Database
 from desk_app.store.changes import CALLS_CHANNEL, notify_calls
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import bindparam, literal_column, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from desk_app.services import queue
+from desk_app.services.queue import operations as queue
 from desk_app.store import Database
 from desk_app.store.models import Ticket, Window
 from desk_app.store.pipeline import first_rows

@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import text
 
-from desk_app.services import hall
+from desk_app.services.hall import setup as hall
 from desk_app.store import Database
 from desk_app.store.schema import upgrade
 from tests.conftest import TEST_ADMIN

@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from desk_app.services import cases, hall, protection
+from desk_app.services.cases import actions as cases
+from desk_app.services.common import protection
+from desk_app.services.hall import setup as hall
 from desk_app.store import Database
 from desk_app.store.schema import upgrade
 from desk_app.sync import outbox

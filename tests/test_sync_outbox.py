@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from desk_app.services import cases, hall
+from desk_app.services.cases import actions as cases
+from desk_app.services.hall import setup as hall
 from desk_app.store.case_models import Case, SyncOutbox
 from desk_app.sync import outbox
 from desk_app.sync.client import CentralAuthError, CentralError, ItemResult
@@ -205,7 +206,7 @@ def test_sync_loop_keeps_sending_in_the_background(hall_db):
 
 @pytest.mark.gui
 def test_indicator_shows_backlog_and_auth_alert(qtbot, hall_db):
-    from desk_app.ui.sync_status import SyncIndicator
+    from desk_app.ui.common.sync_status import SyncIndicator
 
     conclude_cases(hall_db, 2)
     ind = SyncIndicator(hall_db, interval_ms=100)
@@ -220,7 +221,7 @@ def test_indicator_shows_backlog_and_auth_alert(qtbot, hall_db):
 
 @pytest.mark.gui
 def test_dead_letter_view_retries_and_resolves(qtbot, hall_db):
-    from desk_app.ui.dead_letters import DeadLetterDialog
+    from desk_app.ui.common.dead_letters import DeadLetterDialog
 
     ids = conclude_cases(hall_db, 3)
     central = FakeCentral()

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from desk_app.cli import main
 from desk_app.domain.errors import Refused
-from desk_app.services import cases, hall
-from desk_app.services.protection import unseal, unseal_json
+from desk_app.services.cases import actions as cases
+from desk_app.services.common.protection import unseal, unseal_json
+from desk_app.services.hall import setup as hall
 from desk_app.store.case_models import Case, SyncOutbox
 from desk_app.sync import outbox
 from desk_app.sync.retention import purge_personal_data

@@ -9,10 +9,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from desk_app.services import hall, ticket_issue
-from desk_app.services.dto import IssuedTicket
-from desk_app.services.errors import Refused
-from desk_app.services.ticket_issue import issue_and_print, print_ticket
+from desk_app.services.common.dto import IssuedTicket
+from desk_app.services.common.errors import Refused
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import take_number as ticket_issue
+from desk_app.services.queue.take_number import issue_and_print, print_ticket
 from desk_app.store.models import Ticket
 
 
@@ -87,7 +88,7 @@ def test_a_rendering_fault_keeps_the_ticket_and_never_reaches_the_printer(
     def broken(db, ticket, target):  # type: ignore[no-untyped-def]
         raise ValueError("layout overflow")
 
-    from desk_app.services import tickets_print
+    from desk_app.services.queue import documents as tickets_print
 
     monkeypatch.setattr(tickets_print, "print_ticket_pdf", broken)
     sent: list[bytes] = []

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
-from desk_app.ui.announcer import (
+from desk_app.ui.display.announcer import (
     CHIME_PATH,
     Announcer,
     AnnouncerBackend,

@@ -9,7 +9,10 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from desk_app.services import accounts, appointments, hall, queue
+from desk_app.services.accounts import staff as accounts
+from desk_app.services.appointments import booking as appointments
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 from desk_app.store import Database
 from desk_app.store.schema import upgrade
 from tests.appt_tools import at, calendar_hall, person
@@ -38,7 +41,7 @@ def _close(qtbot, widget) -> None:
 
 
 def _kiosk(qtbot, db, tmp_path):  # type: ignore[no-untyped-def]
-    from desk_app.ui.kiosk import KioskWindow
+    from desk_app.ui.kiosk.window import KioskWindow
 
     kiosk = KioskWindow(db, pdf_dir=str(tmp_path / "tickets"))
     kiosk.resize(1280, 800)
@@ -105,7 +108,7 @@ def test_check_in_at_the_kiosk_by_code_prints_an_appointment_ticket(
 def test_the_booking_dialog_books_a_chosen_cell_and_prints_the_slip(
     qtbot, appt_hall, tmp_path, monkeypatch
 ):
-    from desk_app.ui.booking_dialog import BookingDialog
+    from desk_app.ui.counter.booking_dialog import BookingDialog
 
     monkeypatch.setenv("DESK_APP_NOW", "2026-11-30T10:00:00+08:00")
     dialog = BookingDialog(appt_hall, slip_dir=str(tmp_path / "slips"))
@@ -132,7 +135,7 @@ def test_the_booking_dialog_books_a_chosen_cell_and_prints_the_slip(
 
 
 def test_the_counter_lists_todays_appointments_and_checks_one_in(qtbot, appt_hall, monkeypatch):
-    from desk_app.ui.counter import CounterWindow
+    from desk_app.ui.counter.window import CounterWindow
 
     a = appointments.book(
         appt_hall,
@@ -174,8 +177,8 @@ def test_the_counter_lists_todays_appointments_and_checks_one_in(qtbot, appt_hal
 
 def test_the_display_marks_appointment_numbers(qtbot, appt_hall, monkeypatch):
     from desk_app.security.roles import Actor, Role
-    from desk_app.services import appointment_checkin
-    from desk_app.ui.display import CallDisplay
+    from desk_app.services.appointments import checkin as appointment_checkin
+    from desk_app.ui.display.window import CallDisplay
 
     a = appointments.book(
         appt_hall,

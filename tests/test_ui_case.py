@@ -6,7 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desk_app.services import cases, hall, queue
+from desk_app.services.cases import actions as cases
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 from tests.ids import resident_id
 from tests.tools import add_staff
 
@@ -15,7 +17,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def counter_with_visitor(db, qtbot, tmp_path):
-    from desk_app.ui.counter import CounterWindow
+    from desk_app.ui.counter.window import CounterWindow
 
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     hall.add_window(db, 1, ["newborn"])
@@ -157,7 +159,7 @@ def test_a_wrong_agent_id_is_reported_on_leaving_the_field(qtbot, counter_with_v
 
 
 def test_disabled_agent_fields_do_not_look_editable(qtbot, counter_with_visitor, qapp):
-    from desk_app.ui import theme
+    from desk_app.ui.common import theme
 
     qapp.setStyleSheet(theme.BASE_QSS)  # the look the app starts with: white fields
     win, _ticket = counter_with_visitor

@@ -8,7 +8,9 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 
 from desk_app.security.roles import Actor, Role
-from desk_app.services import accounts, hall, queue
+from desk_app.services.accounts import staff as accounts
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 
 pytestmark = pytest.mark.gui
 SETUP = Actor(staff_id=None, code="setup", role=Role.ADMIN)
@@ -27,7 +29,7 @@ def counter_hall(db):
 
 
 def _login(qtbot, db, staff="s01", window=5):
-    from desk_app.ui.login import LoginDialog
+    from desk_app.ui.common.login import LoginDialog
 
     dialog = LoginDialog(db, role="counter", window=window)
     qtbot.addWidget(dialog)
@@ -40,7 +42,7 @@ def _login(qtbot, db, staff="s01", window=5):
 
 
 def test_login_then_call_recall_no_show_next_start_complete(qtbot, counter_hall):
-    from desk_app.ui.counter import CounterWindow
+    from desk_app.ui.counter.window import CounterWindow
 
     db = counter_hall
     dialog = _login(qtbot, db)
@@ -96,7 +98,7 @@ def test_second_login_on_open_window_is_refused_in_chinese(qtbot, counter_hall):
 
 def test_unreachable_database_is_explained(qtbot):
     from desk_app.store import Database
-    from desk_app.ui.login import LoginDialog
+    from desk_app.ui.common.login import LoginDialog
 
     db = Database("postgresql+psycopg://root@127.0.0.1:1/nowhere")
     dialog = LoginDialog(db, role="counter")
@@ -109,7 +111,7 @@ def test_unreachable_database_is_explained(qtbot):
 
 
 def test_updates_from_other_windows_and_kiosks_appear_within_a_second(qtbot, counter_hall):
-    from desk_app.ui.counter import CounterWindow
+    from desk_app.ui.counter.window import CounterWindow
 
     db = counter_hall
     hall.open_window(db, 5, "s01")
@@ -124,8 +126,8 @@ def test_updates_from_other_windows_and_kiosks_appear_within_a_second(qtbot, cou
 
 
 def test_hold_and_call_back_and_transfer(qtbot, counter_hall, monkeypatch):
-    from desk_app.ui import counter as counter_mod
-    from desk_app.ui.counter import CounterWindow
+    from desk_app.ui.counter import window as counter_mod
+    from desk_app.ui.counter.window import CounterWindow
 
     db = counter_hall
     hall.open_window(db, 5, "s01")
@@ -161,7 +163,7 @@ def test_hold_and_call_back_and_transfer(qtbot, counter_hall, monkeypatch):
 
 
 def test_pause_disables_calling(qtbot, counter_hall):
-    from desk_app.ui.counter import CounterWindow
+    from desk_app.ui.counter.window import CounterWindow
 
     db = counter_hall
     hall.open_window(db, 5, "s01")
@@ -182,8 +184,8 @@ def test_pause_disables_calling(qtbot, counter_hall):
 def test_table_models_are_consistent(qtbot):
     from datetime import UTC, datetime
 
-    from desk_app.services.boards import ServedTicket, WaitingTicket
-    from desk_app.ui.models import ServedModel, WaitingModel
+    from desk_app.services.queue.boards import ServedTicket, WaitingTicket
+    from desk_app.ui.counter.models import ServedModel, WaitingModel
 
     m = WaitingModel()
     QAbstractItemModelTester(m, QAbstractItemModelTester.FailureReportingMode.Fatal)

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 
-from desk_app.services import hall, queue
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 from desk_app.store import Database
 from desk_app.store.database import DatabaseUnavailable
-from desk_app.ui import display as display_module
-from desk_app.ui.announcer import Announcer, AnnouncerBackend, sentence
-from desk_app.ui.display import CallDisplay
+from desk_app.ui.display import window as display_module
+from desk_app.ui.display.announcer import Announcer, AnnouncerBackend, sentence
+from desk_app.ui.display.window import CallDisplay
 from tests.tools import add_staff
 
 pytestmark = pytest.mark.gui
@@ -238,7 +239,7 @@ def test_a_display_started_during_an_outage_keeps_trying(qtbot, hall_with_ticket
 def test_a_display_closed_before_its_first_read_stays_quiet(db, qtbot):
     """Closed at once (the app quitting, a test ending): the answers of the work already in
     flight must not restart its timers or start new work on a screen that is going away."""
-    from desk_app.ui.display import CallDisplay
+    from desk_app.ui.display.window import CallDisplay
 
     display = CallDisplay(db, poll_ms=50)
     qtbot.addWidget(display)

@@ -7,8 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desk_app.services import cases, hall
-from desk_app.services.common import DEFAULT_SETTINGS
+from desk_app.services.cases import actions as cases
+from desk_app.services.common.lookups import DEFAULT_SETTINGS
+from desk_app.services.hall import setup as hall
 from tests.ids import resident_id
 from tests.tools import add_staff
 
@@ -19,7 +20,7 @@ REQUIRED = ("application_form", "parents_id_cards", "household_register", "marri
 @pytest.fixture
 def counter_and_notice(db, qtbot, tmp_path):
     """Window 1 open, and a case sent home with a 一次性告知 (nothing brought yet)."""
-    from desk_app.ui.counter import CounterWindow
+    from desk_app.ui.counter.window import CounterWindow
 
     hall.add_service(db, "newborn", "新生儿出生一件事", "A")
     hall.add_window(db, 1, ["newborn"])

@@ -18,7 +18,7 @@ from PySide6.QtGui import QFontDatabase, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel
 app = QApplication([])
 cjk_system = [f for f in QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)]
-from desk_app.ui import theme
+from desk_app.ui.common import theme
 theme.apply_base_style(app)
 label = QLabel("请 A001 号 到 5 号窗口 办理")
 info = QFontInfo(label.font())

@@ -14,7 +14,9 @@ from PySide6.QtGui import QShortcut
 from sqlalchemy import select
 
 from desk_app.security.roles import Actor, Role
-from desk_app.services import accounts, assist, hall
+from desk_app.services.accounts import staff as accounts
+from desk_app.services.assist import sessions as assist
+from desk_app.services.hall import setup as hall
 from desk_app.store.models import Staff
 from tests.ids import resident_id
 
@@ -36,7 +38,7 @@ def helper_hall(db):
 
 
 def _screen(qtbot, db, tmp_path):
-    from desk_app.ui.helper import HelperWindow
+    from desk_app.ui.helper.window import HelperWindow
 
     w = HelperWindow(db, refresh_ms=60_000, document_dir=str(tmp_path / "docs"))
     qtbot.addWidget(w)
@@ -51,7 +53,7 @@ def _submit(qtbot, dialog):
 
 
 def test_helper_logs_in_without_a_window_and_a_counter_is_refused(qtbot, helper_hall):
-    from desk_app.ui.login import LoginDialog
+    from desk_app.ui.common.login import LoginDialog
 
     dialog = LoginDialog(helper_hall, role="helper")
     qtbot.addWidget(dialog)
@@ -128,7 +130,7 @@ def test_a_session_from_start_to_conclusion(qtbot, helper_hall, tmp_path):
 def test_the_screen_renders_in_both_languages(qtbot, helper_hall, tmp_path, lang):
     from PySide6.QtWidgets import QApplication
 
-    from desk_app.ui.app import install_translator
+    from desk_app.ui.common.app import install_translator
 
     translator = install_translator(QApplication.instance(), lang)
     try:
@@ -151,8 +153,8 @@ def test_the_screen_renders_in_both_languages(qtbot, helper_hall, tmp_path, lang
 
 
 def test_the_role_builds_the_helper_screen_with_its_idle_lock(qtbot, helper_hall):
-    from desk_app.ui.app import build_screen
-    from desk_app.ui.helper import HelperWindow
+    from desk_app.ui.common.app import build_screen
+    from desk_app.ui.helper.window import HelperWindow
 
     screen = build_screen(
         helper_hall, "helper", 1, large_text=False, actor=helper_hall.actor, idle_lock_ms=60_000
@@ -166,7 +168,7 @@ def test_the_role_builds_the_helper_screen_with_its_idle_lock(qtbot, helper_hall
 
 
 def test_a_helper_explains_a_pain_point_from_the_list(qtbot, helper_hall, tmp_path):
-    from desk_app.services import pain_points
+    from desk_app.services.assist import pain_points
 
     p = pain_points.add_pain(helper_hall, "information", "newborn", "指南未写明样式")
     w = _screen(qtbot, helper_hall, tmp_path)

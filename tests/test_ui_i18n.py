@@ -19,8 +19,8 @@ pytestmark = pytest.mark.gui
 
 def test_english_is_installed_and_removable(qtbot, sqlite_url):
     from desk_app.store import Database
-    from desk_app.ui.app import install_translator
-    from desk_app.ui.login import LoginDialog
+    from desk_app.ui.common.app import install_translator
+    from desk_app.ui.common.login import LoginDialog
 
     app = QApplication.instance()
     db = Database(sqlite_url).acting_as(ADMIN)
@@ -42,7 +42,7 @@ def test_english_is_installed_and_removable(qtbot, sqlite_url):
 def test_every_ui_string_has_an_english_translation(tmp_path):
     ts = tmp_path / "check.ts"
     lupdate = Path(sys.executable).parent / "pyside6-lupdate"
-    sources = sorted(str(p) for p in (ROOT / "desk_app" / "ui").glob("*.py"))
+    sources = sorted(str(p) for p in (ROOT / "desk_app" / "ui").rglob("*.py"))
     subprocess.run([str(lupdate), *sources, "-ts", str(ts)], check=True, capture_output=True)
     english = json.loads((ROOT / "resources" / "i18n" / "en.json").read_text(encoding="utf-8"))
     found = {m.findtext("source") for m in ET.parse(ts).iter("message")}

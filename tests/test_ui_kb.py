@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from desk_app.security.roles import Actor, Role
-from desk_app.services import accounts, hall, queue
+from desk_app.services.accounts import staff as accounts
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 from desk_app.store import Database
 from desk_app.store.kb_models import KbAnswer, KbQuestion
 from desk_app.store.schema import upgrade
@@ -41,7 +43,7 @@ def _close(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_panel_lists_the_bundle_then_ranks_answers_and_records_the_one_opened(qtbot, small_hall):
-    from desk_app.ui.kb_panel import KbPanel
+    from desk_app.ui.common.kb_panel import KbPanel
 
     panel = KbPanel(small_hall, "newborn")
     panel.show()
@@ -69,7 +71,7 @@ def test_panel_lists_the_bundle_then_ranks_answers_and_records_the_one_opened(qt
 
 
 def test_f11_at_the_counter_opens_the_panel_for_the_ticket_being_served(qtbot, small_hall):
-    from desk_app.ui.counter import CounterWindow
+    from desk_app.ui.counter.window import CounterWindow
 
     queue.issue_ticket(small_hall, "newborn")
     queue.call_next(small_hall, 1)  # the visitor is at window 1
@@ -97,7 +99,7 @@ def test_f11_at_the_counter_opens_the_panel_for_the_ticket_being_served(qtbot, s
 
 
 def test_the_kiosk_consult_page_answers_and_sends_unknown_questions_on(qtbot, small_hall, tmp_path):
-    from desk_app.ui.kiosk import KioskWindow
+    from desk_app.ui.kiosk.window import KioskWindow
 
     kiosk = KioskWindow(small_hall.acting_as(KIOSK), pdf_dir=str(tmp_path))
     kiosk.resize(1280, 800)

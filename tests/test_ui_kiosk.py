@@ -12,11 +12,12 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from desk_app.services import hall, queue
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 from desk_app.store import Database
 from desk_app.store.models import Ticket
 from desk_app.store.schema import upgrade
-from desk_app.ui.kiosk import KioskWindow
+from desk_app.ui.kiosk.window import KioskWindow
 from tests.tools import ADMIN, add_staff
 
 pytestmark = pytest.mark.gui
@@ -240,7 +241,7 @@ def test_print_pdf_bytes_paints_every_page_on_a_printer(qtbot, tmp_path):
     """The Qt half of printing, on Qt's PDF printer: the ticket comes out at receipt size."""
     from PySide6.QtPrintSupport import QPrinter
 
-    from desk_app.ui.printer import PrintError, paint_pdf, print_pdf_bytes, save_pdf
+    from desk_app.ui.common.printer import PrintError, paint_pdf, print_pdf_bytes, save_pdf
     from printing.ticket import TicketPrint, render_ticket_pdf
 
     buffer = io.BytesIO()

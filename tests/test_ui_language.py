@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desk_app.services.boards import WaitingTicket
+from desk_app.services.queue.boards import WaitingTicket
 from tests.tools import ADMIN
 
 pytestmark = pytest.mark.gui
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def language(qapp):
     """Switch the screens' language for one test; Chinese and the C locale again afterwards."""
-    from desk_app.ui import i18n
-    from desk_app.ui.app import install_translator
+    from desk_app.ui.common import i18n
+    from desk_app.ui.common.app import install_translator
 
     app = qapp
     installed = []
@@ -42,7 +42,7 @@ def _waiting(priority: str | None, wait_s: int) -> WaitingTicket:
 
 
 def test_counter_lists_speak_english(language):
-    from desk_app.ui.models import ServedModel, WaitingModel
+    from desk_app.ui.counter.models import ServedModel, WaitingModel
 
     language("en")
     model = WaitingModel()
@@ -57,7 +57,7 @@ def test_counter_lists_speak_english(language):
 
 def test_case_dialog_names_whom_a_bundle_is_for_in_english(language, qtbot, sqlite_url):
     from desk_app.store import Database
-    from desk_app.ui.case_dialog import CaseDialog
+    from desk_app.ui.cases.dialog import CaseDialog
 
     language("en")
     dialog = CaseDialog(Database(sqlite_url).acting_as(ADMIN), 1)
@@ -68,7 +68,7 @@ def test_case_dialog_names_whom_a_bundle_is_for_in_english(language, qtbot, sqli
 
 
 def test_chinese_screens_have_chinese_ok_and_cancel(language, qtbot):
-    from desk_app.ui.transfer_dialog import TransferDialog
+    from desk_app.ui.counter.transfer_dialog import TransferDialog
 
     language(None)
     dialog = TransferDialog("A001", [("retirement", "退休一件事")], [1, 2], 1)
@@ -81,7 +81,7 @@ def test_chinese_screens_have_chinese_ok_and_cancel(language, qtbot):
 
 def test_the_authorization_date_follows_the_hall_not_the_os(language, qtbot, sqlite_url):
     from desk_app.store import Database
-    from desk_app.ui.case_dialog import CaseDialog
+    from desk_app.ui.cases.dialog import CaseDialog
 
     QLocale.setDefault(QLocale.c())  # what LANG=C.UTF-8 gives Qt
     language(None)

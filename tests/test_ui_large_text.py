@@ -9,13 +9,14 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-from desk_app.services import hall, queue
-from desk_app.services.boards import CallEvent
-from desk_app.services.dto import IssuedTicket
-from desk_app.ui.announcer import Announcer, AnnouncerBackend
-from desk_app.ui.app import build_screen, install_translator
-from desk_app.ui.display import CallDisplay
-from desk_app.ui.kiosk import KioskWindow
+from desk_app.services.common.dto import IssuedTicket
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
+from desk_app.services.queue.boards import CallEvent
+from desk_app.ui.common.app import build_screen, install_translator
+from desk_app.ui.display.announcer import Announcer, AnnouncerBackend
+from desk_app.ui.display.window import CallDisplay
+from desk_app.ui.kiosk.window import KioskWindow
 from tests.tools import add_staff
 
 pytestmark = pytest.mark.gui

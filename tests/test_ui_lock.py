@@ -10,7 +10,10 @@ from sqlalchemy import func, select
 
 from desk_app.security.authz import Forbidden
 from desk_app.security.roles import Actor, Role
-from desk_app.services import accounts, hall, queue, workstation
+from desk_app.services.accounts import staff as accounts
+from desk_app.services.accounts import workstation
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 from desk_app.store.identity_models import LoginFailure
 from desk_app.store.models import Setting, Ticket
 
@@ -31,7 +34,7 @@ def staff_db(db):
 
 
 def _counter(qtbot, staff_db, idle_ms=300):
-    from desk_app.ui.app import build_screen
+    from desk_app.ui.common.app import build_screen
 
     counter = build_screen(
         staff_db, "counter", 5, large_text=False, actor=staff_db.actor, idle_lock_ms=idle_ms

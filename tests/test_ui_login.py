@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desk_app.security.roles import Actor, Role
-from desk_app.services import accounts, hall
+from desk_app.services.accounts import staff as accounts
+from desk_app.services.hall import setup as hall
 
 pytestmark = pytest.mark.gui
 SETUP = Actor(staff_id=None, code="setup", role=Role.ADMIN)
@@ -28,7 +29,7 @@ def _window_state(db, number=5):
 
 
 def _dialog(qtbot, db, staff, password):
-    from desk_app.ui.login import LoginDialog
+    from desk_app.ui.common.login import LoginDialog
 
     dialog = LoginDialog(db, role="counter", window=5)
     qtbot.addWidget(dialog)
@@ -89,7 +90,7 @@ def test_a_hall_without_accounts_says_how_to_make_one(qtbot, db):
 
 
 def test_correct_login_opens_the_session_and_the_counter_acts_as_that_person(qtbot, login_hall):
-    from desk_app.ui.app import build_screen
+    from desk_app.ui.common.app import build_screen
 
     dialog = _dialog(qtbot, login_hall, "s01", PASSWORD)
     dialog.activateWindow()
@@ -114,7 +115,7 @@ def test_correct_login_opens_the_session_and_the_counter_acts_as_that_person(qtb
 
 
 def test_a_counter_screen_is_never_built_without_a_person(qtbot, login_hall):
-    from desk_app.ui.app import KIOSK_ACTOR, build_screen
+    from desk_app.ui.common.app import KIOSK_ACTOR, build_screen
 
     with pytest.raises(ValueError):
         build_screen(login_hall, "counter", 5, large_text=False)
@@ -171,7 +172,7 @@ def test_giving_up_on_the_new_password_opens_nothing(qtbot, login_hall):
 
 
 def test_refusals_follow_the_english_translation(qtbot, login_hall):
-    from desk_app.ui.app import install_translator
+    from desk_app.ui.common.app import install_translator
 
     app = QApplication.instance()
     translator = install_translator(app, "en")
@@ -184,7 +185,7 @@ def test_refusals_follow_the_english_translation(qtbot, login_hall):
 
 
 def test_kiosk_and_display_act_as_devices(qtbot, login_hall):
-    from desk_app.ui.app import build_screen
+    from desk_app.ui.common.app import build_screen
 
     kiosk = build_screen(login_hall, "kiosk", 0, large_text=False)
     qtbot.addWidget(kiosk)
@@ -197,7 +198,7 @@ def test_kiosk_and_display_act_as_devices(qtbot, login_hall):
 
 
 def test_the_window_number_shows_its_stepper_arrows(qtbot, login_hall, qapp):
-    from desk_app.ui import theme
+    from desk_app.ui.common import theme
 
     qapp.setStyleSheet(theme.BASE_QSS)  # the look the app starts with
     try:

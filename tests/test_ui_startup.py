@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desk_app.ui import startup
+from desk_app.ui.common import startup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,7 +121,7 @@ for name, kind, _f, _a, off, size, link, _i, _al, _es in sections:
 _FULLSCREEN = r"""
 import sys
 from PySide6.QtWidgets import QApplication, QLabel
-from desk_app.ui.app import place_fullscreen
+from desk_app.ui.common.app import place_fullscreen
 
 app = QApplication(sys.argv)
 widget = QLabel("kiosk")

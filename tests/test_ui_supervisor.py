@@ -12,7 +12,9 @@ from sqlalchemy import select
 
 from desk_app.domain import clock
 from desk_app.security.roles import Actor, Role
-from desk_app.services import accounts, hall, queue
+from desk_app.services.accounts import staff as accounts
+from desk_app.services.hall import setup as hall
+from desk_app.services.queue import operations as queue
 from desk_app.store.identity_models import AuditEntry
 
 pytestmark = pytest.mark.gui
@@ -31,7 +33,7 @@ def sup_hall(db):
 
 
 def _login(qtbot, db, role, staff):
-    from desk_app.ui.login import LoginDialog
+    from desk_app.ui.common.login import LoginDialog
 
     dialog = LoginDialog(db, role=role)
     qtbot.addWidget(dialog)
@@ -48,7 +50,7 @@ def test_a_counter_cannot_open_the_supervisor_screen(qtbot, sup_hall):
 
 
 def _supervisor(qtbot, db):
-    from desk_app.ui.supervisor import SupervisorWindow
+    from desk_app.ui.supervisor.window import SupervisorWindow
 
     dialog = _login(qtbot, db, "supervisor", "sup01")
     with qtbot.waitSignal(dialog.logged_in, timeout=5000) as got:
@@ -120,7 +122,7 @@ def test_statistics_charts_and_exports(qtbot, sup_hall, tmp_path):
 
 
 def test_progress_wall_shows_the_claims(qtbot, sup_hall):
-    from desk_app.ui.progress_wall import ProgressWall
+    from desk_app.ui.display.progress_wall import ProgressWall
 
     wall = ProgressWall(sup_hall.acting_as(_actor(sup_hall)))
     qtbot.addWidget(wall)
@@ -135,8 +137,8 @@ def _actor(db):
 
 
 def test_follow_up_recorded_from_the_ratings_page_and_reform_page(qtbot, db):
-    from desk_app.services import evaluations
-    from desk_app.ui.supervisor import SupervisorWindow
+    from desk_app.services.evaluation import ratings as evaluations
+    from desk_app.ui.supervisor.window import SupervisorWindow
     from tests.test_reform_and_evaluations import FRI2, at, build_cases
 
     build_cases(db)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from desk_app.ui import theme
-from desk_app.ui.sync_status import SyncIndicator
+from desk_app.ui.common import theme
+from desk_app.ui.common.sync_status import SyncIndicator
 
 pytestmark = pytest.mark.gui
 

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from desk_app.services.errors import Refused
-from desk_app.ui.tasks import TaskRunner, user_message
+from desk_app.services.common.errors import Refused
+from desk_app.ui.common.tasks import TaskRunner, user_message
 
 pytestmark = pytest.mark.gui
 

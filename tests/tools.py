@@ -124,6 +124,6 @@ ADMIN = _admin()
 def add_staff(db, code: str, name: str, role: str = "counter"):  # type: ignore[no-untyped-def]
     """A staff account as the hall makes one (services.accounts, audited; a temporary
     password nobody uses): tests that only need someone to sit at a window."""
-    from desk_app.services import accounts
+    from desk_app.services.accounts import staff as accounts
 
     return accounts.create_account(db, code, name, role)

@@ -20,7 +20,7 @@ ROLE_CHOICES = sorted(str(r) for r in STAFF_ROLES)
 
 
 def cmd_staff_add(args: argparse.Namespace) -> None:
-    from desk_app.services import accounts
+    from desk_app.services.accounts import staff as accounts
 
     db = db_from_args(args, acting=Operation.STAFF_ADD)
     password = None
@@ -35,7 +35,7 @@ def cmd_staff_add(args: argparse.Namespace) -> None:
 
 def cmd_staff_passwd(args: argparse.Namespace) -> None:
     """Own password (old, new, new again), or with --reset an admin's temporary password."""
-    from desk_app.services import accounts
+    from desk_app.services.accounts import staff as accounts
 
     db = db_from_args(args)
     if args.reset:
@@ -59,7 +59,7 @@ def cmd_staff_passwd(args: argparse.Namespace) -> None:
 
 
 def _lock(args: argparse.Namespace, locked: bool) -> None:
-    from desk_app.services import accounts
+    from desk_app.services.accounts import staff as accounts
 
     db = db_from_args(args, acting=Operation.STAFF_LOCK if locked else Operation.STAFF_UNLOCK)
     info = accounts.set_locked(db, args.code, locked, args.reason)
@@ -75,7 +75,7 @@ def cmd_staff_unlock(args: argparse.Namespace) -> None:
 
 
 def cmd_staff_list(args: argparse.Namespace) -> None:
-    from desk_app.services import accounts
+    from desk_app.services.accounts import staff as accounts
 
     rows = accounts.list_accounts(db_from_args(args, acting=Operation.STAFF_LIST))
     out(
@@ -91,7 +91,7 @@ def cmd_staff_list(args: argparse.Namespace) -> None:
 
 
 def cmd_login(args: argparse.Namespace) -> None:
-    from desk_app.services import accounts
+    from desk_app.services.accounts import staff as accounts
 
     db = db_from_args(args)
     lines = stdin_lines(args)
@@ -124,7 +124,7 @@ def cmd_logout(args: argparse.Namespace) -> None:
 
 
 def cmd_audit_list(args: argparse.Namespace) -> None:
-    from desk_app.services import audit
+    from desk_app.services.common import audit
 
     since = None
     if args.since:
@@ -149,7 +149,7 @@ def cmd_audit_list(args: argparse.Namespace) -> None:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> None:
-    from desk_app.services import audit
+    from desk_app.services.common import audit
 
     r = audit.verify(db_from_args(args, acting=Operation.AUDIT_VERIFY))
     payload = {"ok": r.ok, "entries": r.entries, "first_bad": r.first_bad}
@@ -165,7 +165,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> None:
 
 
 def cmd_key_rotate(args: argparse.Namespace) -> None:
-    from desk_app.services import key_rotation
+    from desk_app.services.accounts import key_rotation
 
     r = key_rotation.rotate_key(db_from_args(args, acting=Operation.KEY_ROTATE))
     out(args, r.to_json(), f"new key {r.key_id}: {r.values} values re-encrypted")

@@ -10,7 +10,7 @@ from desk_app.security.roles import Operation
 
 
 def cmd_alerts_list(args: argparse.Namespace) -> None:
-    from desk_app.services import alerts
+    from desk_app.services.supervision import alerts
 
     found = alerts.list_alerts(db_from_args(args, acting=Operation.ALERTS_LIST))
     lines = [f"{'✓' if a.acked else '!'} {a.id}  {a.message_zh}" for a in found]
@@ -18,7 +18,7 @@ def cmd_alerts_list(args: argparse.Namespace) -> None:
 
 
 def cmd_alerts_ack(args: argparse.Namespace) -> None:
-    from desk_app.services import alerts
+    from desk_app.services.supervision import alerts
 
     a = alerts.acknowledge(db_from_args(args, acting=Operation.ALERTS_ACK), args.id, args.note)
     out(args, a.to_json(), f"acknowledged {a.id}")
@@ -33,7 +33,7 @@ def _follow_out(args: argparse.Namespace, view) -> None:  # type: ignore[no-unty
 
 
 def cmd_followup_list(args: argparse.Namespace) -> None:
-    from desk_app.services import follow_up
+    from desk_app.services.evaluation import follow_up
 
     rows = follow_up.follow_ups(
         db_from_args(args, acting=Operation.FOLLOWUP_LIST), overdue_only=args.overdue
@@ -47,21 +47,21 @@ def cmd_followup_list(args: argparse.Namespace) -> None:
 
 
 def cmd_followup_record(args: argparse.Namespace) -> None:
-    from desk_app.services import follow_up
+    from desk_app.services.evaluation import follow_up
 
     db = db_from_args(args, acting=Operation.FOLLOWUP_RECORD)
     _follow_out(args, follow_up.record(db, args.evaluation, args.outcome, args.note))
 
 
 def cmd_followup_appeal(args: argparse.Namespace) -> None:
-    from desk_app.services import follow_up
+    from desk_app.services.evaluation import follow_up
 
     db = db_from_args(args, acting=Operation.FOLLOWUP_APPEAL)
     _follow_out(args, follow_up.appeal(db, args.evaluation, args.reason))
 
 
 def cmd_followup_review(args: argparse.Namespace) -> None:
-    from desk_app.services import follow_up
+    from desk_app.services.evaluation import follow_up
 
     db = db_from_args(args, acting=Operation.FOLLOWUP_REVIEW)
     _follow_out(args, follow_up.review(db, args.evaluation, args.outcome, args.note))

@@ -26,7 +26,7 @@ def _line(v) -> str:  # type: ignore[no-untyped-def]
 
 
 def cmd_slots(args: argparse.Namespace) -> None:
-    from desk_app.services import appointments
+    from desk_app.services.appointments import booking as appointments
 
     rows = appointments.slots(
         db_from_args(args, acting=Operation.APPT_SLOTS, hall_key=False),
@@ -41,7 +41,7 @@ def cmd_slots(args: argparse.Namespace) -> None:
 
 
 def cmd_book(args: argparse.Namespace) -> None:
-    from desk_app.services import appointments
+    from desk_app.services.appointments import booking as appointments
 
     db = db_from_args(args, acting=Operation.APPT_BOOK)
     view = appointments.book(
@@ -65,7 +65,7 @@ def cmd_book(args: argparse.Namespace) -> None:
     if view.warning:
         payload["warning"] = view.warning
     if args.print:
-        from desk_app.services.appointment_print import print_slip
+        from desk_app.services.appointments.documents import print_slip
 
         try:
             payload["printed"] = str(print_slip(db, view, args.print))
@@ -77,7 +77,7 @@ def cmd_book(args: argparse.Namespace) -> None:
 
 
 def cmd_cancel(args: argparse.Namespace) -> None:
-    from desk_app.services import appointments
+    from desk_app.services.appointments import booking as appointments
 
     v = appointments.cancel(
         db_from_args(args, acting=Operation.APPT_CANCEL), args.code, reason=args.reason
@@ -86,7 +86,7 @@ def cmd_cancel(args: argparse.Namespace) -> None:
 
 
 def cmd_reschedule(args: argparse.Namespace) -> None:
-    from desk_app.services import appointments
+    from desk_app.services.appointments import booking as appointments
 
     v = appointments.reschedule(
         db_from_args(args, acting=Operation.APPT_RESCHEDULE),
@@ -98,7 +98,7 @@ def cmd_reschedule(args: argparse.Namespace) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> None:
-    from desk_app.services import appointment_checkin
+    from desk_app.services.appointments import checkin as appointment_checkin
 
     services = [c for c in (args.services or "").split(",") if c]
     rows = appointment_checkin.list_day(
@@ -110,7 +110,7 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 
 def cmd_checkin(args: argparse.Namespace) -> None:
-    from desk_app.services import appointment_checkin
+    from desk_app.services.appointments import checkin as appointment_checkin
 
     if (args.code is None) == (args.id is None):
         raise CliError("请给出 --code 或 --id (二选一) / give exactly one of --code, --id")
@@ -122,14 +122,14 @@ def cmd_checkin(args: argparse.Namespace) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> None:
-    from desk_app.services import appointment_checkin
+    from desk_app.services.appointments import checkin as appointment_checkin
 
     n = appointment_checkin.sweep(db_from_args(args, acting=Operation.APPT_SWEEP))
     out(args, {"no_shows": n}, f"{n} no-shows")
 
 
 def cmd_unblock(args: argparse.Namespace) -> None:
-    from desk_app.services import appointment_checkin
+    from desk_app.services.appointments import checkin as appointment_checkin
 
     n = appointment_checkin.unblock(
         db_from_args(args, acting=Operation.APPT_UNBLOCK), args.id, args.reason
@@ -138,7 +138,7 @@ def cmd_unblock(args: argparse.Namespace) -> None:
 
 
 def cmd_blackout_add(args: argparse.Namespace) -> None:
-    from desk_app.services import appointments
+    from desk_app.services.appointments import booking as appointments
 
     affected = appointments.add_blackout(
         db_from_args(args, acting=Operation.APPT_BLACKOUT_ADD),

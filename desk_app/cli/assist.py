@@ -69,7 +69,8 @@ def _session_out(args: argparse.Namespace, view: Any, printed: str | None = None
 
 
 def cmd_start(args: argparse.Namespace) -> None:
-    from desk_app.services import assist, assist_print
+    from desk_app.services.assist import documents as assist_print
+    from desk_app.services.assist import sessions as assist
 
     _writable(args.print)
     db = db_from_args(args, acting=Operation.ASSIST_START)
@@ -88,7 +89,8 @@ def cmd_start(args: argparse.Namespace) -> None:
 
 
 def cmd_authorize(args: argparse.Namespace) -> None:
-    from desk_app.services import assist, assist_print
+    from desk_app.services.assist import documents as assist_print
+    from desk_app.services.assist import sessions as assist
 
     _writable(args.print)
     db = db_from_args(args, acting=Operation.ASSIST_AUTHORIZE)
@@ -107,7 +109,7 @@ def cmd_authorize(args: argparse.Namespace) -> None:
 
 
 def cmd_step(args: argparse.Namespace) -> None:
-    from desk_app.services import assist
+    from desk_app.services.assist import sessions as assist
 
     if (args.window is None) == (args.department is None):
         raise CliError("请给出 --window 或 --department (二选一) / give exactly one")
@@ -136,7 +138,8 @@ _STATE_COMMANDS = {
 
 
 def cmd_state(args: argparse.Namespace) -> None:
-    from desk_app.services import assist, assist_print
+    from desk_app.services.assist import documents as assist_print
+    from desk_app.services.assist import sessions as assist
 
     operation, form = _STATE_COMMANDS[args.sub]
     _writable(args.print)
@@ -147,7 +150,7 @@ def cmd_state(args: argparse.Namespace) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> None:
-    from desk_app.services import assist
+    from desk_app.services.assist import sessions as assist
 
     if args.reveal or args.reason is not None:
         if not args.reveal:
@@ -162,7 +165,7 @@ def cmd_show(args: argparse.Namespace) -> None:
 
 def cmd_list(args: argparse.Namespace) -> None:
     from desk_app.domain import clock
-    from desk_app.services import assist
+    from desk_app.services.assist import sessions as assist
 
     day = parse_date(args.date, "日期") if args.date else None
     db = db_from_args(args, acting=Operation.ASSIST_LIST)
@@ -182,7 +185,7 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 
 def cmd_stats(args: argparse.Namespace) -> None:
-    from desk_app.services import assist_stats
+    from desk_app.services.assist import stats as assist_stats
 
     start = parse_date(args.from_, "开始日期") if args.from_ else None
     end = parse_date(args.to, "结束日期") if args.to else None
@@ -223,7 +226,7 @@ def _pain_out(args: argparse.Namespace, view: Any) -> None:
 
 
 def cmd_pain_add(args: argparse.Namespace) -> None:
-    from desk_app.services import pain_points
+    from desk_app.services.assist import pain_points
 
     _pain_out(
         args,
@@ -242,7 +245,7 @@ def cmd_pain_add(args: argparse.Namespace) -> None:
 def cmd_pain_list(args: argparse.Namespace) -> None:
     from collections import Counter
 
-    from desk_app.services import pain_points
+    from desk_app.services.assist import pain_points
 
     rows = pain_points.list_pains(
         db_from_args(args, acting=Operation.PAIN_LIST), args.state, session_id=args.session
@@ -257,7 +260,7 @@ def cmd_pain_list(args: argparse.Namespace) -> None:
 
 
 def cmd_pain_assign(args: argparse.Namespace) -> None:
-    from desk_app.services import pain_points
+    from desk_app.services.assist import pain_points
 
     due = parse_date(args.due, "整改期限") if args.due else None
     _pain_out(
@@ -269,7 +272,7 @@ def cmd_pain_assign(args: argparse.Namespace) -> None:
 
 
 def cmd_pain_close(args: argparse.Namespace) -> None:
-    from desk_app.services import pain_points
+    from desk_app.services.assist import pain_points
 
     operation = Operation.PAIN_RESOLVE if args.sub == "resolve" else Operation.PAIN_EXPLAIN
     fn = pain_points.resolve if args.sub == "resolve" else pain_points.explain

@@ -28,7 +28,7 @@ def _ints(text: str | None) -> list[int] | None:
 
 
 def cmd_show(args: argparse.Namespace) -> None:
-    from desk_app.services import calendar
+    from desk_app.services.hall import calendar
 
     view = calendar.show(
         db_from_args(args, acting=Operation.CALENDAR_SHOW, hall_key=False),
@@ -44,7 +44,7 @@ def cmd_show(args: argparse.Namespace) -> None:
 
 
 def cmd_session_add(args: argparse.Namespace) -> None:
-    from desk_app.services import calendar
+    from desk_app.services.hall import calendar
 
     services = [c.strip() for c in args.services.split(",") if c.strip()] if args.services else None
     row = calendar.add_session(
@@ -60,7 +60,7 @@ def cmd_session_add(args: argparse.Namespace) -> None:
 
 
 def cmd_session_list(args: argparse.Namespace) -> None:
-    from desk_app.services import calendar
+    from desk_app.services.hall import calendar
 
     rows = calendar.list_sessions(db_from_args(args, acting=Operation.CALENDAR_SESSION_LIST))
     out(
@@ -72,14 +72,14 @@ def cmd_session_list(args: argparse.Namespace) -> None:
 
 
 def cmd_session_remove(args: argparse.Namespace) -> None:
-    from desk_app.services import calendar
+    from desk_app.services.hall import calendar
 
     calendar.remove_session(db_from_args(args, acting=Operation.CALENDAR_SESSION_REMOVE), args.id)
     out(args, {"removed": args.id}, f"session {args.id} removed")
 
 
 def cmd_calendar_add(args: argparse.Namespace) -> None:
-    from desk_app.services.catalog_access import work_calendar
+    from desk_app.services.common.catalog import work_calendar
 
     check_allowed(args, Operation.CALENDAR_ADD_WORKDAYS)
     start = parse_date(args.date, "起始")

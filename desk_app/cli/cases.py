@@ -35,8 +35,8 @@ def _case_out(args: argparse.Namespace, view: Any) -> None:
 
 
 def cmd_case_open(args: argparse.Namespace) -> None:
-    from desk_app.services import cases
-    from desk_app.services.case_dto import AgentInfo
+    from desk_app.services.cases import actions as cases
+    from desk_app.services.cases.dto import AgentInfo
 
     if bool(args.applicant_id) == bool(args.credit_code):
         raise CliError("请给出 --applicant-id 或 --credit-code (二选一) / give exactly one")
@@ -72,7 +72,7 @@ def cmd_case_open(args: argparse.Namespace) -> None:
 
 def cmd_case_receive(args: argparse.Namespace) -> None:
     from desk_app.domain.cases import MaterialStatus
-    from desk_app.services import cases
+    from desk_app.services.cases import actions as cases
 
     form = (
         MaterialStatus.COPY
@@ -94,7 +94,7 @@ def cmd_case_receive(args: argparse.Namespace) -> None:
 
 
 def cmd_case_decide(args: argparse.Namespace) -> None:
-    from desk_app.services import cases
+    from desk_app.services.cases import actions as cases
 
     _case_out(
         args,
@@ -113,7 +113,7 @@ def cmd_case_decide(args: argparse.Namespace) -> None:
 
 
 def cmd_case_conclude(args: argparse.Namespace) -> None:
-    from desk_app.services import cases
+    from desk_app.services.cases import actions as cases
 
     results = parse_pairs(args.result, "--result", "办理结果", value_required=True)
     _case_out(
@@ -129,7 +129,7 @@ def cmd_case_conclude(args: argparse.Namespace) -> None:
 
 
 def cmd_case_evaluate(args: argparse.Namespace) -> None:
-    from desk_app.services import cases
+    from desk_app.services.cases import actions as cases
 
     _case_out(
         args,
@@ -143,7 +143,7 @@ def cmd_case_evaluate(args: argparse.Namespace) -> None:
 
 
 def cmd_case_terminate(args: argparse.Namespace) -> None:
-    from desk_app.services import cases
+    from desk_app.services.cases import actions as cases
 
     _case_out(
         args,
@@ -154,7 +154,7 @@ def cmd_case_terminate(args: argparse.Namespace) -> None:
 
 
 def cmd_case_show(args: argparse.Namespace) -> None:
-    from desk_app.services import cases
+    from desk_app.services.cases import actions as cases
 
     if args.reveal or args.reason is not None:
         if not args.reveal:
@@ -168,7 +168,7 @@ def cmd_case_show(args: argparse.Namespace) -> None:
 
 
 def cmd_case_alerts(args: argparse.Namespace) -> None:
-    from desk_app.services import cases
+    from desk_app.services.cases import actions as cases
 
     rows = cases.negative_evaluations(db_from_args(args, acting=Operation.CASE_ALERTS))
     out(
@@ -183,7 +183,7 @@ def cmd_case_alerts(args: argparse.Namespace) -> None:
 
 
 def cmd_case_print(args: argparse.Namespace) -> None:
-    from desk_app.services import case_print
+    from desk_app.services.cases import documents as case_print
 
     kind = "notice" if args.notice else "receipt" if args.receipt else "commitment"
     target = args.notice or args.receipt or args.commitment

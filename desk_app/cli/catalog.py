@@ -25,7 +25,7 @@ def _item_json(bundle: Any, item: Any) -> dict[str, Any]:
 
 
 def cmd_catalog_list(args: argparse.Namespace) -> None:
-    from desk_app.services.catalog_access import catalog
+    from desk_app.services.common.catalog import catalog
 
     cat = catalog()
     bundles = [
@@ -63,7 +63,7 @@ def _figures(b: Any) -> dict[str, Any]:
 
 
 def cmd_catalog_show(args: argparse.Namespace) -> None:
-    from desk_app.services.catalog_access import bundle
+    from desk_app.services.common.catalog import bundle
 
     check_allowed(args, Operation.CATALOG_SHOW)
     b = bundle(args.code)
@@ -110,7 +110,7 @@ def cmd_catalog_show(args: argparse.Namespace) -> None:
 
 def cmd_catalog_checklist(args: argparse.Namespace) -> None:
     from desk_app.domain.bundle import FORM_LABELS_ZH
-    from desk_app.services.catalog_access import checklist_for
+    from desk_app.services.common.catalog import checklist_for
 
     cl = checklist_for(args.code, parse_answers(args.answer))
     b = cl.bundle

@@ -170,7 +170,7 @@ def db_from_args(  # type: ignore[no-untyped-def]
     if ensure_schema:
         ensure_current(db)
         if hall_key:
-            from desk_app.services.protection import ensure_hall_key
+            from desk_app.services.common.protection import ensure_hall_key
 
             ensure_hall_key(db)  # a new hall's key file; afterwards a missing key is an error
     if acting is not None:

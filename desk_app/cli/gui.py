@@ -15,7 +15,7 @@ def cmd_gui(args: argparse.Namespace) -> None:
     if snapshot is not None:
         cmd_snapshot(args, snapshot)
         return
-    from desk_app.ui.app import run_gui
+    from desk_app.ui.common.app import run_gui
 
     raise SystemExit(
         run_gui(
@@ -34,17 +34,17 @@ def cmd_snapshot(args: argparse.Namespace, out: str) -> None:
     role = getattr(args, "role", None)
     if role is None:
         raise CliError("--snapshot needs --role (kiosk, counter, display, ...)")
-    from desk_app.ui.app import install_translator
-    from desk_app.ui.i18n import install_qt_translations
-    from desk_app.ui.snapshot import SnapshotError, app_instance, render
-    from desk_app.ui.startup import display_problem
+    from desk_app.ui.common.app import install_translator
+    from desk_app.ui.common.i18n import install_qt_translations
+    from desk_app.ui.common.snapshot import SnapshotError, app_instance, render
+    from desk_app.ui.common.startup import display_problem
 
     lang = getattr(args, "lang", None)
     problem = display_problem(lang=lang)
     if problem is not None:
         raise CliError(problem, EXIT_UNEXPECTED)
     app = app_instance()
-    from desk_app.ui import theme
+    from desk_app.ui.common import theme
 
     theme.apply_base_style(app)
     install_translator(app, lang)

@@ -10,7 +10,7 @@ from desk_app.cli.identity import acting_person, person_at_window
 from desk_app.security.roles import Operation
 
 if TYPE_CHECKING:
-    from desk_app.services.dto import WindowInfo
+    from desk_app.services.common.dto import WindowInfo
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> None:
@@ -37,7 +37,7 @@ def cmd_db_check(args: argparse.Namespace) -> None:
 
 
 def cmd_demo_seed(args: argparse.Namespace) -> None:
-    from desk_app.services.demo import hall_is_empty, seed_demo
+    from desk_app.services.demo.seed import hall_is_empty, seed_demo
 
     db = db_from_args(args)
     if args.if_empty and not hall_is_empty(db):  # before any log-in: a second start just works
@@ -64,7 +64,7 @@ def cmd_demo_seed(args: argparse.Namespace) -> None:
 
 
 def cmd_service_add(args: argparse.Namespace) -> None:
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
 
     info = hall.add_service(
         db_from_args(args, acting=Operation.SERVICE_ADD),
@@ -81,7 +81,7 @@ def cmd_service_add(args: argparse.Namespace) -> None:
 
 
 def cmd_service_list(args: argparse.Namespace) -> None:
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
 
     rows = hall.list_services(db_from_args(args, acting=Operation.SERVICE_LIST))
     out(
@@ -92,7 +92,7 @@ def cmd_service_list(args: argparse.Namespace) -> None:
 
 
 def cmd_window_add(args: argparse.Namespace) -> None:
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
 
     info = hall.add_window(
         db_from_args(args, acting=Operation.WINDOW_ADD),
@@ -104,7 +104,7 @@ def cmd_window_add(args: argparse.Namespace) -> None:
 
 
 def cmd_window_list(args: argparse.Namespace) -> None:
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
 
     rows = hall.list_windows(db_from_args(args, acting=Operation.WINDOW_LIST))
     out(
@@ -117,7 +117,7 @@ def cmd_window_list(args: argparse.Namespace) -> None:
 
 
 def cmd_window_open(args: argparse.Namespace) -> None:
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
 
     db = db_from_args(args)
     info = hall.open_window(db.acting_as(person_at_window(db, args.staff)), args.number, args.staff)
@@ -129,7 +129,7 @@ def _window_changed(args: argparse.Namespace, info: WindowInfo) -> None:
 
 
 def cmd_window_pause(args: argparse.Namespace) -> None:
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
 
     _window_changed(
         args, hall.pause_window(db_from_args(args, acting=Operation.WINDOW_PAUSE), args.number)
@@ -137,7 +137,7 @@ def cmd_window_pause(args: argparse.Namespace) -> None:
 
 
 def cmd_window_resume(args: argparse.Namespace) -> None:
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
 
     _window_changed(
         args, hall.resume_window(db_from_args(args, acting=Operation.WINDOW_RESUME), args.number)
@@ -145,7 +145,7 @@ def cmd_window_resume(args: argparse.Namespace) -> None:
 
 
 def cmd_window_close(args: argparse.Namespace) -> None:
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
 
     _window_changed(
         args, hall.close_window(db_from_args(args, acting=Operation.WINDOW_CLOSE), args.number)
@@ -153,7 +153,7 @@ def cmd_window_close(args: argparse.Namespace) -> None:
 
 
 def cmd_settings_set(args: argparse.Namespace) -> None:
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
 
     db = db_from_args(args, acting=Operation.SETTINGS_SET)
     hall.set_setting(db, args.key, args.value)
@@ -161,7 +161,7 @@ def cmd_settings_set(args: argparse.Namespace) -> None:
 
 
 def cmd_settings_show(args: argparse.Namespace) -> None:
-    from desk_app.services import hall
+    from desk_app.services.hall import setup as hall
 
     values = hall.settings(db_from_args(args, acting=Operation.SETTINGS_SHOW))
     out(args, values, "\n".join(f"{k} = {v}" for k, v in values.items()))

@@ -88,7 +88,7 @@ def acting_person(db: Database, operation: Operation) -> Actor | None:
     credentials of the environment or the login session; none is exit 2, one line.
     """
     from desk_app.security.roles import Actor, Role, is_public
-    from desk_app.services import accounts
+    from desk_app.services.accounts import staff as accounts
 
     if is_public(operation):
         return None
@@ -124,7 +124,7 @@ def person_at_window(db: Database, code: str) -> Actor | None:
     """``window open N --staff CODE`` takes CODE's own password: from DESK_APP_PASSWORD when
     DESK_APP_USER is CODE, from CODE's login session, or typed at the terminal."""
     from desk_app.security.roles import Operation
-    from desk_app.services import accounts
+    from desk_app.services.accounts import staff as accounts
 
     if not accounts.has_admin(db):
         return acting_person(db, Operation.WINDOW_OPEN)  # setup mode
@@ -164,7 +164,7 @@ def stdin_lines(args: argparse.Namespace) -> list[str]:
 
 
 def start_session(db: Database, actor: Actor) -> None:
-    from desk_app.services import accounts
+    from desk_app.services.accounts import staff as accounts
 
     token = accounts.open_cli_session(db, actor, os_user())
     sessions = _read_sessions()
@@ -173,7 +173,7 @@ def start_session(db: Database, actor: Actor) -> None:
 
 
 def end_session(db: Database) -> bool:
-    from desk_app.services import accounts
+    from desk_app.services.accounts import staff as accounts
 
     sessions = _read_sessions()
     token = sessions.pop(_db_key(db), None)

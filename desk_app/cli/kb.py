@@ -9,7 +9,7 @@ from desk_app.security.roles import Operation
 
 
 def cmd_kb_search(args: argparse.Namespace) -> None:
-    from desk_app.services import kb
+    from desk_app.services.kb import answers as kb
 
     # No personal data is read or kept (the question is masked), so no hall-key check: the
     # kiosk runs this all day, like ticket issue.
@@ -24,7 +24,7 @@ def cmd_kb_search(args: argparse.Namespace) -> None:
 
 
 def cmd_kb_export(args: argparse.Namespace) -> None:
-    from desk_app.services import kb
+    from desk_app.services.kb import answers as kb
 
     json_file = args.json if isinstance(args.json, str) else None
     if bool(json_file) == bool(args.csv_file):
@@ -35,7 +35,7 @@ def cmd_kb_export(args: argparse.Namespace) -> None:
 
 
 def cmd_kb_unanswered(args: argparse.Namespace) -> None:
-    from desk_app.services import kb
+    from desk_app.services.kb import answers as kb
 
     result = kb.unanswered(db_from_args(args, acting=Operation.KB_UNANSWERED))
     lines = [f"{u.count:>4}  {u.last_asked_at}  {u.question}" for u in result.unanswered]

@@ -127,7 +127,7 @@ def _unavailable(exc: Exception) -> bool:
 
 
 def _run(argv: list[str]) -> int:
-    from desk_app.services.errors import Refused
+    from desk_app.services.common.errors import Refused
 
     try:
         _check_argv(argv)

@@ -1,7 +1,7 @@
 """``desk-app ticket|call|queue ...``: the queue at the kiosk and the windows (no Qt).
 
 ``queue status``, ``ticket issue`` and ``call next`` try their quick versions first
-(``services/queue_quick.py``: the SQLite file through the standard library, no SQLAlchemy),
+(``services/queue/quick.py``: the SQLite file through the standard library, no SQLAlchemy),
 which hand back anything they do not handle before writing; then the full version runs.
 """
 
@@ -18,7 +18,7 @@ from desk_app.domain.tickets import Priority
 from desk_app.security.roles import Operation
 
 if TYPE_CHECKING:
-    from desk_app.services.dto import TicketInfo
+    from desk_app.services.common.dto import TicketInfo
 
 
 def _db(args: argparse.Namespace, operation: Operation) -> Any:
@@ -38,7 +38,7 @@ def _quickly(url: str, run: Callable[..., Any], *more: Any) -> Any:
     """``run(connection, *more, now)`` on the SQLite file through the standard library, or
     ``queue_quick.FALLBACK`` when the database is not one for the quick path."""
     from desk_app.domain import clock
-    from desk_app.services import queue_quick
+    from desk_app.services.queue import quick as queue_quick
     from desk_app.store import lite
 
     conn = lite.connect(url)
@@ -55,7 +55,7 @@ def _quick_call_next(args: argparse.Namespace) -> Any:
     environment, no session, setup mode, a session the full version would refuse: it decides
     and says why)."""
     from desk_app.cli.identity import os_user, session_token
-    from desk_app.services import queue_quick
+    from desk_app.services.queue import quick as queue_quick
     from desk_app.store import lite
 
     if os.environ.get("DESK_APP_USER", "").strip():
@@ -75,7 +75,7 @@ def _quick_call_next(args: argparse.Namespace) -> Any:
 
 
 def cmd_ticket_issue(args: argparse.Namespace) -> None:
-    from desk_app.services import queue_quick
+    from desk_app.services.queue import quick as queue_quick
 
     ticket = None
     if not args.print:
@@ -83,7 +83,7 @@ def cmd_ticket_issue(args: argparse.Namespace) -> None:
     if ticket is not None and ticket is not queue_quick.FALLBACK:
         _issued(args, ticket.to_json(), ticket)
         return
-    from desk_app.services.ticket_issue import issue_and_print
+    from desk_app.services.queue.take_number import issue_and_print
 
     outcome = issue_and_print(
         db_from_args(args, hall_key=False), args.service, args.priority, sink=args.print
@@ -109,25 +109,25 @@ def _issued(args: argparse.Namespace, payload: dict[str, Any], ticket: Any) -> N
 
 
 def cmd_ticket_requeue(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
 
     info = queue.requeue(_db(args, Operation.TICKET_REQUEUE), args.number, window=args.window)
     out(args, info.to_json(), f"{info.number} back in the queue")
 
 
 def cmd_ticket_show(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
 
     info = queue.ticket_by_id(_db(args, Operation.TICKET_SHOW), args.id)
     out(args, info.to_json(), f"{info.number} {info.state}")
 
 
 def cmd_call_next(args: argparse.Namespace) -> None:
-    from desk_app.services import queue_quick
+    from desk_app.services.queue import quick as queue_quick
 
     info = _quick_call_next(args)
     if info is queue_quick.FALLBACK:
-        from desk_app.services import queue
+        from desk_app.services.queue import operations as queue
 
         info = queue.call_next(_db(args, Operation.CALL_NEXT), args.window)
     if info is None:
@@ -146,44 +146,44 @@ def _acted(args: argparse.Namespace, info: TicketInfo) -> None:
 
 
 def cmd_call_recall(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
 
     _acted(args, queue.recall(_db(args, Operation.CALL_RECALL), args.window))
 
 
 def cmd_call_no_show(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
 
     _acted(args, queue.no_show(_db(args, Operation.CALL_NO_SHOW), args.window))
 
 
 def cmd_call_start(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
 
     _acted(args, queue.start(_db(args, Operation.CALL_START), args.window))
 
 
 def cmd_call_complete(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
 
     _acted(args, queue.complete(_db(args, Operation.CALL_COMPLETE), args.window))
 
 
 def cmd_call_hold(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
 
     _acted(args, queue.hold(_db(args, Operation.CALL_HOLD), args.window))
 
 
 def cmd_call_ticket(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
 
     info = queue.call_ticket(_db(args, Operation.CALL_TICKET), args.window, args.number)
     out(args, info.to_json(), f"{info.number} -> window {info.window}")
 
 
 def cmd_call_transfer(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
 
     info = queue.transfer(
         _db(args, Operation.CALL_TRANSFER),
@@ -199,11 +199,11 @@ def cmd_call_transfer(args: argparse.Namespace) -> None:
 
 
 def cmd_queue_status(args: argparse.Namespace) -> None:
-    from desk_app.services import queue_quick
+    from desk_app.services.queue import quick as queue_quick
 
     st = _quickly(_url(args), queue_quick.queue_status)
     if st is queue_quick.FALLBACK:
-        from desk_app.services import queue
+        from desk_app.services.queue import operations as queue
 
         st = queue.queue_status(db_from_args(args, hall_key=False))
     lines = [
@@ -215,7 +215,7 @@ def cmd_queue_status(args: argparse.Namespace) -> None:
 
 
 def cmd_queue_clear(args: argparse.Namespace) -> None:
-    from desk_app.services import queue
+    from desk_app.services.queue import operations as queue
 
     n = queue.clear_queue(_db(args, Operation.QUEUE_CLEAR))
     out(args, {"expired": n}, f"{n} tickets expired")

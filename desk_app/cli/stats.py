@@ -28,7 +28,8 @@ def _write_error(path: str, exc: OSError) -> CliError:
 
 
 def cmd_summary(args: argparse.Namespace) -> None:
-    from desk_app.services import statistics, stats_export
+    from desk_app.services.supervision import export as stats_export
+    from desk_app.services.supervision import statistics
 
     first, last = _period(args)
     assert first is not None and last is not None
@@ -61,7 +62,7 @@ def _min(seconds: Any) -> str:
 
 
 def cmd_reform(args: argparse.Namespace) -> None:
-    from desk_app.services import reform
+    from desk_app.services.supervision import reform
 
     first, last = _period(args, required=False)
     result = reform.reform(db_from_args(args, acting=Operation.STATS_REFORM), first, last)
@@ -78,7 +79,7 @@ def cmd_reform(args: argparse.Namespace) -> None:
 
 
 def cmd_evaluations(args: argparse.Namespace) -> None:
-    from desk_app.services import evaluation_stats
+    from desk_app.services.evaluation import stats as evaluation_stats
 
     first, last = _period(args)
     assert first is not None and last is not None
@@ -95,7 +96,7 @@ def cmd_evaluations(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from desk_app.services import stats_report
+    from desk_app.services.supervision import report as stats_report
 
     first, last = stats_report.month_bounds(args.month)
     db = db_from_args(args, acting=Operation.STATS_REPORT)

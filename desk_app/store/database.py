@@ -170,7 +170,7 @@ class Database:
     @contextmanager
     def driver_connection(self) -> Iterator[Any]:
         """A pooled connection's own driver connection (sqlite3 on SQLite), for the queue's
-        hot path on SQLite (``services/queue_quick.py``), which runs its own transaction."""
+        hot path on SQLite (``services/queue/quick.py``), which runs its own transaction."""
         with _translate_unavailable(self.url), self.engine.connect() as conn:
             yield conn.connection.driver_connection
 

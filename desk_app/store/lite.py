@@ -3,7 +3,7 @@
 A call-pad or a kiosk script starts ``desk-app`` once per press. Importing SQLAlchemy alone
 costs about ten times a bare ``python -c pass`` here (``bench/cold_bench.py``), so the three
 commands such a device runs (``queue status``, ``ticket issue``, ``call next``) first try
-``services/queue_quick.py`` on a connection from here. This module opens only what is surely
+``services/queue/quick.py`` on a connection from here. This module opens only what is surely
 the application's own database at the code's schema: a plain ``sqlite:///FILE`` URL whose file
 exists, at revision ``SCHEMA_HEAD``. Anything else (PostgreSQL, a new or older database, a URL
 with options) gets ``None`` and the command runs its full version, which creates, migrates or

@@ -22,11 +22,11 @@ from sqlalchemy import select
 from desk_app.domain import clock
 from desk_app.domain.appointments import Channel, bookable_days
 from desk_app.domain.calendar import hhmm
-from desk_app.services import appointments
-from desk_app.services.appointment_checkin import sweep_due
-from desk_app.services.calendar import configured_sessions, day_plan, policy
-from desk_app.services.catalog_access import work_calendar
-from desk_app.services.errors import Refused
+from desk_app.services.appointments import booking as appointments
+from desk_app.services.appointments.checkin import sweep_due
+from desk_app.services.common.catalog import work_calendar
+from desk_app.services.common.errors import Refused
+from desk_app.services.hall.calendar import configured_sessions, day_plan, policy
 from desk_app.store import Database
 from desk_app.store.appointment_models import Appointment
 from desk_app.store.models import Service, Setting

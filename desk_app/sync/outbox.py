@@ -20,7 +20,7 @@ from desk_app.domain.errors import Refused
 from desk_app.security.authz import require
 from desk_app.security.crypto import DecryptionError
 from desk_app.security.roles import Operation
-from desk_app.services.protection import unseal_json
+from desk_app.services.common.protection import unseal_json
 from desk_app.store import Database
 from desk_app.store.case_models import Case, SyncOutbox
 from desk_app.store.models import Setting

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
-from desk_app.services.case_views import personal_data
+from desk_app.services.cases.views import personal_data
 from desk_app.store.case_models import Case, CaseMaterial, Evaluation
 from desk_app.store.models import Staff, Window
 

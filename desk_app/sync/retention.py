@@ -34,8 +34,8 @@ from desk_app.domain.errors import Refused
 from desk_app.domain.validators import mask_credit_code, mask_id, mask_name, mask_phone
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
-from desk_app.services.assist_retention import purge_sessions
-from desk_app.services.case_views import personal_data
+from desk_app.services.assist.retention import purge_sessions
+from desk_app.services.cases.views import personal_data
 from desk_app.store import Database
 from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, Evaluation, SyncOutbox
 

@@ -1,1 +1,1 @@
-"""PySide6 screens: login, counter, kiosk, call display. The only package that imports Qt."""
+"""PySide6 screens, one package per role (counter, kiosk, display, helper, supervisor) and what they share; the only package that imports Qt."""

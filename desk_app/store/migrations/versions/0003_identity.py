@@ -118,7 +118,7 @@ def _seal_existing_personal_data(bind: sa.engine.Connection) -> None:
     payloads = bind.execute(sa.select(outbox.c.id, outbox.c.payload)).all()
     if not rows and not payloads:
         return
-    from desk_app.services import protection
+    from desk_app.services.common import protection
 
     protection.ensure_key(fresh_database=True)  # only makes one when none exists at all
     c = protection.cipher()

@@ -1,0 +1,112 @@
+"""Step 3 of the case dialog: the guided material checklist, one row per material with why it
+is needed, ticked as received (original or copy) at the window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk_app.domain.cases import RECEIVED, MaterialStatus
+from desk_app.services.cases.dto import CaseView
+from desk_app.ui.cases import labels as case_labels
+from desk_app.ui.common import theme
+
+# Still to come in: a tick on one of these is news for the services (others are already in).
+_OUTSTANDING = (MaterialStatus.MISSING, MaterialStatus.DEFERRED)
+
+
+class MaterialsPage(QWidget):
+    """The materials to submit (tickable) and those obtained without paper."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.checks: dict[str, QCheckBox] = {}
+        self.copy_checks: dict[str, QCheckBox] = {}
+        self.status: dict[str, str] = {}
+        self.table = QTableWidget(0, 5)
+        # Strings stay in the case dialog's translation context (resources/i18n).
+        self.table.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("CaseDialog", "已收"),
+                QCoreApplication.translate("CaseDialog", "复印件"),
+                QCoreApplication.translate("CaseDialog", "材料"),
+                QCoreApplication.translate("CaseDialog", "要求"),
+                QCoreApplication.translate("CaseDialog", "用途与原因"),
+            ]
+        )
+        self.table.verticalHeader().setVisible(False)
+        h = self.table.horizontalHeader()
+        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # One line per material (a long reason is elided; the full text is its tooltip):
+        # wrapped rows sized before the table has its width grow to the whole page.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.obtained_label = QLabel()
+        self.obtained_label.setWordWrap(True)
+        self.obtained_label.setStyleSheet(f"color: {theme.OK}; font-size: 12pt;")
+        lay = QVBoxLayout(self)
+        lay.addWidget(
+            QLabel(
+                QCoreApplication.translate(
+                    "CaseDialog", "勾选已收取的材料（空格键勾选，Tab 移动）："
+                )
+            )
+        )
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.obtained_label)
+
+    def fill(self, view: CaseView) -> None:
+        submit = [m for m in view.materials if m.status != MaterialStatus.OBTAINED]
+        self.table.setRowCount(len(submit))
+        self.checks.clear()
+        self.copy_checks.clear()
+        self.remember(view)
+        for r, m in enumerate(submit):
+            got = QCheckBox()
+            got.setChecked(m.status in RECEIVED)
+            copy = QCheckBox()
+            copy.setChecked(m.status == MaterialStatus.COPY)
+            self.checks[m.code] = got
+            self.copy_checks[m.code] = copy
+            self.table.setCellWidget(r, 0, got)
+            self.table.setCellWidget(r, 1, copy)
+            need = case_labels.need(m.required, m.key, m.form)
+            for c, text in ((2, m.name), (3, need), (4, m.reason)):
+                item = QTableWidgetItem(text)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(text)
+                self.table.setItem(r, c, item)
+        obtained = [m for m in view.materials if m.status == MaterialStatus.OBTAINED]
+        self.obtained_label.setText(
+            QCoreApplication.translate("CaseDialog", "免提交（数据共享、电子证照或前序事项结果）：")
+            + "；".join(f"{m.name}（{case_labels.source(m.source)}）" for m in obtained)
+        )
+
+    def remember(self, view: CaseView) -> None:
+        """Keep the stored status of each material, to tell new ticks from old ones."""
+        self.status = {m.code: m.status for m in view.materials}
+
+    def tick(self, code: str, received: bool = True, *, copy: bool = False) -> None:
+        self.checks[code].setChecked(received)
+        self.copy_checks[code].setChecked(copy)
+
+    def ticked(self) -> dict[str, MaterialStatus]:
+        """Every ticked material with the form it was received in."""
+        return {
+            c: MaterialStatus.COPY if self.copy_checks[c].isChecked() else MaterialStatus.ORIGINAL
+            for c, b in self.checks.items()
+            if b.isChecked()
+        }
+
+    def newly_ticked(self) -> dict[str, MaterialStatus]:
+        """The ticks that are news: materials still missing or deferred when last loaded."""
+        return {c: f for c, f in self.ticked().items() if self.status.get(c) in _OUTSTANDING}
