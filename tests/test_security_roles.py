@@ -214,12 +214,33 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 CONTRACTS = Path("/work/shared/design/contracts.md")  # design notes beside the checkout
 
 
+def _parser_commands() -> set[tuple[str, str]]:
+    """(group, command) of every command the program's parser has."""
+    import argparse
+
+    from desk_app.cli.main import build_parser
+
+    def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return dict(action.choices)
+        return {}
+
+    return {(g, c) for g, sub in subcommands(build_parser([])).items() for c in subcommands(sub)}
+
+
 @pytest.mark.parametrize("doc", [README, CONTRACTS], ids=["README", "contracts"])
 def test_operations_cover_the_documented_command_line(doc):
+    """Every documented command the program has is in the permission grid. The design notes
+    also fix the names of commands still to be built; those are checked once they exist."""
     if not doc.exists():
         pytest.skip(f"{doc} not present")
     names = set(re.findall(r"desk-app ([a-z]+) ([a-z][a-z-]*)", doc.read_text(encoding="utf-8")))
     assert len(names) > 20
+    built = _parser_commands()
+    assert len(built) > 50
+    if doc is CONTRACTS:
+        names &= built
     for group, command in names:
         if group == "agent" or command in {"session", "blackout"}:
             continue  # the agent is being replaced; sub-groups are listed with their verb
