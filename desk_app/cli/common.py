@@ -9,17 +9,12 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-EXIT_OK, EXIT_UNEXPECTED, EXIT_REFUSED = 0, 1, 2
+from desk_app.cli.errors import EXIT_OK as EXIT_OK
+from desk_app.cli.errors import EXIT_REFUSED as EXIT_REFUSED
+from desk_app.cli.errors import EXIT_UNEXPECTED as EXIT_UNEXPECTED
+from desk_app.cli.errors import CliError as CliError
 
 Handler = Callable[[argparse.Namespace], None]
-
-
-class CliError(Exception):
-    """Bad input noticed by the command line itself: one line on stderr, exit 2."""
-
-    def __init__(self, message: str, code: int = EXIT_REFUSED) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 class Parser(argparse.ArgumentParser):

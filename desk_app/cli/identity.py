@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desk_app.cli.common import CliError
+from desk_app.cli.errors import CliError
 
 if TYPE_CHECKING:
     from desk_app.security.roles import Actor, Operation

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desk_app.store.models import Base
+from desk_app.store.base import Base
 from desk_app.store.types import UTCDateTime
 
 

@@ -16,9 +16,10 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desk_app.store.database import Database
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +111,10 @@ class _PostgresWatch(ChangeWatch):
             self._conn.close()
 
 
-def watch(db: Database) -> ChangeWatch:
-    """The cheapest change check this database offers (falls back to "always changed")."""
-    url = db.engine.url
+def watch(engine: Engine) -> ChangeWatch:
+    """The cheapest change check the database of ``engine`` offers (falls back to "always
+    changed")."""
+    url = engine.url
     try:
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             return _SqliteWatch(str(url.database))

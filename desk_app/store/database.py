@@ -185,7 +185,7 @@ class Database:
         look often and query only when it says so."""
         from desk_app.store.changes import watch
 
-        return watch(self)
+        return watch(self.engine)
 
     def start_checkpointer(self) -> None:
         """For a long-running program on a SQLite file: checkpoint the write-ahead log on a
@@ -215,10 +215,12 @@ def dialect_insert(postgres: bool, table: Any) -> Any:
     """The dialect's INSERT (with ``on_conflict_do_update``). Imported on use: the PostgreSQL
     dialect costs a fifth of a second that a SQLite command saves."""
     if postgres:
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as lite_insert
+
+    return lite_insert(table)
 
 
 def redact(url: str) -> str:

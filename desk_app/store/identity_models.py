@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desk_app.store.models import Base, EventId
+from desk_app.store.base import Base, EventId
 from desk_app.store.types import UTCDateTime
 
 

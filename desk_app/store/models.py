@@ -6,43 +6,22 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Date,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     Uuid,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from desk_app.store.base import NAMING as NAMING
+from desk_app.store.base import Base as Base
+from desk_app.store.base import EventId as EventId
 from desk_app.store.types import UTCDateTime
-
-# Stable constraint names, so migrations can refer to them on both dialects.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-# Partial indexes carry their condition as ``info={"where": ...}``, not as the dialects'
-# ``sqlite_where``/``postgresql_where`` arguments: those make SQLAlchemy import the PostgreSQL
-# dialect (with asyncpg, pg8000, ...) in every SQLite command, a large share of a cold start.
-# The migrations create them with the dialects' arguments; tests/test_schema.py checks every
-# index with a "where" is partial, with that condition, in a migrated database.
-
-# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
-EventId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
 
 
 class Service(Base):
@@ -134,6 +113,8 @@ class WindowSession(Base):
             unique=True,
             info={"where": "closed_at IS NULL"},
         ),
+        # The statistics read the window sittings of a period by time.
+        Index("ix_window_sessions_opened_at", "opened_at"),
     )
 
 

@@ -80,6 +80,7 @@ def first_rows(conn: Connection, queries: Sequence[Query]) -> list[Any]:
         return [conn.execute(stmt, params).first() for stmt, params in queries]
     plans = [_plan(stmt, dialect) for stmt, _ in queries]
     raw = conn.connection.driver_connection
+    assert raw is not None  # a pooled connection that is checked out has its driver connection
     statement, params = "", {}
     try:
         cursors = []

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desk_app.store.models import Base, WindowSession
+from desk_app.store.base import Base
 from desk_app.store.types import UTCDateTime
 
 
@@ -45,8 +45,3 @@ class AlertAck(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     level: Mapped[int] = mapped_column(Integer, default=0)  # reserved: escalation step
-
-
-# The statistics read the window sittings of a period by time (kept here, with the migration
-# that adds it, so the table's own module stays as it is).
-Index("ix_window_sessions_opened_at", WindowSession.opened_at)

@@ -23,7 +23,7 @@ from desk_app.domain import clock
 from desk_app.domain.appointments import Channel, bookable_days
 from desk_app.domain.calendar import hhmm
 from desk_app.services.appointments import booking as appointments
-from desk_app.services.appointments.checkin import sweep_due
+from desk_app.services.appointments.no_shows import sweep_due
 from desk_app.services.common.catalog import work_calendar
 from desk_app.services.common.errors import Refused
 from desk_app.services.hall.calendar import configured_sessions, day_plan, policy

@@ -20,12 +20,12 @@ from desk_app.domain.errors import Refused
 from desk_app.security.authz import require
 from desk_app.security.crypto import DecryptionError
 from desk_app.security.roles import Operation
+from desk_app.services.cases.payload import PAYLOAD_CONTEXT
 from desk_app.services.common.protection import unseal_json
 from desk_app.store import Database
 from desk_app.store.case_models import Case, SyncOutbox
 from desk_app.store.models import Setting
 from desk_app.sync.client import CentralAuthError, CentralClient, CentralError, CentralRejected
-from desk_app.sync.payload import PAYLOAD_CONTEXT
 from desk_app.sync.views import DeadLetter, SyncReport, SyncStatus
 
 

@@ -15,7 +15,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,13 +45,14 @@ from desk_app.domain.validators import (
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.appointments.dto import AppointmentView, SlotView
+from desk_app.services.appointments.no_shows import active_block, recent_no_shows, sweep_due
 from desk_app.services.common import audit, protection
 from desk_app.services.common.catalog import work_calendar
 from desk_app.services.common.errors import NotFound, Refused
 from desk_app.services.common.lookups import service_by_code
 from desk_app.services.hall.calendar import day_plan, policy
 from desk_app.store import Database
-from desk_app.store.appointment_models import Appointment, AppointmentBlock, Blackout, SlotCount
+from desk_app.store.appointment_models import Appointment, Blackout, SlotCount
 from desk_app.store.models import Service, Window, WindowService
 
 A = AppointmentState
@@ -174,38 +175,6 @@ def _valid_person(
     return clean, number, mobile
 
 
-def active_block(s: Session, lookup: str, now: datetime) -> AppointmentBlock | None:
-    return s.scalar(
-        select(AppointmentBlock)
-        .where(
-            AppointmentBlock.person_lookup == lookup,
-            AppointmentBlock.lifted_at.is_(None),
-            AppointmentBlock.blocked_until > now,
-        )
-        .limit(1)
-    )
-
-
-def recent_no_shows(s: Session, lookup: str, now: datetime, pol: AppointmentPolicy) -> int:
-    """No-shows of a person within the policy's window, since a supervisor last unblocked."""
-    since = now - timedelta(days=pol.no_show_window_days)
-    lifted = s.scalar(
-        select(func.max(AppointmentBlock.lifted_at)).where(AppointmentBlock.person_lookup == lookup)
-    )
-    if lifted is not None and lifted > since:
-        since = lifted
-    return int(
-        s.scalar(
-            select(func.count()).where(
-                Appointment.person_lookup == lookup,
-                Appointment.state == A.NO_SHOW,
-                Appointment.no_show_at > since,
-            )
-        )
-        or 0
-    )
-
-
 def _slot_of(
     s: Session, svc: Service, day: date, time_text: str, pol: AppointmentPolicy | None = None
 ) -> tuple[int, int, int, int]:
@@ -314,8 +283,6 @@ def book(
     }
     lookup = protection.lookup(number)
     with db.begin() as s:
-        from desk_app.services.appointments.checkin import sweep_due
-
         pol = policy(s)
         sweep_due(s, now, pol)
         svc = service_by_code(s, service_code)

@@ -12,24 +12,19 @@ reason, recorded in the audit trail.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
-from desk_app.domain.appointments import AppointmentPolicy, AppointmentState, checkin_window
+from desk_app.domain.appointments import AppointmentState, checkin_window
 from desk_app.domain.tickets import Priority
 from desk_app.domain.validators import ValidationError, checked_text, validate_resident_id
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
-from desk_app.services.appointments.booking import (
-    active_block,
-    appointment_view,
-    find,
-    recent_no_shows,
-)
+from desk_app.services.appointments.booking import appointment_view, find
 from desk_app.services.appointments.dto import AppointmentView, CheckedIn
+from desk_app.services.appointments.no_shows import sweep_due
 from desk_app.services.common import audit, protection
 from desk_app.services.common.errors import NotFound, Refused
 from desk_app.services.hall.calendar import policy
@@ -106,36 +101,6 @@ def checkin(
         a.state, a.checked_in_at = A.CHECKED_IN, now
         a.ticket_id = uuid.UUID(issued.id)
         return CheckedIn(issued, a.code)
-
-
-def sweep_due(s: Session, now: datetime, pol: AppointmentPolicy | None = None) -> int:
-    """Mark bookings past their check-in window as no-shows and block people who reached the
-    limit, inside the caller's transaction. Returns how many became no-shows."""
-    pol = pol or policy(s)
-    due = s.scalars(
-        select(Appointment)
-        .where(
-            Appointment.state == A.BOOKED,
-            Appointment.slot_at < now - timedelta(minutes=pol.checkin_late_min),
-        )
-        .with_for_update(skip_locked=True)
-    ).all()
-    for a in due:
-        a.state, a.no_show_at = A.NO_SHOW, now
-    s.flush()
-    for lookup in {a.person_lookup for a in due}:
-        if active_block(s, lookup, now) is None and recent_no_shows(s, lookup, now, pol) >= (
-            pol.no_show_limit
-        ):
-            s.add(
-                AppointmentBlock(
-                    person_lookup=lookup,
-                    blocked_at=now,
-                    blocked_until=now + timedelta(days=pol.block_days),
-                    reason=f"{pol.no_show_limit} no-shows within {pol.no_show_window_days} days",
-                )
-            )
-    return len(due)
 
 
 def sweep(db: Database, *, now: datetime | None = None) -> int:

@@ -14,8 +14,8 @@ from desk_app.domain.calendar import plan_for
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.appointments.booking import appointment_view, slot_places
-from desk_app.services.appointments.checkin import sweep_due
 from desk_app.services.appointments.dto import AppointmentView, SlotView
+from desk_app.services.appointments.no_shows import sweep_due
 from desk_app.services.common.catalog import work_calendar
 from desk_app.services.common.lookups import service_by_code, window_by_number
 from desk_app.services.hall.calendar import policy, sessions_or_default

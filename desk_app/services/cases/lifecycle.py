@@ -36,6 +36,7 @@ from desk_app.security.authz import require
 from desk_app.security.crypto import is_encrypted
 from desk_app.security.roles import Operation
 from desk_app.services.cases.dto import CaseView
+from desk_app.services.cases.payload import PAYLOAD_CONTEXT, case_payload
 from desk_app.services.cases.views import (
     case_materials,
     find_case,
@@ -49,7 +50,6 @@ from desk_app.services.common.lookups import acting_desk, add_event
 from desk_app.services.evaluation.ratings import add_evaluation
 from desk_app.store import Database
 from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, SyncOutbox
-from desk_app.sync.payload import PAYLOAD_CONTEXT, case_payload
 
 DEFAULT_DEFERRAL_DAYS = 5
 ITEM_RESULTS = ("approved", "refused")

@@ -13,6 +13,7 @@ from desk_app.domain.appointments import check_policy_value
 from desk_app.domain.calling import CallingRule
 from desk_app.domain.tickets import TicketState
 from desk_app.domain.validators import checked_text
+from desk_app.domain.windows import WindowState, window_state
 from desk_app.security.authz import Forbidden, require
 from desk_app.security.roles import Operation
 from desk_app.services.common import audit
@@ -116,7 +117,7 @@ def add_window(
             WindowService(service_id=svc.id, position=i) for i, svc in enumerate(services)
         ]
         s.add(win)
-    return WindowInfo(number, codes, str(rule), "closed")
+    return WindowInfo(number, codes, str(rule), WindowState.CLOSED)
 
 
 def _ascii_count(value: str, low: int, high: int) -> bool:
@@ -231,10 +232,8 @@ def list_windows(db: Database) -> list[WindowInfo]:
         return result
 
 
-def _window_state(sess: WindowSession | None) -> str:
-    if sess is None:
-        return "closed"
-    return "paused" if sess.paused_at is not None else "open"
+def _window_state(sess: WindowSession | None) -> WindowState:
+    return window_state(sess is not None, sess is not None and sess.paused_at is not None)
 
 
 # -- window sessions ---------------------------------------------------------------------------
@@ -264,7 +263,7 @@ def open_window(
                 # they proved who they are; the session and its current ticket carry on.
                 s.add(WindowEvent(window_id=win.id, staff_id=staff.id, action="rejoin", at=now))
                 codes = dict(s.execute(select(Service.id, Service.code)).all())
-                state = "paused" if current.paused_at is not None else "open"
+                state = window_state(True, current.paused_at is not None)
                 return WindowInfo(
                     number,
                     [codes[ws.service_id] for ws in win.services],
@@ -294,7 +293,7 @@ def open_window(
             services = [ws.service_id for ws in win.services]
             codes = dict(s.execute(select(Service.id, Service.code)).all())
             return WindowInfo(
-                number, [codes[i] for i in services], win.calling_rule, "open", staff.code
+                number, [codes[i] for i in services], win.calling_rule, WindowState.OPEN, staff.code
             )
     except IntegrityError as exc:  # two logins raced past the checks; a unique index decides
         if "staff" in str(exc.orig):
@@ -343,7 +342,7 @@ def _change_window(db: Database, number: int, action: str, now: datetime | None)
         s.add(WindowEvent(window_id=win.id, staff_id=sess.staff_id, action=action, at=now))
         staff = s.get(Staff, sess.staff_id)
         codes = dict(s.execute(select(Service.id, Service.code)).all())
-        state = "closed" if action == "close" else _window_state(sess)
+        state = WindowState.CLOSED if action == "close" else _window_state(sess)
         return WindowInfo(
             number,
             [codes[ws.service_id] for ws in win.services],

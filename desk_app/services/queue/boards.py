@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_, select
 
 from desk_app.domain import clock
 from desk_app.domain.tickets import TicketState
+from desk_app.domain.windows import window_state
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.common.dto import TicketInfo
@@ -86,7 +87,7 @@ def counter_board(db: Database, window: int, *, now: datetime | None = None) -> 
             )
         )
         staff = s.get(Staff, sess.staff_id) if sess else None
-        state = "closed" if sess is None else ("paused" if sess.paused_at else "open")
+        state = window_state(sess is not None, sess is not None and bool(sess.paused_at))
         service_ids = [ws.service_id for ws in win.services]
         names = {
             sid: (code, name)
@@ -118,7 +119,8 @@ def counter_board(db: Database, window: int, *, now: datetime | None = None) -> 
             .order_by(Ticket.arrival_at)
             .limit(500)
         ).all()
-        waiting, held = [], []
+        waiting: list[WaitingTicket] = []
+        held: list[WaitingTicket] = []
         for t in rows:
             item = WaitingTicket(
                 str(t.id),

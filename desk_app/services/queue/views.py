@@ -16,6 +16,7 @@ from desk_app.domain.estimate import (
     typical_service_seconds,
 )
 from desk_app.domain.tickets import TicketState
+from desk_app.domain.windows import window_state
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.common.dto import QueueStatus, ServiceQueue, TicketInfo, WindowStatus
@@ -142,7 +143,7 @@ def queue_status(db: Database, *, now: datetime | None = None) -> QueueStatus:
         windows = []
         for win in s.scalars(select(Window).order_by(Window.number)):
             sess = sessions.get(win.id)
-            state = "closed" if sess is None else ("paused" if sess.paused_at else "open")
+            state = window_state(sess is not None, sess is not None and bool(sess.paused_at))
             num, st = current.get(win.id, (None, None))
             windows.append(
                 WindowStatus(win.number, state, num, staff.get(sess.staff_id) if sess else None, st)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
 from desk_app.domain.validators import checked_text
+from desk_app.domain.windows import WindowState
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.common import audit
@@ -116,7 +117,7 @@ def _conditions(s: Session, live: LiveHall) -> list[Alert]:
                     factor * w.median_service_s // 60,
                 )
             )
-        if w.state == "paused" and w.paused_s is not None and w.paused_s > pause_min * 60:
+        if w.state == WindowState.PAUSED and w.paused_s is not None and w.paused_s > pause_min * 60:
             began = int(live.at.timestamp()) - w.paused_s
             found.append(
                 Alert(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
 from desk_app.domain.tickets import TicketState
+from desk_app.domain.windows import window_state
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.store import Database
@@ -163,7 +164,7 @@ def compute_live(s: Session, now: datetime) -> LiveHall:
             LiveWindow(
                 number,
                 wname,
-                "closed" if sess is None else ("paused" if paused_at else "open"),
+                window_state(sess is not None, bool(paused_at)),
                 sess[1] if sess else None,
                 sess[2] if sess else None,
                 t.number if t else None,

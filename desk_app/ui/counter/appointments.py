@@ -4,7 +4,7 @@ counter (Shift+F12 on the selected row) and the booking dialog (F12)."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.domain.appointments import AppointmentState
 from desk_app.domain.calendar import hhmm
 from desk_app.services.appointments import checkin as appointment_checkin
 from desk_app.services.appointments import views as appointment_views
@@ -27,7 +28,8 @@ from desk_app.services.appointments.dto import AppointmentView
 from desk_app.ui.common.tasks import user_message
 
 if TYPE_CHECKING:
-    from desk_app.ui.counter.window import CounterWindow
+    from desk_app.store import Database
+    from desk_app.ui.common.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
 REFRESH_MS = 15_000
@@ -80,7 +82,10 @@ class AppointmentModel(QAbstractTableModel):
                 self.states.get(a.state, a.state),
                 a.ticket or "",
             )[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and a.state in ("cancelled", "no_show"):
+        if role == Qt.ItemDataRole.ForegroundRole and a.state in (
+            AppointmentState.CANCELLED,
+            AppointmentState.NO_SHOW,
+        ):
             return QBrush(QColor("#8a94a3"))
         return None
 
@@ -90,11 +95,25 @@ class AppointmentModel(QAbstractTableModel):
         self.endResetModel()
 
 
+class CounterHost(Protocol):
+    """What the panel uses of the counter window (which installs it)."""
+
+    db: Database
+    window_number: int
+    runner: TaskRunner
+
+    def show_error(self, text: str) -> None: ...
+
+    def show_info(self, text: str) -> None: ...
+
+    def refresh(self) -> None: ...
+
+
 class AppointmentsPanel(QWidget):
     """The list, its refresh, and the two actions."""
 
-    def __init__(self, counter: CounterWindow) -> None:
-        super().__init__(counter)
+    def __init__(self, counter: CounterHost) -> None:
+        super().__init__()  # the counter's layout takes it in (install)
         self.counter = counter
         self.model = AppointmentModel(self)
         self.view = QTableView()
@@ -123,7 +142,7 @@ class AppointmentsPanel(QWidget):
         lay.addLayout(head)
         lay.addWidget(self.view)
         for key, slot in (("F12", self.open_booking), ("Shift+F12", self.check_in_selected)):
-            sc = QShortcut(QKeySequence(key), counter)
+            sc = QShortcut(QKeySequence(key), self)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
             sc.activated.connect(slot)
         self._timer = QTimer(self)
@@ -169,7 +188,7 @@ class AppointmentsPanel(QWidget):
     def open_booking(self) -> None:
         from desk_app.ui.counter.booking_dialog import BookingDialog
 
-        self.dialog = BookingDialog(self.counter.db, parent=self.counter)
+        self.dialog = BookingDialog(self.counter.db, parent=self.window())
         self.dialog.booked.connect(lambda _v: self.refresh())
         self.dialog.show()
 
@@ -177,7 +196,7 @@ class AppointmentsPanel(QWidget):
         self._timer.stop()
 
 
-def install(counter: CounterWindow, column: QBoxLayout) -> AppointmentsPanel:
+def install(counter: CounterHost, column: QBoxLayout) -> AppointmentsPanel:
     panel = AppointmentsPanel(counter)
     column.addWidget(panel, 2)
     return panel

@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.domain import clock
+from desk_app.domain.tickets import TicketState
+from desk_app.domain.windows import WindowState
 from desk_app.services.common.dto import TicketInfo
 from desk_app.services.hall import setup as hall
 from desk_app.services.queue import boards
@@ -38,6 +40,7 @@ from desk_app.services.queue import operations as queue
 from desk_app.services.queue.boards import CounterBoard
 from desk_app.store import Database
 from desk_app.ui.common import theme
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 from desk_app.ui.common.kb_panel import KbButton
 from desk_app.ui.common.tasks import TaskRunner, user_message
 from desk_app.ui.counter import appointments as counter_appointments
@@ -276,7 +279,8 @@ class CounterWindow(QWidget):
             .replace("%3", avg)
         )
         self.buttons["pause"].setText(
-            (self.tr("恢复服务") if board.state == "paused" else self.tr("暂停窗口")) + "\nF9"
+            (self.tr("恢复服务") if board.state == WindowState.PAUSED else self.tr("暂停窗口"))
+            + "\nF9"
         )
         self._apply_state()
         self.board_updated.emit(board)
@@ -298,7 +302,7 @@ class CounterWindow(QWidget):
             )
         self.priority_label.setVisible(bool(t.priority))
         now = clock.now()
-        if t.state == "serving" and t.started_at:
+        if t.state == TicketState.SERVING and t.started_at:
             self.status_label.setText(
                 self.tr("办理中 · 已用 %1").replace("%1", _mmss(now, t.started_at))
             )
@@ -314,14 +318,14 @@ class CounterWindow(QWidget):
     def _apply_state(self) -> None:
         b = self.board
         cur = b.current if b else None
-        is_open = b is not None and b.state == "open"
-        paused = b is not None and b.state == "paused"
+        is_open = b is not None and b.state == WindowState.OPEN
+        paused = b is not None and b.state == WindowState.PAUSED
         enabled = {
             "next": is_open,
-            "recall": cur is not None and cur.state == "called",
-            "no_show": cur is not None and cur.state == "called",
-            "start": cur is not None and cur.state == "called",
-            "complete": cur is not None and cur.state == "serving",
+            "recall": cur is not None and cur.state == TicketState.CALLED,
+            "no_show": cur is not None and cur.state == TicketState.CALLED,
+            "start": cur is not None and cur.state == TicketState.CALLED,
+            "complete": cur is not None and cur.state == TicketState.SERVING,
             "hold": cur is not None,
             "call_held": is_open and cur is None and bool(b and b.held),
             "transfer": cur is not None,
@@ -376,7 +380,7 @@ class CounterWindow(QWidget):
             self.open_find_dialog()
             return
         elif key == "pause":
-            paused = self.board is not None and self.board.state == "paused"
+            paused = self.board is not None and self.board.state == WindowState.PAUSED
             fn = partial(hall.resume_window if paused else hall.pause_window, db, w)
         else:  # pragma: no cover
             raise ValueError(key)

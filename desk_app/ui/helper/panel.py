@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.domain import clock
+from desk_app.domain.assist import AssistMode
 from desk_app.services.assist import documents as assist_print
 from desk_app.services.assist.pain_points import PainView
 from desk_app.services.assist.views import SessionView
 from desk_app.ui.common import theme
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 
 MODE_LABELS = {
     "accompany": QT_TRANSLATE_NOOP("SessionPanel", "帮办"),
@@ -203,7 +205,7 @@ class SessionPanel(QFrame):
 
     def _show_authorization(self, v: SessionView) -> None:
         a = v.authorization
-        if v.mode != "proxy":
+        if v.mode != AssistMode.PROXY:
             self.auth_label.setText("")
             self.auth_label.setVisible(False)
             return

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desk_app.domain import assist as rules
 from desk_app.domain import clock
-from desk_app.domain.assist import AssistAction
+from desk_app.domain.assist import AssistAction, AssistMode, SessionState
 from desk_app.services.assist import documents as assist_print
 from desk_app.services.assist import pain_points
 from desk_app.services.assist import sessions as assist
@@ -33,6 +33,7 @@ from desk_app.services.assist.views import SessionSummary, SessionView
 from desk_app.services.common.catalog import catalog
 from desk_app.store import Database
 from desk_app.ui.common import theme
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 from desk_app.ui.common.kb_panel import KbButton
 from desk_app.ui.common.tasks import TaskRunner, user_message
 from desk_app.ui.helper.dialogs import (
@@ -257,7 +258,7 @@ class HelperWindow(QWidget):
             if s.id == chosen:
                 self.list.selectRow(row)
         self.list.blockSignals(False)
-        done = sum(s.state == "concluded" for s in self.sessions)
+        done = sum(s.state == SessionState.CONCLUDED for s in self.sessions)
         minutes = sum(s.minutes for s in self.sessions)
         self.totals.setText(
             self.tr("共 %1 次，已办结 %2 次，办理用时 %3 分钟")
@@ -270,7 +271,10 @@ class HelperWindow(QWidget):
         rows = self.list.selectionModel().selectedRows()
         if not rows:
             return
-        sid = self.list.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        item = self.list.item(rows[0].row(), 0)
+        if item is None:
+            return
+        sid = item.data(Qt.ItemDataRole.UserRole)
         if self.current is not None and self.current.id == sid:
             return
         self.runner.submit(lambda: assist.show(self.db, sid), self.show_session, self._failed)
@@ -283,7 +287,7 @@ class HelperWindow(QWidget):
 
     def _enable(self) -> None:
         state = self.current.state if self.current else None
-        proxy = self.current is not None and self.current.mode == "proxy"
+        proxy = self.current is not None and self.current.mode == AssistMode.PROXY
         for key, action in (
             ("step", AssistAction.STEP),
             ("suspend", AssistAction.SUSPEND),
@@ -301,7 +305,7 @@ class HelperWindow(QWidget):
 
     def _open(self, dialog: FormDialog, after: Callable[[Any], None]) -> None:
         self.dialog = dialog
-        dialog.done.connect(after)
+        dialog.saved.connect(after)
         dialog.open()
 
     def _bundle(self, code: str | None):  # type: ignore[no-untyped-def]
@@ -322,7 +326,7 @@ class HelperWindow(QWidget):
         self.current = view
         self.show_session(view)
         self.refresh()
-        if view.mode == "proxy":
+        if view.mode == AssistMode.PROXY:
             self.say(self.tr("已新建代办服务：请先签署授权委托书 (F4)。"))
 
     def add_step(self) -> None:
@@ -383,16 +387,16 @@ class HelperWindow(QWidget):
         def act(values: dict[str, Any]) -> PainView:
             return pain_points.add_pain(self.db, session_id=v.id if v else None, **values)
 
+        def recorded(p: PainView) -> None:
+            self.say(
+                self.tr("已记录堵点 %1，期限 %2")
+                .replace("%1", str(p.id))
+                .replace("%2", p.due.isoformat())
+            )
+            self.refresh()
+
         self._open(
-            PainDialog(self.bundles, act, self, bundle_code=v.bundle if v else None),
-            lambda p: (
-                self.say(
-                    self.tr("已记录堵点 %1，期限 %2")
-                    .replace("%1", str(p.id))
-                    .replace("%2", p.due.isoformat())
-                ),
-                self.refresh(),
-            ),
+            PainDialog(self.bundles, act, self, bundle_code=v.bundle if v else None), recorded
         )
 
     def explain_pain(self) -> None:
@@ -403,7 +407,10 @@ class HelperWindow(QWidget):
             self.panel.pain_table.setFocus()
             self.say(self.tr("请先在堵点列表中选中一条（↑↓），再按 Ctrl+E。"), error=True)
             return
-        pain_id = self.panel.pain_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        item = self.panel.pain_table.item(rows[0].row(), 0)
+        if item is None:
+            return
+        pain_id = item.data(Qt.ItemDataRole.UserRole)
 
         def act(values: dict[str, Any]) -> PainView:
             return pain_points.explain(self.db, pain_id, values["reason"])

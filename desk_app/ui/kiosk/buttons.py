@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -20,6 +22,14 @@ from PySide6.QtWidgets import (
 from desk_app.services.queue.boards import KioskService
 from desk_app.ui.common import theme
 from desk_app.ui.common.widgets import two_lines
+
+
+class Availability(StrEnum):
+    """What a service's button says of taking a number now."""
+
+    OPEN = "open"  # windows serve it
+    CLOSED = "closed"  # no window serves it now; a number can still be taken
+    FULL = "full"  # the daily cap is reached
 
 
 class _ServiceButton(QPushButton):
@@ -60,21 +70,21 @@ class _ServiceButton(QPushButton):
         row.setSpacing(14)
         row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addLayout(text, 1)
-        self._state = ""
+        self._state: Availability | None = None
         self.update_service(service)
 
     def update_service(self, service: KioskService) -> None:
         if service.full:
-            state = "full"
+            state = Availability.FULL
             status = self.tr("今日号源已满")
         elif service.open_windows == 0:
-            state = "closed"
+            state = Availability.CLOSED
             status = self.tr("暂无窗口办理, 可取号等候")
         elif service.waiting == 0:
-            state = "open"
+            state = Availability.OPEN
             status = self.tr("当前无人等候")
         else:
-            state = "open"
+            state = Availability.OPEN
             status = (
                 self.tr("等候 %1 人").replace("%1", str(service.waiting))
                 + " · "
@@ -102,13 +112,17 @@ class _ServiceButton(QPushButton):
     def _wrap_status(self) -> None:
         self.status_label.setText(two_lines(self._status, self.status_label, ""))
 
-    def state(self) -> str:
+    def state(self) -> Availability | None:
         """``open``, ``closed`` (no window serving it now) or ``full`` (daily cap reached)."""
         return self._state
 
     def _restyle(self) -> None:
-        look, full = self._look, self._state == "full"
-        status_color = {"open": look.muted, "closed": look.warn, "full": look.danger}[self._state]
+        look, full = self._look, self._state == Availability.FULL
+        status_color = {
+            Availability.OPEN: look.muted,
+            Availability.CLOSED: look.warn,
+            Availability.FULL: look.danger,
+        }[self._state or Availability.OPEN]
         badge_bg = "#9aa4b1" if full and not look.high_contrast else look.accent
         name_color = "#6b7480" if full and not look.high_contrast else look.text
         self.badge.setStyleSheet(
@@ -123,7 +137,7 @@ class _ServiceButton(QPushButton):
         )
         self.status_label.setStyleSheet(
             f"color: {status_color}; font-size: {look.pt(15)}pt;"
-            f"font-weight: {'bold' if self._state != 'open' else 'normal'};"
+            f"font-weight: {'bold' if self._state != Availability.OPEN else 'normal'};"
             "background: transparent; border: none;"
         )
         self._wrap_name()  # the type size changed

@@ -12,10 +12,11 @@ announces extended sessions (午间/晚间延时, 周六专场) and when issuing
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -33,9 +34,13 @@ from desk_app.services.common.errors import Refused
 from desk_app.services.hall.calendar import Opening
 from desk_app.services.queue import take_number as ticket_issue
 from desk_app.ui.common import theme
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
-    from desk_app.ui.kiosk.window import KioskWindow
+    from PySide6.QtWidgets import QStackedWidget
+
+    from desk_app.store import Database
+    from desk_app.ui.common.tasks import TaskRunner
 
 # The session kinds as services name them (calendar.KIND_LABELS_ZH), for the translation.
 KIND_LABELS = (
@@ -221,7 +226,25 @@ class CheckinPage(QWidget):
         self.ok_button.setEnabled(True)
 
 
-def checkin_and_print(kiosk: KioskWindow, text: str) -> ticket_issue.IssueOutcome:
+class KioskHost(Protocol):
+    """What the check-in page uses of the kiosk window (which installs it)."""
+
+    db: Database
+    ticket_sink: Any
+    runner: TaskRunner
+    pages: QStackedWidget
+    start_page: QWidget
+    opening_bar: OpeningBar
+    checkin_button: QPushButton
+
+    def restart_idle(self) -> None: ...
+
+    def show_checked_in(self, outcome: ticket_issue.IssueOutcome) -> None: ...
+
+    def go_start(self) -> None: ...
+
+
+def checkin_and_print(kiosk: KioskHost, text: str) -> ticket_issue.IssueOutcome:
     """On the worker: check in by code or ID, then print the appointment ticket."""
     is_id = len(text) == 18 and text[:17].isdigit()
     result = appointment_checkin.checkin(
@@ -230,10 +253,10 @@ def checkin_and_print(kiosk: KioskWindow, text: str) -> ticket_issue.IssueOutcom
     return ticket_issue.print_ticket(kiosk.db, result.ticket, sink=kiosk.ticket_sink)
 
 
-def install(kiosk: KioskWindow, look: theme.KioskPalette) -> CheckinPage:
+def install(kiosk: KioskHost, look: theme.KioskPalette) -> CheckinPage:
     """Add the calendar line and the 预约签到 button to the start page, and the check-in page."""
     kiosk.opening_bar = OpeningBar(look)
-    start = kiosk.start_page.layout()
+    start = cast(QBoxLayout, kiosk.start_page.layout())  # the start page is a column
     start.insertWidget(0, kiosk.opening_bar)
     page = CheckinPage(look)
     button = page.entry_button()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from desk_app.domain import clock
 from desk_app.paths import user_data_dir
@@ -60,6 +60,9 @@ class KioskWindow(KioskView):
     full screen; it needs only the hall database."""
 
     issued = Signal(object)  # IssuedTicket, as soon as the number exists (before printing)
+    # Set by the check-in page's install (kiosk/checkin.py), which adds them to the start page.
+    opening_bar: kiosk_checkin.OpeningBar
+    checkin_button: QPushButton
     board_updated = Signal(object)  # KioskBoard, after each refresh
     # From the worker, between committing the ticket and rendering it.
     _ticket_committed = Signal(object)

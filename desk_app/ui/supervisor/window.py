@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.domain import clock
+from desk_app.domain.tickets import TicketState
+from desk_app.domain.windows import WindowState
 from desk_app.services.supervision import alerts as alert_service
 from desk_app.services.supervision import live_hall
 from desk_app.store import Database
@@ -78,12 +80,12 @@ class LivePage(QWidget):
         for i, w in enumerate(hall.windows):
             colour = {"paused": theme.ACCENT, "closed": theme.MUTED}.get(w.state)
             slow = bool(
-                w.current_state == "serving"
+                w.current_state == TicketState.SERVING
                 and w.median_service_s
                 and (w.serving_s or 0) > factor * w.median_service_s
             )
             state = states[w.state]
-            if w.state == "open" and w.current_state == "called":
+            if w.state == WindowState.OPEN and w.current_state == TicketState.CALLED:
                 state = self.tr("叫号中")
             fill_row(
                 self.windows,
@@ -125,7 +127,7 @@ class AlertsPage(QWidget):
         lay.addWidget(self.table, 1)
         lay.addLayout(row)
         lay.addWidget(self.status)
-        QShortcut(QKeySequence("Ctrl+K"), self, activated=self._ack)
+        QShortcut(QKeySequence("Ctrl+K"), self, self._ack)
 
     @property
     def open_count(self) -> int:
@@ -214,9 +216,7 @@ class SupervisorWindow(QMainWindow):
         self.tabs.addTab(self.reform, self.tr("改革成效 (F5)"))
         self.tabs.currentChanged.connect(self._tab_changed)
         for i in range(5):
-            QShortcut(
-                QKeySequence(f"F{i + 1}"), self, activated=lambda i=i: self.tabs.setCurrentIndex(i)
-            )
+            QShortcut(QKeySequence(f"F{i + 1}"), self, lambda i=i: self.tabs.setCurrentIndex(i))
         self.error = QLabel()
         self.error.setStyleSheet(f"color: {theme.DANGER};")
         body = QWidget()
@@ -252,7 +252,7 @@ class SupervisorWindow(QMainWindow):
         self.tabs.setTabText(
             1, self.tr("告警 %1 (F2)").replace("%1", str(n)) if n else self.tr("告警 (F2)")
         )
-        open_windows = sum(1 for w in hall.windows if w.state != "closed")
+        open_windows = sum(1 for w in hall.windows if w.state != WindowState.CLOSED)
         self.summary.setText(
             self.tr("等候 %1 人 · 今日办结 %2 · 开放窗口 %3/%4 · 待处理告警 %5")
             .replace("%1", str(hall.waiting))
@@ -281,7 +281,7 @@ class SupervisorWindow(QMainWindow):
 
     def _tab_changed(self, index: int) -> None:
         page = self.tabs.widget(index)
-        if hasattr(page, "load_once"):
+        if page is not None and hasattr(page, "load_once"):
             page.load_once()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802

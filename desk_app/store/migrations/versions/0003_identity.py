@@ -118,10 +118,7 @@ def _seal_existing_personal_data(bind: sa.engine.Connection) -> None:
     payloads = bind.execute(sa.select(outbox.c.id, outbox.c.payload)).all()
     if not rows and not payloads:
         return
-    from desk_app.services.common import protection
-
-    protection.ensure_key(fresh_database=True)  # only makes one when none exists at all
-    c = protection.cipher()
+    c = _hall_cipher()
     for row in rows:
         values: dict[str, str | None] = {}
         for col in PERSONAL:
@@ -143,6 +140,23 @@ def _seal_existing_personal_data(bind: sa.engine.Connection) -> None:
                 .where(outbox.c.id == row_id)
                 .values(payload=c.encrypt(payload, context="sync_outbox.payload"))
             )
+
+
+def _hall_cipher():  # type: ignore[no-untyped-def]
+    """The hall key's cipher; the key file is made when there is none at all (before 0003 there
+    was no key to lose). Written out here, not taken from the services, so that what this
+    migration does cannot change with them."""
+    import os
+
+    from desk_app.security.crypto import FieldCipher
+    from desk_app.security.keys import create_key_file, default_key_path
+
+    if not os.environ.get("DESK_APP_KEY"):
+        path = default_key_path()
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            create_key_file(path)
+    return FieldCipher.from_environment()
 
 
 def c_is_sealed(value: str) -> bool:
