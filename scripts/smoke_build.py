@@ -59,7 +59,8 @@ def roles() -> list[str]:
 
 def uses_charts() -> bool:
     return any(
-        "QtCharts" in p.read_text(encoding="utf-8") for p in (ROOT / "desk_app" / "ui").rglob("*.py")
+        "QtCharts" in p.read_text(encoding="utf-8")
+        for p in (ROOT / "desk_app" / "ui").rglob("*.py")
     )
 
 

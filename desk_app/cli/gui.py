@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from desk_app.cli.common import EXIT_UNEXPECTED, CliError, Commands, db_int, positive_int
 
@@ -70,7 +71,7 @@ def cmd_snapshot(args: argparse.Namespace, out: str) -> None:
 def add_screen_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     """The GUI's options, on ``gui`` and on plain ``desk-app`` (``desk-app --lang en``)."""
     # At the top level they must not reset what ``gui`` set: no defaults there.
-    d = {"default": argparse.SUPPRESS} if top else {}
+    d: dict[str, Any] = {"default": argparse.SUPPRESS} if top else {}
     parser.add_argument("--role", choices=ROLES, **d)
     parser.add_argument("--window", type=positive_int, **d)
     parser.add_argument("--lang", help="interface language, e.g. en (default: Chinese)", **d)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from desk_app.cli.common import CliError, Commands, db_from_args, db_int, out, positive_int
 from desk_app.cli.identity import acting_person, person_at_window
@@ -52,7 +52,8 @@ def cmd_demo_seed(args: argparse.Namespace) -> None:
         password=args.password,
         calendar=not args.no_calendar,
     )
-    codes = ", ".join(f"{a['code']} ({a['role']})" for a in result["accounts"])
+    accounts = cast("list[dict[str, str]]", result["accounts"])
+    codes = ", ".join(f"{a['code']} ({a['role']})" for a in accounts)
     out(
         args,
         result,

@@ -44,7 +44,7 @@ class DeadLetter:
     bundle: str
     reason: str | None
     attempts: int
-    created_at: str  # ISO-8601
+    created_at: str | None  # ISO-8601
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

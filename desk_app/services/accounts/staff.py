@@ -171,7 +171,11 @@ def authenticate(
             refusal = LoginRefused("工号或密码错误", "wrong staff code or password")
         elif staff.locked or (staff.locked_until is not None and staff.locked_until > now):
             audit.record(s, code, "login.locked", code, {}, at=now)
-            until = "" if staff.locked else clock.local(staff.locked_until).strftime("%H:%M")
+            until = (
+                clock.local(staff.locked_until).strftime("%H:%M")
+                if not staff.locked and staff.locked_until is not None
+                else ""
+            )
             refusal = LoginRefused(
                 f"账户已锁定{'至 ' + until if until else ', 请联系管理员解锁'}",
                 f"account locked{' until ' + until if until else '; ask an admin to unlock it'}",

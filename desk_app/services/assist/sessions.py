@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,7 +56,7 @@ from desk_app.store.models import Staff, Ticket
 MAX_STEP_MINUTES = 24 * 60
 
 
-def _enum(kind: type, value: str, label: str) -> str:
+def _enum(kind: type[StrEnum], value: str, label: str) -> str:
     try:
         return str(kind(value))
     except ValueError:

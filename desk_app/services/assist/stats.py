@@ -193,7 +193,7 @@ def walkthrough_figures(
         worse = [
             k
             for k in ("trips", "steps", "days", "materials")
-            if claimed[k] is not None and measured[k] is not None and measured[k] > claimed[k]
+            if (c := claimed[k]) is not None and (m := measured[k]) is not None and m > c
         ]
         out.append(
             {

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from typing import TypedDict, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,11 +41,22 @@ PERSONAL_COLUMNS = (
 )
 
 
-def personal_data(case: Case) -> dict[str, str | None]:
+class PersonalData(TypedDict):
+    """A case's personal columns in clear; the applicant's name and number are never empty."""
+
+    applicant_name: str
+    applicant_id_no: str
+    applicant_phone: str | None
+    agent_name: str | None
+    agent_id_no: str | None
+
+
+def personal_data(case: Case) -> PersonalData:
     """The case's personal columns in clear (a purged, masked value stays as it is).
 
     HallKeyError without the hall key; DecryptionError for a value altered at rest."""
-    return {col: unseal(getattr(case, col), f"cases.{col}") for col in PERSONAL_COLUMNS}
+    clear = {col: unseal(getattr(case, col), f"cases.{col}") for col in PERSONAL_COLUMNS}
+    return cast(PersonalData, clear)
 
 
 def find_case(session: Session, case_no: str, *, lock: bool = True) -> Case:
@@ -245,7 +257,7 @@ def case_view(s: Session, case: Case, *, reveal: bool = False) -> CaseView:
     )
 
 
-def _agent(case: Case, p: dict[str, str | None], reveal: bool) -> dict | None:
+def _agent(case: Case, p: PersonalData, reveal: bool) -> dict | None:
     name, id_no = p["agent_name"], p["agent_id_no"] or ""
     if not name:
         return None

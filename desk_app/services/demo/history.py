@@ -114,11 +114,11 @@ def seed_case_history(
     follow: list[dict[str, Any]] = []
     for tid, sid, wid, started, done, day in served:
         code = codes.get(sid)
-        if code not in bundles or rng.random() > CASE_SHARE or started is None:
+        if code not in bundles or rng.random() > CASE_SHARE or started is None or done is None:
             continue
         b = bundles[code]
         cl = checklists.get(code) or checklists.setdefault(code, checklist_for(code, None))
-        staff = window_staff.get(wid) or None
+        staff = window_staff.get(wid or 0) or None
         per_day[day] += 1
         cid = uuid.UUID(int=rng.getrandbits(128), version=4)
         company = b.audience is Audience.COMPANY
@@ -154,7 +154,9 @@ def seed_case_history(
 
         roll = rng.random()
         decided = done - timedelta(seconds=60)
-        state, concluded, deferral_due = "accepted", None, None
+        state = "accepted"
+        concluded: datetime | None = None
+        deferral_due: date | None = None
         mat_status: dict[str, str] = {}
         paper = [e for e in cl.submit]
         for e in cl.obtained:

@@ -85,8 +85,8 @@ def compute_evaluations(
         k: defaultdict(Counter) for k in ("window", "staff", "bundle")
     }
     dims: dict[str, Counter[int]] = {d: Counter() for d in DIMENSIONS}
-    follow = Counter()
-    appeals = Counter()
+    follow: Counter[str] = Counter()
+    appeals: Counter[str] = Counter()
     set_aside = 0
     for e, win, staff, bundle, appeal_outcome, appealed_at in rows:
         if appealed_at is not None:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as DbSession
 
 from desk_app.domain import clock
@@ -37,6 +38,9 @@ from desk_app.store import Database
 from desk_app.store.appointment_models import CalendarSession
 from desk_app.store.models import Service, Setting
 
+# What the calendar reads from: an ORM session, or the hot path's bare connection.
+Reader = DbSession | Connection
+
 
 def work_calendar() -> Any:
     """Holidays and 调休 (chinesecalendar, the catalog's overrides), loaded when a day is asked
@@ -46,19 +50,19 @@ def work_calendar() -> Any:
     return loaded()
 
 
-def configured_sessions(s: DbSession) -> list[Session]:
+def configured_sessions(s: Reader) -> list[Session]:
     """The sessions the admin set ([] for a hall without a calendar)."""
     # Columns, not entities: the queue's hot path asks this on a bare connection.
     table = CalendarSession.__table__
     return [session_from_row(r) for r in s.execute(select(table).order_by(table.c.id))]
 
 
-def sessions_or_default(s: DbSession) -> list[Session]:
+def sessions_or_default(s: Reader) -> list[Session]:
     """The hall's sessions, or the default regular hours when none is set."""
     return configured_sessions(s) or list(DEFAULT_REGULAR)
 
 
-def policy(s: DbSession) -> AppointmentPolicy:
+def policy(s: Reader) -> AppointmentPolicy:
     values = {
         k: v
         for k, v in s.execute(select(Setting.key, Setting.value).where(Setting.key.like("appt_%")))
@@ -249,7 +253,7 @@ def remove_session(db: Database, session_id: int) -> None:
 # -- the kiosk ------------------------------------------------------------------------------
 
 
-def opening_in(s: DbSession, now: datetime) -> Opening:
+def opening_in(s: Reader, now: datetime) -> Opening:
     sessions = configured_sessions(s)
     if not sessions:
         return Opening(True)
@@ -262,7 +266,7 @@ def opening(db: Database, *, now: datetime | None = None) -> Opening:
         return opening_in(s, now or clock.now())
 
 
-def check_issuing(s: DbSession, service_code: str, now: datetime) -> None:
+def check_issuing(s: Reader, service_code: str, now: datetime) -> None:
     """Refused outside an open session, in its last minutes, or for a service the running
     sessions do not serve (a hall without a calendar issues at any time)."""
     o = opening_in(s, now)

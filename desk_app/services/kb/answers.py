@@ -181,7 +181,7 @@ class Unanswered:
     question: str
     bundle: str | None
     count: int
-    last_asked_at: str
+    last_asked_at: str | None
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Integer,
     String,
+    Table,
     Text,
     and_,
     bindparam,
@@ -66,11 +67,11 @@ from desk_app.store.types import UTCDateTime
 S = TicketState
 FALLBACK = queue_quick.FALLBACK  # "not handled here: run the ORM version"
 
-T = Ticket.__table__
-W = Window.__table__
-WS = WindowSession.__table__
-WSV = WindowService.__table__
-EV = TicketEvent.__table__
+T = cast(Table, Ticket.__table__)
+W = cast(Table, Window.__table__)
+WS = cast(Table, WindowSession.__table__)
+WSV = cast(Table, WindowService.__table__)
+EV = cast(Table, TicketEvent.__table__)
 
 
 def queued() -> Any:

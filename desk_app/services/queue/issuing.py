@@ -17,9 +17,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, exists, func, insert, literal, select
+from sqlalchemy import Table, bindparam, exists, func, insert, literal, select
 from sqlalchemy.engine import Connection
 
 from desk_app.domain import clock
@@ -47,11 +47,11 @@ from desk_app.store.models import (
 from desk_app.store.pipeline import first_rows
 from desk_app.store.types import UTCDateTime
 
-T = Ticket.__table__
-EV = TicketEvent.__table__
-SV = Service.__table__
-WS = WindowSession.__table__
-WSV = WindowService.__table__
+T = cast(Table, Ticket.__table__)
+EV = cast(Table, TicketEvent.__table__)
+SV = cast(Table, Service.__table__)
+WS = cast(Table, WindowSession.__table__)
+WSV = cast(Table, WindowService.__table__)
 
 
 class _Back(Exception):

@@ -379,7 +379,7 @@ def transfer(
             svc = service_by_code(s, to_service)
             if svc.id == t.service_id:
                 raise Refused("转往的业务与当前业务相同", "ticket is already in that service")
-            detail = {"to_service": svc.code}
+            detail: dict[str, str | int] = {"to_service": svc.code}
             t.service_id = svc.id
             t.target_window_id = None
         else:

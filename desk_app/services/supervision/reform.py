@@ -134,6 +134,7 @@ def _case_facts(s: Session, first: date | None, last: date | None) -> dict[Any, 
         f = CaseFacts()
         if tday is not None:
             f.days_seen.add(tday)
+        assert done is not None  # only concluded cases are read
         f.workdays = cal.workdays_between(clock.hall_day(opened), clock.hall_day(done)).days
         cases[cid] = (code, name, f)
     for cid, action, wid, at in s.execute(
@@ -194,7 +195,7 @@ def compute_reform(s: Session, first: date | None, last: date | None) -> ReformR
         worse = [
             k
             for k in FIGURES
-            if claimed[k] is not None and measured[k] is not None and measured[k] > claimed[k]
+            if (c := claimed[k]) is not None and (m := measured[k]) is not None and m > c
         ]
         name = names.get(code) or _bundle_name(code)
         result.append(

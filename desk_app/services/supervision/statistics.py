@@ -118,7 +118,7 @@ def ticket_facts(
         ):
             if sid is not None:
                 caller[tid] = staff[sid]
-    columns = [
+    columns: list[Any] = [
         Ticket.service_id,
         Ticket.window_id,
         Ticket.priority,

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -43,6 +43,7 @@ from desk_app.ui.cases import labels as case_labels
 from desk_app.ui.cases.applicant import ApplicantPage
 from desk_app.ui.cases.materials import MaterialsPage
 from desk_app.ui.common import theme
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 from desk_app.ui.common.tasks import TaskRunner, user_message
 
 STEPS = (
@@ -71,7 +72,7 @@ class CaseDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.db = db
-        self.window = window
+        self.window_number = window  # not ``window``: that is QWidget.window()
         self.ticket_id = ticket_id
         self.document_dir = Path(document_dir) if document_dir else None
         self.runner = TaskRunner(self)
@@ -181,14 +182,14 @@ class CaseDialog(QDialog):
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText(self.tr("不予受理的理由"))
         docs = QHBoxLayout()
-        for key, label in (
+        for doc, label in (
             ("receipt", QT_TRANSLATE_NOOP("CaseDialog", "打印受理回执 (&P)")),
             ("notice", QT_TRANSLATE_NOOP("CaseDialog", "打印一次性告知单")),
             ("commitment", QT_TRANSLATE_NOOP("CaseDialog", "打印容缺承诺书")),
         ):
             b = QPushButton(self.tr(label))
-            b.clicked.connect(partial(self.print_document, key))
-            self.buttons["doc_" + key] = b
+            b.clicked.connect(partial(self.print_document, doc))
+            self.buttons["doc_" + doc] = b
             docs.addWidget(b)
         self.conclude_button = QPushButton(self.tr("办结并邀请评价 (&C)"))
         self.conclude_button.clicked.connect(self.conclude)
@@ -294,7 +295,7 @@ class CaseDialog(QDialog):
             "answers": self.answers(),
             "agent": agent,
             "bad_credit": self.bad_credit.isChecked(),
-            "window": self.window,
+            "window": self.window_number,
         }
         code, name = self.bundle_box.currentData(), self.name_edit.text()
         self.next_button.setEnabled(False)
@@ -395,7 +396,7 @@ class CaseDialog(QDialog):
             return
         received = self.materials.newly_ticked()
         reason = self.reason_edit.text().strip() or None
-        no, db, w = v.case_no, self.db, self.window
+        no, db, w = v.case_no, self.db, self.window_number
         for b in self.buttons.values():
             b.setEnabled(False)
         self.runner.submit(
@@ -415,7 +416,7 @@ class CaseDialog(QDialog):
             return
         pending = {m.code for m in v.deferred}
         received = {c: f for c, f in self.materials.newly_ticked().items() if c in pending}
-        no, db, w = v.case_no, self.db, self.window
+        no, db, w = v.case_no, self.db, self.window_number
         self.runner.submit(
             lambda: cases.conclude(db, no, received=received, window=w),
             self._concluded,

@@ -4,11 +4,11 @@ documents and the command line."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
 from desk_app.domain.bundle import Audience, Source
 from desk_app.domain.cases import CaseState, DecisionOption
-from desk_app.ui.common.i18n import is_english
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP, is_english
 
 STATES = {
     CaseState.OPEN: QT_TRANSLATE_NOOP("CaseDialog", "办理中"),

@@ -9,6 +9,7 @@ import os
 import sys
 import traceback
 from types import TracebackType
+from typing import cast
 
 from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -182,7 +183,7 @@ def run_gui(
     main = build_screen(
         db,
         str(chosen["role"]),
-        int(chosen["window"]),  # type: ignore[arg-type]
+        cast(int, chosen["window"]),
         large_text=large_text,
         actor=chosen.get("actor"),  # type: ignore[arg-type]
     )

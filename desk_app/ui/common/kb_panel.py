@@ -86,8 +86,8 @@ class KbPanel(QWidget):
         self.results.setStyleSheet("font-size: 12pt;")
         self.results.setWordWrap(True)
         self.results.currentRowChanged.connect(self._show_row)
-        self.results.itemActivated.connect(lambda _item: self.answer.setFocus())
         self.answer = QTextBrowser()
+        self.results.itemActivated.connect(lambda _item: self.answer.setFocus())
         self.answer.setOpenLinks(False)
         self.answer.setStyleSheet("font-size: 13pt; background: white;")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,6 +28,7 @@ from desk_app.services.hall import setup as hall
 from desk_app.services.hall.schema import prepare_database
 from desk_app.store import Database
 from desk_app.ui.common import theme
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 from desk_app.ui.common.password_dialog import ChangePasswordDialog, password_edit, refusal_text
 from desk_app.ui.common.tasks import TaskRunner
 

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ from desk_app.services.appointments import views as appointment_views
 from desk_app.services.appointments.documents import print_slip
 from desk_app.services.appointments.views import BookingGrid
 from desk_app.store import Database
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 from desk_app.ui.common.tasks import TaskRunner, user_message
 
 WEEKDAYS = (
@@ -105,7 +106,7 @@ class BookingDialog(QDialog):
         lay.addLayout(form)
         lay.addLayout(actions)
         for key in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(key), self, activated=self.book)
+            QShortcut(QKeySequence(key), self, self.book)
         self.runner.submit(
             partial(appointment_views.services_for_booking, db), self._set_services, self._failed
         )

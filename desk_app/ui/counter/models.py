@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -19,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor
 from desk_app.domain.clock import local
 from desk_app.domain.tickets import Priority
 from desk_app.services.queue.boards import ServedTicket, WaitingTicket
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex

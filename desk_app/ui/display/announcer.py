@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import deque
+from typing import Any
 
 from PySide6.QtCore import QLocale, QObject, QTimer, QUrl, Signal
 
@@ -68,7 +69,7 @@ class ChimeBackend(AnnouncerBackend):
 
     repeats = 1
 
-    def __init__(self, effect: QObject, min_ms: int = 3500, parent: QObject | None = None) -> None:
+    def __init__(self, effect: Any, min_ms: int = 3500, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._effect = effect  # a QSoundEffect with its source set
         self._effect.setParent(self)
@@ -93,7 +94,7 @@ class ChimeBackend(AnnouncerBackend):
 class SpeechBackend(AnnouncerBackend):
     """A text-to-speech engine with a Chinese voice; ``done`` when it is back to Ready."""
 
-    def __init__(self, tts: QObject, parent: QObject | None = None) -> None:
+    def __init__(self, tts: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         from PySide6.QtTextToSpeech import QTextToSpeech
 

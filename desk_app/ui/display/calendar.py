@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desk_app.domain import clock
 from desk_app.services.hall.calendar import Opening
 from desk_app.services.queue.boards import CallEvent
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 
 APPOINTMENT_GOLD = "#ffd54f"
 APPOINTMENT_MARKS = (

@@ -51,7 +51,7 @@ class WindowTile(Panel):
 
     def __init__(self, window: int, number_pt: int, title_pt: int) -> None:
         super().__init__(NAVY_PANEL, radius=16)
-        self.window = window
+        self.window_number = window  # not ``window``: that is QWidget.window()
         self._size = number_pt
         # Translated under its old class name, the context the shipped translations know.
         title = QCoreApplication.translate("_WindowTile", "%1 号窗口")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desk_app.domain.bundle import Bundle
 from desk_app.ui.common import theme
-from desk_app.ui.common.i18n import date_format, hall_locale
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP, date_format, hall_locale
 from desk_app.ui.common.login import STEPPER_QSS
 from desk_app.ui.common.tasks import TaskRunner, user_message
 
@@ -64,9 +64,9 @@ AppointmentLookup = Callable[[str], dict[str, str] | None]
 
 
 class FormDialog(QDialog):
-    """A form whose OK runs ``action(values)`` off the UI thread; ``done(result)`` on success."""
+    """A form whose OK runs ``action(values)`` off the UI thread; ``saved(result)`` on success."""
 
-    done = Signal(object)
+    saved = Signal(object)  # not ``done``: that is QDialog.done(result)
 
     def __init__(
         self, title: str, action: Callable[[dict[str, Any]], Any], parent: QWidget | None
@@ -120,7 +120,7 @@ class FormDialog(QDialog):
     def _succeeded(self, result: Any) -> None:
         self.ok.setEnabled(True)
         self.result_value = result
-        self.done.emit(result)
+        self.saved.emit(result)
         self.accept()
 
     def _failed(self, exc: Exception) -> None:
@@ -235,9 +235,9 @@ class StepDialog(FormDialog):
         self.where = QComboBox()
         self.where.addItem(self.tr("窗口"), "window")
         self.where.addItem(self.tr("部门"), "department")
-        self.window = QSpinBox()
-        self.window.setRange(1, 999)
-        self.window.setStyleSheet(STEPPER_QSS)
+        self.window_box = QSpinBox()
+        self.window_box.setRange(1, 999)
+        self.window_box.setStyleSheet(STEPPER_QSS)
         self.department = QComboBox()
         self.department.setEditable(True)
         for d in bundle.departments if bundle else ():
@@ -260,7 +260,7 @@ class StepDialog(FormDialog):
         self.outcome = QLineEdit()
         self.trip = QCheckBox(self.tr("本环节需另跑一次（跑动）"))
         self.form.addRow(self.tr("地点"), self.where)
-        self.form.addRow(self.tr("窗口号"), self.window)
+        self.form.addRow(self.tr("窗口号"), self.window_box)
         self.form.addRow(self.tr("部门"), self.department)
         self.form.addRow(self.tr("办理内容"), self.what)
         self.form.addRow(self.tr("事项"), self.item)
@@ -274,7 +274,7 @@ class StepDialog(FormDialog):
 
     def _where_changed(self) -> None:
         window = self.where.currentData() == "window"
-        self.window.setEnabled(window)
+        self.window_box.setEnabled(window)
         self.department.setEnabled(not window)
 
     def values(self) -> dict[str, Any]:
@@ -284,7 +284,7 @@ class StepDialog(FormDialog):
         text = self.materials.text().replace("，", "、").replace(",", "、")
         return {
             "action": self.what.text(),
-            "window": self.window.value() if window else None,
+            "window": self.window_box.value() if window else None,
             "department": None if window else self.department.currentText(),
             "item": self.item.currentData(),
             "minutes": None if self.minutes.value() < 0 else self.minutes.value(),

@@ -13,7 +13,7 @@ import html
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.services.kb import answers as kb
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 from desk_app.ui.common.tasks import TaskRunner
 
 # What visitors ask most (the seed's first 一件事 and the ones asked at the 导服台).

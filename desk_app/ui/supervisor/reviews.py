@@ -191,9 +191,14 @@ class EvaluationsPage(QWidget):
             return
         self.runner.submit(
             lambda: fn(row.evaluation_id, note),
-            lambda _v: (self.note.clear(), self.status.setText(self.tr("已保存。")), self.load()),
+            lambda _v: self._saved(),
             lambda e: self.status.setText(user_message(e)),
         )
+
+    def _saved(self) -> None:
+        self.note.clear()
+        self.status.setText(self.tr("已保存。"))
+        self.load()
 
     def _record(self) -> None:
         outcome, db = str(self.outcome.currentData()), self.db

@@ -58,8 +58,9 @@ class StatsPage(QWidget):
         self.data: StatsData | None = None
         self._loaded_once = False
         today = clock.today()
-        self.first = QDateEdit(QDate(today - timedelta(days=29)))
-        self.last = QDateEdit(QDate(today))
+        start = today - timedelta(days=29)
+        self.first = QDateEdit(QDate(start.year, start.month, start.day))
+        self.last = QDateEdit(QDate(today.year, today.month, today.day))
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
