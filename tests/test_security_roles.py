@@ -210,7 +210,9 @@ def test_unknown_names_are_refused():
     assert allowed("counter", "call.next")  # plain strings work too
 
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+COMMANDS = ROOT / "docs" / "commands.md"  # the reference, generated from the parser
 CONTRACTS = Path("/work/shared/design/contracts.md")  # design notes beside the checkout
 
 
@@ -229,14 +231,16 @@ def _parser_commands() -> set[tuple[str, str]]:
     return {(g, c) for g, sub in subcommands(build_parser([])).items() for c in subcommands(sub)}
 
 
-@pytest.mark.parametrize("doc", [README, CONTRACTS], ids=["README", "contracts"])
+@pytest.mark.parametrize(
+    "doc", [README, COMMANDS, CONTRACTS], ids=["README", "commands", "contracts"]
+)
 def test_operations_cover_the_documented_command_line(doc):
     """Every documented command the program has is in the permission grid. The design notes
     also fix the names of commands still to be built; those are checked once they exist."""
     if not doc.exists():
         pytest.skip(f"{doc} not present")
     names = set(re.findall(r"desk-app ([a-z]+) ([a-z][a-z-]*)", doc.read_text(encoding="utf-8")))
-    assert len(names) > 20
+    assert len(names) > (0 if doc is README else 20)
     built = _parser_commands()
     assert len(built) > 50
     if doc is CONTRACTS:

@@ -3,53 +3,53 @@
 <context>
     <name>AlertsPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="113" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="115" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="113" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="137" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="115" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="139" />
         <source>告警</source>
         <translation>Alert</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="113" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="115" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="113" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="115" />
         <source>处理说明</source>
         <translation>Action taken</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="118" />
         <source>处理说明（必填），例如：已增开 3 号窗口</source>
         <translation>Action taken (required), e.g. opened window 3</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="117" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="119" />
         <source>确认告警 (Ctrl+K)</source>
         <translation>Acknowledge (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="143" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="145" />
         <source>已确认</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="143" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="145" />
         <source>待处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="163" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="165" />
         <source>请先选择一条告警。</source>
         <translation>Select an alert first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="166" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="168" />
         <source>请填写处理说明。</source>
         <translation>Say what was done.</translation>
     </message>
@@ -57,72 +57,72 @@
 <context>
     <name>ApplicantPage</name>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="58" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="59" />
         <source>11 位手机号（可选）</source>
         <translation>11-digit mobile (optional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="59" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="60" />
         <source>申请人存在失信记录（不适用容缺受理）</source>
         <translation>Applicant has a bad-credit flag (no deferral)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="60" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="61" />
         <source>代办（代理人持委托书办理）</source>
         <translation>Proxy (agent with a letter of authorization)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="75" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="76" />
         <source>代理人姓名</source>
         <translation>Agent's name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="76" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="77" />
         <source>代理人身份证号</source>
         <translation>Agent's ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="78" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="79" />
         <source>委托事项</source>
         <translation>Authorized for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="79" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="80" />
         <source>委托有效期至</source>
         <translation>Authorization valid until</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="81" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="82" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="82" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="83" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="85" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="86" />
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="105" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="106" />
         <source>统一社会信用代码</source>
         <translation>Unified social credit code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="105" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="106" />
         <source>居民身份证号</source>
         <translation>Resident ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="106" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="107" />
         <source>企业名称</source>
         <translation>Company name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="106" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="107" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
@@ -130,52 +130,52 @@
 <context>
     <name>AppointmentModel</name>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="42" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="45" />
         <source>时段</source>
         <translation>Slot</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="43" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="46" />
         <source>预约码</source>
         <translation>Booking code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="44" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="47" />
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="45" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="48" />
         <source>预约人</source>
         <translation>Booked by</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="46" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="49" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="47" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="50" />
         <source>号码</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="50" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="53" />
         <source>待签到</source>
         <translation>Not checked in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="51" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="54" />
         <source>已签到</source>
         <translation>Checked in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="52" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="55" />
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="53" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="56" />
         <source>爽约</source>
         <translation>No-show</translation>
     </message>
@@ -183,27 +183,27 @@
 <context>
     <name>AppointmentsPanel</name>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="109" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="129" />
         <source>今日预约</source>
         <translation>Today's appointments</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="111" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="131" />
         <source>签到所选 (Shift+F12)</source>
         <translation>Check in selected (Shift+F12)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="112" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="132" />
         <source>预约登记 (F12)</source>
         <translation>Book (F12)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="151" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="171" />
         <source>请先在今日预约中选择一条</source>
         <translation>Select one of today's appointments first</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="161" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="181" />
         <source>预约 %1 已签到, 号码 %2</source>
         <translation>Appointment %1 checked in, ticket %2</translation>
     </message>
@@ -269,118 +269,118 @@
 <context>
     <name>BookingDialog</name>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="42" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="44" />
         <source>一</source>
         <translation>Mon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="43" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="45" />
         <source>二</source>
         <translation>Tue</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="44" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="46" />
         <source>三</source>
         <translation>Wed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="45" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="47" />
         <source>四</source>
         <translation>Thu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="46" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="48" />
         <source>五</source>
         <translation>Fri</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="47" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="49" />
         <source>六</source>
         <translation>Sat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="48" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="50" />
         <source>日</source>
         <translation>Sun</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="64" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="66" />
         <source>预约登记</source>
         <translation>Book an appointment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="74" />
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="130" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="76" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="132" />
         <source>请在表中选择日期和时段</source>
         <translation>Choose a day and a slot in the table</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="79" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="81" />
         <source>打印预约凭条 (含所需材料清单)</source>
         <translation>Print the appointment slip (with what to bring)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="82" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="84" />
         <source>姓名 (实名)</source>
         <translation>Name (real name)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="83" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="85" />
         <source>身份证号码</source>
         <translation>Resident ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="84" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="86" />
         <source>手机号码 (选填)</source>
         <translation>Mobile (optional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="88" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="90" />
         <source>确认预约 (Ctrl+Enter)</source>
         <translation>Book (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="90" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="92" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="93" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="95" />
         <source>办理事项</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="101" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="103" />
         <source>可预约时段 (数字为剩余名额)</source>
         <translation>Bookable slots (numbers are places left)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="137" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="139" />
         <source>%1月%2日 周%3</source>
         <translation>%3 %1/%2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="155" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="157" />
         <source>满</source>
         <translation>Full</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="171" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="173" />
         <source>已选: %1 %2</source>
         <translation>Chosen: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="178" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="180" />
         <source>请先选择日期和时段</source>
         <translation>Choose a day and a slot first</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="210" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="212" />
         <source>预约成功: %1  %2 %3-%4</source>
         <translation>Booked: %1  %2 %3-%4</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="217" />
+        <location filename="../../desk_app/ui/counter/booking_dialog.py" line="219" />
         <source>凭条: %1</source>
         <translation>Slip: %1</translation>
     </message>
@@ -388,64 +388,64 @@
 <context>
     <name>CallDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="129" />
+        <location filename="../../desk_app/ui/display/window.py" line="136" />
         <source>叫号显示</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="171" />
+        <location filename="../../desk_app/ui/display/window.py" line="178" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="173" />
+        <location filename="../../desk_app/ui/display/window.py" line="180" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="190" />
+        <location filename="../../desk_app/ui/display/window.py" line="197" />
         <source>请</source>
         <translation>Please</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="196" />
+        <location filename="../../desk_app/ui/display/window.py" line="203" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="225" />
+        <location filename="../../desk_app/ui/display/window.py" line="232" />
         <source>请留意屏幕和语音叫号</source>
         <translation>Watch the screen and listen for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="237" />
+        <location filename="../../desk_app/ui/display/window.py" line="244" />
         <source>各窗口当前号码</source>
         <translation>Now serving at each window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="238" />
+        <location filename="../../desk_app/ui/display/window.py" line="245" />
         <source>最近叫号</source>
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="453" />
+        <location filename="../../desk_app/ui/display/window.py" line="461" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="468" />
+        <location filename="../../desk_app/ui/display/window.py" line="476" />
         <source>→ %1 号窗口</source>
         <translation>→ Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="17" />
-        <location filename="../../desk_app/ui/display/calendar.py" line="57" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="18" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="58" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="18" />
-        <location filename="../../desk_app/ui/display/calendar.py" line="67" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="19" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="68" />
         <source>预约 · %1</source>
         <translation>Appointment · %1</translation>
     </message>
@@ -453,167 +453,167 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="48" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="50" />
         <source>1 申请人</source>
         <translation>1 Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="49" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="51" />
         <source>2 情形</source>
         <translation>2 Situation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="50" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="52" />
         <source>3 材料</source>
         <translation>3 Materials</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="51" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="53" />
         <source>4 决定与文书</source>
         <translation>4 Decision &amp; documents</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="78" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="80" />
         <source>一件事办件</source>
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="106" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="108" />
         <source>上一步 (Ctrl+←)</source>
         <translation>Back (Ctrl+←)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="107" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="109" />
         <source>下一步 (Ctrl+Enter)</source>
         <translation>Next (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="155" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="157" />
         <source>请根据申请人的情况回答（默认值为最常见情形）：</source>
         <translation>Answer for the applicant's situation (defaults are the common case):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="37" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="38" />
         <source>已收</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="38" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="39" />
         <source>复印件</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="39" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="40" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="40" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="41" />
         <source>要求</source>
         <translation>Requirement</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="41" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="42" />
         <source>用途与原因</source>
         <translation>Needed for / why</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="58" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="59" />
         <source>勾选已收取的材料（空格键勾选，Tab 移动）：</source>
         <translation>Tick the materials received (Space ticks, Tab moves):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="169" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="171" />
         <source>受理 (&amp;A)</source>
         <translation>&amp;Accept</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="170" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="172" />
         <source>容缺受理 (&amp;D)</source>
         <translation>Accept with &amp;deferral</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="171" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="173" />
         <source>一次性告知 (&amp;N)</source>
         <translation>One-time &amp;notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="172" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="174" />
         <source>不予受理 (&amp;R)</source>
         <translation>&amp;Reject</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="181" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="183" />
         <source>不予受理的理由</source>
         <translation>Reason for rejection</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="184" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="186" />
         <source>打印受理回执 (&amp;P)</source>
         <translation>&amp;Print receipt</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="185" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="187" />
         <source>打印一次性告知单</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="186" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="188" />
         <source>打印容缺承诺书</source>
         <translation>Print deferral commitment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="192" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="194" />
         <source>办结并邀请评价 (&amp;C)</source>
         <translation>&amp;Conclude and invite evaluation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="277" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="279" />
         <source>适用事项：</source>
         <translation>Items that apply: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="280" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="282" />
         <source>需提交材料 %1 项，免提交 %2 项</source>
         <translation>%1 materials to submit, %2 obtained without submission</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="307" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="309" />
         <source>正在读取办件 %1…</source>
         <translation>Loading case %1…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="89" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="90" />
         <source>免提交（数据共享、电子证照或前序事项结果）：</source>
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="374" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="376" />
         <source>材料齐全，可以受理。</source>
         <translation>All materials are in: the case can be accepted.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="376" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="378" />
         <source>尚缺：</source>
         <translation>Still missing: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="383" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="385" />
         <source>，办结期限 %1</source>
         <translation>, due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="385" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="387" />
         <source>，容缺材料补正期限 %1</source>
         <translation>, deferred materials due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="387" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="389" />
         <source>（无官方节假日数据，期限仅按周末推算）</source>
         <translation> (no official holiday data: deadline counts weekends only)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="446" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="448" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -798,52 +798,52 @@
 <context>
     <name>CheckinPage</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="120" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="126" />
         <source>预约签到</source>
         <translation>Appointment check-in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="123" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="129" />
         <source>请将预约凭条上的二维码对准扫码口, 或输入预约码 / 身份证号码后点击“签到”</source>
         <translation>Hold the slip's QR code to the scanner, or type the booking code / ID number and press "Check in"</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="129" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="135" />
         <source>预约码或身份证号码</source>
         <translation>Booking code or ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="141" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="147" />
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="149" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="155" />
         <source>签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="151" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="157" />
         <source>返回取号</source>
         <translation>Back to tickets</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="186" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="192" />
         <source>已预约? 点此签到</source>
         <translation>Booked? Check in here</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="196" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="202" />
         <source>暂时无法签到, 请联系导服人员</source>
         <translation>Check-in is not possible right now, please ask the reception</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="207" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="213" />
         <source>请输入预约码或身份证号码</source>
         <translation>Type the booking code or the ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="210" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="216" />
         <source>正在签到, 请稍候…</source>
         <translation>Checking in, please wait…</translation>
     </message>
@@ -851,173 +851,173 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="46" />
+        <location filename="../../desk_app/ui/counter/window.py" line="52" />
         <source>叫下一位</source>
         <translation>Call next</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="47" />
+        <location filename="../../desk_app/ui/counter/window.py" line="53" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="48" />
         <location filename="../../desk_app/ui/counter/models.py" line="152" />
+        <location filename="../../desk_app/ui/counter/window.py" line="54" />
         <source>过号</source>
         <translation>No-show</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="49" />
+        <location filename="../../desk_app/ui/counter/window.py" line="55" />
         <source>开始办理</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="50" />
         <location filename="../../desk_app/ui/counter/models.py" line="151" />
+        <location filename="../../desk_app/ui/counter/window.py" line="56" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="51" />
         <location filename="../../desk_app/ui/counter/models.py" line="154" />
+        <location filename="../../desk_app/ui/counter/window.py" line="57" />
         <source>挂起</source>
         <translation>Hold</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="52" />
+        <location filename="../../desk_app/ui/counter/window.py" line="58" />
         <source>回呼挂起号</source>
         <translation>Call back held</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="53" />
         <location filename="../../desk_app/ui/counter/models.py" line="153" />
+        <location filename="../../desk_app/ui/counter/window.py" line="59" />
         <source>转移</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="54" />
-        <location filename="../../desk_app/ui/counter/window.py" line="276" />
+        <location filename="../../desk_app/ui/counter/window.py" line="60" />
+        <location filename="../../desk_app/ui/counter/window.py" line="282" />
         <source>暂停窗口</source>
         <translation>Pause window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="55" />
+        <location filename="../../desk_app/ui/counter/window.py" line="61" />
         <source>一件事办件</source>
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="56" />
+        <location filename="../../desk_app/ui/counter/window.py" line="62" />
         <source>查找办件</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="84" />
+        <location filename="../../desk_app/ui/counter/window.py" line="90" />
         <source>%1 号窗口 · 高效办成一件事</source>
         <translation>Window %1 · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="129" />
+        <location filename="../../desk_app/ui/counter/window.py" line="135" />
         <source>当前号</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="139" />
-        <location filename="../../desk_app/ui/counter/window.py" line="286" />
+        <location filename="../../desk_app/ui/counter/window.py" line="145" />
+        <location filename="../../desk_app/ui/counter/window.py" line="293" />
         <source>空闲 · 按 F1 叫下一位</source>
         <translation>Free · press F1 to call the next visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="180" />
+        <location filename="../../desk_app/ui/counter/window.py" line="186" />
         <source>等候队列</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="184" />
+        <location filename="../../desk_app/ui/counter/window.py" line="190" />
         <source>本窗口挂起</source>
         <translation>Held at this window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="196" />
+        <location filename="../../desk_app/ui/counter/window.py" line="202" />
         <source>今日已办</source>
         <translation>Done today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="251" />
+        <location filename="../../desk_app/ui/counter/window.py" line="257" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="253" />
+        <location filename="../../desk_app/ui/counter/window.py" line="259" />
         <source>● 服务中</source>
         <translation>● Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="254" />
+        <location filename="../../desk_app/ui/counter/window.py" line="260" />
         <source>● 暂停服务</source>
         <translation>● Paused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="255" />
+        <location filename="../../desk_app/ui/counter/window.py" line="261" />
         <source>● 未登录</source>
         <translation>● Not logged in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="265" />
+        <location filename="../../desk_app/ui/counter/window.py" line="271" />
         <source>等候队列（%1 人）</source>
         <translation>Waiting (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="267" />
+        <location filename="../../desk_app/ui/counter/window.py" line="273" />
         <source>本窗口挂起（%1）</source>
         <translation>Held at this window (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="270" />
+        <location filename="../../desk_app/ui/counter/window.py" line="276" />
         <source>办结 %1 · 过号 %2 · 平均办理 %3</source>
         <translation>Completed %1 · no-shows %2 · average service %3</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="276" />
+        <location filename="../../desk_app/ui/counter/window.py" line="282" />
         <source>恢复服务</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="291" />
+        <location filename="../../desk_app/ui/counter/window.py" line="298" />
         <source>预约签到</source>
         <translation>Appointment check-in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="294" />
+        <location filename="../../desk_app/ui/counter/window.py" line="301" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="300" />
+        <location filename="../../desk_app/ui/counter/window.py" line="307" />
         <source>办理中 · 已用 %1</source>
         <translation>Serving · %1 so far</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="304" />
+        <location filename="../../desk_app/ui/counter/window.py" line="311" />
         <source> · 已重呼 %1 次</source>
         <translation> · recalled %1×</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="309" />
+        <location filename="../../desk_app/ui/counter/window.py" line="316" />
         <source>已叫号，等待群众到窗口</source>
         <translation>Called, waiting for the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="423" />
+        <location filename="../../desk_app/ui/counter/window.py" line="430" />
         <source>当前没有等候的群众。</source>
         <translation>Nobody is waiting.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="426" />
+        <location filename="../../desk_app/ui/counter/window.py" line="433" />
         <source>%1 已叫号尚未处理：请重呼、过号或开始办理。</source>
         <translation>%1 is called but not handled: recall, mark no-show or start.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="466" />
+        <location filename="../../desk_app/ui/counter/window.py" line="473" />
         <source>请先办结、过号、挂起或转移当前号 %1，再退出。</source>
         <translation>Complete, no-show, hold or transfer %1 before logging out.</translation>
     </message>
@@ -1198,199 +1198,199 @@
 <context>
     <name>EvaluationsPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="41" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="43" />
         <source>分组</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="41" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="43" />
         <source>评价数</source>
         <translation>Ratings</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="41" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="43" />
         <source>平均</source>
         <translation>Mean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="41" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="43" />
         <source>差评</source>
         <translation>Negative</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="45" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="47" />
         <source>按窗口</source>
         <translation>By window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="46" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="48" />
         <source>按工作人员</source>
         <translation>By staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="47" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="49" />
         <source>按一件事</source>
         <translation>By bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="50" />
         <source>按评价维度</source>
         <translation>By dimension</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="54" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="56" />
         <source>评价</source>
         <translation>Rating</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="54" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="56" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="54" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="56" />
         <source>应回访日</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="54" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="56" />
         <source>办件</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="55" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="57" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="55" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="57" />
         <source>等级</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="55" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="57" />
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="55" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="57" />
         <source>回访结果</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="56" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="58" />
         <source>申诉</source>
         <translation>Appeal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="59" />
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="136" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="61" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="138" />
         <source>已整改</source>
         <translation>Fixed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="60" />
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="136" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="62" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="138" />
         <source>已解释说明</source>
         <translation>Explained</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="62" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="64" />
         <source>回访记录或复核意见（必填）</source>
         <translation>Follow-up record or review note (required)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="63" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="65" />
         <source>记录回访</source>
         <translation>Record follow-up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="67" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="69" />
         <source>申诉成立（不计入）</source>
         <translation>Appeal upheld (not counted)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="68" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="70" />
         <source>申诉不成立</source>
         <translation>Appeal rejected</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="69" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="71" />
         <source>复核申诉</source>
         <translation>Review appeal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="87" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="89" />
         <source>差评回访（15 个工作日内）</source>
         <translation>Follow-up of negative ratings (within 15 working days)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="115" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="117" />
         <source>近 %1 天：评价 %2 条，办结 %3 件，评价率 %4；满意率 %5%；非常满意 %6 · 满意 %7 · 基本满意 %8 · 不满意 %9 · 非常不满意 %10。差评待回访 %11，逾期 %12；申诉待复核 %13。</source>
         <translation>Last %1 days: %2 ratings for %3 concluded cases (rated %4); %5% satisfied; very satisfied %6 · satisfied %7 · fairly %8 · dissatisfied %9 · very dissatisfied %10. Negative ratings to follow up %11, overdue %12; appeals to review %13.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="135" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="137" />
         <source>逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="135" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="137" />
         <source>待回访</source>
         <translation>To follow up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="135" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="137" />
         <source>已回访</source>
         <translation>Followed up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="138" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="140" />
         <source>待复核</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="139" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="141" />
         <source>成立</source>
         <translation>Upheld</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="140" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="142" />
         <source>不成立</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="158" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="160" />
         <source>整体满意度</source>
         <translation>Overall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="159" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="161" />
         <source>服务效率</source>
         <translation>Efficiency</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="160" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="162" />
         <source>服务水平</source>
         <translation>Competence</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="161" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="163" />
         <source>服务态度</source>
         <translation>Attitude</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="184" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="186" />
         <source>请先选择一条差评。</source>
         <translation>Select a negative rating first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="188" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="190" />
         <source>请填写回访记录或复核意见。</source>
         <translation>Write the follow-up record or review note.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="192" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="200" />
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
@@ -1398,62 +1398,62 @@
 <context>
     <name>FindCaseDialog</name>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="40" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="41" />
         <source>查找办件</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="44" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="45" />
         <source>办件编号、身份证号或统一社会信用代码；或扫描回执、告知单上的二维码</source>
         <translation>Case number, resident ID or credit code; or scan the QR code on the receipt or notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="47" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="48" />
         <source>按 Enter 查找。</source>
         <translation>Press Enter to search.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="53" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="54" />
         <source>办件编号</source>
         <translation>Case no.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="54" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="55" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="55" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="56" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="56" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="57" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="57" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="58" />
         <source>登记日期</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="70" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="71" />
         <source>继续办理已有办件（补交材料、受理、办结）：</source>
         <translation>Continue an existing case (materials brought now, decision, conclusion):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="80" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="81" />
         <source>正在查找…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="102" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="103" />
         <source>没有找到办件，请核对后重试。</source>
         <translation>No case found. Check what was typed and try again.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="108" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="109" />
         <source>找到 %1 件：用 ↑↓ 选择，按 Enter 继续办理。</source>
         <translation>%1 cases found: choose with ↑↓, Enter continues.</translation>
     </message>
@@ -1544,172 +1544,172 @@
 <context>
     <name>HelperWindow</name>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="58" />
+        <location filename="../../desk_app/ui/helper/window.py" line="61" />
         <source>新建服务</source>
         <translation>New session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="59" />
+        <location filename="../../desk_app/ui/helper/window.py" line="62" />
         <source>添加环节</source>
         <translation>Add step</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="60" />
+        <location filename="../../desk_app/ui/helper/window.py" line="63" />
         <source>授权委托书</source>
         <translation>Letter of authorization</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="61" />
+        <location filename="../../desk_app/ui/helper/window.py" line="64" />
         <source>中止</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="62" />
+        <location filename="../../desk_app/ui/helper/window.py" line="65" />
         <source>恢复</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="63" />
+        <location filename="../../desk_app/ui/helper/window.py" line="66" />
         <source>终止</source>
         <translation>Terminate</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="64" />
+        <location filename="../../desk_app/ui/helper/window.py" line="67" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="65" />
+        <location filename="../../desk_app/ui/helper/window.py" line="68" />
         <source>记录堵点</source>
         <translation>Pain point</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="66" />
+        <location filename="../../desk_app/ui/helper/window.py" line="69" />
         <source>打印表单</source>
         <translation>Print form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="104" />
+        <location filename="../../desk_app/ui/helper/window.py" line="107" />
         <source>帮办代办 · 高效办成一件事</source>
         <translation>Assisted service · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="116" />
+        <location filename="../../desk_app/ui/helper/window.py" line="119" />
         <source>帮办代办工作台</source>
         <translation>Assisted service desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="142" />
+        <location filename="../../desk_app/ui/helper/window.py" line="145" />
         <source>今日帮办服务</source>
         <translation>Today's sessions</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="146" />
+        <location filename="../../desk_app/ui/helper/window.py" line="149" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="147" />
+        <location filename="../../desk_app/ui/helper/window.py" line="150" />
         <source>开始</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="148" />
+        <location filename="../../desk_app/ui/helper/window.py" line="151" />
         <source>方式</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="149" />
+        <location filename="../../desk_app/ui/helper/window.py" line="152" />
         <source>服务对象</source>
         <translation>Visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="150" />
+        <location filename="../../desk_app/ui/helper/window.py" line="153" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="151" />
+        <location filename="../../desk_app/ui/helper/window.py" line="154" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="197" />
+        <location filename="../../desk_app/ui/helper/window.py" line="200" />
         <source>Shift+F2 凭号票，Ctrl+F2 凭预约</source>
         <translation>Shift+F2 from a ticket, Ctrl+F2 from an appointment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="261" />
+        <location filename="../../desk_app/ui/helper/window.py" line="264" />
         <source>共 %1 次，已办结 %2 次，办理用时 %3 分钟</source>
         <translation>%1 sessions, %2 concluded, %3 minutes of work</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="324" />
+        <location filename="../../desk_app/ui/helper/window.py" line="330" />
         <source>已新建代办服务：请先签署授权委托书 (F4)。</source>
         <translation>Proxy session started: record the letter of authorization first (F4).</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="357" />
+        <location filename="../../desk_app/ui/helper/window.py" line="363" />
         <source>中止帮办服务</source>
         <translation>Suspend the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="357" />
+        <location filename="../../desk_app/ui/helper/window.py" line="363" />
         <source>打印中止单</source>
         <translation>Print the suspension form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="358" />
+        <location filename="../../desk_app/ui/helper/window.py" line="364" />
         <source>恢复办理</source>
         <translation>Resume the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="358" />
+        <location filename="../../desk_app/ui/helper/window.py" line="364" />
         <source>打印受理单</source>
         <translation>Print the acceptance form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="359" />
+        <location filename="../../desk_app/ui/helper/window.py" line="365" />
         <source>终止帮办服务</source>
         <translation>Terminate the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="359" />
+        <location filename="../../desk_app/ui/helper/window.py" line="365" />
         <source>打印终止单</source>
         <translation>Print the termination form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="360" />
+        <location filename="../../desk_app/ui/helper/window.py" line="366" />
         <source>办结帮办服务</source>
         <translation>Conclude the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="360" />
+        <location filename="../../desk_app/ui/helper/window.py" line="366" />
         <source>打印办结单</source>
         <translation>Print the conclusion form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="388" />
+        <location filename="../../desk_app/ui/helper/window.py" line="392" />
         <source>已记录堵点 %1，期限 %2</source>
         <translation>Pain point %1 recorded, due %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="402" />
+        <location filename="../../desk_app/ui/helper/window.py" line="408" />
         <source>请先在堵点列表中选中一条（↑↓），再按 Ctrl+E。</source>
         <translation>Choose a pain point in the list first (↑↓), then press Ctrl+E.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="409" />
+        <location filename="../../desk_app/ui/helper/window.py" line="418" />
         <source>堵点 %1 解释说明</source>
         <translation>Explain pain point %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="410" />
+        <location filename="../../desk_app/ui/helper/window.py" line="419" />
         <source>解释说明</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="440" />
+        <location filename="../../desk_app/ui/helper/window.py" line="449" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -1812,87 +1812,87 @@
 <context>
     <name>KioskConsultPage</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="36" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="37" />
         <source>生孩子要办什么</source>
         <translation>A new baby: what to do</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="37" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="38" />
         <source>办退休要多久</source>
         <translation>Retirement: how long</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="38" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="39" />
         <source>营业执照地址变更</source>
         <translation>Business licence: new address</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="39" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="40" />
         <source>老人去世要办什么</source>
         <translation>After a death: what to do</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="40" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="41" />
         <source>迁户口带什么</source>
         <translation>Moving a hukou: what to bring</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="41" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="42" />
         <source>申请公租房</source>
         <translation>Public rental housing</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="65" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="66" />
         <source>政策咨询: 请输入您想问的问题</source>
         <translation>Ask a question about a service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="68" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="69" />
         <source>例如: 生孩子要带什么材料</source>
         <translation>In Chinese, e.g. 生孩子要带什么材料</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="75" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="76" />
         <source>查询</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="125" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="126" />
         <source>返回取号</source>
         <translation>Back to tickets</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="127" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="128" />
         <source>答复仅供参考, 以窗口工作人员的告知为准。</source>
         <translation>Answers are for reference; the staff at the window have the final word.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="163" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="164" />
         <source>不知道办哪件事? 政策咨询</source>
         <translation>Not sure which service? Ask a question</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="180" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="181" />
         <source>请先输入问题, 或点击上面的常见问题。</source>
         <translation>Type a question first, or touch a common question above.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="182" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="183" />
         <source>正在查询…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="193" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="194" />
         <source>请点击最接近您问题的一条:</source>
         <translation>Touch the one closest to your question:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="197" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="198" />
         <source>暂时没有找到答案, 我们已记录您的问题。请取号到窗口或导服台咨询。</source>
         <translation>No answer yet; we have noted your question. Please take a number or ask at the information desk.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="201" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="202" />
         <source>暂时无法查询, 请到导服台咨询。</source>
         <translation>Search is not available now; please ask at the information desk.</translation>
     </message>
@@ -2088,7 +2088,7 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/window.py" line="222" />
+        <location filename="../../desk_app/ui/kiosk/window.py" line="227" />
         <source>预约签到</source>
         <translation>Appointment check-in</translation>
     </message>
@@ -2104,88 +2104,88 @@
 <context>
     <name>LivePage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="41" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="43" />
         <source>业务</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="41" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="43" />
         <source>等候人数</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="41" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="43" />
         <source>最长等候</source>
         <translation>Longest wait</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="41" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="46" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
         <source>今日办结</source>
         <translation>Served today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="42" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="44" />
         <source>今日过号</source>
         <translation>No-shows today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="45" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="47" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="45" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="47" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="45" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="47" />
         <source>工作人员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="45" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="47" />
         <source>当前号</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="46" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
         <source>办理时长</source>
         <translation>Serving for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="46" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
         <source>暂停时长</source>
         <translation>Paused for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="50" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="52" />
         <source>各业务</source>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="51" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="53" />
         <source>各窗口</source>
         <translation>Windows</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="66" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="68" />
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="66" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="68" />
         <source>暂停</source>
         <translation>Paused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="66" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="68" />
         <source>未登录</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="87" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="89" />
         <source>叫号中</source>
         <translation>Calling</translation>
     </message>
@@ -2193,27 +2193,27 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../desk_app/ui/common/lock.py" line="66" />
+        <location filename="../../desk_app/ui/common/lock.py" line="67" />
         <source>已锁定</source>
         <translation>Locked</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/lock.py" line="69" />
+        <location filename="../../desk_app/ui/common/lock.py" line="70" />
         <source>工号 %1 · 请输入密码解锁</source>
         <translation>Staff %1 · enter your password to unlock</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/lock.py" line="73" />
+        <location filename="../../desk_app/ui/common/lock.py" line="74" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/lock.py" line="76" />
+        <location filename="../../desk_app/ui/common/lock.py" line="77" />
         <source>解锁  (Enter)</source>
         <translation>Unlock  (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/lock.py" line="96" />
+        <location filename="../../desk_app/ui/common/lock.py" line="97" />
         <source>请输入密码。</source>
         <translation>Enter the password.</translation>
     </message>
@@ -2221,124 +2221,124 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="33" />
+        <location filename="../../desk_app/ui/common/login.py" line="36" />
         <source>窗口工作台</source>
         <translation>Counter workstation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="34" />
+        <location filename="../../desk_app/ui/common/login.py" line="37" />
         <source>帮办代办</source>
         <translation>Assisted service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="35" />
+        <location filename="../../desk_app/ui/common/login.py" line="38" />
         <source>取号机</source>
         <translation>Ticket kiosk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="36" />
+        <location filename="../../desk_app/ui/common/login.py" line="39" />
         <source>叫号屏</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="37" />
+        <location filename="../../desk_app/ui/common/login.py" line="40" />
         <source>值班长</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="38" />
+        <location filename="../../desk_app/ui/common/login.py" line="41" />
         <source>改革成效大屏</source>
         <translation>Reform progress wall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="99" />
+        <location filename="../../desk_app/ui/common/login.py" line="102" />
         <source>高效办成一件事 · 登录</source>
         <translation>One-thing service · Log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="102" />
+        <location filename="../../desk_app/ui/common/login.py" line="105" />
         <source>高效办成一件事 窗口系统</source>
         <translation>One-thing service windows</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="104" />
+        <location filename="../../desk_app/ui/common/login.py" line="107" />
         <source>请选择本机用途并登录</source>
         <translation>Choose this PC's role and log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="113" />
+        <location filename="../../desk_app/ui/common/login.py" line="116" />
         <source>工号，例如 s01</source>
         <translation>Staff code, e.g. s01</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="114" />
-        <location filename="../../desk_app/ui/common/login.py" line="126" />
+        <location filename="../../desk_app/ui/common/login.py" line="117" />
+        <location filename="../../desk_app/ui/common/login.py" line="129" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="119" />
+        <location filename="../../desk_app/ui/common/login.py" line="122" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="124" />
+        <location filename="../../desk_app/ui/common/login.py" line="127" />
         <source>用途</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="125" />
+        <location filename="../../desk_app/ui/common/login.py" line="128" />
         <source>工号</source>
         <translation>Staff code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="127" />
+        <location filename="../../desk_app/ui/common/login.py" line="130" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="135" />
-        <location filename="../../desk_app/ui/common/login.py" line="264" />
+        <location filename="../../desk_app/ui/common/login.py" line="138" />
+        <location filename="../../desk_app/ui/common/login.py" line="267" />
         <source>登录  (Enter)</source>
         <translation>Log in  (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="140" />
+        <location filename="../../desk_app/ui/common/login.py" line="143" />
         <source>数据库：</source>
         <translation>Database: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="170" />
+        <location filename="../../desk_app/ui/common/login.py" line="173" />
         <source>请输入工号。</source>
         <translation>Enter your staff code.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="174" />
+        <location filename="../../desk_app/ui/common/login.py" line="177" />
         <source>请输入密码。</source>
         <translation>Enter the password.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="177" />
+        <location filename="../../desk_app/ui/common/login.py" line="180" />
         <source>正在连接数据库…</source>
         <translation>Connecting to the database…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="200" />
+        <location filename="../../desk_app/ui/common/login.py" line="203" />
         <source>本大厅还没有可登录的账户：请运行 desk-app demo seed（演示）或 desk-app staff add 工号 --name 姓名 --role admin --password-stdin</source>
         <translation>No account can log in yet: run desk-app demo seed (demo) or desk-app staff add CODE --name NAME --role admin --password-stdin</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="226" />
+        <location filename="../../desk_app/ui/common/login.py" line="229" />
         <source>正在登录窗口…</source>
         <translation>Logging in at the window…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="235" />
+        <location filename="../../desk_app/ui/common/login.py" line="238" />
         <source>须先修改临时密码才能登录。</source>
         <translation>Change the temporary password first to log in.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="251" />
+        <location filename="../../desk_app/ui/common/login.py" line="254" />
         <source>数据库版本比本程序新，请先升级本程序。</source>
         <translation>The database is newer than this program: please upgrade the program.</translation>
     </message>
@@ -2346,58 +2346,58 @@
 <context>
     <name>OpeningBar</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="41" />
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="97" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="47" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="103" />
         <source>正常办公</source>
         <translation>Regular hours</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="42" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="48" />
         <source>午间延时服务</source>
         <translation>Midday extended hours</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="43" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="49" />
         <source>晚间延时服务</source>
         <translation>Evening extended hours</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="44" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="50" />
         <source>周六专场</source>
         <translation>Saturday session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="45" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="51" />
         <source>专场服务</source>
         <translation>Special session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="76" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="82" />
         <source>当前不在办理时间, 暂停取号</source>
         <translation>The hall is closed: no tickets now</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="80" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="86" />
         <source>; 下次开放: %1 %2 (%3)</source>
         <translation>; next opening: %1 %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="83" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="89" />
         <source>%1月%2日</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="93" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="99" />
         <source>%1进行中</source>
         <translation>%1 in progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="95" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="101" />
         <source> (至 %1)</source>
         <translation> (until %1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="99" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="105" />
         <source>, %1 停止取号</source>
         <translation>, tickets until %1</translation>
     </message>
@@ -2530,62 +2530,62 @@
 <context>
     <name>ReformPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="217" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="224" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="217" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="224" />
         <source>办结件数</source>
         <translation>Concluded</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="217" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="224" />
         <source>环节 承诺→实测</source>
         <translation>Steps claim (measured)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="218" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="225" />
         <source>材料 承诺→实测</source>
         <translation>Materials claim (measured)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="218" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="225" />
         <source>跑动 实测</source>
         <translation>Trips measured</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="218" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="225" />
         <source>时限(工作日) 承诺→实测</source>
         <translation>Days claim (measured)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="219" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="226" />
         <source>差于承诺</source>
         <translation>Worse than claimed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="241" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="248" />
         <source>改革目标（首批一件事平均）：跑动 -%1% · 环节 -%2% · 时限 -%3% · 材料 -%4%</source>
         <translation>Reform goals (first batch, average): trips -%1% · steps -%2% · time -%3% · materials -%4%</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="248" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="255" />
         <source>环节</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="249" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="256" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="250" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="257" />
         <source>跑动</source>
         <translation>Trips</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="251" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="258" />
         <source>时限</source>
         <translation>Time</translation>
     </message>
@@ -2593,32 +2593,32 @@
 <context>
     <name>SessionLine</name>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="22" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="23" />
         <source>午间延时服务</source>
         <translation>Midday extended hours</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="23" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="24" />
         <source>晚间延时服务</source>
         <translation>Evening extended hours</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="24" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="25" />
         <source>周六专场</source>
         <translation>Saturday session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="25" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="26" />
         <source>专场服务</source>
         <translation>Special session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="45" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="46" />
         <source>%1进行中</source>
         <translation>%1 in progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="48" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="49" />
         <source> · 至 %1</source>
         <translation> · until %1</translation>
     </message>
@@ -2626,248 +2626,248 @@
 <context>
     <name>SessionPanel</name>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="29" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="31" />
         <source>帮办</source>
         <translation>Accompany</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="30" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="32" />
         <source>代办</source>
         <translation>Proxy</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="31" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="33" />
         <source>走流程</source>
         <translation>Walkthrough</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="34" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="36" />
         <source>现场</source>
         <translation>On site</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="35" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="37" />
         <source>上门</source>
         <translation>Home visit</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="36" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="38" />
         <source>视频</source>
         <translation>Video</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="39" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="41" />
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="40" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="42" />
         <source>已中止</source>
         <translation>Suspended</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="41" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="43" />
         <source>已终止</source>
         <translation>Terminated</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="42" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="44" />
         <source>已办结</source>
         <translation>Concluded</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="45" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="47" />
         <source>待分派</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="46" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="48" />
         <source>整改中</source>
         <translation>Assigned</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="47" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="49" />
         <source>已解决</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="48" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="50" />
         <source>已解释</source>
         <translation>Explained</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="51" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="53" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="52" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="54" />
         <source>流程</source>
         <translation>Process</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="53" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="55" />
         <source>系统</source>
         <translation>Systems</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="54" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="56" />
         <source>信息</source>
         <translation>Information</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="55" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="57" />
         <source>作风</source>
         <translation>Attitude</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="114" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="116" />
         <source>请选择或新建一次帮办服务 (F2)</source>
         <translation>Choose a session, or start one (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="126" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="128" />
         <source>序号</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="127" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="129" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="128" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="130" />
         <source>窗口/部门</source>
         <translation>Window / department</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="129" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="131" />
         <source>办理内容</source>
         <translation>What was done</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="130" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="132" />
         <source>递交材料</source>
         <translation>Materials handed in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="131" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="133" />
         <source>结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="132" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="134" />
         <source>用时</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="138" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="140" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="139" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="141" />
         <source>堵点类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="140" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="142" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="141" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="143" />
         <source>堵点</source>
         <translation>Pain point</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="142" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="144" />
         <source>责任部门</source>
         <translation>Owner department</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="143" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="145" />
         <source>期限</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="144" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="146" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="150" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="152" />
         <source>办理过程</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="151" />
-        <location filename="../../desk_app/ui/helper/panel.py" line="252" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="153" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="254" />
         <source>堵点（逾期在前）</source>
         <translation>Pain points (overdue first)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="152" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="154" />
         <source>选中一条后按 Ctrl+E 解释说明</source>
         <translation>Choose one and press Ctrl+E to explain it</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="163" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="165" />
         <source>现场接待</source>
         <translation>walk-up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="165" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="167" />
         <source>服务对象：%1  %2    一件事：%3    来源：%4</source>
         <translation>Visitor: %1  %2    Bundle: %3    From: %4</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="175" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="177" />
         <source>办件：</source>
         <translation>Cases: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="178" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="180" />
         <source>号票：</source>
         <translation>Tickets: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="180" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="182" />
         <source>原因：</source>
         <translation>Reason: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="182" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="184" />
         <source>环节 %1 个，跑动 %2 次，用时 %3 分钟</source>
         <translation>%1 steps, %2 trips, %3 minutes</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="195" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="197" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="199" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="201" />
         <source>%1 分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="212" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="214" />
         <source>代办尚无授权委托书：按 F4 签署后方可代为办理</source>
         <translation>No letter of authorization yet: press F4 to record it before acting for the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="216" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="218" />
         <source>授权委托书：%1 委托 %2，事项：%3，有效期至 %4</source>
         <translation>Authorization: %1 appoints %2 for %3, valid until %4</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="223" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="225" />
         <source>（已过期，请重新签署）</source>
         <translation> (expired: sign a new one)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="235" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="237" />
         <source>逾期</source>
         <translation>Overdue</translation>
     </message>
@@ -2948,263 +2948,263 @@
 <context>
     <name>StatsPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="66" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="69" />
         <source>按业务</source>
         <translation>By service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="67" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="70" />
         <source>按窗口</source>
         <translation>By window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="68" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="71" />
         <source>按工作人员</source>
         <translation>By staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="69" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="72" />
         <source>按小时</source>
         <translation>By hour</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="70" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="73" />
         <source>按星期</source>
         <translation>By weekday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="71" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="74" />
         <source>按时段</source>
         <translation>By session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="72" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="75" />
         <source>按渠道</source>
         <translation>By channel</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="73" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="76" />
         <source>按日</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="77" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="80" />
         <source>统计 (Ctrl+R)</source>
         <translation>Compute (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="81" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="84" />
         <source>导出 CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="82" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="85" />
         <source>导出 Excel</source>
         <translation>Export Excel</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="83" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="86" />
         <source>保存图表 PNG</source>
         <translation>Save charts (PNG)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="84" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="87" />
         <source>月报 PDF</source>
         <translation>Monthly PDF</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="90" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="93" />
         <source>从</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="92" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="95" />
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="100" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="103" />
         <source>分组</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="100" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="103" />
         <source>取号</source>
         <translation>Arrivals</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="100" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="103" />
         <source>叫号</source>
         <translation>Called</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="100" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="103" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="100" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="103" />
         <source>过号</source>
         <translation>No-show</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="101" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
         <source>过号率</source>
         <translation>No-show rate</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="101" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
         <source>等候P50(分)</source>
         <translation>Wait P50 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="101" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
         <source>等候P90(分)</source>
         <translation>Wait P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="102" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="105" />
         <source>等候P95(分)</source>
         <translation>Wait P95 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="102" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="105" />
         <source>办理P50(分)</source>
         <translation>Service P50 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="102" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="105" />
         <source>办理P90(分)</source>
         <translation>Service P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="103" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
         <source>达标率%</source>
         <translation>Within target %</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="103" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
         <source>空闲(时)</source>
         <translation>Idle (h)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="134" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="137" />
         <source>正在统计…</source>
         <translation>Computing…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="149" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="152" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="176" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="179" />
         <source>%1 至 %2：取号 %3，办结 %4，达标线 %5 分钟</source>
         <translation>%1 to %2: %3 arrivals, %4 served, target %5 minutes</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="189" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="192" />
         <source>（未叫号）</source>
         <translation>(never called)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="195" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="198" />
         <source>周一</source>
         <translation>Mon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="195" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="198" />
         <source>周二</source>
         <translation>Tue</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="195" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="198" />
         <source>周三</source>
         <translation>Wed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="195" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="198" />
         <source>周四</source>
         <translation>Thu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="196" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
         <source>周五</source>
         <translation>Fri</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="196" />
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="202" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="205" />
         <source>周六</source>
         <translation>Sat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="196" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
         <source>周日</source>
         <translation>Sun</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="202" />
         <source>常规时段</source>
         <translation>Regular hours</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="200" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="203" />
         <source>午间延时</source>
         <translation>Midday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="201" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="204" />
         <source>晚间延时</source>
         <translation>Evening</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="203" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="206" />
         <source>现场取号</source>
         <translation>Walk-in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="204" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="207" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="217" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="220" />
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="224" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="227" />
         <source>请先统计。</source>
         <translation>Compute the figures first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="229" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="232" />
         <source>已导出：</source>
         <translation>Exported: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="234" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="237" />
         <source>保存图表到文件夹</source>
         <translation>Save charts to folder</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="245" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="248" />
         <source>已保存 %1 张图表到 </source>
         <translation>Saved %1 charts to </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="252" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="255" />
         <source>保存月报</source>
         <translation>Save monthly report</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="262" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="265" />
         <source>正在生成月报…</source>
         <translation>Writing the monthly report…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="265" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="268" />
         <source>已生成月报：</source>
         <translation>Monthly report written: </translation>
     </message>
@@ -3301,43 +3301,43 @@
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="186" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="188" />
         <source>值班长 · 高效办成一件事</source>
         <translation>Supervisor · One Thing, Done Efficiently</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="188" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="190" />
         <source>值班长工作台</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="194" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="196" />
         <source>登录：</source>
         <translation>Logged in: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="210" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="212" />
         <source>大厅实况 (F1)</source>
         <translation>Live hall (F1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="211" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="213" />
         <location filename="../../desk_app/ui/supervisor/window.py" line="253" />
         <source>告警 (F2)</source>
         <translation>Alerts (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="212" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="214" />
         <source>统计 (F3)</source>
         <translation>Statistics (F3)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="213" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="215" />
         <source>好差评 (F4)</source>
         <translation>Ratings (F4)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="214" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="216" />
         <source>改革成效 (F5)</source>
         <translation>Reform (F5)</translation>
     </message>
@@ -3426,27 +3426,27 @@
 <context>
     <name>_ServiceButton</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/buttons.py" line="69" />
+        <location filename="../../desk_app/ui/kiosk/buttons.py" line="79" />
         <source>今日号源已满</source>
         <translation>Fully booked today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/buttons.py" line="72" />
+        <location filename="../../desk_app/ui/kiosk/buttons.py" line="82" />
         <source>暂无窗口办理, 可取号等候</source>
         <translation>No window open yet; you may take a ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/buttons.py" line="75" />
+        <location filename="../../desk_app/ui/kiosk/buttons.py" line="85" />
         <source>当前无人等候</source>
         <translation>Nobody waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/buttons.py" line="79" />
+        <location filename="../../desk_app/ui/kiosk/buttons.py" line="89" />
         <source>等候 %1 人</source>
         <translation>%1 waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/buttons.py" line="81" />
+        <location filename="../../desk_app/ui/kiosk/buttons.py" line="91" />
         <source>约 %1 分钟</source>
         <translation>about %1 min</translation>
     </message>
@@ -3454,7 +3454,7 @@
 <context>
     <name>_WindowTile</name>
     <message>
-        <location filename="../../desk_app/ui/display/tiles.py" line="56" />
+        <location filename="../../desk_app/ui/display/tiles.py" line="57" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
