@@ -6,6 +6,7 @@ text, the outbox's ``last_error`` or a log line."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,6 +14,9 @@ from typing import Any
 import requests
 
 from desk_app.sync.config import SyncConfig
+
+# "Bearer <anything>" in any text, escaped or not: the credential is what follows the word.
+_BEARER = re.compile(r"(?i)\b(bearer)\s+[^\s'\",)]+")
 
 
 class CentralError(Exception):
@@ -60,9 +64,20 @@ class CentralClient:
         return f"CentralClient({self.config!r})"
 
     def scrub(self, text: str) -> str:
-        """``text`` with the token (if any) replaced by ``***``."""
+        """``text`` with the token replaced by ``***``: as given, trimmed, and in the escaped forms
+        a repr or a header error shows it in; and whatever follows ``Bearer``."""
         token = self.config.token
-        return text.replace(token, "***") if token else text
+        if token:
+            forms = {
+                token,
+                token.strip(),
+                repr(token)[1:-1],
+                token.encode("unicode_escape").decode("ascii"),
+            }
+            for form in sorted(forms, key=len, reverse=True):
+                if form:
+                    text = text.replace(form, "***")
+        return _BEARER.sub(r"\1 ***", text)
 
     def _call(self, method: str, path: str, **kw: Any) -> requests.Response:
         try:
@@ -70,6 +85,10 @@ class CentralClient:
             resp = self.http.request(
                 method, self.base + path, timeout=self.timeout, allow_redirects=False, **kw
             )
+        except requests.exceptions.InvalidHeader:  # its text quotes the header: never keep it
+            raise CentralError(
+                "InvalidHeader: 本机令牌不是合法的请求头 / the token is not a valid header value"
+            ) from None
         except requests.RequestException as exc:  # refused, reset, dropped, timed out, TLS
             raise CentralError(self.scrub(f"{type(exc).__name__}: {exc}")) from None
         if resp.status_code == 401:

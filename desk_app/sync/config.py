@@ -128,6 +128,17 @@ class SyncConfig:
         return bool(self.url and self.token)
 
     def check(self) -> None:
-        """Raise SyncConfigError unless the URL may carry the token (see the module)."""
+        """Raise SyncConfigError unless the URL may carry the token (see the module) and the
+        token is one header value: no space, tab, line break or other control character (a
+        token file saved on Windows ends in CR LF, which would otherwise travel into the error
+        text of the HTTP library, and from there into the outbox)."""
         if self.url:
             check_url(self.url)
+        if self.token is not None and (
+            not self.token or any(ch.isspace() or not ch.isprintable() for ch in self.token)
+        ):
+            raise SyncConfigError(
+                "DESK_APP_CENTRAL_TOKEN 含空白或控制字符 (如换行), 请去掉后重试 / "
+                "DESK_APP_CENTRAL_TOKEN contains whitespace or control characters (e.g. a line "
+                "break): remove them"
+            )
