@@ -193,7 +193,7 @@ def test_daily_cap_exit_2_and_nothing_written(hall_url, capsys):
 def test_db_commands(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'x.db'}"
     rc, r, _ = run(capsys, "--db", url, "db", "check", "--json")
-    assert rc == 0 and r == {"revision": None, "head": SCHEMA_HEAD, "ok": False}
+    assert rc == 0 and r == {"revision": None, "head": SCHEMA_HEAD, "ok": False, "warning": None}
     assert run(capsys, "--db", url, "db", "upgrade", "--json")[1]["ok"] is True
     assert run(capsys, "--db", url, "db", "upgrade", "--json")[1]["ok"] is True
     assert run(capsys, "--db", url, "db", "check", "--json")[1]["ok"] is True

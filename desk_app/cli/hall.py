@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, cast
 
 from desk_app.cli.common import CliError, Commands, db_from_args, db_int, out, positive_int
@@ -11,6 +12,7 @@ from desk_app.security.roles import Operation
 
 if TYPE_CHECKING:
     from desk_app.services.common.dto import WindowInfo
+    from desk_app.store import Database
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> None:
@@ -23,10 +25,14 @@ def cmd_db_upgrade(args: argparse.Namespace) -> None:
 def cmd_db_check(args: argparse.Namespace) -> None:
     from desk_app.store import schema
 
-    st = schema.status(db_from_args(args, ensure_schema=False))
+    db = db_from_args(args, ensure_schema=False)
+    st = schema.status(db)
+    warning = _open_to_others(db)
+    if warning:
+        print(warning, file=sys.stderr)
     out(
         args,
-        {"revision": st.revision, "head": st.head, "ok": st.ok},
+        {"revision": st.revision, "head": st.head, "ok": st.ok, "warning": warning},
         f"revision {st.revision}, head {st.head}, {'ok' if st.ok else 'needs upgrade'}",
     )
     if st.newer:
@@ -34,6 +40,23 @@ def cmd_db_check(args: argparse.Namespace) -> None:
             f"数据库结构版本 {st.revision} 比本程序 ({st.head}) 新, 请升级程序 / "
             "database schema is newer than this application"
         )
+
+
+def _open_to_others(db: Database) -> str | None:
+    """A warning when the SQLite file (or its write-ahead log) can be read by other users."""
+    from desk_app.store import lite
+    from desk_app.store.filelock import readable_by_others
+
+    path = lite.sqlite_path(db.url)
+    if path is None:
+        return None
+    exposed = [p for p in (path, path + "-wal", path + "-shm") if readable_by_others(p)]
+    if not exposed:
+        return None
+    return (
+        f"警告: 其他用户可读取数据库文件 {', '.join(exposed)}; 请执行 chmod 600 / "
+        f"warning: other users can read {', '.join(exposed)}: chmod 600 them"
+    )
 
 
 def cmd_demo_seed(args: argparse.Namespace) -> None:

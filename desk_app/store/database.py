@@ -101,6 +101,15 @@ class Database:
                     raise DatabaseUnavailable(
                         f"数据库文件夹不存在 / database folder does not exist: {folder}"
                     )
+                from desk_app.store.filelock import create_owner_only
+
+                try:  # owner-only from the start; SQLite gives -wal and -shm the same mode
+                    create_owner_only(os.path.abspath(db_path))
+                except OSError as exc:
+                    raise DatabaseUnavailable(
+                        f"无法创建数据库文件 / cannot create the database file {db_path}: "
+                        f"{exc.strerror}"
+                    ) from None
             # The UI runs units of work on a worker thread; sqlite3 is built thread-safe.
             kwargs["connect_args"] = {
                 "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
@@ -150,7 +159,7 @@ class Database:
         from desk_app.store.filelock import exclusive
 
         with (
-            exclusive(self._lock_path),
+            exclusive(self._lock_path, SQLITE_BUSY_TIMEOUT_MS / 1000, DatabaseUnavailable),
             _translate_unavailable(self.url),
             self._write.begin() as session,
         ):
