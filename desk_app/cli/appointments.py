@@ -18,6 +18,10 @@ def _instant(text: str, what: str) -> datetime:
         raise CliError(
             f"{what} 应为 ISO 时间, 如 2026-12-01T09:00 / bad instant: {text!r}"
         ) from None
+    from desk_app.domain.validators import date_window_message, sane_date
+
+    if not sane_date(at.date()):
+        raise CliError(" / ".join(date_window_message(what + " ", "the date", text)))
     return at.replace(tzinfo=clock.HALL_TZ) if at.tzinfo is None else at
 
 

@@ -111,10 +111,15 @@ def parse_answers(pairs: list[str] | None) -> dict[str, str]:
 
 def parse_date(text: str, what: str) -> date:
     """A YYYY-MM-DD argument, or a one-line refusal naming the field."""
+    from desk_app.domain.validators import date_window_message, sane_date
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise CliError(f"{what} 日期格式应为 YYYY-MM-DD: {text!r} / bad date") from exc
+    if not sane_date(day):
+        raise CliError(" / ".join(date_window_message(what + " ", "the date", text)))
+    return day
 
 
 def check_db_url(url: str | None) -> str | None:

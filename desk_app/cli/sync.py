@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import signal
-from datetime import date
 from typing import Any
 
-from desk_app.cli.common import CliError, Commands, db_from_args, db_int, out
+from desk_app.cli.common import CliError, Commands, db_from_args, db_int, out, parse_date
 from desk_app.security.roles import Operation
 
 
@@ -116,10 +115,7 @@ def cmd_sync_status(args: argparse.Namespace) -> None:
 def cmd_sync_reconcile(args: argparse.Namespace) -> None:
     from desk_app.sync import outbox
 
-    try:
-        since = date.fromisoformat(args.since)
-    except ValueError as exc:
-        raise CliError(f"日期格式应为 YYYY-MM-DD: {args.since!r} / bad --since") from exc
+    since = parse_date(args.since, "--since")
     client = _client()
     result = outbox.reconcile(db_from_args(args, acting=Operation.SYNC_RECONCILE), client, since)
     out(

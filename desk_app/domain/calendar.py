@@ -117,11 +117,17 @@ def hhmm(minute: int) -> str:
 
 def parse_days(text: str) -> tuple[int, date | None]:
     """``mon-fri``, ``sat``, ``tue,thu`` (a weekday mask) or ``YYYY-MM-DD`` (one date)."""
+    from desk_app.domain.validators import date_window_message, sane_date
+
     raw = text.strip().lower()
     try:
-        return 0, date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         pass
+    else:
+        if not sane_date(day):
+            raise CalendarError(*date_window_message("日期", "the date", text))
+        return 0, day
     mask = 0
     for part in raw.split(","):
         first, _, last = part.strip().partition("-")

@@ -23,6 +23,24 @@ from stdnum.util import isdigits
 
 from desk_app.domain import clock
 
+# Dates a hall works with: nothing before 2000 or after 2100 means anything here (a slip of the
+# keyboard, or a probe: 0001-01-01 and 9999-12-31 overflow both databases' date arithmetic).
+SANE_FIRST = dt.date(2000, 1, 1)
+SANE_LAST = dt.date(2100, 12, 31)
+
+
+def sane_date(day: dt.date) -> bool:
+    """Whether ``day`` lies in the hall's window of dates, :data:`SANE_FIRST` .. :data:`SANE_LAST`."""
+    return SANE_FIRST <= day <= SANE_LAST
+
+
+def date_window_message(what_zh: str, what_en: str, text: str) -> tuple[str, str]:
+    """The one-line refusal (Chinese, English) of a date outside the window."""
+    return (
+        f"{what_zh}应在 {SANE_FIRST} 至 {SANE_LAST} 之间: {text}",
+        f"{what_en} must lie between {SANE_FIRST} and {SANE_LAST}: {text}",
+    )
+
 
 def _compact(value: str) -> str:
     """Full-width characters (typed with a Chinese IME) to ASCII; spaces and hyphens removed."""

@@ -36,9 +36,11 @@ from desk_app.domain.calendar import slot_starts as slot_ranges
 from desk_app.domain.validators import (
     ValidationError,
     checked_text,
+    date_window_message,
     mask_id,
     mask_name,
     mask_phone,
+    sane_date,
     validate_mobile,
     validate_resident_id,
 )
@@ -415,6 +417,9 @@ def add_blackout(
         raise Refused("须说明原因 (--reason)", "a blackout needs a --reason")
     if end <= start:
         raise Refused("结束须晚于开始", "--to must be after --from")
+    for at in (start, end):
+        if not sane_date(at.date()):
+            raise Refused(*date_window_message("停约时段", "a blackout", at.isoformat()))
     with db.begin() as s:
         s.add(
             Blackout(

@@ -20,6 +20,8 @@ from desk_app.domain.cases import CaseAction, CaseState, MaterialStatus
 from desk_app.domain.validators import (
     ValidationError,
     checked_text,
+    date_window_message,
+    sane_date,
     validate_credit_code,
     validate_mobile,
     validate_resident_id,
@@ -134,6 +136,12 @@ def open_case(
             raise Refused("代办须填写代理人姓名和委托事项", "agent name and scope are required")
         if agent.valid_until < today:
             raise Refused("委托书已过有效期", "the authorization has expired")
+        if not sane_date(agent.valid_until):
+            raise Refused(
+                *date_window_message(
+                    "委托有效期", "the authorization's last day", str(agent.valid_until)
+                )
+            )
     # Sealed before the transaction starts: without the hall key nothing is written at all.
     sealed = seal_personal(
         applicant_name=name,

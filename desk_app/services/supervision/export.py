@@ -4,6 +4,7 @@ Windows opens it without garbling) and XLSX (openpyxl). Every export is audited.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,11 @@ def write_xlsx(path: Path, title: str, head: list[str], rows: list[list[Any]]) -
     ws.freeze_panes = "B2"
     for i, h in enumerate(head, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, len(h) + 2)
-    wb.save(path)
+    # Built in memory, then written in one piece: a full disk or a bad path is one OSError
+    # here, not a half-closed zip file complaining on the way out.
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(buffer.getvalue())
 
 
 def export_summary(db: Database, summary: Summary, path: Path, kind: str) -> Path:
