@@ -143,5 +143,5 @@ def test_audit_verify_reports_tampering_with_exit_2(with_admin, db_url, monkeypa
         s.execute(text("UPDATE audit_log SET actor = 'someone' WHERE seq = 1"))
     db.dispose()
     rc, out, err = cli("audit", "verify", "--json")
-    assert rc == 2 and out == {"ok": False, "entries": out["entries"], "first_bad": 1}
+    assert rc == 2 and out["ok"] is False and out["first_bad"] == 1 and out["bad"] == [[1, 1]]
     assert "altered" in err

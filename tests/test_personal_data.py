@@ -230,7 +230,9 @@ def test_reveal_needs_a_reason_and_a_supervisor_and_is_audited(office, db_url, c
     assert main([*show, "--reveal"]) == 2
     assert main([*show, "--reveal", "--reason", " "]) == 2
     assert main([*show, "--reason", "x"]) == 2
-    assert len(audit.entries(office, action="case.reveal")) == 1  # refusals write nothing
+    assert len(audit.entries(office, action="case.reveal")) == 1  # refusals reveal nothing
+    refused = audit.entries(office, action="case.reveal.refused")
+    assert len(refused) == 2 and all(e.target == ref.case_no for e in refused)
     capsys.readouterr()
     assert main([*show, "--reveal", "--reason", "窗口复核"]) == 0
     shown = json.loads(capsys.readouterr().out.strip().splitlines()[-1])

@@ -128,10 +128,14 @@ def cmd_audit_list(args: argparse.Namespace) -> None:
 
     since = None
     if args.since:
+        from desk_app.domain.validators import date_window_message, sane_date
+
         try:
             since = datetime.fromisoformat(args.since)
         except ValueError as exc:
             raise CliError(f"--since 应为 ISO-8601 时间: {args.since!r} / bad --since") from exc
+        if not sane_date(since.date()):
+            raise CliError(" / ".join(date_window_message("--since ", "--since", args.since)))
         if since.tzinfo is None:
             from desk_app.domain.clock import HALL_TZ
 
@@ -152,16 +156,21 @@ def cmd_audit_verify(args: argparse.Namespace) -> None:
     from desk_app.services.common import audit
 
     r = audit.verify(db_from_args(args, acting=Operation.AUDIT_VERIFY))
-    payload = {"ok": r.ok, "entries": r.entries, "first_bad": r.first_bad}
+    ranges = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in r.bad)
+    payload = {
+        "ok": r.ok,
+        "entries": r.entries,
+        "first_bad": r.first_bad,
+        "bad": [list(pair) for pair in r.bad],
+        "central": "unknown",  # the anchor at the platform is not compared yet
+    }
     out(
         args,
         payload,
-        f"audit trail {'ok' if r.ok else 'BROKEN at ' + str(r.first_bad)}: {r.entries} entries",
+        f"audit trail {'ok' if r.ok else 'BROKEN at ' + ranges}: {r.entries} entries",
     )
     if not r.ok:
-        raise CliError(
-            f"审计记录自第 {r.first_bad} 条起被改动 / audit trail altered at {r.first_bad}"
-        )
+        raise CliError(f"审计记录被改动: 第 {ranges} 条 / audit trail altered: entries {ranges}")
 
 
 def cmd_key_rotate(args: argparse.Namespace) -> None:

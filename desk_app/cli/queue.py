@@ -66,7 +66,10 @@ def _quick_call_next(args: argparse.Namespace) -> Any:
         return queue_quick.FALLBACK
 
     def call(conn: Any, now: Any) -> Any:
-        actor = queue_quick.session_actor(conn, token, os_user(), now)
+        from desk_app.domain import clock
+
+        # The session's life is checked on the real clock, whatever DESK_APP_NOW says.
+        actor = queue_quick.session_actor(conn, token, os_user(), clock.real_now())
         if actor is queue_quick.FALLBACK:
             return actor
         return queue_quick.call_next(conn, actor, args.window, now)

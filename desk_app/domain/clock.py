@@ -39,6 +39,13 @@ def now() -> datetime:
     return fixed_now() or datetime.now(UTC)
 
 
+def real_now() -> datetime:
+    """The computer's own clock, timezone-aware UTC, whatever ``DESK_APP_NOW`` says: the clock of
+    security (lockout, log-in sessions, the audit trail's own time), which a setting in the
+    environment must not be able to turn."""
+    return datetime.now(UTC)
+
+
 def today() -> date:
     """The hall's calendar day now."""
     return hall_day(now())

@@ -50,11 +50,13 @@ class AuditRecord:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """``ok``; ``entries`` read; ``first_bad``: the first bad seq (or where a gap begins)."""
+    """``ok``; ``entries`` read; ``first_bad``: the first bad seq (or where a gap begins);
+    ``bad``: every bad stretch as (first seq, last seq), in order."""
 
     ok: bool
     entries: int
     first_bad: int | None
+    bad: tuple[tuple[int, int], ...] = ()
 
 
 def canonical_time(at: datetime) -> str:
@@ -138,37 +140,48 @@ def verify_chain(
     key: bytes | None = None,
     expected_head: tuple[int, str] | None = None,
 ) -> VerifyResult:
-    """Check ``records`` in the order given (read them ordered by ``seq``).
+    """Check ``records`` in the order given (read them ordered by ``seq``), to the end.
 
     The first record must be seq 1 chained to :data:`GENESIS`; each next one seq + 1, chained
     to its predecessor's hash, and carrying its own correct hash (keyed when ``key`` is given).
-    ``first_bad``: the seq of the first record that fails, or for a gap the first missing seq.
-    ``expected_head`` ``(seq, hash)``, kept elsewhere, also catches a truncated end.
-    ``entries`` counts every record read, also after a failure.
+    Every bad stretch is reported, not only the first, so a later edit cannot hide behind an
+    earlier one: a record whose own hash fails, one not chained to the record before it, and a
+    gap (the missing seqs). ``expected_head`` ``(seq, hash)``, kept elsewhere, also catches a
+    truncated end. ``entries`` counts every record read.
     """
     entries = 0
-    first_bad: int | None = None
+    bad: list[tuple[int, int]] = []
+
+    def mark(first: int, last: int) -> None:
+        if bad and first <= bad[-1][1] + 1:
+            bad[-1] = (bad[-1][0], max(bad[-1][1], last))
+        else:
+            bad.append((first, last))
+
     prev_hash = GENESIS
     expected_seq = 1
     head_seen = False
     for record in records:
         entries += 1
-        if first_bad is not None:
+        if record.seq < expected_seq:  # a repeated or out-of-place record
+            mark(record.seq, record.seq)
             continue
-        if record.seq != expected_seq:
-            first_bad = min(expected_seq, record.seq)  # a gap, or a record out of place
-        elif record.prev_hash != prev_hash or not _hash_ok(record, key):
-            first_bad = record.seq
-        else:
-            if expected_head is not None and record.seq == expected_head[0]:
-                if record.hash != expected_head[1]:
-                    first_bad = record.seq
-                head_seen = True
-            prev_hash = record.hash
-            expected_seq += 1
-    if first_bad is None and expected_head is not None and not head_seen:
-        first_bad = expected_seq  # the chain ends before the head recorded elsewhere
-    return VerifyResult(first_bad is None, entries, first_bad)
+        linked = record.prev_hash == prev_hash
+        if record.seq > expected_seq:  # a gap: what is missing is bad, not the record after it
+            mark(expected_seq, record.seq - 1)
+            linked = True
+        if not linked or not _hash_ok(record, key):
+            mark(record.seq, record.seq)
+        if expected_head is not None and record.seq == expected_head[0]:
+            head_seen = True
+            if record.hash != expected_head[1]:
+                mark(record.seq, record.seq)
+        prev_hash = record.hash
+        expected_seq = record.seq + 1
+    if expected_head is not None and not head_seen and expected_head[0] >= expected_seq:
+        mark(expected_seq, expected_head[0])  # the chain ends before the head recorded elsewhere
+    ranges = tuple(sorted(bad))
+    return VerifyResult(not ranges, entries, ranges[0][0] if ranges else None, ranges)
 
 
 def _hash_ok(record: AuditRecord, key: bytes | None) -> bool:

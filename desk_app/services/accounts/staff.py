@@ -13,7 +13,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
@@ -109,7 +109,7 @@ def create_account(
     """A new account. Without ``password`` a temporary one is made (shown once, must change)."""
     actor = db.actor
     require(actor, Operation.STAFF_ADD)
-    now = now or clock.now()
+    now = now or clock.real_now()
     code, name = code.strip(), checked_text(name, "name", "姓名") or ""
     if not _CODE.fullmatch(code):
         raise Refused("工号只能使用字母、数字和 _.-", "staff code: letters, digits, _.- only")
@@ -155,8 +155,9 @@ def authenticate(
     """Check ``code``'s password; records the attempt and locks after repeated failures.
 
     Raises LoginRefused with the same message for an unknown code and a wrong password.
+    The lockout runs on the real clock (``clock.real_now``), never on ``DESK_APP_NOW``.
     """
-    now = now or clock.now()
+    now = now or clock.real_now()
     code = (code or "").strip()[:32]
     refusal: LoginRefused | None = None
     with db.begin() as s:
@@ -206,7 +207,7 @@ def change_password(
     db: Database, code: str, old: str, new: str, *, now: datetime | None = None
 ) -> LoginResult:
     """The account's own right: with the current (or temporary) password, set a new one."""
-    now = now or clock.now()
+    now = now or clock.real_now()
     # The policy first: a refused new password is not a log-in (no 'login.ok' in the trail).
     _policy(new, code)
     if new == old:
@@ -218,15 +219,27 @@ def change_password(
         staff.password_hash = hashed
         staff.must_change = False
         staff.password_changed_at = now
-        audit.record(s, code, "staff.passwd", code, {"own": True}, at=now)
+        ended = _end_cli_sessions(s, staff, now)
+        audit.record(s, code, "staff.passwd", code, {"own": True, "sessions_ended": ended}, at=now)
     return LoginResult(result.actor, result.name, False)
+
+
+def _end_cli_sessions(s: Session, staff: Staff, now: datetime) -> int:
+    """A new password ends every command-line session of the account (a session taken with the
+    old password, perhaps by whoever learnt it, must not outlive it). Returns how many ended."""
+    result = s.execute(
+        update(LoginSession)
+        .where(LoginSession.staff_id == staff.id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def reset_password(db: Database, code: str, *, now: datetime | None = None) -> NewAccount:
     """An admin gives ``code`` a new temporary password (to be changed at the next log-in)."""
     actor = db.actor
     require(actor, Operation.STAFF_PASSWD)
-    now = now or clock.now()
+    now = now or clock.real_now()
     temporary = temporary_password(code=code)
     hashed = hash_password(temporary)
     with db.begin() as s:
@@ -234,7 +247,10 @@ def reset_password(db: Database, code: str, *, now: datetime | None = None) -> N
         staff.password_hash = hashed
         staff.must_change = True
         staff.password_changed_at = now
-        audit.record(s, actor, "staff.passwd", code, {"own": False}, at=now)
+        ended = _end_cli_sessions(s, staff, now)
+        audit.record(
+            s, actor, "staff.passwd", code, {"own": False, "sessions_ended": ended}, at=now
+        )
         return NewAccount(staff.code, staff.name, staff.role, temporary)
 
 
@@ -252,7 +268,7 @@ def set_locked(
     reason = checked_text(reason, "reason", "原因", free=True)
     if not locked and not (reason or "").strip():
         raise Refused("解锁须说明原因 (--reason)", "an unlock needs a reason (--reason)")
-    now = now or clock.now()
+    now = now or clock.real_now()
     with db.begin() as s:
         staff = _staff(s, code, lock=True)
         staff.locked = locked
@@ -271,7 +287,7 @@ def _info(staff: Staff, now: datetime) -> AccountInfo:
 
 def list_accounts(db: Database, *, now: datetime | None = None) -> list[AccountInfo]:
     require(db.actor, Operation.STAFF_LIST)
-    now = now or clock.now()
+    now = now or clock.real_now()
     with db.read() as s:
         return [_info(st, now) for st in s.execute(select(Staff).order_by(Staff.code)).scalars()]
 
@@ -282,8 +298,9 @@ def list_accounts(db: Database, *, now: datetime | None = None) -> list[AccountI
 def open_cli_session(
     db: Database, actor: Actor, os_user: str, *, now: datetime | None = None
 ) -> str:
-    """A new 12-hour session for ``os_user``; returns the token (only its hash is stored)."""
-    now = now or clock.now()
+    """A new 12-hour session for ``os_user``; returns the token (only its hash is stored).
+    Sessions live on the real clock, never on ``DESK_APP_NOW``."""
+    now = now or clock.real_now()
     token = secrets.token_urlsafe(32)
     with db.begin() as s:
         s.add(
@@ -301,8 +318,8 @@ def open_cli_session(
 def cli_session_actor(
     db: Database, token: str, os_user: str, *, now: datetime | None = None
 ) -> Actor | None:
-    """The acting person of a live session token of this OS user, else None."""
-    now = now or clock.now()
+    """The acting person of a live session token of this OS user, else None (real clock)."""
+    now = now or clock.real_now()
     with db.read() as s:
         row = s.execute(
             select(LoginSession, Staff)
@@ -327,7 +344,7 @@ def cli_session_actor(
 
 
 def close_cli_session(db: Database, token: str, *, now: datetime | None = None) -> bool:
-    now = now or clock.now()
+    now = now or clock.real_now()
     with db.begin() as s:
         sess = s.execute(
             select(LoginSession).where(LoginSession.token_hash == token_hash(token))

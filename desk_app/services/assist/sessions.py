@@ -27,7 +27,13 @@ from desk_app.domain.assist import (
     proxy_refusal,
     transition_refusal,
 )
-from desk_app.domain.validators import ValidationError, checked_text, validate_resident_id
+from desk_app.domain.validators import (
+    ValidationError,
+    checked_text,
+    date_window_message,
+    sane_date,
+    validate_resident_id,
+)
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.assist.views import (
@@ -213,6 +219,10 @@ def authorize(
     p_id = _resident_id(principal_id, "principal_id", today)
     if valid_until < today:
         raise Refused("委托有效期不能早于今天", "the authorization cannot end before today")
+    if not sane_date(valid_until):
+        raise Refused(
+            *date_window_message("委托有效期", "the authorization's last day", str(valid_until))
+        )
     a_name = a_id = None
     if agent_name or agent_id:
         if not (agent_name and agent_id):
@@ -318,6 +328,8 @@ def add_step(
     handed = [m for m in handed if m]
     if minutes is not None and not 0 <= minutes <= MAX_STEP_MINUTES:
         raise Refused(f"用时应在 0 到 {MAX_STEP_MINUTES} 分钟之间", "minutes out of range")
+    if item is not None and not item.strip():
+        raise Refused("事项编码不能为空 (--item)", "--item is empty: name the item or leave it out")
     with db.begin() as s:
         sess = find_session(s, session_id, lock=True)
         if next_state(AssistAction.STEP, sess.state) is None:
@@ -423,9 +435,7 @@ def reveal(db: Database, session_id: int, reason: str) -> SessionView:
     a stated reason; audited with a keyed pseudonym of the visitor's ID, never the ID."""
     require(db.actor, Operation.ASSIST_SHOW)
     require(db.actor, Operation.CASE_REVEAL)
-    reason = checked_text(reason or "", "reason", "理由", free=True) or ""
-    if not reason:
-        raise Refused("查看完整个人信息须说明理由 (--reason)", "a reveal needs a --reason")
+    reason = audit.reveal_reason(db, reason, "assist.reveal", str(session_id))
     with db.begin() as s:
         view = session_view(s, find_session(s, session_id), reveal=True)
         audit.record(

@@ -14,7 +14,6 @@ from desk_app.domain.bundle import FORM_LABELS_ZH, Source
 from desk_app.domain.cases import ACCEPTED_STATES, RECEIVED
 from desk_app.domain.evaluation import LEVEL_LABELS_ZH
 from desk_app.domain.validators import (
-    checked_text,
     mask_credit_code,
     mask_id,
     mask_name,
@@ -25,7 +24,7 @@ from desk_app.security.roles import Operation
 from desk_app.services.cases.dto import CaseRef, CaseView, ItemLine, MaterialLine
 from desk_app.services.common import audit
 from desk_app.services.common.catalog import bundle, checklist_for, work_calendar
-from desk_app.services.common.errors import NotFound, Refused
+from desk_app.services.common.errors import NotFound
 from desk_app.services.common.protection import cipher, lookup, unseal
 from desk_app.store import Database
 from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, Evaluation
@@ -92,9 +91,7 @@ def reveal(db: Database, case_no: str, reason: str) -> CaseView:
     pseudonym of the applicant's ID, never the ID or the name themselves."""
     actor = db.actor
     require(actor, Operation.CASE_REVEAL)
-    reason = checked_text(reason or "", "reason", "理由", free=True) or ""
-    if not reason:
-        raise Refused("查看完整个人信息须说明理由 (--reason)", "a reveal needs a --reason")
+    reason = audit.reveal_reason(db, reason, "case.reveal", case_no)
     with db.begin() as s:
         case = find_case(s, case_no, lock=False)
         view = case_view(s, case, reveal=True)

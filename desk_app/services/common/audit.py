@@ -27,11 +27,12 @@ from desk_app.security.audit_chain import (
 )
 from desk_app.security.authz import require
 from desk_app.security.roles import Actor, Operation
-from desk_app.services.common.protection import cipher
+from desk_app.services.common.protection import cipher, require_hall_key
 from desk_app.store import Database
 from desk_app.store.identity_models import AuditEntry, AuditHead
 
 SYSTEM = "system"  # the actor of entries no person caused (setup mode, the sync loop)
+HALL_TIME_TOLERANCE_S = 60  # a hall time further from the real one is recorded beside it
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,18 @@ def record(
     *,
     at: datetime | None = None,
 ) -> None:
-    """Append one entry inside the caller's transaction (it commits or rolls back with it)."""
+    """Append one entry inside the caller's transaction (it commits or rolls back with it).
+
+    The entry's time is the computer's real clock, never ``DESK_APP_NOW``: a trail cannot be
+    back-dated out of a ``--since`` filter. When the hall time of the act (``at``, or the hall's
+    clock) differs from it by more than a minute, the entry also records it as ``hall_at``."""
     code = actor if isinstance(actor, str) else (actor.code if actor else SYSTEM)
+    real = clock.real_now()
+    hall = at or clock.now()
+    details = dict(detail or {})
+    if abs((hall - real).total_seconds()) > HALL_TIME_TOLERANCE_S:
+        details["hall_at"] = clock.iso(hall)
+    require_hall_key(s)  # an entry signed with another key would break the chain for good
     head = s.execute(
         select(AuditHead).where(AuditHead.id == 1).with_for_update()
     ).scalar_one_or_none()
@@ -73,11 +84,11 @@ def record(
         previous = AuditRecord(head.seq, clock.now(), None, "", None, None, "", head.hash)
     entry = next_record(
         previous,
-        at or clock.now(),
+        real,
         code,
         action,
         target,
-        dict(detail or {}),
+        details,
         key=cipher().audit_key(),
     )
     s.add(
@@ -98,6 +109,24 @@ def record(
         head.seq, head.hash = entry.seq, entry.hash
 
 
+def reveal_reason(db: Database, reason: str | None, action: str, target: str) -> str:
+    """The stated reason of a reveal, checked: free text with at least two letters, digits or
+    CJK characters ("." or "-" is no reason). A refusal is audited too, in its own transaction,
+    so trying to see personal data without saying why leaves a trace."""
+    from desk_app.domain.errors import Refused
+    from desk_app.domain.validators import checked_text
+
+    text = checked_text(reason or "", "reason", "理由", free=True) or ""
+    if sum(ch.isalnum() for ch in text) >= 2:
+        return text
+    with db.begin() as s:
+        record(s, db.actor, action + ".refused", target[:64], {"reason": text[:100]})
+    raise Refused(
+        "查看完整个人信息须说明理由 (--reason, 至少两个字)",
+        "a reveal needs a --reason (at least two letters or characters)",
+    )
+
+
 def entries(
     db: Database,
     *,
@@ -106,9 +135,9 @@ def entries(
     action: str | None = None,
     limit: int = 1000,
 ) -> list[AuditLine]:
-    """The trail, newest last, filtered by time, actor code and action."""
+    """The newest ``limit`` entries that match (by time, actor code and action), oldest first."""
     require(db.actor, Operation.AUDIT_LIST)
-    q = select(AuditEntry).order_by(AuditEntry.seq)
+    q = select(AuditEntry).order_by(AuditEntry.seq.desc())
     if since is not None:
         q = q.where(AuditEntry.at >= since)
     if by:
@@ -116,7 +145,7 @@ def entries(
     if action:
         q = q.where(AuditEntry.action == action)
     with db.read() as s:
-        rows = s.execute(q.limit(limit)).scalars().all()
+        rows = list(reversed(s.execute(q.limit(limit)).scalars().all()))
         return [
             AuditLine(r.seq, r.at, r.actor, r.action, r.target, json.loads(r.detail or "{}"))
             for r in rows
@@ -139,5 +168,6 @@ def verify(db: Database) -> VerifyResult:
         expected = (head.seq, head.hash) if head is not None else None
         result = verify_chain(_records(s), key=cipher().audit_key(), expected_head=expected)
     with db.begin() as s:
-        record(s, actor, "audit.verify", None, {"ok": result.ok, "first_bad": result.first_bad})
+        detail = {"ok": result.ok, "first_bad": result.first_bad, "bad": list(result.bad)}
+        record(s, actor, "audit.verify", None, detail)
     return result

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desk_app.security.crypto import FieldCipher, is_encrypted
 from desk_app.security.keys import HallKeyError, create_key_file, default_key_path
@@ -28,6 +29,7 @@ def cipher() -> FieldCipher:
 def reset() -> None:
     """Forget the loaded key (after a rotation, and between tests)."""
     cipher.cache_clear()
+    _recognised.clear()
 
 
 def ensure_key(*, fresh_database: bool) -> bool:
@@ -53,12 +55,39 @@ def ensure_key(*, fresh_database: bool) -> bool:
 
 
 KEY_CHECK_SETTING = "hall_key_check"
+# (database, key check) pairs this process has already matched: one settings read per database.
+_recognised: set[tuple[str, str]] = set()
 
 
 def key_check() -> str:
     """A keyed hash of a constant: equal on every PC holding this hall's key, different under any
     other key, and stable across rotations (it comes from the look-up secret)."""
     return cipher().lookup_hash("desk-app hall key check", purpose="key-check")
+
+
+def require_hall_key(s: Session) -> None:
+    """Before signing or sealing inside ``s``'s transaction: the loaded key must be the one this
+    hall's database recognises (its :func:`key_check` in the settings), else HallKeyError and
+    nothing is written. A hall that has no check yet (before its first key was made) accepts the
+    key ``ensure_hall_key`` will record."""
+    from desk_app.store.models import Setting
+
+    check = key_check()
+    bind = s.get_bind()
+    where = str(getattr(bind, "url", None) or bind.engine.url)
+    if (where, check) in _recognised:
+        return
+    stored = s.scalar(select(Setting.value).where(Setting.key == KEY_CHECK_SETTING))
+    if stored is None:
+        return
+    if stored != check:
+        raise HallKeyError(
+            f"本机密钥 ({default_key_path()} 或 DESK_APP_KEY) 不是本厅数据库的密钥, 不能签名或加密; "
+            "请从本厅其他电脑复制密钥文件",
+            "this PC's hall key is not the database's: nothing is signed or sealed with it; "
+            "copy the hall's key file from another PC of the hall",
+        )
+    _recognised.add((where, check))
 
 
 def ensure_hall_key(db: Database) -> bool:
