@@ -202,13 +202,16 @@ def checked_text(
     value: str | None, field: str, label_zh: str, *, limit: int | None = None, free: bool = False
 ) -> str | None:
     """The services' form of :func:`validate_text`: None stays None, a bad text is Refused
-    (exit 2 at the command line) with the user's words. ``free`` selects the free-text rule."""
+    (exit 2 at the command line) with the user's words. ``free`` selects the free-text rule,
+    under which ID, phone and bank card numbers typed into it are replaced by their labels
+    (desk_app.domain.masking) before the text goes anywhere."""
     from desk_app.domain.errors import Refused
+    from desk_app.domain.masking import mask_personal_numbers
 
     if value is None:
         return None
     try:
-        return validate_text(
+        text = validate_text(
             value,
             field=field,
             label_zh=label_zh,
@@ -217,3 +220,4 @@ def checked_text(
         )
     except ValidationError as exc:
         raise Refused(exc.message_zh, exc.message_en) from None
+    return mask_personal_numbers(text) if free and text is not None else text

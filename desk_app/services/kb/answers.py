@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -23,6 +22,7 @@ from desk_app.domain import clock
 from desk_app.domain.catalog import CatalogError
 from desk_app.domain.kb import KbEntry, KnowledgeBase, load_kb
 from desk_app.domain.kb_search import KbIndex
+from desk_app.domain.masking import mask_numbers
 from desk_app.domain.validators import checked_text
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
@@ -35,18 +35,11 @@ from desk_app.store.kb_models import KbAnswer, KbQuestion
 CHANNELS = ("cli", "counter", "kiosk", "helper")
 LIMIT_MAX = 50
 
-# Resident IDs (18 or 15 characters), mainland mobiles (+86 allowed), then any other run of
-# seven or more digits (bank cards, landlines, case numbers typed by hand).
-_RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])|(?<!\d)\d{15}(?!\d)")
-_MOBILE = re.compile(r"(?:\+?86[- ]?)?(?<!\d)1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
-_DIGITS = re.compile(r"\d[\d -]{5,}\d")
-
 
 def mask_question(text: str) -> str:
-    """The question as it may be stored: ID numbers, phones and long numbers replaced."""
-    text = _RESIDENT_ID.sub("[身份证号]", text)
-    text = _MOBILE.sub("[手机号]", text)
-    return _DIGITS.sub("[数字]", text)
+    """The question as it may be stored: ID, phone and bank card numbers (also in Chinese
+    numerals) and any other long number replaced (the one rule of desk_app.domain.masking)."""
+    return mask_numbers(text)
 
 
 @lru_cache(maxsize=1)
