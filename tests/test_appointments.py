@@ -143,10 +143,10 @@ def test_check_in_window_and_the_ticket(db):
     j = r.to_json()
     assert j["appointment"] == a.code and j["number"] == "A001" and j["priority"] == "appointment"
     with pytest.raises(Refused, match="已签到"):
-        checkin_svc.checkin(db, id_no=person(1), now=at("2026-12-01 09:41"))
+        checkin_svc.checkin(db, code=a.code, now=at("2026-12-01 09:41"))
     late = book(db, 2, time="10:00")
     with pytest.raises(Refused, match="普通号"):
-        checkin_svc.checkin(db, id_no=person(2), now=at("2026-12-01 10:16"))
+        checkin_svc.checkin(db, code=late.code, now=at("2026-12-01 10:16"))
     assert {v.code: v.state for v in checkin_svc.list_day(db, TUE, now=at("2026-12-01 10:16"))} == {
         a.code: "checked_in",
         late.code: "no_show",
@@ -227,3 +227,24 @@ def _rotate_and_read(db, before: str) -> None:  # type: ignore[no-untyped-def]
     assert view.code == a.code and view.id_no.endswith(person(2)[-4:])
     with db.read() as s:
         assert protection.cipher().key_id_of(s.scalar(select(Appointment.id_no))) == "k2"
+
+
+def test_checking_in_by_id_needs_the_phones_last_four_and_tells_nothing_without_them(db):
+    """The kiosk is public: an ID number alone must not say whether its holder is booked."""
+    from desk_app.services.common.errors import NotFound
+
+    calendar_hall(db)
+    booked = book(db, 1, time="10:00", phone="13812345678")
+    book(db, 2, time="10:00")  # booked without a phone: by code only
+    nine_40 = at("2026-12-01 09:40")
+    with pytest.raises(Refused, match="后四位"):
+        checkin_svc.checkin(db, id_no=person(1), now=nine_40)
+    answers = []
+    for id_no, digits in ((person(1), "0000"), (person(3), "5678"), (person(2), "5678")):
+        with pytest.raises(NotFound) as exc:
+            checkin_svc.checkin(db, id_no=id_no, phone_last4=digits, now=nine_40)
+        answers.append(str(exc.value))
+    assert len(set(answers)) == 1  # wrong digits, nobody booked, no phone: the same words
+    assert "10:00" not in answers[0] and "预约码" not in answers[0]
+    r = checkin_svc.checkin(db, id_no=person(1), phone_last4="5678", now=nine_40)
+    assert r.appointment == booked.code and r.ticket.number == "A001"

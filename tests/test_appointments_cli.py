@@ -123,6 +123,8 @@ def test_calendar_and_booking_commands(hall_url, capsys, monkeypatch, tmp_path):
         "checkin",
         "--id",
         person(1),
+        "--phone-last4",
+        "5678",
     )
     assert rc == 0 and t["appointment"] == b["code"] and t["number"] == "A001"
     assert {"id", "number", "service", "priority", "ahead", "eta_minutes", "issued_at"} <= set(t)

@@ -120,7 +120,9 @@ def test_online_booking_round_trip(hall_db, central):
     slot = appointments.slots(hall_db, "newborn", date(2026, 12, 1))[0]
     assert (slot.booked, slot.online_booked, slot.left) == (0, 1, 2)
 
-    appointment_checkin.checkin(hall_db, id_no=person(1), now=at("2026-12-01 08:50"))
+    appointment_checkin.checkin(
+        hall_db, id_no=person(1), phone_last4="5678", now=at("2026-12-01 08:50")
+    )
     appointment_checkin.sweep(hall_db, now=at("2026-12-01 09:50"))  # the 09:30 one: no-show
     sync(hall_db, central, "2026-12-01T09:50:00+08:00")
     assert central_bookings(central) == {code: "checked_in", missed: "no_show"}

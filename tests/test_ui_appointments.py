@@ -202,3 +202,38 @@ def test_the_display_marks_appointment_numbers(qtbot, appt_hall, monkeypatch):
         assert "午间延时服务" in display.session_line.text()
     finally:
         _close(qtbot, display)
+
+
+def test_check_in_at_the_kiosk_by_id_asks_for_the_phones_last_four(
+    qtbot, appt_hall, tmp_path, monkeypatch
+):
+    appointments.book(
+        appt_hall,
+        "newborn",
+        date(2026, 12, 1),
+        "10:00",
+        "张三",
+        person(1),
+        phone="13812345678",
+        now=at("2026-11-30 10:00"),
+    )
+    monkeypatch.setenv("DESK_APP_NOW", "2026-12-01T09:40:00+08:00")
+    kiosk = _kiosk(qtbot, appt_hall, tmp_path)
+    try:
+        qtbot.mouseClick(kiosk.checkin_button, Qt.MouseButton.LeftButton)
+        page = kiosk.checkin_page
+        page.field.setText(person(1))
+        page.submit()
+        assert "后四位" in page.message.text() and page.field.maxLength() == 4
+        page.field.setText("0000")  # not the booking's phone: no answer about the person
+        page.submit()
+        qtbot.waitUntil(lambda: "相符" in page.message.text(), timeout=5000)
+        assert page.field.maxLength() == 18 and page.field.text() == ""  # from the ID again
+        page.field.setText(person(1))
+        page.submit()
+        page.field.setText("5678")
+        page.submit()
+        qtbot.waitUntil(lambda: kiosk.current_page() == "result", timeout=5000)
+        assert kiosk.number_label.text() == "A001"
+    finally:
+        _close(qtbot, kiosk)

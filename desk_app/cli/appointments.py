@@ -119,7 +119,10 @@ def cmd_checkin(args: argparse.Namespace) -> None:
     if (args.code is None) == (args.id is None):
         raise CliError("请给出 --code 或 --id (二选一) / give exactly one of --code, --id")
     r = appointment_checkin.checkin(
-        db_from_args(args, acting=Operation.APPT_CHECKIN), code=args.code, id_no=args.id
+        db_from_args(args, acting=Operation.APPT_CHECKIN),
+        code=args.code,
+        id_no=args.id,
+        phone_last4=args.phone_last4,
     )
     t = r.ticket
     out(args, r.to_json(), f"{t.number}  {t.service_name}  预约 {r.appointment}")
@@ -185,6 +188,11 @@ def register(c: Commands) -> None:
     p = c.add(g, "checkin", cmd_checkin, "check in: the booking becomes an appointment ticket")
     p.add_argument("--code")
     p.add_argument("--id", metavar="RESIDENT_ID")
+    p.add_argument(
+        "--phone-last4",
+        metavar="NNNN",
+        help="with --id: the last four digits of the booking's phone",
+    )
     c.add(g, "sweep", cmd_sweep, "mark no-shows now")
     p = c.add(g, "unblock", cmd_unblock, "lift a no-show block (audited)")
     p.add_argument("--id", required=True, metavar="RESIDENT_ID")

@@ -798,52 +798,68 @@
 <context>
     <name>CheckinPage</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="126" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="131" />
         <source>预约签到</source>
         <translation>Appointment check-in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="129" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="134" />
         <source>请将预约凭条上的二维码对准扫码口, 或输入预约码 / 身份证号码后点击“签到”</source>
         <translation>Hold the slip's QR code to the scanner, or type the booking code / ID number and press "Check in"</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="135" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="140" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="219" />
         <source>预约码或身份证号码</source>
         <translation>Booking code or ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="147" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="152" />
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="155" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="160" />
         <source>签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="157" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="162" />
         <source>返回取号</source>
         <translation>Back to tickets</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="192" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="197" />
         <source>已预约? 点此签到</source>
         <translation>Booked? Check in here</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="202" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="207" />
         <source>暂时无法签到, 请联系导服人员</source>
         <translation>Check-in is not possible right now, please ask the reception</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="213" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="229" />
+        <source>预约手机号后四位</source>
+        <translation>Last four digits of the booking's phone</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="231" />
+        <source>为保护您的信息, 请输入预约时所留手机号的后四位, 再点击“签到”</source>
+        <translation>To protect your data, type the last four digits of the phone you gave when booking, then press Check in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="237" />
+        <source>请输入手机号后四位 (4 位数字)</source>
+        <translation>Type the last four digits of the phone (4 digits)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="241" />
         <source>请输入预约码或身份证号码</source>
         <translation>Type the booking code or the ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="216" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="244" />
         <source>正在签到, 请稍候…</source>
         <translation>Checking in, please wait…</translation>
     </message>

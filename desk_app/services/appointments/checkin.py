@@ -11,6 +11,7 @@ reason, recorded in the audit trail.
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from datetime import date, datetime
 
@@ -39,18 +40,38 @@ def _hm(at: datetime) -> str:
     return clock.local(at).strftime("%H:%M")
 
 
+def _phone_ends_with(sealed: str | None, digits: str) -> bool:
+    """Whether the booking's phone (sealed) ends in ``digits``; False without a phone."""
+    phone = protection.unseal(sealed, "appointments.phone") if sealed else None
+    if not phone:
+        return False
+    return hmac.compare_digest(phone[-4:].encode(), digits.encode())
+
+
 def checkin(
     db: Database,
     *,
     code: str | None = None,
     id_no: str | None = None,
+    phone_last4: str | None = None,
     now: datetime | None = None,
 ) -> CheckedIn:
-    """``appt checkin``: by the slip's code (typed or scanned) or the resident ID; the booking
-    becomes an appointment ticket (its own calling class, see domain.calling)."""
+    """``appt checkin``: by the slip's code (typed or scanned), or by the resident ID together
+    with the last four digits of the phone given at booking; the booking becomes an appointment
+    ticket (its own calling class, see domain.calling).
+
+    An ID number alone would tell anyone holding it whether that person is booked today and
+    when (the kiosk is public): with the phone digits as a second factor, "no booking" and "not
+    these digits" get the same answer."""
     require(db.actor, Operation.APPT_CHECKIN)
     if (code is None) == (id_no is None):
         raise Refused("请给出预约码或身份证号 (二选一)", "give exactly one of --code, --id")
+    digits = (phone_last4 or "").strip()
+    if id_no is not None and not (len(digits) == 4 and digits.isdigit()):
+        raise Refused(
+            "凭身份证号签到, 还须输入预约时所留手机号的后四位",
+            "checking in by ID needs the last four digits of the booking's phone too",
+        )
     now = now or clock.now()
     today = clock.hall_day(now)
     lookup = None
@@ -69,8 +90,11 @@ def checkin(
                 .limit(1)
                 .with_for_update()
             )
-            if a is None:
-                raise NotFound("今天没有该身份证号的预约", "no appointment today for this ID")
+            if a is None or not _phone_ends_with(a.phone, digits):
+                raise NotFound(
+                    "今天没有与该身份证号及手机号后四位相符的预约",
+                    "no appointment today matches this ID and phone digits",
+                )
         else:
             assert code is not None
             a = find(s, code)

@@ -112,8 +112,12 @@ class OpeningBar(QLabel):
         self.setVisible(True)
 
 
+def _is_id(text: str) -> bool:
+    return len(text) == 18 and text[:17].isdigit()
+
+
 class CheckinPage(QWidget):
-    """Scan, type the code, or the ID number; then 签到."""
+    """Scan, type the code, or the ID number and then the booking phone's last four; 签到."""
 
     back = Signal()
     submitted = Signal(str)
@@ -121,6 +125,7 @@ class CheckinPage(QWidget):
     def __init__(self, look: theme.KioskPalette, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._look = look
+        self._pending_id: str | None = None  # an ID typed, waiting for the phone's last four
         self.setObjectName("page")
         pt = look.pt
         title = QLabel(self.tr("预约签到"))
@@ -202,14 +207,37 @@ class CheckinPage(QWidget):
         self.show_message(self.tr("暂时无法签到, 请联系导服人员"), error=True)
 
     def reset(self) -> None:
-        self.field.clear()
+        self._ask_for_code()
         self.show_message("", error=False)
         self.ok_button.setEnabled(True)
         self.field.setFocus()
 
+    def _ask_for_code(self) -> None:
+        self._pending_id = None
+        self.field.clear()
+        self.field.setMaxLength(18)
+        self.field.setPlaceholderText(self.tr("预约码或身份证号码"))
+
     def submit(self) -> None:
         text = self.field.text().strip()
-        if not text:
+        if self._pending_id is None and _is_id(text):
+            # An ID number alone would tell anyone at the kiosk whether that person is booked:
+            # the phone given at booking is asked for too.
+            self._pending_id = text
+            self.field.clear()
+            self.field.setMaxLength(4)
+            self.field.setPlaceholderText(self.tr("预约手机号后四位"))
+            self.show_message(
+                self.tr("为保护您的信息, 请输入预约时所留手机号的后四位, 再点击“签到”"),
+                error=False,
+            )
+            return
+        if self._pending_id is not None:
+            if not (len(text) == 4 and text.isdigit()):
+                self._show(self.tr("请输入手机号后四位 (4 位数字)"), error=True)
+                return
+            text = f"{self._pending_id}|{text}"
+        elif not text:
             self.show_message(self.tr("请输入预约码或身份证号码"), error=True)
             return
         self.ok_button.setEnabled(False)
@@ -217,6 +245,11 @@ class CheckinPage(QWidget):
         self.submitted.emit(text)
 
     def show_message(self, text: str, *, error: bool) -> None:
+        if error and self._pending_id is not None:
+            self._ask_for_code()  # a refused ID check-in starts again from the ID
+        self._show(text, error=error)
+
+    def _show(self, text: str, *, error: bool) -> None:
         look = self._look
         self.message.setText(text)
         self.message.setStyleSheet(
@@ -245,11 +278,13 @@ class KioskHost(Protocol):
 
 
 def checkin_and_print(kiosk: KioskHost, text: str) -> ticket_issue.IssueOutcome:
-    """On the worker: check in by code or ID, then print the appointment ticket."""
-    is_id = len(text) == 18 and text[:17].isdigit()
-    result = appointment_checkin.checkin(
-        kiosk.db, code=None if is_id else text, id_no=text if is_id else None
-    )
+    """On the worker: check in by code, or by "ID|last four of the phone", then print the
+    appointment ticket."""
+    id_no, _, digits = text.partition("|")
+    if _is_id(id_no) and digits:
+        result = appointment_checkin.checkin(kiosk.db, id_no=id_no, phone_last4=digits)
+    else:
+        result = appointment_checkin.checkin(kiosk.db, code=text)
     return ticket_issue.print_ticket(kiosk.db, result.ticket, sink=kiosk.ticket_sink)
 
 
