@@ -28,6 +28,14 @@ KEY = hashlib.sha256(b"audit integrity tests").digest()
 T0 = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _forget_the_key():
+    """Tests here load other keys: none stays cached for the tests after them."""
+    protection.reset()
+    yield
+    protection.reset()
+
+
 def _chain(n: int) -> list[AuditRecord]:
     records: list[AuditRecord] = []
     for i in range(n):
