@@ -34,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from central_ref import API_VERSION
+from central_ref.anchors import add_anchor_routes
 from central_ref.appointments import add_appointment_routes
 from central_ref.auth import (
     HEALTH_PATH,
@@ -200,6 +201,7 @@ def create_app(
     )
     api.state.store = store
     add_appointment_routes(api, store)  # online booking (central_ref.appointments)
+    add_anchor_routes(api, store)  # audit-chain heads (central_ref.anchors)
     bearer = HTTPBearer(
         auto_error=False, scheme_name="WorkstationToken", description="One token per workstation."
     )

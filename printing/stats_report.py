@@ -47,6 +47,9 @@ class MonthlyFigures:
     reform: Sequence[Mapping[str, Any]]  # bundles as in stats reform
     reductions: Sequence[Mapping[str, Any]]  # figure, claimed_pct, measured_pct, cases
     sla_minutes: int
+    # The audit trail's head when the report was made (seq, hash): on paper, outside the hall's
+    # database, so a tail cut later shows against it.
+    audit_head: tuple[int, str] | None = None
 
 
 def _min(seconds: Any) -> str:
@@ -255,6 +258,16 @@ def _story(f: MonthlyFigures) -> list[Flowable]:
         )
     else:
         story.append(Text("无。", st.body))
+    if f.audit_head is not None:
+        seq, digest = f.audit_head
+        story += [
+            Spacer(0, 4 * mm),
+            Text(
+                f"审计记录链: 截至制表共 {seq} 条, 末条摘要 {digest[:16]}…{digest[-8:]}"
+                "（与 desk-app audit verify 核对）",
+                st.body,
+            ),
+        ]
     return story
 
 

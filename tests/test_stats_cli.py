@@ -118,3 +118,20 @@ def test_monthly_report_pdf(url, capsys, tmp_path):
     text = pdf_text(target)
     assert "2026年11月" in text and "新生儿出生一件事" in text and "按小时 到达与办结" in text
     assert "第1页共" in text.replace(" ", "")
+    # The audit trail's head as the report was made is printed (outside the database).
+    import re
+
+    from sqlalchemy import text as sql
+
+    from desk_app.store import Database
+
+    flat = text.replace(" ", "").replace("\n", "")
+    printed = re.search(r"截至制表共(\d+)条,末条摘要([0-9a-f]{16})", flat)
+    assert printed, flat[-300:]
+    db = Database(url)
+    with db.read() as s:
+        stored = s.execute(
+            sql("SELECT hash FROM audit_log WHERE seq = :n"), {"n": int(printed.group(1))}
+        ).scalar()
+    db.dispose()
+    assert stored is not None and stored.startswith(printed.group(2))

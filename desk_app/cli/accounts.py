@@ -155,21 +155,36 @@ def cmd_audit_list(args: argparse.Namespace) -> None:
 def cmd_audit_verify(args: argparse.Namespace) -> None:
     from desk_app.services.common import audit
 
-    r = audit.verify(db_from_args(args, acting=Operation.AUDIT_VERIFY))
-    ranges = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in r.bad)
+    db = db_from_args(args, acting=Operation.AUDIT_VERIFY)
+    r = audit.verify(db)
+    bad, central = list(r.bad), "unknown"
+    if args.against_central:  # the head the platform holds (desk_app.sync.anchor)
+        from desk_app.cli.sync import central_client
+        from desk_app.sync.anchor import against_central
+        from desk_app.sync.client import CentralError
+
+        try:
+            compared = against_central(db, central_client())
+        except CentralError as exc:
+            raise CliError(str(exc)) from None
+        central = compared.central
+        bad = sorted(set(bad) | set(compared.bad))
+    ok = not bad
+    ranges = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in bad)
     payload = {
-        "ok": r.ok,
+        "ok": ok,
         "entries": r.entries,
-        "first_bad": r.first_bad,
-        "bad": [list(pair) for pair in r.bad],
-        "central": "unknown",  # the anchor at the platform is not compared yet
+        "first_bad": bad[0][0] if bad else None,
+        "bad": [list(pair) for pair in bad],
+        "central": central,
     }
     out(
         args,
         payload,
-        f"audit trail {'ok' if r.ok else 'BROKEN at ' + ranges}: {r.entries} entries",
+        f"audit trail {'ok' if ok else 'BROKEN at ' + ranges}: {r.entries} entries"
+        f" (platform: {central})",
     )
-    if not r.ok:
+    if not ok:
         raise CliError(f"审计记录被改动: 第 {ranges} 条 / audit trail altered: entries {ranges}")
 
 
@@ -211,7 +226,12 @@ def register(c: Commands) -> None:
     p.add_argument("--since", metavar="ISO")
     p.add_argument("--actor", metavar="CODE")
     p.add_argument("--action")
-    c.add(au, "verify", cmd_audit_verify, "check the hash chain (exit 2 when altered)")
+    p = c.add(au, "verify", cmd_audit_verify, "check the hash chain (exit 2 when altered)")
+    p.add_argument(
+        "--against-central",
+        action="store_true",
+        help="also compare with the head the central platform holds for this hall",
+    )
 
     k = c.group("key", "the hall key")
     c.add(k, "rotate", cmd_key_rotate, "a new current key; re-encrypt personal data under it")

@@ -19,7 +19,7 @@ def _config():  # type: ignore[no-untyped-def]
         raise CliError(str(exc)) from None
 
 
-def _client():  # type: ignore[no-untyped-def]
+def central_client():  # type: ignore[no-untyped-def]
     from desk_app.sync.client import CentralClient, CentralError
     from desk_app.sync.config import SyncConfigError
 
@@ -59,18 +59,32 @@ def _appointments(db: Any, client: Any) -> dict[str, Any]:
     return {"online_bookings": r.pulled, "online_rejected": r.rejected, "outcomes": r.pushed}
 
 
+def _anchor(db: Any, client: Any) -> dict[str, Any]:
+    """The audit trail's head sent to the platform (desk_app.sync.anchor); an error is reported."""
+    from desk_app.sync import anchor
+    from desk_app.sync.client import CentralAuthError, CentralError
+
+    try:
+        return {"audit_head": anchor.send_head(db, client)}
+    except CentralAuthError:
+        raise
+    except CentralError as exc:
+        return {"audit_head": "failed", "audit_head_error": str(exc)}
+
+
 @_auth_guard
 def cmd_sync_run(args: argparse.Namespace) -> None:
     from desk_app.sync import outbox
     from desk_app.sync.loop import SyncLoop
 
-    client = _client()  # a refused configuration writes nothing, not even a schema
+    client = central_client()  # a refused configuration writes nothing, not even a schema
     if args.interval < 0 or args.purge_every <= 0:
         raise CliError("--interval 须 ≥ 0, --purge-every 须 > 0 / bad --interval or --purge-every")
     db = db_from_args(args, acting=Operation.SYNC_RUN)
     if args.once:
         report = outbox.drain(db, client)
-        out(args, report.to_json() | _appointments(db, client), _report_line(report))
+        payload = report.to_json() | _appointments(db, client) | _anchor(db, client)
+        out(args, payload, _report_line(report))
         return
     db.start_checkpointer()  # long-running: the WAL's checkpoints on a thread (store/wal.py)
     # The long-running form (a service): the same loop as the counter's background sync,
@@ -116,7 +130,7 @@ def cmd_sync_reconcile(args: argparse.Namespace) -> None:
     from desk_app.sync import outbox
 
     since = parse_date(args.since, "--since")
-    client = _client()
+    client = central_client()
     result = outbox.reconcile(db_from_args(args, acting=Operation.SYNC_RECONCILE), client, since)
     out(
         args,

@@ -80,6 +80,7 @@ class SyncLoop:
         self._stop_asked = False  # a plain flag: safe to set from a signal handler
         self._wake = threading.Event()  # wakes a waiting loop at once when stopped by a thread
         self.passes = self.sent = self.failed = self.purged = 0
+        self.anchor = "not sent"  # the last answer about the audit head (desk_app.sync.anchor)
 
     def stop(self) -> None:
         """Ask the loop to end after the current pass (it never stops mid-transaction)."""
@@ -118,6 +119,14 @@ class SyncLoop:
             raise
         except CentralError as exc:  # the cases went; the bookings try again next pass
             log.warning("appointments exchange failed: %s", exc)
+        try:  # the audit trail's head, anchored outside the hall (desk_app.sync.anchor)
+            from desk_app.sync import anchor
+
+            self.anchor = anchor.send_head(self.db, self.client)
+        except CentralAuthError:
+            raise
+        except CentralError as exc:
+            log.warning("audit head not anchored: %s", exc)
         self.passes += 1
         self.sent += report.sent
         self.failed += report.failed

@@ -18,6 +18,7 @@ from desk_app.services.evaluation.stats import compute_evaluations
 from desk_app.services.supervision.reform import compute_reform, measured_reductions
 from desk_app.services.supervision.statistics import compute_summary, hourly_flow, ticket_facts
 from desk_app.store import Database
+from desk_app.store.identity_models import AuditHead
 
 
 def month_bounds(text: str) -> tuple[date, date]:
@@ -44,6 +45,7 @@ def monthly_report(db: Database, first: date, last: date, path: Path) -> int:
         evaluations = compute_evaluations(s, first, last).payload
         reform = compute_reform(s, first, last)
         hall_name = get_setting(s, "hall_name")
+        head = s.get(AuditHead, 1)
     figures = MonthlyFigures(
         hall_name=hall_name,
         month=first.strftime("%Y-%m"),
@@ -55,6 +57,7 @@ def monthly_report(db: Database, first: date, last: date, path: Path) -> int:
         reform=[b.to_json() for b in reform.bundles],
         reductions=[asdict(r) for r in measured_reductions(reform)],
         sla_minutes=by_service.sla_target_s // 60,
+        audit_head=(head.seq, head.hash) if head is not None else None,
     )
     render_monthly_report(path, figures)
     with db.begin() as s:
