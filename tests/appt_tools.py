@@ -40,3 +40,6 @@ def calendar_hall(db, *, windows: int = 2) -> None:  # type: ignore[no-untyped-d
     calendar.add_session(db, "midday", "mon-fri", "12:00", "13:30", services=["newborn"])
     calendar.add_session(db, "evening", "tue,thu", "17:00", "19:00")
     calendar.add_session(db, "saturday", "sat", "09:00", "12:00")
+    from desk_app.services.hall import mode
+
+    mode.mark(db, mode.TRAINING)  # the tests set the hall's clock (DESK_APP_NOW)

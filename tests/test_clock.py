@@ -50,6 +50,7 @@ def _cli(*args, env):
 def test_a_ticket_is_issued_at_the_fixed_instant(tmp_path):
     url = f"sqlite:///{tmp_path / 'hall.db'}"
     env = {"DESK_APP_DB": url, "DESK_APP_NOW": "2026-12-01T09:30:00+08:00"}
+    assert _cli("db", "upgrade", "--training", env=env).returncode == 0
     assert _cli("service", "add", "A", "--name", "综合", "--prefix", "A", env=env).returncode == 0
     done = _cli("ticket", "issue", "--service", "A", "--json", env=env)
     assert done.returncode == 0, done.stderr

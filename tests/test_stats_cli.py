@@ -32,6 +32,9 @@ def run(capsys, *args):
 
 @pytest.fixture
 def url(db, db_url, monkeypatch):
+    from desk_app.services.hall import mode
+
+    mode.mark(db, mode.TRAINING)  # the tests set the hall's clock (DESK_APP_NOW)
     build_cases(db)
     monkeypatch.setenv("DESK_APP_NOW", "2026-12-28T09:00:00+08:00")
     return db_url

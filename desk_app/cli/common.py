@@ -153,13 +153,16 @@ def db_from_args(  # type: ignore[no-untyped-def]
     acting: Any = None,
     ensure_schema: bool = True,
     hall_key: bool = True,
+    clock_check: bool = True,
 ):
     """The database of --db / DESK_APP_DB, its schema created or migrated if needed, and with
     ``acting`` (an Operation) bound to the person who runs the command (cli/identity).
 
     ``hall_key=False`` for the queue's public commands (ticket issue, queue status): they touch
     no personal data and no audit entry, and a kiosk or call-pad runs them all day, so they
-    skip the key check (a fifth of a cold command's time here)."""
+    skip the key check (a fifth of a cold command's time here). ``DESK_APP_NOW`` is refused on a
+    live hall (services/hall/mode.py) unless ``clock_check=False`` (``demo seed``, which makes a
+    demo hall)."""
     from desk_app.store import Database
     from desk_app.store.schema import ensure_current
 
@@ -173,6 +176,10 @@ def db_from_args(  # type: ignore[no-untyped-def]
             from desk_app.services.common.protection import ensure_hall_key
 
             ensure_hall_key(db)  # a new hall's key file; afterwards a missing key is an error
+        if clock_check:
+            from desk_app.services.hall.mode import check_clock
+
+            check_clock(db)
     if acting is not None:
         from desk_app.cli.identity import acting_person
 

@@ -18,8 +18,15 @@ if TYPE_CHECKING:
 def cmd_db_upgrade(args: argparse.Namespace) -> None:
     from desk_app.store import schema
 
-    st = schema.upgrade(db_from_args(args, ensure_schema=False))
-    out(args, {"revision": st.revision, "head": st.head, "ok": st.ok}, f"schema at {st.revision}")
+    db = db_from_args(args, ensure_schema=False)
+    st = schema.upgrade(db)
+    payload: dict[str, object] = {"revision": st.revision, "head": st.head, "ok": st.ok}
+    if args.training:
+        from desk_app.services.hall import mode
+
+        mode.mark(db, mode.TRAINING)
+        payload["mode"] = mode.TRAINING
+    out(args, payload, f"schema at {st.revision}" + (", training hall" if args.training else ""))
 
 
 def cmd_db_check(args: argparse.Namespace) -> None:
@@ -62,7 +69,7 @@ def _open_to_others(db: Database) -> str | None:
 def cmd_demo_seed(args: argparse.Namespace) -> None:
     from desk_app.services.demo.seed import hall_is_empty, seed_demo
 
-    db = db_from_args(args)
+    db = db_from_args(args, clock_check=False)  # it makes a demo hall, whose clock may be set
     if args.if_empty and not hall_is_empty(db):  # before any log-in: a second start just works
         out(args, {"seeded": False}, "the hall already has data; demo seed skipped")
         return
@@ -193,7 +200,12 @@ def cmd_settings_show(args: argparse.Namespace) -> None:
 
 def register(c: Commands) -> None:
     db = c.group("db", "schema")
-    c.add(db, "upgrade", cmd_db_upgrade, "create or migrate the schema (idempotent)")
+    p = c.add(db, "upgrade", cmd_db_upgrade, "create or migrate the schema (idempotent)")
+    p.add_argument(
+        "--training",
+        action="store_true",
+        help="make a new hall a training hall (DESK_APP_NOW allowed; 培训)",
+    )
     c.add(db, "check", cmd_db_check, "compare the schema with this application")
 
     demo = c.group("demo", "demo hall")

@@ -45,6 +45,8 @@ def _quickly(url: str, run: Callable[..., Any], *more: Any) -> Any:
     if conn is None:
         return queue_quick.FALLBACK
     try:
+        if clock.fixed_now() is not None and lite.hall_mode(conn) not in ("training", "demo"):
+            return queue_quick.FALLBACK  # the full version refuses DESK_APP_NOW on a live hall
         return run(conn, *more, clock.now())
     finally:
         conn.close()

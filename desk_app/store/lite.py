@@ -76,6 +76,12 @@ def connect(url: str) -> sqlite3.Connection | None:
     return conn
 
 
+def hall_mode(conn: sqlite3.Connection) -> str:
+    """The hall's mode (services/hall/mode.py): ``live`` unless made a training or demo hall."""
+    row = conn.execute("SELECT value FROM settings WHERE key = 'hall_mode'").fetchone()
+    return str(row[0]) if row else "live"
+
+
 def configure(conn: sqlite3.Connection, *, checkpointer: bool = False) -> None:
     """Every connection to the hall's file, ``Database``'s pool and the quick commands' alike:
     wait for the writer's lock, write-ahead log, foreign keys; with a ``Checkpointer`` thread

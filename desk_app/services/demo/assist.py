@@ -61,8 +61,9 @@ def _walkthrough(db: Database, day: date, bundle: str, steps: list[tuple]) -> in
     return s.id
 
 
-def seed_assist(db: Database, now: datetime) -> dict[str, int]:
-    """The demo sessions and pain points (needs the demo accounts h01, h02, sup01)."""
+def seed_assist(db: Database, now: datetime, windows: int = 2) -> dict[str, int]:
+    """The demo sessions and pain points (needs the demo accounts h01, h02, sup01); steps name
+    windows 1 and 2, or window 1 only in a one-window hall."""
     h01 = db.acting_as(_actor(db, "h01", Role.HELPER))
     h02 = db.acting_as(_actor(db, "h02", Role.HELPER))
     sup = db.acting_as(_actor(db, "sup01", Role.SUPERVISOR))
@@ -83,7 +84,7 @@ def seed_assist(db: Database, now: datetime) -> dict[str, int]:
         earlier + timedelta(days=1),
         "retirement",
         [
-            (2, "递交退休申请", 30, ["身份证", "档案"], True),
+            (min(2, windows), "递交退休申请", 30, ["身份证", "档案"], True),
             ("市人力资源社会保障局", "档案审核", 40, ["人事档案"], True),
             ("市医保局", "医保待遇核定", 15, ["身份证"], True),
         ],
@@ -129,7 +130,11 @@ def seed_assist(db: Database, now: datetime) -> dict[str, int]:
         now=t + timedelta(minutes=50),
     )
     assist.add_step(
-        h01, walk_up.id, "陪同取号并讲解材料清单", window=2, now=t + timedelta(minutes=60)
+        h01,
+        walk_up.id,
+        "陪同取号并讲解材料清单",
+        window=min(2, windows),
+        now=t + timedelta(minutes=60),
     )
     video = assist.start_session(
         h02,

@@ -26,6 +26,7 @@ from desk_app.services.common.errors import Refused
 from desk_app.services.demo import calendar as demo_calendar
 from desk_app.services.demo import history as demo_history
 from desk_app.services.demo.assist import seed_assist
+from desk_app.services.hall import mode as hall_mode
 from desk_app.services.hall import setup as hall
 from desk_app.store import Database
 from desk_app.store.models import (
@@ -151,6 +152,8 @@ def seed_demo(
             "数据库中已有大厅数据, 演示数据只能写入空库",
             "the database already has a hall; demo data goes into an empty one",
         )
+    if hall_mode.mode_of(db) == hall_mode.LIVE:
+        hall_mode.mark(db, hall_mode.DEMO)  # its clock may be set, like a training hall's
     for code, name, prefix, minutes, _share in DEMO_SERVICES:
         hall.add_service(db, code, name, prefix, default_service_s=int(minutes * 60))
     codes = [c for c, *_ in DEMO_SERVICES]
@@ -213,7 +216,7 @@ def seed_demo(
         tickets += len(t_rows)
         events += len(e_rows)
     demo_history.seed_case_history(db, seed=seed, days=day_list, now=now)
-    seed_assist(db, now)  # 帮办代办 sessions and 堵点 (services/demo/assist.py)
+    seed_assist(db, now, windows)  # 帮办代办 sessions and 堵点 (services/demo/assist.py)
     return {
         "seeded": True,
         "services": len(DEMO_SERVICES),
