@@ -65,6 +65,17 @@ class FakeCentral:
     def digest(self, start, end) -> set[str]:
         return set(self.store)
 
+    def call(self, method: str, path: str, **kw):  # type: ignore[no-untyped-def]
+        """Any other endpoint (the audit head's): this backend has none, as an older one."""
+        from types import SimpleNamespace
+
+        if self.auth_fail:
+            raise CentralAuthError("401")
+        return SimpleNamespace(status_code=404, json=lambda: {"error": "not_found"})
+
+    def scrub(self, text: str) -> str:
+        return text
+
 
 def purge(db, days: int, *, now: datetime) -> int:
     return purge_personal_data(db, days, now=now).purged
