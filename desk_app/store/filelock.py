@@ -129,7 +129,7 @@ def _lock_posix(  # type: ignore[no-untyped-def]
         except BlockingIOError:
             if time.monotonic() > deadline:
                 raise error(_timed_out(path, timeout)) from None
-            pause = min(pause * 2, 0.005)
+            pause = min(pause * 2, 0.001)
 
 
 def _timed_out(path: str, timeout: float) -> str:
