@@ -120,3 +120,24 @@ def test_the_mode_is_set_at_creation_only(db, capsys):
     with pytest.raises(Refused, match="unknown setting"):
         hall.set_setting(admin, "hall_mode", "training")
     assert mode.mode_of(db) == "live"
+
+
+def test_a_training_or_demo_halls_screens_and_papers_say_so(db, tmp_path):
+    from desk_app.services.hall import setup as hall
+    from desk_app.services.queue import boards
+    from desk_app.services.queue import documents as tickets_print
+    from desk_app.services.queue import operations as queue
+    from tests.tools import pdf_text
+
+    admin = db.acting_as(ADMIN)
+    hall.add_service(admin, "newborn", "新生儿出生一件事", "A")
+    hall.set_setting(admin, "hall_name", "青岛市民中心")
+    assert boards.kiosk_board(db).hall_name == "青岛市民中心"  # a live hall: as set
+    mode.mark(admin, mode.TRAINING)
+    assert boards.kiosk_board(db).hall_name == "青岛市民中心（培训）"
+    assert hall.read_settings(db)["hall_name"] == "青岛市民中心（培训）"
+    assert hall.settings(admin)["hall_name"] == "青岛市民中心"  # the setting itself is unchanged
+    ticket = queue.issue_ticket(db, "newborn")
+    pdf = tmp_path / "t.pdf"
+    tickets_print.print_ticket_pdf(db, ticket, pdf)
+    assert "（培训）" in pdf_text(pdf)

@@ -33,6 +33,13 @@ def mode_of(db: Database) -> str:
         return hall_mode(s)
 
 
+def display_name(s: Session, name: str) -> str:
+    """The hall's name as screens and printed documents show it: a training or demo hall says
+    so (``…（培训）`` / ``…（演示）``), so nothing it prints passes for a live hall's."""
+    label = LABELS_ZH.get(hall_mode(s))
+    return f"{name}（{label}）" if label else name
+
+
 def mark(db: Database, mode: str) -> None:
     """Make this hall a training or demo hall, while it has no ticket and no case yet (a live
     hall's records must not be mixed with a training session's); a second mark of the same mode

@@ -29,6 +29,7 @@ from desk_app.services.common.lookups import (
     staff_by_code,
     window_by_number,
 )
+from desk_app.services.hall.mode import display_name
 from desk_app.store import Database
 from desk_app.store.models import (
     Service,
@@ -195,14 +196,18 @@ def set_setting(db: Database, key: str, value: str) -> None:
 def settings(db: Database) -> dict[str, str]:
     """``settings show``: every hall setting (supervisors and admins)."""
     require(db.actor, Operation.SETTINGS_SHOW)
-    return read_settings(db)
+    with db.read() as s:
+        return {k: get_setting(s, k) for k in DEFAULT_SETTINGS}
 
 
 def read_settings(db: Database) -> dict[str, str]:
     """The settings as the screens and printed documents need them (hall name, status URL,
-    recall limit): for every workstation, with or without a log-in. Nothing in them is secret."""
+    recall limit): for every workstation, with or without a log-in. Nothing in them is secret.
+    A training or demo hall's name carries its mark (hall/mode.display_name)."""
     with db.read() as s:
-        return {k: get_setting(s, k) for k in DEFAULT_SETTINGS}
+        values = {k: get_setting(s, k) for k in DEFAULT_SETTINGS}
+        values["hall_name"] = display_name(s, values["hall_name"])
+        return values
 
 
 def list_services(db: Database) -> list[ServiceInfo]:

@@ -21,6 +21,7 @@ from desk_app.security.roles import Operation
 from desk_app.services.common.dto import TicketInfo
 from desk_app.services.common.lookups import get_setting, window_by_number
 from desk_app.services.hall.calendar import Opening, opening_in
+from desk_app.services.hall.mode import display_name
 from desk_app.services.queue.views import eta_minutes, ticket_info
 from desk_app.store import Database
 from desk_app.store.models import (
@@ -237,7 +238,8 @@ def kiosk_board(db: Database, *, now: datetime | None = None) -> KioskBoard:
                     svc.daily_cap is not None and issued.get(svc.id, 0) >= svc.daily_cap,
                 )
             )
-        return KioskBoard(get_setting(s, "hall_name"), result, opening_in(s, now))
+        name = display_name(s, get_setting(s, "hall_name"))
+        return KioskBoard(name, result, opening_in(s, now))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from desk_app.services.common import audit
 from desk_app.services.common.errors import Refused
 from desk_app.services.common.lookups import get_setting
 from desk_app.services.evaluation.stats import compute_evaluations
+from desk_app.services.hall.mode import display_name
 from desk_app.services.supervision.reform import compute_reform, measured_reductions
 from desk_app.services.supervision.statistics import compute_summary, hourly_flow, ticket_facts
 from desk_app.store import Database
@@ -44,7 +45,7 @@ def monthly_report(db: Database, first: date, last: date, path: Path) -> int:
         hourly = hourly_flow(ticket_facts(s, first, last, with_staff=False))
         evaluations = compute_evaluations(s, first, last).payload
         reform = compute_reform(s, first, last)
-        hall_name = get_setting(s, "hall_name")
+        hall_name = display_name(s, get_setting(s, "hall_name"))
         head = s.get(AuditHead, 1)
     figures = MonthlyFigures(
         hall_name=hall_name,
