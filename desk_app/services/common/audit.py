@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -72,6 +72,8 @@ def record(
     code = actor if isinstance(actor, str) else (actor.code if actor else SYSTEM)
     real = clock.real_now()
     hall = at or clock.now()
+    if hall.tzinfo is None:  # a naive time is UTC, as the store reads SQLite's back
+        hall = hall.replace(tzinfo=UTC)
     details = dict(detail or {})
     if abs((hall - real).total_seconds()) > HALL_TIME_TOLERANCE_S:
         details["hall_at"] = clock.iso(hall)
