@@ -2237,126 +2237,139 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="36" />
+        <location filename="../../desk_app/ui/common/login.py" line="37" />
         <source>窗口工作台</source>
         <translation>Counter workstation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="37" />
+        <location filename="../../desk_app/ui/common/login.py" line="38" />
         <source>帮办代办</source>
         <translation>Assisted service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="38" />
+        <location filename="../../desk_app/ui/common/login.py" line="39" />
         <source>取号机</source>
         <translation>Ticket kiosk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="39" />
+        <location filename="../../desk_app/ui/common/login.py" line="40" />
         <source>叫号屏</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="40" />
+        <location filename="../../desk_app/ui/common/login.py" line="41" />
         <source>值班长</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="41" />
+        <location filename="../../desk_app/ui/common/login.py" line="42" />
         <source>改革成效大屏</source>
         <translation>Reform progress wall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="102" />
+        <location filename="../../desk_app/ui/common/login.py" line="105" />
         <source>高效办成一件事 · 登录</source>
         <translation>One-thing service · Log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="105" />
+        <location filename="../../desk_app/ui/common/login.py" line="108" />
         <source>高效办成一件事 窗口系统</source>
         <translation>One-thing service windows</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="107" />
+        <location filename="../../desk_app/ui/common/login.py" line="110" />
         <source>请选择本机用途并登录</source>
         <translation>Choose this PC's role and log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="116" />
+        <location filename="../../desk_app/ui/common/login.py" line="119" />
         <source>工号，例如 s01</source>
         <translation>Staff code, e.g. s01</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="117" />
-        <location filename="../../desk_app/ui/common/login.py" line="129" />
+        <location filename="../../desk_app/ui/common/login.py" line="120" />
+        <location filename="../../desk_app/ui/common/login.py" line="132" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="122" />
+        <location filename="../../desk_app/ui/common/login.py" line="125" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="127" />
+        <location filename="../../desk_app/ui/common/login.py" line="130" />
         <source>用途</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="128" />
+        <location filename="../../desk_app/ui/common/login.py" line="131" />
         <source>工号</source>
         <translation>Staff code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="130" />
+        <location filename="../../desk_app/ui/common/login.py" line="133" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="138" />
-        <location filename="../../desk_app/ui/common/login.py" line="267" />
+        <location filename="../../desk_app/ui/common/login.py" line="141" />
+        <location filename="../../desk_app/ui/common/login.py" line="272" />
         <source>登录  (Enter)</source>
         <translation>Log in  (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="143" />
+        <location filename="../../desk_app/ui/common/login.py" line="146" />
         <source>数据库：</source>
         <translation>Database: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="173" />
+        <location filename="../../desk_app/ui/common/login.py" line="176" />
         <source>请输入工号。</source>
         <translation>Enter your staff code.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="177" />
+        <location filename="../../desk_app/ui/common/login.py" line="180" />
         <source>请输入密码。</source>
         <translation>Enter the password.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="180" />
+        <location filename="../../desk_app/ui/common/login.py" line="183" />
         <source>正在连接数据库…</source>
         <translation>Connecting to the database…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="203" />
+        <location filename="../../desk_app/ui/common/login.py" line="208" />
         <source>本大厅还没有可登录的账户：请运行 desk-app demo seed（演示）或 desk-app staff add 工号 --name 姓名 --role admin --password-stdin</source>
         <translation>No account can log in yet: run desk-app demo seed (demo) or desk-app staff add CODE --name NAME --role admin --password-stdin</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="229" />
+        <location filename="../../desk_app/ui/common/login.py" line="234" />
         <source>正在登录窗口…</source>
         <translation>Logging in at the window…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="238" />
+        <location filename="../../desk_app/ui/common/login.py" line="243" />
         <source>须先修改临时密码才能登录。</source>
         <translation>Change the temporary password first to log in.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="254" />
+        <location filename="../../desk_app/ui/common/login.py" line="259" />
         <source>数据库版本比本程序新，请先升级本程序。</source>
         <translation>The database is newer than this program: please upgrade the program.</translation>
+    </message>
+</context>
+<context>
+    <name>ModeBadge</name>
+    <message>
+        <location filename="../../desk_app/ui/common/mode_badge.py" line="13" />
+        <source>培训厅</source>
+        <translation>Training hall</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/common/mode_badge.py" line="14" />
+        <source>演示厅</source>
+        <translation>Demo hall</translation>
     </message>
 </context>
 <context>

@@ -197,6 +197,9 @@ def run_gui(
             # A window manager maximizes; without one nobody would, so size it ourselves too.
             main.setGeometry(free)
             main.showMaximized()
+        from desk_app.ui.common.mode_badge import add_mode_badge
+
+        add_mode_badge(main, dialog.hall_mode)  # 培训/演示, if it is one
         # Without a window manager nobody hands the new window the keyboard: F1 would go
         # nowhere until someone clicked. Ask for it (a window manager does the same).
         main.raise_()

@@ -24,6 +24,7 @@ from desk_app.security.roles import Actor, Operation
 from desk_app.services.accounts import staff as accounts
 from desk_app.services.accounts import workstation
 from desk_app.services.accounts.staff import LoginResult
+from desk_app.services.hall import mode as hall_mode
 from desk_app.services.hall import setup as hall
 from desk_app.services.hall.schema import prepare_database
 from desk_app.store import Database
@@ -74,6 +75,7 @@ class _Checked:
 
     login: LoginResult | None = None
     no_accounts: bool = False
+    hall_mode: str = "live"  # services/hall/mode.py: training and demo halls are marked
 
 
 class LoginDialog(QDialog):
@@ -96,6 +98,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.actor: Actor | None = None
+        self.hall_mode = "live"  # set once the database is checked (services/hall/mode.py)
         self.runner = TaskRunner(self)
         self.password_dialog: ChangePasswordDialog | None = None
         self._window = window or 1
@@ -182,20 +185,22 @@ class LoginDialog(QDialog):
 
         def work() -> _Checked:
             prepare_database(self.db)
+            mode = hall_mode.mode_of(self.db)
             if role not in PERSONAL:
-                return _Checked()
+                return _Checked(hall_mode=mode)
             if not workstation.has_login_accounts(self.db):
-                return _Checked(no_accounts=True)
+                return _Checked(no_accounts=True, hall_mode=mode)
             login = accounts.authenticate(self.db, staff, password)
             if role != "counter":  # a counter's password opens no helper or supervisor screen
                 require(login.actor, SCREEN_OPERATION[role])
             elif not login.must_change:
                 hall.open_window(self.db.acting_as(login.actor), window, staff)
-            return _Checked(login)
+            return _Checked(login, hall_mode=mode)
 
         self.runner.submit(work, self._checked, self._failed)
 
     def _checked(self, checked: _Checked) -> None:
+        self.hall_mode = checked.hall_mode
         if checked.no_accounts:
             self._idle()
             self.show_error(
