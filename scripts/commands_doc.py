@@ -9,8 +9,6 @@ script writes.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -25,37 +23,9 @@ the commands print and how they fail is in [command-line.md](command-line.md).
 """
 
 
-def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    return {}
-
-
-def _helps(parser: argparse.ArgumentParser) -> dict[str, str]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return {a.dest: a.help or "" for a in action._choices_actions}
-    return {}
-
-
-def leaves(
-    parser: argparse.ArgumentParser, path: tuple[str, ...] = (), help_text: str = ""
-) -> list[tuple[tuple[str, ...], str, argparse.ArgumentParser]]:
-    """Every command without sub-commands, with its words and its one-line help."""
-    subs = _subcommands(parser)
-    if not subs:
-        return [(path, help_text, parser)]
-    helps = _helps(parser)
-    found = []
-    for name, sub in subs.items():
-        found += leaves(sub, (*path, name), helps.get(name, ""))
-    return found
-
-
 def render() -> str:
-    os.environ.setdefault("COLUMNS", "100")  # argparse wraps usage to the terminal's width
     from desk_app.cli.main import build_parser
+    from desk_app.cli.reference import leaves
 
     parser = build_parser([])
     out = [HEADER]
@@ -64,7 +34,7 @@ def render() -> str:
         if path[0] != group:
             group = path[0]
             out.append(f"## {group}\n\n")
-        usage = " ".join(sub.format_usage().split())
+        usage = " ".join(sub.format_usage().split())  # one line, whatever the terminal's width
         usage = usage.removeprefix("usage: ")
         out.append(f"### `desk-app {' '.join(path)}`\n\n")
         if help_text:

@@ -24,10 +24,9 @@ sys.path.insert(0, str(ROOT))  # scripts/ is a folder of scripts, not an install
 
 
 def _commands() -> set[tuple[str, ...]]:
-    from desk_app.cli.main import build_parser
-    from scripts.commands_doc import leaves
+    from desk_app.cli.reference import command_paths
 
-    return {path for path, _help, _parser in leaves(build_parser([]))}
+    return command_paths()
 
 
 def _anchors(markdown: str) -> set[str]:
