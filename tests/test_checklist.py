@@ -60,8 +60,8 @@ def _oracle(raw: dict[str, Any], answers: dict[str, str]) -> dict[str, set[str]]
     for m in raw["materials"]:
         if not _holds(m.get("condition"), answers) or not items & set(m["needed_by"]):
             continue
-        if m["source"] == "applicant" or (
-            m["source"] == "produced" and m["produced_by"] not in items
+        if m["provided_by"] == "applicant" or (
+            m["provided_by"] == "produced" and m["produced_by"] not in items
         ):
             submit.add(m["code"])
         else:
@@ -347,7 +347,7 @@ SYNTHETIC: dict[str, Any] = {
             "name": i,
             "requirement": "required",
             "key": False,
-            "source": "applicant",
+            "provided_by": "applicant",
             "needed_by": [i],
         }
         for i in ("i_ne", "i_not_in", "i_any", "i_not")

@@ -40,6 +40,14 @@ class Source(StrEnum):
     PRODUCED = "produced"  # 前序事项产生: the result of an earlier item of the same bundle
 
 
+@dataclass(frozen=True)
+class Verified:
+    """Who checked a fact against its source, and on which day."""
+
+    by: str
+    at: str  # YYYY-MM-DD
+
+
 FORM_LABELS_ZH = {Form.ORIGINAL: "原件", Form.COPY: "复印件"}
 SOURCE_LABELS_ZH = {
     Source.APPLICANT: "申请人提交",
@@ -70,6 +78,8 @@ class Question:
     choices: tuple[Choice, ...]
     default: str  # the value assumed when the applicant is not asked (the common situation)
     notes: str = ""
+    cite: str = ""  # where the fact comes from: document number or URL, and date
+    verified: Verified | None = None  # None: not yet checked against the source
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -95,6 +105,8 @@ class Item:
     deferral_allowed: bool  # whether 容缺受理 is allowed for this item
     condition: Condition | None = None  # None: always applies
     notes: str = ""
+    cite: str = ""  # where the fact comes from: document number or URL, and date
+    verified: Verified | None = None  # None: not yet checked against the source
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,8 @@ class Material:
     produced_by: str | None = None  # the earlier Item producing it, when source is PRODUCED
     condition: Condition | None = None  # None: applies whenever a needing item applies
     notes: str = ""
+    cite: str = ""  # where the fact comes from: document number or URL, and date
+    verified: Verified | None = None  # None: not yet checked against the source
 
     @property
     def required(self) -> bool:
@@ -162,9 +176,29 @@ class Bundle:
     materials: tuple[Material, ...]
     figures: Figures | None = None
     time_limit_days: int | None = None  # the bundle's own promised limit, when published
-    batch: str = ""  # e.g. "national-1", "national-2", "provincial", "local"
+    batch: str = ""  # e.g. "national-2024-1", "national-2025-2", "provincial", "local"
     summary: str = ""
     notes: str = ""
+    name_en: str = ""
+    document: str = ""  # the document that lists the bundle, e.g. 国发〔2024〕3号
+    lead: str = ""  # the lead department's code (牵头部门), when the source names it
+    cite: str = ""  # the source of the listing (name, batch, items)
+    verified: Verified | None = None
+
+    def facts(self) -> tuple[tuple[str, Verified | None], ...]:
+        """Every fact of the bundle as (path, verified): the listing, items, questions and
+        materials (paths as ``catalog verify --fact`` takes them)."""
+        return (
+            ("bundle", self.verified),
+            *((f"items.{i.code}", i.verified) for i in self.items),
+            *((f"questions.{q.key}", q.verified) for q in self.questions),
+            *((f"materials.{m.code}", m.verified) for m in self.materials),
+        )
+
+    @property
+    def unverified(self) -> int:
+        """How many of its facts nobody has checked against their source."""
+        return sum(v is None for _, v in self.facts())
 
     def item(self, code: str) -> Item:
         """The item with this code (KeyError if none)."""
@@ -197,3 +231,45 @@ class Bundle:
     def default_answers(self) -> dict[str, str]:
         """Every question's default answer (the common situation)."""
         return {question.key: question.default for question in self.questions}
+
+
+@dataclass(frozen=True)
+class ListedItem:
+    """A member item of a bundle whose checklist is not yet verified: its name and department."""
+
+    code: str
+    name: str
+    department: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A published 一件事 whose checklist nobody has verified yet: listed with its items and
+    departments so the window knows it exists, but never offered a guided checklist."""
+
+    code: str
+    name: str
+    audience: Audience
+    departments: tuple[Department, ...]
+    items: tuple[ListedItem, ...]
+    batch: str = ""
+    document: str = ""
+    lead: str = ""
+    summary: str = ""
+    notes: str = ""
+    name_en: str = ""
+    cite: str = ""
+    verified: Verified | None = None
+
+    def department(self, code: str) -> Department:
+        for department in self.departments:
+            if department.code == code:
+                return department
+        raise KeyError(code)
+
+    def facts(self) -> tuple[tuple[str, Verified | None], ...]:
+        return (("bundle", self.verified),)
+
+    @property
+    def unverified(self) -> int:
+        return sum(v is None for _, v in self.facts())

@@ -17,6 +17,7 @@ Loading stops at the first error.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,10 +31,13 @@ from desk_app.domain.bundle import (
     Figures,
     Form,
     Item,
+    ListedItem,
+    Listing,
     Material,
     Question,
     Requirement,
     Source,
+    Verified,
 )
 from desk_app.domain.catalog_reader import (
     CatalogError,
@@ -56,11 +60,13 @@ __all__ = [
     "Figures",
     "Form",
     "Item",
+    "Listing",
     "Material",
     "Question",
     "Requirement",
     "Source",
     "UnknownBundleError",
+    "catalog_from_package",
     "default_catalog_dir",
     "load_bundle_file",
     "load_catalog",
@@ -82,9 +88,23 @@ class UnknownBundleError(KeyError):
         )
 
 
-# national-1 / national-2: the State Council's 2024 first (13) and second (8) batches;
-# provincial: the province's own; local: the city's own (e.g. Qingdao's 农民工工资权益保护).
-BATCHES = ("national-1", "national-2", "provincial", "local")
+# national-YYYY-N: the State Council's N-th batch of year YYYY (2024: 13 + 8; 2025: 12 + 9;
+# 2026: 13); provincial: the province's own; local: the city's own (e.g. 农民工工资权益保护).
+BATCHES = (
+    "national-2024-1",
+    "national-2024-2",
+    "national-2025-1",
+    "national-2025-2",
+    "national-2026-1",
+    "provincial",
+    "local",
+)
+_LATER_BATCH = re.compile(r"^national-20[2-9][0-9]-[1-9][0-9]?$")  # a batch published later
+
+
+def batch_ok(batch: str) -> bool:
+    """A known batch, or a later national one in the same form."""
+    return batch in BATCHES or bool(_LATER_BATCH.match(batch))
 
 
 @dataclass(frozen=True)
@@ -96,6 +116,17 @@ class Catalog:
     title: str
     bundles: tuple[Bundle, ...]
     path: Path | None = None  # the directory it was loaded from
+    listings: tuple[Listing, ...] = ()  # published bundles without a verified checklist
+    seq: int = 0  # the hall's catalog version (0: as shipped, before any change in the hall)
+
+    def listing(self, code: str) -> Listing | None:
+        """The listed-only bundle with this code, if any."""
+        return next((x for x in self.listings if x.code == code), None)
+
+    @property
+    def everything(self) -> tuple[Bundle | Listing, ...]:
+        """Bundles with a checklist, then the listed-only ones."""
+        return (*self.bundles, *self.listings)
 
     def bundle(self, code: str) -> Bundle:
         """The bundle with this code; UnknownBundleError (a KeyError) if there is none."""
@@ -144,11 +175,44 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
     if unlisted:
         raise CatalogError(f"bundles/{unlisted[0]}.json", "", "not listed in catalog.json bundles")
 
-    bundles = tuple(load_bundle_file(root / "bundles" / f"{code}.json") for _, code in listed)
-    return Catalog(version=version, date=date, title=title, bundles=bundles, path=root)
+    parsed = [load_bundle_file(root / "bundles" / f"{code}.json") for _, code in listed]
+    return Catalog(
+        version=version,
+        date=date,
+        title=title,
+        bundles=tuple(b for b in parsed if isinstance(b, Bundle)),
+        listings=tuple(b for b in parsed if isinstance(b, Listing)),
+        path=root,
+    )
 
 
-def load_bundle_file(file: Path) -> Bundle:
+def catalog_from_package(package: object, name: str = "package", seq: int = 0) -> Catalog:
+    """Validate a whole catalog package (``catalog export``'s JSON: the head's fields and
+    ``bundles``, a list of bundle objects) and build the Catalog; errors name the bundle."""
+    head = Fields(name, "", package)
+    head.integer("format", minimum=1, default=1)
+    version = head.text("version")
+    date = head.date("date")
+    title = head.text("title", default="")
+    head.text("notes", default="")
+    head.text("$schema", default="")
+    parsed: list[Bundle | Listing] = []
+    for path, raw in head.elements("bundles"):
+        code = raw.get("code") if isinstance(raw, dict) else None
+        parsed.append(parse_bundle(raw, f"{name}: {path}" + (f" ({code})" if code else "")))
+    head.done()
+    unique(name, [(f"bundles[{i}].code", b.code) for i, b in enumerate(parsed)], "bundle code")
+    return Catalog(
+        version=version,
+        date=date,
+        title=title,
+        bundles=tuple(b for b in parsed if isinstance(b, Bundle)),
+        listings=tuple(b for b in parsed if isinstance(b, Listing)),
+        seq=seq,
+    )
+
+
+def load_bundle_file(file: Path) -> Bundle | Listing:
     """Load and validate one bundle file; its code must equal the file name."""
     name = f"bundles/{file.name}"
     bundle = parse_bundle(read_json(file, name), name)
@@ -157,16 +221,72 @@ def load_bundle_file(file: Path) -> Bundle:
     return bundle
 
 
-def parse_bundle(raw: object, file: str) -> Bundle:
-    """Validate one bundle's JSON value and build the Bundle; ``file`` names it in errors."""
+def _verified(f: Fields) -> Verified | None:
+    g = f.object("verified", default=None)
+    if g is None:
+        return None
+    by = g.text("by")
+    at = g.date("at")
+    g.done()
+    return Verified(by=by, at=at.isoformat())
+
+
+def _listing(top: Fields, code: str, name: str, audience: Audience, batch: str) -> Listing:
+    departments = tuple(
+        _department(f) for f in top.objects("departments", default=[], allow_empty=True)
+    )
+    items = []
+    for f in top.objects("items", default=[], allow_empty=True):
+        items.append(
+            ListedItem(code=f.code("code"), name=f.text("name"), department=f.code("department"))
+        )
+        f.done()
+    listing = Listing(
+        code=code,
+        name=name,
+        audience=audience,
+        departments=departments,
+        items=tuple(items),
+        batch=batch,
+        document=top.text("document", default=""),
+        lead=top.code("lead", default=""),
+        summary=top.text("summary", default=""),
+        notes=top.notes(),
+        name_en=top.text("name_en", default=""),
+        cite=top.text("source", default=""),
+        verified=_verified(top),
+    )
+    top.done()
+    file = top.file
+    unique(file, [(f"departments[{i}].code", d.code) for i, d in enumerate(departments)])
+    unique(file, [(f"items[{i}].code", it.code) for i, it in enumerate(items)])
+    known = {d.code for d in departments}
+    for i, it in enumerate(items):
+        if it.department not in known:
+            raise CatalogError(
+                file, f"items[{i}].department", f"{it.department!r} is not in departments"
+            )
+    if listing.lead and listing.lead not in known:
+        raise CatalogError(file, "lead", f"{listing.lead!r} is not in departments")
+    return listing
+
+
+def parse_bundle(raw: object, file: str) -> Bundle | Listing:
+    """Validate one bundle's JSON value and build the Bundle (or, for ``"status": "listed"``,
+    the Listing); ``file`` names it in errors."""
     top = Fields(file, "", raw)
     top.text("$schema", default="")
     code = top.code("code")
     name = top.text("name")
     audience = top.enum("audience", Audience)
     batch = top.text("batch", default="")
-    if batch and batch not in BATCHES:
-        top.fail("batch", f"{batch!r} is not one of {', '.join(BATCHES)}")
+    if batch and not batch_ok(batch):
+        top.fail("batch", f"{batch!r} is not one of {', '.join(BATCHES)} (or national-YYYY-N)")
+    status = top.text("status", default="guided")
+    if status == "listed":
+        return _listing(top, code, name, audience, batch)
+    if status != "guided":
+        top.fail("status", 'expected "guided" or "listed"')
     summary = top.text("summary", default="")
     notes = top.text("notes", default="")
     limit = top.integer("time_limit_days", minimum=1, default=None)
@@ -176,6 +296,11 @@ def parse_bundle(raw: object, file: str) -> Bundle:
     materials = tuple(_material(f) for f in top.objects("materials"))
     figures_f = top.object("figures", default=None)
     figures = None if figures_f is None else _figures(figures_f)
+    name_en = top.text("name_en", default="")
+    document = top.text("document", default="")
+    lead = top.code("lead", default="")
+    cite = top.text("source", default="")
+    verified = _verified(top)
     top.done()
     bundle = Bundle(
         code=code,
@@ -190,6 +315,11 @@ def parse_bundle(raw: object, file: str) -> Bundle:
         batch=batch,
         summary=summary,
         notes=notes,
+        name_en=name_en,
+        document=document,
+        lead=lead,
+        cite=cite,
+        verified=verified,
     )
     _cross_check(file, bundle)
     return bundle
@@ -217,7 +347,15 @@ def _question(f: Fields) -> Question:
     default = f.text("default")
     if default not in {c.value for c in choices}:
         f.fail("default", f"{default!r} is not one of the choices")
-    q = Question(key=key, text=text, choices=tuple(choices), default=default, notes=f.notes())
+    q = Question(
+        key=key,
+        text=text,
+        choices=tuple(choices),
+        default=default,
+        notes=f.notes(),
+        cite=f.text("source", default=""),
+        verified=_verified(f),
+    )
     f.done()
     return q
 
@@ -231,6 +369,8 @@ def _item(f: Fields) -> Item:
         deferral_allowed=f.boolean("deferral_allowed"),
         condition=f.condition("condition"),
         notes=f.notes(),
+        cite=f.text("source", default=""),
+        verified=_verified(f),
     )
     f.done()
     return item
@@ -245,12 +385,12 @@ def _material(f: Fields) -> Material:
         f.fail("key", "an optional material cannot be a key material")
     form = f.enum("form", Form, default=Form.ORIGINAL)
     count = f.integer("count", minimum=1, default=1)
-    source = f.enum("source", Source)
+    source = f.enum("provided_by", Source)
     produced_by = f.code("produced_by", default=None)
     if source is Source.PRODUCED and produced_by is None:
-        f.fail("produced_by", 'required when source is "produced"')
+        f.fail("produced_by", 'required when provided_by is "produced"')
     if source is not Source.PRODUCED and produced_by is not None:
-        f.fail("produced_by", 'only allowed when source is "produced"')
+        f.fail("produced_by", 'only allowed when provided_by is "produced"')
     needed_by = [(p, check_code(f.file, p, v)) for p, v in f.elements("needed_by")]
     unique(f.file, needed_by, "item code")
     m = Material(
@@ -265,6 +405,8 @@ def _material(f: Fields) -> Material:
         produced_by=produced_by,
         condition=f.condition("condition"),
         notes=f.notes(),
+        cite=f.text("source", default=""),
+        verified=_verified(f),
     )
     f.done()
     return m
@@ -301,6 +443,8 @@ def _cross_check(file: str, b: Bundle) -> None:
     unique(file, [(f"materials[{i}].code", m.code) for i, m in enumerate(b.materials)])
 
     departments = {d.code for d in b.departments}
+    if b.lead and b.lead not in departments:
+        raise CatalogError(file, "lead", f"{b.lead!r} is not in departments")
     position = {item.code: i for i, item in enumerate(b.items)}
     used_departments: set[str] = set()
     used_questions: set[str] = set()
