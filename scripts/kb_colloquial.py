@@ -2,7 +2,10 @@
 
 ALIASES: what people call a bundle (used in the derived entries' other phrasings).
 COLLOQUIAL: per bundle, entries {q, p (other phrasings), a (answer), src, sit (situations)}.
-Facts not in the catalog or the seed article are marked "(check)".
+SPOKEN: per bundle, the words people use for its matters at a window or on 12345 (gathered per
+bundle, from how its matters are talked about; kb_generate.py makes them synonyms of the
+bundle's name). None of these answers is verified: a person marks them verified after
+checking them against their source.
 """
 
 from __future__ import annotations
@@ -62,8 +65,8 @@ COLLOQUIAL: dict[str, list[dict]] = {
             "谁可以来办新生儿出生一件事?",
             ["新生儿上户口谁去办", "爸爸一个人能给孩子上户口吗", "爷爷奶奶能代办吗"],
             "一般由父亲或母亲一方办理,带父母双方身份证(核验后退还);其他亲属代办的,"
-            "需带父母签字的授权委托书和本人身份证。具体以户籍派出所要求为准。 (check)",
-            CATALOG.format("newborn") + " (check)",
+            "需带父母签字的授权委托书和本人身份证。具体以户籍派出所要求为准。",
+            CATALOG.format("newborn") + "",
         ),
         _e(
             "给孩子上户口要结婚证吗?",
@@ -77,8 +80,8 @@ COLLOQUIAL: dict[str, list[dict]] = {
             "父母没有结婚,孩子能上户口吗?",
             ["非婚生子女怎么上户口", "未婚生子怎么落户", "没领结婚证生的孩子上户口"],
             "可以。户口登记时不需要结婚证,改交父母双方签字的非婚生育情况说明;"
-            "部分地区另需亲子鉴定证明 (check)。其他材料与一般情形相同。",
-            CATALOG.format("newborn") + " (check)",
+            "部分地区另需亲子鉴定证明。其他材料与一般情形相同。",
+            CATALOG.format("newborn") + "",
             ["parents_married=no"],
         ),
         _e(
@@ -94,8 +97,8 @@ COLLOQUIAL: dict[str, list[dict]] = {
             ["生育费用报销", "生孩子住院费报销", "生育保险报销要带什么"],
             "在医院已直接结算的不用再办。未直接结算的,可在本一件事中一并申请生育医疗费用报销,"
             "带生育医疗费用票据及费用明细清单、出院记录复印件和母亲本人社会保障卡或银行卡;"
-            "承诺时限20个工作日 (check)。",
-            CATALOG.format("newborn") + " (check)",
+            "承诺时限20个工作日。",
+            CATALOG.format("newborn") + "",
             ["maternity_claim=yes"],
         ),
     ],
@@ -104,15 +107,15 @@ COLLOQUIAL: dict[str, list[dict]] = {
             "养老金什么时候开始发?",
             ["退休了什么时候领养老金", "养老金从哪个月开始领", "退休工资啥时候到账"],
             "退休审批通过后,由社保经办机构核定基本养老保险待遇,一般从批准退休的次月起按月发放到"
-            "社会保障卡(银行账户) (check)。具体以待遇核定结果为准。",
-            CATALOG.format("retirement") + " (check)",
+            "社会保障卡(银行账户)。具体以待遇核定结果为准。",
+            CATALOG.format("retirement") + "",
         ),
         _e(
             "办退休要多长时间?",
             ["退休手续多久能办完", "退休审批要几天", "办退休快吗"],
-            "退休一件事承诺10个工作日内办结:退休申请5个工作日,养老保险待遇核定、"
-            "职工医保退休人员待遇核定各5个工作日,公积金离退休提取3个工作日。"
-            "青岛办理时限由20天缩短为10天,环节由12个减为4个。",
+            "青岛报道退休一件事的办理时限由20天缩短至10天、环节由12个减为4个(报道未写明是否为"
+            "工作日)。本厅目录中各事项的承诺时限:退休申请5个工作日,养老保险待遇核定、"
+            "职工医保退休人员待遇核定各5个工作日,公积金离退休提取3个工作日;以受理回执为准。",
             CATALOG.format("retirement") + ";" + SEED,
         ),
         _e(
@@ -163,8 +166,8 @@ COLLOQUIAL: dict[str, list[dict]] = {
         _e(
             "家里老人去世了要办哪些手续?",
             ["人去世后要办什么", "老人走了要注销什么", "亲人过世后手续"],
-            "公民身后一件事把死亡医学证明、户口注销、火化和殡葬补贴、医保关系终止、"
-            "丧葬补助金和抚恤金(或养老保险个人账户继承)、公积金继承提取合在一起,一次申请。",
+            "公民身后一件事把死亡医学证明、户口注销、火化和殡葬补贴、医保关系终止、养老金停发、"
+            "丧葬补助金和抚恤金、养老保险个人账户继承、公积金继承提取合在一起,一次申请。",
             CATALOG.format("after_death"),
         ),
         _e(
@@ -176,21 +179,22 @@ COLLOQUIAL: dict[str, list[dict]] = {
             ["place_of_death=home"],
         ),
         _e(
-            "退休老人去世了丧葬费怎么领?",
-            ["丧葬补助金怎么领", "抚恤金申领", "养老金停发"],
-            "逝者生前按月领取养老金的,可以申领丧葬补助金和抚恤金,养老金同时停发;"
-            "需亲属关系证明和领取人银行卡,承诺10个工作日。",
-            CATALOG.format("after_death"),
-            ["retiree=yes"],
+            "老人去世了丧葬费、抚恤金怎么领?",
+            ["丧葬补助金怎么领", "抚恤金申领", "没退休去世了有丧葬费吗", "养老金停发"],
+            "参加基本养老保险的人因病或非因工死亡的,不论在职还是已退休,遗属都可以申领丧葬补助金"
+            "和抚恤金(社会保险法第十七条),个人账户余额也可以继承(第十四条);已退休的,养老金同时停发。"
+            "需亲属关系证明和领取人银行卡。因工死亡的按工伤保险待遇办理。",
+            "《中华人民共和国社会保险法》第十四条、第十七条;" + CATALOG.format("after_death"),
+            ["pension_insured=yes"],
         ),
     ],
     "hukou_migration": [
         _e(
             "户口从外地迁过来要跑两头吗?",
             ["户口迁移要回老家开证明吗", "迁户口还要准迁证吗", "跨省迁户口"],
-            "户口迁移一件事实行迁入地一站式办理,一般不用回迁出地开具迁移证明 (check);"
+            "户口迁移一件事实行迁入地一站式办理,一般不用回迁出地开具迁移证明;"
             "具体迁入条件以迁入地落户政策为准。",
-            CATALOG.format("hukou_migration") + " (check)",
+            CATALOG.format("hukou_migration") + "",
         ),
     ],
     "medical_reimbursement": [
@@ -198,16 +202,16 @@ COLLOQUIAL: dict[str, list[dict]] = {
             "在外地看病的医药费怎么报?",
             ["异地就医报销", "外地住院回来报销", "没直接结算的医药费"],
             "已办异地就医备案并直接结算的不用再报。未直接结算的,带发票、费用明细和病历资料,"
-            "在就医费用报销一件事中申请。 (check)",
-            CATALOG.format("medical_reimbursement") + " (check)",
+            "在就医费用报销一件事中申请。",
+            CATALOG.format("medical_reimbursement") + "",
         ),
     ],
     "social_security_card": [
         _e(
             "社保卡丢了怎么办?",
             ["社保卡补办", "社保卡掉了", "社保卡挂失"],
-            "先挂失,再申请补换卡;可在社会保障卡居民服务“一卡通”一件事中一并办理。 (check)",
-            CATALOG.format("social_security_card") + " (check)",
+            "先挂失,再申请补换卡;可在社会保障卡居民服务“一卡通”一件事中一并办理。",
+            CATALOG.format("social_security_card") + "",
         ),
     ],
     "company_relocation": [
@@ -215,8 +219,8 @@ COLLOQUIAL: dict[str, list[dict]] = {
             "公司注册地从外区迁过来,要先注销吗?",
             ["公司迁址要注销吗", "跨区迁移公司", "注册地址迁到别的区"],
             "不用注销。办理企业迁移登记一件事:迁出、迁入登记一次申请,登记档案电子化调转,"
-            "税务、社保、医保、公积金信息同步迁移。有未结涉税事项的,需先处理完。 (check)",
-            CATALOG.format("company_relocation") + " (check)",
+            "税务、社保、医保、公积金信息同步迁移。有未结涉税事项的,需先处理完。",
+            CATALOG.format("company_relocation") + "",
         ),
     ],
     "oversize_transport": [
@@ -225,8 +229,8 @@ COLLOQUIAL: dict[str, list[dict]] = {
             ["超限运输通行证", "大件运输许可怎么办", "运大型设备要审批吗"],
             "车货总体外廓尺寸或总质量超限的,需办理超限运输车辆行驶公路许可。按车货尺寸和质量"
             "分为一、二、三类,承诺时限分别为5、10、20个工作日;三类还需通行路线勘测和护送方案。"
-            " (check)",
-            CATALOG.format("oversize_transport") + " (check)",
+            "",
+            CATALOG.format("oversize_transport") + "",
         ),
     ],
     "public_rental_housing": [
@@ -234,8 +238,8 @@ COLLOQUIAL: dict[str, list[dict]] = {
             "外地户口能申请公租房吗?",
             ["新市民申请公租房", "没有本地户口租公租房", "外地人能租公租房吗"],
             "新市民、青年人在本市稳定就业的可以申请,带居住证(可共享)、劳动合同或就业证明;"
-            "社保缴纳年限等条件各地不同,以当地规定为准。 (check)",
-            CATALOG.format("public_rental_housing") + " (check)",
+            "社保缴纳年限等条件各地不同,以当地规定为准。",
+            CATALOG.format("public_rental_housing") + "",
             ["applicant_type=new_citizen"],
         ),
         _e(
@@ -251,8 +255,8 @@ COLLOQUIAL: dict[str, list[dict]] = {
             "行政处罚信息能撤下来吗?",
             ["信用中国上的处罚记录怎么修复", "失信记录怎么消除", "处罚公示能提前撤吗"],
             "符合条件的可以申请信用修复:履行了处罚决定、按要求提交信用修复申请和相关证明后,"
-            "由认定部门审核,通过后停止公示。具体条件和公示期限以认定部门规定为准。 (check)",
-            CATALOG.format("credit_repair") + " (check)",
+            "由认定部门审核,通过后停止公示。具体条件和公示期限以认定部门规定为准。",
+            CATALOG.format("credit_repair") + "",
         ),
     ],
     "migrant_wage": [
@@ -266,3 +270,192 @@ COLLOQUIAL: dict[str, list[dict]] = {
         ),
     ],
 }
+
+
+SPOKEN: dict[str, list[str]] = {
+    "newborn": ["生孩子", "生小孩", "生了孩子", "宝宝出生", "刚出生", "报户口", "上户口", "出生证"],
+    "school_enrolment": ["上学", "上小学", "上初中", "上幼儿园", "入学报名", "学位", "读书"],
+    "social_security_card": ["社保卡", "补卡", "换卡", "一卡通", "社保卡丢了"],
+    "disability_services": ["残疾证", "残疾", "残疾人补贴", "两项补贴", "辅具"],
+    "retirement": ["退休", "退休手续", "办退休", "养老金", "退休金", "到龄"],
+    "second_hand_housing": ["二手房", "过户", "买房过户", "卖房", "房产过户", "水电气过户"],
+    "company_change": ["换法人", "改名字", "营业执照变更", "公司变更", "变更登记", "换股东"],
+    "transport_company": ["物流公司", "货运", "跑运输", "道路运输", "运输证", "运输许可"],
+    "restaurant_opening": ["饭店", "饭馆", "餐馆", "小吃店", "开店卖吃的", "食品经营", "门头"],
+    "utilities_connection": ["接水", "接电", "通电", "通燃气", "拉宽带", "报装", "水电气"],
+    "credit_repair": ["信用修复", "失信", "黑名单", "处罚记录", "信用中国"],
+    "bankruptcy_check": ["破产", "破产管理人", "债务人财产", "破产案件"],
+    "listing_compliance": ["上市", "无违法违规证明", "合规证明", "ipo"],
+    "hukou_migration": ["迁户口", "户口迁移", "落户", "户口迁出", "投靠"],
+    "medical_reimbursement": ["看病报销", "医药费", "住院报销", "异地就医", "医疗费用"],
+    "public_rental_housing": ["公租房", "廉租房", "保障房", "租房补贴"],
+    "veteran": ["退伍", "退役", "复员", "转业", "部队回来"],
+    "after_death": ["去世", "过世", "走了", "办后事", "死亡", "丧葬", "抚恤金"],
+    "company_relocation": ["公司搬迁", "迁址", "跨区迁移", "换注册地址"],
+    "oversize_transport": ["大件运输", "超限", "超宽", "超高", "超重", "大件", "设备运输"],
+    "company_deregistration": ["注销公司", "关公司", "不干了", "注销营业执照", "简易注销", "清税"],
+    "migrant_wage": ["讨薪", "欠薪", "拖欠工资", "不给工资", "欠工资", "包工头"],
+    "housing_fund_loan": ["公积金贷款", "公积金买房", "公积金", "抵押登记"],
+    "judicial_auction_property": ["法拍", "法拍房", "法院拍卖", "司法拍卖"],
+    "project_land_planning": ["拿地", "项目用地", "规划许可", "工程规划", "施工许可"],
+    "startup": ["创业", "自主创业", "创业补贴", "创业贷款", "担保贷款", "个体户"],
+    "car_trade_in_subsidy": ["以旧换新", "报废", "换新车", "汽车补贴", "旧车"],
+    "credit_report_query": ["征信", "信用报告", "征信报告", "查征信"],
+    "tax_credit_query": ["纳税信用", "纳税等级", "a级纳税人", "纳税信用等级"],
+    "tech_innovation_support": ["科技型", "高新技术", "研发补助", "创新政策", "科技企业"],
+    "ip_protection": ["知识产权", "商标", "专利", "侵权", "仿冒", "维权"],
+    "sports_event": ["体育赛事", "马拉松", "比赛", "球赛", "赛事活动"],
+    "childcare_subsidy": ["育儿补贴", "育儿", "三岁以下", "生育补贴", "带娃补贴"],
+    "flexible_employment_insurance": [
+        "灵活就业",
+        "自己交社保",
+        "个人交社保",
+        "外卖",
+        "网约车",
+        "自由职业",
+    ],
+    "elderly_welfare_subsidy": ["高龄津贴", "老年人补贴", "高龄补贴", "养老服务补贴", "老人补贴"],
+}
+
+_MORE: dict[str, list[dict]] = {
+    "school_enrolment": [
+        _e(
+            "孩子上学报名要准备什么?",
+            ["上小学报名带什么", "入学报名材料", "孩子上学要啥证明"],
+            "在教育入学一件事中一次报名:户籍、居住(房产或租赁)、社保等信息由部门核查,"
+            "一般只需带孩子和监护人的身份证件、户口簿;随迁子女另需居住和就业的证明。"
+            "具体要求以当年教育部门的招生公告和窗口按情形生成的清单为准。",
+            CATALOG.format("school_enrolment"),
+        ),
+    ],
+    "disability_services": [
+        _e(
+            "办残疾证和残疾人补贴能一起办吗?",
+            ["残疾证怎么办", "残疾人补贴怎么申请", "办残疾证要去医院吗"],
+            "可以。残疾人服务一件事把残疾评定、残疾人证办理和符合条件的补贴申请合在一起办,"
+            "评定由指定医疗机构进行。所需材料和补贴条件以窗口按情形生成的清单为准。",
+            CATALOG.format("disability_services"),
+        ),
+    ],
+    "second_hand_housing": [
+        _e(
+            "二手房过户能顺便把水电气也过户吗?",
+            ["买房过户水电燃气怎么过户", "过户后水电气要单独跑吗", "卖房过户要带什么"],
+            "可以。二手房转移登记及水电气网联动过户一件事中,不动产转移登记、缴税和水、电、燃气、"
+            "网络的过户一次申请,不用再分别去各家营业厅。材料以窗口按情形生成的清单为准。",
+            CATALOG.format("second_hand_housing"),
+        ),
+    ],
+    "transport_company": [
+        _e(
+            "开运输公司要办哪些证?",
+            ["开物流公司要什么手续", "办道路运输经营许可", "跑货运要什么证"],
+            "开办运输企业一件事把营业执照、道路运输经营许可等事项合在一起,一窗申请、部门并联办理。"
+            "车辆、驾驶员等材料以窗口按情形生成的清单为准。",
+            CATALOG.format("transport_company"),
+        ),
+    ],
+    "restaurant_opening": [
+        _e(
+            "开饭店要办哪些证?",
+            ["开餐馆要什么证", "开饭馆手续", "食品经营许可证和营业执照一起办"],
+            "开办餐饮店一件事把营业执照、食品经营许可以及相关的登记、备案合在一起一次申请。"
+            "是否涉及消防、门头招牌等事项,窗口按经营场所的情形问清后列入清单。",
+            CATALOG.format("restaurant_opening"),
+        ),
+    ],
+    "utilities_connection": [
+        _e(
+            "接水、电、燃气和宽带能一次申请吗?",
+            ["水电气报装", "新房子通水通电", "企业用电报装要跑几家"],
+            "可以。水电气网联合报装一件事一次提交,供水、供电、燃气、通信单位联合办理,"
+            "涉及的道路挖掘等审批由窗口一并办理。时限和材料以窗口按情形生成的清单为准。",
+            CATALOG.format("utilities_connection"),
+        ),
+    ],
+    "bankruptcy_check": [
+        _e(
+            "破产管理人怎么查债务人的财产信息?",
+            ["破产案件查企业财产", "管理人查询房产车辆", "破产信息核查去哪办"],
+            "破产管理人可以在企业破产信息核查一件事中一次申请,查询债务人的登记、不动产、车辆、"
+            "纳税、社保、公积金等信息,不用分别到各部门。带法院指定管理人的文书和经办人身份证件。",
+            CATALOG.format("bankruptcy_check"),
+        ),
+    ],
+    "listing_compliance": [
+        _e(
+            "公司上市要开的无违法违规证明能一次开吗?",
+            ["上市合规证明", "开无违法违规证明", "企业上市信息核查"],
+            "可以。企业上市合法合规信息核查一件事一次申请,由各部门出具或以信用报告替代"
+            "有无违法违规记录的证明,不用逐个部门去开。所需材料以窗口清单为准。",
+            CATALOG.format("listing_compliance"),
+        ),
+    ],
+    "veteran": [
+        _e(
+            "退伍回来要办哪些手续?",
+            ["退役军人报到", "退伍回来落户", "部队回来社保怎么接"],
+            "退役军人服务一件事把退役报到、户口登记、社会保险关系接续等合在一起一次办理,"
+            "不用分别跑退役军人事务、公安和人社部门。带退役证件和身份证件,其余以窗口清单为准。",
+            CATALOG.format("veteran"),
+        ),
+    ],
+    "company_deregistration": [
+        _e(
+            "公司不干了怎么注销?",
+            ["注销公司要多久", "关公司手续", "营业执照注销"],
+            "企业注销登记一件事把清税、社保和医保登记注销、营业执照注销等合在一起申请。"
+            "无债权债务的可选简易注销,公示期满后办理;其余按一般注销,先清算、公告。"
+            "公示期、公告期为自然日,不计入办理时限。",
+            CATALOG.format("company_deregistration"),
+        ),
+    ],
+    "housing_fund_loan": [
+        _e(
+            "用公积金贷款买房要跑几个地方?",
+            ["公积金贷款流程", "公积金买房手续", "公积金贷款和抵押一起办"],
+            "公积金贷款购房一件事把购房合同备案、纳税、不动产登记和公积金贷款审批、抵押登记等"
+            "串成一条线一次申请。青岛已把这条链延伸到12项,本厅目录只列了其中能核对名称的部分,"
+            "具体以市住房公积金管理中心的办事指南为准。",
+            CATALOG.format("housing_fund_loan") + ";" + SEED,
+        ),
+    ],
+    "judicial_auction_property": [
+        _e(
+            "法拍房怎么过户?",
+            ["法院拍卖的房子办证", "司法拍卖房产过户", "法拍房缴税"],
+            "法拍不动产一件事由法院、税务、不动产登记联动办理:带法院的成交确认裁定书和协助执行通知书"
+            "等文书,一窗申请缴税和转移登记,水电气等过户可一并办理。",
+            CATALOG.format("judicial_auction_property") + ";" + SEED,
+        ),
+    ],
+    "project_land_planning": [
+        _e(
+            "项目拿地后的规划用地手续怎么办?",
+            ["项目用地规划许可", "拿地后办什么证", "工程规划许可怎么办"],
+            "项目建设规划用地一件事(即墨区推出,集成7个审批事项)把用地规划许可、工程规划许可等"
+            "合在一起办理,青岛报道项目开工时间平均减少4到5个月。所需材料以窗口清单为准。",
+            CATALOG.format("project_land_planning") + ";" + SEED,
+        ),
+    ],
+    "startup": [
+        _e(
+            "自己创业能申请哪些扶持?",
+            ["创业补贴", "创业担保贷款", "开个体户有补贴吗"],
+            "创业一件事把营业执照办理和创业扶持(如创业担保贷款、创业补贴)的申请合在一起。"
+            "补贴和贷款的条件以人社部门的政策为准,窗口按情形列出要带的材料。",
+            CATALOG.format("startup") + ";" + SEED,
+        ),
+    ],
+    "social_security_card": [
+        _e(
+            "社保卡丢了怎么办?",
+            ["社保卡补办", "社保卡挂失", "社保卡坏了换卡"],
+            "先挂失(电话、网上或窗口均可),再在社会保障卡居民服务一件事中申请补卡;"
+            "补办期间看病可用医保电子凭证。带本人身份证,代办的另带代办人身份证。",
+            CATALOG.format("social_security_card"),
+        ),
+    ],
+}
+for _code, _entries in _MORE.items():
+    COLLOQUIAL.setdefault(_code, []).extend(_entries)

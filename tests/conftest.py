@@ -177,3 +177,14 @@ def small_hall(db):
     hall.open_window(db, 1, "s01")
     hall.open_window(db, 2, "s02")
     return db
+
+
+@pytest.fixture(autouse=True)
+def _shipped_catalog_in_force() -> Iterator[None]:
+    """The catalog in force is per process (a hall's published version, once a command or a
+    screen read it from its database): each test starts and ends with the shipped one."""
+    from desk_app.services.common.catalog import activate
+
+    activate(None)
+    yield
+    activate(None)

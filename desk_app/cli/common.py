@@ -180,6 +180,9 @@ def db_from_args(  # type: ignore[no-untyped-def]
             from desk_app.services.hall.mode import check_clock
 
             check_clock(db)
+        from desk_app.services.catalog.versions import refresh
+
+        refresh(db)  # the hall's newest published catalog version is the one in force
     if acting is not None:
         from desk_app.cli.identity import acting_person
 

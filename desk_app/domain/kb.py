@@ -8,9 +8,14 @@ Layout (``resources/kb/schema.json`` documents each field)::
 An entry: ``id``, ``question``, ``phrasings`` (other ways people ask), ``answer``, ``bundle``,
 ``situations`` (``["key=value", ...]`` answers of the bundle's situation questions the entry is
 about; empty: every situation), ``source`` (the policy text), ``effective`` and ``review`` dates,
-``version``. Validated like the catalog (hand-written, every error names the file and field);
-cross-checked against the catalog: the bundle exists, situations name its questions and choices.
-"(check)" in an answer or source marks content written from memory, not from an official text.
+``version``, ``kind`` (overview, hand-written, derived: overviews and hand-written answers rank
+above derived variants) and ``verified`` (``{"by", "at"}`` when someone checked the answer
+against its source; null otherwise). Validated like the catalog (hand-written, every error
+names the file and field); cross-checked against the catalog: the bundle exists (with a
+checklist, or listed only), situations name its questions and choices.
+
+An unverified answer is shown to staff marked as such, and never to a citizen as fact: the
+kiosk's text (``public_text``) leaves its time limits out and says "以窗口告知为准".
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ class KbEntry:
     effective: dt.date
     review: dt.date
     version: int
+    kind: str = "derived"  # overview | hand | derived
+    verified: tuple[str, str] | None = None  # (by, at) once checked against the source
 
     def review_due(self, today: dt.date) -> bool:
         """Past its review date: shown flagged until someone checks and re-dates it."""
@@ -56,8 +63,25 @@ class KbEntry:
 
     @property
     def needs_check(self) -> bool:
-        """Rests (partly) on memory rather than an official text."""
-        return "(check)" in self.answer or "(check)" in self.source
+        """Nobody has checked it against an official text yet."""
+        return self.verified is None
+
+
+KINDS = ("overview", "hand", "derived")
+_LIMIT = re.compile(
+    r"(承诺)?(在)?\d+(\.\d+)?\s*个?(工作日|自然日|日|天|个月)(内|之内|以内)?(办结|办完|作出|完成)?"
+)
+UNVERIFIED_PUBLIC = "以上内容尚未与官方文本核对,具体材料和时限以窗口告知为准。"
+
+
+def public_text(entry: KbEntry) -> str:
+    """What a citizen may be shown (the kiosk): a verified answer as it is; an unverified one
+    without its time limits and with the note that the window's word counts."""
+    if entry.verified is not None:
+        return entry.answer
+    text = _LIMIT.sub("(时限以窗口告知为准)", entry.answer)
+    text = re.sub(r"(\(时限以窗口告知为准\)[,、;;,]?\s*){2,}", "(时限以窗口告知为准)", text)
+    return f"{text}{UNVERIFIED_PUBLIC}"
 
 
 @dataclass(frozen=True)
@@ -124,7 +148,7 @@ def _entries_file(file: Path, catalog: Catalog) -> list[KbEntry]:
     code = top.code("bundle")
     if code != file.stem:
         top.fail("bundle", f"{code!r} differs from the file name")
-    if code not in catalog.codes:
+    if code not in catalog.codes and catalog.listing(code) is None:
         top.fail("bundle", f"no bundle {code!r} in the catalog")
     entries = [_entry(f, catalog, code) for f in top.objects("entries")]
     top.done()
@@ -150,10 +174,13 @@ def _entry(f: Fields, catalog: Catalog, file_bundle: str) -> KbEntry:
     answer = f.text("answer")
     if len(answer) > ANSWER_MAX:
         f.fail("answer", f"longer than {ANSWER_MAX} characters")
-    bundle = catalog.bundle(bundle_code)
+    listed = catalog.listing(bundle_code)
+    bundle = None if listed is not None else catalog.bundle(bundle_code)
     situations = []
     for p, v in f.elements("situations", default=[], allow_empty=True):
         key, _, value = str(v).partition("=")
+        if bundle is None:
+            raise CatalogError(f.file, p, "a listed-only bundle has no situation questions")
         try:
             question_def = bundle.question(key)
         except KeyError:
@@ -167,6 +194,14 @@ def _entry(f: Fields, catalog: Catalog, file_bundle: str) -> KbEntry:
     if review <= effective:
         f.fail("review", "must be after the effective date")
     version = f.integer("version", minimum=1)
+    kind = f.text("kind", default="derived")
+    if kind not in KINDS:
+        f.fail("kind", f"expected one of {', '.join(KINDS)}")
+    checked = f.object("verified", default=None)
+    verified = None
+    if checked is not None:
+        verified = (checked.text("by"), checked.date("at").isoformat())
+        checked.done()
     f.done()
     return KbEntry(
         id=entry_id,
@@ -179,4 +214,6 @@ def _entry(f: Fields, catalog: Catalog, file_bundle: str) -> KbEntry:
         effective=effective,
         review=review,
         version=version,
+        kind=kind,
+        verified=verified,
     )

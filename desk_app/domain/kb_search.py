@@ -8,13 +8,19 @@ phrasings weigh most). No segmenter dependency: jieba's dictionary costs ~1 s pe
 a one-shot ``kb search`` on a kiosk should not pay, and bigrams need no dictionary upkeep.
 
 Colloquial words reach the formal ones through the synonym table (``kb.json``: 生孩子 ->
-新生儿, 养老金 -> 退休, 营业执照 -> 企业信息变更). The candidates are re-ranked by how much of
-the question they cover; one covering less than MIN_COVERAGE is no answer, so a question about
-something the base does not know finds nothing (and goes to the supervisor's list).
+新生儿, 养老金 -> 退休, and each bundle's spoken forms -> its name). The candidates are re-ranked
+by how much of the question they cover, counted only over the question's terms the index knows:
+a chatty question's filler pairs ("…不干了…", "…了怎…") occur in no entry and say nothing, so
+they no longer push a covered topic under the cut-off. What keeps an off-topic question
+unanswered is then the evidence: the covered terms must be specific enough (their summed
+inverse document frequency at least MIN_EVIDENCE) and cover at least MIN_COVERAGE of the known
+terms; a question about something the base does not know finds nothing (and goes to the
+supervisor's list). Overviews and hand-written answers rank above the derived variants.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 import unicodedata
@@ -23,7 +29,10 @@ from dataclasses import dataclass
 
 from desk_app.domain.kb import KbEntry
 
-MIN_COVERAGE = 0.34
+MIN_COVERAGE = 0.5  # of the question's terms the index knows
+MIN_EVIDENCE = 7.0  # summed idf (natural log) of the covered terms: about two specific words
+SHORT_SHARE = 0.75  # a short question passes with less evidence when it is mostly covered ...
+KIND_WEIGHT = {"overview": 1.3, "hand": 1.2, "derived": 1.0}
 CANDIDATES = 60
 COMMON = 0.25  # a bigram in more than this share of entries ranks nothing: not matched on
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
@@ -113,13 +122,17 @@ class KbIndex:
             "bundle UNINDEXED, tokenize='unicode61')"
         )
         self._tokens: list[frozenset[str]] = []
+        self._topics: list[frozenset[str]] = []  # what each entry is about: question, names
         self._df: dict[str, int] = {}
+        self._vocabulary: set[str] = set()  # the terms questions and names are asked in
         rows = []
         for e in self.entries:
             q, p, a = tokens(e.question), tokens(" ".join(e.phrasings)), tokens(e.answer)
             n = tokens(names.get(e.bundle, ""))
             own = frozenset(q + p + a + n)
             self._tokens.append(own)
+            self._topics.append(frozenset(q + p + n))
+            self._vocabulary.update(q, p, n)
             for t in own:
                 self._df[t] = self._df.get(t, 0) + 1
             rows.append((" ".join(q), " ".join(p), " ".join(a), " ".join(n), e.bundle))
@@ -140,12 +153,19 @@ class KbIndex:
                     alternatives.setdefault(t, set()).update(extra)
         return own, alternatives
 
+    def _idf(self, term: str) -> float:
+        return math.log((len(self.entries) + 1) / (self._df.get(term, 0) + 0.5))
+
     def search(self, text: str, bundle: str | None = None, limit: int = 10) -> list[Hit]:
         """The best entries for a question, best first; [] when nothing answers it."""
         own, alternatives = self._expand(text)
-        if not own:
+        # Coverage counts the terms questions are asked in (the entries' questions, other
+        # phrasings and bundle names, and the synonyms): a pair of a chatty question's filler
+        # ("了怎", "些部") or one found only inside some answer's prose carries nothing.
+        known = [t for t in own if t in self._vocabulary or alternatives.get(t)]
+        if not known:
             return []
-        terms = set(own) | {t for extra in alternatives.values() for t in extra}
+        terms = set(known) | {t for extra in alternatives.values() for t in extra}
         # Words in most entries (材料, 办理 ...) cost the most to rank and tell nothing apart;
         # they still count for coverage below. Keep the two rarest if all are common.
         common = max(1, int(COMMON * len(self.entries)))
@@ -162,11 +182,25 @@ class KbIndex:
         hits = []
         for rowid, bm25 in self._db.execute(sql, args):
             have = self._tokens[rowid - 1]
-            covered = sum(1 for t in own if t in have or alternatives.get(t, set()) & have)
-            coverage = covered / len(own)
-            if coverage >= MIN_COVERAGE:
+            topic = self._topics[rowid - 1]
+            evidence = on_topic = 0.0
+            covered = 0
+            for t in known:
+                via = alternatives.get(t, set()) & have
+                if t in have or via:
+                    covered += 1
+                    found = ({t} & have) | via
+                    idf = max(self._idf(x) for x in found)
+                    evidence += idf
+                    on_topic += idf if found & topic else 0.0
+            coverage = covered / len(known)
+            # ... and what it covers is what the entry is about (its question, not its prose).
+            short = covered / len(own) >= SHORT_SHARE and on_topic >= 0.75 * evidence
+            if coverage >= MIN_COVERAGE and (evidence >= MIN_EVIDENCE or short):
                 entry = self.entries[rowid - 1]
-                hits.append(Hit(entry, round(-bm25 * (0.25 + coverage), 3), round(coverage, 3)))
+                weight = KIND_WEIGHT.get(entry.kind, 1.0)
+                score = -bm25 * (0.25 + coverage) * weight
+                hits.append(Hit(entry, round(score, 3), round(coverage, 3)))
         hits.sort(key=lambda h: (-h.score, h.entry.id))
         return hits[: max(1, limit)]
 

@@ -71,6 +71,12 @@ class Operation(StrEnum):
     CATALOG_LIST = "catalog.list"
     CATALOG_SHOW = "catalog.show"
     CATALOG_CHECKLIST = "catalog.checklist"
+    CATALOG_EXPORT = "catalog.export"
+    CATALOG_IMPORT = "catalog.import"
+    CATALOG_VERIFY = "catalog.verify"
+    CATALOG_EDIT = "catalog.edit"  # a fact changed in the app (no CLI command of its own)
+    CATALOG_HISTORY = "catalog.history"
+    CATALOG_ROLLBACK = "catalog.rollback"
     CALENDAR_SHOW = "calendar.show"
     CALENDAR_ADD_WORKDAYS = "calendar.add-workdays"
     CALENDAR_SESSION_ADD = "calendar.session.add"
@@ -179,6 +185,12 @@ _TABLE: dict[Operation, tuple[Role, ...]] = {
     Op.CATALOG_LIST: (*_STAFF, _K),
     Op.CATALOG_SHOW: (*_STAFF,),
     Op.CATALOG_CHECKLIST: (*_STAFF, _K),
+    Op.CATALOG_EXPORT: (_S,),
+    Op.CATALOG_IMPORT: (_S,),
+    Op.CATALOG_VERIFY: (_S,),
+    Op.CATALOG_EDIT: (_S,),
+    Op.CATALOG_HISTORY: (_S,),
+    Op.CATALOG_ROLLBACK: (_S,),
     Op.CALENDAR_SHOW: (*_STAFF, _K),
     Op.CALENDAR_ADD_WORKDAYS: (*_STAFF,),
     Op.CALENDAR_SESSION_ADD: _ADMIN,

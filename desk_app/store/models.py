@@ -236,6 +236,7 @@ from desk_app.store import (  # noqa: E402, F401
     appointment_models,
     assist_models,
     case_models,
+    catalog_models,
     identity_models,
     kb_models,
     supervision_models,

@@ -14,9 +14,24 @@ from desk_app.services.common.errors import NotFound, Refused
 
 
 @lru_cache(maxsize=1)
-def catalog() -> Catalog:
+def shipped() -> Catalog:
     """The catalog shipped in resources/ (loaded and validated once per process)."""
     return load_catalog()
+
+
+_active: Catalog | None = None  # the hall's newest published version, once a database said so
+
+
+def catalog() -> Catalog:
+    """The catalog in force: the hall's newest published version (services/catalog keeps it
+    current from the database), else the one shipped in resources/."""
+    return _active if _active is not None else shipped()
+
+
+def activate(cat: Catalog | None) -> None:
+    """Put a published version in force for this process (None: back to the shipped one)."""
+    global _active
+    _active = cat
 
 
 @lru_cache(maxsize=1)
@@ -27,9 +42,17 @@ def work_calendar() -> WorkCalendar:
 
 def bundle(code: str) -> Bundle:
     """A bundle of the catalog, or NotFound."""
+    cat = catalog()
     try:
-        return catalog().bundle(code)
+        return cat.bundle(code)
     except UnknownBundleError as exc:
+        listed = cat.listing(code)
+        if listed is not None:
+            raise Refused(
+                f"{listed.name} 已列入清单, 但本厅尚无核实的材料清单, 不能按清单受理; "
+                "请按部门办事指南办理",
+                f"{code} is listed, but the hall has no verified checklist for it yet",
+            ) from exc
         raise NotFound(f"未知的一件事 {code}", f"unknown bundle {code}") from exc
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from desk_app.domain import clock
 from desk_app.domain.catalog import CatalogError
-from desk_app.domain.kb import KbEntry, KnowledgeBase, load_kb
+from desk_app.domain.kb import KbEntry, KnowledgeBase, load_kb, public_text
 from desk_app.domain.kb_search import KbIndex
 from desk_app.domain.masking import mask_numbers
 from desk_app.domain.validators import checked_text
@@ -51,14 +51,11 @@ def knowledge_base() -> KnowledgeBase:
 @lru_cache(maxsize=1)
 def index() -> KbIndex:
     kb = knowledge_base()
-    return KbIndex(kb.entries, kb.synonyms, {b.code: b.name for b in catalog().bundles})
+    return KbIndex(kb.entries, kb.synonyms, {b.code: b.name for b in catalog().everything})
 
 
 def bundle_name(code: str) -> str:
-    try:
-        return catalog().bundle(code).name
-    except KeyError:
-        return code
+    return next((b.name for b in catalog().everything if b.code == code), code)
 
 
 @dataclass(frozen=True)
@@ -75,6 +72,9 @@ class KbHit:
     needs_check: bool = False
     situations: list[str] = field(default_factory=list)
     version: int = 1
+    kind: str = "derived"
+    verified: dict[str, str] | None = None
+    public_answer: str = ""  # what a citizen may be shown (kiosk): unverified limits left out
 
     @classmethod
     def of(cls, e: KbEntry, score: float) -> KbHit:
@@ -91,6 +91,9 @@ class KbHit:
             needs_check=e.needs_check,
             situations=[f"{k}={v}" for k, v in e.situations],
             version=e.version,
+            kind=e.kind,
+            verified=None if e.verified is None else {"by": e.verified[0], "at": e.verified[1]},
+            public_answer=public_text(e),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -122,7 +125,7 @@ def search(
     query = checked_text(text, "text", "问题") or ""
     if not query:
         raise Refused("请输入要查询的问题", "the question is empty")
-    if bundle is not None and bundle not in catalog().codes:
+    if bundle is not None and all(b.code != bundle for b in catalog().everything):
         raise NotFound(f"未知的一件事 {bundle}", f"unknown bundle {bundle}")
     if not 1 <= limit <= LIMIT_MAX:
         raise Refused(f"条数应在 1 到 {LIMIT_MAX} 之间", f"--limit must be 1..{LIMIT_MAX}")

@@ -282,7 +282,21 @@ class CaseDialog(QDialog):
             + self.tr("需提交材料 %1 项，免提交 %2 项")
             .replace("%1", str(len(cl.submit)))
             .replace("%2", str(len(cl.obtained)))
+            + self._unverified_note(cl)
         )
+
+    def _unverified_note(self, cl: Any) -> str:
+        """What of this checklist nobody has checked against an official text."""
+        facts = [
+            *(i.verified for i in cl.items),
+            *(e.material.verified for e in (*cl.submit, *cl.obtained)),
+        ]
+        n = sum(v is None for v in facts)
+        if not n:
+            return ""
+        return "\n" + self.tr(
+            "其中 %1 项未与官方文本核对（标“未核实”），以部门办事指南为准"
+        ).replace("%1", str(n))
 
     def open_case(self) -> None:
         agent = self.applicant.agent()

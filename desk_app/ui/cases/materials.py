@@ -4,6 +4,7 @@ is needed, ticked as received (original or copy) at the window."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QHeaderView,
@@ -21,6 +22,26 @@ from desk_app.ui.common import theme
 
 # Still to come in: a tick on one of these is news for the services (others are already in).
 _OUTSTANDING = (MaterialStatus.MISSING, MaterialStatus.DEFERRED)
+
+
+def UNVERIFIED_MARK() -> str:  # noqa: N802 - a translated constant
+    return QCoreApplication.translate("CaseDialog", "（未核实）")
+
+
+def unverified_materials(bundle_code: str) -> dict[str, str]:
+    """The bundle's materials nobody has checked against a source, with what they rest on."""
+    from desk_app.services.common.catalog import catalog
+
+    try:
+        bundle = catalog().bundle(bundle_code)
+    except KeyError:
+        return {}
+    note = QCoreApplication.translate(
+        "CaseDialog", "未与官方文本核对，以部门办事指南为准。依据：%1"
+    )
+    return {
+        m.code: note.replace("%1", m.cite or "-") for m in bundle.materials if m.verified is None
+    }
 
 
 class MaterialsPage(QWidget):
@@ -65,6 +86,7 @@ class MaterialsPage(QWidget):
         lay.addWidget(self.obtained_label)
 
     def fill(self, view: CaseView) -> None:
+        unverified = unverified_materials(view.bundle_code)
         submit = [m for m in view.materials if m.status != MaterialStatus.OBTAINED]
         self.table.setRowCount(len(submit))
         self.checks.clear()
@@ -80,10 +102,14 @@ class MaterialsPage(QWidget):
             self.table.setCellWidget(r, 0, got)
             self.table.setCellWidget(r, 1, copy)
             need = case_labels.need(m.required, m.key, m.form)
-            for c, text in ((2, m.name), (3, need), (4, m.reason)):
+            cite = unverified.get(m.code)
+            name = m.name if cite is None else m.name + UNVERIFIED_MARK()
+            for c, text in ((2, name), (3, need), (4, m.reason)):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                item.setToolTip(text)
+                item.setToolTip(text if cite is None or c != 2 else f"{text}\n{cite}")
+                if cite is not None and c == 2:
+                    item.setForeground(QColor(theme.ACCENT))
                 self.table.setItem(r, c, item)
         obtained = [m for m in view.materials if m.status == MaterialStatus.OBTAINED]
         self.obtained_label.setText(

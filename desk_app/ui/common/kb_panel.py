@@ -197,7 +197,8 @@ class KbPanel(QWidget):
             self.tr("复核日期"),
         )
         overdue = self.tr("已过复核日期, 请核实后再答复群众")
-        unchecked = self.tr("标注 (check) 的内容尚未与官方文本核对, 以当地办事指南为准")
+        unchecked = self.tr("未核实：本答复尚未与官方文本核对，答复群众时请说明以部门办事指南为准")
+        checked = self.tr("已核实")
         parts = [
             f"<p style='font-size:14pt; font-weight:bold; color:{theme.PRIMARY}'>"
             f"{e(hit.question)}</p>",
@@ -211,7 +212,14 @@ class KbPanel(QWidget):
                 f"<p style='color:white; background:{theme.DANGER}; padding:4px'>{e(overdue)}</p>"
             )
         if hit.needs_check:
-            parts.append(f"<p style='color:{theme.ACCENT}'>{e(unchecked)}</p>")
+            parts.append(
+                f"<p style='color:white; background:{theme.ACCENT}; padding:4px'>{e(unchecked)}</p>"
+            )
+        elif hit.verified:
+            parts.append(
+                f"<p style='color:{theme.OK}'>{e(checked)}: {e(hit.verified['by'])} "
+                f"{e(hit.verified['at'])}</p>"
+            )
         return "".join(parts)
 
     def _failed(self, exc: Exception) -> None:

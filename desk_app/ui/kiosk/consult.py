@@ -221,7 +221,7 @@ class KioskConsultPage(QWidget):
             self.results.blockSignals(True)
             self.results.setCurrentRow(row)
             self.results.blockSignals(False)
-        text = hit.answer.replace(" (check)", "").replace("(check)", "")
+        text = hit.public_answer or hit.answer  # unverified: no time limits, "以窗口告知为准"
         self.answer.setText(
             f"<p><b>{_escape(hit.question)}</b></p><p>{_escape(text)}</p>"
             f"<p style='color:{self.look.muted}; font-size:{self.look.pt(13)}pt'>"
