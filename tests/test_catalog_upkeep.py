@@ -10,7 +10,6 @@ import json
 import pytest
 from sqlalchemy import select
 
-from desk_app.cli.main import main
 from desk_app.domain.catalog_package import diff, facts, merge
 from desk_app.security.authz import Forbidden
 from desk_app.security.roles import Actor, Role

@@ -3,18 +3,46 @@
 from __future__ import annotations
 
 import argparse
+import os
+from typing import Any
 
 from desk_app.cli.common import CliError, Commands, db_from_args, out, positive_int
 from desk_app.security.roles import Operation
 
 
-def cmd_kb_search(args: argparse.Namespace) -> None:
-    from desk_app.services.kb import answers as kb
+def _quick_search(args: argparse.Namespace) -> Any:
+    """The search on the hall's SQLite file without SQLAlchemy (services/kb/quick.py), for a
+    caller who names nobody; FALLBACK when the full version must run."""
+    from desk_app.domain import clock
+    from desk_app.services.kb import quick
+    from desk_app.store import lite
 
-    # No personal data is read or kept (the question is masked), so no hall-key check: the
-    # kiosk runs this all day, like ticket issue.
-    db = db_from_args(args, acting=Operation.KB_SEARCH, hall_key=False)
-    result = kb.search(db, args.text, bundle=args.bundle, limit=args.limit, channel=args.channel)
+    if os.environ.get("DESK_APP_USER", "").strip():
+        return quick.FALLBACK  # a person is named: the full version checks them
+    conn = lite.connect(getattr(args, "db", None) or lite.database_url())
+    if conn is None:
+        return quick.FALLBACK
+    try:
+        if clock.fixed_now() is not None and lite.hall_mode(conn) not in ("training", "demo"):
+            return quick.FALLBACK  # the full version refuses DESK_APP_NOW on a live hall
+        return quick.search(conn, args.text, args.bundle, args.limit, args.channel, clock.now())
+    finally:
+        conn.close()
+
+
+def cmd_kb_search(args: argparse.Namespace) -> None:
+    from desk_app.services.kb import quick
+
+    result = _quick_search(args)
+    if result is quick.FALLBACK:
+        from desk_app.services.kb import answers as kb
+
+        # No personal data is read or kept (the question is masked), so no hall-key check:
+        # the kiosk runs this all day, like ticket issue.
+        db = db_from_args(args, acting=Operation.KB_SEARCH, hall_key=False)
+        result = kb.search(
+            db, args.text, bundle=args.bundle, limit=args.limit, channel=args.channel
+        )
     lines = [
         f"{h.score:>8.2f}  {h.id:<28} {'[待复核] ' if h.review_due else ''}{h.question}\n"
         f"          {h.answer}"

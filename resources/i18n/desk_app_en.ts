@@ -3,53 +3,53 @@
 <context>
     <name>AlertsPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="115" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="115" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="139" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="140" />
         <source>告警</source>
         <translation>Alert</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="115" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="115" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
         <source>处理说明</source>
         <translation>Action taken</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="118" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="119" />
         <source>处理说明（必填），例如：已增开 3 号窗口</source>
         <translation>Action taken (required), e.g. opened window 3</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="119" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="120" />
         <source>确认告警 (Ctrl+K)</source>
         <translation>Acknowledge (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="145" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="146" />
         <source>已确认</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="145" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="146" />
         <source>待处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="165" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="166" />
         <source>请先选择一条告警。</source>
         <translation>Select an alert first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="168" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="169" />
         <source>请填写处理说明。</source>
         <translation>Say what was done.</translation>
     </message>
@@ -493,32 +493,42 @@
         <translation>Answer for the applicant's situation (defaults are the common case):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="38" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="28" />
+        <source>（未核实）</source>
+        <translation> (unverified)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/materials.py" line="39" />
+        <source>未与官方文本核对，以部门办事指南为准。依据：%1</source>
+        <translation>Not checked against an official text; the department's guide prevails. Based on: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/materials.py" line="59" />
         <source>已收</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="39" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="60" />
         <source>复印件</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="40" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="61" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="41" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="62" />
         <source>要求</source>
         <translation>Requirement</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="42" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="63" />
         <source>用途与原因</source>
         <translation>Needed for / why</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="59" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="80" />
         <source>勾选已收取的材料（空格键勾选，Tab 移动）：</source>
         <translation>Tick the materials received (Space ticks, Tab moves):</translation>
     </message>
@@ -578,42 +588,47 @@
         <translation>%1 materials to submit, %2 obtained without submission</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="309" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="298" />
+        <source>其中 %1 项未与官方文本核对（标“未核实”），以部门办事指南为准</source>
+        <translation>%1 of these are not checked against an official text (marked "unverified"); the department's guide prevails</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/dialog.py" line="323" />
         <source>正在读取办件 %1…</source>
         <translation>Loading case %1…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="90" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="116" />
         <source>免提交（数据共享、电子证照或前序事项结果）：</source>
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="376" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="390" />
         <source>材料齐全，可以受理。</source>
         <translation>All materials are in: the case can be accepted.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="378" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="392" />
         <source>尚缺：</source>
         <translation>Still missing: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="385" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="399" />
         <source>，办结期限 %1</source>
         <translation>, due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="387" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="401" />
         <source>，容缺材料补正期限 %1</source>
         <translation>, deferred materials due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="389" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="403" />
         <source>（无官方节假日数据，期限仅按周末推算）</source>
         <translation> (no official holiday data: deadline counts weekends only)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="448" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="462" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -696,6 +711,187 @@
         <location filename="../../desk_app/ui/cases/labels.py" line="60" />
         <source>关键</source>
         <translation>key</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogPage</name>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="62" />
+        <source>只看有未核实内容的</source>
+        <translation>Only with unverified facts</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="64" />
+        <source>导出…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="66" />
+        <source>导入…</source>
+        <translation>Import…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="68" />
+        <source>历史与回滚…</source>
+        <translation>History and rollback…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="71" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="71" />
+        <source>批次</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="71" />
+        <source>清单</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="71" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="218" />
+        <source>未核实</source>
+        <translation>Unverified</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="77" />
+        <source>事实</source>
+        <translation>Fact</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="77" />
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="77" />
+        <source>核实</source>
+        <translation>Checked</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="77" />
+        <source>依据</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="85" />
+        <source>选中一条事实后在此修改（JSON）</source>
+        <translation>Select a fact, then edit it here (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="87" />
+        <source>依据：文号或网址，及日期（必填）</source>
+        <translation>Source: document number or URL, and date (required)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="88" />
+        <source>已与依据核对（发布为已核实）</source>
+        <translation>Checked against the source (publish as verified)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="89" />
+        <source>标记已核实</source>
+        <translation>Mark verified</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="91" />
+        <source>保存修改并发布</source>
+        <translation>Save and publish</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="146" />
+        <source>目录版本 %1 · %2 个一件事 · 未核实 %3 / %4 条事实</source>
+        <translation>Catalog version %1 · %2 bundles · %3 of %4 facts unverified</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="183" />
+        <source>仅列名</source>
+        <translation>Listed only</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="183" />
+        <source>有清单</source>
+        <translation>With checklist</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="247" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="256" />
+        <source>请先选中一条事实</source>
+        <translation>Select a fact first</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="263" />
+        <source>JSON 有误（第 %1 行）：</source>
+        <translation>JSON error (line %1): </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="283" />
+        <source>正在发布…</source>
+        <translation>Publishing…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="288" />
+        <source>已发布版本 %1</source>
+        <translation>Published version %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="298" />
+        <source>导出目录</source>
+        <translation>Export catalog</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="306" />
+        <source>已导出版本 %1 到 %2</source>
+        <translation>Exported version %1 to %2</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="312" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="332" />
+        <source>导入目录</source>
+        <translation>Import catalog</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="324" />
+        <source>新增：</source>
+        <translation>Added: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="325" />
+        <source>删除：</source>
+        <translation>Removed: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="326" />
+        <source>修改：</source>
+        <translation>Changed:</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="328" />
+        <source>冲突（保留本厅的，请人工处理）：</source>
+        <translation>Conflicts (the hall's value kept; decide by hand):</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="332" />
+        <source>确认导入并发布？</source>
+        <translation>Import and publish?</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="335" />
+        <source>未导入</source>
+        <translation>Not imported</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="349" />
+        <source>%1 的历史</source>
+        <translation>History of %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="360" />
+        <source>回滚到所选版本</source>
+        <translation>Roll back to the chosen version</translation>
     </message>
 </context>
 <context>
@@ -1733,8 +1929,8 @@
 <context>
     <name>KbButton</name>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="282" />
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="283" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="290" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="291" />
         <source>政策问答</source>
         <translation>Policy Q&amp;A</translation>
     </message>
@@ -1813,14 +2009,19 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/common/kb_panel.py" line="200" />
-        <source>标注 (check) 的内容尚未与官方文本核对, 以当地办事指南为准</source>
-        <translation>Content marked (check) was not yet checked against an official text; the local service guide prevails</translation>
+        <source>未核实：本答复尚未与官方文本核对，答复群众时请说明以部门办事指南为准</source>
+        <translation>Unverified: this answer is not checked against an official text; tell the visitor the department's guide prevails</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="201" />
+        <source>已核实</source>
+        <translation>Verified</translation>
     </message>
 </context>
 <context>
     <name>KbPanelWindow</name>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="245" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="253" />
         <source>政策问答</source>
         <translation>Policy Q&amp;A</translation>
     </message>
@@ -2120,88 +2321,88 @@
 <context>
     <name>LivePage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="44" />
         <source>业务</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="44" />
         <source>等候人数</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="44" />
         <source>最长等候</source>
         <translation>Longest wait</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="43" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="44" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="49" />
         <source>今日办结</source>
         <translation>Served today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="44" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="45" />
         <source>今日过号</source>
         <translation>No-shows today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="47" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="47" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="47" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
         <source>工作人员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="47" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
         <source>当前号</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="49" />
         <source>办理时长</source>
         <translation>Serving for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="49" />
         <source>暂停时长</source>
         <translation>Paused for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="52" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="53" />
         <source>各业务</source>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="53" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="54" />
         <source>各窗口</source>
         <translation>Windows</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="68" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="69" />
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="68" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="69" />
         <source>暂停</source>
         <translation>Paused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="68" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="69" />
         <source>未登录</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="89" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="90" />
         <source>叫号中</source>
         <translation>Calling</translation>
     </message>
@@ -3330,58 +3531,63 @@
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="188" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="189" />
         <source>值班长 · 高效办成一件事</source>
         <translation>Supervisor · One Thing, Done Efficiently</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="190" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="191" />
         <source>值班长工作台</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="196" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="197" />
         <source>登录：</source>
         <translation>Logged in: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="212" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="214" />
         <source>大厅实况 (F1)</source>
         <translation>Live hall (F1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="213" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="253" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="215" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="256" />
         <source>告警 (F2)</source>
         <translation>Alerts (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="214" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="216" />
         <source>统计 (F3)</source>
         <translation>Statistics (F3)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="215" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="217" />
         <source>好差评 (F4)</source>
         <translation>Ratings (F4)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="216" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="218" />
         <source>改革成效 (F5)</source>
         <translation>Reform (F5)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="253" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="219" />
+        <source>目录维护 (F6)</source>
+        <translation>Catalog (F6)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/window.py" line="256" />
         <source>告警 %1 (F2)</source>
         <translation>Alerts %1 (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="257" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="260" />
         <source>等候 %1 人 · 今日办结 %2 · 开放窗口 %3/%4 · 待处理告警 %5</source>
         <translation>%1 waiting · %2 served today · windows open %3/%4 · open alerts %5</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="279" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="282" />
         <source>已确认：</source>
         <translation>Acknowledged: </translation>
     </message>

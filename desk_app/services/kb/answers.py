@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,7 @@ from sqlalchemy import func, select
 
 from desk_app.domain import clock
 from desk_app.domain.catalog import CatalogError
-from desk_app.domain.kb import KbEntry, KnowledgeBase, load_kb, public_text
-from desk_app.domain.kb_search import KbIndex
+from desk_app.domain.kb import KbEntry
 from desk_app.domain.masking import mask_numbers
 from desk_app.domain.validators import checked_text
 from desk_app.security.authz import require
@@ -29,84 +27,23 @@ from desk_app.security.roles import Operation
 from desk_app.services.common import audit
 from desk_app.services.common.catalog import catalog
 from desk_app.services.common.errors import NotFound, Refused
+from desk_app.services.kb.index import (
+    CHANNELS,
+    LIMIT_MAX,
+    KbHit,
+    KbSearchResult,
+    bundle_name,
+    index,
+    knowledge_base,
+)
 from desk_app.store.database import Database
 from desk_app.store.kb_models import KbAnswer, KbQuestion
-
-CHANNELS = ("cli", "counter", "kiosk", "helper")
-LIMIT_MAX = 50
 
 
 def mask_question(text: str) -> str:
     """The question as it may be stored: ID, phone and bank card numbers (also in Chinese
     numerals) and any other long number replaced (the one rule of desk_app.domain.masking)."""
     return mask_numbers(text)
-
-
-@lru_cache(maxsize=1)
-def knowledge_base() -> KnowledgeBase:
-    """The knowledge base shipped in resources/ (loaded, validated and indexed once)."""
-    return load_kb(catalog())
-
-
-@lru_cache(maxsize=1)
-def index() -> KbIndex:
-    kb = knowledge_base()
-    return KbIndex(kb.entries, kb.synonyms, {b.code: b.name for b in catalog().everything})
-
-
-def bundle_name(code: str) -> str:
-    return next((b.name for b in catalog().everything if b.code == code), code)
-
-
-@dataclass(frozen=True)
-class KbHit:
-    id: str
-    question: str
-    answer: str
-    bundle: str
-    score: float
-    bundle_name: str = ""
-    source: str = ""
-    review: str = ""
-    review_due: bool = False
-    needs_check: bool = False
-    situations: list[str] = field(default_factory=list)
-    version: int = 1
-    kind: str = "derived"
-    verified: dict[str, str] | None = None
-    public_answer: str = ""  # what a citizen may be shown (kiosk): unverified limits left out
-
-    @classmethod
-    def of(cls, e: KbEntry, score: float) -> KbHit:
-        return cls(
-            id=e.id,
-            question=e.question,
-            answer=e.answer,
-            bundle=e.bundle,
-            score=score,
-            bundle_name=bundle_name(e.bundle),
-            source=e.source,
-            review=e.review.isoformat(),
-            review_due=e.review_due(clock.today()),
-            needs_check=e.needs_check,
-            situations=[f"{k}={v}" for k, v in e.situations],
-            version=e.version,
-            kind=e.kind,
-            verified=None if e.verified is None else {"by": e.verified[0], "at": e.verified[1]},
-            public_answer=public_text(e),
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class KbSearchResult:
-    question_id: int
-    hits: list[KbHit]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"hits": [h.to_json() for h in self.hits], "question_id": self.question_id}
 
 
 def search(

@@ -168,6 +168,7 @@ def run_gui(
             None, "无法打开数据库", f"{exc}\n\n请检查 --db 参数或 DESK_APP_DB 设置。"
         )
         return 2
+    _keep_catalog_current(db, app)  # type: ignore[arg-type]
     from desk_app.ui.common.login import LoginDialog
 
     dialog = LoginDialog(db, role=role, window=window)
@@ -214,6 +215,30 @@ def run_gui(
         sync_loop.stop()
     db.dispose()
     return code
+
+
+CATALOG_LOOK_MS = 30_000
+
+
+def _keep_catalog_current(db: Database, app: QApplication) -> None:
+    """Put the hall's newest published catalog version in force now and every 30 s: a
+    version a supervisor publishes reaches every running screen's next case and answer."""
+    from PySide6.QtCore import QTimer
+
+    from desk_app.services.catalog.versions import refresh
+
+    def look() -> None:
+        try:
+            if refresh(db):
+                log.info("catalog: a newer published version is in force")
+        except Exception as exc:  # noqa: BLE001 - the database is away: keep the one in force
+            log.warning("catalog: version not checked: %s", exc)
+
+    look()
+    timer = QTimer(app)
+    timer.setInterval(CATALOG_LOOK_MS)
+    timer.timeout.connect(look)
+    timer.start()
 
 
 def _start_sync(db: Database):  # type: ignore[no-untyped-def]

@@ -29,6 +29,7 @@ from desk_app.services.supervision import live_hall
 from desk_app.store import Database
 from desk_app.ui.common import theme
 from desk_app.ui.common.tasks import TaskRunner, user_message
+from desk_app.ui.supervisor.catalog import CatalogPage
 from desk_app.ui.supervisor.reviews import EvaluationsPage, ReformPage
 from desk_app.ui.supervisor.stats import StatsPage
 from desk_app.ui.supervisor.tables import duration, fill_row, table
@@ -208,14 +209,16 @@ class SupervisorWindow(QMainWindow):
         self.stats = StatsPage(db, self.work_runner)
         self.evaluations = EvaluationsPage(db, self.work_runner)
         self.reform = ReformPage(db, self.work_runner)
+        self.catalog = CatalogPage(db, self.work_runner)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.live, self.tr("大厅实况 (F1)"))
         self.tabs.addTab(self.alerts, self.tr("告警 (F2)"))
         self.tabs.addTab(self.stats, self.tr("统计 (F3)"))
         self.tabs.addTab(self.evaluations, self.tr("好差评 (F4)"))
         self.tabs.addTab(self.reform, self.tr("改革成效 (F5)"))
+        self.tabs.addTab(self.catalog, self.tr("目录维护 (F6)"))
         self.tabs.currentChanged.connect(self._tab_changed)
-        for i in range(5):
+        for i in range(6):
             QShortcut(QKeySequence(f"F{i + 1}"), self, lambda i=i: self.tabs.setCurrentIndex(i))
         self.error = QLabel()
         self.error.setStyleSheet(f"color: {theme.DANGER};")
