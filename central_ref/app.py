@@ -45,6 +45,7 @@ from central_ref.auth import (
     parse_auditor_tokens,
     parse_tokens,
 )
+from central_ref.catalogs import add_catalog_routes
 from central_ref.faults import ALL_MODES, FaultInjector
 from central_ref.rules import (
     InvalidCase,
@@ -202,6 +203,7 @@ def create_app(
     api.state.store = store
     add_appointment_routes(api, store)  # online booking (central_ref.appointments)
     add_anchor_routes(api, store)  # audit-chain heads (central_ref.anchors)
+    add_catalog_routes(api, store)  # catalog packages (central_ref.catalogs)
     bearer = HTTPBearer(
         auto_error=False, scheme_name="WorkstationToken", description="One token per workstation."
     )

@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("--last", type=_non_negative(int), required=True)
     forget.add_argument("--json", action="store_true")
 
+    publish = sub.add_parser("catalog-publish", help="publish a catalog package to the halls")
+    publish.add_argument("file")
+    publish.add_argument("--db", default=os.environ.get("CENTRAL_REF_DB"))
+    publish.add_argument("--json", action="store_true")
+
     openapi = sub.add_parser("openapi", help="print (or write) the OpenAPI document")
     openapi.add_argument("--output", default=None)
     return parser
@@ -258,6 +263,25 @@ def _forget(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _catalog_publish(args: argparse.Namespace) -> int:
+    from central_ref.catalogs import publish
+
+    try:
+        with open(args.file, encoding="utf-8") as fh:
+            package = json.load(fh)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {exc}") from None
+    store = _store(args)
+    try:
+        result = publish(store, package)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.dispose()
+    _print(args, result, f"{result['status']}: {result['version']} ({result['sha256'][:12]})")
+    return EXIT_OK
+
+
 def _openapi(args: argparse.Namespace) -> int:
     from central_ref.openapi import document_text
 
@@ -270,7 +294,13 @@ def _openapi(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"serve": _serve, "stats": _stats, "forget": _forget, "openapi": _openapi}
+_COMMANDS = {
+    "serve": _serve,
+    "stats": _stats,
+    "forget": _forget,
+    "catalog-publish": _catalog_publish,
+    "openapi": _openapi,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

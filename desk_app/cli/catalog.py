@@ -54,6 +54,17 @@ def _in_force(args: argparse.Namespace) -> Any:
     return catalog()
 
 
+def _open_conflicts(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Facts a merge left for a person to decide, in the version in force."""
+    if not _hall_db_exists(args):
+        return []
+    from desk_app.services.catalog import versions
+
+    db = db_from_args(args, acting=Operation.CATALOG_LIST, hall_key=False)
+    with db.read() as s:
+        return [{"code": c["code"], "fact": c["fact"]} for c in versions.current(s).conflicts]
+
+
 def _hall_db_exists(args: argparse.Namespace) -> bool:
     """A database to read the version in force from (a SQLite file not yet made: none)."""
     from pathlib import Path
@@ -95,9 +106,10 @@ def cmd_catalog_list(args: argparse.Namespace) -> None:
                 "source": b.cite,
             }
         )
+    conflicts = _open_conflicts(args)
     out(
         args,
-        {"version": cat.version, "seq": cat.seq, "bundles": bundles},
+        {"version": cat.version, "seq": cat.seq, "bundles": bundles, "conflicts": conflicts},
         "\n".join(
             f"{b['code']:<30} {b['audience']:<8} {b['batch'] or '-':<16} "
             f"{'清单' if b['status'] == 'guided' else '仅列名'} 未核实{b['unverified']:>3}/{b['facts']:<3} "

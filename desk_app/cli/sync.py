@@ -72,6 +72,25 @@ def _anchor(db: Any, client: Any) -> dict[str, Any]:
         return {"audit_head": "failed", "audit_head_error": str(exc)}
 
 
+def _catalog(db: Any, client: Any) -> dict[str, Any]:
+    """The platform's newest catalog package merged in (desk_app.sync.catalog_sync)."""
+    from desk_app.security.roles import SYSTEM_ACTOR
+    from desk_app.sync import catalog_sync
+    from desk_app.sync.client import CentralAuthError, CentralError
+
+    try:
+        r = catalog_sync.pull(db.acting_as(SYSTEM_ACTOR), client)
+    except CentralAuthError:
+        raise
+    except CentralError as exc:
+        return {"catalog": "failed", "catalog_error": str(exc)}
+    result: dict[str, Any] = {"catalog": r["status"]}
+    if r["status"] == "applied":
+        result["catalog_version"] = r["version"]
+        result["catalog_conflicts"] = r["conflicts"]
+    return result
+
+
 @_auth_guard
 def cmd_sync_run(args: argparse.Namespace) -> None:
     from desk_app.sync import outbox
@@ -83,7 +102,12 @@ def cmd_sync_run(args: argparse.Namespace) -> None:
     db = db_from_args(args, acting=Operation.SYNC_RUN)
     if args.once:
         report = outbox.drain(db, client)
-        payload = report.to_json() | _appointments(db, client) | _anchor(db, client)
+        payload = (
+            report.to_json()
+            | _appointments(db, client)
+            | _anchor(db, client)
+            | _catalog(db, client)
+        )
         out(args, payload, _report_line(report))
         return
     db.start_checkpointer()  # long-running: the WAL's checkpoints on a thread (store/wal.py)

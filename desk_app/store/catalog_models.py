@@ -32,3 +32,6 @@ class CatalogVersion(Base):
     note: Mapped[str] = mapped_column(Text)
     package: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed JSON
     upstream: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed JSON
+    # Facts a merge could not decide (JSON list of {code, fact, hall, incoming}), carried
+    # forward until a change to that fact settles it.
+    conflicts: Mapped[str] = mapped_column(Text, default="[]")

@@ -81,6 +81,7 @@ class SyncLoop:
         self._wake = threading.Event()  # wakes a waiting loop at once when stopped by a thread
         self.passes = self.sent = self.failed = self.purged = 0
         self.anchor = "not sent"  # the last answer about the audit head (desk_app.sync.anchor)
+        self.catalog = "not pulled"  # the last catalog pull (desk_app.sync.catalog_sync)
 
     def stop(self) -> None:
         """Ask the loop to end after the current pass (it never stops mid-transaction)."""
@@ -127,6 +128,14 @@ class SyncLoop:
             raise
         except CentralError as exc:
             log.warning("audit head not anchored: %s", exc)
+        try:  # the platform's newest catalog package (desk_app.sync.catalog_sync)
+            from desk_app.sync import catalog_sync
+
+            self.catalog = catalog_sync.pull(self.db, self.client)["status"]
+        except CentralAuthError:
+            raise
+        except CentralError as exc:
+            log.warning("catalog not pulled: %s", exc)
         self.passes += 1
         self.sent += report.sent
         self.failed += report.failed

@@ -752,7 +752,7 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/catalog.py" line="71" />
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="218" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="229" />
         <source>未核实</source>
         <translation>Unverified</translation>
     </message>
@@ -807,89 +807,104 @@
         <translation>Catalog version %1 · %2 bundles · %3 of %4 facts unverified</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="183" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="154" />
+        <source> · 待决冲突 %1 条（导入或平台下发时双方都改过，已保留本厅的）</source>
+        <translation> · %1 open conflicts (both sides changed them in an import or a platform package; the hall's value kept)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="188" />
         <source>仅列名</source>
         <translation>Listed only</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="183" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="188" />
         <source>有清单</source>
         <translation>With checklist</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="247" />
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="256" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="231" />
+        <source>冲突：请核对后保存或标记已核实</source>
+        <translation>Conflict: check, then save or mark verified</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="240" />
+        <source>平台/导入的值：</source>
+        <translation>Platform/import value: </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="266" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="275" />
         <source>请先选中一条事实</source>
         <translation>Select a fact first</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="263" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="282" />
         <source>JSON 有误（第 %1 行）：</source>
         <translation>JSON error (line %1): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="283" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="302" />
         <source>正在发布…</source>
         <translation>Publishing…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="288" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="307" />
         <source>已发布版本 %1</source>
         <translation>Published version %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="298" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="317" />
         <source>导出目录</source>
         <translation>Export catalog</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="306" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="325" />
         <source>已导出版本 %1 到 %2</source>
         <translation>Exported version %1 to %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="312" />
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="332" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="331" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="351" />
         <source>导入目录</source>
         <translation>Import catalog</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="324" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="343" />
         <source>新增：</source>
         <translation>Added: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="325" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="344" />
         <source>删除：</source>
         <translation>Removed: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="326" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="345" />
         <source>修改：</source>
         <translation>Changed:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="328" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="347" />
         <source>冲突（保留本厅的，请人工处理）：</source>
         <translation>Conflicts (the hall's value kept; decide by hand):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="332" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="351" />
         <source>确认导入并发布？</source>
         <translation>Import and publish?</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="335" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="354" />
         <source>未导入</source>
         <translation>Not imported</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="349" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="368" />
         <source>%1 的历史</source>
         <translation>History of %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="360" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="379" />
         <source>回滚到所选版本</source>
         <translation>Roll back to the chosen version</translation>
     </message>

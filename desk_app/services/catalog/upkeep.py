@@ -62,7 +62,13 @@ def verify(
         except PackageError as exc:
             raise _package_error(exc) from None
         result = versions.publish(
-            s, db.actor, package, kind="verify", note=f"{code} {fact}", base_seq=base_seq
+            s,
+            db.actor,
+            package,
+            kind="verify",
+            note=f"{code} {fact}",
+            base_seq=base_seq,
+            settles=(code, fact),
         )
     return {
         "version": result["version"],
@@ -104,7 +110,13 @@ def edit(
         except PackageError as exc:
             raise _package_error(exc) from None
         result = versions.publish(
-            s, db.actor, package, kind="edit", note=note or f"{code} {fact}", base_seq=base_seq
+            s,
+            db.actor,
+            package,
+            kind="edit",
+            note=note or f"{code} {fact}",
+            base_seq=base_seq,
+            settles=(code, fact),
         )
     return result
 
@@ -183,7 +195,14 @@ def apply_incoming(
             result = {"seq": cur.seq, "version": cur.label, **changes}
         else:
             result = versions.publish(
-                s, db.actor, merged, kind=kind, note=name, upstream=incoming, base_seq=cur.seq
+                s,
+                db.actor,
+                merged,
+                kind=kind,
+                note=name,
+                upstream=incoming,
+                base_seq=cur.seq,
+                conflicts=conflicts,
             )
     return {
         **result,

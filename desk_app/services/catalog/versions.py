@@ -59,6 +59,7 @@ class Version:
     actor: str | None = None
     at: str | None = None
     note: str = ""
+    conflicts: tuple[dict[str, Any], ...] = ()
 
 
 def _shipped_version() -> Version:
@@ -76,6 +77,7 @@ def _from_row(row: CatalogVersion) -> Version:
         actor=row.actor,
         at=row.created_at.isoformat(timespec="seconds"),
         note=row.note,
+        conflicts=tuple(json.loads(row.conflicts or "[]")),
     )
 
 
@@ -133,12 +135,16 @@ def publish(
     note: str = "",
     upstream: Package | None = None,
     base_seq: int | None = None,
+    conflicts: list[dict[str, Any]] | None = None,
+    settles: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """Store ``package`` as the next version (inside the caller's transaction) and audit it.
 
     ``base_seq``: the version the change was made on; if someone published since, the change
-    is refused rather than silently overwriting theirs. Returns the diff against the previous
-    version with the new version's number and label."""
+    is refused rather than silently overwriting theirs. ``conflicts``: facts a merge could not
+    decide, listed until a change to the fact (or ``settles``, the fact a person acted on)
+    settles them. Returns the diff against the previous version with the new version's number
+    and label."""
     from desk_app.services.common import audit
 
     validate(package)
@@ -149,6 +155,13 @@ def publish(
             f"the catalog changed to version {before.seq} meanwhile; reload and redo",
         )
     changes = diff(before.package, package)
+    touched = {(c["code"], f) for c in changes["changed"] for f in c["facts"]}
+    touched |= {(code, "bundle") for code in changes["removed"]}
+    if settles is not None:  # a person acted on this fact (verified or edited it)
+        touched.add(settles)
+    # Conflicts stay listed until a change to their fact settles them.
+    still = [c for c in before.conflicts if (c["code"], c["fact"]) not in touched]
+    still += [c for c in conflicts or [] if c not in still]
     seq = before.seq + 1
     label = f"{package.get('version')}+h{seq}"
     s.add(
@@ -161,6 +174,7 @@ def publish(
             note=note[:2000],
             package=pack(package),
             upstream=pack(upstream if upstream is not None else before.upstream),
+            conflicts=json.dumps(still, ensure_ascii=False),
         )
     )
     try:
@@ -182,7 +196,7 @@ def publish(
             "changed": {c["code"]: c["facts"] for c in changes["changed"]},
         },
     )
-    return {"seq": seq, "version": label, **changes}
+    return {"seq": seq, "version": label, **changes, "open_conflicts": len(still)}
 
 
 def refresh(db: Database) -> bool:

@@ -142,13 +142,18 @@ class CatalogPage(QWidget):
         bundles = version.package.get("bundles", [])
         total = sum(len(self._verifiable(b)) for b in bundles)
         open_ = sum(self._unverified(b) for b in bundles)
-        self.head.setText(
+        head = (
             self.tr("目录版本 %1 · %2 个一件事 · 未核实 %3 / %4 条事实")
             .replace("%1", version.label)
             .replace("%2", str(len(bundles)))
             .replace("%3", str(open_))
             .replace("%4", str(total))
         )
+        if version.conflicts:
+            head += self.tr(
+                " · 待决冲突 %1 条（导入或平台下发时双方都改过，已保留本厅的）"
+            ).replace("%1", str(len(version.conflicts)))
+        self.head.setText(head)
         self._fill_bundles(keep=keep)
 
     @staticmethod
@@ -212,15 +217,29 @@ class CatalogPage(QWidget):
             return
         f = facts_of(bundle)
         self.fact_rows = [(p, f[p]) for p in self._verifiable(bundle)]
+        self.facts.clearSelection()  # a fact is chosen afresh: the editor shows what is chosen
         self.facts.setRowCount(len(self.fact_rows))
+        disputed = {
+            c["fact"]: c
+            for c in (self.version.conflicts if self.version else ())
+            if c["code"] == bundle["code"]
+        }
         for r, (path, value) in enumerate(self.fact_rows):
             checked = value.get("verified")
             mark = f"{checked['by']} {checked['at']}" if checked else self.tr("未核实")
+            if path in disputed:
+                mark = self.tr("冲突：请核对后保存或标记已核实")
             for c, text in enumerate((path, _summary(path, value), mark, value.get("source", ""))):
                 item = QTableWidgetItem(str(text))
                 item.setToolTip(str(text))
                 if c == 2:
-                    item.setForeground(QColor(theme.OK if checked else theme.ACCENT))
+                    colour = theme.OK if checked else theme.ACCENT
+                    item.setForeground(QColor(theme.DANGER if path in disputed else colour))
+                    if path in disputed:
+                        item.setToolTip(
+                            self.tr("平台/导入的值：")
+                            + json.dumps(disputed[path]["incoming"], ensure_ascii=False)
+                        )
                 self.facts.setItem(r, c, item)
         self.editor.clear()
 

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("package", sa.LargeBinary(), nullable=False),
         sa.Column("upstream", sa.LargeBinary(), nullable=False),
+        sa.Column("conflicts", sa.Text(), nullable=False, server_default="[]"),
     )
 
 
