@@ -27,6 +27,7 @@ from desk_app.services.assist import sessions as assist
 from desk_app.services.assist import stats as assist_stats
 from desk_app.services.cases import actions as cases
 from desk_app.services.cases import documents as case_print
+from desk_app.services.catalog import upkeep as catalog_upkeep
 from desk_app.services.common import audit
 from desk_app.services.common.errors import Refused
 from desk_app.services.demo import seed as demo
@@ -169,6 +170,14 @@ CALLS: dict[Operation, Callable[[Any], Any]] = {
     Op.KB_SEARCH: lambda db: kb.search(db, "生孩子要带什么"),
     Op.KB_EXPORT: lambda db: kb.export(db, "/nonexistent/kb.json", "json"),
     Op.KB_UNANSWERED: kb.unanswered,
+    Op.CATALOG_EXPORT: lambda db: catalog_upkeep.export(db, "/nonexistent/catalog.json"),
+    Op.CATALOG_IMPORT: lambda db: catalog_upkeep.import_file(db, "/nonexistent/c.json"),
+    Op.CATALOG_VERIFY: lambda db: catalog_upkeep.verify(db, "newborn", "bundle", "国发〔2024〕3号"),
+    Op.CATALOG_EDIT: lambda db: catalog_upkeep.edit(
+        db, "newborn", "questions.nope", None, source="国发〔2024〕3号"
+    ),
+    Op.CATALOG_HISTORY: lambda db: catalog_upkeep.history(db, "newborn"),
+    Op.CATALOG_ROLLBACK: lambda db: catalog_upkeep.rollback(db, "0"),
 }
 
 PEOPLE = {

@@ -63,6 +63,12 @@ key.rotate                 x . . . . . .
 catalog.list               x x x x x x .
 catalog.show               x x x x x . .
 catalog.checklist          x x x x x x .
+catalog.export             x x . . . . .
+catalog.import             x x . . . . .
+catalog.verify             x x . . . . .
+catalog.edit               x x . . . . .
+catalog.history            x x . . . . .
+catalog.rollback           x x . . . . .
 calendar.show              x x x x x x .
 calendar.add-workdays      x x x x x . .
 calendar.session.add       x . . . . . .
