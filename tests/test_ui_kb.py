@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Iterator
 
 import pytest
@@ -113,6 +115,14 @@ def test_the_kiosk_consult_page_answers_and_sends_unknown_questions_on(qtbot, sm
     assert page.hits[0].bundle == "newborn" and not page.topics_box.isVisible()
     assert "(check)" not in page.answer.text()  # visitors get the note at the bottom instead
 
+    # An unverified time limit is not shown to a citizen as fact.
+    page.ask_topic("退休要多久")
+    qtbot.waitUntil(lambda: "退休" in page.answer.text(), timeout=5000)
+    assert page.hits[0].needs_check and "个工作日" in page.hits[0].answer
+    assert "个工作日" not in page.answer.text() and "以窗口告知为准" in page.answer.text()
+    if os.environ.get("DESK_APP_SHOTS"):
+        kiosk.grab().save(os.path.join(os.environ["DESK_APP_SHOTS"], "kiosk-unverified.png"))
+
     page.box.setText("明天天气怎么样")
     page.ask()
     qtbot.waitUntil(lambda: "记录" in page.status.text(), timeout=5000)
@@ -120,6 +130,7 @@ def test_the_kiosk_consult_page_answers_and_sends_unknown_questions_on(qtbot, sm
     with small_hall.read() as s:
         rows = s.scalars(select(KbQuestion).order_by(KbQuestion.id)).all()
     assert [(r.channel, r.hits > 0, r.actor) for r in rows] == [
+        ("kiosk", True, None),
         ("kiosk", True, None),
         ("kiosk", False, None),
     ]

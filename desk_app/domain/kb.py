@@ -68,19 +68,22 @@ class KbEntry:
 
 
 KINDS = ("overview", "hand", "derived")
-_LIMIT = re.compile(
-    r"(承诺)?(在)?\d+(\.\d+)?\s*个?(工作日|自然日|日|天|个月)(内|之内|以内)?(办结|办完|作出|完成)?"
-)
-UNVERIFIED_PUBLIC = "以上内容尚未与官方文本核对,具体材料和时限以窗口告知为准。"
+_LIMIT = re.compile(r"\d+(\.\d+)?\s*个?(工作日|自然日|日|天|个月)")
+_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]?")
+LIMITS_AT_THE_WINDOW = "办理时限以窗口告知为准。"
+UNVERIFIED_PUBLIC = "以上内容尚未与官方文本核对，具体材料以窗口告知为准。"
 
 
 def public_text(entry: KbEntry) -> str:
     """What a citizen may be shown (the kiosk): a verified answer as it is; an unverified one
-    without its time limits and with the note that the window's word counts."""
+    without the sentences that give a time limit, and with the note that the window's word
+    counts."""
     if entry.verified is not None:
         return entry.answer
-    text = _LIMIT.sub("(时限以窗口告知为准)", entry.answer)
-    text = re.sub(r"(\(时限以窗口告知为准\)[,、;;,]?\s*){2,}", "(时限以窗口告知为准)", text)
+    kept = [x for x in _SENTENCE.findall(entry.answer) if x and not _LIMIT.search(x)]
+    text = "".join(kept)
+    if len(kept) < len([x for x in _SENTENCE.findall(entry.answer) if x]):
+        text += LIMITS_AT_THE_WINDOW
     return f"{text}{UNVERIFIED_PUBLIC}"
 
 

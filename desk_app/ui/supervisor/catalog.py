@@ -30,6 +30,7 @@ from desk_app.domain.catalog_package import facts as facts_of
 from desk_app.services.catalog import upkeep, versions
 from desk_app.store import Database
 from desk_app.ui.common import theme
+from desk_app.ui.common.i18n import is_english
 from desk_app.ui.common.tasks import TaskRunner, user_message
 from desk_app.ui.supervisor.tables import table
 
@@ -182,15 +183,18 @@ class CatalogPage(QWidget):
         chosen = 0
         for r, b in enumerate(rows):
             n, total = self._unverified(b), len(self._verifiable(b))
+            name = b.get("name", b["code"])
+            shown = b.get("name_en") or name if is_english() else name
             cells = (
-                b.get("name", b["code"]),
-                b.get("batch", ""),
-                self.tr("仅列名") if b.get("status") == "listed" else self.tr("有清单"),
+                shown,
+                str(b.get("batch", "")).removeprefix("national-"),
+                self.tr("仅列名") if b.get("status") == "listed" else self.tr("有"),
                 f"{n}/{total}",
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
                 item.setData(Qt.ItemDataRole.UserRole, b["code"])
+                item.setToolTip(f"{name} ({b['code']}) · {b.get('batch', '')}")
                 if c == 3 and n:
                     item.setForeground(QColor(theme.ACCENT))
                 self.bundles.setItem(r, c, item)
