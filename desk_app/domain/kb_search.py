@@ -14,7 +14,9 @@ a chatty question's filler pairs ("…不干了…", "…了怎…") occur in no
 they no longer push a covered topic under the cut-off. What keeps an off-topic question
 unanswered is then the evidence: the covered terms must be specific enough (their summed
 inverse document frequency at least MIN_EVIDENCE) and cover at least MIN_COVERAGE of the known
-terms; a question about something the base does not know finds nothing (and goes to the
+terms; and at least one covered term must be specific (at most SPECIFIC bundles speak of it:
+"公司", "员工" and "要办哪些手续" are in every company bundle and say nothing of which matter is
+asked about). A question about something the base does not know finds nothing (and goes to the
 supervisor's list). Overviews and hand-written answers rank above the derived variants.
 """
 
@@ -31,6 +33,7 @@ from desk_app.domain.kb import KbEntry
 
 MIN_COVERAGE = 0.5  # of the question's terms the index knows
 MIN_EVIDENCE = 7.0  # summed idf (natural log) of the covered terms: about two specific words
+SPECIFIC = 6  # a term at most this many bundles speak of says which matter is asked about
 SHORT_SHARE = 0.75  # a short question passes with less evidence when it is mostly covered ...
 KIND_WEIGHT = {"overview": 1.3, "hand": 1.2, "derived": 1.0}
 CANDIDATES = 60
@@ -125,17 +128,22 @@ class KbIndex:
         self._topics: list[frozenset[str]] = []  # what each entry is about: question, names
         self._df: dict[str, int] = {}
         self._vocabulary: set[str] = set()  # the terms questions and names are asked in
+        bundles_of: dict[str, set[str]] = {}
         rows = []
         for e in self.entries:
             q, p, a = tokens(e.question), tokens(" ".join(e.phrasings)), tokens(e.answer)
             n = tokens(names.get(e.bundle, ""))
             own = frozenset(q + p + a + n)
+            for t in own:
+                bundles_of.setdefault(t, set()).add(e.bundle)
             self._tokens.append(own)
             self._topics.append(frozenset(q + p + n))
             self._vocabulary.update(q, p, n)
             for t in own:
                 self._df[t] = self._df.get(t, 0) + 1
             rows.append((" ".join(q), " ".join(p), " ".join(a), " ".join(n), e.bundle))
+        # How many bundles speak of a term: a question must touch one its answer's few speak of.
+        self._spread = {t: len(b) for t, b in bundles_of.items()}
         self._db.executemany(
             "INSERT INTO kb(question, phrasings, answer, bundle_name, bundle) VALUES (?,?,?,?,?)",
             rows,
@@ -185,18 +193,20 @@ class KbIndex:
             topic = self._topics[rowid - 1]
             evidence = on_topic = 0.0
             covered = 0
+            specific = bundle is not None  # the caller named the matter
             for t in known:
                 via = alternatives.get(t, set()) & have
                 if t in have or via:
                     covered += 1
                     found = ({t} & have) | via
+                    specific |= any(self._spread.get(x, 0) <= SPECIFIC for x in found)
                     idf = max(self._idf(x) for x in found)
                     evidence += idf
                     on_topic += idf if found & topic else 0.0
             coverage = covered / len(known)
             # ... and what it covers is what the entry is about (its question, not its prose).
             short = covered / len(own) >= SHORT_SHARE and on_topic >= 0.75 * evidence
-            if coverage >= MIN_COVERAGE and (evidence >= MIN_EVIDENCE or short):
+            if specific and coverage >= MIN_COVERAGE and (evidence >= MIN_EVIDENCE or short):
                 entry = self.entries[rowid - 1]
                 weight = KIND_WEIGHT.get(entry.kind, 1.0)
                 score = -bm25 * (0.25 + coverage) * weight
