@@ -273,3 +273,58 @@ def test_catalog_commands(sqlite_url, capsys, monkeypatch, tmp_path):
     assert rc == 0 and out["seq"] == 2
     rc, _, err = cli("catalog", "list", "--batch", "national-3")
     assert rc == 2 and len(err.strip().splitlines()) == 1
+
+
+# -- the hall's knowledge-base answers travel with the catalog ------------------------------------
+
+
+def test_an_answer_written_in_the_hall_is_searched_and_verified(db):
+    from desk_app.services.kb import answers as kb
+
+    answer = {
+        "id": "newborn-x01",
+        "question": "新生儿医保在哪里缴费?",
+        "phrasings": ["宝宝医保怎么交钱"],
+        "answer": "在本窗口办理参保登记后,按当年城乡居民医保缴费标准缴纳,可用社保卡或银行卡。",
+    }
+    r = upkeep.edit(db, "newborn", "answers.newborn-x01", answer, source=SOURCE)
+    assert r["changed"] == [{"code": "newborn", "facts": ["answers.newborn-x01"]}]
+    versions.refresh(db)
+    hit = kb.search(db, "宝宝医保怎么交钱").hits[0]
+    assert hit.id == "newborn-x01" and hit.kind == "hand" and hit.needs_check
+    upkeep.verify(db, "newborn", "answers.newborn-x01", SOURCE)
+    versions.refresh(db)
+    hit = kb.search(db, "宝宝医保怎么交钱").hits[0]
+    assert not hit.needs_check and hit.public_answer == answer["answer"]
+
+
+def test_a_hall_answer_replaces_the_shipped_entry_with_its_id(db):
+    from desk_app.services.kb import answers as kb
+
+    shipped = kb.knowledge_base().entry("after_death-h03")
+    corrected = {
+        "id": "after_death-h03",
+        "question": shipped.question,
+        "phrasings": list(shipped.phrasings),
+        "answer": "本厅更正后的答复:丧葬补助金和抚恤金由社保经办机构核定发放。",
+        "situations": [f"{k}={v}" for k, v in shipped.situations],
+    }
+    upkeep.edit(db, "after_death", "answers.after_death-h03", corrected, source=SOURCE)
+    versions.refresh(db)
+    entries = [e for e in kb.knowledge_base().entries if e.id == "after_death-h03"]
+    assert [e.answer for e in entries] == [corrected["answer"]]
+
+
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        ({"id": "newborn-x02", "question": "问?", "answer": ""}, "answers\\[0\\].answer"),
+        ({"id": "newborn-x02", "question": "问?", "answer": "答", "situations": ["x=y"]},
+         "no situation question 'x'"),
+    ],
+)  # fmt: skip
+def test_a_bad_answer_is_refused_with_its_field(db, answer, error):
+    with pytest.raises(Refused, match=error):
+        upkeep.edit(db, "newborn", "answers.newborn-x02", answer, source=SOURCE)
+    with db.read() as s:
+        assert s.scalars(select(CatalogVersion)).all() == []

@@ -97,3 +97,24 @@ def test_the_case_dialog_marks_unverified_materials(qtbot):
     bundle = catalog().bundle("after_death")
     assert set(marks) == {m.code for m in bundle.materials if m.verified is None}
     assert all("未与官方文本核对" in text for text in marks.values())
+
+
+def test_a_new_answer_is_written_on_the_page(qtbot, page, db):
+    from desk_app.services.kb import answers as kb
+
+    for r in range(page.bundles.rowCount()):
+        if page.bundles.item(r, 0).text() == "育儿补贴申领一件事":
+            page.bundles.selectRow(r)
+    page.new_answer()
+    draft = json.loads(page.editor.toPlainText())
+    assert draft["id"] == "childcare_subsidy-x01"
+    draft["question"] = "育儿补贴在本厅能申请吗?"
+    draft["answer"] = "本厅暂未开通育儿补贴申领,请通过当地卫健部门公布的渠道申请。"
+    page.editor.setPlainText(json.dumps(draft, ensure_ascii=False))
+    page.source.setText(SOURCE)
+    page.save()
+    qtbot.waitUntil(lambda: page.version.seq == 1 or "有误" in page.status.text(), timeout=5000)
+    assert page.version.seq == 1, page.status.text()
+    assert page.selected_code() == "childcare_subsidy", page.selected_code()
+    assert any(p == "answers.childcare_subsidy-x01" for p, _ in page.fact_rows), page.fact_rows
+    assert kb.search(db, "育儿补贴在本厅能申请吗").hits[0].id == "childcare_subsidy-x01"

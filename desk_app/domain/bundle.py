@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from desk_app.domain.conditions import Condition
 
@@ -184,15 +185,19 @@ class Bundle:
     lead: str = ""  # the lead department's code (牵头部门), when the source names it
     cite: str = ""  # the source of the listing (name, batch, items)
     verified: Verified | None = None
+    # The hall's own knowledge-base answers for the bundle (raw entries, domain/kb.py reads
+    # them): written or corrected in the hall, they travel and are versioned with the catalog.
+    kb_answers: tuple[dict[str, Any], ...] = ()
 
     def facts(self) -> tuple[tuple[str, Verified | None], ...]:
-        """Every fact of the bundle as (path, verified): the listing, items, questions and
-        materials (paths as ``catalog verify --fact`` takes them)."""
+        """Every fact of the bundle as (path, verified): the listing, items, questions,
+        materials and the hall's answers (paths as ``catalog verify --fact`` takes them)."""
         return (
             ("bundle", self.verified),
             *((f"items.{i.code}", i.verified) for i in self.items),
             *((f"questions.{q.key}", q.verified) for q in self.questions),
             *((f"materials.{m.code}", m.verified) for m in self.materials),
+            *_answer_facts(self.kb_answers),
         )
 
     @property
@@ -260,6 +265,7 @@ class Listing:
     name_en: str = ""
     cite: str = ""
     verified: Verified | None = None
+    kb_answers: tuple[dict[str, Any], ...] = ()
 
     def department(self, code: str) -> Department:
         for department in self.departments:
@@ -268,8 +274,18 @@ class Listing:
         raise KeyError(code)
 
     def facts(self) -> tuple[tuple[str, Verified | None], ...]:
-        return (("bundle", self.verified),)
+        return (("bundle", self.verified), *_answer_facts(self.kb_answers))
 
     @property
     def unverified(self) -> int:
         return sum(v is None for _, v in self.facts())
+
+
+def _answer_facts(
+    answers: tuple[dict[str, Any], ...],
+) -> tuple[tuple[str, Verified | None], ...]:
+    def checked(raw: dict[str, Any]) -> Verified | None:
+        v = raw.get("verified")
+        return Verified(str(v["by"]), str(v["at"])) if isinstance(v, dict) else None
+
+    return tuple((f"answers.{a.get('id')}", checked(a)) for a in answers)

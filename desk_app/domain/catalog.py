@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from desk_app.domain.bundle import (
     Audience,
@@ -231,6 +232,20 @@ def _verified(f: Fields) -> Verified | None:
     return Verified(by=by, at=at.isoformat())
 
 
+def _answers(top: Fields) -> tuple[dict[str, Any], ...]:
+    """The hall's knowledge-base answers: objects with an id, unique; their fields are checked
+    by domain/kb.py when the knowledge base is loaded with this catalog."""
+    found = []
+    elements = top.elements("answers", default=[], allow_empty=True)
+    for path, raw in elements:
+        if not isinstance(raw, dict):
+            raise CatalogError(top.file, path, "expected an object")
+        check_code(top.file, f"{path}.id", str(raw.get("id", "")).split("-", 1)[0])
+        found.append((f"{path}.id", str(raw.get("id"))))
+    unique(top.file, found, "answer id")
+    return tuple(dict(raw) for _, raw in elements)
+
+
 def _listing(top: Fields, code: str, name: str, audience: Audience, batch: str) -> Listing:
     departments = tuple(
         _department(f) for f in top.objects("departments", default=[], allow_empty=True)
@@ -255,6 +270,7 @@ def _listing(top: Fields, code: str, name: str, audience: Audience, batch: str) 
         name_en=top.text("name_en", default=""),
         cite=top.text("source", default=""),
         verified=_verified(top),
+        kb_answers=_answers(top),
     )
     top.done()
     file = top.file
@@ -301,6 +317,7 @@ def parse_bundle(raw: object, file: str) -> Bundle | Listing:
     lead = top.code("lead", default="")
     cite = top.text("source", default="")
     verified = _verified(top)
+    kb_answers = _answers(top)
     top.done()
     bundle = Bundle(
         code=code,
@@ -320,6 +337,7 @@ def parse_bundle(raw: object, file: str) -> Bundle | Listing:
         lead=lead,
         cite=cite,
         verified=verified,
+        kb_answers=kb_answers,
     )
     _cross_check(file, bundle)
     return bundle

@@ -11,6 +11,7 @@ A bundle is compared and merged fact by fact. Its facts, by path:
     bundle                 the listing: name, batch, document, lead, summary, source, verified...
     figures                the reform figures
     departments.<code>     items.<code>     questions.<key>     materials.<code>
+    answers.<id>           a knowledge-base answer the hall wrote or corrected
 
 Merging a newer package into the hall's (``merge``) is three-way against the package the
 hall last took from outside: a fact the hall did not touch takes the newer value, a fact only
@@ -27,8 +28,14 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
-LISTS = (("departments", "code"), ("items", "code"), ("questions", "key"), ("materials", "code"))
-VERIFIABLE = ("bundle", "items", "questions", "materials")
+LISTS = (
+    ("departments", "code"),
+    ("items", "code"),
+    ("questions", "key"),
+    ("materials", "code"),
+    ("answers", "id"),  # the hall's knowledge-base answers for the bundle
+)
+VERIFIABLE = ("bundle", "items", "questions", "materials", "answers")
 HALL_BATCHES = ("local", "provincial")
 
 Package = dict[str, Any]
@@ -83,7 +90,7 @@ def from_facts(facts_: Facts) -> dict[str, Any]:
         if name in lists:
             lists[name].append(value)
     for name, _ in LISTS:
-        if lists[name] or name in ("departments", "items", "materials"):
+        if lists[name] or name in ("departments", "items"):  # a listed bundle has no materials
             bundle[name] = lists[name]
     if "figures" in facts_:
         bundle["figures"] = facts_["figures"]
@@ -172,7 +179,8 @@ def find_fact(package: Package, code: str, path: str) -> dict[str, Any]:
     name, _, key = path.partition(".")
     if name not in VERIFIABLE or not key:
         raise PackageError(
-            f"fact {path!r}: expected bundle, items.CODE, questions.KEY or materials.CODE"
+            f"fact {path!r}: expected bundle, items.CODE, questions.KEY, materials.CODE or "
+            "answers.ID"
         )
     field = dict(LISTS)[name]
     for obj in bundle.get(name, []) or []:

@@ -128,7 +128,34 @@ def load_kb(catalog: Catalog, path: Path | str | None = None) -> KnowledgeBase:
     for file in sorted((root / "entries").glob("*.json")):
         entries.extend(_entries_file(file, catalog))
     unique("entries", [(e.bundle, e.id) for e in entries], "entry id")
+    hall = _hall_answers(catalog)
+    # The hall's answer with a shipped entry's id replaces it (a correction); others are added.
+    entries = [hall.pop(e.id, e) for e in entries] + list(hall.values())
     return KnowledgeBase(version, date, title, tuple(entries), synonyms)
+
+
+HALL_REVIEW_DAYS = 180
+
+
+def _hall_answers(catalog: Catalog) -> dict[str, KbEntry]:
+    """The answers kept with the catalog (bundle ``answers``), validated as entries are; a
+    missing bundle, kind, dates or version take the defaults of an answer written in the hall."""
+    found: dict[str, KbEntry] = {}
+    for b in catalog.everything:
+        for i, raw in enumerate(b.kb_answers):
+            full = {
+                "bundle": b.code,
+                "kind": "hand",
+                "effective": catalog.date.isoformat(),
+                "version": 1,
+                **raw,
+            }
+            if "review" not in raw:
+                effective = dt.date.fromisoformat(str(full["effective"]))
+                full["review"] = (effective + dt.timedelta(days=HALL_REVIEW_DAYS)).isoformat()
+            entry = _entry(Fields(f"catalog {b.code}", f"answers[{i}]", full), catalog, b.code)
+            found[entry.id] = entry
+    return found
 
 
 def _synonyms(head: Fields) -> dict[str, tuple[str, ...]]:

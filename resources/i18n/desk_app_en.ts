@@ -716,195 +716,210 @@
 <context>
     <name>CatalogPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="63" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="64" />
         <source>只看有未核实内容的</source>
         <translation>Only with unverified facts</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="65" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="66" />
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="67" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="68" />
         <source>导入…</source>
         <translation>Import…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="69" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="70" />
         <source>历史与回滚…</source>
         <translation>History and rollback…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="72" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="73" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="72" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="73" />
         <source>批次</source>
         <translation>Batch</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="72" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="73" />
         <source>清单</source>
         <translation>Checklist</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="72" />
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="233" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="73" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="238" />
         <source>未核实</source>
         <translation>Unverified</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="78" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="79" />
         <source>事实</source>
         <translation>Fact</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="78" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="79" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="78" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="79" />
         <source>核实</source>
         <translation>Checked</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="78" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="79" />
         <source>依据</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="86" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="87" />
         <source>选中一条事实后在此修改（JSON）</source>
         <translation>Select a fact, then edit it here (JSON)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="88" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="89" />
         <source>依据：文号或网址，及日期（必填）</source>
         <translation>Source: document number or URL, and date (required)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="89" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="90" />
         <source>已与依据核对（发布为已核实）</source>
         <translation>Checked against the source (publish as verified)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="90" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="91" />
         <source>标记已核实</source>
         <translation>Mark verified</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="92" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="93" />
         <source>保存修改并发布</source>
         <translation>Save and publish</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="147" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="95" />
+        <source>新增问答</source>
+        <translation>New answer</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="152" />
         <source>目录版本 %1 · %2 个一件事 · 未核实 %3 / %4 条事实</source>
         <translation>Catalog version %1 · %2 bundles · %3 of %4 facts unverified</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="155" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="160" />
         <source> · 待决冲突 %1 条（导入或平台下发时双方都改过，已保留本厅的）</source>
         <translation> · %1 open conflicts (both sides changed them in an import or a platform package; the hall's value kept)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="191" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="196" />
         <source>仅列名</source>
         <translation>listed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="191" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="196" />
         <source>有</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="235" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="240" />
         <source>冲突：请核对后保存或标记已核实</source>
         <translation>Conflict: check, then save or mark verified</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="244" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="249" />
         <source>平台/导入的值：</source>
         <translation>Platform/import value: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="270" />
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="279" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="265" />
+        <source>请先选中一个一件事</source>
+        <translation>Select a bundle first</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="282" />
+        <source>填写问题、答复与依据后保存发布</source>
+        <translation>Write the question, the answer and the source, then save and publish</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="299" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="310" />
         <source>请先选中一条事实</source>
         <translation>Select a fact first</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="286" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="317" />
         <source>JSON 有误（第 %1 行）：</source>
         <translation>JSON error (line %1): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="306" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="337" />
         <source>正在发布…</source>
         <translation>Publishing…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="311" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="342" />
         <source>已发布版本 %1</source>
         <translation>Published version %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="321" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="353" />
         <source>导出目录</source>
         <translation>Export catalog</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="329" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="361" />
         <source>已导出版本 %1 到 %2</source>
         <translation>Exported version %1 to %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="335" />
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="355" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="367" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="387" />
         <source>导入目录</source>
         <translation>Import catalog</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="347" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="379" />
         <source>新增：</source>
         <translation>Added: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="348" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="380" />
         <source>删除：</source>
         <translation>Removed: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="349" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="381" />
         <source>修改：</source>
         <translation>Changed:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="351" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="383" />
         <source>冲突（保留本厅的，请人工处理）：</source>
         <translation>Conflicts (the hall's value kept; decide by hand):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="355" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="387" />
         <source>确认导入并发布？</source>
         <translation>Import and publish?</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="358" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="390" />
         <source>未导入</source>
         <translation>Not imported</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="372" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="404" />
         <source>%1 的历史</source>
         <translation>History of %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="383" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="415" />
         <source>回滚到所选版本</source>
         <translation>Roll back to the chosen version</translation>
     </message>

@@ -117,9 +117,14 @@ def find(s: Session, ref: str) -> Version:
 
 
 def validate(package: Any, name: str = "package") -> Catalog:
-    """The Catalog of a package, or Refused naming the first problem's place."""
+    """The Catalog of a package (its answers checked with the knowledge base), or Refused
+    naming the first problem's place."""
+    from desk_app.domain.kb import load_kb
+
     try:
-        return catalog_from_package(package, name)
+        cat = catalog_from_package(package, name)
+        load_kb(cat)
+        return cat
     except CatalogError as exc:
         raise Refused(
             f"目录有误, 未作任何更改: {exc}", f"invalid catalog, nothing changed: {exc}"

@@ -5,7 +5,6 @@ without loading the store."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from desk_app.domain import clock
@@ -17,16 +16,38 @@ CHANNELS = ("cli", "counter", "kiosk", "helper")
 LIMIT_MAX = 50
 
 
-@lru_cache(maxsize=1)
-def knowledge_base() -> KnowledgeBase:
-    """The knowledge base shipped in resources/ (loaded, validated and indexed once)."""
-    return load_kb(catalog())
+class _PerCatalog:
+    """A value built from the catalog in force, rebuilt when another version comes into force
+    (the hall's answers travel with the catalog); ``cache_clear`` as lru_cache's."""
+
+    def __init__(self, build: Any) -> None:
+        self.build = build
+        self.value: Any = None
+        self.built_for: Any = None
+
+    def __call__(self) -> Any:
+        cat = catalog()
+        if self.value is None or self.built_for is not cat:
+            self.value, self.built_for = self.build(cat), cat
+        return self.value
+
+    def cache_clear(self) -> None:
+        self.value = self.built_for = None
 
 
-@lru_cache(maxsize=1)
-def index() -> KbIndex:
+def _kb(cat: Any) -> KnowledgeBase:
+    return load_kb(cat)
+
+
+def _index(cat: Any) -> KbIndex:
     kb = knowledge_base()
-    return KbIndex(kb.entries, kb.synonyms, {b.code: b.name for b in catalog().everything})
+    return KbIndex(kb.entries, kb.synonyms, {b.code: b.name for b in cat.everything})
+
+
+# The knowledge base (files in resources/ and the hall's answers kept with the catalog) and its
+# index: loaded, validated and indexed once per catalog version in force.
+knowledge_base: Any = _PerCatalog(_kb)
+index: Any = _PerCatalog(_index)
 
 
 def bundle_name(code: str) -> str:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.domain.catalog_package import VERIFIABLE
 from desk_app.domain.catalog_package import facts as facts_of
 from desk_app.services.catalog import upkeep, versions
 from desk_app.store import Database
@@ -39,7 +40,7 @@ def _summary(path: str, value: Any) -> str:
     """One line saying what a fact is (its name and, for an item, its limit)."""
     if not isinstance(value, dict):
         return ""
-    text = str(value.get("name") or value.get("text") or "")
+    text = str(value.get("name") or value.get("text") or value.get("question") or "")
     if path.startswith("items.") and value.get("time_limit_days"):
         text += f" · {value['time_limit_days']} 个工作日"
     if path == "bundle":
@@ -91,6 +92,9 @@ class CatalogPage(QWidget):
         self.verify_button.clicked.connect(self.verify)
         self.save_button = QPushButton(self.tr("保存修改并发布"))
         self.save_button.clicked.connect(self.save)
+        self.new_answer_button = QPushButton(self.tr("新增问答"))
+        self.new_answer_button.clicked.connect(self.new_answer)
+        self._new_path: str | None = None  # a fact being written (a new answer)
         self.status = QLabel()
         self.status.setWordWrap(True)
 
@@ -107,6 +111,7 @@ class CatalogPage(QWidget):
         rl.addWidget(self.source)
         buttons = QHBoxLayout()
         buttons.addWidget(self.checked, 1)
+        buttons.addWidget(self.new_answer_button)
         buttons.addWidget(self.verify_button)
         buttons.addWidget(self.save_button)
         rl.addLayout(buttons)
@@ -159,11 +164,7 @@ class CatalogPage(QWidget):
 
     @staticmethod
     def _verifiable(bundle: dict[str, Any]) -> list[str]:
-        return [
-            p
-            for p in facts_of(bundle)
-            if p.split(".", 1)[0] in ("bundle", "items", "questions", "materials")
-        ]
+        return [p for p in facts_of(bundle) if p.split(".", 1)[0] in VERIFIABLE]
 
     def _unverified(self, bundle: dict[str, Any]) -> int:
         f = facts_of(bundle)
@@ -253,10 +254,34 @@ class CatalogPage(QWidget):
             return None
         return self.fact_rows[rows.pop()]
 
+    def new_answer(self) -> None:
+        """A knowledge-base answer written in the hall for the selected bundle."""
+        code = self.selected_code()
+        if code is None:
+            self.status.setText(self.tr("请先选中一个一件事"))
+            return
+        taken = {p for p, _ in self.fact_rows}
+        n = 1
+        while f"answers.{code}-x{n:02d}" in taken:
+            n += 1
+        self.facts.clearSelection()
+        self._new_path = f"answers.{code}-x{n:02d}"
+        template = {
+            "id": f"{code}-x{n:02d}",
+            "question": "",
+            "phrasings": [],
+            "answer": "",
+            "situations": [],
+        }
+        self.editor.setPlainText(json.dumps(template, ensure_ascii=False, indent=2))
+        self.source.clear()
+        self.status.setText(self.tr("填写问题、答复与依据后保存发布"))
+
     def _fact_chosen(self) -> None:
         chosen = self._fact()
         if chosen is None:
             return
+        self._new_path = None
         path, value = chosen
         shown = {k: v for k, v in value.items() if k not in ("source", "verified")}
         self.editor.setPlainText(json.dumps(shown, ensure_ascii=False, indent=2))
@@ -275,6 +300,8 @@ class CatalogPage(QWidget):
 
     def save(self) -> None:
         chosen, code = self._fact(), self.selected_code()
+        if chosen is None and self._new_path is not None:
+            chosen = (self._new_path, {})
         if chosen is None or code is None or self.version is None:
             self.status.setText(self.tr("请先选中一条事实"))
             return
@@ -310,6 +337,7 @@ class CatalogPage(QWidget):
         self.status.setStyleSheet(f"color: {theme.OK};")
         self.status.setText(self.tr("已发布版本 %1").replace("%1", str(result.get("version"))))
         self.checked.setChecked(False)
+        self._new_path = None
         self.reload(keep=code)
 
     def _failed(self, exc: Exception) -> None:
