@@ -36,10 +36,12 @@ def pull(db: Database, client: CentralClient) -> dict[str, Any]:
     resp = client.call("GET", PATH, params={"have": have})
     if resp.status_code == 204:
         return {"status": "current"}
-    if resp.status_code == 404 and '"not_found"' in resp.text:
-        return {"status": "none"}
     if resp.status_code in (404, 405):
-        return {"status": "unsupported"}
+        try:  # the platform's own "nothing published yet", or a backend without the route
+            error = resp.json().get("error") if resp.status_code == 404 else None
+        except (ValueError, AttributeError):
+            error = None
+        return {"status": "none" if error == "not_found" else "unsupported"}
     if resp.status_code != 200:
         raise CentralError(client.scrub(f"HTTP {resp.status_code}: {resp.text[:200]}"))
     try:
