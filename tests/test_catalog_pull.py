@@ -15,13 +15,33 @@ from desk_app.services.accounts import staff as accounts
 from desk_app.services.catalog import upkeep, versions
 from desk_app.store import Database
 from desk_app.store.schema import upgrade
-from tests.test_audit_anchor import PW, _cli
-from tests.test_sync_faults import Server
+from tests.test_audit_anchor import PW
+from tests.test_sync_faults import TOKEN, Server
 from tests.tools import ADMIN
 
 pytest.importorskip("fastapi", reason="the reference backend needs the [central] extra")
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "市政务服务管理办公室《一件事办事指南》2026-11-01 https://example.gov.cn/g"
+
+
+def _cli(db: Database, server: Server, *args: str) -> tuple[int, dict, str]:
+    """A desk-app command as the hall's admin, against ``server``."""
+    import os
+
+    env = dict(
+        os.environ,
+        DESK_APP_DB=db.url,
+        DESK_APP_CENTRAL_URL=server.url,
+        DESK_APP_CENTRAL_TOKEN=TOKEN,
+        DESK_APP_USER="adm",
+        DESK_APP_PASSWORD=PW,
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "desk_app", *args, "--json"],
+        env=env, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+    )  # fmt: skip
+    lines = done.stdout.strip().splitlines()
+    return done.returncode, json.loads(lines[-1]) if lines else {}, done.stderr
 
 
 def _publish(central_db: str, package: dict, tmp_path: Path) -> dict:
