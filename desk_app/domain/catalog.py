@@ -21,7 +21,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from desk_app.domain.bundle import (
     Audience,
@@ -32,14 +31,15 @@ from desk_app.domain.bundle import (
     Figures,
     Form,
     Item,
-    ListedItem,
     Listing,
     Material,
     Question,
     Requirement,
     Source,
-    Verified,
 )
+from desk_app.domain.catalog_parts import answers as answers_of
+from desk_app.domain.catalog_parts import department, listing
+from desk_app.domain.catalog_parts import verified as verified_of
 from desk_app.domain.catalog_reader import (
     CatalogError,
     Fields,
@@ -222,71 +222,6 @@ def load_bundle_file(file: Path) -> Bundle | Listing:
     return bundle
 
 
-def _verified(f: Fields) -> Verified | None:
-    g = f.object("verified", default=None)
-    if g is None:
-        return None
-    by = g.text("by")
-    at = g.date("at")
-    g.done()
-    return Verified(by=by, at=at.isoformat())
-
-
-def _answers(top: Fields) -> tuple[dict[str, Any], ...]:
-    """The hall's knowledge-base answers: objects with an id, unique; their fields are checked
-    by domain/kb.py when the knowledge base is loaded with this catalog."""
-    found = []
-    elements = top.elements("answers", default=[], allow_empty=True)
-    for path, raw in elements:
-        if not isinstance(raw, dict):
-            raise CatalogError(top.file, path, "expected an object")
-        check_code(top.file, f"{path}.id", str(raw.get("id", "")).split("-", 1)[0])
-        found.append((f"{path}.id", str(raw.get("id"))))
-    unique(top.file, found, "answer id")
-    return tuple(dict(raw) for _, raw in elements)
-
-
-def _listing(top: Fields, code: str, name: str, audience: Audience, batch: str) -> Listing:
-    departments = tuple(
-        _department(f) for f in top.objects("departments", default=[], allow_empty=True)
-    )
-    items = []
-    for f in top.objects("items", default=[], allow_empty=True):
-        items.append(
-            ListedItem(code=f.code("code"), name=f.text("name"), department=f.code("department"))
-        )
-        f.done()
-    listing = Listing(
-        code=code,
-        name=name,
-        audience=audience,
-        departments=departments,
-        items=tuple(items),
-        batch=batch,
-        document=top.text("document", default=""),
-        lead=top.code("lead", default=""),
-        summary=top.text("summary", default=""),
-        notes=top.notes(),
-        name_en=top.text("name_en", default=""),
-        cite=top.text("source", default=""),
-        verified=_verified(top),
-        kb_answers=_answers(top),
-    )
-    top.done()
-    file = top.file
-    unique(file, [(f"departments[{i}].code", d.code) for i, d in enumerate(departments)])
-    unique(file, [(f"items[{i}].code", it.code) for i, it in enumerate(items)])
-    known = {d.code for d in departments}
-    for i, it in enumerate(items):
-        if it.department not in known:
-            raise CatalogError(
-                file, f"items[{i}].department", f"{it.department!r} is not in departments"
-            )
-    if listing.lead and listing.lead not in known:
-        raise CatalogError(file, "lead", f"{listing.lead!r} is not in departments")
-    return listing
-
-
 def parse_bundle(raw: object, file: str) -> Bundle | Listing:
     """Validate one bundle's JSON value and build the Bundle (or, for ``"status": "listed"``,
     the Listing); ``file`` names it in errors."""
@@ -300,13 +235,13 @@ def parse_bundle(raw: object, file: str) -> Bundle | Listing:
         top.fail("batch", f"{batch!r} is not one of {', '.join(BATCHES)} (or national-YYYY-N)")
     status = top.text("status", default="guided")
     if status == "listed":
-        return _listing(top, code, name, audience, batch)
+        return listing(top, code, name, audience, batch)
     if status != "guided":
         top.fail("status", 'expected "guided" or "listed"')
     summary = top.text("summary", default="")
     notes = top.text("notes", default="")
     limit = top.integer("time_limit_days", minimum=1, default=None)
-    departments = tuple(_department(f) for f in top.objects("departments"))
+    departments = tuple(department(f) for f in top.objects("departments"))
     questions = tuple(_question(f) for f in top.objects("questions", default=[], allow_empty=True))
     items = tuple(_item(f) for f in top.objects("items"))
     materials = tuple(_material(f) for f in top.objects("materials"))
@@ -316,8 +251,8 @@ def parse_bundle(raw: object, file: str) -> Bundle | Listing:
     document = top.text("document", default="")
     lead = top.code("lead", default="")
     cite = top.text("source", default="")
-    verified = _verified(top)
-    kb_answers = _answers(top)
+    verified = verified_of(top)
+    kb_answers = answers_of(top)
     top.done()
     bundle = Bundle(
         code=code,
@@ -346,12 +281,6 @@ def parse_bundle(raw: object, file: str) -> Bundle | Listing:
 # -- one object each ------------------------------------------------------------------------------
 
 
-def _department(f: Fields) -> Department:
-    d = Department(code=f.code("code"), name=f.text("name"))
-    f.done()
-    return d
-
-
 def _question(f: Fields) -> Question:
     key = f.code("key")
     text = f.text("text")
@@ -372,7 +301,7 @@ def _question(f: Fields) -> Question:
         default=default,
         notes=f.notes(),
         cite=f.text("source", default=""),
-        verified=_verified(f),
+        verified=verified_of(f),
     )
     f.done()
     return q
@@ -388,7 +317,7 @@ def _item(f: Fields) -> Item:
         condition=f.condition("condition"),
         notes=f.notes(),
         cite=f.text("source", default=""),
-        verified=_verified(f),
+        verified=verified_of(f),
     )
     f.done()
     return item
@@ -424,7 +353,7 @@ def _material(f: Fields) -> Material:
         condition=f.condition("condition"),
         notes=f.notes(),
         cite=f.text("source", default=""),
-        verified=_verified(f),
+        verified=verified_of(f),
     )
     f.done()
     return m
