@@ -65,7 +65,7 @@ def _hall(request: Request) -> str | JSONResponse:
     principal = request.scope.get(PRINCIPAL_KEY)
     if not isinstance(principal, Principal) or principal.auditor:
         return _error(403, "forbidden", "a hall workstation token is needed")
-    return principal.name
+    return str(principal.scope)  # the hall (HALL/PC names: all PCs of the hall)
 
 
 def add_anchor_routes(api: FastAPI, store: Store) -> None:

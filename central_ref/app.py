@@ -266,7 +266,9 @@ def create_app(
             except InvalidCase as exc:
                 raw_uuid = raw.get("uuid") if isinstance(raw, dict) else None
                 results[index] = _invalid(index, raw_uuid, exc)
-        outcomes = store.ingest([case for _, case in valid], workstation)
+        outcomes = store.ingest(
+            [case for _, case in valid], workstation, owner=_principal(request).scope
+        )
         for (index, _), outcome in zip(valid, outcomes, strict=True):
             results[index] = _result(index, outcome)
         invalid = sum(1 for r in results if r is not None and r.status == "invalid")
@@ -308,7 +310,9 @@ def create_app(
         except InvalidCase as exc:
             item = _invalid(0, uuid, exc)
         else:
-            item = _result(0, store.ingest([valid], workstation)[0])
+            item = _result(
+                0, store.ingest([valid], workstation, owner=_principal(request).scope)[0]
+            )
         return _SafeJSON(item.model_dump(), _PUT_STATUS[item.status])
 
     @api.get(

@@ -158,7 +158,7 @@ def _hall(request: Request) -> str | JSONResponse:
     principal = request.scope.get(PRINCIPAL_KEY)
     if not isinstance(principal, Principal) or principal.auditor:
         return _error(403, "forbidden", "a hall workstation token is needed")
-    return principal.name
+    return str(principal.scope)  # the hall (HALL/PC names: all PCs of the hall)
 
 
 def _booking_json(b: Booking) -> dict[str, Any]:

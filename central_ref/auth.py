@@ -1,7 +1,10 @@
 """Who is calling: bearer tokens, the principal they stand for, and the gate that checks them.
 
 Two kinds of token. A *workstation* token belongs to one hall PC (or one hall): it uploads
-cases and reads back only the cases it sent itself. An *auditor* token (the platform's
+cases and reads back only its hall's. A name ``HALL/PC`` (``hall-a/pc2=TOKEN``) puts PCs in one
+hall, so that any of them may retry a case another sent (the hall's outbox is shared); case ids
+are scoped per hall, so another hall's upload of the same uuid is its own case and learns
+nothing of this one. An *auditor* token (the platform's
 operators) reads every case and uploads nothing. The cases carry full personal data, so a
 workstation token must not be a key to every hall's cases.
 
@@ -34,8 +37,9 @@ class Principal:
 
     @property
     def scope(self) -> str | None:
-        """The workstation whose cases this caller may read; None for all of them."""
-        return None if self.auditor else self.name
+        """Whose cases this caller owns and may read: its hall, the part of its name before a
+        ``/`` (``hall-a/pc2``), or the whole name; None (an auditor) for all of them."""
+        return None if self.auditor else self.name.split("/", 1)[0]
 
 
 def parse_tokens(values: Iterable[str]) -> dict[str, str]:

@@ -77,7 +77,7 @@ class ReceivedCase(Base):
 
     # The listing cursor: increasing in order of first arrival.
     id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    uuid: Mapped[str] = mapped_column(String(36))
     case_no: Mapped[str] = mapped_column(String(64))
     concluded_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # Asia/Shanghai date of concluded_at, stored so the reconciliation digest is an index scan.
@@ -87,7 +87,14 @@ class ReceivedCase(Base):
     received_count: Mapped[int] = mapped_column(Integer)
     first_received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_received_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    workstation: Mapped[str] = mapped_column(String(64))  # who sent it first
+    # Whose case it is: the principal that sent it. Case ids are scoped per principal (give a
+    # hall's PCs one name, e.g. hall-a=TOKEN1,hall-a=TOKEN2, so that any of them may retry its
+    # cases): another hall's PUT of the same uuid is its own case, and learns nothing of this one.
+    workstation: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        UniqueConstraint("workstation", "uuid", name="uq_received_cases_workstation_uuid"),
+    )
 
 
 class Receipt(Base):

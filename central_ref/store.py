@@ -29,7 +29,6 @@ from sqlalchemy import (
     Engine,
     create_engine,
     delete,
-    exists,
     func,
     select,
     true,
@@ -54,7 +53,6 @@ from central_ref.engine import (
     sqlite_setup,
 )
 from central_ref.models import (
-    DELIVERED,
     Base,
     CaseDetail,
     CaseRow,
@@ -90,15 +88,11 @@ def _refused_data(exc: StatementError) -> bool:
 
 
 def _visible_to(scope: str | None) -> ColumnElement[bool]:
-    """The cases a reader may see: all for ``None``; else those the workstation ``scope``
-    delivered itself (it sent exactly the stored version: created or replayed)."""
+    """The cases a reader may see: all for ``None``; else the principal ``scope``'s own (case
+    ids are scoped per principal)."""
     if scope is None:
         return true()
-    return exists().where(
-        Receipt.case_id == ReceivedCase.id,
-        Receipt.workstation == scope,
-        Receipt.outcome.in_(DELIVERED),
-    )
+    return ReceivedCase.workstation == scope
 
 
 def _utcnow() -> datetime:
@@ -177,17 +171,21 @@ class Store:
 
     # -- ingest --------------------------------------------------------------------------------
 
-    def ingest(self, cases: list[ValidCase], workstation: str) -> list[Outcome]:
+    def ingest(
+        self, cases: list[ValidCase], workstation: str, *, owner: str | None = None
+    ) -> list[Outcome]:
         """Store a batch of validated cases; one ``Outcome`` per case, in the given order.
 
-        A new UUID is stored (``created``); the same UUID with the same canonical digest is a
+        Case ids are scoped per ``owner`` (the sender's hall; default: ``workstation``). A new
+        UUID is stored (``created``); the same UUID with the same canonical digest is a
         ``replayed``; with another digest a ``conflict`` whose version is kept for review.
         Every arrival counts in ``received_count``, within one batch too.
         """
         if not cases:
             return []
+        hall = owner or workstation
         try:
-            return self.write(lambda session: self._ingest(session, cases, workstation))
+            return self.write(lambda session: self._ingest(session, cases, workstation, hall))
         except StatementError as exc:
             if not _refused_data(exc):
                 raise  # the database is unwell, not the data: the client retries the batch
@@ -202,9 +200,13 @@ class Store:
                 return [Outcome(cases[0].uuid, "invalid", None, "case: could not be stored")]
         # One case the database refuses must not fail the others: store them one at a time
         # (in order, so repeated uuids still count as in one batch).
-        return [outcome for case in cases for outcome in self.ingest([case], workstation)]
+        return [
+            outcome for case in cases for outcome in self.ingest([case], workstation, owner=hall)
+        ]
 
-    def _lock_rows(self, session: Session, uuids: list[str]) -> dict[str, tuple[int, str, int]]:
+    def _lock_rows(
+        self, session: Session, uuids: list[str], workstation: str
+    ) -> dict[str, tuple[int, str, int]]:
         """uuid -> (id, digest, received_count) of the stored cases, row-locked in uuid order.
 
         Locking in one global order (sorted UUIDs) keeps two overlapping batches on PostgreSQL
@@ -220,7 +222,7 @@ class Store:
                     ReceivedCase.payload_sha256,
                     ReceivedCase.received_count,
                 )
-                .where(ReceivedCase.uuid.in_(chunk))
+                .where(ReceivedCase.workstation == workstation, ReceivedCase.uuid.in_(chunk))
                 .order_by(ReceivedCase.uuid)
                 .with_for_update()
             )
@@ -228,14 +230,16 @@ class Store:
                 found[uuid] = (row_id, sha, count)
         return found
 
-    def _ingest(self, session: Session, cases: list[ValidCase], workstation: str) -> list[Outcome]:
+    def _ingest(
+        self, session: Session, cases: list[ValidCase], workstation: str, owner: str
+    ) -> list[Outcome]:
         now = _utcnow()
         arrivals = Counter(case.uuid for case in cases)
         first: dict[str, ValidCase] = {}
         for case in cases:
             first.setdefault(case.uuid, case)
         uuids = sorted(arrivals)
-        stored = self._lock_rows(session, uuids)
+        stored = self._lock_rows(session, uuids, owner)
 
         created: set[str] = set()
         missing = [uuid for uuid in uuids if uuid not in stored]
@@ -253,13 +257,13 @@ class Store:
                     "received_count": arrivals[uuid],
                     "first_received_at": now,
                     "last_received_at": now,
-                    "workstation": workstation,
+                    "workstation": owner,
                 }
                 for uuid in missing
             ]
             stmt = (
                 self._insert(ReceivedCase)
-                .on_conflict_do_nothing(index_elements=["uuid"])
+                .on_conflict_do_nothing(index_elements=["workstation", "uuid"])
                 .returning(ReceivedCase.uuid, ReceivedCase.id)
             )
             for uuid, row_id in session.execute(stmt, values):
@@ -269,7 +273,7 @@ class Store:
             if lost:
                 # A concurrent request stored these first (PostgreSQL waited for its commit):
                 # from here on they are ordinary replays or conflicts of that version.
-                stored.update(self._lock_rows(session, lost))
+                stored.update(self._lock_rows(session, lost, owner))
 
         outcomes: list[Outcome] = []
         seen: Counter[str] = Counter()
@@ -378,7 +382,9 @@ class Store:
         """
         with self.read() as session:
             row = session.scalars(
-                select(ReceivedCase).where(ReceivedCase.uuid == uuid, _visible_to(scope))
+                select(ReceivedCase)
+                .where(ReceivedCase.uuid == uuid, _visible_to(scope))
+                .order_by(ReceivedCase.id)  # an auditor: the first hall's, should two share it
             ).first()
             if row is None:
                 return None

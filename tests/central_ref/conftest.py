@@ -41,7 +41,11 @@ def _client(url: str) -> Iterator[Any]:
 
     from central_ref.app import create_app
 
-    app = create_app(url, {TOKEN, "ws02=t2"}, auditor_tokens=[AUDITOR_TOKEN])
+    app = create_app(
+        url,
+        {TOKEN, "ws02=t2", "hall-a/pc1=t4", "hall-a/pc2=t5"},
+        auditor_tokens=[AUDITOR_TOKEN],
+    )
     with TestClient(app) as test_client:
         yield test_client
     app.state.store.dispose()

@@ -88,33 +88,39 @@ def test_digests_are_scoped_to_the_workstation(client):
     assert [d["count"] for d in audited] == [2]
 
 
-def test_another_workstation_cannot_overwrite_a_case(client):
+def test_another_hall_can_neither_overwrite_a_case_nor_tell_it_exists(client):
     theirs = make_case()
     send(client, WS2, theirs)
     forged = {**theirs, "payload": {"applicant": "冒名"}}
+    # The same answer as for a uuid nobody used: the other hall learns nothing.
+    fresh = {**make_case(), "payload": {"applicant": "冒名"}}
     (result,) = send(client, AUTH, forged)
-    assert result["status"] == "conflict"
+    (control,) = send(client, AUTH, fresh)
+    assert result["status"] == control["status"] == "created"
     put = client.put(f"/api/v1/cases/{theirs['uuid']}", json=forged, headers=AUTH)
-    assert put.status_code == 409
+    assert put.status_code == 200  # its own case, replayed: no 409 telling the id is taken
     owner = client.get(f"/api/v1/cases/{theirs['uuid']}", headers=WS2).json()
-    assert owner["payload"] == theirs["payload"]
-    # The forged version is kept for the auditor, not shown to the owner's workstation.
-    assert owner["conflicts"] == []
-    audited = client.get(f"/api/v1/cases/{theirs['uuid']}", headers=AUDITOR).json()
-    assert [c["payload"] for c in audited["conflicts"]] == [forged["payload"]]
-    assert client.get(f"/api/v1/cases/{theirs['uuid']}", headers=AUTH).status_code == 404
+    assert owner["payload"] == theirs["payload"] and owner["conflicts"] == []
+    mine = client.get(f"/api/v1/cases/{theirs['uuid']}", headers=AUTH).json()
+    assert mine["payload"] == forged["payload"]  # each hall reads its own
 
 
 def test_a_redelivery_by_another_pc_of_the_hall_is_a_replay(client):
     """Several PCs of a hall share one outbox: a case may be re-sent by another PC (after a
-    lost answer). The same content is a replay, and that PC may read what it sent."""
+    lost answer). PCs named HALL/PC are one hall: the same content is a replay, and that PC
+    may read what its hall sent."""
+    pc1, pc2 = {"Authorization": "Bearer t4"}, {"Authorization": "Bearer t5"}
     case = make_case()
-    send(client, WS2, case)
-    (result,) = send(client, AUTH, case)
+    send(client, pc1, case)
+    (result,) = send(client, pc2, case)
     assert result["status"] == "replayed"
-    assert listed(client, AUTH) == {case["uuid"]}
-    digest = client.get("/api/v1/digest", params=DAY, headers=AUTH).json()
+    assert listed(client, pc2) == {case["uuid"]}
+    digest = client.get("/api/v1/digest", params=DAY, headers=pc2).json()
     assert digest["uuids"] == [case["uuid"]]
+    forged = {**case, "payload": {"applicant": "改过"}}
+    (conflict,) = send(client, pc2, forged)
+    assert conflict["status"] == "conflict"  # within a hall a changed version is a conflict
+    assert listed(client, WS2) == set() and listed(client, AUTH) == set()
 
 
 def test_the_auditor_reads_but_does_not_upload(sqlite_client):

@@ -24,7 +24,9 @@ def test_racing_uploads_of_the_same_uuids_store_each_once(db_url):
         try:
             batch = cases[offset:] + cases[:offset]  # overlapping, in different orders
             barrier.wait(timeout=10)
-            results.append([o.status for o in store.ingest(batch, f"ws{offset}")])
+            # Eight PCs of one hall: case ids are scoped per hall.
+            outcomes = store.ingest(batch, f"hall/ws{offset}", owner="hall")
+            results.append([o.status for o in outcomes])
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
 
