@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import Date, Integer, MetaData, String, func, select, update
+from sqlalchemy import Date, Integer, MetaData, String, Text, func, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
@@ -91,9 +91,10 @@ class Booking(_Base):
     day: Mapped[date] = mapped_column(Date)
     start: Mapped[str] = mapped_column(String(5))
     end: Mapped[str] = mapped_column(String(5))
-    name: Mapped[str] = mapped_column(String(200))
-    id_no: Mapped[str] = mapped_column(String(18))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    # Sealed at rest with the booking's code as context (central_ref.sealing).
+    name: Mapped[str] = mapped_column(Text)
+    id_no: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
     person: Mapped[str] = mapped_column(String(64), index=True)  # SHA-256 of the ID number
     state: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -161,7 +162,8 @@ def _hall(request: Request) -> str | JSONResponse:
     return str(principal.scope)  # the hall (HALL/PC names: all PCs of the hall)
 
 
-def _booking_json(b: Booking) -> dict[str, Any]:
+def _booking_json(b: Booking, sealer: Any) -> dict[str, Any]:
+    context = f"booking:{b.code}"
     return {
         "id": b.id,
         "code": b.code,
@@ -169,9 +171,9 @@ def _booking_json(b: Booking) -> dict[str, Any]:
         "date": b.day.isoformat(),
         "start": b.start,
         "end": b.end,
-        "name": b.name,
-        "id_no": b.id_no,
-        "phone": b.phone,
+        "name": sealer.open_text(b.name, context),
+        "id_no": sealer.open_text(b.id_no, context),
+        "phone": sealer.open_text(b.phone, context),
         "state": b.state,
         "created_at": b.created_at.astimezone(UTC).isoformat(),
     }
@@ -227,7 +229,7 @@ def add_appointment_routes(api: FastAPI, store: Store) -> None:
                 .limit(limit)
             ).all()
             return {
-                "bookings": [_booking_json(b) for b in rows],
+                "bookings": [_booking_json(b, store.sealer) for b in rows],
                 "next": rows[-1].id if len(rows) == limit else None,
             }
 
@@ -381,23 +383,25 @@ def add_appointment_routes(api: FastAPI, store: Store) -> None:
             ).rowcount
             if not taken:
                 return _error(409, "full", "the slot is full")
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+            sealed = store.sealer
             b = Booking(
                 hall=hall,
-                code="".join(secrets.choice(CODE_ALPHABET) for _ in range(8)),
+                code=code,
                 service=body.service,
                 day=body.date,
                 start=body.start,
                 end=quota.end,
-                name=body.name.strip(),
-                id_no=id_no,
-                phone=body.phone,
+                name=sealed.seal_text(body.name.strip(), f"booking:{code}"),
+                id_no=sealed.seal_text(id_no, f"booking:{code}"),
+                phone=sealed.seal_text(body.phone, f"booking:{code}"),
                 person=person,
                 state="booked",
                 created_at=_now(),
             )
             s.add(b)
             s.flush()
-            answer = _booking_json(b)
+            answer = _booking_json(b, store.sealer)
             return {k: answer[k] for k in ("code", "service", "date", "start", "end", "state")}
 
         result = store.write(work)

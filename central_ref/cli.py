@@ -106,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-batch", type=int, default=500, help=argparse.SUPPRESS)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.add_argument("--no-access-log", action="store_true")
+    serve.add_argument(
+        "--data-key-file",
+        default=None,
+        help="the key sealing personal data at rest (made if missing; default: "
+        "CENTRAL_REF_DATA_KEY_FILE, CENTRAL_REF_DATA_KEY, or DB.key beside a SQLite file)",
+    )
 
     stats = sub.add_parser("stats", help="print counts of the store")
     stats.add_argument("--db", default=os.environ.get("CENTRAL_REF_DB"))
@@ -132,7 +138,7 @@ def _store(args: argparse.Namespace) -> Any:
     if not args.db:
         raise CliError("--db URL is required (or CENTRAL_REF_DB)")
     try:
-        store = Store(args.db)
+        store = Store(args.db, data_key_file=getattr(args, "data_key_file", None))
     except ValueError as exc:
         raise CliError(str(exc)) from None
     store.create_schema()
@@ -196,6 +202,11 @@ def _serve(args: argparse.Namespace) -> int:
     if os.environ.get("CENTRAL_REF_AUDITOR_TOKEN"):
         auditors.append(os.environ["CENTRAL_REF_AUDITOR_TOKEN"])
     store = _store(args)
+    try:
+        store.sealer  # noqa: B018 - the data key, found (or refused) before the socket opens
+    except ValueError as exc:
+        store.dispose()
+        raise CliError(str(exc)) from None
     try:
         app = create_app(
             store,

@@ -102,8 +102,10 @@ def _utcnow() -> datetime:
 class Store:
     """The backend's database: engine, units of work, and the operations the API needs."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, data_key_file: str | None = None) -> None:
         self.url = normalize_url(url)
+        self._data_key_file = data_key_file
+        self._sealer: Any = None
         parsed = make_url(self.url)
         self.dialect = parsed.get_backend_name()
         if self.dialect not in ("sqlite", "postgresql"):
@@ -134,6 +136,16 @@ class Store:
         )
 
     # -- plumbing ------------------------------------------------------------------------------
+
+    @property
+    def sealer(self) -> Any:
+        """Payloads carry names and ID numbers: sealed at rest (central_ref.sealing); the key
+        is found on first use (``serve`` asks at start, so a missing one stops it there)."""
+        if self._sealer is None:
+            from central_ref.sealing import sealer_for
+
+            self._sealer = sealer_for(self.url, self._data_key_file)
+        return self._sealer
 
     def create_schema(self) -> None:
         """Create the tables if missing (idempotent; a test double needs no migrations)."""
@@ -252,7 +264,7 @@ class Store:
                     "case_no": first[uuid].case_no,
                     "concluded_at": first[uuid].concluded_at,
                     "concluded_date": first[uuid].concluded_date,
-                    "payload": first[uuid].payload,
+                    "payload": self.sealer.seal_json(first[uuid].payload, f"{owner}:{uuid}"),
                     "payload_sha256": first[uuid].sha256,
                     "received_count": arrivals[uuid],
                     "first_received_at": now,
@@ -345,7 +357,7 @@ class Store:
                 "payload_sha256": sha,
                 "case_no": case.case_no,
                 "concluded_at": case.concluded_at,
-                "payload": case.payload,
+                "payload": self.sealer.seal_json(case.payload, f"conflict:{case_id}:{sha}"),
                 "received_count": n,
                 "first_received_at": now,
                 "last_received_at": now,
@@ -396,14 +408,16 @@ class Store:
             ).all()
             return CaseDetail(
                 row=case_row(row),
-                payload=row.payload,
+                payload=self.sealer.open_json(row.payload, f"{row.workstation}:{row.uuid}"),
                 payload_sha256=row.payload_sha256,
                 conflicts=[
                     ConflictRow(
                         payload_sha256=v.payload_sha256,
                         case_no=v.case_no,
                         concluded_at=v.concluded_at,
-                        payload=v.payload,
+                        payload=self.sealer.open_json(
+                            v.payload, f"conflict:{v.case_id}:{v.payload_sha256}"
+                        ),
                         received_count=v.received_count,
                         first_received_at=v.first_received_at,
                         last_received_at=v.last_received_at,

@@ -21,6 +21,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Personal data is sealed under the hall key: the suite (and the commands it starts) use a key
 # of its own, never a key file of the machine's user. Tests of the key file set their own.
 os.environ["DESK_APP_KEY"] = base64.urlsafe_b64encode(os.urandom(32)).decode()
+# The reference backend seals personal data at rest; its key for the suite (and its servers).
+os.environ["CENTRAL_REF_DATA_KEY"] = base64.b64encode(os.urandom(32)).decode()
 # Nor the user's data folder: a command run without --db gets a hall.db of the suite's own.
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="desk-app-tests-")
 os.environ.pop("DESK_APP_KEY_FILE", None)

@@ -114,6 +114,13 @@ def test_online_booking_round_trip(hall_db, central):
     }
     assert set(listed) == {code, missed}
     assert listed[code].channel == "online" and "*" in listed[code].id_no
+    # The platform keeps the citizen's name, ID number and phone sealed at rest.
+    import sqlite3
+
+    raw = sqlite3.connect(central.url_db).execute("SELECT name, id_no, phone FROM appt_bookings")
+    for name, id_no, phone in raw.fetchall():
+        assert all(str(v).startswith("sealed:v1:") for v in (name, id_no, phone) if v)
+        assert "王芳" not in name and person(1) not in id_no
     # The online place is the online channel's: the hall's two places are untouched.
     from desk_app.services.appointments import booking as appointments
 

@@ -39,6 +39,7 @@ pytest.importorskip("fastapi", reason="the reference backend needs the [central]
 
 class Server:
     def __init__(self, db_url: str, *args: str, port: int = 0) -> None:
+        self.url_db = db_url.removeprefix("sqlite:///")  # the file, for checks of what is stored
         self.proc = subprocess.Popen(
             [
                 sys.executable,
