@@ -10,7 +10,7 @@ import stat
 import pytest
 from sqlalchemy import create_engine, text
 
-from central_ref.sealing import PREFIX, SealError, Sealer, key_file, sealer_for
+from central_ref.sealing import PREFIX, Sealer, SealError, key_file, sealer_for
 from tests.central_ref.conftest import AUDITOR, AUTH, make_case
 
 pytest.importorskip("fastapi", reason="the reference backend needs the [central] extra")
