@@ -23,3 +23,45 @@ def user_data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("desk-app", appauthor=False, ensure_exists=True)
+
+
+# Windows' well-known groups any local user is in (icacls prints them by name).
+_EVERYONE_ACES = ("Everyone", "BUILTIN\\Users", "NT AUTHORITY\\Authenticated Users")
+
+
+def _windows_user() -> str:
+    user = os.environ.get("USERNAME", "")
+    domain = os.environ.get("USERDOMAIN", "")
+    return f"{domain}\\{user}" if domain and user else user
+
+
+def icacls_owner_only_command(path: str) -> list[str]:
+    """The icacls call that leaves ``path`` with one entry, full control for this user, and no
+    inherited ones (a folder's "Users: read" would otherwise reach the file)."""
+    return ["icacls", path, "/inheritance:r", "/grant:r", f"{_windows_user()}:(F)"]
+
+
+def restrict_to_owner(path: str) -> None:
+    """On Windows, an ACL of the owner alone on ``path`` (best effort, logged when refused);
+    elsewhere the mode given at creation already says so."""
+    if sys.platform != "win32":
+        return
+    import logging
+    import subprocess
+
+    try:
+        done = subprocess.run(  # noqa: S603 - a fixed program, the path as one argument
+            icacls_owner_only_command(path), capture_output=True, text=True, check=False
+        )
+    except OSError as exc:
+        logging.getLogger(__name__).warning("icacls not run on %s: %s", path, exc)
+        return
+    if done.returncode != 0:
+        logging.getLogger(__name__).warning(
+            "icacls refused to restrict %s: %s", path, (done.stderr or done.stdout).strip()
+        )
+
+
+def windows_acl_open_to_others(icacls_output: str) -> bool:
+    """Whether ``icacls PATH``'s output grants Everyone, Users or Authenticated Users."""
+    return any(ace.lower() in icacls_output.lower() for ace in _EVERYONE_ACES)

@@ -41,6 +41,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from desk_app.paths import restrict_to_owner
+
 KEY_ENV = "DESK_APP_KEY"
 KEY_FILE_ENV = "DESK_APP_KEY_FILE"
 KEY_FILE_NAME = "hall.key"
@@ -261,6 +263,7 @@ def _write_private_temp(path: Path, data: bytes) -> Path:
         os.fsync(fd)
     finally:
         os.close(fd)
+    restrict_to_owner(str(tmp))  # Windows: an ACL of the owner alone (the mode means nothing)
     return tmp
 
 

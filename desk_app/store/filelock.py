@@ -17,7 +17,9 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
+
+from desk_app.paths import restrict_to_owner, windows_acl_open_to_others
 
 OWNER_ONLY = 0o600
 
@@ -28,16 +30,28 @@ class LockTimeout(TimeoutError):
 
 def create_owner_only(path: str) -> None:
     """Create ``path`` empty and owner-only unless it exists (SQLite then keeps the mode, and
-    gives its -wal and -shm files the database file's mode)."""
-    with suppress(FileExistsError):
+    gives its -wal and -shm files the database file's mode; on Windows, where the mode bits
+    mean nothing, the new file gets an ACL of its owner alone)."""
+    try:
         os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
+    except FileExistsError:
+        return
+    restrict_to_owner(path)
 
 
 def readable_by_others(path: str) -> bool:
-    """Whether users other than the owner may read ``path`` (POSIX mode bits; False on Windows,
-    where the user data folder's ACL decides)."""
-    if sys.platform == "win32":  # pragma: no cover - Windows halls
-        return False
+    """Whether users other than the owner may read ``path``: POSIX mode bits, or on Windows an
+    ACL entry for Everyone, Users or Authenticated Users."""
+    if sys.platform == "win32":
+        import subprocess
+
+        try:
+            done = subprocess.run(  # noqa: S603 - a fixed program, the path as one argument
+                ["icacls", path], capture_output=True, text=True, check=False
+            )
+        except OSError:
+            return False
+        return done.returncode == 0 and windows_acl_open_to_others(done.stdout)
     try:
         return bool(os.stat(path).st_mode & 0o044)
     except OSError:
@@ -78,6 +92,8 @@ def exclusive(
 ) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` (created owner-only if missing) for the block; wait at
     most ``timeout`` seconds for it, then raise ``error`` naming the holder where it can."""
+    if sys.platform == "win32" and not os.path.exists(path):
+        create_owner_only(path)  # the ACL before the first use (mode bits mean nothing there)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, OWNER_ONLY)
     try:
         if sys.platform == "win32":  # pragma: no cover - exercised on Windows halls
