@@ -132,6 +132,35 @@ def test_progress_wall_shows_the_claims(qtbot, sup_hall):
     assert "新生儿出生一件事" in texts and "10→1" in texts and "目标 -90%" in texts
 
 
+def test_progress_wall_pages_through_every_bundle(qtbot, sup_hall):
+    import dataclasses
+
+    from desk_app.services.common.catalog import catalog
+    from desk_app.ui.display.progress_wall import PAGE_SIZE, ProgressWall
+
+    wall = ProgressWall(sup_hall.acting_as(_actor(sup_hall)), page_ms=3_600_000)
+    qtbot.addWidget(wall)
+    wall.resize(1366, 768)
+    wall.show()
+    qtbot.waitUntil(lambda: wall.report is not None, timeout=5000)
+    # A hall with cases in every bundle (the demo's month): one card per bundle of the catalog.
+    model = wall.report.bundles[0]
+    every = [dataclasses.replace(model, code=b.code, name=b.name) for b in catalog().bundles]
+    wall.show_report(dataclasses.replace(wall.report, bundles=every))
+    names = {b.name for b in every}
+    assert len(names) > PAGE_SIZE and wall.pages == -(-len(names) // PAGE_SIZE)
+    seen: set[str] = set()
+    for page in range(wall.pages):
+        assert wall.page == page
+        assert wall.page_mark.text().startswith(f"第 {page + 1}/{wall.pages} 页")
+        qtbot.wait(50)  # the replaced cards are deleted later
+        cards = [w for w in wall.findChildren(type(wall.title)) if w.isVisible()]
+        seen |= {w.text() for w in cards} & names
+        wall.next_page()
+    assert seen == names  # 社保卡, 残疾人, 就医, 公民身后 ... all come round
+    assert wall.page == 0  # after the last page, the first
+
+
 def _actor(db):
     return accounts.authenticate(db, "sup01", PASSWORD).actor
 
@@ -164,3 +193,29 @@ def test_follow_up_recorded_from_the_ratings_page_and_reform_page(qtbot, db):
     newborn = rows["新生儿出生一件事"]
     assert win.reform.table.item(newborn, 6).text() == "材料"  # worse than claimed
     assert "19→4" in win.reform.table.item(newborn, 3).text()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768), (1920, 1080)])
+def test_progress_wall_fits_the_hall_screens(qtbot, sup_hall, size):
+    import dataclasses
+
+    from desk_app.services.common.catalog import catalog
+    from desk_app.ui.display.progress_wall import ProgressWall
+
+    wall = ProgressWall(sup_hall.acting_as(_actor(sup_hall)), page_ms=3_600_000)
+    qtbot.addWidget(wall)
+    wall.resize(*size)
+    wall.show()
+    qtbot.waitUntil(lambda: wall.report is not None, timeout=5000)
+    model = wall.report.bundles[0]
+    longest = sorted(catalog().bundles, key=lambda b: -len(b.name))[:8]
+    wall.show_report(
+        dataclasses.replace(
+            wall.report,
+            bundles=[dataclasses.replace(model, code=b.code, name=b.name) for b in longest],
+        )
+    )
+    qtbot.wait(50)
+    hint = wall.minimumSizeHint()
+    assert hint.width() <= size[0] and hint.height() <= size[1], (size, hint)
+    assert (wall.width(), wall.height()) == size

@@ -752,7 +752,7 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/catalog.py" line="73" />
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="238" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="234" />
         <source>未核实</source>
         <translation>Unverified</translation>
     </message>
@@ -817,109 +817,109 @@
         <translation> · %1 open conflicts (both sides changed them in an import or a platform package; the hall's value kept)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="196" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="192" />
         <source>仅列名</source>
         <translation>listed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="196" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="192" />
         <source>有</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="240" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="236" />
         <source>冲突：请核对后保存或标记已核实</source>
         <translation>Conflict: check, then save or mark verified</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="249" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="245" />
         <source>平台/导入的值：</source>
         <translation>Platform/import value: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="265" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="261" />
         <source>请先选中一个一件事</source>
         <translation>Select a bundle first</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="282" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="278" />
         <source>填写问题、答复与依据后保存发布</source>
         <translation>Write the question, the answer and the source, then save and publish</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="299" />
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="310" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="295" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="306" />
         <source>请先选中一条事实</source>
         <translation>Select a fact first</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="317" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="313" />
         <source>JSON 有误（第 %1 行）：</source>
         <translation>JSON error (line %1): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="337" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="333" />
         <source>正在发布…</source>
         <translation>Publishing…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="342" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="338" />
         <source>已发布版本 %1</source>
         <translation>Published version %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="353" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="349" />
         <source>导出目录</source>
         <translation>Export catalog</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="361" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="357" />
         <source>已导出版本 %1 到 %2</source>
         <translation>Exported version %1 to %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="367" />
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="387" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="363" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="383" />
         <source>导入目录</source>
         <translation>Import catalog</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="379" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="375" />
         <source>新增：</source>
         <translation>Added: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="380" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="376" />
         <source>删除：</source>
         <translation>Removed: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="381" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="377" />
         <source>修改：</source>
         <translation>Changed:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="383" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="379" />
         <source>冲突（保留本厅的，请人工处理）：</source>
         <translation>Conflicts (the hall's value kept; decide by hand):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="387" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="383" />
         <source>确认导入并发布？</source>
         <translation>Import and publish?</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="390" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="386" />
         <source>未导入</source>
         <translation>Not imported</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="404" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="400" />
         <source>%1 的历史</source>
         <translation>History of %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="415" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="411" />
         <source>回滚到所选版本</source>
         <translation>Roll back to the chosen version</translation>
     </message>
@@ -2708,63 +2708,68 @@
 <context>
     <name>ProgressWall</name>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="62" />
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="66" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="83" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="87" />
         <source>高效办成一件事 · 改革成效</source>
         <translation>One Thing, Done Efficiently · Reform progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="114" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="176" />
         <source>跑动</source>
         <translation>Trips</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="115" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="177" />
         <source>环节</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="116" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="178" />
         <source>时限</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="117" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="179" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="131" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="193" />
         <source>目标 </source>
         <translation>Goal </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="133" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="195" />
         <source>本厅实测：暂无改革前数据</source>
         <translation>Measured here: no figure from before the reform</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="137" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="199" />
         <source>本厅实测 -%1%（%2 件）</source>
         <translation>Measured here -%1% (%2 cases)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="153" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="214" />
         <source>实测为本厅已办结办件的平均值：跑动 = 申请人到厅的天数，环节 = 经手窗口数加转办次数，时限 = 受理至办结的工作日，材料 = 实际收取的纸质材料（不含数据共享、电子证照）。红色表示实测差于承诺。</source>
         <translation>Measured = mean over this hall's concluded cases: trips = days the applicant came, steps = windows handling the case plus transfers, time = working days from opening to conclusion, materials = paper actually collected (not shared data or e-licences). Red: worse than the claim.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="169" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="240" />
+        <source>第 %1/%2 页  </source>
+        <translation>Page %1/%2  </translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="256" />
         <source>已办结 %1 件</source>
         <translation>%1 cases concluded</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="179" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="266" />
         <source> 工作日</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="180" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="268" />
         <source>实测 </source>
         <translation>Measured </translation>
     </message>
