@@ -72,6 +72,7 @@ def build_screen(
     large_text: bool,
     actor: Actor | None = None,
     idle_lock_ms: int | None = None,
+    screen_size: tuple[int, int] | None = None,
 ) -> QWidget:
     """The role's screen on a handle acting for the right person: the logged-in staff member
     (``actor``) at a counter, the device itself at the kiosk and the call display."""
@@ -105,12 +106,24 @@ def build_screen(
     if role == "display":
         from desk_app.ui.display.window import CallDisplay
 
-        return CallDisplay(db.acting_as(DISPLAY_ACTOR), large_text=large_text)
+        return CallDisplay(
+            db.acting_as(DISPLAY_ACTOR), large_text=large_text, screen_size=screen_size
+        )
     if role in ("supervisor", "progress"):
         from desk_app.ui.supervisor.entry import supervisor_screen
 
         return supervisor_screen(db, role, actor)
     raise ValueError(role)
+
+
+def _screen_size(index: int | None) -> tuple[int, int] | None:
+    """The size of the screen a full-screen role will fill (the primary one by default)."""
+    screens = QApplication.screens()
+    if not screens:
+        return None
+    chosen = screens[index] if index is not None and 0 <= index < len(screens) else screens[0]
+    geometry = chosen.geometry()
+    return geometry.width(), geometry.height()
 
 
 def place_fullscreen(widget: QWidget, screen_index: int | None) -> None:
@@ -181,12 +194,16 @@ def run_gui(
         return 0
     if not chosen:
         return 0
+    role_chosen = str(chosen["role"])
+    if screen is None and role_chosen == "display":
+        screen = len(QApplication.screens()) - 1  # the last monitor: usually the hall's
     main = build_screen(
         db,
-        str(chosen["role"]),
+        role_chosen,
         cast(int, chosen["window"]),
         large_text=large_text,
         actor=chosen.get("actor"),  # type: ignore[arg-type]
+        screen_size=_screen_size(screen),
     )
     if chosen["role"] in ("counter", "helper", "supervisor"):
         # 1440x900 where it fits with its title bar; on a smaller screen it fills the screen.
@@ -206,8 +223,6 @@ def run_gui(
         main.raise_()
         main.activateWindow()
     else:
-        if screen is None and chosen["role"] == "display":
-            screen = len(QApplication.screens()) - 1  # the last monitor: usually the hall's
         place_fullscreen(main, screen)
     sync_loop = _start_sync(db) if chosen["role"] == "counter" else None
     code = app.exec()

@@ -76,6 +76,15 @@ class _Start:
     recent: list[CallEvent]  # newest first
 
 
+def screen_fit(screen_size: tuple[int, int] | None) -> float:
+    """How much of the 1080p type sizes a screen of ``screen_size`` takes (1 when unknown or
+    at least 1920x1080; 0.71 for 1366x768)."""
+    if screen_size is None:
+        return 1.0
+    width, height = screen_size
+    return max(0.5, min(1.0, width / 1920, height / 1080))
+
+
 def _load_start(db: Database) -> _Start:
     """Worker: where to start following, and what to show before anything new happens."""
     after = boards.last_event_id(db)
@@ -104,6 +113,7 @@ class CallDisplay(QWidget):
         poll_ms: int = 500,
         announcer: Announcer | None = None,
         parent: QWidget | None = None,
+        screen_size: tuple[int, int] | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
@@ -113,9 +123,12 @@ class CallDisplay(QWidget):
             self.announcer.setParent(self)  # one lifetime: it goes with the screen it speaks for
         self.announcer.started.connect(self._on_announcing)
         self._family = theme.load_bundled_font()
-        # Read from across the hall, so large already; 适老化 makes it half as large again.
-        self._pt = partial(scaled, theme.LARGE_TEXT_SCALE if large_text else 1.0)
-        self._rows = RECENT_ROWS_LARGE if large_text else RECENT_ROWS
+        # Read from across the hall, so large already; 适老化 makes it half as large again. The
+        # sizes are for a 1080p screen: a smaller one (a 1366x768 TV) scales them down to fit.
+        self.fit = screen_fit(screen_size)
+        self._pt = partial(scaled, (theme.LARGE_TEXT_SCALE if large_text else 1.0) * self.fit)
+        rows = RECENT_ROWS_LARGE if large_text else RECENT_ROWS
+        self._rows = max(3, int(rows * self.fit))  # a smaller screen: fewer recent calls
         self._cursor: boards.CallCursor | None = None  # None until the start has been read
         self._polling = False
         self._again = False  # a change was seen while a query ran: query once more after it
@@ -238,7 +251,7 @@ class CallDisplay(QWidget):
         self.hero_pages.addWidget(self.idle_label)
         self.hero_pages.addWidget(call_page)
         # Its numbers shrink to fit: large text must not push the tiles off a 1080p screen.
-        self.hero.setMinimumHeight(380)
+        self.hero.setMinimumHeight(round(380 * self.fit))
 
         # Below: the latest ticket of each window, and the latest calls.
         tiles_title = QLabel(self.tr("各窗口当前号码"))
@@ -246,7 +259,7 @@ class CallDisplay(QWidget):
         for title in (tiles_title, recent_title):
             title.setStyleSheet(f"color: {SOFT}; font-size: {pt(24)}pt;")
         self.tile_grid = QGridLayout()
-        self.tile_grid.setSpacing(14)
+        self.tile_grid.setSpacing(round(14 * self.fit))
         tiles_box = QVBoxLayout()
         tiles_box.addWidget(tiles_title)
         tiles_box.addLayout(self.tile_grid)
@@ -254,7 +267,7 @@ class CallDisplay(QWidget):
 
         recent_panel = Panel(NAVY_PANEL, radius=16)
         recent_lay = QVBoxLayout(recent_panel)
-        recent_lay.setContentsMargins(28, 12, 28, 12)
+        recent_lay.setContentsMargins(round(28 * self.fit), 12, round(28 * self.fit), 12)
         recent_lay.setSpacing(0)
         self._recent_rows: list[tuple[QLabel, QLabel, QLabel]] = []
         for i in range(self._rows):
@@ -280,13 +293,14 @@ class CallDisplay(QWidget):
         recent_box.addWidget(recent_panel, 1)
 
         lower = QHBoxLayout()
-        lower.setSpacing(32)
+        lower.setSpacing(round(32 * self.fit))
         lower.addLayout(tiles_box, 3)
         lower.addLayout(recent_box, 2)
 
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(40, 20, 40, 28)
-        outer.setSpacing(18)
+        f = self.fit
+        outer.setContentsMargins(round(40 * f), round(20 * f), round(40 * f), round(28 * f))
+        outer.setSpacing(round(18 * f))
         outer.addLayout(top)
         outer.addWidget(self.hero, 5)
         outer.addLayout(lower, 4)
@@ -304,6 +318,10 @@ class CallDisplay(QWidget):
         """The ticket number on ``window``'s tile (None: no tile, or no call yet today)."""
         tile = self._tiles.get(window)
         return (tile.number.text() or None) if tile else None
+
+    def tiles_shown(self) -> int:
+        """How many window tiles the screen shows."""
+        return len(self._tiles)
 
     def is_ready(self) -> bool:
         """True once the start has been read and new calls are being followed."""
