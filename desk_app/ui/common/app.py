@@ -102,6 +102,7 @@ def build_screen(
             db.acting_as(KIOSK_ACTOR),
             large_text=large_text,
             printer_name=os.environ.get("DESK_APP_TICKET_PRINTER") or None,
+            screen_size=screen_size,
         )
     if role == "display":
         from desk_app.ui.display.window import CallDisplay
@@ -112,7 +113,7 @@ def build_screen(
     if role in ("supervisor", "progress"):
         from desk_app.ui.supervisor.entry import supervisor_screen
 
-        return supervisor_screen(db, role, actor)
+        return supervisor_screen(db, role, actor, screen_size)
     raise ValueError(role)
 
 

@@ -84,8 +84,10 @@ LARGE_TEXT_SCALE = 1.5
 class KioskPalette:
     """Colours and type sizes of the kiosk, standard or large text and high contrast (适老化)."""
 
-    def __init__(self, large_text: bool) -> None:
-        self.scale = LARGE_TEXT_SCALE if large_text else 1.0
+    def __init__(self, large_text: bool, fit: float = 1.0) -> None:
+        # ``fit``: a screen smaller than 1366x768's kiosk layout takes a share of the sizes
+        # (large text at 1366x768 gets 1.5 x 0.78).
+        self.scale = (LARGE_TEXT_SCALE if large_text else 1.0) * fit
         self.high_contrast = large_text
         if large_text:  # 适老化: black on white, thick borders, no pale greys
             self.page, self.card, self.border, self.border_w = "#ffffff", "#ffffff", "#000000", 3

@@ -55,6 +55,11 @@ def _number(value: float | None) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
 
 
+def _fit(width: int, height: int) -> float:
+    """The share of the 1080p type sizes a screen of ``width`` x ``height`` takes."""
+    return max(0.5, min(width / 1920, height / 1200, 1.5))  # two-line names need the height
+
+
 def _bundle_name(b: reform.BundleReform) -> str:
     """The bundle's English name under ``--lang en`` (the catalog's name_en), else its own."""
     from desk_app.services.common.catalog import catalog
@@ -70,7 +75,14 @@ def _bundle_name(b: reform.BundleReform) -> str:
 class ProgressWall(QWidget):
     """Full-screen figures; ``refresh_ms`` between reloads (a minute)."""
 
-    def __init__(self, db: Database, *, refresh_ms: int = 60_000, page_ms: int = PAGE_MS) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        refresh_ms: int = 60_000,
+        page_ms: int = PAGE_MS,
+        screen_size: tuple[int, int] | None = None,
+    ) -> None:
         super().__init__()
         self.db = db
         self.runner = TaskRunner(self)
@@ -78,8 +90,8 @@ class ProgressWall(QWidget):
         self.bundles: list[reform.BundleReform] = []  # in display order, all of them
         self.page = 0
         # Type sizes are for a 1920x1080 screen; scaled to the screen the wall is on (a
-        # 1366x768 TV gets 0.71 of them) so that nothing runs off it.
-        self.scale = 1.0
+        # 1366x768 TV gets 0.71 of them) so that nothing runs off it, and again on a resize.
+        self.scale = 1.0 if screen_size is None else _fit(*screen_size)
         self.setWindowTitle(self.tr("高效办成一件事 · 改革成效"))
         self.setObjectName("wall")
         self.setStyleSheet(f"#wall {{ background: {BACKGROUND}; }}")
@@ -126,7 +138,7 @@ class ProgressWall(QWidget):
 
     def fit_to(self, width: int, height: int) -> None:
         """Scale the type to a screen of ``width`` x ``height`` (the full-screen wall's)."""
-        scale = max(0.5, min(width / 1920, height / 1080, 1.5))
+        scale = _fit(width, height)
         if abs(scale - self.scale) < 0.02:
             return
         self.scale = scale
@@ -146,13 +158,6 @@ class ProgressWall(QWidget):
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().resizeEvent(event)
         self.fit_to(event.size().width(), event.size().height())
-
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        super().showEvent(event)
-        screen = self.screen()
-        if screen is not None and not self.isFullScreen():
-            free = screen.availableGeometry()
-            self.fit_to(min(self.width(), free.width()), min(self.height(), free.height()))
 
     def _show_time(self) -> None:
         self.clock.setText(clock.local(clock.now()).strftime("%Y-%m-%d  %H:%M"))

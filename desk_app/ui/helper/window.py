@@ -77,6 +77,18 @@ FORM_OF_STATE = {
 }
 
 
+def _bundle_shown(code: str | None, name: str | None) -> str:
+    """The bundle's English name under ``--lang en`` (the catalog's name_en), else its own."""
+    from desk_app.services.common.catalog import catalog
+    from desk_app.ui.common.i18n import is_english
+
+    if code and is_english():
+        found = next((b for b in catalog().everything if b.code == code), None)
+        if found is not None and found.name_en:
+            return found.name_en
+    return name or "—"
+
+
 class HelperWindow(QWidget):
     """The helper's screen, on a handle acting for the logged-in helper."""
 
@@ -169,7 +181,7 @@ class HelperWindow(QWidget):
         split.addWidget(self.panel)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
-        split.setSizes([540, 780])
+        split.setSizes([640, 680])  # the list needs its bundle column (English names are long)
 
         grid = QGridLayout()
         grid.setSpacing(8)
@@ -192,7 +204,7 @@ class HelperWindow(QWidget):
                 b.setProperty("primary", True)
             b.clicked.connect(handlers[key])
             QShortcut(QKeySequence(shortcut), self, handlers[key])
-            grid.addWidget(b, 0, n)
+            grid.addWidget(b, n // 5, n % 5)  # two rows: fits a 1280-wide screen in English
             self.buttons[key] = b
         # A visitor with a ticket or a booking: the form opens with the number field ready.
         QShortcut(QKeySequence("Shift+F2"), self, lambda: self.start_session("ticket"))
@@ -246,7 +258,7 @@ class HelperWindow(QWidget):
                 f"{clock.local(s.started_at):%H:%M}",
                 f"{label(MODE_LABELS[s.mode])}·{label(CHANNEL_LABELS[s.channel])}",
                 s.visitor_name,
-                s.bundle_name or "—",
+                _bundle_shown(s.bundle, s.bundle_name),
                 label(STATE_LABELS[s.state]),
             ]
             colour = STATE_COLOURS.get(s.state)

@@ -38,14 +38,31 @@ _ACTIVITY = {
 }
 
 
+def kiosk_fit(large_text: bool, screen_size: tuple[int, int] | None) -> float:
+    """The share of the kiosk's sizes a screen takes: 1 for standard text (it fits 1280x720);
+    large text is drawn for 1920x1080 and shrinks on a smaller screen, never below the
+    standard size."""
+    if not large_text or screen_size is None:
+        return 1.0
+    width, height = screen_size
+    share = min(1.0, width / 1920, height / 1080)
+    return max(share, 1 / theme.LARGE_TEXT_SCALE)
+
+
 class KioskView(QWidget):
     """The kiosk's two pages, laid out for a touch screen in the chosen look."""
 
     PRIORITIES: tuple[str | None, ...] = (None, "elderly", "disabled", "pregnant", "military")
 
-    def __init__(self, *, large_text: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        large_text: bool = False,
+        parent: QWidget | None = None,
+        screen_size: tuple[int, int] | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._look = theme.KioskPalette(large_text)
+        self._look = theme.KioskPalette(large_text, kiosk_fit(large_text, screen_size))
         self._family = theme.load_bundled_font()
         self.setWindowTitle(self.tr("自助取号"))
         self._build()

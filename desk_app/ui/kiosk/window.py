@@ -27,7 +27,6 @@ from desk_app.services.queue import take_number as ticket_issue
 from desk_app.services.queue.boards import KioskBoard
 from desk_app.services.queue.take_number import IssueOutcome, TicketSink
 from desk_app.store import Database
-from desk_app.ui.common import theme
 from desk_app.ui.common.printer import print_pdf_bytes, save_pdf
 from desk_app.ui.common.tasks import TaskRunner
 from desk_app.ui.kiosk import checkin as kiosk_checkin
@@ -76,14 +75,15 @@ class KioskWindow(KioskView):
         printer_name: str | None = None,
         pdf_dir: str | None = None,
         parent: QWidget | None = None,
+        screen_size: tuple[int, int] | None = None,
     ) -> None:
-        super().__init__(large_text=large_text, parent=parent)
+        super().__init__(large_text=large_text, parent=parent, screen_size=screen_size)
         self.db = db
         self.printer_name = printer_name or None
         self.pdf_dir = pdf_dir
         self._sink = kiosk_sink(self.printer_name, pdf_dir)
         self.ticket_sink = self._sink  # the check-in page prints appointment tickets with it
-        self.checkin_page = kiosk_checkin.install(self, theme.KioskPalette(large_text))
+        self.checkin_page = kiosk_checkin.install(self, self._look)
         self.runner = TaskRunner(self)
         self._refreshing = False
         self._issuing = False

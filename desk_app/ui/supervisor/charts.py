@@ -53,7 +53,7 @@ class ChartView(QChartView):
         chart.setBackgroundRoundness(4)
         super().__init__(chart)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumSize(320, 280)
+        self.setMinimumSize(260, 260)  # four side by side fit a 1280-wide screen
 
     def reset(self) -> QChart:
         chart = self.chart()

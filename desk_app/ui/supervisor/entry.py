@@ -9,13 +9,15 @@ from desk_app.security.roles import Actor
 from desk_app.store import Database
 
 
-def supervisor_screen(db: Database, role: str, actor: Actor | None) -> QWidget:
+def supervisor_screen(
+    db: Database, role: str, actor: Actor | None, screen_size: tuple[int, int] | None = None
+) -> QWidget:
     if actor is None or actor.device:
         raise ValueError("the supervisor's screens need the logged-in person")
     if role == "progress":
         from desk_app.ui.display.progress_wall import ProgressWall
 
-        return ProgressWall(db.acting_as(actor))
+        return ProgressWall(db.acting_as(actor), screen_size=screen_size)
     from desk_app.ui.common.lock import IdleLock
     from desk_app.ui.supervisor.window import SupervisorWindow
 
