@@ -84,10 +84,33 @@ def test_a_write_waits_for_a_short_holder(tmp_path):
         proc.kill()
 
 
+def _real_progress_url(url: str) -> None:
+    from desk_app.services.hall import setup as hall
+    from desk_app.store import Database
+    from tests.tools import ADMIN
+
+    db = Database(url)
+    hall.set_setting(db.acting_as(ADMIN), "progress_base_url", "https://zwfw.qingdao.gov.cn/q")
+    db.dispose()
+
+
+def test_db_check_warns_while_the_progress_url_is_the_example(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'hall.db'}"
+    assert main(["--db", url, "db", "upgrade", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["--db", url, "db", "check", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "example.gov.cn" in err and "QR codes on paper point nowhere" in err
+    _real_progress_url(url)
+    assert main(["--db", url, "db", "check", "--json"]) == 0
+    assert '"warning": null' in capsys.readouterr().out
+
+
 def test_db_check_warns_when_others_can_read_the_file(tmp_path, capsys):
     path = tmp_path / "hall.db"
     url = f"sqlite:///{path}"
     assert main(["--db", url, "db", "upgrade", "--json"]) == 0
+    _real_progress_url(url)
     capsys.readouterr()
     assert main(["--db", url, "db", "check", "--json"]) == 0
     assert '"warning": null' in capsys.readouterr().out

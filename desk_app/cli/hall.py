@@ -34,9 +34,10 @@ def cmd_db_check(args: argparse.Namespace) -> None:
 
     db = db_from_args(args, ensure_schema=False)
     st = schema.status(db)
-    warning = _open_to_others(db)
-    if warning:
-        print(warning, file=sys.stderr)
+    warnings = [w for w in (_open_to_others(db), _example_progress_url(db, st.ok)) if w]
+    warning = "; ".join(warnings) or None
+    for line in warnings:
+        print(line, file=sys.stderr)
     out(
         args,
         {"revision": st.revision, "head": st.head, "ok": st.ok, "warning": warning},
@@ -47,6 +48,24 @@ def cmd_db_check(args: argparse.Namespace) -> None:
             f"数据库结构版本 {st.revision} 比本程序 ({st.head}) 新, 请升级程序 / "
             "database schema is newer than this application"
         )
+
+
+def _example_progress_url(db: Database, schema_ok: bool) -> str | None:
+    """A warning while the progress URL printed as QR codes is still the example domain."""
+    if not schema_ok:
+        return None
+    from desk_app.services.common.lookups import get_setting
+
+    with db.read() as s:
+        url = get_setting(s, "progress_base_url")
+    if ".example." not in url and url.split("/")[2:3] != ["example.com"]:
+        return None
+    return (
+        f"警告: 进度查询地址仍是示例 {url}, 号票和回执上的二维码无法打开; "
+        "请执行 desk-app settings set progress_base_url URL / "
+        f"warning: progress_base_url is still the example {url}: QR codes on paper point "
+        "nowhere"
+    )
 
 
 def _open_to_others(db: Database) -> str | None:
