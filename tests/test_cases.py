@@ -270,6 +270,9 @@ def test_decision_with_the_ticked_materials_is_one_step(counter):
     view = cases.decide(counter, ref.case_no, "accept", received=ticked, now=T)
     assert view.state == "accepted" and not view.missing
     assert {m.code: m.status for m in view.materials}["parents_id_cards"] == "copy"
+    # The receipt says what was handed in: the copy as a copy, the originals as originals.
+    forms = {m.code: m.form for m in view.materials}
+    assert forms["parents_id_cards"].startswith("复印件") and forms["application_form"] == "原件1份"
     assert [(e["action"], e["to"]) for e in view.events] == [
         ("open", "open"),
         ("receive", "open"),  # originals

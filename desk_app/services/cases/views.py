@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
-from desk_app.domain.bundle import FORM_LABELS_ZH, Source
-from desk_app.domain.cases import ACCEPTED_STATES, RECEIVED
+from desk_app.domain.bundle import FORM_LABELS_ZH, Form, Source
+from desk_app.domain.cases import ACCEPTED_STATES, RECEIVED, MaterialStatus
 from desk_app.domain.evaluation import LEVEL_LABELS_ZH
 from desk_app.domain.validators import (
     mask_credit_code,
@@ -184,7 +184,9 @@ def case_view(s: Session, case: Case, *, reveal: bool = False) -> CaseView:
                 MaterialLine(code, m.name, m.required, m.key, m.status, "applicant", "", [], "")
             )
             continue
-        form = f"{FORM_LABELS_ZH[e.form]}{e.count}份" if e.source is Source.APPLICANT else ""
+        # What was handed in: a material ticked as a copy is printed as one, whatever was asked.
+        handed = Form.COPY if m.status == MaterialStatus.COPY else e.form
+        form = f"{FORM_LABELS_ZH[handed]}{e.count}份" if e.source is Source.APPLICANT else ""
         lines.append(
             MaterialLine(
                 code,
