@@ -67,6 +67,7 @@ NOTICE_TITLE = "一次性告知单"
 RECEIPT_TITLE = "受理回执"
 COMMITMENT_TITLE = "容缺受理承诺书"
 PROGRESS_QR_CAPTION = "扫码查询办理进度"
+NOTICE_QR_CAPTION = "补交时出示，窗口扫码调出本件"
 EVALUATION_QR_CAPTION = "扫码评价本次服务"
 EVALUATION_TEXT = (
     "请对本次服务进行评价：扫码或使用窗口评价器，非常满意/满意/基本满意/不满意/非常不满意"
@@ -203,13 +204,20 @@ def render_notice_pdf(data: CaseDocData, missing: list[DocMaterial], target: Pat
     ]
     if any(m.key for m in missing):
         story.append(Text("※ 标注【关键材料】的，须补齐后方可受理，不适用容缺受理。", st.note))
-    story += [
-        heading("补交方式"),
-        Text(
-            f"请备齐上述全部材料后，携带本告知单到{_where(data)}提交；已提交的材料无需重复提交。",
-            st.body_indent,
-        ),
-    ]
+    how = Text(
+        f"请备齐上述全部材料后，携带本告知单到{_where(data)}提交；已提交的材料无需重复提交。"
+        "补交时请出示右侧二维码，窗口扫码即可调出本件，无需重新申请。",
+        st.body_indent,
+    )
+    qr_size = 24 * mm
+    story += [heading("补交方式")]
+    if data.progress_url:
+        code = [QRCode(data.progress_url, qr_size), Text(NOTICE_QR_CAPTION, st.cell_centre)]
+        story.append(
+            columns([[how], code], [CONTENT_WIDTH - qr_size - 6 * mm, qr_size + 6 * mm])
+        )
+    else:
+        story.append(how)
     contact = []
     if data.hall_address:
         contact.append(f"办理地址：{data.hall_address}")

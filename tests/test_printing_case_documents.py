@@ -168,6 +168,15 @@ def test_notice_lists_every_missing_material_and_how_to_submit(docs: dict[str, P
     assert "12345" in text
 
 
+def test_notice_carries_the_qr_code_the_case_finder_scans(
+    docs: dict[str, Path], tmp_path: Path
+) -> None:
+    # The visitor comes back with the notice; the window scans it to call up the case.
+    assert "补交时出示" in compact(pdf_text(docs["notice"]))
+    png = pdf_to_png(docs["notice"], tmp_path, dpi=200)[0]
+    assert make_data().progress_url in decode_qr(png)
+
+
 def test_notice_without_agent_address_or_phone(tmp_path: Path) -> None:
     pdf = tmp_path / "notice.pdf"
     data = make_data(agent=None, hall_address=None, hall_phone=None)
