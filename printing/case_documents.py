@@ -213,9 +213,7 @@ def render_notice_pdf(data: CaseDocData, missing: list[DocMaterial], target: Pat
     story += [heading("补交方式")]
     if data.progress_url:
         code = [QRCode(data.progress_url, qr_size), Text(NOTICE_QR_CAPTION, st.cell_centre)]
-        story.append(
-            columns([[how], code], [CONTENT_WIDTH - qr_size - 6 * mm, qr_size + 6 * mm])
-        )
+        story.append(columns([[how], code], [CONTENT_WIDTH - qr_size - 6 * mm, qr_size + 6 * mm]))
     else:
         story.append(how)
     contact = []
