@@ -176,6 +176,9 @@ def test_pause_disables_calling(qtbot, counter_hall):
     qtbot.keyClick(win, Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: win.board.state == "paused", timeout=3000)
     assert not win.buttons["next"].isEnabled() and "恢复" in win.buttons["pause"].text()
+    # The card says the window is paused and which key resumes it (F1 is off).
+    assert "暂停" in win.status_label.text() and "F9" in win.status_label.text()
+    assert "F1" not in win.status_label.text()
     qtbot.keyClick(win, Qt.Key.Key_F1)  # ignored: the key does what the button would
     qtbot.keyClick(win, Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: win.board.state == "open", timeout=3000)

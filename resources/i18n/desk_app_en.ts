@@ -388,52 +388,52 @@
 <context>
     <name>CallDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="136" />
+        <location filename="../../desk_app/ui/display/window.py" line="149" />
         <source>叫号显示</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="178" />
+        <location filename="../../desk_app/ui/display/window.py" line="191" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="180" />
+        <location filename="../../desk_app/ui/display/window.py" line="193" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="197" />
+        <location filename="../../desk_app/ui/display/window.py" line="210" />
         <source>请</source>
         <translation>Please</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="203" />
+        <location filename="../../desk_app/ui/display/window.py" line="216" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="232" />
+        <location filename="../../desk_app/ui/display/window.py" line="245" />
         <source>请留意屏幕和语音叫号</source>
         <translation>Watch the screen and listen for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="244" />
+        <location filename="../../desk_app/ui/display/window.py" line="257" />
         <source>各窗口当前号码</source>
         <translation>Now serving at each window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="245" />
+        <location filename="../../desk_app/ui/display/window.py" line="258" />
         <source>最近叫号</source>
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="461" />
+        <location filename="../../desk_app/ui/display/window.py" line="479" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="476" />
+        <location filename="../../desk_app/ui/display/window.py" line="494" />
         <source>→ %1 号窗口</source>
         <translation>→ Window %1</translation>
     </message>
@@ -1164,7 +1164,7 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/counter/window.py" line="145" />
-        <location filename="../../desk_app/ui/counter/window.py" line="293" />
+        <location filename="../../desk_app/ui/counter/window.py" line="299" />
         <source>空闲 · 按 F1 叫下一位</source>
         <translation>Free · press F1 to call the next visitor</translation>
     </message>
@@ -1224,42 +1224,52 @@
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="298" />
+        <location filename="../../desk_app/ui/counter/window.py" line="295" />
+        <source>暂停服务中 · 按 F9 恢复</source>
+        <translation>Paused · press F9 to resume</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/window.py" line="297" />
+        <source>窗口未登录</source>
+        <translation>Window not open</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/window.py" line="304" />
         <source>预约签到</source>
         <translation>Appointment check-in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="301" />
+        <location filename="../../desk_app/ui/counter/window.py" line="307" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="307" />
+        <location filename="../../desk_app/ui/counter/window.py" line="313" />
         <source>办理中 · 已用 %1</source>
         <translation>Serving · %1 so far</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="311" />
+        <location filename="../../desk_app/ui/counter/window.py" line="317" />
         <source> · 已重呼 %1 次</source>
         <translation> · recalled %1×</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="316" />
+        <location filename="../../desk_app/ui/counter/window.py" line="322" />
         <source>已叫号，等待群众到窗口</source>
         <translation>Called, waiting for the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="430" />
+        <location filename="../../desk_app/ui/counter/window.py" line="436" />
         <source>当前没有等候的群众。</source>
         <translation>Nobody is waiting.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="433" />
+        <location filename="../../desk_app/ui/counter/window.py" line="439" />
         <source>%1 已叫号尚未处理：请重呼、过号或开始办理。</source>
         <translation>%1 is called but not handled: recall, mark no-show or start.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="473" />
+        <location filename="../../desk_app/ui/counter/window.py" line="479" />
         <source>请先办结、过号、挂起或转移当前号 %1，再退出。</source>
         <translation>Complete, no-show, hold or transfer %1 before logging out.</translation>
     </message>
@@ -1831,127 +1841,127 @@
         <translation>Print form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="107" />
+        <location filename="../../desk_app/ui/helper/window.py" line="119" />
         <source>帮办代办 · 高效办成一件事</source>
         <translation>Assisted service · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="119" />
+        <location filename="../../desk_app/ui/helper/window.py" line="131" />
         <source>帮办代办工作台</source>
         <translation>Assisted service desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="145" />
+        <location filename="../../desk_app/ui/helper/window.py" line="157" />
         <source>今日帮办服务</source>
         <translation>Today's sessions</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="149" />
+        <location filename="../../desk_app/ui/helper/window.py" line="161" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="150" />
+        <location filename="../../desk_app/ui/helper/window.py" line="162" />
         <source>开始</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="151" />
+        <location filename="../../desk_app/ui/helper/window.py" line="163" />
         <source>方式</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="152" />
+        <location filename="../../desk_app/ui/helper/window.py" line="164" />
         <source>服务对象</source>
         <translation>Visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="153" />
+        <location filename="../../desk_app/ui/helper/window.py" line="165" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="154" />
+        <location filename="../../desk_app/ui/helper/window.py" line="166" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="200" />
+        <location filename="../../desk_app/ui/helper/window.py" line="212" />
         <source>Shift+F2 凭号票，Ctrl+F2 凭预约</source>
         <translation>Shift+F2 from a ticket, Ctrl+F2 from an appointment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="264" />
+        <location filename="../../desk_app/ui/helper/window.py" line="276" />
         <source>共 %1 次，已办结 %2 次，办理用时 %3 分钟</source>
         <translation>%1 sessions, %2 concluded, %3 minutes of work</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="330" />
+        <location filename="../../desk_app/ui/helper/window.py" line="342" />
         <source>已新建代办服务：请先签署授权委托书 (F4)。</source>
         <translation>Proxy session started: record the letter of authorization first (F4).</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="363" />
+        <location filename="../../desk_app/ui/helper/window.py" line="375" />
         <source>中止帮办服务</source>
         <translation>Suspend the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="363" />
+        <location filename="../../desk_app/ui/helper/window.py" line="375" />
         <source>打印中止单</source>
         <translation>Print the suspension form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="364" />
+        <location filename="../../desk_app/ui/helper/window.py" line="376" />
         <source>恢复办理</source>
         <translation>Resume the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="364" />
+        <location filename="../../desk_app/ui/helper/window.py" line="376" />
         <source>打印受理单</source>
         <translation>Print the acceptance form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="365" />
+        <location filename="../../desk_app/ui/helper/window.py" line="377" />
         <source>终止帮办服务</source>
         <translation>Terminate the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="365" />
+        <location filename="../../desk_app/ui/helper/window.py" line="377" />
         <source>打印终止单</source>
         <translation>Print the termination form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="366" />
+        <location filename="../../desk_app/ui/helper/window.py" line="378" />
         <source>办结帮办服务</source>
         <translation>Conclude the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="366" />
+        <location filename="../../desk_app/ui/helper/window.py" line="378" />
         <source>打印办结单</source>
         <translation>Print the conclusion form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="392" />
+        <location filename="../../desk_app/ui/helper/window.py" line="404" />
         <source>已记录堵点 %1，期限 %2</source>
         <translation>Pain point %1 recorded, due %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="408" />
+        <location filename="../../desk_app/ui/helper/window.py" line="420" />
         <source>请先在堵点列表中选中一条（↑↓），再按 Ctrl+E。</source>
         <translation>Choose a pain point in the list first (↑↓), then press Ctrl+E.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="418" />
+        <location filename="../../desk_app/ui/helper/window.py" line="430" />
         <source>堵点 %1 解释说明</source>
         <translation>Explain pain point %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="419" />
+        <location filename="../../desk_app/ui/helper/window.py" line="431" />
         <source>解释说明</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="449" />
+        <location filename="../../desk_app/ui/helper/window.py" line="461" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -2147,187 +2157,187 @@
 <context>
     <name>KioskView</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="50" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="67" />
         <source>自助取号</source>
         <translation>Take a ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="79" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="96" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="83" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="100" />
         <source>高效办成一件事 · 自助取号</source>
         <translation>One-thing service · Take a ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="125" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="142" />
         <source>普通</source>
         <translation>Standard</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="126" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="143" />
         <source>老年人</source>
         <translation>Elderly</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="127" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="144" />
         <source>残疾人</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="128" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="145" />
         <source>孕妇</source>
         <translation>Pregnant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="129" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="146" />
         <source>军人</source>
         <translation>Military</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="148" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="165" />
         <source>正在读取可办理的事项…</source>
         <translation>Loading services…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="149" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="166" />
         <source>今日暂无可取号的事项, 请咨询导服台</source>
         <translation>No service takes tickets today; please ask at the help desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="164" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="181" />
         <source>① 优先人群请先选择 (绿色通道), 其他群众无需选择</source>
         <translation>① Priority visitors choose their lane first; everyone else skips this</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="167" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="184" />
         <source>② 请点击要办理的事项取号</source>
         <translation>② Touch the service you need</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="190" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="207" />
         <source>取号成功</source>
         <translation>Your ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="223" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="240" />
         <source>重新打印</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="230" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="247" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="305" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="322" />
         <source>正在取号, 请稍候…</source>
         <translation>Issuing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="309" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="326" />
         <source>暂时无法取号, 请稍后再试或联系导服人员</source>
         <translation>Tickets can't be issued right now; try again or ask the staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="313" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="330" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="327" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="344" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="331" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="348" />
         <source>前面没有人等候, 请留意叫号</source>
         <translation>Nobody ahead of you; watch for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="334" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="351" />
         <source>前面还有 %1 人</source>
         <translation>%1 ahead of you</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="336" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="353" />
         <source>预计等候约 %1 分钟</source>
         <translation>About %1 min wait</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="344" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="361" />
         <source>未配置号票打印机: 号票只保存为文件, 在 %1</source>
         <translation>No ticket printer configured: tickets are only saved as files, in %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="353" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="370" />
         <source>正在打印号票…</source>
         <translation>Printing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="354" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="371" />
         <source>请取走号票</source>
         <translation>Please take your ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="355" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="372" />
         <source>打印失败, 请凭此屏幕号码等候, 或联系导服人员</source>
         <translation>Printing failed: remember the number on screen, or ask the staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="356" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="373" />
         <source>未接打印机, 号票没有打印; 请记住屏幕上的号码</source>
         <translation>No printer: the ticket was not printed; please remember the number on the screen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="360" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="377" />
         <source>号票文件: %1</source>
         <translation>Ticket file: %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="380" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="397" />
         <source>星期一</source>
         <translation>Monday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="381" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="398" />
         <source>星期二</source>
         <translation>Tuesday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="382" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="399" />
         <source>星期三</source>
         <translation>Wednesday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="383" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="400" />
         <source>星期四</source>
         <translation>Thursday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="384" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="401" />
         <source>星期五</source>
         <translation>Friday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="385" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="402" />
         <source>星期六</source>
         <translation>Saturday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="386" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="403" />
         <source>星期日</source>
         <translation>Sunday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="388" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="405" />
         <source>%1月%2日</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="391" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="408" />
         <source>%1 秒后自动返回首页</source>
         <translation>Back to the start in %1 s</translation>
     </message>
@@ -2708,68 +2718,68 @@
 <context>
     <name>ProgressWall</name>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="83" />
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="87" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="95" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="99" />
         <source>高效办成一件事 · 改革成效</source>
         <translation>One Thing, Done Efficiently · Reform progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="176" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="181" />
         <source>跑动</source>
         <translation>Trips</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="177" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="182" />
         <source>环节</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="178" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="183" />
         <source>时限</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="179" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="184" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="193" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="198" />
         <source>目标 </source>
         <translation>Goal </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="195" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="200" />
         <source>本厅实测：暂无改革前数据</source>
         <translation>Measured here: no figure from before the reform</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="199" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="204" />
         <source>本厅实测 -%1%（%2 件）</source>
         <translation>Measured here -%1% (%2 cases)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="214" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="219" />
         <source>实测为本厅已办结办件的平均值：跑动 = 申请人到厅的天数，环节 = 经手窗口数加转办次数，时限 = 受理至办结的工作日，材料 = 实际收取的纸质材料（不含数据共享、电子证照）。红色表示实测差于承诺。</source>
         <translation>Measured = mean over this hall's concluded cases: trips = days the applicant came, steps = windows handling the case plus transfers, time = working days from opening to conclusion, materials = paper actually collected (not shared data or e-licences). Red: worse than the claim.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="240" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="245" />
         <source>第 %1/%2 页  </source>
         <translation>Page %1/%2  </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="256" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="261" />
         <source>已办结 %1 件</source>
         <translation>%1 cases concluded</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="266" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="271" />
         <source> 工作日</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="268" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="273" />
         <source>实测 </source>
         <translation>Measured </translation>
     </message>

@@ -290,7 +290,13 @@ class CounterWindow(QWidget):
             self.number_label.setText("—")
             self.service_label.setText("")
             self.priority_label.setVisible(False)
-            self.status_label.setText(self.tr("空闲 · 按 F1 叫下一位"))
+            state = self.board.state if self.board else None
+            if state == WindowState.PAUSED:  # F1 is off while paused: say what to press
+                self.status_label.setText(self.tr("暂停服务中 · 按 F9 恢复"))
+            elif state == WindowState.CLOSED:
+                self.status_label.setText(self.tr("窗口未登录"))
+            else:
+                self.status_label.setText(self.tr("空闲 · 按 F1 叫下一位"))
             return
         self.number_label.setText(t.number)
         self.service_label.setText(t.service_name)
