@@ -104,11 +104,13 @@ def test_key_material_missing_offers_notice_not_deferral(qtbot, counter_with_vis
     assert not dialog.buttons["defer"].isEnabled() and dialog.buttons["notice"].isEnabled()
     assert "关键材料" in dialog.decision_info.text()
     assert "关键材料" in dialog.buttons["defer"].toolTip()  # the services' own refusal
+    dialog.show_error("上一步的错误")  # an earlier failure's banner ...
     units = []
     begin = win.db.begin
     monkeypatch.setattr(win.db, "begin", lambda: units.append(1) or begin())
     dialog.buttons["notice"].click()
     qtbot.waitUntil(lambda: dialog.view.state == "notice", timeout=5000)
+    assert not dialog.error.isVisible()  # ... goes once the next action succeeds
     assert len(units) == 1  # one click, one transaction (the tick went with the decision)
     assert [e["action"] for e in dialog.view.events] == ["open", "receive", "notice"]
     assert dialog.buttons["doc_notice"].isEnabled()

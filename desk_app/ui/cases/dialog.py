@@ -350,6 +350,7 @@ class CaseDialog(QDialog):
             self._refresh_decision()
 
     def _set_view(self, view: CaseView) -> None:
+        self.error.setVisible(False)  # an action went through: an earlier error no longer holds
         self.view = view
         self.materials.remember(view)
         label = case_labels.state(view.state)
@@ -459,6 +460,7 @@ class CaseDialog(QDialog):
         self.runner.submit(work, self._printed, self._failed)
 
     def _printed(self, path: Path) -> None:
+        self.error.setVisible(False)
         self.doc_label.setText(self.tr("已生成：%1").replace("%1", str(path)))
         self.last_document = path
 
