@@ -56,9 +56,11 @@ def test_panel_lists_the_bundle_then_ranks_answers_and_records_the_one_opened(qt
     panel.box.returnPressed.emit()
     qtbot.waitUntil(lambda: panel.question_id is not None, timeout=5000)
     assert panel.hits[0].id == "newborn-h04"
-    assert panel.results.item(0).text().split()[0].replace(".", "").isdigit()  # the score
+    assert panel.results.item(0).text().startswith(panel.hits[0].question)  # no raw score
+    assert panel.results.item(0).toolTip()  # the score is kept in the tooltip
     assert "非婚生育情况说明" in panel.answer.toPlainText()
-    assert "bundles/newborn.json" in panel.answer.toPlainText()  # the source is shown
+    assert "目录" in panel.answer.toPlainText()  # the source is shown ...
+    assert ".json" not in panel.answer.toPlainText()  # ... without the catalog's file names
 
     panel.results.setCurrentRow(1)
 

@@ -9,6 +9,8 @@ panel's worker thread; each one is logged (masked) and the answer a person opens
 
 from __future__ import annotations
 
+import re
+
 import html
 from collections.abc import Callable
 from functools import partial
@@ -38,6 +40,14 @@ from desk_app.ui.common.tasks import TaskRunner, user_message
 
 KEY = "F11"
 _ID = Qt.ItemDataRole.UserRole
+
+
+_CATALOG_FILE = re.compile(r"\s*[(（]?bundles/[a-z0-9_]+\.json[)）]?")
+
+
+def readable_source(source: str) -> str:
+    """A source as a clerk reads it: the policy text, without the catalog's file names."""
+    return _CATALOG_FILE.sub("", source).strip("；; ")
 
 
 class KbPanel(QWidget):
@@ -162,8 +172,10 @@ class KbPanel(QWidget):
         self.results.clear()
         for hit in hits:
             flag = self.tr(" [待复核]") if hit.review_due else ""
-            score = f"{hit.score:5.1f}  " if scores else ""
-            item = QListWidgetItem(f"{score}{hit.question}{flag}")
+            # Ranked best first; the raw score means nothing to a clerk (kept in the tooltip).
+            item = QListWidgetItem(f"{hit.question}{flag}")
+            if scores:
+                item.setToolTip(f"{hit.score:.1f}")
             item.setData(_ID, hit.id)
             item.setToolTip(hit.bundle_name)
             if hit.review_due:
@@ -203,7 +215,7 @@ class KbPanel(QWidget):
             f"<p style='font-size:14pt; font-weight:bold; color:{theme.PRIMARY}'>"
             f"{e(hit.question)}</p>",
             f"<p style='font-size:13pt'>{e(hit.answer)}</p>",
-            f"<p style='color:{theme.MUTED}'>{e(source)}: {e(hit.source)}<br>"
+            f"<p style='color:{theme.MUTED}'>{e(source)}: {e(readable_source(hit.source))}<br>"
             f"{e(bundle)}: {e(hit.bundle_name)} · {e(version)} {hit.version} · "
             f"{e(review)} {e(hit.review)}</p>",
         ]
