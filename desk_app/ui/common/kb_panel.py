@@ -9,9 +9,8 @@ panel's worker thread; each one is logged (masked) and the answer a person opens
 
 from __future__ import annotations
 
-import re
-
 import html
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any
