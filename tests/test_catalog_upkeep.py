@@ -328,3 +328,14 @@ def test_a_bad_answer_is_refused_with_its_field(db, answer, error):
         upkeep.edit(db, "newborn", "answers.newborn-x02", answer, source=SOURCE)
     with db.read() as s:
         assert s.scalars(select(CatalogVersion)).all() == []
+
+
+def test_export_to_a_device_writes_through_it_and_never_replaces_it(db):
+    import os
+    import stat
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    with pytest.raises(Refused, match="/dev/full"):
+        upkeep.export(db, "/dev/full")  # no space left: one refusal
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)  # still the device, not a file put there

@@ -217,7 +217,7 @@ def test_a_database_outage_shows_a_discreet_line_and_the_display_recovers(
 def test_a_display_started_during_an_outage_keeps_trying(qtbot, hall_with_ticket, monkeypatch):
     db = hall_with_ticket
     calls = {"n": 0}
-    real = display_module._load_start
+    real = display_module.load_start
 
     def flaky(database: Database) -> object:
         calls["n"] += 1
@@ -225,7 +225,7 @@ def test_a_display_started_during_an_outage_keeps_trying(qtbot, hall_with_ticket
             raise DatabaseUnavailable("无法连接数据库 / database unreachable")
         return real(database)
 
-    monkeypatch.setattr(display_module, "_load_start", flaky)
+    monkeypatch.setattr(display_module, "load_start", flaky)
     display = CallDisplay(db, poll_ms=50, announcer=Announcer(backend=RecordingVoice(), gap_ms=5))
     try:
         qtbot.waitUntil(display.is_offline, timeout=3000)

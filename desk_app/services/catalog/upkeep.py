@@ -5,6 +5,7 @@ publishes a new version (versions.py) and is audited; nothing is written when a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -130,10 +131,20 @@ def export(db: Database, file: str | Path) -> dict[str, Any]:
     path = Path(file)
     data = json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=".catalog-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        if path.exists() and not path.is_file():
+            # A device or a pipe (/dev/stdout, /dev/full): written as it is. Renaming a
+            # temporary file over it would replace the device node itself.
+            with path.open("wb") as f:
+                f.write(data)
+        else:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, path)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
     except OSError as exc:
         raise Refused(
             f"无法写入 {path}: {exc.strerror or exc}", f"cannot write {path}: {exc.strerror or exc}"

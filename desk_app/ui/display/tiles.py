@@ -83,3 +83,12 @@ def scaled(factor: float, size: float) -> int:
 def tile_numbers(windows: list[WindowInfo], called: dict[int, str]) -> list[int]:
     """Every window of the hall, and any window that called today (even if since removed)."""
     return sorted({w.number for w in windows} | set(called))
+
+
+def screen_fit(screen_size: tuple[int, int] | None) -> float:
+    """How much of the 1080p type sizes a screen of ``screen_size`` takes (1 when unknown or
+    at least 1920x1080; 0.71 for 1366x768)."""
+    if screen_size is None:
+        return 1.0
+    width, height = screen_size
+    return max(0.5, min(1.0, width / 1920, height / 1080))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from dataclasses import dataclass
 from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, QVariantAnimation
@@ -33,8 +32,6 @@ from PySide6.QtWidgets import (
 
 from desk_app.domain import clock
 from desk_app.services.common.dto import WindowInfo
-from desk_app.services.hall import calendar
-from desk_app.services.hall import setup as hall
 from desk_app.services.hall.calendar import Opening
 from desk_app.services.queue import boards
 from desk_app.services.queue.boards import CallEvent
@@ -44,6 +41,7 @@ from desk_app.ui.common.tasks import TaskRunner
 from desk_app.ui.common.widgets import HeavyLabel
 from desk_app.ui.display.announcer import Announcer, sentence
 from desk_app.ui.display.calendar import SessionLine, marked_number, marked_service
+from desk_app.ui.display.feed import RECENT_ROWS, Start, load_slow, load_start
 from desk_app.ui.display.tiles import (
     AMBER,
     FLASH,
@@ -55,51 +53,17 @@ from desk_app.ui.display.tiles import (
     Panel,
     WindowTile,
     scaled,
+    screen_fit,
     tile_numbers,
 )
 
 log = logging.getLogger(__name__)
 
 FLASH_MS = 3000
-RECENT_ROWS = 8
 RECENT_ROWS_LARGE = 5  # half as large again: fewer rows fit
 SLOW_REFRESH_MS = 30_000  # the hall's name and its windows change rarely
 WATCH_MS = 40  # a look at the database's change counter: one pragma or a flag, no query
 SAFETY_POLL_MS = 2000  # with a working change watch the query runs this often regardless
-
-
-@dataclass
-class _Start:
-    hall_name: str
-    windows: list[WindowInfo]
-    cursor: boards.CallCursor
-    recent: list[CallEvent]  # newest first
-
-
-def screen_fit(screen_size: tuple[int, int] | None) -> float:
-    """How much of the 1080p type sizes a screen of ``screen_size`` takes (1 when unknown or
-    at least 1920x1080; 0.71 for 1366x768)."""
-    if screen_size is None:
-        return 1.0
-    width, height = screen_size
-    return max(0.5, min(1.0, width / 1920, height / 1080))
-
-
-def _load_start(db: Database) -> _Start:
-    """Worker: where to start following, and what to show before anything new happens."""
-    after = boards.last_event_id(db)
-    # Read after the id, and keep only calls up to it: a call made in between is announced
-    # by the first poll instead of being shown here silently. The calls up to it are not new;
-    # one committed later with a lower id will be (boards.CallCursor).
-    cursor = boards.CallCursor(after)
-    made = boards.calls_since(db, cursor.floor, limit=boards.CALL_OVERLAP_IDS)
-    cursor.take([c for c in made if c.event_id <= after])
-    recent = [c for c in boards.recent_calls(db, limit=RECENT_ROWS * 3) if c.event_id <= after]
-    return _Start(hall.read_settings(db)["hall_name"], hall.list_windows(db), cursor, recent)
-
-
-def _load_slow(db: Database) -> tuple[str, list[WindowInfo], Opening]:
-    return hall.read_settings(db)["hall_name"], hall.list_windows(db), calendar.opening(db)
 
 
 class CallDisplay(QWidget):
@@ -337,7 +301,7 @@ class CallDisplay(QWidget):
         if self._cursor is None:
             if not self._loading:
                 self._loading = True
-                self.runner.submit(partial(_load_start, self.db), self._started, self._failed)
+                self.runner.submit(partial(load_start, self.db), self._started, self._failed)
             return
         if self._polling:
             self._again = True
@@ -366,7 +330,7 @@ class CallDisplay(QWidget):
 
     # -- following the event table ------------------------------------------------------------
 
-    def _started(self, start: _Start) -> None:
+    def _started(self, start: Start) -> None:
         self._loading = False
         self._set_online()
         self.hall_label.setText(start.hall_name)
@@ -418,7 +382,7 @@ class CallDisplay(QWidget):
 
     def _refresh_slow(self) -> None:
         if self._cursor is not None:
-            self.runner.submit(partial(_load_slow, self.db), self._slow_loaded, lambda _e: None)
+            self.runner.submit(partial(load_slow, self.db), self._slow_loaded, lambda _e: None)
 
     def _slow_loaded(self, result: tuple[str, list[WindowInfo], Opening]) -> None:
         name, windows, opening = result
