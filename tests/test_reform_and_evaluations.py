@@ -272,6 +272,8 @@ def test_live_alerts_against_the_thresholds(db):
     # 2 waiting >= 2; waiting since 09:00 on 12-01, far over 10 minutes; paused 16 > 15 min.
     assert found["waiting"].value == 2
     assert found["long_wait"].id.startswith("long_wait:newborn:")
+    # Alerts name the service, in English too (never its code).
+    assert found["long_wait"].message_en.startswith("Newborn birth: longest wait")
     assert found["paused"].subject == "1"
     hall.set_setting(db, "alert_waiting", "3")
     assert "waiting" not in {a.kind for a in alerts.list_alerts(db, now=soon)}

@@ -80,6 +80,9 @@ def test_live_hall_follows_the_queue_and_alerts_are_acknowledged(qtbot, sup_hall
     qtbot.waitUntil(lambda: win.alerts.open_count == 1, timeout=5000)
     assert "(F2)" in win.tabs.tabText(1) and "1" in win.tabs.tabText(1)
     win.tabs.setCurrentIndex(1)
+    shown = [win.alerts.table.item(0, c).text() for c in range(win.alerts.table.columnCount())]
+    assert not any(":" in text and "waiting" in text for text in shown)  # no internal key
+    assert "等候人数" in shown
     win.alerts.table.selectRow(0)
     win.alerts.note.setText("已开 2 号窗口")
     win.alerts.ack_button.click()

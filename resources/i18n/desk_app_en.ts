@@ -9,19 +9,19 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="140" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="151" />
         <source>告警</source>
         <translation>Alert</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
-        <source>编号</source>
-        <translation>No.</translation>
+        <source>处理说明</source>
+        <translation>Action taken</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
-        <source>处理说明</source>
-        <translation>Action taken</translation>
+        <source>类型</source>
+        <translation>Kind</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/window.py" line="119" />
@@ -34,22 +34,52 @@
         <translation>Acknowledge (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="146" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="136" />
+        <source>等候人数</source>
+        <translation>Queue length</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/window.py" line="137" />
+        <source>等候时长</source>
+        <translation>Wait</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/window.py" line="138" />
+        <source>办理过慢</source>
+        <translation>Slow service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/window.py" line="139" />
+        <source>暂停过久</source>
+        <translation>Long pause</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/window.py" line="140" />
+        <source>同步失败</source>
+        <translation>Sync failed</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/window.py" line="141" />
+        <source>回访逾期</source>
+        <translation>Follow-up overdue</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/window.py" line="157" />
         <source>已确认</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="146" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="157" />
         <source>待处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="166" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="177" />
         <source>请先选择一条告警。</source>
         <translation>Select an alert first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="169" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="180" />
         <source>请填写处理说明。</source>
         <translation>Say what was done.</translation>
     </message>
@@ -388,52 +418,52 @@
 <context>
     <name>CallDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="149" />
+        <location filename="../../desk_app/ui/display/window.py" line="113" />
         <source>叫号显示</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="191" />
+        <location filename="../../desk_app/ui/display/window.py" line="155" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="193" />
+        <location filename="../../desk_app/ui/display/window.py" line="157" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="210" />
+        <location filename="../../desk_app/ui/display/window.py" line="174" />
         <source>请</source>
         <translation>Please</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="216" />
+        <location filename="../../desk_app/ui/display/window.py" line="180" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="245" />
+        <location filename="../../desk_app/ui/display/window.py" line="209" />
         <source>请留意屏幕和语音叫号</source>
         <translation>Watch the screen and listen for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="257" />
+        <location filename="../../desk_app/ui/display/window.py" line="221" />
         <source>各窗口当前号码</source>
         <translation>Now serving at each window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="258" />
+        <location filename="../../desk_app/ui/display/window.py" line="222" />
         <source>最近叫号</source>
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="479" />
+        <location filename="../../desk_app/ui/display/window.py" line="443" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="494" />
+        <location filename="../../desk_app/ui/display/window.py" line="458" />
         <source>→ %1 号窗口</source>
         <translation>→ Window %1</translation>
     </message>
@@ -603,32 +633,32 @@
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="390" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="391" />
         <source>材料齐全，可以受理。</source>
         <translation>All materials are in: the case can be accepted.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="392" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="393" />
         <source>尚缺：</source>
         <translation>Still missing: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="399" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="400" />
         <source>，办结期限 %1</source>
         <translation>, due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="401" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="402" />
         <source>，容缺材料补正期限 %1</source>
         <translation>, deferred materials due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="403" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="404" />
         <source>（无官方节假日数据，期限仅按周末推算）</source>
         <translation> (no official holiday data: deadline counts weekends only)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="462" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="464" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -1969,8 +1999,8 @@
 <context>
     <name>KbButton</name>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="290" />
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="291" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="301" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="302" />
         <source>政策问答</source>
         <translation>Policy Q&amp;A</translation>
     </message>
@@ -1978,82 +2008,82 @@
 <context>
     <name>KbPanel</name>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="72" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="81" />
         <source>政策问答</source>
         <translation>Policy Q&amp;A</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="75" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="84" />
         <source>输入群众的问题, 如: 生孩子要带什么</source>
         <translation>Type the visitor's question (in Chinese), e.g. 生孩子要带什么</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="117" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="126" />
         <source>只查本事项: %1</source>
         <translation>Only this bundle: %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="133" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="142" />
         <source>正在查询…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="144" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="153" />
         <source>本事项常见问题 %1 条</source>
         <translation>%1 common questions of this bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="146" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="155" />
         <source>请输入问题查询</source>
         <translation>Type a question to search</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="154" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="163" />
         <source>找到 %1 条, 按相关度排列</source>
         <translation>%1 found, most relevant first</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="157" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="166" />
         <source>没有找到答案, 问题已转值班长补充。</source>
         <translation>No answer found; the question went to the supervisor's list.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="164" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="173" />
         <source> [待复核]</source>
         <translation> [review due]</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="194" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="205" />
         <source>依据</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="195" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="206" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="196" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="207" />
         <source>版本</source>
         <translation>version</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="197" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="208" />
         <source>复核日期</source>
         <translation>review by</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="199" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="210" />
         <source>已过复核日期, 请核实后再答复群众</source>
         <translation>Past its review date: check it before answering the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="200" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="211" />
         <source>未核实：本答复尚未与官方文本核对，答复群众时请说明以部门办事指南为准</source>
         <translation>Unverified: this answer is not checked against an official text; tell the visitor the department's guide prevails</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="201" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="212" />
         <source>已核实</source>
         <translation>Verified</translation>
     </message>
@@ -2061,7 +2091,7 @@
 <context>
     <name>KbPanelWindow</name>
     <message>
-        <location filename="../../desk_app/ui/common/kb_panel.py" line="253" />
+        <location filename="../../desk_app/ui/common/kb_panel.py" line="264" />
         <source>政策问答</source>
         <translation>Policy Q&amp;A</translation>
     </message>
@@ -2368,7 +2398,7 @@
     <message>
         <location filename="../../desk_app/ui/supervisor/window.py" line="44" />
         <source>等候人数</source>
-        <translation>Waiting</translation>
+        <translation>Queue length</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/window.py" line="44" />
@@ -3576,63 +3606,63 @@
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="189" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="200" />
         <source>值班长 · 高效办成一件事</source>
         <translation>Supervisor · One Thing, Done Efficiently</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="191" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="202" />
         <source>值班长工作台</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="197" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="208" />
         <source>登录：</source>
         <translation>Logged in: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="214" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="225" />
         <source>大厅实况 (F1)</source>
         <translation>Live hall (F1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="215" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="256" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="226" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="267" />
         <source>告警 (F2)</source>
         <translation>Alerts (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="216" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="227" />
         <source>统计 (F3)</source>
         <translation>Statistics (F3)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="217" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="228" />
         <source>好差评 (F4)</source>
         <translation>Ratings (F4)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="218" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="229" />
         <source>改革成效 (F5)</source>
         <translation>Reform (F5)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="219" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="230" />
         <source>目录维护 (F6)</source>
         <translation>Catalog (F6)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="256" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="267" />
         <source>告警 %1 (F2)</source>
         <translation>Alerts %1 (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="260" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="271" />
         <source>等候 %1 人 · 今日办结 %2 · 开放窗口 %3/%4 · 待处理告警 %5</source>
         <translation>%1 waiting · %2 served today · windows open %3/%4 · open alerts %5</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="282" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="293" />
         <source>已确认：</source>
         <translation>Acknowledged: </translation>
     </message>

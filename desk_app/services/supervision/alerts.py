@@ -34,6 +34,14 @@ from desk_app.store.supervision_models import AlertAck
 KINDS = ("waiting", "long_wait", "slow_service", "paused", "dead_letters", "follow_up_overdue")
 
 
+def _english_name(code: str, name: str) -> str:
+    """A service's name for the English alert: its bundle's English name, else its own."""
+    from desk_app.services.common.catalog import catalog
+
+    found = next((b for b in catalog().everything if b.code == code), None)
+    return found.name_en if found is not None and found.name_en else name
+
+
 @dataclass(frozen=True)
 class Alert:
     id: str
@@ -79,7 +87,8 @@ def _conditions(s: Session, live: LiveHall) -> list[Alert]:
                     "waiting",
                     svc.code,
                     f"{svc.name} 等候 {svc.waiting} 人 (阈值 {many})",
-                    f"{svc.code}: {svc.waiting} waiting (threshold {many})",
+                    f"{_english_name(svc.code, svc.name)}: {svc.waiting} waiting "
+                    f"(threshold {many})",
                     svc.waiting,
                     many,
                 )
@@ -92,7 +101,8 @@ def _conditions(s: Session, live: LiveHall) -> list[Alert]:
                     "long_wait",
                     svc.code,
                     f"{svc.name} 最长等候 {minutes} 分钟 (超过 {wait_min} 分钟)",
-                    f"{svc.code}: longest wait {minutes} min (over {wait_min})",
+                    f"{_english_name(svc.code, svc.name)}: longest wait {minutes} min "
+                    f"(over {wait_min})",
                     minutes,
                     wait_min,
                 )

@@ -113,7 +113,7 @@ class AlertsPage(QWidget):
         super().__init__()
         self.alerts: list[alert_service.Alert] = []
         self.table = table(
-            [self.tr("状态"), self.tr("告警"), self.tr("编号"), self.tr("处理说明")], stretch=1
+            [self.tr("状态"), self.tr("告警"), self.tr("类型"), self.tr("处理说明")], stretch=1
         )
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("处理说明（必填），例如：已增开 3 号窗口"))
@@ -130,6 +130,17 @@ class AlertsPage(QWidget):
         lay.addWidget(self.status)
         QShortcut(QKeySequence("Ctrl+K"), self, self._ack)
 
+    def _kind(self, kind: str) -> str:
+        """What sort of alert it is, in words (its id is an internal key, never shown)."""
+        return {
+            "waiting": self.tr("等候人数"),
+            "long_wait": self.tr("等候时长"),
+            "slow_service": self.tr("办理过慢"),
+            "paused": self.tr("暂停过久"),
+            "dead_letters": self.tr("同步失败"),
+            "follow_up_overdue": self.tr("回访逾期"),
+        }.get(kind, kind)
+
     @property
     def open_count(self) -> int:
         return sum(1 for a in self.alerts if not a.acked)
@@ -144,7 +155,7 @@ class AlertsPage(QWidget):
                 self.table,
                 i,
                 [self.tr("已确认") if a.acked else self.tr("待处理"),
-                 a.message_en if english else a.message_zh, a.id,
+                 a.message_en if english else a.message_zh, self._kind(a.kind),
                  a.ack_note or ""],
                 theme.MUTED if a.acked else theme.DANGER,
             )  # fmt: skip
