@@ -120,3 +120,24 @@ def test_the_command_check_sees_an_unknown_command():
 
 def test_the_readme_stays_short():
     assert (ROOT / "README.md").stat().st_size <= 12 * 1024
+
+
+def test_every_option_says_what_it_takes():
+    import argparse
+
+    from desk_app.cli.main import build_parser
+
+    missing: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{path} {name}".strip())
+            elif action.option_strings and action.help is None:
+                missing.append(f"{path} {action.option_strings[-1]}")
+            elif action.option_strings and str(action.metavar or "").endswith("_"):
+                missing.append(f"{path} {action.option_strings[-1]} ({action.metavar})")
+
+    walk(build_parser([]), "")
+    assert missing == []

@@ -70,6 +70,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     commands = Commands(p.add_subparsers(dest="command", parser_class=Parser), common)
     for group in group_modules(argv):
         group.register(commands)
+    from desk_app.cli.option_help import fill
+
+    fill(p)  # every option says what it takes (cli/option_help.py)
     return p
 
 
