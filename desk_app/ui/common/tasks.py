@@ -8,6 +8,7 @@ waits on the database. Results come back through queued signals onto the UI thre
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -126,16 +127,41 @@ class TaskRunner(QObject):
         self._generation += 1
 
 
+_OPTION = re.compile(
+    r"\s*[(（](?:--[a-z][a-z0-9-]*(?:\s+[A-Z][A-Z0-9_.-]*)?|[a-z]+(?: [a-z-]+)+)[)）]"
+    r"|\s*--[a-z][a-z0-9-]*(?:\s+[A-Z][A-Z0-9_.-]*)?(?=[\s,.;:，。；：]|$)"
+)
+
+
+def screen_text(text: str) -> str:
+    """A service's words as a screen shows them: without the command line's options
+    ("不予受理须说明理由 (--reason)" -> "不予受理须说明理由")."""
+    return _OPTION.sub("", text).strip()
+
+
 def user_message(exc: Exception) -> str:
-    """What to show staff for an error: the Chinese reason and what to do."""
+    """What to show staff for an error, in the screen's language: the reason and what to do."""
     from desk_app.services.common.errors import Refused
     from desk_app.store.database import DatabaseUnavailable
+    from desk_app.ui.common.i18n import is_english
 
+    english = is_english()
     if isinstance(exc, Refused):
-        return exc.zh
+        return screen_text(exc.en if english and exc.en else exc.zh)
     if isinstance(exc, DatabaseUnavailable):
+        parts = str(exc).split(" / ")
+        if english:
+            return (
+                "Cannot reach the hall's database. Check the network and the database server "
+                "and try again; if it persists, tell the supervisor.\n" + parts[-1]
+            )
         return (
             "无法连接大厅数据库。请检查网络和数据库服务器, 稍后再试; 如持续出现请联系值班长。\n"
-            + str(exc).split(" / ")[0]
+            + parts[0]
+        )
+    if english:
+        return (
+            f"The action failed: {type(exc).__name__}. Try again; if it persists, tell the "
+            "system administrator."
         )
     return f"操作失败: {type(exc).__name__}。请重试; 如持续出现请联系系统管理员。"
