@@ -41,9 +41,11 @@ def test_no_display_is_one_line_and_exit_1(tmp_path):
     assert done.returncode == 1, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "DISPLAY" in lines[0] and "没有图形显示" in lines[0]
+    assert "/ no display" in lines[0]  # no language chosen yet: said in both
     english = _gui(tmp_path, {}, "--lang", "en")
     assert english.returncode == 1
     assert english.stderr.strip().startswith("desk-app: no display")
+    assert "没有" not in english.stderr
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the X11/Wayland check is Linux's")

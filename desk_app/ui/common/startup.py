@@ -55,6 +55,19 @@ def _english(lang: str | None) -> bool:
     return bool(lang) and not lang.startswith("zh")
 
 
+def _chosen(lang: str | None) -> bool:
+    """Whether a language was chosen (``--lang`` or DESK_APP_LANG); if not, say it in both."""
+    return bool(lang or os.environ.get("DESK_APP_LANG"))
+
+
+def _say(zh: str, en: str, lang: str | None) -> str:
+    """One line in the chosen language, or in both ("中文 / English") when none was chosen:
+    the screens could not start, so nobody has picked a language yet."""
+    if not _chosen(lang):
+        return f"{zh} / {en.removeprefix('desk-app: ')}"
+    return en if _english(lang) else zh
+
+
 def qt_platform(env: Mapping[str, str]) -> str:
     """The platform Qt will use: the one asked for, else Wayland in a Wayland session, else
     X11 (xcb)."""
@@ -94,33 +107,31 @@ def missing_message(libraries: list[str], *, lang: str | None = None) -> str:
     """One line: what is missing and the ``apt install`` that brings it."""
     packages = " ".join(dict.fromkeys(XCB_PACKAGES.get(lib, lib) for lib in libraries))
     names = ", ".join(libraries)
-    if _english(lang):
-        return (
-            f"desk-app: the screens need system libraries that are missing ({names}); "
-            f"install them: sudo apt install {packages}"
-        )
-    return f"desk-app: 缺少界面所需的系统库 ({names}); 请安装: sudo apt install {packages}"
+    return _say(
+        f"desk-app: 缺少界面所需的系统库 ({names}); 请安装: sudo apt install {packages}",
+        f"desk-app: the screens need system libraries that are missing ({names}); "
+        f"install them: sudo apt install {packages}",
+        lang,
+    )
 
 
 def no_display_message(*, lang: str | None = None) -> str:
-    if _english(lang):
-        return (
-            "desk-app: no display (neither DISPLAY nor WAYLAND_DISPLAY is set): start the "
-            "screens in a desktop session; the command line needs none (desk-app --help)"
-        )
-    return (
+    return _say(
         "desk-app: 没有图形显示 (DISPLAY 和 WAYLAND_DISPLAY 都未设置): 请在桌面会话中启动界面; "
-        "命令行操作无需显示 (desk-app --help)"
+        "命令行操作无需显示 (desk-app --help)",
+        "desk-app: no display (neither DISPLAY nor WAYLAND_DISPLAY is set): start the "
+        "screens in a desktop session; the command line needs none (desk-app --help)",
+        lang,
     )
 
 
 def unreachable_message(display: str, *, lang: str | None = None) -> str:
-    if _english(lang):
-        return (
-            f"desk-app: cannot connect to the display {display!r}: is the X server running "
-            "and may this user use it?"
-        )
-    return f"desk-app: 无法连接显示 {display!r}: 请检查 X 服务器是否在运行、本用户是否有权使用"
+    return _say(
+        f"desk-app: 无法连接显示 {display!r}: 请检查 X 服务器是否在运行、本用户是否有权使用",
+        f"desk-app: cannot connect to the display {display!r}: is the X server running "
+        "and may this user use it?",
+        lang,
+    )
 
 
 def _x_server_answers(display: str) -> bool:
