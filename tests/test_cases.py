@@ -53,6 +53,15 @@ def test_open_from_ticket_lists_the_checklist_masked(counter):
     ref = open_newborn(counter, ticket_id=ticket.id)
     assert ref.case_no == "YJS-20260924-0001"
     assert open_newborn(counter).case_no == "YJS-20260924-0002"
+    # The ticket's number serves as well as its id (as for assist start --ticket).
+    by_number = open_newborn(counter, ticket_id=ticket.number)
+    from desk_app.store.case_models import Case
+
+    with counter.read() as s:
+        linked = s.scalar(select(Case.ticket_id).where(Case.case_no == by_number.case_no))
+    assert str(linked) == str(ticket.id)
+    with pytest.raises(NotFound, match="Z999"):
+        open_newborn(counter, ticket_id="Z999")
     view = cases.show(counter, ref.case_no)
     assert {m.code for m in view.materials if m.status == "missing"} == NEWBORN_SUBMIT
     assert "birth_medical_certificate" in {m.code for m in view.materials if m.status == "obtained"}

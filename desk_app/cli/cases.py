@@ -205,7 +205,11 @@ def register(c: Commands) -> None:
     p.add_argument("--applicant-id")
     p.add_argument("--credit-code")
     p.add_argument("--phone")
-    p.add_argument("--ticket", help="the ticket id the case was opened from")
+    p.add_argument(
+        "--ticket",
+        metavar="NUMBER",
+        help="today's ticket the visitor holds, e.g. A001 (or a ticket id)",
+    )
     p.add_argument("--answer", action="append", metavar="KEY=VALUE")
     p.add_argument("--agent-name")
     p.add_argument("--agent-id")

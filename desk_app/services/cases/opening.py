@@ -61,13 +61,23 @@ def _next_case_no(session: Session, db: Database, day: date) -> str:
     return f"YJS-{day:%Y%m%d}-{n:04d}"
 
 
-def _ticket_ref(session: Session, ticket_id: str | None) -> uuid.UUID | None:
+def _ticket_ref(session: Session, ticket_id: str | None, today: date) -> uuid.UUID | None:
+    """The ticket a case opens from: its id, or (as ``assist start --ticket``) today's
+    ticket number such as A001."""
     if not ticket_id:
         return None
     try:
         tid = uuid.UUID(ticket_id)
-    except ValueError as exc:
-        raise NotFound(f"号票编号无效 {ticket_id}", f"invalid ticket id {ticket_id}") from exc
+    except ValueError:
+        from sqlalchemy import select
+
+        number = ticket_id.strip().upper()
+        found = session.scalar(
+            select(Ticket.id).where(Ticket.number == number, Ticket.day == today)
+        )
+        if found is None:
+            raise NotFound(f"今天没有号票 {number}", f"no ticket {number} today") from None
+        return found
     if session.get(Ticket, tid) is None:
         raise NotFound(f"没有号票 {ticket_id}", f"no ticket {ticket_id}")
     return tid
@@ -169,7 +179,7 @@ def open_case(
             auth_valid_until=agent.valid_until if agent else None,
             bad_credit=bad_credit,
             answers=json.dumps({a.key: a.value for a in cl.answers}, ensure_ascii=False),
-            ticket_id=_ticket_ref(s, ticket_id),
+            ticket_id=_ticket_ref(s, ticket_id, clock.hall_day(now)),
             window_id=window_id,
             staff_id=staff_id,
             opened_at=now,
