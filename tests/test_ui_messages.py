@@ -37,3 +37,31 @@ def test_english_screens_show_the_english_reason(english):
 )
 def test_options_and_commands_are_left_out(text, shown):
     assert screen_text(text) == shown
+
+
+def test_file_dialogs_open_in_documents_with_a_name_in_the_screens_language(
+    qtbot, db, monkeypatch, english
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    from desk_app.ui.common.i18n import in_documents
+    from desk_app.ui.common.tasks import TaskRunner
+    from desk_app.ui.supervisor.stats import StatsPage
+
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda _p, _t, start, _f: (asked.append(start) or "", "")
+    )
+    from PySide6.QtWidgets import QApplication
+
+    from desk_app.ui.common.app import install_translator
+
+    translator = install_translator(QApplication.instance(), "en")
+    runner = TaskRunner()
+    page = StatsPage(db, runner)
+    qtbot.addWidget(page)
+    page._ask_pdf()  # noqa: SLF001 - the button's handler
+    assert asked and asked[0].startswith(in_documents(""))
+    assert asked[0].endswith(".pdf") and "月报" not in asked[0]  # not the Chinese name
+    QApplication.instance().removeTranslator(translator)
+    runner.shutdown()

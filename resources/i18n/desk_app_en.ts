@@ -903,53 +903,58 @@
         <translation>Export catalog</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="349" />
+        <source>目录</source>
+        <translation>catalog</translation>
+    </message>
+    <message>
         <location filename="../../desk_app/ui/supervisor/catalog.py" line="357" />
         <source>已导出版本 %1 到 %2</source>
         <translation>Exported version %1 to %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="363" />
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="383" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="364" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="385" />
         <source>导入目录</source>
         <translation>Import catalog</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="375" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="377" />
         <source>新增：</source>
         <translation>Added: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="376" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="378" />
         <source>删除：</source>
         <translation>Removed: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="377" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="379" />
         <source>修改：</source>
         <translation>Changed:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="379" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="381" />
         <source>冲突（保留本厅的，请人工处理）：</source>
         <translation>Conflicts (the hall's value kept; decide by hand):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="383" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="385" />
         <source>确认导入并发布？</source>
         <translation>Import and publish?</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="386" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="388" />
         <source>未导入</source>
         <translation>Not imported</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="400" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="402" />
         <source>%1 的历史</source>
         <translation>History of %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/catalog.py" line="411" />
+        <location filename="../../desk_app/ui/supervisor/catalog.py" line="413" />
         <source>回滚到所选版本</source>
         <translation>Roll back to the chosen version</translation>
     </message>
@@ -3253,263 +3258,273 @@
 <context>
     <name>StatsPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="69" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="70" />
         <source>按业务</source>
         <translation>By service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="70" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="71" />
         <source>按窗口</source>
         <translation>By window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="71" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="72" />
         <source>按工作人员</source>
         <translation>By staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="72" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="73" />
         <source>按小时</source>
         <translation>By hour</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="73" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="74" />
         <source>按星期</source>
         <translation>By weekday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="74" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="75" />
         <source>按时段</source>
         <translation>By session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="75" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="76" />
         <source>按渠道</source>
         <translation>By channel</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="76" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="77" />
         <source>按日</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="80" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="81" />
         <source>统计 (Ctrl+R)</source>
         <translation>Compute (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="84" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="85" />
         <source>导出 CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="85" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="86" />
         <source>导出 Excel</source>
         <translation>Export Excel</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="86" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="87" />
         <source>保存图表 PNG</source>
         <translation>Save charts (PNG)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="87" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="88" />
         <source>月报 PDF</source>
         <translation>Monthly PDF</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="93" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="94" />
         <source>从</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="95" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="96" />
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="103" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
         <source>分组</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="103" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
         <source>取号</source>
         <translation>Arrivals</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="103" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
         <source>叫号</source>
         <translation>Called</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="103" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="103" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
         <source>过号</source>
         <translation>No-show</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="105" />
         <source>过号率</source>
         <translation>No-show rate</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="105" />
         <source>等候P50(分)</source>
         <translation>Wait P50 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="105" />
         <source>等候P90(分)</source>
         <translation>Wait P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="105" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
         <source>等候P95(分)</source>
         <translation>Wait P95 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="105" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
         <source>办理P50(分)</source>
         <translation>Service P50 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="105" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
         <source>办理P90(分)</source>
         <translation>Service P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
         <source>达标率%</source>
         <translation>Within target %</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
         <source>空闲(时)</source>
         <translation>Idle (h)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="137" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="138" />
         <source>正在统计…</source>
         <translation>Computing…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="152" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="153" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="179" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="180" />
         <source>%1 至 %2：取号 %3，办结 %4，达标线 %5 分钟</source>
         <translation>%1 to %2: %3 arrivals, %4 served, target %5 minutes</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="192" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="193" />
         <source>（未叫号）</source>
         <translation>(never called)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="198" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
         <source>周一</source>
         <translation>Mon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="198" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
         <source>周二</source>
         <translation>Tue</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="198" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
         <source>周三</source>
         <translation>Wed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="198" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
         <source>周四</source>
         <translation>Thu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="200" />
         <source>周五</source>
         <translation>Fri</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="205" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="200" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="206" />
         <source>周六</source>
         <translation>Sat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="200" />
         <source>周日</source>
         <translation>Sun</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="202" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="203" />
         <source>常规时段</source>
         <translation>Regular hours</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="203" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="204" />
         <source>午间延时</source>
         <translation>Midday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="204" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="205" />
         <source>晚间延时</source>
         <translation>Evening</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="206" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="207" />
         <source>现场取号</source>
         <translation>Walk-in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="207" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="208" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/stats.py" line="220" />
+        <source>统计</source>
+        <translation>statistics</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="223" />
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="227" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="230" />
         <source>请先统计。</source>
         <translation>Compute the figures first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="232" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="235" />
         <source>已导出：</source>
         <translation>Exported: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="237" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="241" />
         <source>保存图表到文件夹</source>
         <translation>Save charts to folder</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="248" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="253" />
         <source>已保存 %1 张图表到 </source>
         <translation>Saved %1 charts to </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="255" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="260" />
         <source>保存月报</source>
         <translation>Save monthly report</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="265" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="260" />
+        <source>月报</source>
+        <translation>monthly-report</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="270" />
         <source>正在生成月报…</source>
         <translation>Writing the monthly report…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="268" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="273" />
         <source>已生成月报：</source>
         <translation>Monthly report written: </translation>
     </message>

@@ -61,3 +61,16 @@ def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 - the nam
     (pyside6-lupdate finds the calls by this name); typed to return text, where PySide6's stubs
     say ``object``."""
     return source
+
+
+def in_documents(name: str) -> str:
+    """A file dialog's starting path: ``name`` in the user's Documents folder (the home folder
+    where there is none), not the folder the program was started from."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QStandardPaths
+
+    folder = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation
+    ) or str(Path.home())
+    return str(Path(folder) / name)

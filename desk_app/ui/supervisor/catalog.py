@@ -31,7 +31,7 @@ from desk_app.domain.catalog_package import facts as facts_of
 from desk_app.services.catalog import upkeep, versions
 from desk_app.store import Database
 from desk_app.ui.common import theme
-from desk_app.ui.common.i18n import is_english
+from desk_app.ui.common.i18n import in_documents, is_english
 from desk_app.ui.common.tasks import TaskRunner, user_message
 from desk_app.ui.supervisor.tables import table
 
@@ -346,7 +346,7 @@ class CatalogPage(QWidget):
 
     def export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出目录"), "catalog.json", "JSON (*.json)"
+            self, self.tr("导出目录"), in_documents(self.tr("目录") + ".json"), "JSON (*.json)"
         )
         if not path:
             return
@@ -360,7 +360,9 @@ class CatalogPage(QWidget):
         )
 
     def import_(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入目录"), "", "JSON (*.json)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("导入目录"), in_documents(""), "JSON (*.json)"
+        )
         if not path:
             return
         db = self.db

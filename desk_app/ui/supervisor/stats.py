@@ -27,6 +27,7 @@ from desk_app.services.supervision import export as stats_export
 from desk_app.services.supervision import statistics
 from desk_app.store import Database
 from desk_app.ui.common import theme
+from desk_app.ui.common.i18n import in_documents
 from desk_app.ui.common.tasks import TaskRunner, user_message
 from desk_app.ui.supervisor.charts import ChartBook
 from desk_app.ui.supervisor.tables import fill_row, table
@@ -216,8 +217,10 @@ class StatsPage(QWidget):
 
     def _ask_export(self, kind: str) -> None:
         suffix = "csv" if kind == "csv" else "xlsx"
+        base = self.tr("统计")
+        name = f"{base}-{self.period()[0]}.{suffix}"
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出统计"), f"统计-{self.period()[0]}.{suffix}", f"*.{suffix}"
+            self, self.tr("导出统计"), in_documents(name), f"*.{suffix}"
         )
         if path:
             self.export(kind, Path(path))
@@ -234,7 +237,9 @@ class StatsPage(QWidget):
         )
 
     def _ask_png(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("保存图表到文件夹"))
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("保存图表到文件夹"), in_documents("")
+        )
         if folder:
             self.save_charts(Path(folder))
 
@@ -252,7 +257,7 @@ class StatsPage(QWidget):
     def _ask_pdf(self) -> None:
         month = self.period()[0].strftime("%Y-%m")
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("保存月报"), f"月报-{month}.pdf", "*.pdf"
+            self, self.tr("保存月报"), in_documents(self.tr("月报") + f"-{month}.pdf"), "*.pdf"
         )
         if path:
             self.report(Path(path))
