@@ -110,6 +110,8 @@ class EvaluationsPage(QWidget):
         self.runner.submit(work, self._show, lambda e: self.status.setText(user_message(e)))
 
     def _show(self, result: tuple[dict, list[follow_up.FollowUpView]]) -> None:
+        chosen = self._selected()
+        keep = chosen.evaluation_id if chosen is not None else None
         p, self.rows = result
         levels = p["levels"]
         self.headline.setText(
@@ -151,6 +153,8 @@ class EvaluationsPage(QWidget):
                  r.comment or "", outcomes.get(r.outcome or "", ""), appeals.get(r.appeal or "", "")],
                 colour,
             )  # fmt: skip
+            if r.evaluation_id == keep:
+                self.follow.selectRow(i)  # the one just followed up stays chosen
 
     def _show_groups(self) -> None:
         """The chosen distribution: per window, member of staff, bundle or dimension."""
