@@ -213,6 +213,10 @@ def test_import_dry_run_shows_the_diff_and_writes_nothing(db, tmp_path):
         ("{not json", "不是有效的 JSON"),
         ("[]", "不是目录包"),
         ('{"version": "x", "date": "2026-01-01", "bundles": [{"code": "a"}]}', "name: missing"),
+        ('{"a":' * 50_000 + "1" + "}" * 50_000, "nested too deep"),
+        ('{"format": 2, "version": "x", "date": "2026-01-01", "bundles": []}', "format"),
+        ('{"version": "x\\ny", "date": "2026-01-01", "bundles": []}', "U\\+000A"),
+        ('{"version": "x", "date": "0001-01-01", "bundles": []}', "2000-01-01"),
     ],
 )
 def test_a_bad_package_is_refused_and_nothing_written(db, tmp_path, content, error):
@@ -222,6 +226,32 @@ def test_a_bad_package_is_refused_and_nothing_written(db, tmp_path, content, err
         upkeep.import_file(db, file)
     with db.read() as s:
         assert s.scalars(select(CatalogVersion)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        (lambda b: b.update(name="新生儿\u0000出生"), "U\\+0000"),
+        (lambda b: b.update(name="新生儿\x1b[31m"), "U\\+001B"),
+        (lambda b: b.update(name="\ud800"), "surrogate"),
+        (lambda b: b.update(name="长" * 201), "longer than 200"),
+        (lambda b: b["items"][0].update(time_limit_days=2**40), "at most 1000"),
+    ],
+)
+def test_content_that_would_break_later_work_is_refused(db, tmp_path, change, error):
+    # A NUL in a name made every concluded case of the bundle a dead letter at central; a
+    # 2^40-day limit made every acceptance fail.
+    pkg = _package()
+    change(_bundle(pkg, "newborn"))
+    file = tmp_path / "p.json"
+    file.write_text(json.dumps(pkg), encoding="utf-8")
+    with pytest.raises(Refused, match=error):
+        upkeep.import_file(db, file, dry_run=True)
+
+
+def test_a_source_with_control_characters_is_refused(db):
+    with pytest.raises(Refused, match="U\\+001B"):
+        upkeep.verify(db, "newborn", "bundle", "国发〔2024〕3号\x1b[2J 2024-01-16")
 
 
 def test_a_listed_bundle_is_refused_for_a_case_with_why():

@@ -104,7 +104,9 @@ def test_alerts_ack_and_follow_up_from_the_command_line(url, capsys, db):
     assert r["follow_ups"] == []
 
 
-@pytest.mark.parametrize("month", ["2026-13", "2026/11", ""])
+@pytest.mark.parametrize(
+    "month", ["2026-13", "2026/11", "", "9999-12", "0001-01", "1999-12", "2101-01"]
+)
 def test_a_bad_month_is_refused(url, capsys, tmp_path, month):
     rc, _, err = run(capsys, "--db", url, "stats", "report", "--month", month, "--pdf",
                      str(tmp_path / "r.pdf"))  # fmt: skip

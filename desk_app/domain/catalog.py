@@ -41,6 +41,7 @@ from desk_app.domain.catalog_parts import answers as answers_of
 from desk_app.domain.catalog_parts import department, listing
 from desk_app.domain.catalog_parts import verified as verified_of
 from desk_app.domain.catalog_reader import (
+    NAME_MAX,
     CatalogError,
     Fields,
     check_code,
@@ -73,6 +74,10 @@ __all__ = [
     "load_catalog",
     "parse_bundle",
 ]
+
+
+MAX_DAYS = 1000  # a promised time limit in working days (four years)
+VERSION_MAX = 50  # a package's version label (the hall's version adds "+hN")
 
 
 class UnknownBundleError(KeyError):
@@ -191,8 +196,8 @@ def catalog_from_package(package: object, name: str = "package", seq: int = 0) -
     """Validate a whole catalog package (``catalog export``'s JSON: the head's fields and
     ``bundles``, a list of bundle objects) and build the Catalog; errors name the bundle."""
     head = Fields(name, "", package)
-    head.integer("format", minimum=1, default=1)
-    version = head.text("version")
+    head.integer("format", minimum=1, maximum=1, default=1)  # a later format: a later program
+    version = head.text("version", limit=VERSION_MAX)
     date = head.date("date")
     title = head.text("title", default="")
     head.text("notes", default="")
@@ -228,7 +233,7 @@ def parse_bundle(raw: object, file: str) -> Bundle | Listing:
     top = Fields(file, "", raw)
     top.text("$schema", default="")
     code = top.code("code")
-    name = top.text("name")
+    name = top.text("name", limit=NAME_MAX)
     audience = top.enum("audience", Audience)
     batch = top.text("batch", default="")
     if batch and not batch_ok(batch):
@@ -240,7 +245,7 @@ def parse_bundle(raw: object, file: str) -> Bundle | Listing:
         top.fail("status", 'expected "guided" or "listed"')
     summary = top.text("summary", default="")
     notes = top.text("notes", default="")
-    limit = top.integer("time_limit_days", minimum=1, default=None)
+    limit = top.integer("time_limit_days", minimum=1, maximum=MAX_DAYS, default=None)
     departments = tuple(department(f) for f in top.objects("departments"))
     questions = tuple(_question(f) for f in top.objects("questions", default=[], allow_empty=True))
     items = tuple(_item(f) for f in top.objects("items"))
@@ -283,7 +288,7 @@ def parse_bundle(raw: object, file: str) -> Bundle | Listing:
 
 def _question(f: Fields) -> Question:
     key = f.code("key")
-    text = f.text("text")
+    text = f.text("text", limit=NAME_MAX)
     choices = []
     for c in f.objects("choices"):
         choices.append(Choice(value=c.code("value"), label=c.text("label")))
@@ -310,9 +315,9 @@ def _question(f: Fields) -> Question:
 def _item(f: Fields) -> Item:
     item = Item(
         code=f.code("code"),
-        name=f.text("name"),
+        name=f.text("name", limit=NAME_MAX),
         department=f.code("department"),
-        time_limit_days=f.integer("time_limit_days", minimum=1),
+        time_limit_days=f.integer("time_limit_days", minimum=1, maximum=MAX_DAYS),
         deferral_allowed=f.boolean("deferral_allowed"),
         condition=f.condition("condition"),
         notes=f.notes(),
@@ -325,13 +330,13 @@ def _item(f: Fields) -> Item:
 
 def _material(f: Fields) -> Material:
     code = f.code("code")
-    name = f.text("name")
+    name = f.text("name", limit=NAME_MAX)
     requirement = f.enum("requirement", Requirement)
     key = f.boolean("key")
     if key and requirement is Requirement.OPTIONAL:
         f.fail("key", "an optional material cannot be a key material")
     form = f.enum("form", Form, default=Form.ORIGINAL)
-    count = f.integer("count", minimum=1, default=1)
+    count = f.integer("count", minimum=1, maximum=100, default=1)
     source = f.enum("provided_by", Source)
     produced_by = f.code("produced_by", default=None)
     if source is Source.PRODUCED and produced_by is None:

@@ -15,7 +15,25 @@ from typing import Any, NoReturn
 
 from desk_app.domain.conditions import AllOf, AnswerIn, AnyOf, Condition, Not
 
-CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # codes, question keys, choice values: ascii slugs
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+TEXT_MAX = 4000  # any text field (a knowledge-base answer is held to less in kb.py)
+NAME_MAX = 200  # a bundle's, item's or material's name, a question
+DATE_MIN, DATE_MAX = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def text_problem(value: str, limit: int = TEXT_MAX) -> str | None:
+    """Why a text cannot be catalog content (it is printed, shown and sent on): a control
+    character (a newline, ESC, NUL), a lone surrogate, or more than ``limit`` characters."""
+    if len(value) > limit:
+        return f"longer than {limit} characters"
+    for ch in value:
+        if ord(ch) < 32 or 127 <= ord(ch) < 160:
+            return f"contains the control character U+{ord(ch):04X}"
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            return f"contains the lone surrogate U+{ord(ch):04X}"
+    return None  # codes, question keys, choice values: ascii slugs
+
+
 MISSING: Any = object()  # "no default": the field is mandatory
 
 
@@ -86,10 +104,14 @@ class Fields:
             self.fail(key, "missing")
         return False, default
 
-    def text(self, key: str, default: Any = MISSING) -> Any:
+    def text(self, key: str, default: Any = MISSING, *, limit: int = TEXT_MAX) -> Any:
         present, value = self._get(key, default)
         if present and (not isinstance(value, str) or not value.strip()):
             self.fail(key, "expected a non-empty string")
+        if present:
+            problem = text_problem(value, limit)
+            if problem:
+                self.fail(key, problem)
         return value
 
     def notes(self) -> str:
@@ -105,12 +127,16 @@ class Fields:
             self.fail(key, "expected true or false")
         return value
 
-    def integer(self, key: str, *, minimum: int, default: Any = MISSING) -> Any:
+    def integer(
+        self, key: str, *, minimum: int, maximum: int = 100_000, default: Any = MISSING
+    ) -> Any:
         present, value = self._get(key, default)
         # bool is an int in Python, but JSON true is not a number of days
         if present and (not isinstance(value, int) or isinstance(value, bool) or value < minimum):
             kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
             self.fail(key, f"expected {kind}")
+        if present and value > maximum:
+            self.fail(key, f"expected at most {maximum}")
         return value
 
     def enum(self, key: str, kind: Any, default: Any = MISSING) -> Any:
@@ -126,9 +152,12 @@ class Fields:
     def date(self, key: str) -> dt.date:
         value = self.text(key)
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.fail(key, "expected a date YYYY-MM-DD")
+        if not DATE_MIN <= day <= DATE_MAX:
+            self.fail(key, f"expected a date from {DATE_MIN} to {DATE_MAX}")
+        return day
 
     def elements(
         self, key: str, default: Any = MISSING, allow_empty: bool = False

@@ -34,7 +34,12 @@ MAX_PACKAGE_BYTES = 20 * 1024 * 1024
 
 
 def _source(text: str | None) -> str:
+    from desk_app.domain.catalog_reader import text_problem
+
     value = (text or "").strip()
+    problem = text_problem(value, 1000)
+    if problem and "longer" not in problem:
+        raise Refused(f"来源含不可见字符: {problem}", f"--source {problem}")
     if sum(ch.isalnum() for ch in value) < 4:
         raise Refused(
             "须写明来源(文号或网址, 及日期)", "--source must name the document or URL and its date"
@@ -175,6 +180,8 @@ def read_package(file: str | Path) -> Package:
             f"{path} 不是有效的 JSON (第 {exc.lineno} 行: {exc.msg})",
             f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})",
         ) from None
+    except RecursionError:
+        raise Refused(f"{path} 嵌套过深, 不是目录包", f"{path} is nested too deep") from None
     if not isinstance(raw, dict):
         raise Refused(f"{path} 不是目录包", f"{path} is not a catalog package")
     raw.pop("exported_version", None)
