@@ -32,7 +32,8 @@ def month_bounds(text: str) -> tuple[date, date]:
         raise Refused(f"月份应为 YYYY-MM: {text!r}", f"month must be YYYY-MM: {text!r}") from None
     if not 2000 <= first.year <= 2100:  # the dates' window everywhere; 9999-12 would overflow
         raise Refused(
-            f"月份须在 2000-01 至 2100-12 之间: {text!r}", f"month must be 2000-01..2100-12: {text!r}"
+            f"月份须在 2000-01 至 2100-12 之间: {text!r}",
+            f"month must be 2000-01..2100-12: {text!r}",
         )
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return first, following - timedelta(days=1)
