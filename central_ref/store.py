@@ -15,7 +15,9 @@ and the operator commands). There is deliberately no default.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 import time
 from collections import Counter
@@ -121,6 +123,9 @@ class Store:
             if parsed.database in (None, "", ":memory:"):
                 kwargs["poolclass"] = StaticPool
                 self._serial = threading.Lock()
+            else:  # the cases' names and IDs are sealed, but case numbers are not: owner-only
+                with contextlib.suppress(FileExistsError, FileNotFoundError):
+                    os.close(os.open(parsed.database, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
         else:
             kwargs["pool_pre_ping"] = True
             kwargs["connect_args"] = {"connect_timeout": 5}

@@ -151,11 +151,23 @@ def cmd_sync_status(args: argparse.Namespace) -> None:
 
 @_auth_guard
 def cmd_sync_reconcile(args: argparse.Namespace) -> None:
+    from desk_app.cli.errors import EXIT_UNEXPECTED
     from desk_app.sync import outbox
+    from desk_app.sync.client import CentralAuthError, CentralError
 
     since = parse_date(args.since, "--since")
     client = central_client()
-    result = outbox.reconcile(db_from_args(args, acting=Operation.SYNC_RECONCILE), client, since)
+    try:
+        result = outbox.reconcile(
+            db_from_args(args, acting=Operation.SYNC_RECONCILE), client, since
+        )
+    except CentralAuthError:
+        raise
+    except CentralError as exc:  # the platform is away: say so, not "unexpected error"
+        raise CliError(
+            f"中心平台暂时无法核对, 请稍后再试: {exc} / the central backend could not be reached",
+            EXIT_UNEXPECTED,
+        ) from None
     out(
         args,
         result,

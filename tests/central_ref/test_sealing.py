@@ -67,3 +67,12 @@ def test_the_key_file_is_made_owner_only_once(tmp_path, monkeypatch):
         key_file(keyfile)
     with pytest.raises(SealError, match="data key is needed"):
         sealer_for("postgresql+psycopg://root@127.0.0.1:5432/x")
+
+
+def test_a_new_sqlite_file_is_owner_only(tmp_path):
+    from central_ref.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'central.db'}")
+    store.create_schema()
+    store.dispose()
+    assert stat.S_IMODE((tmp_path / "central.db").stat().st_mode) == 0o600
