@@ -3,6 +3,8 @@ line and nothing written, the papers printed with the bundled font (both databas
 
 from __future__ import annotations
 
+import os
+
 import json
 
 from sqlalchemy import func, select
@@ -201,3 +203,9 @@ def test_bad_print_target_writes_nothing(sqlite_url, tmp_path, capsys):
     assert rc == 2 and "cannot write" in err
     rc, r, _ = run(capsys, *base, "assist", "list", "--json")
     assert r["sessions"] == []
+    if os.path.exists("/dev/full"):  # the file fails only when written: the session stands
+        rc, r, err = run(capsys, *base, "assist", "start", "--mode", "accompany", "--name",
+                         "张三", "--id", ID, "--print", "/dev/full", "--json")  # fmt: skip
+        assert rc == 0 and "the form was not written" in err
+        rc, r, _ = run(capsys, *base, "assist", "list", "--json")
+        assert len(r["sessions"]) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 
 from desk_app.cli.common import CliError, Commands, Parser, db_from_args, out, parse_date
@@ -74,9 +75,13 @@ def cmd_book(args: argparse.Namespace) -> None:
         try:
             payload["printed"] = str(print_slip(db, view, args.print))
         except OSError as exc:
-            raise CliError(
-                f"预约已成功 {view.code}, 但凭条无法写入: {exc} / booked, slip not written"
-            ) from None
+            # The booking stands (as a ticket issued whose paper jammed): exit 0, say so once.
+            payload["print_error"] = exc.strerror or str(exc)
+            print(
+                f"预约已成功 {view.code}, 但凭条无法写入 {args.print}: {payload['print_error']} "
+                "/ booked, the slip was not written",
+                file=sys.stderr,
+            )
     out(args, payload, f"{view.code}  {view.day} {payload['start']}  {view.service_name}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +35,19 @@ def _writable(target: str | None) -> None:
 
 
 def _print(args: argparse.Namespace, fn: Any, *fn_args: Any) -> str | None:
+    """Write the form after the change it records: the change stands if the file cannot be
+    written (exit 0, one line saying so), as a ticket issued whose paper jammed."""
     if not args.print:
         return None
     try:
         fn(*fn_args, args.print)
     except OSError as exc:
-        raise CliError(f"不能写入 {args.print}: {exc.strerror or exc} / cannot write") from None
+        print(
+            f"已记录, 但表单无法写入 {args.print}: {exc.strerror or exc} "
+            "/ recorded, the form was not written",
+            file=sys.stderr,
+        )
+        return None
     return args.print
 
 
