@@ -3,9 +3,8 @@ line and nothing written, the papers printed with the bundled font (both databas
 
 from __future__ import annotations
 
-import os
-
 import json
+import os
 
 from sqlalchemy import func, select
 
