@@ -89,8 +89,10 @@ def test_unwritable_document_target_is_bad_input(tmp_path, capsys):
     assert str(target) in _one_refusal(rc, err)
 
 
-@pytest.mark.parametrize("url", ["", "   ", "sqlite://", "sqlite:///:memory:"])
-def test_empty_or_in_memory_database_is_refused(capsys, url):
+@pytest.mark.parametrize(
+    "url", ["", "   ", "sqlite://", "sqlite:///:memory:", "sqlite:////dev/null", "sqlite:////tmp"]
+)
+def test_empty_in_memory_or_not_a_file_database_is_refused(capsys, url):
     rc, _, err = run(capsys, "--db", url, "window", "list")
     assert "--db" in _one_refusal(rc, err)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -131,7 +132,11 @@ def check_db_url(url: str | None) -> str | None:
         raise CliError("--db 不能为空 / --db is empty (omit it for the default database)")
     from desk_app.store.lite import sqlite_path
 
-    if sqlite_path(url) is not None:  # a plain SQLite file: nothing to parse (no SQLAlchemy)
+    path = sqlite_path(url)
+    if path is not None:  # a plain SQLite file: nothing to parse (no SQLAlchemy)
+        if os.path.exists(path) and not os.path.isfile(path):
+            # A device or a folder: SQLite would put its journal, with that mode, beside it.
+            raise CliError(f"--db 须指向数据库文件: {path} / not a regular file: {path}")
         return url
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
