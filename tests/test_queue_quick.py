@@ -60,6 +60,11 @@ def test_what_the_quick_versions_do_not_handle_goes_to_the_full_ones(db, small_h
     now = at("2026-12-01 10:00")
     conn = _open(db)
     try:
+        # The day's first action rolls the queue over: the full version's work.
+        assert queue_quick.issue(conn, "newborn", None, now) is queue_quick.FALLBACK
+        from desk_app.services.queue.rollover import rollover
+
+        rollover(db, now=now)
         assert queue_quick.issue(conn, "nosuch", None, now) is queue_quick.FALLBACK
         ticket = queue_quick.issue(conn, "newborn", None, now)
         assert ticket.number == "A001" and ticket.ahead == 0
@@ -150,8 +155,11 @@ def test_a_write_lock_not_taken_in_time_is_the_full_versions_case(db, small_hall
     conn, other = _open(db), _open(db)
     try:
         conn.execute("PRAGMA busy_timeout = 50")
-        other.execute("BEGIN IMMEDIATE")  # another program holds the writer's lock
         now = at("2026-12-01 10:00")
+        from desk_app.services.queue.rollover import rollover
+
+        rollover(db, now=now)  # the day's first action done: the quick version's turn
+        other.execute("BEGIN IMMEDIATE")  # another program holds the writer's lock
         assert queue_quick.issue(conn, "newborn", None, now) is queue_quick.FALLBACK
         assert not conn.in_transaction
         other.execute("ROLLBACK")

@@ -215,7 +215,7 @@ def test_transfer_to_window_only_that_window_calls_it(small_hall):
     queue.transfer(db, 2, to_window=3, now=at(2))
     assert queue.call_next(db, 2, now=at(3)) is None
     assert queue.call_next(db, 1, now=at(3)) is None  # serves retirement, but not its window
-    hall.open_window(db, 3, "s03")
+    hall.open_window(db, 3, "s03", now=at(3))
     got = queue.call_next(db, 3, now=at(4))  # window 3 serves newborn only, yet gets it
     assert got.number == a and got.window == 3
     with pytest.raises(Refused):

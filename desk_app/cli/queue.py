@@ -226,6 +226,13 @@ def cmd_queue_clear(args: argparse.Namespace) -> None:
     out(args, {"expired": n}, f"{n} tickets expired")
 
 
+def cmd_queue_rollover(args: argparse.Namespace) -> None:
+    from desk_app.services.queue.rollover import rollover
+
+    n = rollover(_db(args, Operation.QUEUE_ROLLOVER))
+    out(args, {"expired": n}, f"{n} tickets of earlier days expired")
+
+
 def register(c: Commands) -> None:
     tk = c.group("ticket", "tickets")
     i = c.add(tk, "issue", cmd_ticket_issue, "issue a ticket")
@@ -262,3 +269,10 @@ def register(c: Commands) -> None:
     q = c.group("queue", "the queue")
     c.add(q, "status", cmd_queue_status, "waiting per service, windows")
     c.add(q, "clear", cmd_queue_clear, "expire all waiting and held tickets (closing time)")
+    c.add(
+        q,
+        "rollover",
+        cmd_queue_rollover,
+        "close earlier days' waiting, called and held tickets (also done by the day's first "
+        "issue or call)",
+    )

@@ -64,7 +64,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[TicketState], TicketState]] = {
     Action.TRANSFER: (frozenset({S.CALLED, S.SERVING, S.HELD}), S.WAITING),
     Action.START: (frozenset({S.CALLED}), S.SERVING),
     Action.COMPLETE: (frozenset({S.SERVING}), S.COMPLETED),
-    Action.EXPIRE: (frozenset({S.WAITING, S.HELD}), S.EXPIRED),
+    Action.EXPIRE: (frozenset({S.WAITING, S.CALLED, S.HELD}), S.EXPIRED),
 }
 
 STATE_LABELS_ZH = {

@@ -62,6 +62,7 @@ class Operation(StrEnum):
     CALL_TRANSFER = "call.transfer"
     QUEUE_STATUS = "queue.status"
     QUEUE_CLEAR = "queue.clear"
+    QUEUE_ROLLOVER = "queue.rollover"
     BOARD_READ = "board.read"  # the call display's feed of calls (no CLI command)
     SETTINGS_SHOW = "settings.show"
     SETTINGS_SET = "settings.set"
@@ -176,6 +177,7 @@ _TABLE: dict[Operation, tuple[Role, ...]] = {
     Op.CALL_TRANSFER: (_C,),
     Op.QUEUE_STATUS: (*_STAFF, _K, _D),
     Op.QUEUE_CLEAR: (_S,),
+    Op.QUEUE_ROLLOVER: (*_STAFF,),
     Op.BOARD_READ: (*_STAFF, _D),
     Op.SETTINGS_SHOW: (_S,),
     Op.SETTINGS_SET: _ADMIN,

@@ -253,6 +253,9 @@ def open_window(
     now = now or clock.now()
     try:
         with db.begin() as s:
+            from desk_app.services.queue.rollover import roll_over
+
+            roll_over(s, now)  # the hall's morning: yesterday's queue closes as windows open
             win = window_by_number(s, number)
             staff = staff_by_code(s, staff_code)
             if not staff.active:

@@ -50,6 +50,7 @@ from desk_app.domain.tickets import RECALL_LIMIT_DEFAULT, Action, TicketState, n
 from desk_app.security.authz import may_act_for
 from desk_app.services.common.dto import TicketInfo
 from desk_app.services.queue import quick as queue_quick
+from desk_app.services.queue.day import quick_stale
 from desk_app.services.queue.views import ticket_info
 from desk_app.store import Database
 from desk_app.store.changes import CALLS_CHANNEL
@@ -321,6 +322,8 @@ def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
         with db.driver_connection() as raw:
             return queue_quick.call_next(raw, db.actor, window, now)  # type: ignore[no-any-return]
     with db.begin_core() as conn:
+        if quick_stale(conn, now):
+            return FALLBACK  # the day's first action: the full version rolls over first
         desk, current = _open(conn, db, window, flags=True)
         if desk is None or desk.transferred:
             return FALLBACK

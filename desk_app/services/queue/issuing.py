@@ -32,6 +32,7 @@ from desk_app.domain.tickets import Action, TicketState, format_number
 from desk_app.services.common.dto import IssuedTicket
 from desk_app.services.hall.calendar import check_issuing
 from desk_app.services.queue import quick as queue_quick
+from desk_app.services.queue.day import quick_stale
 from desk_app.services.queue.engine import FALLBACK, joined, queued
 from desk_app.store import Database
 from desk_app.store.appointment_models import CalendarSession
@@ -139,6 +140,8 @@ def issue(db: Database, service_code: str, priority: str | None, now: datetime) 
             return queue_quick.issue(raw, service_code, priority, now)
     try:
         with db.begin_core() as conn:
+            if quick_stale(conn, now):
+                return FALLBACK  # the day's first action: the full version rolls over first
             return _issue(conn, service_code, priority, now)
     except _Back:
         return FALLBACK

@@ -46,6 +46,7 @@ from desk_app.services.hall.calendar import check_issuing
 from desk_app.services.queue import engine as queue_engine
 from desk_app.services.queue import issuing as ticket_issuing
 from desk_app.services.queue.claim import claim
+from desk_app.services.queue.rollover import roll_over
 from desk_app.services.queue.views import eta_minutes, people_ahead, ticket_info
 from desk_app.services.queue.views import queue_status as queue_status
 from desk_app.services.queue.views import ticket_by_id as ticket_by_id
@@ -89,6 +90,7 @@ def issue_ticket(
     if fast is not queue_engine.FALLBACK:
         return fast  # type: ignore[no-any-return]
     with db.begin() as s:
+        roll_over(s, now)  # the day's first issue closes the earlier days' queue
         svc = service_by_code(s, service_code)
         check_issuing(s, svc.code, now)  # the opening calendar, once the hall has one
         return add_ticket(s, db, svc, priority, now)
@@ -229,6 +231,7 @@ def call_next(db: Database, window: int, *, now: datetime | None = None) -> Tick
     if fast is not queue_engine.FALLBACK:
         return fast
     with db.begin() as s:
+        roll_over(s, now)  # the day's first call closes the earlier days' queue
         desk = Desk.at(s, window, actor=db.actor, lock=True)
         current = _current(s, desk.window.id)
         if current is not None and current.state == S.CALLED:

@@ -53,6 +53,7 @@ from desk_app.services.common.dto import (
     TicketInfo,
     WindowStatus,
 )
+from desk_app.services.queue.day import quick_stale
 from desk_app.store.lite import db_day, db_id, db_time, marks, py_id, py_time
 
 S = TicketState
@@ -217,6 +218,8 @@ def issue(conn: sqlite3.Connection, code: str, priority: str | None, now: dateti
     day, or a hall whose opening calendar does not issue this service now)."""
     require(None, Operation.TICKET_ISSUE)
     is_priority = priority is not None
+    if quick_stale(conn, now):
+        return FALLBACK  # the day's first action: the full version rolls the queue over first
     with _unit(conn):
         facts = _q(
             conn,
@@ -349,6 +352,8 @@ def call_next(conn: sqlite3.Connection, actor: Actor, window: int, now: datetime
     """As ``queue_engine.call_next``: the ticket called, None when nobody waits, or FALLBACK."""
     require(actor, Operation.CALL_NEXT)
     at = db_time(now)
+    if quick_stale(conn, now):
+        return FALLBACK  # the day's first action: the full version rolls the queue over first
     with _unit(conn):
         desk = _q(conn, _DESK, (window,)).fetchone()
         current = _q(conn, _CURRENT, (window,)).fetchone()
