@@ -38,6 +38,7 @@ from desk_app.services.hall import setup as hall
 from desk_app.services.kb import answers as kb
 from desk_app.services.queue import boards
 from desk_app.services.queue import operations as queue
+from desk_app.services.queue import rollover as queue_rollover
 from desk_app.services.supervision import alerts, live_hall, reform, statistics
 from desk_app.services.supervision import report as stats_report
 from desk_app.store.models import Base
@@ -86,6 +87,7 @@ CALLS: dict[Operation, Callable[[Any], Any]] = {
     Op.CALL_TRANSFER: lambda db: queue.transfer(db, 1, to_service="newborn"),
     Op.QUEUE_STATUS: queue.queue_status,
     Op.QUEUE_CLEAR: queue.clear_queue,
+    Op.QUEUE_ROLLOVER: queue_rollover.rollover,
     Op.BOARD_READ: lambda db: boards.recent_calls(db),
     Op.SETTINGS_SHOW: hall.settings,
     Op.SETTINGS_SET: lambda db: hall.set_setting(db, "recall_limit", "3"),

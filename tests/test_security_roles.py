@@ -54,6 +54,7 @@ call.ticket                x . x . . . .
 call.transfer              x . x . . . .
 queue.status               x x x x x x x
 queue.clear                x x . . . . .
+queue.rollover             x x x x x . .
 board.read                 x x x x x . x
 settings.show              x x . . . . .
 settings.set               x . . . . . .
