@@ -72,9 +72,19 @@ def test_ticket_to_deferred_case_to_receipt(qtbot, counter_with_visitor, tmp_pat
     assert dialog.stack.currentIndex() == 3
     assert not dialog.buttons["accept"].isEnabled() and dialog.buttons["defer"].isEnabled()
     assert "出院记录" in dialog.decision_info.text() or "尚缺" in dialog.decision_info.text()
+    asked: list[list[str]] = []
+
+    def answer(lacking, _parent):  # type: ignore[no-untyped-def]
+        asked.append([m.code for m in lacking])
+        return {lacking[0].code: "原件在外地, 三日内补交"}
+
+    dialog.ask_missing_reasons = answer  # the 暂缺原因 the clerk types
     with qtbot.waitSignal(dialog.case_changed, timeout=5000):
         dialog.buttons["defer"].click()
     qtbot.waitUntil(lambda: dialog.view.state == "deferred", timeout=5000)
+    assert len(asked) == 1 and len(asked[0]) == 2  # asked once, for both missing materials
+    reasons = {m.code: m.missing_reason for m in dialog.view.materials}
+    assert reasons[asked[0][0]] == "原件在外地, 三日内补交"
     assert dialog.buttons["doc_commitment"].isEnabled()
     assert "容缺材料补正期限" in dialog.decision_info.text()
     saved = cases.show(win.db, dialog.view.case_no)

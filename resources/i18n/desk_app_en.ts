@@ -1,6 +1,27 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
+    <name />
+    <message>
+        <location filename="../../desk_app/ui/cases/reasons.py" line="28" />
+        <source>CaseDialog</source>
+        <comment>暂缺原因</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/reasons.py" line="34" />
+        <source>CaseDialog</source>
+        <comment>如：原件在外地，三日内补交</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/reasons.py" line="44" />
+        <source>CaseDialog</source>
+        <comment>请写明每项材料暂缺的原因（将打印在承诺书和受理回执上）：</comment>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>AlertsPage</name>
     <message>
         <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
@@ -483,42 +504,42 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="50" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="51" />
         <source>1 申请人</source>
         <translation>1 Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="51" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="52" />
         <source>2 情形</source>
         <translation>2 Situation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="52" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="53" />
         <source>3 材料</source>
         <translation>3 Materials</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="53" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="54" />
         <source>4 决定与文书</source>
         <translation>4 Decision &amp; documents</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="80" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="84" />
         <source>一件事办件</source>
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="108" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="112" />
         <source>上一步 (Ctrl+←)</source>
         <translation>Back (Ctrl+←)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="109" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="113" />
         <source>下一步 (Ctrl+Enter)</source>
         <translation>Next (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="157" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="161" />
         <source>请根据申请人的情况回答（默认值为最常见情形）：</source>
         <translation>Answer for the applicant's situation (defaults are the common case):</translation>
     </message>
@@ -563,67 +584,67 @@
         <translation>Tick the materials received (Space ticks, Tab moves):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="171" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="175" />
         <source>受理 (&amp;A)</source>
         <translation>&amp;Accept</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="172" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="176" />
         <source>容缺受理 (&amp;D)</source>
         <translation>Accept with &amp;deferral</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="173" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="177" />
         <source>一次性告知 (&amp;N)</source>
         <translation>One-time &amp;notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="174" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="178" />
         <source>不予受理 (&amp;R)</source>
         <translation>&amp;Reject</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="183" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="187" />
         <source>不予受理的理由</source>
         <translation>Reason for rejection</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="186" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="190" />
         <source>打印受理回执 (&amp;P)</source>
         <translation>&amp;Print receipt</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="187" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="191" />
         <source>打印一次性告知单</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="188" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="192" />
         <source>打印容缺承诺书</source>
         <translation>Print deferral commitment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="194" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="198" />
         <source>办结并邀请评价 (&amp;C)</source>
         <translation>&amp;Conclude and invite evaluation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="279" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="283" />
         <source>适用事项：</source>
         <translation>Items that apply: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="282" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="286" />
         <source>需提交材料 %1 项，免提交 %2 项</source>
         <translation>%1 materials to submit, %2 obtained without submission</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="298" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="302" />
         <source>其中 %1 项未与官方文本核对（标“未核实”），以部门办事指南为准</source>
         <translation>%1 of these are not checked against an official text (marked "unverified"); the department's guide prevails</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="323" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="327" />
         <source>正在读取办件 %1…</source>
         <translation>Loading case %1…</translation>
     </message>
@@ -633,32 +654,32 @@
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="391" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="395" />
         <source>材料齐全，可以受理。</source>
         <translation>All materials are in: the case can be accepted.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="393" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="397" />
         <source>尚缺：</source>
         <translation>Still missing: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="400" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="404" />
         <source>，办结期限 %1</source>
         <translation>, due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="402" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="406" />
         <source>，容缺材料补正期限 %1</source>
         <translation>, deferred materials due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="404" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="408" />
         <source>（无官方节假日数据，期限仅按周末推算）</source>
         <translation> (no official holiday data: deadline counts weekends only)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="464" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="484" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -1571,13 +1592,13 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/reviews.py" line="61" />
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="138" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="140" />
         <source>已整改</source>
         <translation>Fixed</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/reviews.py" line="62" />
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="138" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="140" />
         <source>已解释说明</source>
         <translation>Explained</translation>
     </message>
@@ -1612,72 +1633,72 @@
         <translation>Follow-up of negative ratings (within 15 working days)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="117" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="119" />
         <source>近 %1 天：评价 %2 条，办结 %3 件，评价率 %4；满意率 %5%；非常满意 %6 · 满意 %7 · 基本满意 %8 · 不满意 %9 · 非常不满意 %10。差评待回访 %11，逾期 %12；申诉待复核 %13。</source>
         <translation>Last %1 days: %2 ratings for %3 concluded cases (rated %4); %5% satisfied; very satisfied %6 · satisfied %7 · fairly %8 · dissatisfied %9 · very dissatisfied %10. Negative ratings to follow up %11, overdue %12; appeals to review %13.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="137" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="139" />
         <source>逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="137" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="139" />
         <source>待回访</source>
         <translation>To follow up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="137" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="139" />
         <source>已回访</source>
         <translation>Followed up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="140" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="142" />
         <source>待复核</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="141" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="143" />
         <source>成立</source>
         <translation>Upheld</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="142" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="144" />
         <source>不成立</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="160" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="164" />
         <source>整体满意度</source>
         <translation>Overall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="161" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="165" />
         <source>服务效率</source>
         <translation>Efficiency</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="162" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="166" />
         <source>服务水平</source>
         <translation>Competence</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="163" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="167" />
         <source>服务态度</source>
         <translation>Attitude</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="186" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="190" />
         <source>请先选择一条差评。</source>
         <translation>Select a negative rating first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="190" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="194" />
         <source>请填写回访记录或复核意见。</source>
         <translation>Write the follow-up record or review note.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="200" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="204" />
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
@@ -2840,62 +2861,62 @@
 <context>
     <name>ReformPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="224" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="228" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="224" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="228" />
         <source>办结件数</source>
         <translation>Concluded</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="224" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="228" />
         <source>环节 承诺→实测</source>
         <translation>Steps claim (measured)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="225" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="229" />
         <source>材料 承诺→实测</source>
         <translation>Materials claim (measured)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="225" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="229" />
         <source>跑动 实测</source>
         <translation>Trips measured</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="225" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="229" />
         <source>时限(工作日) 承诺→实测</source>
         <translation>Days claim (measured)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="226" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="230" />
         <source>差于承诺</source>
         <translation>Worse than claimed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="248" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="252" />
         <source>改革目标（首批一件事平均）：跑动 -%1% · 环节 -%2% · 时限 -%3% · 材料 -%4%</source>
         <translation>Reform goals (first batch, average): trips -%1% · steps -%2% · time -%3% · materials -%4%</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="255" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="259" />
         <source>环节</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="256" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="260" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="257" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="261" />
         <source>跑动</source>
         <translation>Trips</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="258" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="262" />
         <source>时限</source>
         <translation>Time</translation>
     </message>

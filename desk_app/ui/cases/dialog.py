@@ -42,6 +42,7 @@ from desk_app.store import Database
 from desk_app.ui.cases import labels as case_labels
 from desk_app.ui.cases.applicant import ApplicantPage
 from desk_app.ui.cases.materials import MaterialsPage
+from desk_app.ui.cases.reasons import ask_missing_reasons
 from desk_app.ui.common import theme
 from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 from desk_app.ui.common.tasks import TaskRunner, user_message
@@ -56,6 +57,9 @@ STEPS = (
 
 class CaseDialog(QDialog):
     """One case from applicant to documents. ``case_changed`` carries the latest CaseView."""
+
+    # Asks why each material is missing before 容缺 (a seam: tests answer it themselves).
+    ask_missing_reasons = staticmethod(ask_missing_reasons)
 
     case_changed = Signal(object)
 
@@ -411,11 +415,27 @@ class CaseDialog(QDialog):
             return
         received = self.materials.newly_ticked()
         reason = self.reason_edit.text().strip() or None
+        missing_reasons: dict[str, str] = {}
+        if decision == "defer":  # 容缺: why each material is missing goes on the papers
+            lacking = [m for m in v.missing if m.code not in received]
+            if lacking:
+                typed = self.ask_missing_reasons(lacking, self)
+                if typed is None:
+                    return  # cancelled: nothing decided
+                missing_reasons = typed
         no, db, w = v.case_no, self.db, self.window_number
         for b in self.buttons.values():
             b.setEnabled(False)
         self.runner.submit(
-            lambda: cases.decide(db, no, decision, received=received, reason=reason, window=w),
+            lambda: cases.decide(
+                db,
+                no,
+                decision,
+                received=received,
+                reason=reason,
+                window=w,
+                missing_reasons=missing_reasons or None,
+            ),
             self._decided,
             self._failed,
         )
