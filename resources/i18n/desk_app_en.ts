@@ -1,27 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
-    <name />
-    <message>
-        <location filename="../../desk_app/ui/cases/reasons.py" line="28" />
-        <source>CaseDialog</source>
-        <comment>暂缺原因</comment>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/cases/reasons.py" line="34" />
-        <source>CaseDialog</source>
-        <comment>如：原件在外地，三日内补交</comment>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/cases/reasons.py" line="44" />
-        <source>CaseDialog</source>
-        <comment>请写明每项材料暂缺的原因（将打印在承诺书和受理回执上）：</comment>
-        <translation type="unfinished" />
-    </message>
-</context>
-<context>
     <name>AlertsPage</name>
     <message>
         <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
@@ -762,6 +741,21 @@
         <location filename="../../desk_app/ui/cases/labels.py" line="60" />
         <source>关键</source>
         <translation>key</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/reasons.py" line="27" />
+        <source>暂缺原因</source>
+        <translation>Why missing</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/reasons.py" line="34" />
+        <source>如：原件在外地，三日内补交</source>
+        <translation>e.g. the original is out of town, in within three days</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/reasons.py" line="46" />
+        <source>请写明每项材料暂缺的原因（将打印在承诺书和受理回执上）：</source>
+        <translation>Say why each material is missing (printed on the commitment and the receipt):</translation>
     </message>
 </context>
 <context>

@@ -24,14 +24,15 @@ class MissingReasonsDialog(QDialog):
 
     def __init__(self, lacking: list[MaterialLine], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        tr = QCoreApplication.translate
-        self.setWindowTitle(tr("CaseDialog", "暂缺原因"))
+        self.setWindowTitle(QCoreApplication.translate("CaseDialog", "暂缺原因"))
         self.edits: dict[str, QLineEdit] = {}
         form = QFormLayout()
         for m in lacking:
             edit = QLineEdit()
             edit.setMaxLength(REASON_MAX)
-            edit.setPlaceholderText(tr("CaseDialog", "如：原件在外地，三日内补交"))
+            edit.setPlaceholderText(
+                QCoreApplication.translate("CaseDialog", "如：原件在外地，三日内补交")
+            )
             self.edits[m.code] = edit
             form.addRow(QLabel(m.name), edit)
         buttons = QDialogButtonBox(
@@ -41,7 +42,11 @@ class MissingReasonsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(
-            QLabel(tr("CaseDialog", "请写明每项材料暂缺的原因（将打印在承诺书和受理回执上）："))
+            QLabel(
+                QCoreApplication.translate(
+                    "CaseDialog", "请写明每项材料暂缺的原因（将打印在承诺书和受理回执上）："
+                )
+            )
         )
         lay.addLayout(form)
         lay.addWidget(buttons)
