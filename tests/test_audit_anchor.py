@@ -34,7 +34,8 @@ def central(tmp_path):
     server.stop()
 
 
-def _cli(db: Database, server: Server, *args: str) -> tuple[int, dict, str]:
+def admin_cli(db: Database, server: Server, *args: str) -> tuple[int, dict, str]:
+    """A desk-app command in a child process as the hall's admin (adm), against ``server``."""
     env = dict(
         os.environ,
         DESK_APP_DB=db.url,
@@ -71,16 +72,16 @@ def test_a_tail_cut_with_its_head_shows_against_the_platform(db_url, central):
         for i in range(5):
             audit.record(s, "adm", f"probe.{i}")
     assert _head(central)["status"] == 404
-    rc, out, err = _cli(db, central, "audit", "verify", "--against-central")
+    rc, out, err = admin_cli(db, central, "audit", "verify", "--against-central")
     assert rc == 0 and out["central"] == "unknown", err
 
-    rc, _, err = _cli(db, central, "sync", "run", "--once")
+    rc, _, err = admin_cli(db, central, "sync", "run", "--once")
     assert rc == 0, err
     with db.read() as s:
         last_seq, last_hash = s.execute(text("SELECT seq, hash FROM audit_head")).one()
     anchored = _head(central)
     assert (anchored["seq"], anchored["hash"]) == (last_seq, last_hash)
-    rc, out, _ = _cli(db, central, "audit", "verify", "--against-central")
+    rc, out, _ = admin_cli(db, central, "audit", "verify", "--against-central")
     assert rc == 0 and out["central"] in ("match", "ahead") and out["bad"] == []
 
     # The probe's cut: delete the newest two entries and set the head row back.
@@ -88,16 +89,16 @@ def test_a_tail_cut_with_its_head_shows_against_the_platform(db_url, central):
         s.execute(text("DELETE FROM audit_log WHERE seq > :n"), {"n": last_seq - 2})
         keep = s.execute(text("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")).one()
         s.execute(text("UPDATE audit_head SET seq = :s, hash = :h"), {"s": keep[0], "h": keep[1]})
-    rc, out, err = _cli(db, central, "audit", "verify")
+    rc, out, err = admin_cli(db, central, "audit", "verify")
     assert rc == 0 and out["ok"] is True  # locally the shortened chain is whole ...
-    rc, out, err = _cli(db, central, "audit", "verify", "--against-central")
+    rc, out, err = admin_cli(db, central, "audit", "verify", "--against-central")
     assert rc == 2 and out["central"] == "behind" and out["ok"] is False  # ... not at the platform
     # (the local verify just now wrote new entries over the cut seqs: the anchored one differs)
     assert any(a <= last_seq <= b for a, b in out["bad"]) and "altered" in err
 
     # Syncing again does not launder it: the trail no longer holds the anchored head, so the
     # hall does not send a new one, and the platform would refuse one that does not extend it.
-    rc, out, err = _cli(db, central, "sync", "run", "--once")
+    rc, out, err = admin_cli(db, central, "sync", "run", "--once")
     assert rc == 0 and out["audit_head"] in ("behind", "fork"), err
     assert (_head(central)["seq"], _head(central)["hash"]) == (last_seq, last_hash)
     db.dispose()

@@ -15,33 +15,13 @@ from desk_app.services.accounts import staff as accounts
 from desk_app.services.catalog import upkeep, versions
 from desk_app.store import Database
 from desk_app.store.schema import upgrade
-from tests.test_audit_anchor import PW
-from tests.test_sync_faults import TOKEN, Server
+from tests.test_audit_anchor import PW, admin_cli
+from tests.test_sync_faults import Server
 from tests.tools import ADMIN
 
 pytest.importorskip("fastapi", reason="the reference backend needs the [central] extra")
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "市政务服务管理办公室《一件事办事指南》2026-11-01 https://example.gov.cn/g"
-
-
-def _cli(db: Database, server: Server, *args: str) -> tuple[int, dict, str]:
-    """A desk-app command as the hall's admin, against ``server``."""
-    import os
-
-    env = dict(
-        os.environ,
-        DESK_APP_DB=db.url,
-        DESK_APP_CENTRAL_URL=server.url,
-        DESK_APP_CENTRAL_TOKEN=TOKEN,
-        DESK_APP_USER="adm",
-        DESK_APP_PASSWORD=PW,
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "desk_app", *args, "--json"],
-        env=env, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
-    )  # fmt: skip
-    lines = done.stdout.strip().splitlines()
-    return done.returncode, json.loads(lines[-1]) if lines else {}, done.stderr
 
 
 def _publish(central_db: str, package: dict, tmp_path: Path) -> dict:
@@ -72,7 +52,7 @@ def test_sync_run_merges_the_platforms_package_once(sqlite_url, tmp_path):
         # The hall corrects one fact before the platform publishes.
         upkeep.verify(hall, "after_death", "materials.deceased_id", SOURCE)
 
-        rc, out, err = _cli(db, server, "sync", "run", "--once")
+        rc, out, err = admin_cli(db, server, "sync", "run", "--once")
         assert rc == 0 and out["catalog"] == "none", err  # nothing published yet
 
         package = versions.shipped_package()
@@ -83,7 +63,7 @@ def test_sync_run_merges_the_platforms_package_once(sqlite_url, tmp_path):
         assert _publish(central_db, package, tmp_path)["status"] == "published"
         assert _publish(central_db, package, tmp_path)["status"] == "same"
 
-        rc, out, err = _cli(db, server, "sync", "run", "--once")
+        rc, out, err = admin_cli(db, server, "sync", "run", "--once")
         assert rc == 0 and out["catalog"] == "applied", err
         assert [(c["code"], c["fact"]) for c in out["catalog_conflicts"]] == [
             ("after_death", "materials.deceased_id")
@@ -100,7 +80,7 @@ def test_sync_run_merges_the_platforms_package_once(sqlite_url, tmp_path):
             current = versions.current(s)
         assert current.kind == "pull" and len(current.conflicts) == 1
 
-        rc, out, _ = _cli(db, server, "sync", "run", "--once")
+        rc, out, _ = admin_cli(db, server, "sync", "run", "--once")
         assert rc == 0 and out["catalog"] == "current"  # once: the same package is not re-applied
         with db.read() as s:
             assert versions.current(s).seq == current.seq
@@ -127,7 +107,7 @@ def test_a_package_that_does_not_validate_is_refused_and_nothing_written(sqlite_
             "time_limit_days"
         ] = 0
         _publish(central_db, package, tmp_path)
-        rc, out, _ = _cli(db, server, "sync", "run", "--once")
+        rc, out, _ = admin_cli(db, server, "sync", "run", "--once")
         assert rc == 0 and out["catalog"] == "refused"
         with db.read() as s:
             assert versions.current(s).seq == 0
