@@ -182,13 +182,27 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
         raise CatalogError(f"bundles/{unlisted[0]}.json", "", "not listed in catalog.json bundles")
 
     parsed = [load_bundle_file(root / "bundles" / f"{code}.json") for _, code in listed]
+    return _catalog(version, date, title, parsed, path=root)
+
+
+def _catalog(
+    version: str,
+    date: dt.date,
+    title: str,
+    parsed: list[Bundle | Listing],
+    *,
+    path: Path | None = None,
+    seq: int = 0,
+) -> Catalog:
+    """The Catalog of parsed bundles: those with a checklist, then the listed-only ones."""
     return Catalog(
         version=version,
         date=date,
         title=title,
         bundles=tuple(b for b in parsed if isinstance(b, Bundle)),
         listings=tuple(b for b in parsed if isinstance(b, Listing)),
-        path=root,
+        path=path,
+        seq=seq,
     )
 
 
@@ -208,14 +222,7 @@ def catalog_from_package(package: object, name: str = "package", seq: int = 0) -
         parsed.append(parse_bundle(raw, f"{name}: {path}" + (f" ({code})" if code else "")))
     head.done()
     unique(name, [(f"bundles[{i}].code", b.code) for i, b in enumerate(parsed)], "bundle code")
-    return Catalog(
-        version=version,
-        date=date,
-        title=title,
-        bundles=tuple(b for b in parsed if isinstance(b, Bundle)),
-        listings=tuple(b for b in parsed if isinstance(b, Listing)),
-        seq=seq,
-    )
+    return _catalog(version, date, title, parsed, seq=seq)
 
 
 def load_bundle_file(file: Path) -> Bundle | Listing:

@@ -40,6 +40,13 @@ def work_calendar() -> WorkCalendar:
     return WorkCalendar.load()
 
 
+def english_name(code: str | None, name: str) -> str:
+    """A bundle's English name (the catalog's ``name_en``), else ``name`` as given: for English
+    screens and messages (a service whose code is a bundle's takes that bundle's name too)."""
+    found = next((b for b in catalog().everything if b.code == code), None) if code else None
+    return found.name_en if found is not None and found.name_en else name
+
+
 def bundle(code: str) -> Bundle:
     """A bundle of the catalog, or NotFound."""
     cat = catalog()

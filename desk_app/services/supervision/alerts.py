@@ -23,6 +23,7 @@ from desk_app.domain.windows import WindowState
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.common import audit
+from desk_app.services.common.catalog import english_name
 from desk_app.services.common.errors import NotFound, Refused
 from desk_app.services.common.lookups import get_setting
 from desk_app.services.evaluation.follow_up import list_rows
@@ -32,14 +33,6 @@ from desk_app.store.case_models import SyncOutbox
 from desk_app.store.supervision_models import AlertAck
 
 KINDS = ("waiting", "long_wait", "slow_service", "paused", "dead_letters", "follow_up_overdue")
-
-
-def _english_name(code: str, name: str) -> str:
-    """A service's name for the English alert: its bundle's English name, else its own."""
-    from desk_app.services.common.catalog import catalog
-
-    found = next((b for b in catalog().everything if b.code == code), None)
-    return found.name_en if found is not None and found.name_en else name
 
 
 @dataclass(frozen=True)
@@ -87,8 +80,7 @@ def _conditions(s: Session, live: LiveHall) -> list[Alert]:
                     "waiting",
                     svc.code,
                     f"{svc.name} 等候 {svc.waiting} 人 (阈值 {many})",
-                    f"{_english_name(svc.code, svc.name)}: {svc.waiting} waiting "
-                    f"(threshold {many})",
+                    f"{english_name(svc.code, svc.name)}: {svc.waiting} waiting (threshold {many})",
                     svc.waiting,
                     many,
                 )
@@ -101,7 +93,7 @@ def _conditions(s: Session, live: LiveHall) -> list[Alert]:
                     "long_wait",
                     svc.code,
                     f"{svc.name} 最长等候 {minutes} 分钟 (超过 {wait_min} 分钟)",
-                    f"{_english_name(svc.code, svc.name)}: longest wait {minutes} min "
+                    f"{english_name(svc.code, svc.name)}: longest wait {minutes} min "
                     f"(over {wait_min})",
                     minutes,
                     wait_min,

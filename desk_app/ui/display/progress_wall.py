@@ -61,15 +61,11 @@ def _fit(width: int, height: int) -> float:
 
 
 def _bundle_name(b: reform.BundleReform) -> str:
-    """The bundle's English name under ``--lang en`` (the catalog's name_en), else its own."""
-    from desk_app.services.common.catalog import catalog
+    """The bundle's name in the screen's language."""
+    from desk_app.services.common.catalog import english_name
     from desk_app.ui.common.i18n import is_english
 
-    if is_english():
-        found = next((x for x in catalog().everything if x.code == b.code), None)
-        if found is not None and found.name_en:
-            return found.name_en
-    return b.name
+    return english_name(b.code, b.name) if is_english() else b.name
 
 
 class ProgressWall(QWidget):

@@ -78,15 +78,11 @@ FORM_OF_STATE = {
 
 
 def _bundle_shown(code: str | None, name: str | None) -> str:
-    """The bundle's English name under ``--lang en`` (the catalog's name_en), else its own."""
-    from desk_app.services.common.catalog import catalog
+    """The bundle's name in the screen's language."""
+    from desk_app.services.common.catalog import english_name
     from desk_app.ui.common.i18n import is_english
 
-    if code and is_english():
-        found = next((b for b in catalog().everything if b.code == code), None)
-        if found is not None and found.name_en:
-            return found.name_en
-    return name or "—"
+    return (english_name(code, name or "—") if is_english() else name) or "—"
 
 
 class HelperWindow(QWidget):
