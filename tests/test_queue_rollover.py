@@ -67,3 +67,31 @@ def test_rollover_as_a_command(small_hall):
     assert rollover(db, now=at(NEXT_DAY + 5)) == 0
     # A clock turned back (a training hall) never rolls today's queue away.
     assert rollover(db, now=at(0)) == 0
+
+
+def test_the_live_hall_and_alerts_look_at_today_before_the_days_first_action(small_hall):
+    """Before the day's first issue or call rolls the queue over, yesterday's open tickets are
+    not today's waiting, current or longest wait; "done today" counts by completion time."""
+    from desk_app.services.hall import setup as hall
+    from desk_app.services.supervision import alerts, live_hall
+
+    db = small_hall
+    hall.set_setting(db, "alert_waiting", "1")
+    for m in (0, 1, 2):
+        issue(db, "newborn", m)
+    queue.call_next(db, 1, now=at(5))
+    queue.start(db, 1, now=at(5))  # A001 served at window 1 at closing time ...
+    # ... and completed the next morning, before anyone issued or called a ticket.
+    morning = NEXT_DAY - 30
+    queue.complete(db, 1, now=at(morning))
+    live = live_hall.live_hall(db, now=at(morning + 1))
+    newborn = next(s for s in live.services if s.code == "newborn")
+    assert newborn.waiting == 0 and newborn.longest_wait_s == 0  # A002, A003 are yesterday's
+    assert newborn.served_today == 1 and live.served_today == 1  # completed today
+    window1 = next(w for w in live.windows if w.number == 1)
+    assert window1.current is None and window1.served_today == 1
+    assert alerts.list_alerts(db, now=at(morning + 1)) == []
+    # Yesterday's own figures: nothing was completed that day.
+    yesterday = live_hall.live_hall(db, now=at(10))
+    assert yesterday.served_today == 0
+    assert next(s for s in yesterday.services if s.code == "newborn").waiting == 2

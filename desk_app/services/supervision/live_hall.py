@@ -1,13 +1,18 @@
 """The supervisor's live hall: per service the people waiting, the longest wait and today's
 served; per window its state, who sits there, the current ticket, how long it has been served
 and how long the window has been paused. One read, cheap enough to poll every second (the live
-queue is small; today's history is reached through the tickets' day index)."""
+queue is small; today's history is reached through the tickets' day index).
+
+Today only: a ticket of an earlier day still open before the day's first action (which rolls
+the queue over, services/queue/rollover.py) is not waiting, not current and not the longest
+wait. "Done today" counts by completion time, so a ticket issued yesterday and completed today
+is today's; a no-show by its last call."""
 
 from __future__ import annotations
 
 import statistics as pystats
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -90,6 +95,7 @@ def _median_service(s: Session, service_id: int) -> int | None:
 def compute_live(s: Session, now: datetime) -> LiveHall:
     """The live hall inside the caller's read."""
     today = clock.hall_day(now)
+    start, end = clock.day_start(today), clock.day_start(today + timedelta(days=1))
     services = s.execute(
         select(Service.id, Service.code, Service.name)
         .where(Service.active)
@@ -99,23 +105,38 @@ def compute_live(s: Session, now: datetime) -> LiveHall:
         sid: (n, first)
         for sid, n, first in s.execute(
             select(Ticket.service_id, func.count(), func.min(Ticket.arrival_at))
-            .where(Ticket.state == S.WAITING)
+            .where(Ticket.state == S.WAITING, Ticket.day == today)
             .group_by(Ticket.service_id)
         )
     }
+    # Completed today (by completion time: the service-completed index) and no-shows
+    # marked today (by their last call; a no-show is marked after it). The day index bounds
+    # the no-shows' scan to yesterday's and today's tickets.
+    done_today = (
+        (Ticket.state == S.COMPLETED) & (Ticket.completed_at >= start) & (Ticket.completed_at < end)
+    )
     outcomes: dict[tuple[Any, str], int] = {
-        (key, state): n
-        for key, state, n in s.execute(
-            select(Ticket.service_id, Ticket.state, func.count())
-            .where(Ticket.day == today, Ticket.state.in_([S.COMPLETED, S.NO_SHOW]))
-            .group_by(Ticket.service_id, Ticket.state)
+        (key, S.COMPLETED): n
+        for key, n in s.execute(
+            select(Ticket.service_id, func.count()).where(done_today).group_by(Ticket.service_id)
         )
     }
+    outcomes.update(
+        ((key, S.NO_SHOW), n)
+        for key, n in s.execute(
+            select(Ticket.service_id, func.count())
+            .where(
+                Ticket.day.in_([today - timedelta(days=1), today]),
+                Ticket.state == S.NO_SHOW,
+                Ticket.last_called_at >= start,
+                Ticket.last_called_at < end,
+            )
+            .group_by(Ticket.service_id)
+        )
+    )
     per_window = dict(
         s.execute(
-            select(Ticket.window_id, func.count())
-            .where(Ticket.day == today, Ticket.state == S.COMPLETED)
-            .group_by(Ticket.window_id)
+            select(Ticket.window_id, func.count()).where(done_today).group_by(Ticket.window_id)
         ).all()
     )
     live_services = []
@@ -143,7 +164,9 @@ def compute_live(s: Session, now: datetime) -> LiveHall:
     }
     current = {
         t.window_id: t
-        for t in s.scalars(select(Ticket).where(Ticket.state.in_([S.CALLED, S.SERVING])))
+        for t in s.scalars(
+            select(Ticket).where(Ticket.state.in_([S.CALLED, S.SERVING]), Ticket.day == today)
+        )
     }
     medians: dict[int, int | None] = {}
     live_windows = []
