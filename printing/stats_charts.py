@@ -9,6 +9,7 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 
@@ -27,6 +28,18 @@ def _top(values: Sequence[float]) -> float:
     top = max([v for v in values if v is not None] or [0])
     step = 1 if top <= 5 else 5 if top <= 50 else 10 ** (len(str(int(top))) - 1)
     return max(1.0, (int(top * 1.1 / step) + 1) * step)
+
+
+def _isolated(row: Sequence[float | None]) -> bool:
+    """Whether a series has a value with no value beside it (a line cannot show it)."""
+    for i, v in enumerate(row):
+        if v is None:
+            continue
+        before = i > 0 and row[i - 1] is not None
+        after = i + 1 < len(row) and row[i + 1] is not None
+        if not before and not after:
+            return True
+    return False
 
 
 def _frame(title: str, legend: Sequence[str]) -> Drawing:
@@ -99,9 +112,13 @@ def line_chart(
     chart.categoryAxis.categoryNames = names or ["-"]
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = _top([v for row in data for v in row if v is not None])
-    for i in range(len(data)):
+    for i, row in enumerate(data):
         chart.lines[i].strokeColor = SERIES[i % len(SERIES)]
         chart.lines[i].strokeWidth = 1.4
+        if _isolated(row):  # a day alone between gaps is a point, or the chart looks empty
+            marker = makeMarker("FilledCircle", size=4)
+            marker.fillColor = marker.strokeColor = SERIES[i % len(SERIES)]
+            chart.lines[i].symbol = marker
     _axes_font(chart)
     d.add(chart)
     return d

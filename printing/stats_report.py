@@ -188,7 +188,8 @@ def _story(f: MonthlyFigures) -> list[Flowable]:
                 [
                     FIGURE_NAMES[k],
                     f"-{cut[k]['claimed_pct']}%" if cut[k]["claimed_pct"] else "-",
-                    "-" if cut[k]["measured_pct"] is None else f"-{cut[k]['measured_pct']}%",
+                    "当日办结" if cut[k].get("same_day")
+                    else "-" if cut[k]["measured_pct"] is None else f"-{cut[k]['measured_pct']}%",
                     str(cut[k]["cases"]),
                 ]
                 for k in ("trips", "steps", "days", "materials")
@@ -202,7 +203,8 @@ def _story(f: MonthlyFigures) -> list[Flowable]:
     def pair(b: Mapping[str, Any], k: str) -> str:
         before, after, got = b["claimed_before"][k], b["claimed"][k], b["measured"][k]
         claim = f"{before}→{after}" if after is not None and before is not None else _num(after)
-        return f"{claim} / {_num(got)}" if after is not None else _num(got)
+        shown = "当日办结" if k == "days" and got == 0 else _num(got)
+        return f"{claim} / {shown}" if after is not None else shown
 
     story.append(
         data_table(

@@ -279,3 +279,27 @@ def test_live_alerts_against_the_thresholds(db):
     assert "waiting" not in {a.kind for a in alerts.list_alerts(db, now=soon)}
     with pytest.raises(Refused):
         hall.set_setting(db, "alert_waiting", "0")
+
+
+def _bundle(code: str, days: float, cases: int) -> reform.BundleReform:
+    figures = {"trips": 1.0, "steps": 1.0, "days": days, "materials": 4.0}
+    before = {"trips": 5, "steps": 10, "days": 20, "materials": 19}
+    return reform.BundleReform(
+        code, code, cases, {"trips": 1, "steps": 1, "days": 5, "materials": 4}, before,
+        figures, dict.fromkeys(figures, cases), [],
+    )  # fmt: skip
+
+
+def test_same_day_cases_are_said_as_such_not_as_minus_100_percent():
+    """Cases concluded the day they were accepted measure 0 working days: the reduction of the
+    time limit is 当日办结, not "-100 %"; a period above zero keeps its percentage."""
+    yard = {"reductions_pct": {"trips": 90, "steps": 70, "days": 50, "materials": 60}}
+    same = reform.ReformReport(MON, MON, [_bundle("a", 0.0, 3), _bundle("b", 0.0, 1)], yard)
+    days = {r.figure: r for r in reform.measured_reductions(same)}["days"]
+    assert days.same_day and days.measured_pct is None and days.cases == 4
+    mixed = reform.ReformReport(MON, MON, [_bundle("a", 0.0, 3), _bundle("b", 10.0, 1)], yard)
+    days = {r.figure: r for r in reform.measured_reductions(mixed)}["days"]
+    # (3 x (20-0)/20 + 1 x (20-10)/20) / 4 = 87.5 %
+    assert not days.same_day and days.measured_pct == 87.5
+    materials = {r.figure: r for r in reform.measured_reductions(same)}["materials"]
+    assert not materials.same_day and materials.measured_pct == round(100 * 15 / 19, 1)

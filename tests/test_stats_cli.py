@@ -140,3 +140,29 @@ def test_monthly_report_pdf(url, capsys, tmp_path):
         ).scalar()
     db.dispose()
     assert stored is not None and stored.startswith(printed.group(2))
+
+
+def test_a_single_day_in_a_months_chart_is_drawn_as_a_point(tmp_path):
+    """A month with tickets on one day only: its daily chart shows that day's point (a line
+    needs two days; the chart used to look empty)."""
+    from PIL import Image
+    from reportlab.graphics import renderPDF
+
+    from printing.stats_charts import SERIES, line_chart
+    from tests.tools import pdf_to_png
+
+    days = [f"{d:02d}" for d in range(1, 31)]
+    values = [None] * 30
+    values[11] = 12.0
+    target = tmp_path / "chart.pdf"
+    renderPDF.drawToFile(line_chart("每日等候时间 (分钟)", days, [("P50", values)]), str(target))
+    png = pdf_to_png(target, tmp_path, dpi=100)[0]
+    blue = SERIES[0].rgb()
+    want = tuple(round(c * 255) for c in blue)
+    image = Image.open(png).convert("RGB")
+    near = sum(
+        n
+        for n, px in image.getcolors(maxcolors=1 << 24) or []
+        if all(abs(a - b) <= 40 for a, b in zip(px, want, strict=True))
+    )
+    assert near >= 4, near  # the point, a few pixels across at 100 dpi

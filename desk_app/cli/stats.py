@@ -72,7 +72,7 @@ def cmd_reform(args: argparse.Namespace) -> None:
         lines.append(
             f"{b.name} ({b.cases} 件): 环节 {m['steps']} (承诺 {c['steps']}), "
             f"材料 {m['materials']} (承诺 {c['materials']}), 跑动 {m['trips']}, "
-            f"时限 {m['days']} 工作日 (承诺 {c['days']})"
+            f"时限 {'当日办结' if m['days'] == 0 else str(m['days']) + ' 工作日'} (承诺 {c['days']})"
             + (f"  ⚠ 差于承诺: {', '.join(b.worse)}" if b.worse else "")
         )
     out(args, result.to_json(), "\n".join(lines) or "no cases")

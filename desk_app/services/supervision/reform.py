@@ -238,6 +238,9 @@ class Reduction:
     measured_pct: float | None
     bundles: int
     cases: int
+    # Time limits only: every case behind it concluded the day it was accepted. That is said
+    # as 当日办结, never as "-100 %" (a percentage only against a period to compare with).
+    same_day: bool = False
 
 
 def measured_reductions(report: ReformReport) -> list[Reduction]:
@@ -247,12 +250,15 @@ def measured_reductions(report: ReformReport) -> list[Reduction]:
     for k in FIGURES:
         weight = total = 0.0
         bundles = 0
+        periods = False  # a measured time limit above zero days
         for b in report.bundles:
             before, got, n = b.claimed_before[k], b.measured[k], b.cases_behind[k]
             if before and got is not None and n:
                 total += n * (before - got) / before
                 weight += n
                 bundles += 1
-        pct = None if not weight else round(100 * total / weight, 1)
-        result.append(Reduction(k, claimed.get(k), pct, bundles, int(weight)))
+                periods = periods or got > 0
+        same_day = k == "days" and bool(weight) and not periods
+        pct = None if not weight or same_day else round(100 * total / weight, 1)
+        result.append(Reduction(k, claimed.get(k), pct, bundles, int(weight), same_day))
     return result

@@ -192,7 +192,10 @@ class ProgressWall(QWidget):
             box.addWidget(self._label(names[r.figure], 20, SOFT))
             goal = "—" if r.claimed_pct is None else f"-{r.claimed_pct}%"
             box.addWidget(self._label(self.tr("目标 ") + goal, 36, GOLD, bold=True))
-            if r.measured_pct is None:
+            if r.same_day:
+                measured = self.tr("本厅实测：当日办结（%1 件）").replace("%1", str(r.cases))
+                colour = GOOD
+            elif r.measured_pct is None:
                 measured = self.tr("本厅实测：暂无改革前数据")
                 colour = SOFT
             else:

@@ -267,11 +267,10 @@ class ReformPage(QWidget):
             claim = (
                 "" if after is None else (f"{before}→{after}" if before is not None else f"{after}")
             )
-            return (
-                f"{claim}  ({'-' if got is None else got})"
-                if claim
-                else ("-" if got is None else str(got))
-            )
+            shown = "-" if got is None else str(got)
+            if key == "days" and got == 0:
+                shown = self.tr("当日办结")
+            return f"{claim}  ({shown})" if claim else shown
 
         self.table.setRowCount(len(report.bundles))
         for i, b in enumerate(report.bundles):
