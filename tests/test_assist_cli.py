@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from desk_app.cli import main
 from desk_app.store import Database
 from desk_app.store.assist_models import AssistStep
+from desk_app.store.identity_models import AuditEntry
 from tests.ids import resident_id
 from tests.tools import pdf_fonts, pdf_text
 
@@ -79,8 +80,22 @@ def test_a_proxy_session_end_to_end(db_url, tmp_path, capsys, monkeypatch):
     )
     assert rc == 0 and r["authorization"]["items"] == ["hukou_birth_registration"]
     text = pdf_text(letter)
-    assert "授权委托书" in text and "户口登记" in text and "李*" in text
+    assert "授权委托书" in text and "户口登记" in text
+    # A letter to be signed names the principal in full (void otherwise), through an audited
+    # reveal; the session's visitor stays masked on it, and the audit holds no ID.
+    principal = resident_id("37020219800505123")
+    flat = text.replace(" ", "")
+    assert "李四" in flat and principal in flat and ID not in flat
     assert all(f["emb"] == "yes" for f in pdf_fonts(letter))
+    audit_db = Database(db_url)
+    with audit_db.read() as s:
+        printed = [
+            json.loads(e.detail)
+            for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "assist.print"))
+        ]
+    audit_db.dispose()
+    assert [p["document"] for p in printed] == ["authorization"]
+    assert "principal_id" in printed[0]["revealed"] and principal not in json.dumps(printed)
 
     rc, _, err = run(
         capsys,

@@ -19,8 +19,13 @@ from desk_app.domain.assist import (
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.assist import sessions as assist
-from desk_app.services.assist.views import SessionView, item_names
-from desk_app.services.common import audit
+from desk_app.services.assist.views import (
+    SessionView,
+    authorization_line,
+    find_session,
+    item_names,
+)
+from desk_app.services.common import audit, protection
 from desk_app.services.common.catalog import bundle
 from desk_app.services.common.errors import Refused
 from desk_app.services.hall import setup as hall
@@ -99,10 +104,27 @@ def doc_data(db: Database, view: SessionView) -> AssistDocData:
 def print_authorization(db: Database, session_id: int, target: Target) -> None:
     """Write the authorization letter in force of a 代办 session, to be signed."""
     require(db.actor, Operation.ASSIST_SHOW)
-    view = assist.show(db, session_id)
-    auth = view.authorization
-    if auth is None:
-        raise Refused("本次服务还没有授权委托书", "the session has no authorization")
+    view = assist.show(db, session_id)  # masked: the letter's heading and the session
+    # A letter of authorization is void without the principal's full name and ID: they are
+    # read in clear for this paper only, and the reveal is audited in the same transaction
+    # (a keyed pseudonym of the ID, never the ID).
+    with db.begin() as s:
+        auth = authorization_line(s, find_session(s, session_id), reveal=True)
+        if auth is None:
+            raise Refused("本次服务还没有授权委托书", "the session has no authorization")
+        audit.record(
+            s,
+            db.actor,
+            "assist.print",
+            str(session_id),
+            {
+                "document": "authorization",
+                "revealed": ["principal_name", "principal_id", "agent_name", "agent_id"],
+                "principal": protection.cipher().pseudonym(
+                    auth.principal_id, purpose="resident_id"
+                ),
+            },
+        )
     departments = {}
     if view.bundle:
         b = bundle(view.bundle)
@@ -120,8 +142,6 @@ def print_authorization(db: Database, session_id: int, target: Target) -> None:
         signed_on=clock.hall_day(auth.signed_at),
     )
     render_authorization_pdf(doc_data(db, view), letter, target)
-    with db.begin() as s:
-        audit.record(s, db.actor, "assist.print", str(session_id), {"document": "authorization"})
 
 
 def print_form(db: Database, session_id: int, kind: str, target: Target) -> None:

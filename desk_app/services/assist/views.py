@@ -258,6 +258,14 @@ def _person(
     return mask_name(name), mask_id(id_no) if id_no else None
 
 
+def authorization_line(
+    s: Session, sess: AssistSession, *, reveal: bool = False
+) -> AuthorizationLine | None:
+    """The letter in force of ``sess`` (None without one); in clear only for printing it to be
+    signed (assist/documents.print_authorization audits that)."""
+    return _authorization(s, sess, reveal, clock.today())
+
+
 def _authorization(
     s: Session, sess: AssistSession, reveal: bool, today: date
 ) -> AuthorizationLine | None:
