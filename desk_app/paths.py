@@ -65,3 +65,15 @@ def restrict_to_owner(path: str) -> None:
 def windows_acl_open_to_others(icacls_output: str) -> bool:
     """Whether ``icacls PATH``'s output grants Everyone, Users or Authenticated Users."""
     return any(ace.lower() in icacls_output.lower() for ace in _EVERYONE_ACES)
+
+
+def unused_document_path(folder: Path, stem: str, suffix: str = ".pdf") -> Path:
+    """``folder/stem.pdf``, or ``stem-2.pdf``, ``stem-3.pdf``... when taken: a paper printed
+    again (a second suspension of a helper session, a receipt reprinted after a correction)
+    never overwrites the one printed before."""
+    target = folder / f"{stem}{suffix}"
+    n = 2
+    while target.exists():
+        target = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return target

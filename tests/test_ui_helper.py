@@ -19,6 +19,7 @@ from desk_app.services.assist import sessions as assist
 from desk_app.services.hall import setup as hall
 from desk_app.store.models import Staff
 from tests.ids import resident_id
+from tests.tools import pdf_text
 
 pytestmark = pytest.mark.gui
 SETUP = Actor(staff_id=None, code="setup", role=Role.ADMIN)
@@ -202,3 +203,36 @@ def test_f11_opens_the_knowledge_base_for_the_sessions_bundle(qtbot, helper_hall
     panel = w.kb_button.window_.panel
     assert panel.bundle == "newborn" and panel.channel == "helper"
     w.kb_button.window_.close()
+
+
+def test_a_form_printed_again_never_overwrites_the_earlier_one(qtbot, helper_hall, tmp_path):
+    """Suspended twice, resumed in between: each 中止单 and 受理单 is its own file."""
+    w = _screen(qtbot, helper_hall, tmp_path)
+    w.start_session()
+    d = w.dialog
+    d.bundle.setCurrentIndex(d.bundle.findData("newborn"))
+    d.name.setText("张三丰")
+    d.id_no.setText(VISITOR)
+    _submit(qtbot, d)
+    qtbot.waitUntil(lambda: w.current is not None, timeout=5000)
+    printed = []
+    for action, reason in (
+        ("suspend", "缺少出生医学证明"),
+        ("resume", ""),
+        ("suspend", "系统故障"),
+    ):
+        w.change_state(action)
+        w.dialog.reason.setPlainText(reason)
+        w.dialog.print_it.setChecked(True)
+        _submit(qtbot, w.dialog)
+        qtbot.waitUntil(lambda n=len(printed): w.last_document is not None
+                        and w.last_document not in printed[:n], timeout=5000)  # fmt: skip
+        printed.append(w.last_document)
+    assert len(set(printed)) == 3 and all(p.exists() for p in printed)
+    assert [p.name.split("-", 2)[2] for p in printed] == [
+        "suspend.pdf",
+        "accept.pdf",
+        "suspend-2.pdf",
+    ]
+    first, second = (pdf_text(p).replace(" ", "") for p in (printed[0], printed[2]))
+    assert "缺少出生医学证明" in first and "系统故障" in second

@@ -469,11 +469,12 @@ class CaseDialog(QDialog):
         if v is None:
             return
         folder = self.document_dir or _default_document_dir()
-        target = folder / f"{v.case_no}-{kind}.pdf"
+        from desk_app.paths import unused_document_path
         from desk_app.services.cases import documents as case_print
 
         def work() -> Path:
             folder.mkdir(parents=True, exist_ok=True)
+            target = unused_document_path(folder, f"{v.case_no}-{kind}")
             case_print.print_case_document(self.db, v.case_no, kind, target)
             return target
 

@@ -457,11 +457,11 @@ class HelperWindow(QWidget):
         self.say(self.tr("已生成：%1").replace("%1", str(path)))
 
     def _document(self, session_id: int, kind: str) -> Path:
-        from desk_app.paths import user_data_dir
+        from desk_app.paths import unused_document_path, user_data_dir
 
         folder = self.document_dir or user_data_dir() / "documents"
         folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"{assist_print.session_number(session_id)}-{kind}.pdf"
+        return unused_document_path(folder, f"{assist_print.session_number(session_id)}-{kind}")
 
     def say(self, text: str, *, error: bool = False) -> None:
         colour = theme.DANGER if error else theme.OK
