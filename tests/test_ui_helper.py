@@ -225,8 +225,11 @@ def test_a_form_printed_again_never_overwrites_the_earlier_one(qtbot, helper_hal
         w.dialog.reason.setPlainText(reason)
         w.dialog.print_it.setChecked(True)
         _submit(qtbot, w.dialog)
-        qtbot.waitUntil(lambda n=len(printed): w.last_document is not None
-                        and w.last_document not in printed[:n], timeout=5000)  # fmt: skip
+        seen = list(printed)
+        qtbot.waitUntil(
+            lambda seen=seen: w.last_document is not None and w.last_document not in seen,
+            timeout=5000,
+        )
         printed.append(w.last_document)
     assert len(set(printed)) == 3 and all(p.exists() for p in printed)
     assert [p.name.split("-", 2)[2] for p in printed] == [
