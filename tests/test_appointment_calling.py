@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from desk_app.domain.calling import CallingRule, call_order
+from desk_app.domain.calling import CallingRule, call_order, calls_before
 from desk_app.services.appointments import booking as appointments
 from desk_app.services.appointments import checkin as appointment_checkin
 from desk_app.services.hall import setup as hall
@@ -35,6 +35,17 @@ def test_call_order_alternates_appointments_and_walk_ins_one_to_one():
     assert seen == ["appointment", "walkin", "appointment", "walkin"]
 
 
+def test_calls_before_follows_both_cycles():
+    rule = CallingRule.parse("arrival:2/1")
+    assert calls_before(rule, 0, 0, {"walkin": 5}, "appointment", 0) == 0
+    assert calls_before(rule, 0, 1, {"walkin": 5}, "appointment", 0) == 1  # a walk-in's turn
+    assert calls_before(rule, 0, 0, {"walkin": 5, "priority": 2}, "appointment", 0) == 2
+    # A walk-in with 4 walk-ins before it and 3 appointments waiting: a w a w a w w w w.
+    assert calls_before(rule, 0, 0, {"appointment": 3}, "walkin", 4) == 7
+    assert calls_before(CallingRule.parse("arrival:2/1,appt:0/1"), 0, 0, {"appointment": 3},
+                        "walkin", 0) == 0  # fmt: skip
+
+
 def _hall_with_appointments(db, slots: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
     """Book ``slots`` on Tuesday (one person each) and check them in at 09:20."""
     codes = []
@@ -56,11 +67,14 @@ def test_three_appointments_and_three_walk_ins_alternate(db):
         queue.issue_ticket(db, "newborn", now=at(f"2026-12-01 09:0{i}")).number for i in range(3)
     ]
     c1, c2, c3 = _hall_with_appointments(db, ["09:00", "09:30", "09:30"])
-    appt = {}
+    appt, ahead = {}, {}
     for code, when in ((c2, "09:10"), (c1, "09:11"), (c3, "09:12")):
-        appt[code] = appointment_checkin.checkin(
-            db, code=code, now=at(f"2026-12-01 {when}")
-        ).ticket.number
+        ticket = appointment_checkin.checkin(db, code=code, now=at(f"2026-12-01 {when}")).ticket
+        appt[code], ahead[code] = ticket.number, ticket.ahead
+    # The check-in tells each the calls before theirs by the window's rule (not "everyone who
+    # arrived earlier", which told c2 three ahead when it was called next): c2 and c1 (earlier
+    # slot) are next when they check in; c3 comes after c1, a walk-in, c2 and a walk-in.
+    assert ahead == {c2: 0, c1: 0, c3: 4}
     called = []
     for i in range(6):
         called.append(queue.call_next(db, 1, now=at(f"2026-12-01 09:2{i}")).number)

@@ -89,6 +89,11 @@ TicketClass = str  # "priority" | "appointment" | "walkin"
 CLASSES: tuple[TicketClass, ...] = ("priority", "appointment", "walkin")
 
 
+def ticket_class(is_priority: bool, is_appointment: bool) -> TicketClass:
+    """A waiting ticket's class: 绿色通道 priority, checked-in appointment or walk-in."""
+    return "priority" if is_priority else "appointment" if is_appointment else "walkin"
+
+
 def call_order(
     rule: CallingRule,
     cycle_pos: int,
@@ -109,3 +114,34 @@ def call_order(
     if want_p:
         return ["priority", *normal], new_pos, appt_pos
     return [*normal, "priority"], new_pos, new_appt
+
+
+def calls_before(
+    rule: CallingRule,
+    cycle_pos: int,
+    appt_pos: int,
+    waiting: dict[TicketClass, int],
+    mine: TicketClass,
+    ahead_in_class: int,
+) -> int:
+    """How many calls a window makes before it calls a ticket of class ``mine`` that has
+    ``ahead_in_class`` tickets of its class before it, given the tickets of the other classes
+    waiting now (``waiting``; later arrivals are not guessed). The window's two cycles run as
+    :func:`call_order` runs them, so a checked-in appointment with no appointment ahead of it
+    and a window due for an appointment call is called next, whoever else waits."""
+    left = {cls: max(0, waiting.get(cls, 0)) for cls in CLASSES}
+    left[mine] = max(0, ahead_in_class) + 1  # the ticket itself is the last of its class
+    calls = 0
+    for _ in range(sum(left.values())):  # every call takes one ticket: this ends
+        present = {cls for cls, n in left.items() if n}
+        order, new_pos, new_appt = call_order(rule, cycle_pos, appt_pos, present)
+        chosen = next(cls for cls in order if cls in present)
+        if chosen == order[0]:
+            cycle_pos, appt_pos = new_pos, new_appt
+        else:
+            cycle_pos = appt_pos = 0
+        if chosen == mine and left[mine] == 1:
+            return calls
+        left[chosen] -= 1
+        calls += 1
+    return calls

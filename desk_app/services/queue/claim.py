@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from desk_app.domain.calling import CallingRule, CallMode, call_order
+from desk_app.domain.calling import CallingRule, CallMode, call_order, ticket_class
 from desk_app.domain.tickets import TicketState
 from desk_app.services.common.lookups import Desk
 from desk_app.store.models import Ticket
@@ -47,7 +47,7 @@ def claim(session: Session, desk: Desk, service_ids: list[int]) -> Ticket | None
             )
         )
         waiting = {
-            _class_of(p, a)
+            ticket_class(p, a)
             for p, a in session.execute(
                 base.with_only_columns(
                     Ticket.is_priority, Ticket.appointment_id.is_not(None)
@@ -67,10 +67,6 @@ def claim(session: Session, desk: Desk, service_ids: list[int]) -> Ticket | None
                 desk.session_row.appt_cycle_pos = new_appt if first else 0
                 return t
     return None
-
-
-def _class_of(is_priority: bool, is_appointment: bool) -> str:
-    return "priority" if is_priority else "appointment" if is_appointment else "walkin"
 
 
 def _of_class(base, cls: str):  # type: ignore[no-untyped-def]

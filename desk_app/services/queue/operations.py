@@ -47,7 +47,7 @@ from desk_app.services.queue import engine as queue_engine
 from desk_app.services.queue import issuing as ticket_issuing
 from desk_app.services.queue.claim import claim
 from desk_app.services.queue.rollover import roll_over
-from desk_app.services.queue.views import eta_minutes, people_ahead, ticket_info
+from desk_app.services.queue.views import calls_ahead, eta_minutes, people_ahead, ticket_info
 from desk_app.services.queue.views import queue_status as queue_status
 from desk_app.services.queue.views import ticket_by_id as ticket_by_id
 from desk_app.services.queue.views import window_current as window_current
@@ -137,7 +137,11 @@ def add_ticket(
     )
     s.add(ticket)
     _event(s, ticket, Action.ISSUE, None, None, now)
-    ahead = people_ahead(s, svc.id, ticket.is_priority, now)
+    if appointment_id is None:
+        ahead = people_ahead(s, svc.id, ticket.is_priority, now)
+    else:  # a checked-in appointment: by the windows' calling rule
+        s.flush()
+        ahead = calls_ahead(s, svc, ticket)
     eta = eta_minutes(s, svc, ahead)
     return IssuedTicket(
         str(ticket.id), ticket.number, svc.code, svc.name, priority, ahead, eta, now

@@ -6,10 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, func, select
+from sqlalchemy import Connection, Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
+from desk_app.domain.calling import CallingRule, calls_before, ticket_class
 from desk_app.domain.estimate import (
     RECENT_SERVICE_SAMPLE,
     estimate_wait_minutes,
@@ -41,6 +42,65 @@ def people_ahead(session: Session, service_id: int, is_priority: bool, before: d
     if is_priority:
         q = q.where(Ticket.is_priority)
     return int(session.scalar(q) or 0)
+
+
+def calls_ahead(session: Session, svc: Service, ticket: Ticket) -> int:
+    """The calls before ``ticket`` (just queued) by the calling rule of the first open window
+    serving its service: its class's tickets before it (appointments by slot, then check-in;
+    the others by arrival) and the other classes' waiting tickets as the window's cycles
+    interleave them (domain.calling.calls_before). Used for a checked-in appointment, which
+    "everyone who arrived earlier" overstates (a ticket called next was told 5 ahead)."""
+    waiting_now = select(func.count()).where(
+        Ticket.state == S.WAITING,
+        Ticket.service_id == svc.id,
+        Ticket.target_window_id.is_(None),
+        Ticket.id != ticket.id,
+    )
+    mine = ticket_class(ticket.is_priority, ticket.appointment_id is not None)
+    counts: dict[str, int] = {}
+    for is_p, is_a, n in session.execute(
+        waiting_now.with_only_columns(
+            Ticket.is_priority, Ticket.appointment_id.is_not(None), func.count()
+        ).group_by(Ticket.is_priority, Ticket.appointment_id.is_not(None))
+    ):
+        cls = ticket_class(bool(is_p), bool(is_a))
+        counts[cls] = counts.get(cls, 0) + int(n)
+    if mine == "appointment":
+        slot = ticket.slot_at or ticket.arrival_at
+        before = and_(
+            Ticket.appointment_id.is_not(None),
+            Ticket.is_priority.is_(False),
+            or_(
+                Ticket.slot_at < slot,
+                and_(Ticket.slot_at == slot, Ticket.arrival_at < ticket.arrival_at),
+                and_(Ticket.slot_at == slot, Ticket.arrival_at == ticket.arrival_at,
+                     Ticket.seq < ticket.seq),
+            ),
+        )  # fmt: skip
+    else:
+        same = (
+            Ticket.is_priority.is_(True)
+            if mine == "priority"
+            else and_(Ticket.is_priority.is_(False), Ticket.appointment_id.is_(None))
+        )
+        before = and_(same, Ticket.arrival_at <= ticket.arrival_at, Ticket.seq < ticket.seq)
+    ahead = int(session.scalar(waiting_now.where(before)) or 0)
+    row = session.execute(
+        select(Window.calling_rule, WindowSession.cycle_pos, WindowSession.appt_cycle_pos)
+        .join(WindowSession, WindowSession.window_id == Window.id)
+        .join(WindowService, WindowService.window_id == Window.id)
+        .where(
+            WindowService.service_id == svc.id,
+            WindowSession.closed_at.is_(None),
+            WindowSession.paused_at.is_(None),
+        )
+        .order_by(Window.number)
+        .limit(1)
+    ).first()
+    rule, cycle, appt = (CallingRule(), 0, 0) if row is None else (
+        CallingRule.parse(row[0]), row[1] or 0, row[2] or 0
+    )  # fmt: skip
+    return calls_before(rule, cycle, appt, counts, mine, ahead)
 
 
 def eta_minutes(session: Session, svc: Service, ahead: int) -> int:
