@@ -113,7 +113,8 @@ def test_the_kiosk_consult_page_answers_and_sends_unknown_questions_on(qtbot, sm
 
     page.ask_topic("生孩子要办什么")
     qtbot.waitUntil(lambda: page.answer_area.isVisible(), timeout=5000)
-    assert page.hits[0].bundle == "newborn" and not page.topics_box.isVisible()
+    # The common topics and the categories stay for the next question.
+    assert page.hits[0].bundle == "newborn" and page.topics_box.isVisible()
     assert "(check)" not in page.answer.text()  # visitors get the note at the bottom instead
 
     # An unverified time limit is not shown to a citizen as fact.
@@ -138,4 +139,42 @@ def test_the_kiosk_consult_page_answers_and_sends_unknown_questions_on(qtbot, sm
 
     qtbot.mouseClick(page.back, Qt.MouseButton.LeftButton)
     assert kiosk.current_page() == "start" and kiosk.pages.currentWidget() is kiosk.start_page
+    _close(qtbot, kiosk)
+
+
+def test_the_kiosk_consult_page_works_by_touch_alone(qtbot, small_hall, tmp_path):
+    """No keyboard at a kiosk: 个人办事 → the 一件事 → its questions → the answer, by taps."""
+    from desk_app.services.common.catalog import catalog
+    from desk_app.ui.kiosk.window import KioskWindow
+
+    kiosk = KioskWindow(small_hall.acting_as(KIOSK), pdf_dir=str(tmp_path))
+    kiosk.resize(1366, 768)
+    kiosk.show()
+    qtbot.mouseClick(kiosk.consult_button, Qt.MouseButton.LeftButton)
+    page = kiosk.consult_page
+    qtbot.mouseClick(page.category_buttons["person"], Qt.MouseButton.LeftButton)
+    people = [b for b in catalog().everything if b.audience == "person"]
+    assert page.results.count() == len(people) and page.results.item(0).text() == people[0].name
+
+    def tap(row: int) -> None:
+        page.results.scrollToItem(page.results.item(row))
+        rect = page.results.visualItemRect(page.results.item(row))
+        qtbot.mouseClick(page.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    newborn = next(i for i, b in enumerate(people) if b.code == "newborn")
+    tap(newborn)
+    qtbot.waitUntil(lambda: page.answer_area.isVisible(), timeout=5000)
+    assert page.hits and all(h.bundle == "newborn" for h in page.hits)
+    assert page.hits[0].question in page.answer.text() and page.topics_box.isVisible()
+    if len(page.hits) > 1:
+        tap(1)
+        assert page.hits[1].question in page.answer.text()
+    if os.environ.get("DESK_APP_SHOTS"):
+        kiosk.grab().save(os.path.join(os.environ["DESK_APP_SHOTS"], "kiosk-browse.png"))
+    # Browsing asks nothing: no question is logged for the supervisor's unanswered list.
+    with small_hall.read() as s:
+        assert s.scalars(select(KbQuestion)).all() == []
+    qtbot.mouseClick(page.category_buttons["company"], Qt.MouseButton.LeftButton)
+    assert page.results.count() == sum(b.audience == "company" for b in catalog().everything)
+    assert not page.answer_area.isVisible()
     _close(qtbot, kiosk)

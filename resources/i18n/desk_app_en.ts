@@ -658,7 +658,7 @@
         <translation> (no official holiday data: deadline counts weekends only)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="484" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="485" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -1891,127 +1891,127 @@
         <translation>Print form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="119" />
+        <location filename="../../desk_app/ui/helper/window.py" line="115" />
         <source>帮办代办 · 高效办成一件事</source>
         <translation>Assisted service · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="131" />
+        <location filename="../../desk_app/ui/helper/window.py" line="127" />
         <source>帮办代办工作台</source>
         <translation>Assisted service desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="157" />
+        <location filename="../../desk_app/ui/helper/window.py" line="153" />
         <source>今日帮办服务</source>
         <translation>Today's sessions</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="161" />
+        <location filename="../../desk_app/ui/helper/window.py" line="157" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="162" />
+        <location filename="../../desk_app/ui/helper/window.py" line="158" />
         <source>开始</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="163" />
+        <location filename="../../desk_app/ui/helper/window.py" line="159" />
         <source>方式</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="164" />
+        <location filename="../../desk_app/ui/helper/window.py" line="160" />
         <source>服务对象</source>
         <translation>Visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="165" />
+        <location filename="../../desk_app/ui/helper/window.py" line="161" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="166" />
+        <location filename="../../desk_app/ui/helper/window.py" line="162" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="212" />
+        <location filename="../../desk_app/ui/helper/window.py" line="208" />
         <source>Shift+F2 凭号票，Ctrl+F2 凭预约</source>
         <translation>Shift+F2 from a ticket, Ctrl+F2 from an appointment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="276" />
+        <location filename="../../desk_app/ui/helper/window.py" line="272" />
         <source>共 %1 次，已办结 %2 次，办理用时 %3 分钟</source>
         <translation>%1 sessions, %2 concluded, %3 minutes of work</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="342" />
+        <location filename="../../desk_app/ui/helper/window.py" line="338" />
         <source>已新建代办服务：请先签署授权委托书 (F4)。</source>
         <translation>Proxy session started: record the letter of authorization first (F4).</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="375" />
+        <location filename="../../desk_app/ui/helper/window.py" line="371" />
         <source>中止帮办服务</source>
         <translation>Suspend the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="375" />
+        <location filename="../../desk_app/ui/helper/window.py" line="371" />
         <source>打印中止单</source>
         <translation>Print the suspension form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="376" />
+        <location filename="../../desk_app/ui/helper/window.py" line="372" />
         <source>恢复办理</source>
         <translation>Resume the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="376" />
+        <location filename="../../desk_app/ui/helper/window.py" line="372" />
         <source>打印受理单</source>
         <translation>Print the acceptance form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="377" />
+        <location filename="../../desk_app/ui/helper/window.py" line="373" />
         <source>终止帮办服务</source>
         <translation>Terminate the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="377" />
+        <location filename="../../desk_app/ui/helper/window.py" line="373" />
         <source>打印终止单</source>
         <translation>Print the termination form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="378" />
+        <location filename="../../desk_app/ui/helper/window.py" line="374" />
         <source>办结帮办服务</source>
         <translation>Conclude the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="378" />
+        <location filename="../../desk_app/ui/helper/window.py" line="374" />
         <source>打印办结单</source>
         <translation>Print the conclusion form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="404" />
+        <location filename="../../desk_app/ui/helper/window.py" line="400" />
         <source>已记录堵点 %1，期限 %2</source>
         <translation>Pain point %1 recorded, due %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="420" />
+        <location filename="../../desk_app/ui/helper/window.py" line="416" />
         <source>请先在堵点列表中选中一条（↑↓），再按 Ctrl+E。</source>
         <translation>Choose a pain point in the list first (↑↓), then press Ctrl+E.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="430" />
+        <location filename="../../desk_app/ui/helper/window.py" line="426" />
         <source>堵点 %1 解释说明</source>
         <translation>Explain pain point %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="431" />
+        <location filename="../../desk_app/ui/helper/window.py" line="427" />
         <source>解释说明</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="461" />
+        <location filename="../../desk_app/ui/helper/window.py" line="457" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -2119,87 +2119,113 @@
 <context>
     <name>KioskConsultPage</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="37" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="41" />
         <source>生孩子要办什么</source>
         <translation>A new baby: what to do</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="38" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="42" />
         <source>办退休要多久</source>
         <translation>Retirement: how long</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="39" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="43" />
         <source>营业执照地址变更</source>
         <translation>Business licence: new address</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="40" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="44" />
         <source>老人去世要办什么</source>
         <translation>After a death: what to do</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="41" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="45" />
         <source>迁户口带什么</source>
         <translation>Moving a hukou: what to bring</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="42" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="46" />
         <source>申请公租房</source>
         <translation>Public rental housing</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="66" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="50" />
+        <source>个人办事</source>
+        <translation>For individuals</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="51" />
+        <source>企业办事</source>
+        <translation>For businesses</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="78" />
         <source>政策咨询: 请输入您想问的问题</source>
         <translation>Ask a question about a service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="69" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="81" />
         <source>例如: 生孩子要带什么材料</source>
         <translation>In Chinese, e.g. 生孩子要带什么材料</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="76" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="88" />
         <source>查询</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="126" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="154" />
         <source>返回取号</source>
         <translation>Back to tickets</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="128" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="156" />
         <source>答复仅供参考, 以窗口工作人员的告知为准。</source>
         <translation>Answers are for reference; the staff at the window have the final word.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="164" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="194" />
         <source>不知道办哪件事? 政策咨询</source>
         <translation>Not sure which service? Ask a question</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="181" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="213" />
+        <source>请点击您要办的事:</source>
+        <translation>Touch what you need to do:</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="224" />
+        <source>请点击您想了解的问题:</source>
+        <translation>Touch the question you want answered:</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="227" />
+        <source>这件事暂无答复, 请取号到窗口或导服台咨询。</source>
+        <translation>No answers for this yet. Please take a number or ask at the information desk.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="243" />
         <source>请先输入问题, 或点击上面的常见问题。</source>
         <translation>Type a question first, or touch a common question above.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="183" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="217" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="245" />
         <source>正在查询…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="194" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="256" />
         <source>请点击最接近您问题的一条:</source>
         <translation>Touch the one closest to your question:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="198" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="260" />
         <source>暂时没有找到答案, 我们已记录您的问题。请取号到窗口或导服台咨询。</source>
         <translation>No answer yet; we have noted your question. Please take a number or ask at the information desk.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="202" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="264" />
         <source>暂时无法查询, 请到导服台咨询。</source>
         <translation>Search is not available now; please ask at the information desk.</translation>
     </message>
@@ -2768,68 +2794,73 @@
 <context>
     <name>ProgressWall</name>
     <message>
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="91" />
         <location filename="../../desk_app/ui/display/progress_wall.py" line="95" />
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="99" />
         <source>高效办成一件事 · 改革成效</source>
         <translation>One Thing, Done Efficiently · Reform progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="181" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="177" />
         <source>跑动</source>
         <translation>Trips</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="182" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="178" />
         <source>环节</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="183" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="179" />
         <source>时限</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="184" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="180" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="198" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="194" />
         <source>目标 </source>
         <translation>Goal </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="200" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="196" />
+        <source>本厅实测：当日办结（%1 件）</source>
+        <translation>Measured here: same-day (%1 cases)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="199" />
         <source>本厅实测：暂无改革前数据</source>
         <translation>Measured here: no figure from before the reform</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="204" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="203" />
         <source>本厅实测 -%1%（%2 件）</source>
         <translation>Measured here -%1% (%2 cases)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="219" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="218" />
         <source>实测为本厅已办结办件的平均值：跑动 = 申请人到厅的天数，环节 = 经手窗口数加转办次数，时限 = 受理至办结的工作日，材料 = 实际收取的纸质材料（不含数据共享、电子证照）。红色表示实测差于承诺。</source>
         <translation>Measured = mean over this hall's concluded cases: trips = days the applicant came, steps = windows handling the case plus transfers, time = working days from opening to conclusion, materials = paper actually collected (not shared data or e-licences). Red: worse than the claim.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="245" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="244" />
         <source>第 %1/%2 页  </source>
         <translation>Page %1/%2  </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="261" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="260" />
         <source>已办结 %1 件</source>
         <translation>%1 cases concluded</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="271" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="270" />
         <source> 工作日</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="273" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="272" />
         <source>实测 </source>
         <translation>Measured </translation>
     </message>
@@ -2913,6 +2944,11 @@
         <location filename="../../desk_app/ui/supervisor/reviews.py" line="262" />
         <source>时限</source>
         <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="272" />
+        <source>当日办结</source>
+        <translation>same day</translation>
     </message>
 </context>
 <context>

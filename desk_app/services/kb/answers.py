@@ -88,6 +88,15 @@ def search(
     return KbSearchResult(question_id, hits)
 
 
+def browse(db: Database, bundle: str) -> list[KbHit]:
+    """A bundle's entries in the knowledge base's order, for browsing by touch (the kiosk's
+    categories): nothing is asked, so nothing is logged."""
+    require(db.actor, Operation.KB_SEARCH)
+    if all(b.code != bundle for b in catalog().everything):
+        raise NotFound(f"未知的一件事 {bundle}", f"unknown bundle {bundle}")
+    return [KbHit.of(e, 1.0) for e in knowledge_base().entries if e.bundle == bundle]
+
+
 def record_answer(db: Database, question_id: int, entry_id: str) -> None:
     """A person opened ``entry_id`` as the answer to the logged question ``question_id``."""
     require(db.actor, Operation.KB_SEARCH)

@@ -1,5 +1,7 @@
-"""The kiosk's consult page (政策咨询): a visitor asks in their own words, or touches a common
-topic, and reads the answer in large type before taking a number.
+"""The kiosk's consult page (政策咨询): a visitor asks in their own words, touches a common
+topic, or browses by touch alone (个人办事 / 企业办事 → the 一件事 → its questions: a kiosk has
+no physical keyboard), and reads the answer in large type before taking a number. The common
+topics and the categories stay on the page after every answer.
 
 ``install_consult(kiosk, look)`` adds the page to the kiosk's pages and a button to its start
 page; the kiosk's idle timer brings it back to the start like any other page. Searches run on
@@ -23,13 +25,15 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from desk_app.services.common.catalog import catalog, english_name
 from desk_app.services.kb import answers as kb
-from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP, is_english
 from desk_app.ui.common.tasks import TaskRunner
 
 # What visitors ask most (the seed's first 一件事 and the ones asked at the 导服台).
@@ -42,6 +46,10 @@ TOPICS = (
     QT_TRANSLATE_NOOP("KioskConsultPage", "申请公租房"),
 )
 MAX_RESULTS = 4  # what fits beside the answer without scrolling, in large text too
+CATEGORIES = (
+    ("person", QT_TRANSLATE_NOOP("KioskConsultPage", "个人办事")),
+    ("company", QT_TRANSLATE_NOOP("KioskConsultPage", "企业办事")),
+)
 
 
 class KioskConsultPage(QWidget):
@@ -57,6 +65,10 @@ class KioskConsultPage(QWidget):
         self.runner = runner
         self.hits: list[kb.KbHit] = []
         self.question_id: int | None = None
+        # What the list on the left holds: answers to a question ("hits"), a category's
+        # bundles ("bundles", codes in self.bundle_codes) or a bundle's entries ("entries").
+        self.listing = "hits"
+        self.bundle_codes: list[str] = []
         self.max_results = 3 if look.high_contrast else MAX_RESULTS  # large text: 3 fit
         self.back_handler: Any = None
         self._build()
@@ -78,13 +90,22 @@ class KioskConsultPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.box, 1)
         row.addWidget(ask)
+        # Touch only: the categories beside the box, the common topics under it; they stay
+        # after each answer.
+        self.category_buttons: dict[str, QPushButton] = {}
+        for audience, label in CATEGORIES:
+            btn = self.touch_button(self.tr(label), primary=True)
+            btn.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            btn.clicked.connect(partial(self.browse_category, audience))
+            self.category_buttons[audience] = btn
+            row.addWidget(btn)
 
         self.topics_box = QWidget()
         self.topics = QGridLayout(self.topics_box)
         self.topics.setContentsMargins(0, 0, 0, 0)
-        self.topics.setSpacing(12)
+        self.topics.setSpacing(10)
         for i, topic in enumerate(TOPICS):
-            btn = self.touch_button(self.tr(topic))
+            btn = self.touch_button(self.tr(topic), compact=True)
             # The knowledge base is Chinese: an English label still asks the Chinese question.
             btn.clicked.connect(partial(self.ask_topic, topic))
             self.topics.addWidget(btn, i // 3, i % 3)
@@ -95,17 +116,23 @@ class KioskConsultPage(QWidget):
         # Up to four answers on the left, the chosen one on the right: nothing scrolls away.
         self.results = QListWidget()
         self.results.setWordWrap(True)
-        self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        # A category's twenty bundles scroll by dragging a finger, as on a phone.
+        QScroller.grabGesture(
+            self.results.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        )
         self.results.setStyleSheet(
             f"QListWidget {{ font-size: {pt(17)}pt; background: transparent; border: none; }}"
             f"QListWidget::item {{ background: {look.card}; padding: 12px;"
             f" border: {look.border_w}px solid {look.border}; border-radius: 12px;"
             f" margin-bottom: 10px; color: {look.text}; }}"
             f"QListWidget::item:selected {{ border: 3px solid {look.accent};"
-            f" font-weight: bold; background: {look.card}; color: {look.text}; }}"
+            f" background: {look.card}; color: {look.text}; }}"
         )
-        self.results.currentRowChanged.connect(self.show_answer)
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # touched, never tabbed into
+        self.results.currentRowChanged.connect(self._chosen)
         self.results.setVisible(False)
 
         self.answer = QLabel()
@@ -121,6 +148,9 @@ class KioskConsultPage(QWidget):
         scroll.setWidget(self.answer)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.answer_area = scroll
+        QScroller.grabGesture(
+            scroll.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        )
         scroll.setVisible(False)
 
         self.back = self.touch_button(self.tr("返回取号"), primary=True)
@@ -145,10 +175,12 @@ class KioskConsultPage(QWidget):
         lay.addLayout(body, 1)
         lay.addLayout(bottom)
 
-    def touch_button(self, text: str, *, primary: bool = False) -> QPushButton:
+    def touch_button(
+        self, text: str, *, primary: bool = False, compact: bool = False
+    ) -> QPushButton:
         look = self.look
         btn = QPushButton(text)
-        btn.setMinimumHeight(round(60 * look.scale))
+        btn.setMinimumHeight(round((52 if compact else 60) * look.scale))
         btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         btn.setCursor(Qt.CursorShape.PointingHandCursor)
         bg, fg = (look.accent, "white") if primary else (look.card, look.text)
@@ -170,6 +202,38 @@ class KioskConsultPage(QWidget):
         self.box.clear()
         self.status.clear()
         self._show_hits([])
+
+    def browse_category(self, audience: str) -> None:
+        """List a category's 一件事 to choose from by touch."""
+        english = is_english()
+        bundles = [b for b in catalog().everything if b.audience == audience]
+        self.bundle_codes = [b.code for b in bundles]
+        self._fill(
+            [english_name(b.code, b.name) if english else b.name for b in bundles], "bundles"
+        )
+        self.hits, self.question_id = [], None
+        self.status.setText(self.tr("请点击您要办的事:"))
+
+    def browse_bundle(self, code: str) -> None:
+        """List a bundle's questions; the first one's answer shows at once."""
+        self.status.setText(self.tr("正在查询…"))
+        self.runner.submit(partial(kb.browse, self.db, code), self._browsed, self._failed)
+
+    def _browsed(self, hits: list[kb.KbHit]) -> None:
+        self.question_id = None
+        self._show_hits(hits, listing="entries")
+        if hits:
+            self.status.setText(self.tr("请点击您想了解的问题:"))
+            self.show_answer(0)
+        else:
+            self.status.setText(self.tr("这件事暂无答复, 请取号到窗口或导服台咨询。"))
+
+    def _chosen(self, row: int) -> None:
+        if self.listing == "bundles":
+            if 0 <= row < len(self.bundle_codes):
+                self.browse_bundle(self.bundle_codes[row])
+        else:
+            self.show_answer(row)
 
     def ask_topic(self, text: str) -> None:
         self.box.setText(text)
@@ -201,15 +265,19 @@ class KioskConsultPage(QWidget):
     def _failed(self, _exc: Exception) -> None:
         self.status.setText(self.tr("暂时无法查询, 请到导服台咨询。"))
 
-    def _show_hits(self, hits: list[kb.KbHit]) -> None:
+    def _show_hits(self, hits: list[kb.KbHit], *, listing: str = "hits") -> None:
         self.hits = hits
+        self._fill([hit.question for hit in hits], listing)
+
+    def _fill(self, lines: list[str], listing: str) -> None:
+        self.listing = listing
         self.results.blockSignals(True)
         self.results.clear()
-        for hit in hits:
-            self.results.addItem(QListWidgetItem(hit.question))
+        for line in lines:
+            self.results.addItem(QListWidgetItem(line))
         self.results.blockSignals(False)
-        self.results.setVisible(bool(hits))
-        self.topics_box.setVisible(not hits)  # the common topics give way to the answers
+        self.results.scrollToTop()
+        self.results.setVisible(bool(lines))
         self.answer_area.setVisible(False)
 
     def show_answer(self, row: int) -> None:
@@ -228,7 +296,7 @@ class KioskConsultPage(QWidget):
             f"{_escape(hit.bundle_name)}</p>"
         )
         self.answer_area.setVisible(True)
-        if row > 0 and self.question_id is not None:
+        if row > 0 and self.question_id is not None and self.listing == "hits":
             self.runner.submit(
                 partial(kb.record_answer, self.db, self.question_id, hit.id), None, lambda _e: None
             )
