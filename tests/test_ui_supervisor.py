@@ -171,25 +171,35 @@ def _actor(db):
 def test_follow_up_recorded_from_the_ratings_page_and_reform_page(qtbot, db):
     from desk_app.services.evaluation import ratings as evaluations
     from desk_app.ui.supervisor.window import SupervisorWindow
-    from tests.test_reform_and_evaluations import FRI2, at, build_cases
+    from tests.test_reform_and_evaluations import FRI2, MON, at, build_cases
 
     build_cases(db)
     evaluations.evaluate(db, "YJS-TEST-C2", 2, now=at(FRI2, "16:05"), comment="等太久")
+    evaluations.evaluate(db, "YJS-TEST-C1", 1, now=at(MON, "15:05"), comment="材料说不清")
     accounts.create_account(db.acting_as(SETUP), "sup01", "孙伟", "supervisor", PASSWORD)
     win = SupervisorWindow(db.acting_as(_actor(db)), refresh_ms=500)
     qtbot.addWidget(win)
     win.show()
     win.tabs.setCurrentIndex(3)
     page = win.evaluations
-    qtbot.waitUntil(lambda: page.follow.rowCount() == 1, timeout=5000)
-    assert page.follow.item(0, 3).text() == "YJS-TEST-C2"
+    qtbot.waitUntil(lambda: page.follow.rowCount() == 2, timeout=5000)
+    order = [page.follow.item(i, 3).text() for i in range(2)]
+    assert sorted(order) == ["YJS-TEST-C1", "YJS-TEST-C2"]
     page.grouping.setCurrentIndex(2)  # by bundle
     page.follow.selectRow(0)
+    chosen = order[0]
     page.outcome.setCurrentIndex(1)  # explained
     page.note.setText("电话回访, 已解释")
     page.record_button.click()
-    qtbot.waitUntil(lambda: page.follow.item(0, 1).text() == "已回访", timeout=5000)
-    assert page.follow.item(0, 7).text() == "已解释说明"
+
+    def row_of(case_no: str) -> int:
+        return next(i for i in range(2) if page.follow.item(i, 3).text() == case_no)
+
+    qtbot.waitUntil(lambda: page.follow.item(row_of(chosen), 1).text() == "已回访", timeout=5000)
+    assert page.follow.item(row_of(chosen), 7).text() == "已解释说明"
+    # The one just followed up moved below the open one, and stays the one chosen.
+    assert row_of(chosen) == 1
+    assert [r.row() for r in page.follow.selectionModel().selectedRows()] == [1]
     win.tabs.setCurrentIndex(4)
     qtbot.waitUntil(lambda: win.reform.table.rowCount() >= 2, timeout=5000)
     rows = {win.reform.table.item(i, 0).text(): i for i in range(win.reform.table.rowCount())}

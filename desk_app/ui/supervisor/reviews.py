@@ -143,6 +143,7 @@ class EvaluationsPage(QWidget):
             "upheld": self.tr("成立"),
             "rejected": self.tr("不成立"),
         }
+        self.follow.clearSelection()  # re-chosen by evaluation below, not by row number
         self.follow.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
             colour = {"overdue": theme.DANGER, "done": theme.MUTED}.get(r.state)
