@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -248,3 +249,19 @@ def test_a_display_closed_before_its_first_read_stays_quiet(db, qtbot):
     assert not display.is_ready()
     assert [t for t in display.findChildren(QTimer) if t.isActive()] == []
     assert display.runner.pending == 0
+
+
+def test_a_display_that_cannot_play_sound_shows_a_mark(qtbot, hall_with_ticket, open_display):
+    from desk_app.ui.display.announcer import SilentBackend
+
+    heard, _ = open_display(hall_with_ticket)
+    assert heard.sound_label.isHidden()
+    mute = CallDisplay(hall_with_ticket, announcer=Announcer(backend=SilentBackend(10), gap_ms=5))
+    qtbot.addWidget(mute)
+    mute.resize(1366, 768)
+    mute.show()
+    qtbot.waitUntil(mute.is_ready, timeout=5000)
+    assert mute.sound_label.isVisible() and mute.sound_label.text() == "无声音"
+    if os.environ.get("DESK_APP_SHOTS"):
+        mute.grab().save(os.path.join(os.environ["DESK_APP_SHOTS"], "display-mute.png"))
+    _dispose(qtbot, mute)

@@ -433,37 +433,47 @@
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="174" />
+        <location filename="../../desk_app/ui/display/window.py" line="162" />
+        <source>无声音</source>
+        <translation>No sound</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display/window.py" line="163" />
+        <source>本机无法播放叫号声音，请检查音箱或声卡</source>
+        <translation>This PC cannot play the calls aloud: check the speakers or sound card</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display/window.py" line="184" />
         <source>请</source>
         <translation>Please</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="180" />
+        <location filename="../../desk_app/ui/display/window.py" line="190" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="209" />
+        <location filename="../../desk_app/ui/display/window.py" line="219" />
         <source>请留意屏幕和语音叫号</source>
         <translation>Watch the screen and listen for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="221" />
+        <location filename="../../desk_app/ui/display/window.py" line="231" />
         <source>各窗口当前号码</source>
         <translation>Now serving at each window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="222" />
+        <location filename="../../desk_app/ui/display/window.py" line="232" />
         <source>最近叫号</source>
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="443" />
+        <location filename="../../desk_app/ui/display/window.py" line="453" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="458" />
+        <location filename="../../desk_app/ui/display/window.py" line="468" />
         <source>→ %1 号窗口</source>
         <translation>→ Window %1</translation>
     </message>
@@ -1662,37 +1672,37 @@
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="164" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="165" />
         <source>整体满意度</source>
         <translation>Overall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="165" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="166" />
         <source>服务效率</source>
         <translation>Efficiency</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="166" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="167" />
         <source>服务水平</source>
         <translation>Competence</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="167" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="168" />
         <source>服务态度</source>
         <translation>Attitude</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="190" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="191" />
         <source>请先选择一条差评。</source>
         <translation>Select a negative rating first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="194" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="195" />
         <source>请填写回访记录或复核意见。</source>
         <translation>Write the follow-up record or review note.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="204" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="205" />
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
@@ -2174,58 +2184,58 @@
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="154" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="156" />
         <source>返回取号</source>
         <translation>Back to tickets</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="156" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="158" />
         <source>答复仅供参考, 以窗口工作人员的告知为准。</source>
         <translation>Answers are for reference; the staff at the window have the final word.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="194" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="196" />
         <source>不知道办哪件事? 政策咨询</source>
         <translation>Not sure which service? Ask a question</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="213" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="215" />
         <source>请点击您要办的事:</source>
         <translation>Touch what you need to do:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="224" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="226" />
         <source>请点击您想了解的问题:</source>
         <translation>Touch the question you want answered:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="227" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="229" />
         <source>这件事暂无答复, 请取号到窗口或导服台咨询。</source>
         <translation>No answers for this yet. Please take a number or ask at the information desk.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="243" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="245" />
         <source>请先输入问题, 或点击上面的常见问题。</source>
         <translation>Type a question first, or touch a common question above.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="217" />
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="245" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="219" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="247" />
         <source>正在查询…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="256" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="258" />
         <source>请点击最接近您问题的一条:</source>
         <translation>Touch the one closest to your question:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="260" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="262" />
         <source>暂时没有找到答案, 我们已记录您的问题。请取号到窗口或导服台咨询。</source>
         <translation>No answer yet; we have noted your question. Please take a number or ask at the information desk.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/consult.py" line="264" />
+        <location filename="../../desk_app/ui/kiosk/consult.py" line="266" />
         <source>暂时无法查询, 请到导服台咨询。</source>
         <translation>Search is not available now; please ask at the information desk.</translation>
     </message>
@@ -2886,67 +2896,67 @@
 <context>
     <name>ReformPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="228" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="229" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="228" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="229" />
         <source>办结件数</source>
         <translation>Concluded</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="228" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="229" />
         <source>环节 承诺→实测</source>
         <translation>Steps claim (measured)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="229" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="230" />
         <source>材料 承诺→实测</source>
         <translation>Materials claim (measured)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="229" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="230" />
         <source>跑动 实测</source>
         <translation>Trips measured</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="229" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="230" />
         <source>时限(工作日) 承诺→实测</source>
         <translation>Days claim (measured)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="230" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="231" />
         <source>差于承诺</source>
         <translation>Worse than claimed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="252" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="253" />
         <source>改革目标（首批一件事平均）：跑动 -%1% · 环节 -%2% · 时限 -%3% · 材料 -%4%</source>
         <translation>Reform goals (first batch, average): trips -%1% · steps -%2% · time -%3% · materials -%4%</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="259" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="260" />
         <source>环节</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="260" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="261" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="261" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="262" />
         <source>跑动</source>
         <translation>Trips</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="262" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="263" />
         <source>时限</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="272" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="273" />
         <source>当日办结</source>
         <translation>same day</translation>
     </message>

@@ -43,6 +43,7 @@ class AnnouncerBackend(QObject):
 
     done = Signal()
     repeats = 2
+    audible = True  # False: the hall hears nothing (the display then says so on screen)
 
     def say(self, text: str) -> None:  # pragma: no cover - interface
         raise NotImplementedError
@@ -52,6 +53,7 @@ class SilentBackend(AnnouncerBackend):
     """No sound: each announcement takes ``duration_ms`` so the screen still paces the queue."""
 
     repeats = 1
+    audible = False
 
     def __init__(self, duration_ms: int = 2500, parent: QObject | None = None) -> None:
         super().__init__(parent)

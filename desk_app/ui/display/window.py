@@ -157,12 +157,22 @@ class CallDisplay(QWidget):
         self.status_label = QLabel(self.tr("连接中断, 正在重试…"))
         self.status_label.setStyleSheet(f"color: {AMBER}; font-size: {pt(18)}pt;")
         self.status_label.setVisible(False)
+        # A display that cannot play sound says so: staff see why nobody hears the calls
+        # (no audio device, no sound libraries) instead of finding out from visitors.
+        self.sound_label = QLabel(self.tr("无声音"))
+        self.sound_label.setToolTip(self.tr("本机无法播放叫号声音，请检查音箱或声卡"))
+        self.sound_label.setStyleSheet(
+            f"color: {AMBER}; font-size: {pt(18)}pt; border: 2px solid {AMBER};"
+            " border-radius: 8px; padding: 2px 10px;"
+        )
+        self.sound_label.setVisible(not getattr(self.announcer.backend, "audible", True))
         self.clock_label = QLabel()
         self.clock_label.setStyleSheet(f"color: {SOFT}; font-size: {pt(30)}pt;")
         top = QHBoxLayout()
         top.addWidget(self.hall_label)
         top.addSpacing(24)
         top.addWidget(self.status_label)
+        top.addWidget(self.sound_label)
         top.addStretch()
         self.session_line = SessionLine(pt)
         top.addWidget(self.session_line)
