@@ -93,6 +93,17 @@ def test_live_hall_follows_the_queue_and_alerts_are_acknowledged(qtbot, sup_hall
         )
 
 
+def test_the_alerts_page_warns_while_the_progress_url_is_the_example(qtbot, sup_hall):
+    db = sup_hall
+    win = _supervisor(qtbot, db)
+    qtbot.waitUntil(lambda: win.alerts.setup_warning.text() != "", timeout=3000)
+    assert win.alerts.setup_warning.isVisibleTo(win.alerts)
+    assert "hall.example.gov.cn" in win.alerts.setup_warning.text()
+    assert win.alerts.open_count == 0  # a standing warning, not an alert to acknowledge
+    hall.set_setting(db, "progress_base_url", "https://zwfw.qingdao.gov.cn/q")
+    qtbot.waitUntil(lambda: not win.alerts.setup_warning.isVisibleTo(win.alerts), timeout=3000)
+
+
 def test_statistics_charts_and_exports(qtbot, sup_hall, tmp_path):
     db = sup_hall
     hall.open_window(db, 1, "s01")

@@ -26,6 +26,10 @@ def cmd_db_upgrade(args: argparse.Namespace) -> None:
 
         mode.mark(db, mode.TRAINING)
         payload["mode"] = mode.TRAINING
+    else:  # setting up a live hall: say now that its QR codes would point nowhere
+        warning = _example_progress_url(db, st.ok)
+        if warning:
+            print(warning, file=sys.stderr)
     out(args, payload, f"schema at {st.revision}" + (", training hall" if args.training else ""))
 
 
@@ -54,11 +58,11 @@ def _example_progress_url(db: Database, schema_ok: bool) -> str | None:
     """A warning while the progress URL printed as QR codes is still the example domain."""
     if not schema_ok:
         return None
-    from desk_app.services.common.lookups import get_setting
+    from desk_app.services.common.lookups import example_progress_url
 
     with db.read() as s:
-        url = get_setting(s, "progress_base_url")
-    if ".example." not in url and url.split("/")[2:3] != ["example.com"]:
+        url = example_progress_url(s)
+    if url is None:
         return None
     return (
         f"警告: 进度查询地址仍是示例 {url}, 号票和回执上的二维码无法打开; "

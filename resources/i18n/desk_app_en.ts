@@ -9,7 +9,7 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="151" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="161" />
         <source>告警</source>
         <translation>Alert</translation>
     </message>
@@ -34,52 +34,57 @@
         <translation>Acknowledge (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="136" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="146" />
         <source>等候人数</source>
         <translation>Queue length</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="137" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="147" />
         <source>等候时长</source>
         <translation>Wait</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="138" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="148" />
         <source>办理过慢</source>
         <translation>Slow service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="139" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="149" />
         <source>暂停过久</source>
         <translation>Long pause</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="140" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="150" />
         <source>同步失败</source>
         <translation>Sync failed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="141" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="151" />
         <source>回访逾期</source>
         <translation>Follow-up overdue</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="157" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="167" />
         <source>已确认</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="157" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="167" />
         <source>待处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="177" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="179" />
+        <source>进度查询地址仍是示例（%1）：号票和回执上的二维码无法打开。请管理员在本厅设置中填写真实的进度查询地址。</source>
+        <translation>The progress address is still the example (%1): the QR codes on tickets and receipts lead nowhere. An administrator must set the hall's real progress address.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/window.py" line="197" />
         <source>请先选择一条告警。</source>
         <translation>Select an alert first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="180" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="200" />
         <source>请填写处理说明。</source>
         <translation>Say what was done.</translation>
     </message>
@@ -3682,63 +3687,63 @@
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="200" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="220" />
         <source>值班长 · 高效办成一件事</source>
         <translation>Supervisor · One Thing, Done Efficiently</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="202" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="222" />
         <source>值班长工作台</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="208" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="228" />
         <source>登录：</source>
         <translation>Logged in: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="225" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="245" />
         <source>大厅实况 (F1)</source>
         <translation>Live hall (F1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="226" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="267" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="246" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="288" />
         <source>告警 (F2)</source>
         <translation>Alerts (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="227" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="247" />
         <source>统计 (F3)</source>
         <translation>Statistics (F3)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="228" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="248" />
         <source>好差评 (F4)</source>
         <translation>Ratings (F4)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="229" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="249" />
         <source>改革成效 (F5)</source>
         <translation>Reform (F5)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="230" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="250" />
         <source>目录维护 (F6)</source>
         <translation>Catalog (F6)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="267" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="288" />
         <source>告警 %1 (F2)</source>
         <translation>Alerts %1 (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="271" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="292" />
         <source>等候 %1 人 · 今日办结 %2 · 开放窗口 %3/%4 · 待处理告警 %5</source>
         <translation>%1 waiting · %2 served today · windows open %3/%4 · open alerts %5</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="293" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="314" />
         <source>已确认：</source>
         <translation>Acknowledged: </translation>
     </message>

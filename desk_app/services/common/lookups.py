@@ -79,6 +79,17 @@ def get_setting(session: Session, key: str) -> str:
     return value if value is not None else DEFAULT_SETTINGS[key]
 
 
+def example_progress_url(session: Session) -> str | None:
+    """The progress URL while it is still the shipped example (its QR codes on tickets and
+    receipts point nowhere): for the warnings of ``db check``, ``db upgrade`` and the
+    supervisor's alerts page. None once the hall has set its own."""
+    url = get_setting(session, "progress_base_url")
+    host = url.split("/")[2:3]
+    if ".example." in url or host == ["example.com"] or host[0:1] == ["example.org"]:
+        return url
+    return None
+
+
 @dataclass
 class Desk:
     """A window with its open session, and so the staff member acting there."""

@@ -25,7 +25,7 @@ from desk_app.security.roles import Operation
 from desk_app.services.common import audit
 from desk_app.services.common.catalog import english_name
 from desk_app.services.common.errors import NotFound, Refused
-from desk_app.services.common.lookups import get_setting
+from desk_app.services.common.lookups import example_progress_url, get_setting
 from desk_app.services.evaluation.follow_up import list_rows
 from desk_app.services.supervision.live_hall import LiveHall, compute_live
 from desk_app.store import Database
@@ -195,6 +195,9 @@ class Watch:
     alerts: list[Alert]
     wait_limit_s: int
     service_factor: int
+    # The progress URL while still the shipped example: the alerts page warns (a standing
+    # set-up fault, not an occurrence to acknowledge).
+    example_url: str | None = None
 
 
 def watch(db: Database, *, now: datetime | None = None) -> Watch:
@@ -210,6 +213,7 @@ def watch(db: Database, *, now: datetime | None = None) -> Watch:
             current_alerts(s, now, live),
             _int(s, "alert_wait_minutes") * 60,
             _int(s, "alert_service_factor"),
+            example_progress_url(s),
         )
 
 

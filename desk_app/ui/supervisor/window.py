@@ -121,10 +121,20 @@ class AlertsPage(QWidget):
         self.ack_button.setProperty("primary", True)
         self.ack_button.clicked.connect(self._ack)
         self.status = QLabel()
+        # A standing set-up fault above the alerts (not one to acknowledge): the QR codes
+        # printed on tickets and receipts point at the example domain.
+        self.setup_warning = QLabel()
+        self.setup_warning.setWordWrap(True)
+        self.setup_warning.setStyleSheet(
+            f"color: {theme.DANGER}; border: 1px solid {theme.DANGER}; border-radius: 6px;"
+            " padding: 6px; background: white;"
+        )
+        self.setup_warning.setVisible(False)
         row = QHBoxLayout()
         row.addWidget(self.note, 1)
         row.addWidget(self.ack_button)
         lay = QVBoxLayout(self)
+        lay.addWidget(self.setup_warning)
         lay.addWidget(self.table, 1)
         lay.addLayout(row)
         lay.addWidget(self.status)
@@ -161,6 +171,16 @@ class AlertsPage(QWidget):
             )  # fmt: skip
             if a.id == selected:
                 self.table.selectRow(i)
+
+    def show_setup(self, example_url: str | None) -> None:
+        if example_url:
+            self.setup_warning.setText(
+                self.tr(
+                    "进度查询地址仍是示例（%1）：号票和回执上的二维码无法打开。"
+                    "请管理员在本厅设置中填写真实的进度查询地址。"
+                ).replace("%1", example_url)
+            )
+        self.setup_warning.setVisible(bool(example_url))
 
     def selected_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
@@ -262,6 +282,7 @@ class SupervisorWindow(QMainWindow):
         self.error.clear()
         self.live.show_hall(hall, self._wait_limit_s, self._factor)
         self.alerts.show_alerts(seen.alerts)
+        self.alerts.show_setup(seen.example_url)
         n = self.alerts.open_count
         self.tabs.setTabText(
             1, self.tr("告警 %1 (F2)").replace("%1", str(n)) if n else self.tr("告警 (F2)")
