@@ -76,8 +76,10 @@ def test_proxy_acts_only_within_its_authorization(helper_db):
     )
     assert [s.minutes for s in shown.steps] == [12] and shown.steps[0].trip
     assert shown.authorization.principal_name == "李*"
-    with pytest.raises(Refused, match="未包含事项"):
+    with pytest.raises(Refused, match="未包含事项") as refused:
         assist.add_step(db, view.id, "社保卡", window=1, item="social_security_card", now=T0)
+    # The item by its name, never its code.
+    assert "社会保障卡申领" in refused.value.zh and "social_security_card" not in str(refused.value)
     late = T0 + timedelta(days=6)
     with pytest.raises(Refused, match="过期"):
         assist.add_step(db, view.id, "户口", window=1, item="hukou_birth_registration", now=late)

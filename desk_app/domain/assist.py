@@ -17,7 +17,7 @@ both ask :func:`allowed`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -136,8 +136,10 @@ def proxy_refusal(
     authorization: Authorization | None,
     items: Iterable[str],
     today: date,
+    names: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[str, str] | None:
-    """Why a session may not act on ``items`` (item codes) today, or None when it may.
+    """Why a session may not act on ``items`` (item codes) today, or None when it may;
+    ``names`` gives an item's (Chinese, English) name by code for the refusal (else the code).
 
     Only 代办 needs this: the helper acts in the applicant's name, so each item must be covered
     by a signed authorization still valid today (the last day of validity counts). 帮办 and 走流程
@@ -157,9 +159,10 @@ def proxy_refusal(
         )
     uncovered = [i for i in wanted if i not in authorization.items]
     if uncovered:
+        named = [(names or {}).get(i, (i, i)) for i in uncovered]
         return (
-            f"授权委托书未包含事项: {'、'.join(uncovered)}",
-            f"the authorization does not cover: {', '.join(uncovered)}",
+            f"授权委托书未包含事项: {'、'.join(zh for zh, _ in named)}",
+            f"the authorization does not cover: {', '.join(en or zh for zh, en in named)}",
         )
     return None
 

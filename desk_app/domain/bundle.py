@@ -62,12 +62,14 @@ SOURCE_LABELS_ZH = {
 class Department:
     code: str
     name: str  # e.g. "市公安局"
+    name_en: str = ""  # shown with --lang en; empty: the Chinese name
 
 
 @dataclass(frozen=True)
 class Choice:
     value: str  # stable identifier stored with a case, e.g. "no"
     label: str  # what the window shows, e.g. "否"
+    label_en: str = ""  # shown with --lang en; empty: the Chinese label
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Question:
     notes: str = ""
     cite: str = ""  # where the fact comes from: document number or URL, and date
     verified: Verified | None = None  # None: not yet checked against the source
+    text_en: str = ""  # shown with --lang en; empty: the Chinese text
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -108,6 +111,7 @@ class Item:
     notes: str = ""
     cite: str = ""  # where the fact comes from: document number or URL, and date
     verified: Verified | None = None  # None: not yet checked against the source
+    name_en: str = ""  # shown with --lang en; empty: the Chinese name
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ class Material:
     notes: str = ""
     cite: str = ""  # where the fact comes from: document number or URL, and date
     verified: Verified | None = None  # None: not yet checked against the source
+    name_en: str = ""  # shown with --lang en; empty: the Chinese name
 
     @property
     def required(self) -> bool:

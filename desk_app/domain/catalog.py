@@ -298,7 +298,13 @@ def _question(f: Fields) -> Question:
     text = f.text("text", limit=NAME_MAX)
     choices = []
     for c in f.objects("choices"):
-        choices.append(Choice(value=c.code("value"), label=c.text("label")))
+        choices.append(
+            Choice(
+                value=c.code("value"),
+                label=c.text("label"),
+                label_en=c.text("label_en", default="", limit=NAME_MAX),
+            )
+        )
         c.done()
     if len(choices) < 2:
         f.fail("choices", "a question needs at least two choices")
@@ -314,6 +320,7 @@ def _question(f: Fields) -> Question:
         notes=f.notes(),
         cite=f.text("source", default=""),
         verified=verified_of(f),
+        text_en=f.text("text_en", default="", limit=NAME_MAX),
     )
     f.done()
     return q
@@ -330,6 +337,7 @@ def _item(f: Fields) -> Item:
         notes=f.notes(),
         cite=f.text("source", default=""),
         verified=verified_of(f),
+        name_en=f.text("name_en", default="", limit=NAME_MAX),
     )
     f.done()
     return item
@@ -366,6 +374,7 @@ def _material(f: Fields) -> Material:
         notes=f.notes(),
         cite=f.text("source", default=""),
         verified=verified_of(f),
+        name_en=f.text("name_en", default="", limit=NAME_MAX),
     )
     f.done()
     return m

@@ -35,7 +35,7 @@ def answers(top: Fields) -> tuple[dict[str, Any], ...]:
 
 
 def department(f: Fields) -> Department:
-    d = Department(code=f.code("code"), name=f.text("name"))
+    d = Department(code=f.code("code"), name=f.text("name"), name_en=f.text("name_en", default=""))
     f.done()
     return d
 

@@ -46,7 +46,7 @@ from desk_app.services.assist.views import (
     session_view,
 )
 from desk_app.services.common import audit, protection
-from desk_app.services.common.catalog import bundle
+from desk_app.services.common.catalog import bundle, fact_names
 from desk_app.services.common.errors import NotFound, Refused
 from desk_app.services.common.lookups import window_by_number
 from desk_app.store import Database
@@ -271,7 +271,14 @@ def authorize(
 
 def check_may_act(s: Session, sess: AssistSession, items: Iterable[str], today: date) -> None:
     """Refuse a 代办 acting on ``items`` without an authorization covering them, valid today."""
-    refusal = proxy_refusal(sess.mode, as_rule(current_authorization(s, sess.id)), items, today)
+    names = {
+        key.split(":", 1)[1]: pair
+        for key, pair in fact_names(sess.bundle_code).items()
+        if key.startswith("item:")
+    }
+    refusal = proxy_refusal(
+        sess.mode, as_rule(current_authorization(s, sess.id)), items, today, names
+    )
     if refusal is not None:
         raise Refused(*refusal)
 

@@ -47,6 +47,23 @@ def english_name(code: str | None, name: str) -> str:
     return found.name_en if found is not None and found.name_en else name
 
 
+def fact_names(bundle_code: str | None) -> dict[str, tuple[str, str]]:
+    """A bundle's items, materials and departments by ``"item:CODE"``, ``"material:CODE"``,
+    ``"department:CODE"``: (Chinese name, English name or ""), for refusals and screens that
+    hold only codes. Empty for a bundle the catalog does not know."""
+    found = next((b for b in catalog().everything if b.code == bundle_code), None)
+    if found is None:
+        return {}
+    names: dict[str, tuple[str, str]] = {}
+    for d in found.departments:
+        names[f"department:{d.code}"] = (d.name, d.name_en)
+    for i in found.items:
+        names[f"item:{i.code}"] = (i.name, getattr(i, "name_en", ""))
+    for m in getattr(found, "materials", ()):
+        names[f"material:{m.code}"] = (m.name, m.name_en)
+    return names
+
+
 def bundle(code: str) -> Bundle:
     """A bundle of the catalog, or NotFound."""
     cat = catalog()

@@ -74,3 +74,15 @@ def in_documents(name: str) -> str:
         QStandardPaths.StandardLocation.DocumentsLocation
     ) or str(Path.home())
     return str(Path(folder) / name)
+
+
+def listed(parts: list[str] | tuple[str, ...], *, sep: str = "、") -> str:
+    """A list in the screen's language: 甲、乙 in Chinese, "a, b" in English (never
+    "Steps、Materials"); ``sep`` "；" becomes "; "."""
+    return ("; " if sep == "；" else ", ").join(parts) if _english else sep.join(parts)
+
+
+def in_language(chinese: str, english: str | None) -> str:
+    """A catalog fact's name in the screen's language: its English name with ``--lang en``
+    where the catalog has one, else the Chinese once (not both, not mixed)."""
+    return english if _english and english else chinese
