@@ -203,14 +203,18 @@ def decision_options(
             Decision.ACCEPT,
             False,
             (f"尚缺必需材料: {names}。请选择容缺受理或出具一次性告知单",),
-            (f"required materials missing: {', '.join(e.code for e in lacking)}",),
+            (
+                "required materials missing: "
+                + ", ".join(e.material.name_en or e.name for e in lacking)
+                + ". Accept with deferral or print a notice",
+            ),
         )
         if blockers:
             options[Decision.DEFER] = DecisionOption(
                 Decision.DEFER,
                 False,
                 ("不能容缺受理: " + "；".join(b.message_zh for b in blockers),),
-                ("deferral not allowed: " + ", ".join(b.reason.value for b in blockers),),
+                ("deferral not allowed: " + "; ".join(b.message_en for b in blockers),),
             )
     else:
         options[Decision.DEFER] = DecisionOption(

@@ -244,6 +244,7 @@ class DeferralBlocker:
     material_code: str | None
     item_code: str | None
     message_zh: str
+    message_en: str = ""
 
 
 def deferral_blockers(
@@ -257,7 +258,11 @@ def deferral_blockers(
     if bad_credit:
         blockers.append(
             DeferralBlocker(
-                DeferralBlock.BAD_CREDIT, None, None, "申请人存在失信记录,不适用容缺受理"
+                DeferralBlock.BAD_CREDIT,
+                None,
+                None,
+                "申请人存在失信记录,不适用容缺受理",
+                "the applicant has a bad-credit record: no deferral",
             )
         )
     for entry in missing_entries:
@@ -270,6 +275,8 @@ def deferral_blockers(
                     entry.code,
                     None,
                     f"“{entry.name}”为关键材料,不可容缺",
+                    f"“{entry.material.name_en or entry.name}” is a key material: it cannot "
+                    "be brought later",
                 )
             )
         for code in entry.needed_by:
@@ -281,6 +288,8 @@ def deferral_blockers(
                         entry.code,
                         code,
                         f"“{item.name}”不适用容缺受理,需补齐“{entry.name}”",
+                        f"“{item.name_en or item.name}” allows no deferral: "
+                        f"“{entry.material.name_en or entry.name}” is needed",
                     )
                 )
     return blockers

@@ -498,262 +498,272 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="51" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="52" />
         <source>1 申请人</source>
         <translation>1 Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="52" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="53" />
         <source>2 情形</source>
         <translation>2 Situation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="53" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="54" />
         <source>3 材料</source>
         <translation>3 Materials</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="54" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="55" />
         <source>4 决定与文书</source>
         <translation>4 Decision &amp; documents</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="84" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="85" />
         <source>一件事办件</source>
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="112" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="113" />
         <source>上一步 (Ctrl+←)</source>
         <translation>Back (Ctrl+←)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="113" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="114" />
         <source>下一步 (Ctrl+Enter)</source>
         <translation>Next (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="161" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="162" />
         <source>请根据申请人的情况回答（默认值为最常见情形）：</source>
         <translation>Answer for the applicant's situation (defaults are the common case):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="28" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="29" />
         <source>（未核实）</source>
         <translation> (unverified)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="39" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="40" />
         <source>未与官方文本核对，以部门办事指南为准。依据：%1</source>
         <translation>Not checked against an official text; the department's guide prevails. Based on: %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="59" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="60" />
         <source>已收</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="60" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="61" />
         <source>复印件</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="61" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="62" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="62" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="63" />
         <source>要求</source>
         <translation>Requirement</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="63" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="64" />
         <source>用途与原因</source>
         <translation>Needed for / why</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="80" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="81" />
         <source>勾选已收取的材料（空格键勾选，Tab 移动）：</source>
         <translation>Tick the materials received (Space ticks, Tab moves):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="175" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="122" />
+        <source>（%1）</source>
+        <translation> (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/dialog.py" line="176" />
         <source>受理 (&amp;A)</source>
         <translation>&amp;Accept</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="176" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="177" />
         <source>容缺受理 (&amp;D)</source>
         <translation>Accept with &amp;deferral</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="177" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="178" />
         <source>一次性告知 (&amp;N)</source>
         <translation>One-time &amp;notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="178" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="179" />
         <source>不予受理 (&amp;R)</source>
         <translation>&amp;Reject</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="187" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="188" />
         <source>不予受理的理由</source>
         <translation>Reason for rejection</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="190" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="191" />
         <source>打印受理回执 (&amp;P)</source>
         <translation>&amp;Print receipt</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="191" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="192" />
         <source>打印一次性告知单</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="192" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="193" />
         <source>打印容缺承诺书</source>
         <translation>Print deferral commitment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="198" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="199" />
         <source>办结并邀请评价 (&amp;C)</source>
         <translation>&amp;Conclude and invite evaluation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="283" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="284" />
         <source>适用事项：</source>
         <translation>Items that apply: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="286" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="287" />
         <source>需提交材料 %1 项，免提交 %2 项</source>
         <translation>%1 materials to submit, %2 obtained without submission</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="302" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="303" />
         <source>其中 %1 项未与官方文本核对（标“未核实”），以部门办事指南为准</source>
         <translation>%1 of these are not checked against an official text (marked "unverified"); the department's guide prevails</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="327" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="328" />
         <source>正在读取办件 %1…</source>
         <translation>Loading case %1…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="116" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="118" />
         <source>免提交（数据共享、电子证照或前序事项结果）：</source>
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="395" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="396" />
         <source>材料齐全，可以受理。</source>
         <translation>All materials are in: the case can be accepted.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="397" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="398" />
         <source>尚缺：</source>
         <translation>Still missing: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="404" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="400" />
+        <source>。</source>
+        <translation>.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/dialog.py" line="410" />
         <source>，办结期限 %1</source>
         <translation>, due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="406" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="412" />
         <source>，容缺材料补正期限 %1</source>
         <translation>, deferred materials due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="408" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="414" />
         <source>（无官方节假日数据，期限仅按周末推算）</source>
         <translation> (no official holiday data: deadline counts weekends only)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="485" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="495" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="14" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="15" />
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="15" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="16" />
         <source>已受理</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="16" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="17" />
         <source>容缺受理</source>
         <translation>Accepted, materials deferred</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="17" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="18" />
         <source>已一次性告知</source>
         <translation>One-time notice given</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="18" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="19" />
         <source>不予受理</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="19" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="20" />
         <source>已办结</source>
         <translation>Concluded</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="20" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="21" />
         <source>已终止</source>
         <translation>Terminated</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="23" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="24" />
         <source>申请人提交</source>
         <translation>submitted by the applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="24" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="25" />
         <source>数据共享免提交</source>
         <translation>from shared data, not needed on paper</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="25" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="26" />
         <source>电子证照免提交</source>
         <translation>from e-licences, not needed on paper</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="26" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="27" />
         <source>前序事项办理结果免提交</source>
         <translation>result of an earlier item, not needed on paper</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="48" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="57" />
         <source>%1（企业）</source>
         <translation>%1 (company)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="49" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="58" />
         <source>%1（个人）</source>
         <translation>%1 (person)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="55" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="64" />
         <source>必需</source>
         <translation>Required</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="57" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="66" />
         <source>可选</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/labels.py" line="60" />
+        <location filename="../../desk_app/ui/cases/labels.py" line="69" />
         <source>关键</source>
         <translation>key</translation>
     </message>
@@ -3002,248 +3012,253 @@
 <context>
     <name>SessionPanel</name>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="31" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="34" />
         <source>帮办</source>
         <translation>Accompany</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="32" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="35" />
         <source>代办</source>
         <translation>Proxy</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="33" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="36" />
         <source>走流程</source>
         <translation>Walkthrough</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="36" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="39" />
         <source>现场</source>
         <translation>On site</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="37" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="40" />
         <source>上门</source>
         <translation>Home visit</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="38" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="41" />
         <source>视频</source>
         <translation>Video</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="41" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="44" />
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="42" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="45" />
         <source>已中止</source>
         <translation>Suspended</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="43" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="46" />
         <source>已终止</source>
         <translation>Terminated</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="44" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="47" />
         <source>已办结</source>
         <translation>Concluded</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="47" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="50" />
         <source>待分派</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="48" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="51" />
         <source>整改中</source>
         <translation>Assigned</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="49" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="52" />
         <source>已解决</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="50" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="53" />
         <source>已解释</source>
         <translation>Explained</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="53" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="56" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="54" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="57" />
         <source>流程</source>
         <translation>Process</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="55" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="58" />
         <source>系统</source>
         <translation>Systems</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="56" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="59" />
         <source>信息</source>
         <translation>Information</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="57" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="60" />
         <source>作风</source>
         <translation>Attitude</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="116" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="119" />
         <source>请选择或新建一次帮办服务 (F2)</source>
         <translation>Choose a session, or start one (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="128" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="131" />
         <source>序号</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="129" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="132" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="130" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="133" />
         <source>窗口/部门</source>
         <translation>Window / department</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="131" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="134" />
         <source>办理内容</source>
         <translation>What was done</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="132" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="135" />
         <source>递交材料</source>
         <translation>Materials handed in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="133" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="136" />
         <source>结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="134" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="137" />
         <source>用时</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="140" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="143" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="141" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="144" />
         <source>堵点类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="142" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="145" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="143" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="146" />
         <source>堵点</source>
         <translation>Pain point</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="144" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="147" />
         <source>责任部门</source>
         <translation>Owner department</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="145" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="148" />
         <source>期限</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="146" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="149" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="152" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="155" />
         <source>办理过程</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="153" />
-        <location filename="../../desk_app/ui/helper/panel.py" line="254" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="156" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="276" />
         <source>堵点（逾期在前）</source>
         <translation>Pain points (overdue first)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="154" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="157" />
         <source>选中一条后按 Ctrl+E 解释说明</source>
         <translation>Choose one and press Ctrl+E to explain it</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="165" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="168" />
         <source>现场接待</source>
         <translation>walk-up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="167" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="170" />
         <source>服务对象：%1  %2    一件事：%3    来源：%4</source>
         <translation>Visitor: %1  %2    Bundle: %3    From: %4</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="177" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="185" />
         <source>办件：</source>
         <translation>Cases: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="180" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="188" />
+        <source>（%1）</source>
+        <translation> (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/helper/panel.py" line="194" />
         <source>号票：</source>
         <translation>Tickets: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="182" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="196" />
         <source>原因：</source>
         <translation>Reason: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="184" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="198" />
         <source>环节 %1 个，跑动 %2 次，用时 %3 分钟</source>
         <translation>%1 steps, %2 trips, %3 minutes</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="197" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="211" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="201" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="215" />
         <source>%1 分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="214" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="228" />
         <source>代办尚无授权委托书：按 F4 签署后方可代为办理</source>
         <translation>No letter of authorization yet: press F4 to record it before acting for the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="218" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="232" />
         <source>授权委托书：%1 委托 %2，事项：%3，有效期至 %4</source>
         <translation>Authorization: %1 appoints %2 for %3, valid until %4</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="225" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="247" />
         <source>（已过期，请重新签署）</source>
         <translation> (expired: sign a new one)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/panel.py" line="237" />
+        <location filename="../../desk_app/ui/helper/panel.py" line="259" />
         <source>逾期</source>
         <translation>Overdue</translation>
     </message>

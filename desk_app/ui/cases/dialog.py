@@ -7,6 +7,7 @@ touches the database goes through the window's worker thread.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ from desk_app.ui.cases.applicant import ApplicantPage
 from desk_app.ui.cases.materials import MaterialsPage
 from desk_app.ui.cases.reasons import ask_missing_reasons
 from desk_app.ui.common import theme
-from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP, in_language, is_english, listed
 from desk_app.ui.common.tasks import TaskRunner, user_message
 
 STEPS = (
@@ -263,11 +264,11 @@ class CaseDialog(QDialog):
         for q in self.bundle().questions:
             box = QComboBox()
             for c in q.choices:
-                box.addItem(c.label, c.value)
+                box.addItem(in_language(c.label, c.label_en), c.value)
             box.setCurrentIndex(box.findData(q.default))
             box.currentIndexChanged.connect(self._update_preview)
             self.question_boxes[q.key] = box
-            self.questions_form.addRow(QLabel(q.text), box)
+            self.questions_form.addRow(QLabel(in_language(q.text, q.text_en)), box)
         self._update_preview()
 
     def answers(self) -> dict[str, str]:
@@ -281,7 +282,7 @@ class CaseDialog(QDialog):
         cl = resolve(self.bundle(), self.answers())
         self.preview.setText(
             self.tr("适用事项：")
-            + "、".join(i.name for i in cl.items)
+            + listed([in_language(i.name, i.name_en) for i in cl.items])
             + "\n"
             + self.tr("需提交材料 %1 项，免提交 %2 项")
             .replace("%1", str(len(cl.submit)))
@@ -394,10 +395,15 @@ class CaseDialog(QDialog):
             text = (
                 self.tr("材料齐全，可以受理。")
                 if not lacking
-                else self.tr("尚缺：") + "、".join(e.name for e in lacking) + "。"
+                else self.tr("尚缺：")
+                + listed([in_language(e.name, e.material.name_en) for e in lacking])
+                + self.tr("。")
             )
             if lacking and options.blockers:
-                text += "\n" + "；".join(x.message_zh for x in options.blockers)
+                text += "\n" + listed(
+                    [x.message_en if is_english() else x.message_zh for x in options.blockers],
+                    sep="；",
+                )
         else:
             text = case_labels.state(state)
             if v.deadline:
@@ -417,7 +423,11 @@ class CaseDialog(QDialog):
         reason = self.reason_edit.text().strip() or None
         missing_reasons: dict[str, str] = {}
         if decision == "defer":  # 容缺: why each material is missing goes on the papers
-            lacking = [m for m in v.missing if m.code not in received]
+            lacking = [
+                replace(m, name=case_labels.fact(v.bundle_code, "material", m.code, m.name))
+                for m in v.missing
+                if m.code not in received
+            ]  # named in the screen's language; the reasons go back by code
             if lacking:
                 typed = self.ask_missing_reasons(lacking, self)
                 if typed is None:

@@ -8,7 +8,8 @@ from PySide6.QtCore import QCoreApplication
 
 from desk_app.domain.bundle import Audience, Source
 from desk_app.domain.cases import CaseState, DecisionOption
-from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP, is_english
+from desk_app.services.common.catalog import fact_names
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP, in_language, is_english
 
 STATES = {
     CaseState.OPEN: QT_TRANSLATE_NOOP("CaseDialog", "办理中"),
@@ -29,6 +30,14 @@ SOURCES = {
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("CaseDialog", text)
+
+
+def fact(bundle_code: str | None, kind: str, code: str, chinese: str) -> str:
+    """An item's, material's or department's name (``kind``) in the screen's language: the
+    catalog's English name with ``--lang en`` where it has one, else the Chinese."""
+    if not is_english():
+        return chinese
+    return in_language(chinese, fact_names(bundle_code).get(f"{kind}:{code}", ("", ""))[1])
 
 
 def state(value: str) -> str:

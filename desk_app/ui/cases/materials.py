@@ -19,6 +19,7 @@ from desk_app.domain.cases import RECEIVED, MaterialStatus
 from desk_app.services.cases.dto import CaseView
 from desk_app.ui.cases import labels as case_labels
 from desk_app.ui.common import theme
+from desk_app.ui.common.i18n import listed
 
 # Still to come in: a tick on one of these is news for the services (others are already in).
 _OUTSTANDING = (MaterialStatus.MISSING, MaterialStatus.DEFERRED)
@@ -103,7 +104,8 @@ class MaterialsPage(QWidget):
             self.table.setCellWidget(r, 1, copy)
             need = case_labels.need(m.required, m.key, m.form)
             cite = unverified.get(m.code)
-            name = m.name if cite is None else m.name + UNVERIFIED_MARK()
+            shown = case_labels.fact(view.bundle_code, "material", m.code, m.name)
+            name = shown if cite is None else shown + UNVERIFIED_MARK()
             for c, text in ((2, name), (3, need), (4, m.reason)):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -114,7 +116,16 @@ class MaterialsPage(QWidget):
         obtained = [m for m in view.materials if m.status == MaterialStatus.OBTAINED]
         self.obtained_label.setText(
             QCoreApplication.translate("CaseDialog", "免提交（数据共享、电子证照或前序事项结果）：")
-            + "；".join(f"{m.name}（{case_labels.source(m.source)}）" for m in obtained)
+            + listed(
+                [
+                    case_labels.fact(view.bundle_code, "material", m.code, m.name)
+                    + QCoreApplication.translate("CaseDialog", "（%1）").replace(
+                        "%1", case_labels.source(m.source)
+                    )
+                    for m in obtained
+                ],
+                sep="；",
+            )
         )
 
     def remember(self, view: CaseView) -> None:

@@ -24,8 +24,11 @@ from desk_app.domain.assist import AssistMode
 from desk_app.services.assist import documents as assist_print
 from desk_app.services.assist.pain_points import PainView
 from desk_app.services.assist.views import SessionView
+from desk_app.services.common.catalog import english_name
+from desk_app.ui.cases.labels import fact as case_fact
+from desk_app.ui.cases.labels import state as case_state
 from desk_app.ui.common import theme
-from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP, is_english, listed
 
 MODE_LABELS = {
     "accompany": QT_TRANSLATE_NOOP("SessionPanel", "帮办"),
@@ -167,17 +170,28 @@ class SessionPanel(QFrame):
             self.tr("服务对象：%1  %2    一件事：%3    来源：%4")
             .replace("%1", v.visitor_name)
             .replace("%2", v.visitor_id)
-            .replace("%3", v.bundle_name or "—")
+            .replace(
+                "%3",
+                english_name(v.bundle, v.bundle_name or "—")
+                if is_english()
+                else v.bundle_name or "—",
+            )
             .replace("%4", origin)
         )
         self._show_authorization(v)
         parts = []
         if v.cases:
             parts.append(
-                self.tr("办件：") + "、".join(f"{c['case_no']}（{c['state']}）" for c in v.cases)
+                self.tr("办件：")
+                + listed(
+                    [
+                        f"{c['case_no']}" + self.tr("（%1）").replace("%1", case_state(c["state"]))
+                        for c in v.cases
+                    ]
+                )
             )
         if v.tickets:
-            parts.append(self.tr("号票：") + "、".join(v.tickets))
+            parts.append(self.tr("号票：") + listed(list(v.tickets)))
         if v.end_reason:
             parts.append(self.tr("原因：") + v.end_reason)
         parts.append(
@@ -196,7 +210,7 @@ class SessionPanel(QFrame):
                 if st.window is None
                 else self.tr("%1 号窗口").replace("%1", str(st.window)),
                 st.action,
-                "、".join(st.materials) or "—",
+                listed(list(st.materials)) or "—",
                 st.outcome or "—",
                 self.tr("%1 分钟").replace("%1", str(st.minutes)),
             ]
@@ -218,7 +232,15 @@ class SessionPanel(QFrame):
             self.tr("授权委托书：%1 委托 %2，事项：%3，有效期至 %4")
             .replace("%1", a.principal_name)
             .replace("%2", a.agent_name)
-            .replace("%3", "、".join(a.item_names))
+            .replace(
+                "%3",
+                listed(
+                    [
+                        case_fact(v.bundle, "item", code, name)
+                        for code, name in zip(a.items, a.item_names, strict=True)
+                    ]
+                ),
+            )
             .replace("%4", a.valid_until.isoformat())
         )
         if not a.valid:

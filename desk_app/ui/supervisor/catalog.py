@@ -31,7 +31,7 @@ from desk_app.domain.catalog_package import facts as facts_of
 from desk_app.services.catalog import upkeep, versions
 from desk_app.store import Database
 from desk_app.ui.common import theme
-from desk_app.ui.common.i18n import in_documents, is_english
+from desk_app.ui.common.i18n import in_documents, is_english, listed
 from desk_app.ui.common.tasks import TaskRunner, user_message
 from desk_app.ui.supervisor.tables import table
 
@@ -374,8 +374,8 @@ class CatalogPage(QWidget):
 
     def _confirm_import(self, path: str, preview: dict[str, Any]) -> None:
         lines = [
-            self.tr("新增：") + ("、".join(preview["added"]) or "-"),
-            self.tr("删除：") + ("、".join(preview["removed"]) or "-"),
+            self.tr("新增：") + (listed(preview["added"]) or "-"),
+            self.tr("删除：") + (listed(preview["removed"]) or "-"),
             self.tr("修改："),
             *(f"  {c['code']}: {', '.join(c['facts'])}" for c in preview["changed"]),
             self.tr("冲突（保留本厅的，请人工处理）："),

@@ -21,6 +21,7 @@ from desk_app.services.evaluation import stats as evaluation_stats
 from desk_app.services.supervision import reform
 from desk_app.store import Database
 from desk_app.ui.common import theme
+from desk_app.ui.common.i18n import listed
 from desk_app.ui.common.tasks import TaskRunner, user_message
 from desk_app.ui.supervisor.tables import fill_row, table
 
@@ -280,6 +281,6 @@ class ReformPage(QWidget):
                 i,
                 [b.name, b.cases, pair(b, "steps"), pair(b, "materials"),
                  "-" if b.measured["trips"] is None else b.measured["trips"], pair(b, "days"),
-                 "、".join(names[k] for k in b.worse)],
+                 listed([names[k] for k in b.worse])],
                 theme.DANGER if b.worse else None,
             )  # fmt: skip
