@@ -24,18 +24,57 @@ def eight_windows(db):
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_the_call_display_fits(qtbot, eight_windows, size, large):
-    from desk_app.ui.display.window import CallDisplay
+def test_the_call_display_fits(qtbot, eight_windows, language, size, large):
+    """With a live call on the big panel and every window's tile showing a number: nothing
+    cut ("Win" for "Window 8"), nothing off-screen, in both languages."""
+    import os
 
-    display = CallDisplay(eight_windows.acting_as(DISPLAY), large_text=large, screen_size=size)
+    from PySide6.QtWidgets import QLabel
+
+    from desk_app.services.queue import operations as queue
+    from desk_app.ui.common.widgets import HeavyLabel
+    from desk_app.ui.display.announcer import Announcer, SilentBackend
+    from desk_app.ui.display.window import CallDisplay
+    from tests.tools import add_staff
+
+    db = eight_windows
+    for n in range(1, 9):
+        add_staff(db, f"s{n:02d}", f"员工{n}")
+        hall.open_window(db, n, f"s{n:02d}")
+        queue.issue_ticket(db, "newborn")
+        queue.call_next(db, n)
+    display = CallDisplay(
+        db.acting_as(DISPLAY),
+        large_text=large,
+        screen_size=size,
+        announcer=Announcer(backend=SilentBackend(60_000), gap_ms=5),
+    )
     qtbot.addWidget(display)
     display.resize(*size)
     display.show()
     qtbot.waitUntil(lambda: display.tiles_shown() == 8, timeout=5000)
+    qtbot.waitUntil(lambda: display.latest_number() is not None, timeout=5000)
     qtbot.wait(50)
     hint = display.minimumSizeHint()
-    assert hint.width() <= size[0] and hint.height() <= size[1], (size, large, hint)
+    assert hint.width() <= size[0] and hint.height() <= size[1], (size, large, language, hint)
     assert (display.width(), display.height()) == size
+    for label in display.findChildren(QLabel):
+        if isinstance(label, HeavyLabel):  # scales its drawing down to fit, never clips
+            continue
+        if label.isVisible() and label.text() and not label.wordWrap():
+            assert label.sizeHint().width() <= label.width() + 1, (label.text(), size, language)
+    for _number, window, at in display.recent_rows():  # the time's text starts after a gap
+        if window.text() and at.text():
+            text_start = at.geometry().right() - at.fontMetrics().horizontalAdvance(at.text())
+            window_end = window.geometry().left() + window.fontMetrics().horizontalAdvance(
+                window.text()
+            )
+            assert text_start - window_end >= 8, (window.text(), at.text(), size, language)
+    if language == "en":  # the service in English too, not the Chinese name
+        assert display.service_label.text() == "Newborn birth", display.service_label.text()
+    if os.environ.get("DESK_APP_SHOTS"):
+        name = f"display-{language}-{size[0]}-{'large' if large else 'normal'}.png"
+        display.grab().save(os.path.join(os.environ["DESK_APP_SHOTS"], name))
 
 
 @pytest.fixture(params=["zh", "en"])

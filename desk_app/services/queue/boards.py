@@ -254,6 +254,7 @@ class CallEvent:
     recall: bool
     at: datetime
     appointment: bool = False  # an appointment ticket (预约), marked on the display
+    service_code: str = ""  # for the service's English name on English screens
 
 
 def _calls(db: Database, *conditions: Any, order: Any, limit: int) -> list[CallEvent]:
@@ -269,6 +270,7 @@ def _calls(db: Database, *conditions: Any, order: Any, limit: int) -> list[CallE
                 Window.name,
                 Service.name,
                 Ticket.appointment_id.is_not(None),
+                Service.code,
             )
             .join(Ticket, Ticket.id == TicketEvent.ticket_id)
             .join(Window, Window.id == TicketEvent.window_id)
@@ -278,8 +280,8 @@ def _calls(db: Database, *conditions: Any, order: Any, limit: int) -> list[CallE
             .limit(limit)
         ).all()
     return [
-        CallEvent(i, num, w, wname, sname, action == "recall", at, bool(appt))
-        for i, action, at, num, w, wname, sname, appt in rows
+        CallEvent(i, num, w, wname, sname, action == "recall", at, bool(appt), code)
+        for i, action, at, num, w, wname, sname, appt, code in rows
     ]
 
 

@@ -9,9 +9,10 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desk_app.domain import clock
+from desk_app.services.common.catalog import english_name
 from desk_app.services.hall.calendar import Opening
 from desk_app.services.queue.boards import CallEvent
-from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
+from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP, is_english
 
 APPOINTMENT_GOLD = "#ffd54f"
 APPOINTMENT_MARKS = (
@@ -63,6 +64,8 @@ def marked_number(widget: QWidget, call: CallEvent, size_pt: int) -> str:
 
 
 def marked_service(widget: QWidget, call: CallEvent) -> str:
+    """The called ticket's service, in the screen's language, marked when booked."""
+    name = english_name(call.service_code, call.service_name) if is_english() else call.service_name
     if not call.appointment:
-        return call.service_name
-    return QCoreApplication.translate("CallDisplay", "预约 · %1").replace("%1", call.service_name)
+        return name
+    return QCoreApplication.translate("CallDisplay", "预约 · %1").replace("%1", name)

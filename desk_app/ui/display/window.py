@@ -251,6 +251,7 @@ class CallDisplay(QWidget):
             at.setStyleSheet(f"color: {SOFT}; font-size: {pt(22)}pt;")
             at.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             row = QHBoxLayout()
+            row.setSpacing(8)  # "Window 8" never runs into the time ("Window 822:43")
             row.addWidget(number, 3)
             row.addWidget(window, 4)
             row.addWidget(at, 2)
@@ -280,6 +281,10 @@ class CallDisplay(QWidget):
         outer.addLayout(lower, 4)
 
     # -- for tests and the app ---------------------------------------------------------------
+
+    def recent_rows(self) -> list[tuple[QLabel, QLabel, QLabel]]:
+        """The recent list's rows: number, window, time."""
+        return list(self._recent_rows)
 
     def latest_number(self) -> str | None:
         """The ticket number on the big panel (the call being or last announced)."""
