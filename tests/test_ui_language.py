@@ -67,6 +67,33 @@ def test_case_dialog_names_whom_a_bundle_is_for_in_english(language, qtbot, sqli
     assert not any("（个人）" in t or "（企业）" in t for t in titles)
 
 
+def test_the_case_dialog_speaks_the_catalogs_english(language, qtbot, sqlite_url):
+    """Bundles, situation questions, choices and items in English, lists joined with ", "
+    (never a Chinese name beside English words, never "、")."""
+    from PySide6.QtWidgets import QComboBox, QLabel
+
+    from desk_app.store import Database
+    from desk_app.ui.cases.dialog import CaseDialog
+
+    cjk = re.compile(r"[\u4e00-\u9fff、]")
+    language("en")
+    dialog = CaseDialog(Database(sqlite_url).acting_as(ADMIN), 1)
+    qtbot.addWidget(dialog)
+    titles = [dialog.bundle_box.itemText(i) for i in range(dialog.bundle_box.count())]
+    assert "Newborn birth (person)" in titles and not any(cjk.search(t) for t in titles)
+    dialog.bundle_box.setCurrentIndex(dialog.bundle_box.findData("after_death"))
+    dialog._build_questions()
+    form = dialog.questions_form
+    questions = [form.itemAt(r, form.ItemRole.LabelRole).widget() for r in range(form.rowCount())]
+    boxes = [form.itemAt(r, form.ItemRole.FieldRole).widget() for r in range(form.rowCount())]
+    assert questions and all(isinstance(q, QLabel) and q.text().endswith("?") for q in questions)
+    assert not any(cjk.search(q.text()) for q in questions), [q.text() for q in questions]
+    choices = [b.itemText(i) for b in boxes if isinstance(b, QComboBox) for i in range(b.count())]
+    assert choices and not any(cjk.search(c) for c in choices), choices
+    preview = dialog.preview.text()
+    assert "Cancelling household registration (hukou)" in preview and not cjk.search(preview)
+
+
 def test_chinese_screens_have_chinese_ok_and_cancel(language, qtbot):
     from desk_app.ui.counter.transfer_dialog import TransferDialog
 

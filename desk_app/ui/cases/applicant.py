@@ -25,7 +25,7 @@ from desk_app.domain.validators import ValidationError, validate_credit_code, va
 from desk_app.services.cases.dto import AgentInfo
 from desk_app.ui.cases import labels as case_labels
 from desk_app.ui.common import theme
-from desk_app.ui.common.i18n import date_format, hall_locale, is_english
+from desk_app.ui.common.i18n import date_format, hall_locale, in_language, is_english
 
 # Disabled fields (the agent's, until 代办 is ticked) must not look like they take typing.
 PAGE_QSS = f"""
@@ -46,7 +46,9 @@ class ApplicantPage(QWidget):
         self.setStyleSheet(PAGE_QSS)
         self.bundle_box = QComboBox()
         for b in catalog.bundles:
-            self.bundle_box.addItem(case_labels.bundle_title(b.name, b.audience), b.code)
+            self.bundle_box.addItem(
+                case_labels.bundle_title(in_language(b.name, b.name_en), b.audience), b.code
+            )
         if service_code:
             i = self.bundle_box.findData(service_code)
             if i >= 0:
