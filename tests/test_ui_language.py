@@ -94,6 +94,43 @@ def test_the_case_dialog_speaks_the_catalogs_english(language, qtbot, sqlite_url
     assert "Cancelling household registration (hukou)" in preview and not cjk.search(preview)
 
 
+def test_the_kiosk_names_services_in_english_and_never_splits_a_word(
+    language, qtbot, small_hall, tmp_path
+):
+    """The service buttons in English: the bundle's English name, and a status too long for one
+    line wrapped between words ("No window open yet; y / ou may..." was seen at 1366x768)."""
+    from desk_app.security.roles import Actor, Role
+    from desk_app.services.common.catalog import english_name
+    from desk_app.ui.kiosk.window import KioskWindow
+
+    from desk_app.services.hall import setup as hall
+
+    hall.add_service(small_hall, "company_change", "企业信息变更一件事", "C")  # no window
+    language("en")
+    kiosk_actor = Actor(staff_id=None, code="kiosk", role=Role.KIOSK, device=True)
+    kiosk = KioskWindow(
+        small_hall.acting_as(kiosk_actor),
+        pdf_dir=str(tmp_path),
+        large_text=True,
+        screen_size=(1366, 768),
+    )
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1366, 768)
+    kiosk.show()
+    with qtbot.waitSignal(kiosk.board_updated, timeout=5000):
+        pass
+    button = kiosk.service_button("company_change")  # no window serves it: the long status
+    qtbot.waitUntil(lambda: button.status_label.text() != "", timeout=5000)
+    name = button.name_label.text().replace("\n", " ")
+    assert name == english_name("company_change", "?") and "一件事" not in name
+    status = button.status_label.text()
+    whole = "No window open yet; you may take a ticket"
+    assert status.replace("\n", " ") == whole, status
+    words = set(whole.split())
+    assert all(w in words for line in status.split("\n") for w in line.split()), status
+    kiosk.close()
+
+
 def test_chinese_screens_have_chinese_ok_and_cancel(language, qtbot):
     from desk_app.ui.counter.transfer_dialog import TransferDialog
 
@@ -124,3 +161,20 @@ def test_the_authorization_date_follows_the_hall_not_the_os(language, qtbot, sql
     qtbot.addWidget(dialog)
     text = dialog.auth_until.text()
     assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", text), text
+
+
+@pytest.mark.parametrize("width", [180, 240, 300])
+def test_two_lines_breaks_english_between_words(qtbot, width):
+    from PySide6.QtWidgets import QLabel
+
+    from desk_app.ui.common.widgets import two_lines
+
+    label = QLabel()
+    qtbot.addWidget(label)
+    label.setStyleSheet("font-size: 15pt;")
+    label.setFixedWidth(width)
+    for text in ("No window open yet; you may take a ticket", "Waiting 12 · about 35 min"):
+        lines = two_lines(text, label, "").split("\n")
+        assert " ".join(lines) == text or "".join(lines) == text
+        words = set(text.split())
+        assert all(w in words for line in lines for w in line.split()), lines

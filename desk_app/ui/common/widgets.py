@@ -81,14 +81,15 @@ class HeavyLabel(QLabel):
 
 
 def two_lines(text: str, label: QLabel, tail: str) -> str:
-    """``text`` on one line if it fits ``label``, else on two balanced lines: after a comma,
-    or before ``tail`` (一件事), else in the middle; never a lone character on a line."""
+    """``text`` on one line if it fits ``label``, else on two balanced lines: after a comma or
+    semicolon, or before ``tail`` (一件事), else at the space nearest the middle (never inside
+    an English word), else in the middle; never a lone character on a line."""
     width = label.width()
     label.ensurePolished()  # the style sheet's font-size, not the default font
     fm = QFontMetrics(label.font())
     if width <= 0 or fm.horizontalAdvance(text) <= width:
         return text
-    for sep in (", ", "，"):
+    for sep in (", ", "，", "; ", "；"):
         head, found, rest = text.partition(sep)
         if found and fm.horizontalAdvance(head + sep.strip()) <= width:
             return f"{head}{sep.strip()}\n{rest}"
@@ -97,4 +98,8 @@ def two_lines(text: str, label: QLabel, tail: str) -> str:
         if fm.horizontalAdvance(head) <= width:
             return f"{head}\n{tail}"
     half = (len(text) + 1) // 2
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if spaces:
+        cut = min(spaces, key=lambda i: abs(i - half))
+        return f"{text[:cut]}\n{text[cut + 1 :]}"
     return f"{text[:half]}\n{text[half:]}"

@@ -19,9 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.services.common.catalog import english_name
 from desk_app.services.queue.boards import KioskService
 from desk_app.ui.common import theme
+from desk_app.ui.common.i18n import is_english
 from desk_app.ui.common.widgets import two_lines
+
+
+def shown_name(service: KioskService) -> str:
+    """The service's name in the kiosk's language (a bundle's English name with --lang en)."""
+    return english_name(service.code, service.name) if is_english() else service.name
 
 
 class Availability(StrEnum):
@@ -49,8 +56,8 @@ class _ServiceButton(QPushButton):
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         side = round(54 * look.scale)
         self.badge.setFixedSize(side, side)
-        self._name = service.name
-        self.name_label = QLabel(service.name)
+        self._name = shown_name(service)
+        self.name_label = QLabel(self._name)
         self._status = ""
         self.status_label = QLabel()
         for label in (self.name_label, self.status_label):
@@ -90,8 +97,8 @@ class _ServiceButton(QPushButton):
                 + " · "
                 + self.tr("约 %1 分钟").replace("%1", str(service.eta_minutes))
             )
-        if service.name != self._name:
-            self._name = service.name
+        if shown_name(service) != self._name:
+            self._name = shown_name(service)
             self._wrap_name()
         if status != self._status:
             self._status = status

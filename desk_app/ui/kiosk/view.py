@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.services.common.catalog import english_name
 from desk_app.services.common.dto import IssuedTicket
 from desk_app.services.queue.boards import KioskBoard
 from desk_app.ui.common import theme
+from desk_app.ui.common.i18n import is_english
 from desk_app.ui.common.widgets import HeavyLabel
 from desk_app.ui.kiosk.buttons import ServiceGrid
 
@@ -337,7 +339,11 @@ class KioskView(QWidget):
     def show_ticket(self, ticket: IssuedTicket) -> None:
         """The result page with ``ticket``'s number, service, people ahead and estimate."""
         self.number_label.setText(ticket.number)
-        self.service_label.setText(ticket.service_name)
+        self.service_label.setText(
+            english_name(ticket.service, ticket.service_name)
+            if is_english()
+            else ticket.service_name
+        )
         kind = ticket.priority
         if kind in self._priority_buttons and kind is not None:
             self.priority_label.setText(
