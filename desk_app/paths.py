@@ -67,6 +67,12 @@ def windows_acl_open_to_others(icacls_output: str) -> bool:
     return any(ace.lower() in icacls_output.lower() for ace in _EVERYONE_ACES)
 
 
+def documents_dir() -> Path:
+    """Where the counter and the helper desk write the papers they print (in the user's data
+    folder, owner-only like the rest of it)."""
+    return user_data_dir() / "documents"
+
+
 def unused_document_path(folder: Path, stem: str, suffix: str = ".pdf") -> Path:
     """``folder/stem.pdf``, or ``stem-2.pdf``, ``stem-3.pdf``... when taken: a paper printed
     again (a second suspension of a helper session, a receipt reprinted after a correction)

@@ -188,8 +188,11 @@ def _story(f: MonthlyFigures) -> list[Flowable]:
                 [
                     FIGURE_NAMES[k],
                     f"-{cut[k]['claimed_pct']}%" if cut[k]["claimed_pct"] else "-",
-                    "当日办结" if cut[k].get("same_day")
-                    else "-" if cut[k]["measured_pct"] is None else f"-{cut[k]['measured_pct']}%",
+                    "当日办结"
+                    if cut[k].get("same_day")
+                    else "-"
+                    if cut[k]["measured_pct"] is None
+                    else f"-{cut[k]['measured_pct']}%",
                     str(cut[k]["cases"]),
                 ]
                 for k in ("trips", "steps", "days", "materials")

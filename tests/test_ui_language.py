@@ -101,9 +101,8 @@ def test_the_kiosk_names_services_in_english_and_never_splits_a_word(
     line wrapped between words ("No window open yet; y / ou may..." was seen at 1366x768)."""
     from desk_app.security.roles import Actor, Role
     from desk_app.services.common.catalog import english_name
-    from desk_app.ui.kiosk.window import KioskWindow
-
     from desk_app.services.hall import setup as hall
+    from desk_app.ui.kiosk.window import KioskWindow
 
     hall.add_service(small_hall, "company_change", "企业信息变更一件事", "C")  # no window
     language("en")

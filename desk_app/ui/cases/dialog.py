@@ -478,8 +478,9 @@ class CaseDialog(QDialog):
         v = self.view
         if v is None:
             return
-        folder = self.document_dir or _default_document_dir()
-        from desk_app.paths import unused_document_path
+        from desk_app.paths import documents_dir, unused_document_path
+
+        folder = self.document_dir or documents_dir()
         from desk_app.services.cases import documents as case_print
 
         def work() -> Path:
@@ -494,9 +495,3 @@ class CaseDialog(QDialog):
         self.error.setVisible(False)
         self.doc_label.setText(self.tr("已生成：%1").replace("%1", str(path)))
         self.last_document = path
-
-
-def _default_document_dir() -> Path:
-    from desk_app.paths import user_data_dir
-
-    return user_data_dir() / "documents"

@@ -457,9 +457,9 @@ class HelperWindow(QWidget):
         self.say(self.tr("已生成：%1").replace("%1", str(path)))
 
     def _document(self, session_id: int, kind: str) -> Path:
-        from desk_app.paths import unused_document_path, user_data_dir
+        from desk_app.paths import documents_dir, unused_document_path
 
-        folder = self.document_dir or user_data_dir() / "documents"
+        folder = self.document_dir or documents_dir()
         folder.mkdir(parents=True, exist_ok=True)
         return unused_document_path(folder, f"{assist_print.session_number(session_id)}-{kind}")
 
