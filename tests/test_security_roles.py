@@ -21,115 +21,124 @@ from desk_app.security.roles import (
     require,
 )
 
-COLUMNS = ["admin", "supervisor", "counter", "helper", "reception", "kiosk", "display"]
+COLUMNS = ["admin", "supervisor", "counter", "helper", "reception", "kiosk", "display", "evaluator"]
 
-# x = allowed, . = refused. Columns: admin supervisor counter helper reception kiosk display.
+# x = allowed, . = refused. Columns: admin supervisor counter helper reception kiosk display
+# evaluator.
 EXPECTED = """
-db.upgrade                 x . . . . . .
-db.check                   x x x x x . .
-demo.seed                  x . . . . . .
-service.add                x . . . . . .
-service.list               x x x x x . .
-window.add                 x . . . . . .
-window.list                x x x x x . x
-window.open                x . x . . . .
-window.pause               x . x . . . .
-window.resume              x . x . . . .
-window.close               x x x . . . .
-staff.add                  x . . . . . .
-staff.passwd               x . . . . . .
-staff.lock                 x . . . . . .
-staff.unlock               x . . . . . .
-staff.list                 x x . . . . .
-ticket.issue               x x x x x x .
-ticket.requeue             x x x . x . .
-ticket.show                x x x x x . .
-call.next                  x . x . . . .
-call.recall                x . x . . . .
-call.no-show               x . x . . . .
-call.start                 x . x . . . .
-call.complete              x . x . . . .
-call.hold                  x . x . . . .
-call.ticket                x . x . . . .
-call.transfer              x . x . . . .
-queue.status               x x x x x x x
-queue.clear                x x . . . . .
-queue.rollover             x x x x x . .
-board.read                 x x x x x . x
-settings.show              x x . . . . .
-settings.set               x . . . . . .
-audit.list                 x x . . . . .
-audit.verify               x . . . . . .
-key.rotate                 x . . . . . .
-catalog.list               x x x x x x .
-catalog.show               x x x x x . .
-catalog.checklist          x x x x x x .
-catalog.export             x x . . . . .
-catalog.import             x x . . . . .
-catalog.verify             x x . . . . .
-catalog.edit               x x . . . . .
-catalog.history            x x . . . . .
-catalog.rollback           x x . . . . .
-calendar.show              x x x x x x .
-calendar.add-workdays      x x x x x . .
-calendar.session.add       x . . . . . .
-calendar.session.list      x x . . x . .
-calendar.session.remove    x . . . . . .
-case.open                  x . x x . . .
-case.receive               x . x x . . .
-case.decide                x . x . . . .
-case.conclude              x . x . . . .
-case.evaluate              x . x . . . .
-case.terminate             x x . . . . .
-case.show                  x x x x . . .
-case.reveal                x x . . . . .
-case.alerts                x x . . . . .
-case.print                 x . x . . . .
-appt.slots                 x x x x x x .
-appt.book                  x . x . x . .
-appt.cancel                x . . . x . .
-appt.reschedule            x . . . x . .
-appt.list                  x x x . x . .
-appt.checkin               x x x x x x .
-appt.sweep                 x x . . . . .
-appt.unblock               x x . . . . .
-appt.blackout.add          x x . . . . .
-stats.summary              x x . . . . .
-stats.reform               x x . . . . .
-stats.evaluations          x x . . . . .
-stats.report               x x . . . . .
-alerts.list                x x . . . . .
-alerts.ack                 x x . . . . .
-live.hall                  x x . . . . .
-followup.list              x x . . . . .
-followup.record            x x . . . . .
-followup.appeal            x x x . . . .
-followup.review            x x . . . . .
-assist.start               x . . x . . .
-assist.authorize           x . . x . . .
-assist.step                x . . x . . .
-assist.suspend             x . . x . . .
-assist.resume              x . . x . . .
-assist.terminate           x . . x . . .
-assist.conclude            x . . x . . .
-assist.show                x x . x . . .
-assist.list                x x . x . . .
-assist.stats               x x . x . . .
-pain.add                   x . . x . . .
-pain.list                  x x . x . . .
-pain.assign                x x . . . . .
-pain.resolve               x x . . . . .
-pain.explain               x x . x . . .
-kb.search                  x x x x x x .
-kb.export                  x x . . . . .
-kb.unanswered              x x . x . . .
-sync.run                   x . . . . . .
-sync.status                x x x . . . .
-sync.reconcile             x . . . . . .
-sync.dead                  x x . . . . .
-sync.retry                 x x . . . . .
-sync.resolve               x x . . . . .
-sync.purge                 x . . . . . .
+db.upgrade                 x . . . . . . .
+db.check                   x x x x x . . .
+demo.seed                  x . . . . . . .
+service.add                x . . . . . . .
+service.list               x x x x x . . .
+window.add                 x . . . . . . .
+window.list                x x x x x . x .
+window.open                x . x . . . . .
+window.pause               x . x . . . . .
+window.resume              x . x . . . . .
+window.close               x x x . . . . .
+staff.add                  x . . . . . . .
+staff.passwd               x . . . . . . .
+staff.lock                 x . . . . . . .
+staff.unlock               x . . . . . . .
+staff.list                 x x . . . . . .
+ticket.issue               x x x x x x . .
+ticket.requeue             x x x . x . . .
+ticket.show                x x x x x . . .
+call.next                  x . x . . . . .
+call.recall                x . x . . . . .
+call.no-show               x . x . . . . .
+call.start                 x . x . . . . .
+call.complete              x . x . . . . .
+call.hold                  x . x . . . . .
+call.ticket                x . x . . . . .
+call.transfer              x . x . . . . .
+queue.status               x x x x x x x .
+queue.clear                x x . . . . . .
+queue.rollover             x x x x x . . .
+board.read                 x x x x x . x .
+settings.show              x x . . . . . .
+settings.set               x . . . . . . .
+audit.list                 x x . . . . . .
+audit.verify               x . . . . . . .
+key.rotate                 x . . . . . . .
+catalog.list               x x x x x x . .
+catalog.show               x x x x x . . .
+catalog.checklist          x x x x x x . .
+catalog.export             x x . . . . . .
+catalog.import             x x . . . . . .
+catalog.verify             x x . . . . . .
+catalog.edit               x x . . . . . .
+catalog.history            x x . . . . . .
+catalog.rollback           x x . . . . . .
+calendar.show              x x x x x x . .
+calendar.add-workdays      x x x x x . . .
+calendar.session.add       x . . . . . . .
+calendar.session.list      x x . . x . . .
+calendar.session.remove    x . . . . . . .
+case.open                  x . x x . . . .
+case.receive               x . x x . . . .
+case.decide                x . x . . . . .
+case.conclude              x . x . . . . .
+case.evaluate              x x . . . . . .
+case.terminate             x x . . . . . .
+case.show                  x x x x . . . .
+case.reveal                x x . . . . . .
+case.alerts                x x . . . . . .
+case.print                 x . x . . . . .
+appt.slots                 x x x x x x . .
+appt.book                  x . x . x . . .
+appt.cancel                x . . . x . . .
+appt.reschedule            x . . . x . . .
+appt.list                  x x x . x . . .
+appt.checkin               x x x x x x . .
+appt.sweep                 x x . . . . . .
+appt.unblock               x x . . . . . .
+appt.blackout.add          x x . . . . . .
+stats.summary              x x . . . . . .
+stats.reform               x x . . . . . .
+stats.evaluations          x x . . . . . .
+stats.report               x x . . . . . .
+alerts.list                x x . . . . . .
+alerts.ack                 x x . . . . . .
+live.hall                  x x . . . . . .
+followup.list              x x . . . . . .
+followup.record            x x . . . . . .
+followup.appeal            x x x . . . . .
+followup.review            x x . . . . . .
+assist.start               x . . x . . . .
+assist.authorize           x . . x . . . .
+assist.step                x . . x . . . .
+assist.suspend             x . . x . . . .
+assist.resume              x . . x . . . .
+assist.terminate           x . . x . . . .
+assist.conclude            x . . x . . . .
+assist.show                x x . x . . . .
+assist.list                x x . x . . . .
+assist.stats               x x . x . . . .
+pain.add                   x . . x . . . .
+pain.list                  x x . x . . . .
+pain.assign                x x . . . . . .
+pain.resolve               x x . . . . . .
+pain.explain               x x . x . . . .
+kb.search                  x x x x x x . .
+kb.export                  x x . . . . . .
+kb.unanswered              x x . x . . . .
+sync.run                   x . . . . . . .
+sync.status                x x x . . . . .
+sync.reconcile             x . . . . . . .
+sync.dead                  x x . . . . . .
+sync.retry                 x x . . . . . .
+sync.resolve               x x . . . . . .
+sync.purge                 x . . . . . . .
+device.list                x x . . . . . .
+device.add                 x . . . . . . .
+device.remove              x . . . . . . .
+device.test                x . . . . . . .
+device.simulate            x . . . . . . .
+device.report              x x x x x x x x
+evaluation.invite          x . x . . . . .
+evaluation.pad             x . . . . . . x
 """
 
 
@@ -189,6 +198,7 @@ def test_devices_do_only_their_fixed_things():
     kiosk = {op for op in Operation if allowed(Role.KIOSK, op)}
     display = {op for op in Operation if allowed(Role.DISPLAY, op)}
     assert {op.value for op in kiosk} == {
+        "device.report",
         "ticket.issue",
         "calendar.show",
         "appt.slots",
@@ -198,10 +208,23 @@ def test_devices_do_only_their_fixed_things():
         "catalog.list",
         "catalog.checklist",
     }
-    assert {op.value for op in display} == {"queue.status", "board.read", "window.list"}
-    assert kiosk <= PUBLIC_OPERATIONS  # a device can do nothing that needs credentials
+    assert {op.value for op in display} == {
+        "queue.status",
+        "board.read",
+        "window.list",
+        "device.report",
+    }
+    pad = {op.value for op in Operation if allowed(Role.EVALUATOR, op)}
+    assert pad == {"evaluation.pad", "device.report"}  # its window's pending request only
+    assert kiosk - {Operation.DEVICE_REPORT} <= PUBLIC_OPERATIONS
+    device_ops = (
+        Operation.BOARD_READ,
+        Operation.WINDOW_LIST,
+        Operation.DEVICE_REPORT,
+        Operation.EVALUATION_PAD,
+    )
     for op in Operation:
-        if not is_public(op) and op not in (Operation.BOARD_READ, Operation.WINDOW_LIST):
+        if not is_public(op) and op not in device_ops:
             assert not any(allowed(d, op) for d in DEVICE_ROLES), op
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from desk_app.cli.common import EXIT_UNEXPECTED, CliError, Commands, db_int, positive_int
 
-ROLES = ("kiosk", "counter", "helper", "supervisor", "display", "progress")
+ROLES = ("kiosk", "counter", "helper", "supervisor", "display", "progress", "evaluator", "strip")
 
 
 def cmd_gui(args: argparse.Namespace) -> None:

@@ -24,10 +24,11 @@ class Role(StrEnum):
     RECEPTION = "reception"
     KIOSK = "kiosk"
     DISPLAY = "display"
+    EVALUATOR = "evaluator"  # the visitor's evaluation pad at a window (screen or serial pad)
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.COUNTER, Role.HELPER, Role.RECEPTION})
-DEVICE_ROLES = frozenset({Role.KIOSK, Role.DISPLAY})
+DEVICE_ROLES = frozenset({Role.KIOSK, Role.DISPLAY, Role.EVALUATOR})
 
 
 class Operation(StrEnum):
@@ -138,11 +139,19 @@ class Operation(StrEnum):
     SYNC_RETRY = "sync.retry"
     SYNC_RESOLVE = "sync.resolve"
     SYNC_PURGE = "sync.purge"
+    DEVICE_LIST = "device.list"
+    DEVICE_ADD = "device.add"
+    DEVICE_REMOVE = "device.remove"
+    DEVICE_TEST = "device.test"
+    DEVICE_SIMULATE = "device.simulate"
+    DEVICE_REPORT = "device.report"  # a screen's device runner records what it saw (no CLI)
+    EVALUATION_INVITE = "evaluation.invite"  # the counter asks the visitor to rate (no CLI)
+    EVALUATION_PAD = "evaluation.pad"  # the pad reads the pending request and rates it (no CLI)
 
 
 Op = Operation
 _S, _C, _H, _R = Role.SUPERVISOR, Role.COUNTER, Role.HELPER, Role.RECEPTION
-_K, _D = Role.KIOSK, Role.DISPLAY
+_K, _D, _E = Role.KIOSK, Role.DISPLAY, Role.EVALUATOR
 _STAFF = (_S, _C, _H, _R)
 _ADMIN: tuple[Role, ...] = ()  # admin only (admin is allowed everything by allowed())
 
@@ -202,7 +211,9 @@ _TABLE: dict[Operation, tuple[Role, ...]] = {
     Op.CASE_RECEIVE: (_C, _H),
     Op.CASE_DECIDE: (_C,),
     Op.CASE_CONCLUDE: (_C,),
-    Op.CASE_EVALUATE: (_C,),
+    # The visitor rates on the pad facing them (evaluation.pad); a rating given on paper or
+    # through the QR code is entered by the supervisor, never by the clerk who was rated.
+    Op.CASE_EVALUATE: (_S,),
     Op.CASE_TERMINATE: (_S,),
     Op.CASE_SHOW: (_C, _H, _S),
     Op.CASE_REVEAL: (_S,),
@@ -253,6 +264,14 @@ _TABLE: dict[Operation, tuple[Role, ...]] = {
     Op.SYNC_RETRY: (_S,),
     Op.SYNC_RESOLVE: (_S,),
     Op.SYNC_PURGE: _ADMIN,
+    Op.DEVICE_LIST: (_S,),
+    Op.DEVICE_ADD: _ADMIN,
+    Op.DEVICE_REMOVE: _ADMIN,
+    Op.DEVICE_TEST: _ADMIN,
+    Op.DEVICE_SIMULATE: _ADMIN,
+    Op.DEVICE_REPORT: (*_STAFF, _K, _D, _E),
+    Op.EVALUATION_INVITE: (_C,),
+    Op.EVALUATION_PAD: (_E,),
 }
 
 PERMISSIONS: dict[Operation, frozenset[Role]] = {

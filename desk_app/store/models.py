@@ -237,6 +237,7 @@ from desk_app.store import (  # noqa: E402, F401
     assist_models,
     case_models,
     catalog_models,
+    device_models,
     identity_models,
     kb_models,
     supervision_models,

@@ -47,6 +47,11 @@ def english_name(code: str | None, name: str) -> str:
     return found.name_en if found is not None and found.name_en else name
 
 
+def bundle_names() -> dict[str, str]:
+    """Every bundle's Chinese name by code (listed-only ones too)."""
+    return {b.code: b.name for b in catalog().everything}
+
+
 def fact_names(bundle_code: str | None) -> dict[str, tuple[str, str]]:
     """A bundle's items, materials and departments by ``"item:CODE"``, ``"material:CODE"``,
     ``"department:CODE"``: (Chinese name, English name or ""), for refusals and screens that

@@ -31,6 +31,8 @@ DEFAULT_SETTINGS = {
     "alert_wait_minutes": "20",  # the longest wait of a service
     "alert_service_factor": "3",  # a visitor served longer than this × the service's median
     "alert_pause_minutes": "15",  # a window paused this long
+    # How long the evaluation pad waits for the visitor's rating before it goes back to idle.
+    "evaluation_timeout_s": "90",
 }
 # Allowed ranges of the supervisor's whole-number settings above.
 SUPERVISION_SETTING_RANGES = {
@@ -39,6 +41,7 @@ SUPERVISION_SETTING_RANGES = {
     "alert_wait_minutes": (1, 600),
     "alert_service_factor": (2, 20),
     "alert_pause_minutes": (1, 600),
+    "evaluation_timeout_s": (15, 900),
 }
 DEFAULT_SETTINGS.update(policy_defaults())  # appt_*: slots, check-in, no-shows, the kiosk
 

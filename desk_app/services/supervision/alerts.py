@@ -26,6 +26,7 @@ from desk_app.services.common import audit
 from desk_app.services.common.catalog import english_name
 from desk_app.services.common.errors import NotFound, Refused
 from desk_app.services.common.lookups import example_progress_url, get_setting
+from desk_app.services.devices.registry import faults as device_faults
 from desk_app.services.evaluation.follow_up import list_rows
 from desk_app.services.supervision.live_hall import LiveHall, compute_live
 from desk_app.store import Database
@@ -144,6 +145,19 @@ def _conditions(s: Session, live: LiveHall) -> list[Alert]:
                 f"{dead} 件办结数据被省级平台拒收, 请在同步页处理",
                 f"{dead} concluded cases refused by the central backend (sync dead letters)",
                 int(dead),
+                0,
+            )
+        )
+    for d in device_faults(s):  # on any PC of the hall: the runner there reported it
+        since = int(d.state_at.timestamp()) if d.state_at else 0
+        found.append(
+            Alert(
+                f"device:{d.name}:{since}",
+                "device",
+                d.name,
+                f"设备故障: {d.name} ({d.kind}, {d.pc}) {d.detail}",
+                f"device fault: {d.name} ({d.kind}, {d.pc}) {d.detail}",
+                0,
                 0,
             )
         )

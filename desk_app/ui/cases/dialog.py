@@ -42,6 +42,7 @@ from desk_app.services.common.catalog import catalog
 from desk_app.store import Database
 from desk_app.ui.cases import labels as case_labels
 from desk_app.ui.cases.applicant import ApplicantPage
+from desk_app.ui.cases.evaluation import EvaluationInvite
 from desk_app.ui.cases.materials import MaterialsPage
 from desk_app.ui.cases.reasons import ask_missing_reasons
 from desk_app.ui.common import theme
@@ -201,6 +202,7 @@ class CaseDialog(QDialog):
         docs.addWidget(self.conclude_button)
         self.doc_label = QLabel()
         self.doc_label.setStyleSheet(f"color: {theme.MUTED};")
+        self.rating = EvaluationInvite(self.db, self.runner, self.window_number, self)
         lay = QVBoxLayout(page)
         lay.addWidget(self.decision_info)
         lay.addLayout(row)
@@ -208,6 +210,7 @@ class CaseDialog(QDialog):
         lay.addSpacing(16)
         lay.addLayout(docs)
         lay.addWidget(self.doc_label)
+        lay.addWidget(self.rating)
         lay.addStretch()
         return page
 
@@ -390,6 +393,7 @@ class CaseDialog(QDialog):
         self.buttons["doc_commitment"].setEnabled(state is CaseState.DEFERRED)
         outstanding = [m.name for m in v.deferred if m.code not in ticked]
         self.conclude_button.setEnabled(conclusion_refusal(state, outstanding) is None)
+        self.rating.show_case(v)
         if options.decidable:
             lacking = options.lacking
             text = (
@@ -470,9 +474,7 @@ class CaseDialog(QDialog):
 
     def _concluded(self, view: CaseView) -> None:
         self._decided(view)
-        from desk_app.ui.counter.evaluation import EvaluationDialog
-
-        EvaluationDialog.invite(self.db, view, parent=self)
+        self.rating.invite(view)  # the visitor rates on the pad facing them
 
     def print_document(self, kind: str) -> None:
         v = self.view

@@ -22,8 +22,10 @@ from desk_app.ui.common import theme
 log = logging.getLogger("desk_app")
 
 # The unattended PCs act as devices: no log-in, a fixed narrow set of operations each.
+UNATTENDED = ("kiosk", "display", "evaluator", "strip")
 KIOSK_ACTOR = Actor(None, "kiosk", Role.KIOSK, device=True)
 DISPLAY_ACTOR = Actor(None, "display", Role.DISPLAY, device=True)
+EVALUATOR_ACTOR = Actor(None, "evaluator", Role.EVALUATOR, device=True)
 
 
 def _setup_logging() -> None:
@@ -110,6 +112,18 @@ def build_screen(
         return CallDisplay(
             db.acting_as(DISPLAY_ACTOR), large_text=large_text, screen_size=screen_size
         )
+    if role == "evaluator":
+        from desk_app.ui.evaluator.window import EvaluatorWindow
+
+        return EvaluatorWindow(
+            db.acting_as(EVALUATOR_ACTOR), window, large_text=large_text, screen_size=screen_size
+        )
+    if role == "strip":
+        from desk_app.ui.strip.window import StripWindow
+
+        return StripWindow(
+            db.acting_as(DISPLAY_ACTOR), window, large_text=large_text, screen_size=screen_size
+        )
     if role in ("supervisor", "progress"):
         from desk_app.ui.supervisor.entry import supervisor_screen
 
@@ -189,8 +203,8 @@ def run_gui(
     chosen: dict[str, object] = {}
     dialog.logged_in.connect(lambda r, w: chosen.update(role=r, window=w))
     dialog.actor_ready.connect(lambda actor: chosen.update(actor=actor))
-    if role in ("kiosk", "display"):
-        dialog.submit()  # unattended PCs: nobody logs in, only the database is checked
+    if role in UNATTENDED:
+        dialog.submit()  # unattended screens: nobody logs in, only the database is checked
     if not chosen and dialog.exec() != dialog.DialogCode.Accepted:
         return 0
     if not chosen:

@@ -40,6 +40,8 @@ ROLES = [
     ("display", QT_TRANSLATE_NOOP("LoginDialog", "叫号屏")),
     ("supervisor", QT_TRANSLATE_NOOP("LoginDialog", "值班长")),
     ("progress", QT_TRANSLATE_NOOP("LoginDialog", "改革成效大屏")),
+    ("evaluator", QT_TRANSLATE_NOOP("LoginDialog", "评价器")),
+    ("strip", QT_TRANSLATE_NOOP("LoginDialog", "窗口屏")),
 ]
 # Roles whose screen needs a person's log-in (a counter also opens its window; the kiosk and
 # the display need nobody).
@@ -164,10 +166,10 @@ class LoginDialog(QDialog):
         return str(self.role_box.currentData())
 
     def _role_changed(self) -> None:
-        counter = self.role() == "counter"
+        at_a_window = self.role() in ("counter", "evaluator", "strip")
         self.staff_edit.setEnabled(self.role() in PERSONAL)
         self.password_edit.setEnabled(self.role() in PERSONAL)
-        self.window_spin.setEnabled(counter)
+        self.window_spin.setEnabled(at_a_window)
 
     def submit(self) -> None:
         role, staff, window = self.role(), self.staff_edit.text().strip(), self.window_spin.value()

@@ -122,3 +122,24 @@ def save_pdf(pdf: bytes, folder: str | os.PathLike[str], name: str | None = None
     except OSError as exc:
         raise PrintError(f"号票文件无法保存到 {target_dir}: {exc.strerror or exc}") from exc
     return target
+
+
+def printer_state(name: str) -> tuple[bool, str]:
+    """(usable, what the OS says) of the printer called ``name``: ``device test`` and the
+    settings' printer choice ask this. Qt reports the queue's state, not the paper (a printer
+    out of paper shows when a job fails)."""
+    info = QPrinterInfo.printerInfo(name)
+    if info.isNull():
+        known = ", ".join(QPrinterInfo.availablePrinterNames()) or "none"
+        return False, f"no printer {name!r} on this PC (printers: {known})"
+    state = info.state()
+    if state == QPrinter.PrinterState.Error:
+        return False, f"{name}: the printer reports an error"
+    return True, f"{name}: {'busy' if state == QPrinter.PrinterState.Active else 'ready'}"
+
+
+def printer_names() -> list[str]:
+    """The OS's printers (Qt's list), the default one first."""
+    names = list(QPrinterInfo.availablePrinterNames())
+    default = QPrinterInfo.defaultPrinterName()
+    return sorted(names, key=lambda n: (n != default, n))

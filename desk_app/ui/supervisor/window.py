@@ -149,6 +149,7 @@ class AlertsPage(QWidget):
             "paused": self.tr("暂停过久"),
             "dead_letters": self.tr("同步失败"),
             "follow_up_overdue": self.tr("回访逾期"),
+            "device": self.tr("设备故障"),
         }.get(kind, kind)
 
     @property

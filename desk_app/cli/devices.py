@@ -1,0 +1,113 @@
+"""``desk-app device list|add|remove|test|simulate``: the hall's devices per PC (contracts.md
+"Devices"); ``test`` talks to the device through its real protocol and records what it saw."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from desk_app.cli.common import CliError, Commands, db_from_args, out, positive_int
+from desk_app.security.roles import Operation
+
+
+def cmd_device_list(args: argparse.Namespace) -> None:
+    from desk_app.services.devices import registry
+
+    found = registry.list_devices(db_from_args(args, acting=Operation.DEVICE_LIST))
+    lines = [
+        f"{d.name:<16} {d.kind:<9} {d.target:<28} "
+        f"{'' if d.window is None else f'窗口{d.window}':<6} {d.pc:<16} {d.state} {d.detail}"
+        for d in found
+    ]
+    out(args, {"devices": [d.to_json() for d in found]}, "\n".join(lines) or "no devices")
+
+
+def cmd_device_add(args: argparse.Namespace) -> None:
+    from desk_app.services.devices import registry
+
+    db = db_from_args(args, acting=Operation.DEVICE_ADD)
+    d = registry.add_device(
+        db, args.name, args.kind, args.target, window=args.window, options=args.options
+    )
+    out(args, d.to_json(), f"{d.name}: {d.kind} {d.target} ({d.pc})")
+
+
+def cmd_device_remove(args: argparse.Namespace) -> None:
+    from desk_app.services.devices import registry
+
+    registry.remove_device(db_from_args(args, acting=Operation.DEVICE_REMOVE), args.name)
+    out(args, {"name": args.name, "removed": True}, f"{args.name} removed")
+
+
+def cmd_device_test(args: argparse.Namespace) -> None:
+    from desk_app.services.devices import checks
+
+    def printer_probe(name: str) -> tuple[bool, str]:
+        from desk_app.ui.common.printer import printer_state  # Qt, only for an OS printer
+
+        return printer_state(name)
+
+    db = db_from_args(args, acting=Operation.DEVICE_TEST)
+    result = checks.test_device(db, args.name, printer_probe=printer_probe)
+    out(args, result, f"{args.name}: {result['state']} {result['detail']}")
+    if result["state"] != "ok":
+        raise SystemExit(1)
+
+
+def cmd_device_simulate(args: argparse.Namespace) -> None:
+    """Start a simulated device on a pty and keep it until interrupted (tests, demos)."""
+    from desk_app.services.devices import simulate
+
+    db_from_args(args, acting=Operation.DEVICE_SIMULATE)  # admin only, like adding a device
+    options = json.loads(args.options) if args.options else {}
+    makers = {
+        "callpad": simulate.simulate_callpad,
+        "strip": simulate.simulate_strip,
+        "evaluator": simulate.simulate_evaluator,
+    }
+    if args.what not in makers:
+        raise CliError(f"{args.what}: simulated devices are callpad, strip, evaluator")
+    twin = makers[args.what](options)
+    out(args, {"port": twin.port}, f"{args.what} on {twin.port} (Ctrl+C to stop)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        twin.close()
+
+
+def register(c: Commands) -> None:
+    dev = c.group("device", "the hall's devices on this PC")
+    c.add(dev, "list", cmd_device_list, "the hall's devices and their last state")
+    a = c.add(dev, "add", cmd_device_add, "register a device on this PC")
+    a.add_argument("name", help="a name of 1-32 lowercase letters, digits, - or _")
+    a.add_argument(
+        "--kind",
+        required=True,
+        choices=["printer", "escpos", "idcard", "evaluator", "strip", "callpad", "camera"],
+        help="the kind of device",
+    )
+    a.add_argument(
+        "--target",
+        required=True,
+        metavar="T",
+        help="printer name, usb:VID:PID, a serial port (/dev/ttyUSB0, COM3), tcp:HOST[:PORT], "
+        "file:PATH, sdk:PATH or folder:PATH (by kind)",
+    )
+    a.add_argument("--window", type=positive_int, metavar="N", help="the window number")
+    a.add_argument(
+        "--options",
+        metavar="JSON",
+        help='the adapter\'s options as a JSON object, e.g. {"format": "hex", "baud": 9600}',
+    )
+    r = c.add(dev, "remove", cmd_device_remove, "remove a device")
+    r.add_argument("name", help="the device's name")
+    t = c.add(dev, "test", cmd_device_test, "talk to a device and record its state")
+    t.add_argument("name", help="the device's name")
+    s = c.add(dev, "simulate", cmd_device_simulate, "a simulated device on a pty (tests, demos)")
+    s.add_argument("what", choices=["callpad", "strip", "evaluator", "idcard"], help="the device")
+    s.add_argument("--options", metavar="JSON", help="the simulated device's options (JSON)")
+    s.add_argument("--card", metavar="FILE", help="the ID card to present (idcard)")
