@@ -37,6 +37,9 @@ from desk_app.services.hall import calendar
 from desk_app.services.hall import setup as hall
 from desk_app.services.kb import answers as kb
 from desk_app.services.queue import boards
+from desk_app.services.devices import checks as device_checks
+from desk_app.services.devices import registry as device_registry
+from desk_app.services.evaluation import pad as evaluation_pad
 from desk_app.services.queue import operations as queue
 from desk_app.services.queue import rollover as queue_rollover
 from desk_app.services.supervision import alerts, live_hall, reform, statistics
@@ -180,6 +183,13 @@ CALLS: dict[Operation, Callable[[Any], Any]] = {
     ),
     Op.CATALOG_HISTORY: lambda db: catalog_upkeep.history(db, "newborn"),
     Op.CATALOG_ROLLBACK: lambda db: catalog_upkeep.rollback(db, "0"),
+    Op.DEVICE_LIST: device_registry.list_devices,
+    Op.DEVICE_ADD: lambda db: device_registry.add_device(db, "perm-x", "callpad", "/dev/nope"),
+    Op.DEVICE_REMOVE: lambda db: device_registry.remove_device(db, "perm-none"),
+    Op.DEVICE_TEST: lambda db: device_checks.test_device(db, "perm-none"),
+    Op.DEVICE_REPORT: lambda db: device_registry.report_state(db, "perm-none", "ok"),
+    Op.EVALUATION_INVITE: lambda db: evaluation_pad.invite(db, "YJS-00000000-0000", 1),
+    Op.EVALUATION_PAD: lambda db: evaluation_pad.pad_view(db, 1),
 }
 
 PEOPLE = {
@@ -232,7 +242,7 @@ def _build_hall(url: str):
 
 
 def _actor(db, role: Role) -> Actor:
-    if role in (Role.KIOSK, Role.DISPLAY):
+    if role in (Role.KIOSK, Role.DISPLAY, Role.EVALUATOR):
         return Actor(staff_id=None, code=str(role), role=role, device=True)
     return db.people[role]
 
@@ -247,7 +257,7 @@ def _snapshot(db) -> dict[str, int]:
 
 # Checked by the command line itself (no hall data behind them), or not built yet.
 CLI_ONLY = {Op.DB_UPGRADE, Op.DB_CHECK, Op.CATALOG_LIST, Op.CATALOG_SHOW, Op.CATALOG_CHECKLIST}
-CLI_ONLY |= {Op.CALENDAR_ADD_WORKDAYS}
+CLI_ONLY |= {Op.CALENDAR_ADD_WORKDAYS, Op.DEVICE_SIMULATE}
 NOT_BUILT_PREFIXES: tuple[str, ...] = ()
 
 

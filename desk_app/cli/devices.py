@@ -51,8 +51,8 @@ def cmd_device_test(args: argparse.Namespace) -> None:
     db = db_from_args(args, acting=Operation.DEVICE_TEST)
     result = checks.test_device(db, args.name, printer_probe=printer_probe)
     out(args, result, f"{args.name}: {result['state']} {result['detail']}")
-    if result["state"] != "ok":
-        raise SystemExit(1)
+    if result["state"] != "ok":  # the device does not work: exit 1, its reason on stderr
+        raise CliError(f"{args.name}: {result['detail']}", code=1)
 
 
 def cmd_device_simulate(args: argparse.Namespace) -> None:

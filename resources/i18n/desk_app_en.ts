@@ -9,7 +9,7 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="161" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="162" />
         <source>告警</source>
         <translation>Alert</translation>
     </message>
@@ -64,27 +64,32 @@
         <translation>Follow-up overdue</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="167" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="152" />
+        <source>设备故障</source>
+        <translation>Device fault</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/window.py" line="168" />
         <source>已确认</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="167" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="168" />
         <source>待处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="179" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="180" />
         <source>进度查询地址仍是示例（%1）：号票和回执上的二维码无法打开。请管理员在本厅设置中填写真实的进度查询地址。</source>
         <translation>The progress address is still the example (%1): the QR codes on tickets and receipts lead nowhere. An administrator must set the hall's real progress address.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="197" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="198" />
         <source>请先选择一条告警。</source>
         <translation>Select an alert first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="200" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="201" />
         <source>请填写处理说明。</source>
         <translation>Say what was done.</translation>
     </message>
@@ -92,72 +97,72 @@
 <context>
     <name>ApplicantPage</name>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="59" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="61" />
         <source>11 位手机号（可选）</source>
         <translation>11-digit mobile (optional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="60" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="62" />
         <source>申请人存在失信记录（不适用容缺受理）</source>
         <translation>Applicant has a bad-credit flag (no deferral)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="61" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="63" />
         <source>代办（代理人持委托书办理）</source>
         <translation>Proxy (agent with a letter of authorization)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="76" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="78" />
         <source>代理人姓名</source>
         <translation>Agent's name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="77" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="79" />
         <source>代理人身份证号</source>
         <translation>Agent's ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="79" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="81" />
         <source>委托事项</source>
         <translation>Authorized for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="80" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="82" />
         <source>委托有效期至</source>
         <translation>Authorization valid until</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="82" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="84" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="83" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="85" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="86" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="88" />
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="106" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="108" />
         <source>统一社会信用代码</source>
         <translation>Unified social credit code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="106" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="108" />
         <source>居民身份证号</source>
         <translation>Resident ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="107" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="109" />
         <source>企业名称</source>
         <translation>Company name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="107" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="109" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
@@ -473,24 +478,24 @@
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="453" />
+        <location filename="../../desk_app/ui/display/window.py" line="458" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="468" />
+        <location filename="../../desk_app/ui/display/window.py" line="473" />
         <source>→ %1 号窗口</source>
         <translation>→ Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="18" />
-        <location filename="../../desk_app/ui/display/calendar.py" line="58" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="19" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="59" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="19" />
-        <location filename="../../desk_app/ui/display/calendar.py" line="68" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="20" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="71" />
         <source>预约 · %1</source>
         <translation>Appointment · %1</translation>
     </message>
@@ -498,42 +503,42 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="52" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="53" />
         <source>1 申请人</source>
         <translation>1 Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="53" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="54" />
         <source>2 情形</source>
         <translation>2 Situation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="54" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="55" />
         <source>3 材料</source>
         <translation>3 Materials</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="55" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="56" />
         <source>4 决定与文书</source>
         <translation>4 Decision &amp; documents</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="85" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="86" />
         <source>一件事办件</source>
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="113" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="114" />
         <source>上一步 (Ctrl+←)</source>
         <translation>Back (Ctrl+←)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="114" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="115" />
         <source>下一步 (Ctrl+Enter)</source>
         <translation>Next (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="162" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="163" />
         <source>请根据申请人的情况回答（默认值为最常见情形）：</source>
         <translation>Answer for the applicant's situation (defaults are the common case):</translation>
     </message>
@@ -583,67 +588,67 @@
         <translation> (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="176" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="177" />
         <source>受理 (&amp;A)</source>
         <translation>&amp;Accept</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="177" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="178" />
         <source>容缺受理 (&amp;D)</source>
         <translation>Accept with &amp;deferral</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="178" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="179" />
         <source>一次性告知 (&amp;N)</source>
         <translation>One-time &amp;notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="179" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="180" />
         <source>不予受理 (&amp;R)</source>
         <translation>&amp;Reject</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="188" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="189" />
         <source>不予受理的理由</source>
         <translation>Reason for rejection</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="191" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="192" />
         <source>打印受理回执 (&amp;P)</source>
         <translation>&amp;Print receipt</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="192" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="193" />
         <source>打印一次性告知单</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="193" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="194" />
         <source>打印容缺承诺书</source>
         <translation>Print deferral commitment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="199" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="200" />
         <source>办结并邀请评价 (&amp;C)</source>
         <translation>&amp;Conclude and invite evaluation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="284" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="287" />
         <source>适用事项：</source>
         <translation>Items that apply: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="287" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="290" />
         <source>需提交材料 %1 项，免提交 %2 项</source>
         <translation>%1 materials to submit, %2 obtained without submission</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="303" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="306" />
         <source>其中 %1 项未与官方文本核对（标“未核实”），以部门办事指南为准</source>
         <translation>%1 of these are not checked against an official text (marked "unverified"); the department's guide prevails</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="328" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="331" />
         <source>正在读取办件 %1…</source>
         <translation>Loading case %1…</translation>
     </message>
@@ -653,37 +658,37 @@
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="396" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="400" />
         <source>材料齐全，可以受理。</source>
         <translation>All materials are in: the case can be accepted.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="398" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="402" />
         <source>尚缺：</source>
         <translation>Still missing: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="400" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="404" />
         <source>。</source>
         <translation>.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="410" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="414" />
         <source>，办结期限 %1</source>
         <translation>, due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="412" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="416" />
         <source>，容缺材料补正期限 %1</source>
         <translation>, deferred materials due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="414" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="418" />
         <source>（无官方节假日数据，期限仅按周末推算）</source>
         <translation> (no official holiday data: deadline counts weekends only)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="495" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="498" />
         <source>已生成：%1</source>
         <translation>Written: %1</translation>
     </message>
@@ -1490,236 +1495,330 @@
     </message>
 </context>
 <context>
-    <name>EvaluationDialog</name>
+    <name>EvaluationInvite</name>
     <message>
-        <location filename="../../desk_app/ui/counter/evaluation.py" line="42" />
-        <source>请您评价本次服务</source>
-        <translation>Please rate our service</translation>
+        <location filename="../../desk_app/ui/cases/evaluation.py" line="33" />
+        <source>邀请评价 (Ctrl+E)</source>
+        <translation>Ask for a rating (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/evaluation.py" line="43" />
-        <source>请您对本次服务进行评价</source>
-        <translation>Please rate today's service</translation>
+        <location filename="../../desk_app/ui/cases/evaluation.py" line="81" />
+        <source>已请申请人在评价器上评价，等待评价…</source>
+        <translation>The applicant was asked to rate on the evaluation pad; waiting…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/evaluation.py" line="63" />
-        <source>（不填）</source>
-        <translation>(skip)</translation>
+        <location filename="../../desk_app/ui/cases/evaluation.py" line="82" />
+        <location filename="../../desk_app/ui/cases/evaluation.py" line="83" />
+        <source>申请人已评价。</source>
+        <translation>The applicant has rated the service.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/evaluation.py" line="69" />
-        <source>意见或建议（可选）</source>
-        <translation>Comments or suggestions (optional)</translation>
+        <location filename="../../desk_app/ui/cases/evaluation.py" line="84" />
+        <source>申请人未评价（已超时），可再次邀请。</source>
+        <translation>No rating (timed out); you may ask again.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/evaluation.py" line="70" />
-        <source>意见建议</source>
-        <translation>Comments</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/counter/evaluation.py" line="114" />
-        <source>感谢您的评价！</source>
-        <translation>Thank you for your rating!</translation>
+        <location filename="../../desk_app/ui/cases/evaluation.py" line="85" />
+        <source>评价邀请已被下一位申请人替代。</source>
+        <translation>The request was replaced by the next applicant's.</translation>
     </message>
 </context>
 <context>
     <name>EvaluationsPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="44" />
         <source>分组</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="44" />
         <source>评价数</source>
         <translation>Ratings</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="44" />
         <source>平均</source>
         <translation>Mean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="44" />
         <source>差评</source>
         <translation>Negative</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="47" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="48" />
         <source>按窗口</source>
         <translation>By window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="49" />
         <source>按工作人员</source>
         <translation>By staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="49" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="50" />
         <source>按一件事</source>
         <translation>By bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="50" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="51" />
         <source>按评价维度</source>
         <translation>By dimension</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="56" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="57" />
         <source>评价</source>
         <translation>Rating</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="56" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="57" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="56" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="57" />
         <source>应回访日</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="56" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="57" />
         <source>办件</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="57" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="58" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="57" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="58" />
         <source>等级</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="57" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="58" />
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="57" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="58" />
         <source>回访结果</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="58" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="59" />
         <source>申诉</source>
         <translation>Appeal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="61" />
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="140" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="62" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="141" />
         <source>已整改</source>
         <translation>Fixed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="62" />
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="140" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="63" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="141" />
         <source>已解释说明</source>
         <translation>Explained</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="64" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="65" />
         <source>回访记录或复核意见（必填）</source>
         <translation>Follow-up record or review note (required)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="65" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="66" />
         <source>记录回访</source>
         <translation>Record follow-up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="69" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="70" />
         <source>申诉成立（不计入）</source>
         <translation>Appeal upheld (not counted)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="70" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="71" />
         <source>申诉不成立</source>
         <translation>Appeal rejected</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="71" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="72" />
         <source>复核申诉</source>
         <translation>Review appeal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="89" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="90" />
         <source>差评回访（15 个工作日内）</source>
         <translation>Follow-up of negative ratings (within 15 working days)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="119" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="120" />
         <source>近 %1 天：评价 %2 条，办结 %3 件，评价率 %4；满意率 %5%；非常满意 %6 · 满意 %7 · 基本满意 %8 · 不满意 %9 · 非常不满意 %10。差评待回访 %11，逾期 %12；申诉待复核 %13。</source>
         <translation>Last %1 days: %2 ratings for %3 concluded cases (rated %4); %5% satisfied; very satisfied %6 · satisfied %7 · fairly %8 · dissatisfied %9 · very dissatisfied %10. Negative ratings to follow up %11, overdue %12; appeals to review %13.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="139" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="140" />
         <source>逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="139" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="140" />
         <source>待回访</source>
         <translation>To follow up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="139" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="140" />
         <source>已回访</source>
         <translation>Followed up</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="142" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="143" />
         <source>待复核</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="143" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="144" />
         <source>成立</source>
         <translation>Upheld</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="144" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="145" />
         <source>不成立</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="165" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="166" />
         <source>整体满意度</source>
         <translation>Overall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="166" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="167" />
         <source>服务效率</source>
         <translation>Efficiency</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="167" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="168" />
         <source>服务水平</source>
         <translation>Competence</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="168" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="169" />
         <source>服务态度</source>
         <translation>Attitude</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="191" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="192" />
         <source>请先选择一条差评。</source>
         <translation>Select a negative rating first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="195" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="196" />
         <source>请填写回访记录或复核意见。</source>
         <translation>Write the follow-up record or review note.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="205" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="206" />
         <source>已保存。</source>
         <translation>Saved.</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluatorWindow</name>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="38" />
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="39" />
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="40" />
+        <source>基本满意</source>
+        <translation>Fairly satisfied</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="41" />
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="42" />
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="45" />
+        <source>整体满意度</source>
+        <translation>Overall</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="46" />
+        <source>服务效率</source>
+        <translation>Efficiency</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="47" />
+        <source>服务水平</source>
+        <translation>Competence</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="48" />
+        <source>服务态度</source>
+        <translation>Attitude</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="78" />
+        <source>服务评价</source>
+        <translation>Service rating</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="101" />
+        <source>办理结束后，请您在这里对本次服务进行评价</source>
+        <translation>When your business is done, please rate our service here</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="112" />
+        <source>请您对本次服务进行评价</source>
+        <translation>Please rate today's service</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="154" />
+        <source>提交评价</source>
+        <translation>Submit rating</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="172" />
+        <source>以下各项可选：</source>
+        <translation>Optional:</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="179" />
+        <source>感谢您的评价！</source>
+        <translation>Thank you for your rating!</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="204" />
+        <source>%1 号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="206" />
+        <source>工作人员：%1（工号 %2）</source>
+        <translation>Served by %1 (staff no. %2)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="210" />
+        <source>本窗口暂停服务</source>
+        <translation>This window is closed</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/evaluator/window.py" line="213" />
+        <source>正在办理：%1 · %2</source>
+        <translation>Now serving: %1 · %2</translation>
     </message>
 </context>
 <context>
@@ -2258,187 +2357,187 @@
 <context>
     <name>KioskView</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="67" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="69" />
         <source>自助取号</source>
         <translation>Take a ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="96" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="98" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="100" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="102" />
         <source>高效办成一件事 · 自助取号</source>
         <translation>One-thing service · Take a ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="142" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="144" />
         <source>普通</source>
         <translation>Standard</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="143" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="145" />
         <source>老年人</source>
         <translation>Elderly</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="144" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="146" />
         <source>残疾人</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="145" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="147" />
         <source>孕妇</source>
         <translation>Pregnant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="146" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="148" />
         <source>军人</source>
         <translation>Military</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="165" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="167" />
         <source>正在读取可办理的事项…</source>
         <translation>Loading services…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="166" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="168" />
         <source>今日暂无可取号的事项, 请咨询导服台</source>
         <translation>No service takes tickets today; please ask at the help desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="181" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="183" />
         <source>① 优先人群请先选择 (绿色通道), 其他群众无需选择</source>
         <translation>① Priority visitors choose their lane first; everyone else skips this</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="184" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="186" />
         <source>② 请点击要办理的事项取号</source>
         <translation>② Touch the service you need</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="207" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="209" />
         <source>取号成功</source>
         <translation>Your ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="240" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="242" />
         <source>重新打印</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="247" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="249" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="322" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="324" />
         <source>正在取号, 请稍候…</source>
         <translation>Issuing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="326" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="328" />
         <source>暂时无法取号, 请稍后再试或联系导服人员</source>
         <translation>Tickets can't be issued right now; try again or ask the staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="330" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="332" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="344" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="350" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="348" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="354" />
         <source>前面没有人等候, 请留意叫号</source>
         <translation>Nobody ahead of you; watch for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="351" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="357" />
         <source>前面还有 %1 人</source>
         <translation>%1 ahead of you</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="353" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="359" />
         <source>预计等候约 %1 分钟</source>
         <translation>About %1 min wait</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="361" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="367" />
         <source>未配置号票打印机: 号票只保存为文件, 在 %1</source>
         <translation>No ticket printer configured: tickets are only saved as files, in %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="370" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="376" />
         <source>正在打印号票…</source>
         <translation>Printing your ticket…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="371" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="377" />
         <source>请取走号票</source>
         <translation>Please take your ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="372" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="378" />
         <source>打印失败, 请凭此屏幕号码等候, 或联系导服人员</source>
         <translation>Printing failed: remember the number on screen, or ask the staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="373" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="379" />
         <source>未接打印机, 号票没有打印; 请记住屏幕上的号码</source>
         <translation>No printer: the ticket was not printed; please remember the number on the screen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="377" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="383" />
         <source>号票文件: %1</source>
         <translation>Ticket file: %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="397" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="403" />
         <source>星期一</source>
         <translation>Monday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="398" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="404" />
         <source>星期二</source>
         <translation>Tuesday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="399" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="405" />
         <source>星期三</source>
         <translation>Wednesday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="400" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="406" />
         <source>星期四</source>
         <translation>Thursday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="401" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="407" />
         <source>星期五</source>
         <translation>Friday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="402" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="408" />
         <source>星期六</source>
         <translation>Saturday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="403" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="409" />
         <source>星期日</source>
         <translation>Sunday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="405" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="411" />
         <source>%1月%2日</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="408" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="414" />
         <source>%1 秒后自动返回首页</source>
         <translation>Back to the start in %1 s</translation>
     </message>
@@ -2609,94 +2708,104 @@
         <translation>Reform progress wall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="105" />
+        <location filename="../../desk_app/ui/common/login.py" line="43" />
+        <source>评价器</source>
+        <translation>Evaluation pad</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/common/login.py" line="44" />
+        <source>窗口屏</source>
+        <translation>Window strip</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/common/login.py" line="107" />
         <source>高效办成一件事 · 登录</source>
         <translation>One-thing service · Log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="108" />
+        <location filename="../../desk_app/ui/common/login.py" line="110" />
         <source>高效办成一件事 窗口系统</source>
         <translation>One-thing service windows</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="110" />
+        <location filename="../../desk_app/ui/common/login.py" line="112" />
         <source>请选择本机用途并登录</source>
         <translation>Choose this PC's role and log in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="119" />
+        <location filename="../../desk_app/ui/common/login.py" line="121" />
         <source>工号，例如 s01</source>
         <translation>Staff code, e.g. s01</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="120" />
-        <location filename="../../desk_app/ui/common/login.py" line="132" />
+        <location filename="../../desk_app/ui/common/login.py" line="122" />
+        <location filename="../../desk_app/ui/common/login.py" line="134" />
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="125" />
+        <location filename="../../desk_app/ui/common/login.py" line="127" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="130" />
+        <location filename="../../desk_app/ui/common/login.py" line="132" />
         <source>用途</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="131" />
+        <location filename="../../desk_app/ui/common/login.py" line="133" />
         <source>工号</source>
         <translation>Staff code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="133" />
+        <location filename="../../desk_app/ui/common/login.py" line="135" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="141" />
-        <location filename="../../desk_app/ui/common/login.py" line="272" />
+        <location filename="../../desk_app/ui/common/login.py" line="143" />
+        <location filename="../../desk_app/ui/common/login.py" line="274" />
         <source>登录  (Enter)</source>
         <translation>Log in  (Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="146" />
+        <location filename="../../desk_app/ui/common/login.py" line="148" />
         <source>数据库：</source>
         <translation>Database: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="176" />
+        <location filename="../../desk_app/ui/common/login.py" line="178" />
         <source>请输入工号。</source>
         <translation>Enter your staff code.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="180" />
+        <location filename="../../desk_app/ui/common/login.py" line="182" />
         <source>请输入密码。</source>
         <translation>Enter the password.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="183" />
+        <location filename="../../desk_app/ui/common/login.py" line="185" />
         <source>正在连接数据库…</source>
         <translation>Connecting to the database…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="208" />
+        <location filename="../../desk_app/ui/common/login.py" line="210" />
         <source>本大厅还没有可登录的账户：请运行 desk-app demo seed（演示）或 desk-app staff add 工号 --name 姓名 --role admin --password-stdin</source>
         <translation>No account can log in yet: run desk-app demo seed (demo) or desk-app staff add CODE --name NAME --role admin --password-stdin</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="234" />
+        <location filename="../../desk_app/ui/common/login.py" line="236" />
         <source>正在登录窗口…</source>
         <translation>Logging in at the window…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="243" />
+        <location filename="../../desk_app/ui/common/login.py" line="245" />
         <source>须先修改临时密码才能登录。</source>
         <translation>Change the temporary password first to log in.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/common/login.py" line="259" />
+        <location filename="../../desk_app/ui/common/login.py" line="261" />
         <source>数据库版本比本程序新，请先升级本程序。</source>
         <translation>The database is newer than this program: please upgrade the program.</translation>
     </message>
@@ -2911,67 +3020,67 @@
 <context>
     <name>ReformPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="229" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="230" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="229" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="230" />
         <source>办结件数</source>
         <translation>Concluded</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="229" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="230" />
         <source>环节 承诺→实测</source>
         <translation>Steps claim (measured)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="230" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="231" />
         <source>材料 承诺→实测</source>
         <translation>Materials claim (measured)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="230" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="231" />
         <source>跑动 实测</source>
         <translation>Trips measured</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="230" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="231" />
         <source>时限(工作日) 承诺→实测</source>
         <translation>Days claim (measured)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="231" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="232" />
         <source>差于承诺</source>
         <translation>Worse than claimed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="253" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="254" />
         <source>改革目标（首批一件事平均）：跑动 -%1% · 环节 -%2% · 时限 -%3% · 材料 -%4%</source>
         <translation>Reform goals (first batch, average): trips -%1% · steps -%2% · time -%3% · materials -%4%</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="260" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="261" />
         <source>环节</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="261" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="262" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="262" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="263" />
         <source>跑动</source>
         <translation>Trips</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="263" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="264" />
         <source>时限</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/reviews.py" line="273" />
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="274" />
         <source>当日办结</source>
         <translation>same day</translation>
     </message>
@@ -2979,32 +3088,32 @@
 <context>
     <name>SessionLine</name>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="23" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="24" />
         <source>午间延时服务</source>
         <translation>Midday extended hours</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="24" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="25" />
         <source>晚间延时服务</source>
         <translation>Evening extended hours</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="25" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="26" />
         <source>周六专场</source>
         <translation>Saturday session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="26" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="27" />
         <source>专场服务</source>
         <translation>Special session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="46" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="47" />
         <source>%1进行中</source>
         <translation>%1 in progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/calendar.py" line="49" />
+        <location filename="../../desk_app/ui/display/calendar.py" line="50" />
         <source> · 至 %1</source>
         <translation> · until %1</translation>
     </message>
@@ -3700,65 +3809,98 @@
     </message>
 </context>
 <context>
+    <name>StripWindow</name>
+    <message>
+        <location filename="../../desk_app/ui/strip/window.py" line="60" />
+        <source>窗口屏</source>
+        <translation>Window strip</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/strip/window.py" line="63" />
+        <source>%1 号窗口</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/strip/window.py" line="107" />
+        <source>暂停服务</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/strip/window.py" line="108" />
+        <source>正在办理</source>
+        <translation>Now serving</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/strip/window.py" line="109" />
+        <source>欢迎办理</source>
+        <translation>Welcome</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/strip/window.py" line="114" />
+        <source>连接中断, 正在重试…</source>
+        <translation>Connection lost, retrying…</translation>
+    </message>
+</context>
+<context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="220" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="221" />
         <source>值班长 · 高效办成一件事</source>
         <translation>Supervisor · One Thing, Done Efficiently</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="222" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="223" />
         <source>值班长工作台</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="228" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="229" />
         <source>登录：</source>
         <translation>Logged in: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="245" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="246" />
         <source>大厅实况 (F1)</source>
         <translation>Live hall (F1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="246" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="288" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="247" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="289" />
         <source>告警 (F2)</source>
         <translation>Alerts (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="247" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="248" />
         <source>统计 (F3)</source>
         <translation>Statistics (F3)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="248" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="249" />
         <source>好差评 (F4)</source>
         <translation>Ratings (F4)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="249" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="250" />
         <source>改革成效 (F5)</source>
         <translation>Reform (F5)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="250" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="251" />
         <source>目录维护 (F6)</source>
         <translation>Catalog (F6)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="288" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="289" />
         <source>告警 %1 (F2)</source>
         <translation>Alerts %1 (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="292" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="293" />
         <source>等候 %1 人 · 今日办结 %2 · 开放窗口 %3/%4 · 待处理告警 %5</source>
         <translation>%1 waiting · %2 served today · windows open %3/%4 · open alerts %5</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="314" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="315" />
         <source>已确认：</source>
         <translation>Acknowledged: </translation>
     </message>
@@ -3832,27 +3974,27 @@
 <context>
     <name>_ServiceButton</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/buttons.py" line="79" />
+        <location filename="../../desk_app/ui/kiosk/buttons.py" line="86" />
         <source>今日号源已满</source>
         <translation>Fully booked today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/buttons.py" line="82" />
+        <location filename="../../desk_app/ui/kiosk/buttons.py" line="89" />
         <source>暂无窗口办理, 可取号等候</source>
         <translation>No window open yet; you may take a ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/buttons.py" line="85" />
+        <location filename="../../desk_app/ui/kiosk/buttons.py" line="92" />
         <source>当前无人等候</source>
         <translation>Nobody waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/buttons.py" line="89" />
+        <location filename="../../desk_app/ui/kiosk/buttons.py" line="96" />
         <source>等候 %1 人</source>
         <translation>%1 waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/buttons.py" line="91" />
+        <location filename="../../desk_app/ui/kiosk/buttons.py" line="98" />
         <source>约 %1 分钟</source>
         <translation>about %1 min</translation>
     </message>

@@ -33,7 +33,15 @@ from desk_app.store import Database
 from desk_app.store.case_models import SyncOutbox
 from desk_app.store.supervision_models import AlertAck
 
-KINDS = ("waiting", "long_wait", "slow_service", "paused", "dead_letters", "follow_up_overdue")
+KINDS = (
+    "waiting",
+    "long_wait",
+    "slow_service",
+    "paused",
+    "dead_letters",
+    "device",
+    "follow_up_overdue",
+)
 
 
 @dataclass(frozen=True)
