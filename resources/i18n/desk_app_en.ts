@@ -503,42 +503,42 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="53" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="54" />
         <source>1 申请人</source>
         <translation>1 Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="54" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="55" />
         <source>2 情形</source>
         <translation>2 Situation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="55" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="56" />
         <source>3 材料</source>
         <translation>3 Materials</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="56" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="57" />
         <source>4 决定与文书</source>
         <translation>4 Decision &amp; documents</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="86" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="87" />
         <source>一件事办件</source>
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="114" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="115" />
         <source>上一步 (Ctrl+←)</source>
         <translation>Back (Ctrl+←)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="115" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="116" />
         <source>下一步 (Ctrl+Enter)</source>
         <translation>Next (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="163" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="165" />
         <source>请根据申请人的情况回答（默认值为最常见情形）：</source>
         <translation>Answer for the applicant's situation (defaults are the common case):</translation>
     </message>
@@ -588,67 +588,67 @@
         <translation> (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="177" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="179" />
         <source>受理 (&amp;A)</source>
         <translation>&amp;Accept</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="178" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="180" />
         <source>容缺受理 (&amp;D)</source>
         <translation>Accept with &amp;deferral</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="179" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="181" />
         <source>一次性告知 (&amp;N)</source>
         <translation>One-time &amp;notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="180" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="182" />
         <source>不予受理 (&amp;R)</source>
         <translation>&amp;Reject</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="189" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="191" />
         <source>不予受理的理由</source>
         <translation>Reason for rejection</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="192" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="194" />
         <source>打印受理回执 (&amp;P)</source>
         <translation>&amp;Print receipt</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="193" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="195" />
         <source>打印一次性告知单</source>
         <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="194" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="196" />
         <source>打印容缺承诺书</source>
         <translation>Print deferral commitment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="200" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="202" />
         <source>办结并邀请评价 (&amp;C)</source>
         <translation>&amp;Conclude and invite evaluation</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="287" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="289" />
         <source>适用事项：</source>
         <translation>Items that apply: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="290" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="292" />
         <source>需提交材料 %1 项，免提交 %2 项</source>
         <translation>%1 materials to submit, %2 obtained without submission</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="306" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="308" />
         <source>其中 %1 项未与官方文本核对（标“未核实”），以部门办事指南为准</source>
         <translation>%1 of these are not checked against an official text (marked "unverified"); the department's guide prevails</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="331" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="333" />
         <source>正在读取办件 %1…</source>
         <translation>Loading case %1…</translation>
     </message>
@@ -658,39 +658,34 @@
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="400" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="402" />
         <source>材料齐全，可以受理。</source>
         <translation>All materials are in: the case can be accepted.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="402" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="404" />
         <source>尚缺：</source>
         <translation>Still missing: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="404" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="406" />
         <source>。</source>
         <translation>.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="414" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="416" />
         <source>，办结期限 %1</source>
         <translation>, due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="416" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="418" />
         <source>，容缺材料补正期限 %1</source>
         <translation>, deferred materials due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="418" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="420" />
         <source>（无官方节假日数据，期限仅按周末推算）</source>
         <translation> (no official holiday data: deadline counts weekends only)</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="498" />
-        <source>已生成：%1</source>
-        <translation>Written: %1</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/cases/labels.py" line="15" />
@@ -1173,183 +1168,183 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="52" />
+        <location filename="../../desk_app/ui/counter/window.py" line="53" />
         <source>叫下一位</source>
         <translation>Call next</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="53" />
+        <location filename="../../desk_app/ui/counter/window.py" line="54" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/counter/models.py" line="152" />
-        <location filename="../../desk_app/ui/counter/window.py" line="54" />
+        <location filename="../../desk_app/ui/counter/window.py" line="55" />
         <source>过号</source>
         <translation>No-show</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="55" />
+        <location filename="../../desk_app/ui/counter/window.py" line="56" />
         <source>开始办理</source>
         <translation>Start</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/counter/models.py" line="151" />
-        <location filename="../../desk_app/ui/counter/window.py" line="56" />
+        <location filename="../../desk_app/ui/counter/window.py" line="57" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/counter/models.py" line="154" />
-        <location filename="../../desk_app/ui/counter/window.py" line="57" />
+        <location filename="../../desk_app/ui/counter/window.py" line="58" />
         <source>挂起</source>
         <translation>Hold</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="58" />
+        <location filename="../../desk_app/ui/counter/window.py" line="59" />
         <source>回呼挂起号</source>
         <translation>Call back held</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/counter/models.py" line="153" />
-        <location filename="../../desk_app/ui/counter/window.py" line="59" />
+        <location filename="../../desk_app/ui/counter/window.py" line="60" />
         <source>转移</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="60" />
-        <location filename="../../desk_app/ui/counter/window.py" line="282" />
+        <location filename="../../desk_app/ui/counter/window.py" line="61" />
+        <location filename="../../desk_app/ui/counter/window.py" line="284" />
         <source>暂停窗口</source>
         <translation>Pause window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="61" />
+        <location filename="../../desk_app/ui/counter/window.py" line="62" />
         <source>一件事办件</source>
         <translation>One-thing case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="62" />
+        <location filename="../../desk_app/ui/counter/window.py" line="63" />
         <source>查找办件</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="90" />
+        <location filename="../../desk_app/ui/counter/window.py" line="91" />
         <source>%1 号窗口 · 高效办成一件事</source>
         <translation>Window %1 · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="135" />
+        <location filename="../../desk_app/ui/counter/window.py" line="136" />
         <source>当前号</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="145" />
-        <location filename="../../desk_app/ui/counter/window.py" line="299" />
+        <location filename="../../desk_app/ui/counter/window.py" line="146" />
+        <location filename="../../desk_app/ui/counter/window.py" line="301" />
         <source>空闲 · 按 F1 叫下一位</source>
         <translation>Free · press F1 to call the next visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="186" />
+        <location filename="../../desk_app/ui/counter/window.py" line="188" />
         <source>等候队列</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="190" />
+        <location filename="../../desk_app/ui/counter/window.py" line="192" />
         <source>本窗口挂起</source>
         <translation>Held at this window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="202" />
+        <location filename="../../desk_app/ui/counter/window.py" line="204" />
         <source>今日已办</source>
         <translation>Done today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="257" />
+        <location filename="../../desk_app/ui/counter/window.py" line="259" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="259" />
+        <location filename="../../desk_app/ui/counter/window.py" line="261" />
         <source>● 服务中</source>
         <translation>● Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="260" />
+        <location filename="../../desk_app/ui/counter/window.py" line="262" />
         <source>● 暂停服务</source>
         <translation>● Paused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="261" />
+        <location filename="../../desk_app/ui/counter/window.py" line="263" />
         <source>● 未登录</source>
         <translation>● Not logged in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="271" />
+        <location filename="../../desk_app/ui/counter/window.py" line="273" />
         <source>等候队列（%1 人）</source>
         <translation>Waiting (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="273" />
+        <location filename="../../desk_app/ui/counter/window.py" line="275" />
         <source>本窗口挂起（%1）</source>
         <translation>Held at this window (%1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="276" />
+        <location filename="../../desk_app/ui/counter/window.py" line="278" />
         <source>办结 %1 · 过号 %2 · 平均办理 %3</source>
         <translation>Completed %1 · no-shows %2 · average service %3</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="282" />
+        <location filename="../../desk_app/ui/counter/window.py" line="284" />
         <source>恢复服务</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="295" />
+        <location filename="../../desk_app/ui/counter/window.py" line="297" />
         <source>暂停服务中 · 按 F9 恢复</source>
         <translation>Paused · press F9 to resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="297" />
+        <location filename="../../desk_app/ui/counter/window.py" line="299" />
         <source>窗口未登录</source>
         <translation>Window not open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="304" />
+        <location filename="../../desk_app/ui/counter/window.py" line="306" />
         <source>预约签到</source>
         <translation>Appointment check-in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="307" />
+        <location filename="../../desk_app/ui/counter/window.py" line="309" />
         <source>绿色通道 · %1</source>
         <translation>Priority lane · %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="313" />
+        <location filename="../../desk_app/ui/counter/window.py" line="315" />
         <source>办理中 · 已用 %1</source>
         <translation>Serving · %1 so far</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="317" />
+        <location filename="../../desk_app/ui/counter/window.py" line="319" />
         <source> · 已重呼 %1 次</source>
         <translation> · recalled %1×</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="322" />
+        <location filename="../../desk_app/ui/counter/window.py" line="324" />
         <source>已叫号，等待群众到窗口</source>
         <translation>Called, waiting for the visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="436" />
+        <location filename="../../desk_app/ui/counter/window.py" line="438" />
         <source>当前没有等候的群众。</source>
         <translation>Nobody is waiting.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="439" />
+        <location filename="../../desk_app/ui/counter/window.py" line="441" />
         <source>%1 已叫号尚未处理：请重呼、过号或开始办理。</source>
         <translation>%1 is called but not handled: recall, mark no-show or start.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/window.py" line="479" />
+        <location filename="../../desk_app/ui/counter/window.py" line="481" />
         <source>请先办结、过号、挂起或转移当前号 %1，再退出。</source>
         <translation>Complete, no-show, hold or transfer %1 before logging out.</translation>
     </message>
@@ -1970,174 +1965,169 @@
 <context>
     <name>HelperWindow</name>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="61" />
+        <location filename="../../desk_app/ui/helper/window.py" line="62" />
         <source>新建服务</source>
         <translation>New session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="62" />
+        <location filename="../../desk_app/ui/helper/window.py" line="63" />
         <source>添加环节</source>
         <translation>Add step</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="63" />
+        <location filename="../../desk_app/ui/helper/window.py" line="64" />
         <source>授权委托书</source>
         <translation>Letter of authorization</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="64" />
+        <location filename="../../desk_app/ui/helper/window.py" line="65" />
         <source>中止</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="65" />
+        <location filename="../../desk_app/ui/helper/window.py" line="66" />
         <source>恢复</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="66" />
+        <location filename="../../desk_app/ui/helper/window.py" line="67" />
         <source>终止</source>
         <translation>Terminate</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="67" />
+        <location filename="../../desk_app/ui/helper/window.py" line="68" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="68" />
+        <location filename="../../desk_app/ui/helper/window.py" line="69" />
         <source>记录堵点</source>
         <translation>Pain point</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="69" />
+        <location filename="../../desk_app/ui/helper/window.py" line="70" />
         <source>打印表单</source>
         <translation>Print form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="115" />
+        <location filename="../../desk_app/ui/helper/window.py" line="116" />
         <source>帮办代办 · 高效办成一件事</source>
         <translation>Assisted service · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="127" />
+        <location filename="../../desk_app/ui/helper/window.py" line="128" />
         <source>帮办代办工作台</source>
         <translation>Assisted service desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="153" />
+        <location filename="../../desk_app/ui/helper/window.py" line="154" />
         <source>今日帮办服务</source>
         <translation>Today's sessions</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="157" />
+        <location filename="../../desk_app/ui/helper/window.py" line="158" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="158" />
+        <location filename="../../desk_app/ui/helper/window.py" line="159" />
         <source>开始</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="159" />
+        <location filename="../../desk_app/ui/helper/window.py" line="160" />
         <source>方式</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="160" />
+        <location filename="../../desk_app/ui/helper/window.py" line="161" />
         <source>服务对象</source>
         <translation>Visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="161" />
+        <location filename="../../desk_app/ui/helper/window.py" line="162" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="162" />
+        <location filename="../../desk_app/ui/helper/window.py" line="163" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="208" />
+        <location filename="../../desk_app/ui/helper/window.py" line="209" />
         <source>Shift+F2 凭号票，Ctrl+F2 凭预约</source>
         <translation>Shift+F2 from a ticket, Ctrl+F2 from an appointment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="272" />
+        <location filename="../../desk_app/ui/helper/window.py" line="274" />
         <source>共 %1 次，已办结 %2 次，办理用时 %3 分钟</source>
         <translation>%1 sessions, %2 concluded, %3 minutes of work</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="338" />
+        <location filename="../../desk_app/ui/helper/window.py" line="340" />
         <source>已新建代办服务：请先签署授权委托书 (F4)。</source>
         <translation>Proxy session started: record the letter of authorization first (F4).</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="371" />
+        <location filename="../../desk_app/ui/helper/window.py" line="373" />
         <source>中止帮办服务</source>
         <translation>Suspend the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="371" />
+        <location filename="../../desk_app/ui/helper/window.py" line="373" />
         <source>打印中止单</source>
         <translation>Print the suspension form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="372" />
+        <location filename="../../desk_app/ui/helper/window.py" line="374" />
         <source>恢复办理</source>
         <translation>Resume the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="372" />
+        <location filename="../../desk_app/ui/helper/window.py" line="374" />
         <source>打印受理单</source>
         <translation>Print the acceptance form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="373" />
+        <location filename="../../desk_app/ui/helper/window.py" line="375" />
         <source>终止帮办服务</source>
         <translation>Terminate the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="373" />
+        <location filename="../../desk_app/ui/helper/window.py" line="375" />
         <source>打印终止单</source>
         <translation>Print the termination form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="374" />
+        <location filename="../../desk_app/ui/helper/window.py" line="376" />
         <source>办结帮办服务</source>
         <translation>Conclude the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="374" />
+        <location filename="../../desk_app/ui/helper/window.py" line="376" />
         <source>打印办结单</source>
         <translation>Print the conclusion form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="400" />
+        <location filename="../../desk_app/ui/helper/window.py" line="402" />
         <source>已记录堵点 %1，期限 %2</source>
         <translation>Pain point %1 recorded, due %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="416" />
+        <location filename="../../desk_app/ui/helper/window.py" line="418" />
         <source>请先在堵点列表中选中一条（↑↓），再按 Ctrl+E。</source>
         <translation>Choose a pain point in the list first (↑↓), then press Ctrl+E.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="426" />
+        <location filename="../../desk_app/ui/helper/window.py" line="428" />
         <source>堵点 %1 解释说明</source>
         <translation>Explain pain point %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="427" />
+        <location filename="../../desk_app/ui/helper/window.py" line="429" />
         <source>解释说明</source>
         <translation>Explanation</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="457" />
-        <source>已生成：%1</source>
-        <translation>Written: %1</translation>
     </message>
 </context>
 <context>
@@ -2923,6 +2913,29 @@
         <location filename="../../desk_app/ui/helper/dialogs.py" line="426" />
         <source>（整个一件事）</source>
         <translation>(the whole bundle)</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterChoice</name>
+    <message>
+        <location filename="../../desk_app/ui/common/paper.py" line="71" />
+        <source>选择本机打印机</source>
+        <translation>This PC's printer</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/common/paper.py" line="73" />
+        <source>（不打印，只保存 PDF）</source>
+        <translation>(no printer: save PDFs only)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/common/paper.py" line="80" />
+        <source>%1（未找到）</source>
+        <translation>%1 (not found)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/common/paper.py" line="89" />
+        <source>回执、告知单等 A4 文书打印到：</source>
+        <translation>Print receipts, notices and other A4 papers on:</translation>
     </message>
 </context>
 <context>

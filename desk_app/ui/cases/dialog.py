@@ -47,6 +47,7 @@ from desk_app.ui.cases.materials import MaterialsPage
 from desk_app.ui.cases.reasons import ask_missing_reasons
 from desk_app.ui.common import theme
 from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP, in_language, is_english, listed
+from desk_app.ui.common.paper import Paper, install_printer_choice, paper_message, print_paper
 from desk_app.ui.common.tasks import TaskRunner, user_message
 
 STEPS = (
@@ -122,6 +123,7 @@ class CaseDialog(QDialog):
             ("Ctrl+Left", self.back),
         ):
             QShortcut(QKeySequence(keys), self).activated.connect(slot)
+        install_printer_choice(self)  # Ctrl+P: this PC's printer
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)
         nav.addStretch()
@@ -477,23 +479,21 @@ class CaseDialog(QDialog):
         self.rating.invite(view)  # the visitor rates on the pad facing them
 
     def print_document(self, kind: str) -> None:
+        """The paper as a PDF in the documents folder, then on this PC's printer (Shift: the
+        system's print dialog); a printer problem leaves the PDF and says so."""
         v = self.view
         if v is None:
             return
         from desk_app.paths import documents_dir, unused_document_path
-
-        folder = self.document_dir or documents_dir()
         from desk_app.services.cases import documents as case_print
 
-        def work() -> Path:
-            folder.mkdir(parents=True, exist_ok=True)
-            target = unused_document_path(folder, f"{v.case_no}-{kind}")
-            case_print.print_case_document(self.db, v.case_no, kind, target)
-            return target
+        folder = self.document_dir or documents_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = unused_document_path(folder, f"{v.case_no}-{kind}")
+        render = partial(case_print.print_case_document, self.db, v.case_no, kind)
+        print_paper(self.runner, self, render, target, self._printed, self._failed)
 
-        self.runner.submit(work, self._printed, self._failed)
-
-    def _printed(self, path: Path) -> None:
+    def _printed(self, paper: Paper) -> None:
         self.error.setVisible(False)
-        self.doc_label.setText(self.tr("已生成：%1").replace("%1", str(path)))
-        self.last_document = path
+        self.doc_label.setText(paper_message(paper))
+        self.last_document = paper.path

@@ -19,7 +19,12 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 
 class PrintError(OSError):
-    """The ticket could not be printed or saved; ``str(exc)`` is the Chinese reason."""
+    """The paper could not be printed or saved; ``str(exc)`` is the Chinese reason, ``en``
+    the English one."""
+
+    def __init__(self, zh: str, en: str = "") -> None:
+        super().__init__(zh)
+        self.zh, self.en = zh, en or zh
 
 
 def print_pdf_bytes(pdf: bytes, printer_name: str | None) -> None:
@@ -28,13 +33,33 @@ def print_pdf_bytes(pdf: bytes, printer_name: str | None) -> None:
     Raises:
         PrintError: no such printer, the PDF cannot be read, or the printer refused the job.
     """
+    printer = open_printer(printer_name)
+    printer.setDocName("号票")
+    paint_pdf(pdf, printer)
+
+
+def open_printer(printer_name: str | None) -> QPrinter:
+    """A QPrinter for the OS printer called ``printer_name`` (None: the default one), or for
+    ``file:PATH``: Qt's own PDF engine writing PATH (the simulated twin of a printer, for
+    tests and demos; the same painting path as a real printer).
+
+    Raises:
+        PrintError: no such printer.
+    """
+    if printer_name and printer_name.startswith("file:"):
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(printer_name.removeprefix("file:"))
+        return printer
     info = QPrinterInfo.printerInfo(printer_name) if printer_name else QPrinterInfo.defaultPrinter()
     if info.isNull():
         shown = printer_name or "默认打印机"
-        raise PrintError(f"找不到打印机「{shown}」, 请检查打印机电源、连接和名称设置")
-    printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
-    printer.setDocName("号票")
-    paint_pdf(pdf, printer)
+        raise PrintError(
+            f"找不到打印机「{shown}」, 请检查打印机电源、连接和名称设置",
+            f"printer {printer_name or '(default)'!r} not found: check its power, cable and "
+            "the name chosen for this PC",
+        )
+    return QPrinter(info, QPrinter.PrinterMode.HighResolution)
 
 
 def paint_pdf(pdf: bytes, printer: QPrinter) -> None:
@@ -47,7 +72,10 @@ def paint_pdf(pdf: bytes, printer: QPrinter) -> None:
     try:
         from PySide6.QtPdf import QPdfDocument  # the PySide6-Pdf wheel since PySide6 6.12
     except ImportError as exc:
-        raise PrintError("缺少 PDF 打印组件 (PySide6 QtPdf), 请联系系统管理员") from exc
+        raise PrintError(
+            "缺少 PDF 打印组件 (PySide6 QtPdf), 请联系系统管理员",
+            "the PDF printing component (PySide6 QtPdf) is missing: call the administrator",
+        ) from exc
 
     data = QByteArray(pdf)
     buffer = QBuffer(data)
@@ -56,7 +84,9 @@ def paint_pdf(pdf: bytes, printer: QPrinter) -> None:
     try:
         doc.load(buffer)  # a QBuffer is random-access, so this loads synchronously
         if doc.status() != QPdfDocument.Status.Ready or doc.pageCount() < 1:
-            raise PrintError(f"号票文件无法读取 ({doc.error().name})")
+            raise PrintError(
+                f"文件无法读取 ({doc.error().name})", f"the PDF cannot be read ({doc.error().name})"
+            )
         first = doc.pagePointSize(0)
         printer.setFullPage(True)  # the PDF already has its margins
         printer.setPageLayout(
@@ -70,7 +100,10 @@ def paint_pdf(pdf: bytes, printer: QPrinter) -> None:
         )
         painter = QPainter()
         if not painter.begin(printer):
-            raise PrintError("打印机无法开始打印 (可能缺纸、脱机或驱动出错)")
+            raise PrintError(
+                "打印机无法开始打印 (可能缺纸、脱机或驱动出错)",
+                "the printer cannot start (out of paper, offline or a driver error?)",
+            )
         try:
             dpi = printer.resolution()
             # Receipt printers are 203-300 dpi; an office printer's 1200 dpi would only cost
@@ -78,18 +111,21 @@ def paint_pdf(pdf: bytes, printer: QPrinter) -> None:
             render_dpi = min(dpi, 600)
             for page in range(doc.pageCount()):
                 if page and not printer.newPage():
-                    raise PrintError("打印机换页失败")
+                    raise PrintError("打印机换页失败", "the printer failed to start a new page")
                 size: QSizeF = doc.pagePointSize(page)
                 image = doc.render(page, _pixels(size, render_dpi))
                 if image.isNull():
-                    raise PrintError("号票图像生成失败")
+                    raise PrintError("页面图像生成失败", "a page could not be rendered")
                 # The painter works in printer dots: the page's size at the printer's resolution.
                 target = _pixels(size, dpi)
                 painter.drawImage(QRectF(0, 0, target.width(), target.height()), image)
         finally:
             ended = painter.end()
         if not ended or printer.printerState() == QPrinter.PrinterState.Error:
-            raise PrintError("打印机报告错误 (可能缺纸、卡纸或脱机)")
+            raise PrintError(
+                "打印机报告错误 (可能缺纸、卡纸或脱机)",
+                "the printer reports an error (out of paper, jammed or offline?)",
+            )
     finally:
         doc.close()
         buffer.close()
@@ -120,7 +156,10 @@ def save_pdf(pdf: bytes, folder: str | os.PathLike[str], name: str | None = None
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise PrintError(f"号票文件无法保存到 {target_dir}: {exc.strerror or exc}") from exc
+        raise PrintError(
+            f"文件无法保存到 {target_dir}: {exc.strerror or exc}",
+            f"cannot save into {target_dir}: {exc.strerror or exc}",
+        ) from exc
     return target
 
 

@@ -42,6 +42,7 @@ from desk_app.store import Database
 from desk_app.ui.common import theme
 from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 from desk_app.ui.common.kb_panel import KbButton
+from desk_app.ui.common.paper import install_printer_choice
 from desk_app.ui.common.tasks import TaskRunner, user_message
 from desk_app.ui.counter import appointments as counter_appointments
 from desk_app.ui.counter.models import ServedModel, WaitingModel, minutes, priority_label
@@ -177,6 +178,7 @@ class CounterWindow(QWidget):
             self.buttons[key] = btn
             grid.addWidget(btn, i // 3, i % 3)
 
+        install_printer_choice(self)  # Ctrl+P: the PC's A4 printer for receipts and notices
         left = QVBoxLayout()
         left.addWidget(card, 3)
         left.addLayout(grid, 2)

@@ -35,6 +35,7 @@ from desk_app.store import Database
 from desk_app.ui.common import theme
 from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
 from desk_app.ui.common.kb_panel import KbButton
+from desk_app.ui.common.paper import install_printer_choice, paper_message, print_saved
 from desk_app.ui.common.tasks import TaskRunner, user_message
 from desk_app.ui.helper.dialogs import (
     AppointmentLookup,
@@ -209,6 +210,7 @@ class HelperWindow(QWidget):
         QShortcut(QKeySequence("Ctrl+E"), self, self.explain_pain)
         QShortcut(QKeySequence("Ctrl+R"), self, self.refresh)
         QShortcut(QKeySequence("Ctrl+L"), self, self.list.setFocus)
+        install_printer_choice(self)  # Ctrl+P: this PC's printer
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
@@ -453,8 +455,15 @@ class HelperWindow(QWidget):
             self._printed(path)
 
     def _printed(self, path: Path) -> None:
+        """The form is saved: now to this PC's printer (Shift: the system's dialog)."""
         self.last_document = path
-        self.say(self.tr("已生成：%1").replace("%1", str(path)))
+        print_saved(
+            self.runner,
+            self,
+            path,
+            lambda paper: self.say(paper_message(paper)),
+            lambda exc: self.say(user_message(exc), error=True),
+        )
 
     def _document(self, session_id: int, kind: str) -> Path:
         from desk_app.paths import documents_dir, unused_document_path
