@@ -31,15 +31,15 @@ from desk_app.services.catalog import upkeep as catalog_upkeep
 from desk_app.services.common import audit
 from desk_app.services.common.errors import Refused
 from desk_app.services.demo import seed as demo
+from desk_app.services.devices import checks as device_checks
+from desk_app.services.devices import registry as device_registry
 from desk_app.services.evaluation import follow_up
+from desk_app.services.evaluation import pad as evaluation_pad
 from desk_app.services.evaluation import stats as evaluation_stats
 from desk_app.services.hall import calendar
 from desk_app.services.hall import setup as hall
 from desk_app.services.kb import answers as kb
 from desk_app.services.queue import boards
-from desk_app.services.devices import checks as device_checks
-from desk_app.services.devices import registry as device_registry
-from desk_app.services.evaluation import pad as evaluation_pad
 from desk_app.services.queue import operations as queue
 from desk_app.services.queue import rollover as queue_rollover
 from desk_app.services.supervision import alerts, live_hall, reform, statistics
