@@ -104,6 +104,29 @@ def invite(db: Database, case_no: str, window: int, *, now: datetime | None = No
         return PadRequest(req.id, case.case_no, _bundle(case), req.expires_at)
 
 
+def invite_last(db: Database, window: int, *, now: datetime | None = None) -> PadRequest:
+    """The call-pad's rating key: invite the rating of the case concluded last at ``window``
+    today, when it is not rated yet."""
+    require(db.actor, Operation.EVALUATION_INVITE)
+    now = now or clock.now()
+    with db.read() as s:
+        win = window_by_number(s, window)
+        case_no = s.scalar(
+            select(Case.case_no)
+            .outerjoin(Evaluation, Evaluation.case_id == Case.id)
+            .where(
+                Case.window_id == win.id,
+                Case.concluded_at >= clock.day_start(clock.hall_day(now)),
+                Evaluation.id.is_(None),
+            )
+            .order_by(Case.concluded_at.desc())
+            .limit(1)
+        )
+    if case_no is None:
+        raise Refused("本窗口今天没有待评价的办结件", "no unrated case concluded here today")
+    return invite(db, case_no, window, now=now)
+
+
 def _bundle(case: Case) -> str:
     return bundle_names().get(case.bundle_code, case.bundle_code)
 

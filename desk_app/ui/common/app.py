@@ -9,7 +9,7 @@ import os
 import sys
 import traceback
 from types import TracebackType
-from typing import cast
+from typing import Any, cast
 
 from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -240,11 +240,26 @@ def run_gui(
     else:
         place_fullscreen(main, screen)
     sync_loop = _start_sync(db) if chosen["role"] == "counter" else None
+    devices = _start_devices(main) if chosen["role"] in ("counter", "kiosk", "display") else None
     code = app.exec()
+    if devices is not None:
+        devices.close()
     if sync_loop is not None:
         sync_loop.stop()
     db.dispose()
     return code
+
+
+def _start_devices(screen: QWidget) -> Any:
+    """This PC's call-pad receivers, LED strips and serial evaluation pads, driven by the main
+    screen's process (one process per port: a second screen on the PC starts none)."""
+    from desk_app.services.devices.runner import DeviceRunner
+
+    try:
+        return DeviceRunner(screen.db).start()  # type: ignore[attr-defined]
+    except Exception as exc:  # noqa: BLE001 - devices must never keep a screen from starting
+        log.warning("devices not started: %s", exc)
+        return None
 
 
 CATALOG_LOOK_MS = 30_000
