@@ -16,6 +16,7 @@ No Qt: threads, so the screen's event loop never waits on a serial port.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -238,7 +239,6 @@ class DeviceRunner:
         writer: StripWriter = r.extra["writer"]
         state = WindowState.CLOSED if w is None else w.state
         current = None if w is None else w.current
-        try:
+        # A fault: the link reports it and reopens; the text is written again once it is back.
+        with contextlib.suppress(DeviceFault):
             writer.show(current, (w.current_state or state) if current else state)
-        except DeviceFault:
-            pass  # the link reports the fault and reopens; shown again once it is back
