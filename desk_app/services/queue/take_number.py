@@ -21,6 +21,7 @@ from typing import Any
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.common.dto import IssuedTicket
+from desk_app.services.common.errors import Refused
 from desk_app.services.queue import operations as queue
 from desk_app.store import Database
 
@@ -94,16 +95,16 @@ def print_ticket(
     require(db.actor, Operation.TICKET_ISSUE)
     if sink is None:
         return IssueOutcome(ticket, printed=False, pdf=pdf)
-    if pdf is None:
+    send = sink if callable(sink) else file_sink(sink)
+    if pdf is None and getattr(send, "wants_pdf", True):  # an ESC/POS printer lays out its own
         try:
             pdf = _render(db, ticket)
         except Exception as exc:  # noqa: BLE001 - the ticket exists; a reprint may retry
             log.exception("ticket %s issued but its PDF could not be rendered", ticket.number)
             return IssueOutcome(ticket, printed=False, print_error=_reason(exc, "号票无法生成"))
-    send = sink if callable(sink) else file_sink(sink)
     try:
-        path = send(ticket, pdf)
-    except OSError as exc:  # paper out, printer offline, folder not writable: expected
+        path = send(ticket, pdf or b"")
+    except (OSError, Refused) as exc:  # paper out, printer offline, folder not writable
         log.warning("ticket %s issued but not printed: %s", ticket.number, exc)
         return IssueOutcome(
             ticket, printed=False, print_error=_reason(exc, "号票未能打印"), pdf=pdf
@@ -141,4 +142,6 @@ def _reason(exc: Exception, what: str) -> str:
     else is a fault whose message means nothing to the person at the kiosk."""
     if isinstance(exc, OSError) and str(exc):
         return str(exc)
+    if isinstance(exc, Refused):  # a device's own reason (paper out, printer offline)
+        return exc.zh
     return f"{what} ({type(exc).__name__}), 请重试或联系系统管理员"

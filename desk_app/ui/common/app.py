@@ -99,12 +99,15 @@ def build_screen(
     if role == "kiosk":
         from desk_app.ui.kiosk.window import KioskWindow
 
-        # The 80 mm printer by its system name; without one tickets are saved as PDF files.
+        # An ESC/POS printer registered for this PC, else the 80 mm printer by its system
+        # name; without either, tickets are saved as PDF files.
+        kiosk_db = db.acting_as(KIOSK_ACTOR)
         return KioskWindow(
-            db.acting_as(KIOSK_ACTOR),
+            kiosk_db,
             large_text=large_text,
             printer_name=os.environ.get("DESK_APP_TICKET_PRINTER") or None,
             screen_size=screen_size,
+            escpos=_escpos_sink(kiosk_db),
         )
     if role == "display":
         from desk_app.ui.display.window import CallDisplay
@@ -248,6 +251,17 @@ def run_gui(
         sync_loop.stop()
     db.dispose()
     return code
+
+
+def _escpos_sink(db: Database) -> Any:
+    from desk_app.services.devices.tickets import EscposSink, escpos_device
+
+    try:
+        device = escpos_device(db)
+    except Exception as exc:  # noqa: BLE001 - the registry unreadable: the OS printer path
+        log.warning("ESC/POS printer not looked up: %s", exc)
+        return None
+    return None if device is None else EscposSink(db, device)
 
 
 def _start_devices(screen: QWidget) -> Any:

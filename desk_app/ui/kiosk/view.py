@@ -377,8 +377,15 @@ class KioskView(QWidget):
             "ok": self.tr("请取走号票"),
             "error": self.tr("打印失败, 请凭此屏幕号码等候, 或联系导服人员"),
             "saved": self.tr("未接打印机, 号票没有打印; 请记住屏幕上的号码"),
+            "nopaper": self.tr("打印机缺纸或未就绪, 本次不出号票; 请记住或拍下屏幕上的号码"),
         }[kind]
-        color = {"busy": look.muted, "ok": look.ok, "error": look.danger, "saved": look.warn}[kind]
+        color = {
+            "busy": look.muted,
+            "ok": look.ok,
+            "error": look.danger,
+            "saved": look.warn,
+            "nopaper": look.warn,
+        }[kind]
         self.saved_label.setText(
             self.tr("号票文件: %1").replace("%1", saved_to) if saved_to else ""
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
@@ -76,12 +77,19 @@ class KioskWindow(KioskView):
         pdf_dir: str | None = None,
         parent: QWidget | None = None,
         screen_size: tuple[int, int] | None = None,
+        escpos: Any = None,
     ) -> None:
         super().__init__(large_text=large_text, parent=parent, screen_size=screen_size)
         self.db = db
         self.printer_name = printer_name or None
         self.pdf_dir = pdf_dir
-        self._sink = kiosk_sink(self.printer_name, pdf_dir)
+        # An ESC/POS printer registered for this PC (services/devices/tickets.EscposSink)
+        # prints directly and reports its paper: out of paper, the kiosk stops issuing paper
+        # and shows the number on screen until the printer says it is ready again.
+        self.escpos = escpos
+        self.paper_ok = True
+        self._checking_paper = False
+        self._sink = escpos if escpos is not None else kiosk_sink(self.printer_name, pdf_dir)
         self.ticket_sink = self._sink  # the check-in page prints appointment tickets with it
         self.checkin_page = kiosk_checkin.install(self, self._look)
         self.runner = TaskRunner(self)
@@ -105,7 +113,7 @@ class KioskWindow(KioskView):
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
         self._on_tick()
-        if self.printer_name is None:
+        if self.printer_name is None and escpos is None:
             self.show_no_printer(str(Path(pdf_dir) if pdf_dir else user_data_dir() / "tickets"))
         self.refresh()
 
@@ -119,6 +127,29 @@ class KioskWindow(KioskView):
         self.runner.submit(
             partial(boards.kiosk_board, self.db), self._show_board, self._board_failed
         )
+        if self.escpos is not None and not self._checking_paper:
+            self._checking_paper = True
+            self.runner.submit(self.escpos.paper_ok, self._paper_state, self._paper_unknown)
+
+    def _paper_state(self, result: tuple[bool, str]) -> None:
+        self._checking_paper = False
+        ok, reason = result
+        if ok != self.paper_ok:
+            log.warning("kiosk printer: %s", "ready" if ok else reason)
+        self.paper_ok = ok
+        if ok:
+            self.hide_banner("paper")
+        else:
+            self.show_banner(
+                self.tr("号票打印机%1: 暂停出纸, 号码只显示在屏幕上").replace("%1", reason),
+                error=True,
+                ms=REFRESH_MS * 3,
+                kind="paper",
+            )
+
+    def _paper_unknown(self, exc: Exception) -> None:
+        self._checking_paper = False
+        log.warning("kiosk printer status: %s", exc)
 
     def _board_failed(self, exc: Exception) -> None:
         self._refreshing = False
@@ -158,7 +189,7 @@ class KioskWindow(KioskView):
                 self.db,
                 code,
                 self.selected_priority(),
-                sink=self._sink,
+                sink=self._sink if self.paper_ok else None,  # no paper: the number on screen
                 on_issued=self._ticket_committed.emit,
             ),
             self._printed,
@@ -208,7 +239,10 @@ class KioskWindow(KioskView):
         if self._ticket is None or self._ticket.id != outcome.ticket.id:
             return  # an earlier visitor's ticket
         self._pdf = outcome.pdf or self._pdf  # a reprint needs no second rendering
-        if outcome.printed and outcome.pdf_path is not None:  # no printer: a file, no paper
+        if self.escpos is not None and not outcome.printed:
+            self.paper_ok = False  # out of paper now: no paper until its status says ready
+            self.show_printing("nopaper" if outcome.print_error is None else "error")
+        elif outcome.printed and outcome.pdf_path is not None:  # no printer: a file, no paper
             self.show_printing("saved", str(outcome.pdf_path))
         else:
             self.show_printing("ok" if outcome.printed else "error")
