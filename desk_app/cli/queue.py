@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from desk_app.cli.common import Commands, choices, db_from_args, out, positive_int
+from desk_app.cli.common import CliError, Commands, choices, db_from_args, out, positive_int
 from desk_app.domain.tickets import Priority
 from desk_app.security.roles import Operation
 
@@ -83,16 +83,20 @@ def cmd_ticket_issue(args: argparse.Namespace) -> None:
     from desk_app.services.queue import quick as queue_quick
 
     ticket = None
-    if not args.print:
+    if not args.print and not args.device:
         ticket = _quickly(_url(args), queue_quick.issue, args.service, args.priority)
     if ticket is not None and ticket is not queue_quick.FALLBACK:
         _issued(args, ticket.to_json(), ticket)
         return
     from desk_app.services.queue.take_number import issue_and_print
 
-    outcome = issue_and_print(
-        db_from_args(args, hall_key=False), args.service, args.priority, sink=args.print
-    )
+    db = db_from_args(args, hall_key=False)
+    sink: Any = args.print
+    if args.device:
+        if args.print:
+            raise CliError("--print 与 --device 只能选一个 / --print or --device, not both")
+        sink = _device_sink(db, args.device)
+    outcome = issue_and_print(db, args.service, args.priority, sink=sink)
     ticket = outcome.ticket
     if outcome.print_error is not None:
         # The ticket exists; the visitor is not sent away because the paper jammed.
@@ -102,6 +106,33 @@ def cmd_ticket_issue(args: argparse.Namespace) -> None:
             file=sys.stderr,
         )
     _issued(args, outcome.to_json(), ticket)
+
+
+def _device_sink(db: Any, name: str) -> Any:
+    """The ticket's paper on a registered device: an ESC/POS printer directly, or an OS
+    printer through Qt (offscreen: the command line has no window)."""
+    from desk_app.security.roles import Actor, Role
+    from desk_app.services.devices import registry
+
+    kiosk = db.acting_as(Actor(staff_id=None, code="kiosk", role=Role.KIOSK, device=True))
+    device = registry.get_device(kiosk, name)
+    if device.kind == "escpos":
+        from desk_app.services.devices.tickets import EscposSink
+
+        return EscposSink(kiosk, device)
+    if device.kind != "printer":
+        raise CliError(f"{name} 不是打印机 / {name} is a {device.kind}, not a printer")
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        QGuiApplication(["desk-app"])  # kept alive by Qt for the rest of the command
+    from desk_app.ui.common.printer import print_pdf_bytes
+
+    def send(_ticket: Any, pdf: bytes) -> None:
+        print_pdf_bytes(pdf, device.target)
+
+    return send
 
 
 def _issued(args: argparse.Namespace, payload: dict[str, Any], ticket: Any) -> None:
@@ -239,6 +270,11 @@ def register(c: Commands) -> None:
     i.add_argument("--service", required=True)
     i.add_argument("--priority", choices=choices(Priority))
     i.add_argument("--print", metavar="FILE.pdf", help="also write the ticket as a PDF")
+    i.add_argument(
+        "--device",
+        metavar="NAME",
+        help="print on this registered printer or ESC/POS device (device list)",
+    )
     r = c.add(tk, "requeue", cmd_ticket_requeue, "put a no-show back in the queue")
     r.add_argument("number")
     r.add_argument("--window", type=positive_int)
