@@ -1,6 +1,11 @@
-"""The hall's serial devices: the call-pad, strip and evaluation-pad frames."""
+"""The hall's serial devices: the call-pad, strip and evaluation-pad frames, and a SerialLink
+that keeps working when its device is unplugged and plugged back (through real ptys)."""
 
 from __future__ import annotations
+
+import os
+import threading
+import time
 
 import pytest
 
@@ -17,6 +22,12 @@ from desk_app.services.devices.callpad import (
     keymap_of,
 )
 from desk_app.services.devices.evaluator_pad import EvaluatorPadParser, encode_level
+from desk_app.services.devices.serial_link import DeviceFault, SerialLink, port_settings
+from desk_app.services.devices.simulate import (
+    simulate_callpad,
+    simulate_evaluator,
+    simulate_strip,
+)
 from desk_app.services.devices.strip import (
     StripWriter,
     decode_strip,
@@ -25,6 +36,9 @@ from desk_app.services.devices.strip import (
 )
 
 pytestmark = pytest.mark.timeout(30)
+needs_pty = pytest.mark.skipif(not hasattr(os, "openpty"), reason="simulation needs a pty")
+WAIT_S = 5.0  # the longest any wait below may take; each normally takes milliseconds
+RETRY_S = 0.05
 
 HEX = {"format": "hex"}
 
@@ -199,3 +213,186 @@ def test_evaluator_pad_ascii_and_hex():
         encode_level(6)
     with pytest.raises(Refused):
         EvaluatorPadParser({"keys": {"A": 7}})
+
+
+# -- the link, through ptys ------------------------------------------------------------------
+
+
+def test_port_settings():
+    assert port_settings(None) == {
+        "exclusive": True,
+        "baudrate": 9600,
+        "bytesize": 8,
+        "parity": "N",
+        "stopbits": 1,
+        "rtscts": False,
+        "xonxoff": False,
+    }
+    assert port_settings({"baud": 19200, "framing": "7e2"})["parity"] == "E"
+    for bad in ({"baud": 1234}, {"framing": "9N1"}, {"framing": "8X1"}, {"baud": "fast"}):
+        with pytest.raises(Refused):
+            port_settings(bad)
+
+
+class _Collector:
+    """Presses and states delivered on the link's thread, waited for without sleeping."""
+
+    def __init__(self, parser: CallpadParser | EvaluatorPadParser) -> None:
+        self.parser = parser
+        self.items: list[object] = []
+        self.states: list[tuple[str, str]] = []
+        self._cond = threading.Condition()
+
+    def on_data(self, data: bytes) -> None:
+        found = self.parser.feed(data)
+        with self._cond:
+            self.items.extend(found)
+            self._cond.notify_all()
+
+    def on_state(self, state: str, detail: str) -> None:
+        with self._cond:
+            self.states.append((state, detail))
+            self._cond.notify_all()
+
+    def wait_items(self, count: int) -> list[object]:
+        with self._cond:
+            self._cond.wait_for(lambda: len(self.items) >= count, WAIT_S)
+            return list(self.items)
+
+
+@needs_pty
+@pytest.mark.parametrize("options", [{}, HEX], ids=["ascii", "hex"])
+def test_link_delivers_call_pad_presses_in_order(options):
+    with simulate_callpad(options) as pad:
+        got = _Collector(CallpadParser(options))
+        with SerialLink(pad.port, options, on_data=got.on_data, on_state=got.on_state) as link:
+            assert link.wait_state("ok", WAIT_S)
+            for i in range(20):
+                pad.press(i % 7 + 1, str(i % 5 + 1))
+            presses = got.wait_items(20)
+        assert presses == [KeyPress(i % 7 + 1, str(i % 5 + 1)) for i in range(20)]
+        assert got.states == [("ok", pad.port)]
+        assert link.state == "closed"
+
+
+@needs_pty
+def test_link_survives_unplug_and_replug():
+    pad = simulate_callpad()
+    got = _Collector(CallpadParser())
+    link = SerialLink(pad.locate, on_data=got.on_data, on_state=got.on_state, retry_s=RETRY_S)
+    try:
+        link.start()
+        assert link.wait_state("ok", WAIT_S)
+        pad.press(1, "1")
+        assert got.wait_items(1) == [KeyPress(1, "1")]
+
+        pad.unplug()
+        assert link.wait_state("fault", WAIT_S)
+        time.sleep(5 * RETRY_S)  # several failed retries: still one fault reported
+        assert [s for s, _ in got.states] == ["ok", "fault"]
+        assert got.states[1][1]  # with a reason
+        with pytest.raises(DeviceFault):
+            link.write(b"x")
+
+        pad.replug()
+        assert link.wait_state("ok", WAIT_S)
+        assert [s for s, _ in got.states] == ["ok", "fault", "ok"]
+        assert got.states[2] == ("ok", pad.port) and link.connections == 2
+        pad.press(2, "3")
+        pad.press(2, "4")
+        assert got.wait_items(3) == [KeyPress(1, "1"), KeyPress(2, "3"), KeyPress(2, "4")]
+    finally:
+        link.close()
+        pad.close()
+
+
+@needs_pty
+def test_link_waits_for_a_device_not_yet_there_and_closes_promptly():
+    states: list[str] = []
+    link = SerialLink("/dev/nonexistent-desk-app-port", on_state=lambda s, d: states.append(s))
+    link.start()
+    assert link.wait_state("fault", WAIT_S)
+    started = time.monotonic()
+    link.close()  # in the middle of its 2 s wait between retries
+    assert time.monotonic() - started < 1.0
+    assert states == ["fault"] and link.state == "closed"
+    with pytest.raises(DeviceFault, match="closed"):
+        link.write(b"x")
+    with pytest.raises(DeviceFault, match="not open yet"):
+        SerialLink("/dev/nonexistent-desk-app-port").write(b"x")  # never started
+
+
+@needs_pty
+def test_a_second_link_on_a_taken_port_is_a_fault_not_a_thief():
+    with simulate_callpad() as pad, SerialLink(pad.port) as first:
+        assert first.wait_state("ok", WAIT_S)
+        with SerialLink(pad.port, retry_s=RETRY_S) as second:
+            assert second.wait_state("fault", WAIT_S)
+            assert "lock" in second.detail
+
+
+@needs_pty
+def test_strip_writer_through_a_simulated_strip():
+    with simulate_strip() as strip, SerialLink(strip.locate, retry_s=RETRY_S) as link:
+        assert link.wait_state("ok", WAIT_S)
+        writer = StripWriter(link, {"address": 3})
+        assert writer.show("A012", TicketState.CALLED)
+        assert not writer.show("A012", TicketState.SERVING)
+        assert writer.show(None, WindowState.PAUSED)
+        assert strip.wait_frames(2, WAIT_S) == [(3, "A012"), (3, "暂停服务")]
+        assert not writer.show(None, WindowState.PAUSED)
+
+        strip.unplug()
+        assert link.wait_state("fault", WAIT_S)
+        with pytest.raises(DeviceFault):
+            writer.show(None, WindowState.OPEN)
+        strip.replug()
+        assert link.wait_state("ok", WAIT_S)
+        assert writer.show(None, WindowState.PAUSED)  # plugged back: shown again
+        assert strip.wait_frames(3, WAIT_S) == [(3, "A012"), (3, "暂停服务"), (3, "暂停服务")]
+        time.sleep(0.1)
+        assert len(strip.frames()) == 3  # nothing else was written
+
+
+@needs_pty
+def test_a_write_to_a_vanished_port_is_one_clear_line():
+    strip = simulate_strip()
+    link = SerialLink(strip.locate, retry_s=RETRY_S).start()
+    try:
+        assert link.wait_state("ok", WAIT_S)
+        strip.close()
+        # the write itself may be the first to notice (EIO), or the reader already did
+        with pytest.raises(DeviceFault) as caught:
+            for _ in range(100):
+                link.write(encode_strip("A1"))
+                time.sleep(0.01)
+        message = str(caught.value)
+        assert "\n" not in message and "Traceback" not in message
+        assert caught.value.zh.startswith("串口") and strip.port in caught.value.en
+        assert "unavailable" in caught.value.en
+    finally:
+        link.close()
+
+
+@needs_pty
+def test_link_reads_a_simulated_evaluation_pad():
+    with simulate_evaluator() as pad:
+        got = _Collector(EvaluatorPadParser())
+        with SerialLink(pad.port, on_data=got.on_data) as link:
+            assert link.wait_state("ok", WAIT_S)
+            for level in (5, 3, 1, 4):
+                pad.press(level)
+            assert got.wait_items(4) == [5, 3, 1, 4]
+
+
+@needs_pty
+def test_simulators_refuse_when_unplugged_and_check_options():
+    pad = simulate_callpad()
+    pad.unplug()
+    with pytest.raises(Refused, match="unplugged"):
+        pad.press(1, "1")
+    pad.close()
+    with pytest.raises(Refused, match="closed"):
+        pad.replug()
+    with pytest.raises(Refused):
+        simulate_strip({"encoding": "klingon"})
