@@ -1,0 +1,219 @@
+"""Simulated twins of the serial devices, on pseudo-terminals: tests and the demo open
+``sim.port`` with a ``SerialLink`` exactly as they would open ``/dev/ttyUSB0``.
+
+A twin holds the pty's master side (the device's end of the cable) and also keeps the slave
+side open itself, so the port exists before the application opens it and a strip twin can
+read what is written to it between openings. Both sides are raw (``tty.setraw``): bytes pass
+unchanged, no echo, no CR/LF translation.
+
+Unplugging: a pty cannot be unplugged and plugged back at the same path, so ``unplug()``
+closes both sides; the application's reads and writes on the slave then fail (EIO, or
+pyserial's "device reports readiness to read but returned no data") exactly as with a USB
+adapter pulled out, and the path vanishes. ``replug()`` opens a new pty and updates ``.port``;
+the kernel may or may not give it the old number. Hand ``sim.locate`` (a callable) to
+``SerialLink`` instead of ``sim.port`` so that its retries follow the new path (and, while
+unplugged, fail rather than open a pty of someone else's that got the old number).
+
+POSIX only: on Windows creating a twin raises ``Refused`` (a pty is needed).
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from desk_app.services.common.errors import Refused
+from desk_app.services.devices.callpad import CallpadParser, encode_press
+from desk_app.services.devices.evaluator_pad import EvaluatorPadParser, encode_level
+from desk_app.services.devices.strip import StripDecoder
+
+POLL_S = 0.05  # how often a twin's reader looks at its stop flag
+
+
+class SimulatedPort:
+    """A pty standing in for one serial device; see the module's docstring."""
+
+    kind = "device"
+    kind_zh = "设备"
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        if os.name == "nt" or not hasattr(os, "openpty"):
+            raise Refused(
+                "模拟串口设备需要伪终端（pty），Windows 上不可用，请接真实设备",
+                "simulating a serial device needs a pty, which Windows lacks: use a real device",
+            )
+        self.options: dict[str, Any] = dict(options or {})
+        self.port = ""
+        self._lock = threading.Lock()
+        self._master: int | None = None
+        self._slave: int | None = None
+        self._closed = False
+        self._plug()
+
+    @property
+    def plugged(self) -> bool:
+        with self._lock:
+            return self._master is not None
+
+    def locate(self) -> str:
+        """The current path, for ``SerialLink(sim.locate, ...)``; ``Refused`` while unplugged,
+        so that a link retrying cannot open a pty that reused the old number meanwhile."""
+        if not self.plugged:
+            raise self._unplugged()
+        return self.port
+
+    def unplug(self) -> None:
+        """Pull the cable: the application's reads and writes fail, the path goes away."""
+        self._stopping()
+        with self._lock:
+            fds, self._master, self._slave = (self._master, self._slave), None, None
+        for fd in fds:
+            if fd is not None:
+                os.close(fd)
+
+    def replug(self) -> None:
+        """Plug a cable back, at a new ``port`` (see the module's docstring)."""
+        if self._closed:
+            raise Refused(f"模拟{self.kind_zh}已关闭", f"the simulated {self.kind} is closed")
+        if not self.plugged:
+            self._plug()
+
+    def close(self) -> None:
+        self._closed = True
+        self.unplug()
+
+    def send(self, data: bytes) -> None:
+        """Write raw bytes from the device's end (a frame, noise ...)."""
+        with self._lock:
+            fd = self._master
+            if fd is None:
+                raise self._unplugged()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+
+    def __enter__(self) -> SimulatedPort:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _unplugged(self) -> Refused:
+        return Refused(f"模拟{self.kind_zh}已拔出", f"the simulated {self.kind} is unplugged")
+
+    # -- hooks ---------------------------------------------------------------------------------
+
+    def _plug(self) -> None:
+        import tty  # POSIX only: imported here so that the module loads on Windows
+
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        with self._lock:
+            self._master, self._slave = master, slave
+        self.port = os.ttyname(slave)
+        self._started(master)
+
+    def _started(self, master: int) -> None:
+        """Called with the new master side after each plug."""
+
+    def _stopping(self) -> None:
+        """Called before the pty is closed."""
+
+
+class SimulatedCallpad(SimulatedPort):
+    """A call-pad receiver: ``press(window, key)`` sends the frame the options describe."""
+
+    kind = "call-pad"
+    kind_zh = "呼叫器"
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        CallpadParser(options)  # refuse bad options before making a pty
+        super().__init__(options)
+
+    def press(self, window: int, key: str) -> None:
+        self.send(encode_press(window, key, self.options))
+
+
+class SimulatedEvaluator(SimulatedPort):
+    """An evaluation pad: ``press(level)`` sends the key of level 5 (非常满意) … 1."""
+
+    kind = "evaluation pad"
+    kind_zh = "评价器"
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        EvaluatorPadParser(options)
+        super().__init__(options)
+
+    def press(self, level: int) -> None:
+        self.send(encode_level(level, self.options))
+
+
+class SimulatedStrip(SimulatedPort):
+    """An LED window strip: records every valid frame written to it, across replugs."""
+
+    kind = "window strip"
+    kind_zh = "窗口屏"
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        StripDecoder(options)
+        self._frames: list[tuple[int, str]] = []
+        self._got = threading.Condition()
+        self._stop = threading.Event()
+        self._reader: threading.Thread | None = None
+        super().__init__(options)
+
+    def frames(self) -> list[tuple[int, str]]:
+        """The (address, text) frames received so far, oldest first."""
+        with self._got:
+            return list(self._frames)
+
+    def wait_frames(self, count: int, timeout: float) -> list[tuple[int, str]]:
+        """Wait up to ``timeout`` seconds for at least ``count`` frames; the frames so far."""
+        with self._got:
+            self._got.wait_for(lambda: len(self._frames) >= count, timeout)
+            return list(self._frames)
+
+    def _started(self, master: int) -> None:
+        self._stop = threading.Event()
+        self._reader = threading.Thread(
+            target=self._read, args=(master, self._stop), name="simulated strip", daemon=True
+        )
+        self._reader.start()
+
+    def _stopping(self) -> None:
+        self._stop.set()
+        if self._reader is not None:
+            self._reader.join(timeout=1 + 4 * POLL_S)
+            self._reader = None
+
+    def _read(self, master: int, stop: threading.Event) -> None:
+        decoder = StripDecoder(self.options)
+        while not stop.is_set():
+            try:
+                ready, _, _ = select.select([master], [], [], POLL_S)
+                data = os.read(master, 4096) if ready else b""
+            except OSError:
+                return  # the pty was closed under us
+            frames = decoder.feed(data) if data else []
+            if frames:
+                with self._got:
+                    self._frames.extend(frames)
+                    self._got.notify_all()
+
+
+def simulate_callpad(options: Mapping[str, Any] | None = None) -> SimulatedCallpad:
+    """A simulated call-pad receiver on a new pty (``.port``)."""
+    return SimulatedCallpad(options)
+
+
+def simulate_strip(options: Mapping[str, Any] | None = None) -> SimulatedStrip:
+    """A simulated LED window strip on a new pty (``.port``)."""
+    return SimulatedStrip(options)
+
+
+def simulate_evaluator(options: Mapping[str, Any] | None = None) -> SimulatedEvaluator:
+    """A simulated evaluation pad on a new pty (``.port``)."""
+    return SimulatedEvaluator(options)
