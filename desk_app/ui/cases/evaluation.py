@@ -51,7 +51,7 @@ class EvaluationInvite(QWidget):
         open_to_rating = allowed(CaseAction.EVALUATE, CaseState(view.state)) and not rated
         self.button.setEnabled(open_to_rating and self.window is not None)
         if rated:
-            self._say("received")
+            self._say(pad.RATED)
 
     def invite(self, view: CaseView) -> None:
         """After 办结: the pad at this window asks the visitor."""
@@ -80,14 +80,13 @@ class EvaluationInvite(QWidget):
         texts = {
             pad.PENDING: self.tr("已请申请人在评价器上评价，等待评价…"),
             pad.RATED: self.tr("申请人已评价。"),
-            "received": self.tr("申请人已评价。"),
             pad.EXPIRED: self.tr("申请人未评价（已超时），可再次邀请。"),
             pad.WITHDRAWN: self.tr("评价邀请已被下一位申请人替代。"),
         }
         self.label.setText(texts.get(state or "", ""))
         if state != pad.PENDING:
             self._poll.stop()
-        if state in (pad.RATED, "received"):
+        if state == pad.RATED:
             self.button.setEnabled(False)
 
     def _failed(self, exc: Exception) -> None:
