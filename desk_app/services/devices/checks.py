@@ -37,9 +37,9 @@ def probe(
     kind = DeviceKind(device.kind)
     try:
         if kind is DeviceKind.ESCPOS:
-            from desk_app.services.devices import escpos
+            from desk_app.services.devices.escpos import status as printer_status
 
-            st = escpos.status(device.target)
+            st = printer_status(device.target)
             problems = [
                 word
                 for flag, word in (

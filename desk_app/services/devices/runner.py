@@ -21,6 +21,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -127,7 +128,7 @@ class DeviceRunner:
             device.target,
             device.options,
             on_data=on_data,
-            on_state=lambda state, detail, name=device.name: self._link_state(name, state, detail),
+            on_state=partial(self._link_state, device.name),
             retry_s=self.retry_s,
         )
         running = _Running(device, link)

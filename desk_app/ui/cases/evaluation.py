@@ -27,7 +27,7 @@ class EvaluationInvite(QWidget):
         self, db: Database, runner: TaskRunner, window: int | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.db, self.runner, self.window = db, runner, window
+        self.db, self.runner, self.window_number = db, runner, window
         self.case_no: str | None = None
         self.state: str | None = None
         self.button = QPushButton(self.tr("邀请评价 (Ctrl+E)"))
@@ -49,7 +49,7 @@ class EvaluationInvite(QWidget):
         self.case_no = view.case_no
         rated = view.evaluation is not None
         open_to_rating = allowed(CaseAction.EVALUATE, CaseState(view.state)) and not rated
-        self.button.setEnabled(open_to_rating and self.window is not None)
+        self.button.setEnabled(open_to_rating and self.window_number is not None)
         if rated:
             self._say(pad.RATED)
 
@@ -59,9 +59,9 @@ class EvaluationInvite(QWidget):
         self.invite_again()
 
     def invite_again(self) -> None:
-        if not self.button.isEnabled() or self.case_no is None or self.window is None:
+        if not self.button.isEnabled() or self.case_no is None or self.window_number is None:
             return
-        db, no, window = self.db, self.case_no, self.window
+        db, no, window = self.db, self.case_no, self.window_number
         self.runner.submit(lambda: pad.invite(db, no, window), self._invited, self._failed)
 
     def _invited(self, _request: Any) -> None:
