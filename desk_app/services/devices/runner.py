@@ -240,6 +240,8 @@ class DeviceRunner:
         writer: StripWriter = r.extra["writer"]
         state = WindowState.CLOSED if w is None else w.state
         current = None if w is None else w.current
+        if current and state != WindowState.PAUSED:  # paused: 暂停服务 even with a ticket
+            state = w.current_state or state
         # A fault: the link reports it and reopens; the text is written again once it is back.
         with contextlib.suppress(DeviceFault):
-            writer.show(current, (w.current_state or state) if current else state)
+            writer.show(current, state)
