@@ -92,3 +92,42 @@ def test_only_an_admin_manages_devices(db, db_url, capsys, monkeypatch):
         except Forbidden:
             continue
         raise AssertionError("a counter managed a device")
+
+
+def test_ticket_issue_on_a_registered_escpos_device(db, db_url, capsys, tmp_path):
+    out = tmp_path / "printer.bin"
+    registry.add_device(db, "kp", "escpos", f"file:{out}")
+    from desk_app.services.hall import setup as hall
+
+    hall.add_service(db, "newborn", "新生儿出生一件事", "A")
+    rc, t, _ = run(capsys, "--db", db_url, "ticket", "issue", "--service", "newborn",
+                   "--device", "kp", "--json")  # fmt: skip
+    assert rc == 0 and t["number"] == "A001" and b"A001" in out.read_bytes()
+    (tmp_path / "printer.bin.status").write_text("paper_out")
+    rc, t, err = run(capsys, "--db", db_url, "ticket", "issue", "--service", "newborn",
+                     "--device", "kp", "--json")  # fmt: skip
+    assert rc == 0 and t["number"] == "A002" and "缺纸" in t["print_error"]  # the number stands
+    assert b"A002" not in out.read_bytes()
+
+
+def test_device_simulate_prints_its_port_and_runs_until_stopped(sqlite_url, tmp_path):
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desk_app", "--db", sqlite_url, "device", "simulate", "callpad",
+         "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        line = proc.stdout.readline()
+        port = json.loads(line)["port"]
+        assert port.startswith("/dev/pts/") and os.path.exists(port)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+    assert proc.returncode == 0

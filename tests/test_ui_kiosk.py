@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+from pathlib import Path
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
@@ -284,3 +285,40 @@ def test_print_pdf_bytes_paints_every_page_on_a_printer(qtbot, tmp_path):
     with pytest.raises(PrintError, match="无法保存"):
         save_pdf(pdf, blocker / "sub")
     assert isinstance(PrintError("x"), OSError)
+
+
+def test_an_escpos_printer_prints_and_its_paper_out_stops_paper(qtbot, sqlite_hall, open_kiosk, tmp_path):
+    """The kiosk's ESC/POS printer (simulated by a file and its .status word): the ticket's
+    bytes carry the number and a cut; paper out: numbers on screen only, the fault on the
+    supervisor's alerts; paper back: tickets print again."""
+    from desk_app.security.roles import Actor, Role
+    from desk_app.services.devices import registry
+    from desk_app.services.devices.tickets import EscposSink
+    from desk_app.services.supervision import alerts
+
+    out = tmp_path / "printer.bin"
+    device = registry.add_device(sqlite_hall, "kiosk-printer", "escpos", f"file:{out}")
+    kiosk_db = sqlite_hall.acting_as(Actor(None, "kiosk", Role.KIOSK, device=True))
+    kiosk = open_kiosk(kiosk_db, escpos=EscposSink(kiosk_db, device))
+    assert not kiosk.paper_note.isVisible()  # a printer is configured
+    _click(qtbot, kiosk.service_button("newborn"))
+    qtbot.waitUntil(lambda: kiosk.print_label.property("kind") == "ok", timeout=5000)
+    data = out.read_bytes()
+    assert b"A001" in data and b"\x1dV" in data  # the number, and the cut (GS V)
+    Path(f"{out}.status").write_text("paper_out")
+    kiosk.refresh()
+    qtbot.waitUntil(lambda: not kiosk.paper_ok, timeout=5000)
+    assert "缺纸" in kiosk.banner.text()
+    kiosk.go_start()
+    _click(qtbot, kiosk.service_button("newborn"))
+    qtbot.waitUntil(lambda: kiosk.print_label.property("kind") == "nopaper", timeout=5000)
+    assert kiosk.number_label.text() == "A002" and out.read_bytes() == data  # no paper sent
+    faults = [a for a in alerts.list_alerts(sqlite_hall) if a.kind == "device"]
+    assert [a.subject for a in faults] == ["kiosk-printer"] and "缺纸" in faults[0].message_zh
+    Path(f"{out}.status").write_text("ok")
+    kiosk.refresh()
+    qtbot.waitUntil(lambda: kiosk.paper_ok, timeout=5000)
+    kiosk.go_start()
+    _click(qtbot, kiosk.service_button("newborn"))
+    qtbot.waitUntil(lambda: kiosk.print_label.property("kind") == "ok", timeout=5000)
+    assert b"A003" in out.read_bytes()
