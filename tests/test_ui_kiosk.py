@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 import threading
-from pathlib import Path
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -287,7 +287,9 @@ def test_print_pdf_bytes_paints_every_page_on_a_printer(qtbot, tmp_path):
     assert isinstance(PrintError("x"), OSError)
 
 
-def test_an_escpos_printer_prints_and_its_paper_out_stops_paper(qtbot, sqlite_hall, open_kiosk, tmp_path):
+def test_an_escpos_printer_prints_and_its_paper_out_stops_paper(
+    qtbot, sqlite_hall, open_kiosk, tmp_path
+):
     """The kiosk's ESC/POS printer (simulated by a file and its .status word): the ticket's
     bytes carry the number and a cut; paper out: numbers on screen only, the fault on the
     supervisor's alerts; paper back: tickets print again."""

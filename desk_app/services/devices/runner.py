@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -39,6 +40,7 @@ from desk_app.store import Database
 from desk_app.store.models import Staff, Window, WindowSession
 
 log = logging.getLogger("desk_app.devices")
+LOOK_S = 0.1  # how often the strips' change check runs (a PRAGMA or a LISTEN poll: cheap)
 EVALUATOR = Actor(staff_id=None, code="evaluator", role=Role.EVALUATOR, device=True)
 
 
@@ -67,7 +69,7 @@ class DeviceRunner:
         self,
         db: Database,
         *,
-        poll_s: float = 1.0,
+        poll_s: float = 5.0,
         retry_s: float = 2.0,
         on_press: Callable[[Outcome], None] | None = None,
     ) -> None:
@@ -223,10 +225,27 @@ class DeviceRunner:
     # -- strips ------------------------------------------------------------------------------
 
     def _poll(self) -> None:
+        """Keep the strips current: a cheap change check every ``LOOK_S`` (the database's
+        data version / LISTEN, as the call display does) and the queue status read when
+        something changed, or every ``poll_s`` at the latest."""
         from desk_app.services.queue import views as queue_views
 
         strips = [r for r in self.running if r.device.kind == DeviceKind.STRIP]
-        while not self._stop.wait(self.poll_s):
+        watch = None
+        try:
+            watch = self.db.change_watch()
+        except Exception as exc:  # noqa: BLE001 - without the watch: every poll_s
+            log.info("strips: no change watch (%s)", exc)
+        last = 0.0
+        while not self._stop.wait(min(LOOK_S, self.poll_s)):
+            now = time.monotonic()
+            try:
+                changed = watch is None or watch.changed()
+            except Exception:  # noqa: BLE001 - the database away for a moment
+                changed = True
+            if not changed and now - last < self.poll_s:
+                continue
+            last = now
             try:
                 status = queue_views.queue_status(self.db)
             except Exception as exc:  # noqa: BLE001 - try again at the next look
