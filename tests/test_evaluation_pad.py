@@ -116,6 +116,8 @@ def test_the_pad_screen_from_idle_to_thanks(qtbot, concluded):
     qtbot.waitUntil(lambda: "A001" in screen.current_label.text(), timeout=5000)
     assert "1 号窗口" in screen.window_label.text() and "s01" in screen.staff_label.text()
     assert screen.pages.currentIndex() == 0
+    if os.environ.get("DESK_APP_SHOTS"):
+        screen.grab().save(os.path.join(os.environ["DESK_APP_SHOTS"], "evaluator-idle.png"))
     pad.invite(db, case_no, 1)
     qtbot.waitUntil(lambda: screen.pages.currentIndex() == 1, timeout=5000)
     assert case_no in screen.case_label.text() and not screen.submit_button.isEnabled()

@@ -88,19 +88,22 @@ class EvaluatorWindow(QWidget):
     def _build(self) -> None:
         pt = self._pt
         self.setObjectName("pad")
-        self.setStyleSheet(f"QWidget#pad {{ background: {theme.SURFACE}; }}")
+        family = theme.load_bundled_font()
+        self.setStyleSheet(
+            f'QWidget#pad {{ background: {theme.SURFACE}; }}QWidget {{ font-family: "{family}"; }}'
+        )
         self.window_label = QLabel()
         self.window_label.setStyleSheet(
-            f"font-size: {pt(34)}pt; font-weight: bold; color: {theme.PRIMARY};"
+            f"font-size: {pt(52)}pt; font-weight: bold; color: {theme.PRIMARY};"
         )
         self.staff_label = QLabel()
-        self.staff_label.setStyleSheet(f"font-size: {pt(22)}pt;")
+        self.staff_label.setStyleSheet(f"font-size: {pt(32)}pt;")
         self.current_label = QLabel()
         self.current_label.setWordWrap(True)
-        self.current_label.setStyleSheet(f"font-size: {pt(26)}pt; color: #1d2733;")
+        self.current_label.setStyleSheet(f"font-size: {pt(36)}pt; color: #1d2733;")
         hint = QLabel(self.tr("办理结束后，请您在这里对本次服务进行评价"))
         hint.setWordWrap(True)
-        hint.setStyleSheet(f"font-size: {pt(18)}pt; color: {theme.MUTED};")
+        hint.setStyleSheet(f"font-size: {pt(24)}pt; color: {theme.MUTED};")
         idle = QWidget()
         il = QVBoxLayout(idle)
         il.addStretch()

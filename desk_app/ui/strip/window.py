@@ -19,7 +19,9 @@ from desk_app.domain.windows import WindowState
 from desk_app.services.common.dto import QueueStatus
 from desk_app.services.queue import views as queue_views
 from desk_app.store import Database
+from desk_app.ui.common import theme
 from desk_app.ui.common.tasks import TaskRunner
+from desk_app.ui.common.widgets import HeavyLabel
 from desk_app.ui.display.tiles import scaled
 
 NAVY, YELLOW, SOFT, AMBER = "#0b1f3a", "#ffd54f", "#c9d6ea", "#ffb74d"
@@ -54,15 +56,19 @@ class StripWindow(QWidget):
         self.runner = TaskRunner(self)
         # A strip's monitor is small: its type follows the screen's height, not a 1080p wall.
         height = screen_size[1] if screen_size else 360
-        self._pt = partial(scaled, max(0.4, min(3.0, height / 360)) * (1.25 if large_text else 1))
+        self._pt = partial(scaled, max(0.4, min(2.6, height / 240)) * (1.25 if large_text else 1))
+        family = theme.load_bundled_font()
         self._polling = False
         self.setObjectName("strip")
         self.setWindowTitle(self.tr("窗口屏"))
         pt = self._pt
-        self.setStyleSheet(f"QWidget#strip {{ background: {NAVY}; }} QLabel {{ color: white; }}")
+        self.setStyleSheet(
+            f"QWidget#strip {{ background: {NAVY}; }}"
+            f'QLabel {{ color: white; font-family: "{family}"; }}'
+        )
         self.window_label = QLabel(self.tr("%1 号窗口").replace("%1", str(window)))
         self.window_label.setStyleSheet(f"font-size: {pt(30)}pt; font-weight: bold;")
-        self.number_label = QLabel()
+        self.number_label = HeavyLabel("")  # bold by its stroke, scaled down rather than cut
         self.number_label.setStyleSheet(
             f"font-size: {pt(64)}pt; font-weight: bold; color: {YELLOW};"
         )
