@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_MB = 400
-DEVICE_ROLES = {"kiosk", "display"}  # the progress wall shows after a supervisor logs in
+DEVICE_ROLES = {"kiosk", "display", "evaluator", "strip"}  # no log-in; the progress wall needs one
 ACCOUNTS = {"counter": "s01", "helper": "h01"}  # any other staff screen: the supervisor
 PASSWORD = "Demo-1234"
 # (what, glob under the folder) - any match will do; Linux and Windows names.

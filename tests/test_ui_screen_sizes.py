@@ -103,7 +103,9 @@ def staffed(eight_windows):
     return eight_windows
 
 
-@pytest.mark.parametrize("role", ["counter", "helper", "supervisor", "kiosk", "progress"])
+@pytest.mark.parametrize(
+    "role", ["counter", "helper", "supervisor", "kiosk", "progress", "evaluator", "strip"]
+)
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_every_role_fits(qtbot, staffed, language, role, size, large):

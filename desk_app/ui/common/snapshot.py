@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desk_app.security.roles import Actor
 from desk_app.store import Database
 
-DEVICE_ROLES = ("kiosk", "display")
+DEVICE_ROLES = ("kiosk", "display", "evaluator", "strip")
 
 
 class SnapshotError(Exception):
