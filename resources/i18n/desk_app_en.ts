@@ -1503,17 +1503,16 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/cases/evaluation.py" line="82" />
-        <location filename="../../desk_app/ui/cases/evaluation.py" line="83" />
         <source>申请人已评价。</source>
         <translation>The applicant has rated the service.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/evaluation.py" line="84" />
+        <location filename="../../desk_app/ui/cases/evaluation.py" line="83" />
         <source>申请人未评价（已超时），可再次邀请。</source>
         <translation>No rating (timed out); you may ask again.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/evaluation.py" line="85" />
+        <location filename="../../desk_app/ui/cases/evaluation.py" line="84" />
         <source>评价邀请已被下一位申请人替代。</source>
         <translation>The request was replaced by the next applicant's.</translation>
     </message>
@@ -1771,47 +1770,47 @@
         <translation>Service rating</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluator/window.py" line="101" />
+        <location filename="../../desk_app/ui/evaluator/window.py" line="104" />
         <source>办理结束后，请您在这里对本次服务进行评价</source>
         <translation>When your business is done, please rate our service here</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluator/window.py" line="112" />
+        <location filename="../../desk_app/ui/evaluator/window.py" line="115" />
         <source>请您对本次服务进行评价</source>
         <translation>Please rate today's service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluator/window.py" line="154" />
+        <location filename="../../desk_app/ui/evaluator/window.py" line="157" />
         <source>提交评价</source>
         <translation>Submit rating</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluator/window.py" line="172" />
+        <location filename="../../desk_app/ui/evaluator/window.py" line="175" />
         <source>以下各项可选：</source>
         <translation>Optional:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluator/window.py" line="179" />
+        <location filename="../../desk_app/ui/evaluator/window.py" line="182" />
         <source>感谢您的评价！</source>
         <translation>Thank you for your rating!</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluator/window.py" line="204" />
+        <location filename="../../desk_app/ui/evaluator/window.py" line="207" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluator/window.py" line="206" />
+        <location filename="../../desk_app/ui/evaluator/window.py" line="209" />
         <source>工作人员：%1（工号 %2）</source>
         <translation>Served by %1 (staff no. %2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluator/window.py" line="210" />
+        <location filename="../../desk_app/ui/evaluator/window.py" line="213" />
         <source>本窗口暂停服务</source>
         <translation>This window is closed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/evaluator/window.py" line="213" />
+        <location filename="../../desk_app/ui/evaluator/window.py" line="216" />
         <source>正在办理：%1 · %2</source>
         <translation>Now serving: %1 · %2</translation>
     </message>
@@ -2482,52 +2481,57 @@
         <translation>No printer: the ticket was not printed; please remember the number on the screen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="383" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="380" />
+        <source>打印机缺纸或未就绪, 本次不出号票; 请记住或拍下屏幕上的号码</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/view.py" line="390" />
         <source>号票文件: %1</source>
         <translation>Ticket file: %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="403" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="410" />
         <source>星期一</source>
         <translation>Monday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="404" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="411" />
         <source>星期二</source>
         <translation>Tuesday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="405" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="412" />
         <source>星期三</source>
         <translation>Wednesday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="406" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="413" />
         <source>星期四</source>
         <translation>Thursday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="407" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="414" />
         <source>星期五</source>
         <translation>Friday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="408" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="415" />
         <source>星期六</source>
         <translation>Saturday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="409" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="416" />
         <source>星期日</source>
         <translation>Sunday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="411" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="418" />
         <source>%1月%2日</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/view.py" line="414" />
+        <location filename="../../desk_app/ui/kiosk/view.py" line="421" />
         <source>%1 秒后自动返回首页</source>
         <translation>Back to the start in %1 s</translation>
     </message>
@@ -2535,7 +2539,12 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/window.py" line="227" />
+        <location filename="../../desk_app/ui/kiosk/window.py" line="144" />
+        <source>号票打印机%1: 暂停出纸, 号码只显示在屏幕上</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/window.py" line="261" />
         <source>预约签到</source>
         <translation>Appointment check-in</translation>
     </message>
@@ -3824,32 +3833,32 @@
 <context>
     <name>StripWindow</name>
     <message>
-        <location filename="../../desk_app/ui/strip/window.py" line="60" />
+        <location filename="../../desk_app/ui/strip/window.py" line="63" />
         <source>窗口屏</source>
         <translation>Window strip</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/strip/window.py" line="63" />
+        <location filename="../../desk_app/ui/strip/window.py" line="69" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/strip/window.py" line="107" />
+        <location filename="../../desk_app/ui/strip/window.py" line="113" />
         <source>暂停服务</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/strip/window.py" line="108" />
+        <location filename="../../desk_app/ui/strip/window.py" line="114" />
         <source>正在办理</source>
         <translation>Now serving</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/strip/window.py" line="109" />
+        <location filename="../../desk_app/ui/strip/window.py" line="115" />
         <source>欢迎办理</source>
         <translation>Welcome</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/strip/window.py" line="114" />
+        <location filename="../../desk_app/ui/strip/window.py" line="120" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
