@@ -2483,7 +2483,7 @@
     <message>
         <location filename="../../desk_app/ui/kiosk/view.py" line="380" />
         <source>打印机缺纸或未就绪, 本次不出号票; 请记住或拍下屏幕上的号码</source>
-        <translation type="unfinished" />
+        <translation>The printer is out of paper or not ready: no paper ticket this time. Please remember or photograph the number on the screen</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/kiosk/view.py" line="390" />
@@ -2539,12 +2539,32 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/window.py" line="144" />
-        <source>号票打印机%1: 暂停出纸, 号码只显示在屏幕上</source>
-        <translation type="unfinished" />
+        <location filename="../../desk_app/ui/kiosk/window.py" line="140" />
+        <source>缺纸</source>
+        <translation>out of paper</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/window.py" line="261" />
+        <location filename="../../desk_app/ui/kiosk/window.py" line="141" />
+        <source>纸仓盖打开</source>
+        <translation>cover open</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/window.py" line="142" />
+        <source>脱机</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/window.py" line="143" />
+        <source>无法连接</source>
+        <translation>not reachable</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/window.py" line="149" />
+        <source>号票打印机%1: 暂停出纸, 号码只显示在屏幕上</source>
+        <translation>Ticket printer %1: no paper tickets for now, numbers are shown on screen only</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/window.py" line="266" />
         <source>预约签到</source>
         <translation>Appointment check-in</translation>
     </message>

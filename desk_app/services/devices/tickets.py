@@ -13,6 +13,8 @@ from desk_app.services.devices import escpos, registry
 from desk_app.services.queue.documents import ticket_print
 from desk_app.store import Database
 
+REASONS_ZH = {"paper_out": "缺纸", "cover_open": "纸仓盖打开", "offline": "打印机脱机"}
+
 
 class EscposSink:
     """A TicketSink printing on ``device`` (its ``text_mode`` option: gb18030 or raster). It
@@ -37,20 +39,19 @@ class EscposSink:
         return None
 
     def paper_ok(self) -> tuple[bool, str]:
-        """Whether tickets can come out now (read from the printer), recorded as its state."""
+        """Whether tickets can come out now (read from the printer), recorded as its state,
+        and why not: ``paper_out``, ``cover_open``, ``offline`` or ``error`` (unreachable)."""
         try:
             st = escpos.status(self.device.target)
         except escpos.DeviceError as exc:
             self.report(False, str(exc.zh))
-            return False, str(exc.zh)
+            return False, "error"
         ok = st.online and not st.paper_out and not st.cover_open
-        reason = (
-            ""
-            if ok
-            else ("缺纸" if st.paper_out else "纸仓盖打开" if st.cover_open else "打印机脱机")
-        )
-        self.report(ok, reason)
-        return ok, reason
+        why = ""
+        if not ok:
+            why = "paper_out" if st.paper_out else "cover_open" if st.cover_open else "offline"
+        self.report(ok, REASONS_ZH.get(why, ""))
+        return ok, why
 
     def report(self, ok: bool, detail: str) -> Any:
         try:

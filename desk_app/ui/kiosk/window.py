@@ -133,9 +133,14 @@ class KioskWindow(KioskView):
 
     def _paper_state(self, result: tuple[bool, str]) -> None:
         self._checking_paper = False
-        ok, reason = result
+        ok, why = result
         if ok != self.paper_ok:
-            log.warning("kiosk printer: %s", "ready" if ok else reason)
+            log.warning("kiosk printer: %s", "ready" if ok else why)
+        reason = {
+            "paper_out": self.tr("缺纸"),
+            "cover_open": self.tr("纸仓盖打开"),
+            "offline": self.tr("脱机"),
+        }.get(why, self.tr("无法连接"))
         self.paper_ok = ok
         if ok:
             self.hide_banner("paper")
