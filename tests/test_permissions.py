@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from desk_app.security.authz import Forbidden
 from desk_app.security.roles import Actor, Operation, Role, allowed
-from desk_app.services.accounts import key_rotation
+from desk_app.services.accounts import device_tokens, key_rotation
 from desk_app.services.accounts import staff as accounts
 from desk_app.services.appointments import booking as appointments
 from desk_app.services.appointments import checkin as appointment_checkin
@@ -188,6 +188,9 @@ CALLS: dict[Operation, Callable[[Any], Any]] = {
     Op.DEVICE_REMOVE: lambda db: device_registry.remove_device(db, "perm-none"),
     Op.DEVICE_TEST: lambda db: device_checks.test_device(db, "perm-none"),
     Op.DEVICE_REPORT: lambda db: device_registry.report_state(db, "perm-none", "ok"),
+    Op.DEVICE_TOKEN_CREATE: lambda db: device_tokens.create_token(db, "kiosk"),
+    Op.DEVICE_TOKEN_LIST: device_tokens.list_tokens,
+    Op.DEVICE_TOKEN_REVOKE: lambda db: device_tokens.revoke_token(db, 999),
     Op.EVALUATION_INVITE: lambda db: evaluation_pad.invite(db, "YJS-00000000-0000", 1),
     Op.EVALUATION_PAD: lambda db: evaluation_pad.pad_view(db, 1),
 }

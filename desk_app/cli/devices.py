@@ -7,7 +7,7 @@ import argparse
 import json
 import time
 
-from desk_app.cli.common import CliError, Commands, db_from_args, out, positive_int
+from desk_app.cli.common import CliError, Commands, Parser, db_from_args, out, positive_int
 from desk_app.security.roles import Operation
 
 
@@ -79,6 +79,39 @@ def cmd_device_simulate(args: argparse.Namespace) -> None:
         twin.close()
 
 
+def cmd_token_create(args: argparse.Namespace) -> None:
+    from desk_app.services.accounts import device_tokens
+
+    kind = "window" if args.window else "kiosk" if args.kiosk else "display"
+    db = db_from_args(args, acting=Operation.DEVICE_TOKEN_CREATE)
+    token, view = device_tokens.create_token(db, kind, window=args.window, label=args.label or "")
+    out(
+        args,
+        {**view.to_json(), "token": token},
+        f"{token}\n(shown once: keep it where the device or script reads DESK_APP_TOKEN)",
+    )
+
+
+def cmd_token_list(args: argparse.Namespace) -> None:
+    from desk_app.services.accounts import device_tokens
+
+    found = device_tokens.list_tokens(db_from_args(args, acting=Operation.DEVICE_TOKEN_LIST))
+    lines = [
+        f"{t.id:>4} {t.kind:<8} {'' if t.window is None else t.window:<4} "
+        f"{'revoked' if t.revoked_at else 'active':<8} {t.label}"
+        for t in found
+    ]
+    out(args, {"tokens": [t.to_json() for t in found]}, "\n".join(lines) or "no tokens")
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> None:
+    from desk_app.services.accounts import device_tokens
+
+    db = db_from_args(args, acting=Operation.DEVICE_TOKEN_REVOKE)
+    view = device_tokens.revoke_token(db, args.id)
+    out(args, view.to_json(), f"token {view.id} revoked")
+
+
 def register(c: Commands) -> None:
     dev = c.group("device", "the hall's devices on this PC")
     c.add(dev, "list", cmd_device_list, "the hall's devices and their last state")
@@ -111,3 +144,17 @@ def register(c: Commands) -> None:
     s.add_argument("what", choices=["callpad", "strip", "evaluator", "idcard"], help="the device")
     s.add_argument("--options", metavar="JSON", help="the simulated device's options (JSON)")
     s.add_argument("--card", metavar="FILE", help="the ID card to present (idcard)")
+    tok = dev.add_parser(
+        "token", help="credentials of call-pads, kiosks, displays and scripts"
+    ).add_subparsers(dest="token_sub", required=True, parser_class=Parser)
+    tc = c.add(tok, "create", cmd_token_create, "make a device token (shown once)")
+    which = tc.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--window", type=positive_int, metavar="N", help="what a call-pad at window N does"
+    )
+    which.add_argument("--kiosk", action="store_true", help="what a kiosk does")
+    which.add_argument("--display", action="store_true", help="what a call display does")
+    tc.add_argument("--label", metavar="TEXT", help="what the token is for, e.g. the pad's place")
+    c.add(tok, "list", cmd_token_list, "the device tokens (never the tokens themselves)")
+    tr = c.add(tok, "revoke", cmd_token_revoke, "revoke a device token")
+    tr.add_argument("id", type=positive_int, help="the token's id (device token list)")

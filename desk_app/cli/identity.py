@@ -92,6 +92,17 @@ def acting_person(db: Database, operation: Operation) -> Actor | None:
 
     if is_public(operation):
         return None
+    device_token = os.environ.get("DESK_APP_TOKEN", "").strip()
+    if device_token:  # a device's credential: a hash, never a password hashing run
+        from desk_app.services.accounts.device_tokens import token_actor
+
+        actor = token_actor(db, device_token)
+        if actor is None:
+            raise CliError(
+                "DESK_APP_TOKEN 无效、已吊销, 或其窗口无人登录 / "
+                "DESK_APP_TOKEN is unknown, revoked, or nobody is logged in at its window"
+            )
+        return actor
     if not accounts.has_admin(db):
         print(SETUP_WARNING, file=sys.stderr)
         return Actor(staff_id=None, code="setup", role=Role.ADMIN)

@@ -63,6 +63,16 @@ def _quick_call_next(args: argparse.Namespace) -> Any:
     if os.environ.get("DESK_APP_USER", "").strip():
         return queue_quick.FALLBACK
     url = _url(args)
+    device_token = os.environ.get("DESK_APP_TOKEN", "").strip()
+    if device_token:  # a call-pad's or a script's window token: a hash, no password run
+
+        def as_device(conn: Any, now: Any) -> Any:
+            actor = queue_quick.token_actor(conn, device_token, args.window)
+            if actor is queue_quick.FALLBACK:
+                return actor
+            return queue_quick.call_next(conn, actor, args.window, now)
+
+        return _quickly(url, as_device)
     token = session_token(lite.display_url(url))
     if not token:
         return queue_quick.FALLBACK

@@ -144,6 +144,9 @@ class Operation(StrEnum):
     DEVICE_REMOVE = "device.remove"
     DEVICE_TEST = "device.test"
     DEVICE_SIMULATE = "device.simulate"
+    DEVICE_TOKEN_CREATE = "device.token.create"
+    DEVICE_TOKEN_LIST = "device.token.list"
+    DEVICE_TOKEN_REVOKE = "device.token.revoke"
     DEVICE_REPORT = "device.report"  # a screen's device runner records what it saw (no CLI)
     EVALUATION_INVITE = "evaluation.invite"  # the counter asks the visitor to rate (no CLI)
     EVALUATION_PAD = "evaluation.pad"  # the pad reads the pending request and rates it (no CLI)
@@ -269,6 +272,9 @@ _TABLE: dict[Operation, tuple[Role, ...]] = {
     Op.DEVICE_REMOVE: _ADMIN,
     Op.DEVICE_TEST: _ADMIN,
     Op.DEVICE_SIMULATE: _ADMIN,
+    Op.DEVICE_TOKEN_CREATE: _ADMIN,
+    Op.DEVICE_TOKEN_LIST: _ADMIN,
+    Op.DEVICE_TOKEN_REVOKE: _ADMIN,
     Op.DEVICE_REPORT: (*_STAFF, _K, _D, _E),
     Op.EVALUATION_INVITE: (_C,),
     Op.EVALUATION_PAD: (_E,),
@@ -319,13 +325,18 @@ class Actor:
     code: str
     role: Role
     device: bool = False
+    # A device token's narrower rights (security/device_tokens.py): the operations it may do
+    # at most, whatever the role behind it may; None: the role's own.
+    scope: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         if self.device != (self.role in DEVICE_ROLES):
             raise ValueError("device actors have a device role, and only they do")
 
     def may(self, op: Operation | str) -> bool:
-        """:func:`allowed` for this actor's role."""
+        """:func:`allowed` for this actor's role, within its token's scope if it has one."""
+        if self.scope is not None and str(op) not in self.scope:
+            return False
         return allowed(self.role, op)
 
 

@@ -45,3 +45,18 @@ class EvaluationRequest(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # pending -> rated | expired | withdrawn (a newer request at the same window replaces it)
     state: Mapped[str] = mapped_column(String(12), default="pending")
+
+
+class DeviceToken(Base):
+    """A device's credential (security/device_tokens.py): only its SHA-256 is kept."""
+
+    __tablename__ = "device_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # window | kiosk | display
+    window: Mapped[int | None] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(32))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
