@@ -13,7 +13,9 @@ second line, ``import sqlalchemy.orm`` alone, shows the floor the full versions 
 - ``queue status --json``  (public)
 - ``ticket issue --service S --json``  (public)
 - ``call next --window 1 --json``  as s01 through a ``desk-app login`` session (the password is
-  checked once at login, not per command); each call is followed by an untimed ``call no-show``.
+  checked once at login, not per command); each call is followed by an untimed ``call no-show``;
+  the same with a call-pad's window token (``DESK_APP_TOKEN``: a hash, no Argon2), and with
+  s01's password in the environment (an Argon2id check per command), for comparison.
 Also printed: what each command imports (modules loaded), for the next person trimming it.
 """
 
@@ -65,11 +67,18 @@ def main() -> int:
         timed([*app, "window", "open", "1", "--staff", "s01"], env)
         for _ in range(args.runs * 2):  # a queue to call from
             timed([*app, "ticket", "issue", "--service", service, "--json"], env)
+        admin = {**env, "DESK_APP_USER": "admin", "DESK_APP_PASSWORD": "Demo-1234"}
+        made = timed([*app, "device", "token", "create", "--window", "1", "--json"], admin)[1]
+        token_env = {**env, "DESK_APP_TOKEN": json.loads(made)["token"]}
+        password_env = {**env, "DESK_APP_USER": "s01", "DESK_APP_PASSWORD": "Demo-1234"}
         commands = {
             "queue status": [*app, "queue", "status", "--json"],
             "ticket issue": [*app, "ticket", "issue", "--service", service, "--json"],
             "call next": [*app, "call", "next", "--window", "1", "--json"],
+            "call next (token)": [*app, "call", "next", "--window", "1", "--json"],
+            "call next (password)": [*app, "call", "next", "--window", "1", "--json"],
         }
+        envs = {"call next (token)": token_env, "call next (password)": password_env}
         floor = "import sqlalchemy.orm"  # what the full version of a command must load
         times: dict[str, list[float]] = {
             "python -c pass": [],
@@ -80,8 +89,8 @@ def main() -> int:
             times["python -c pass"].append(timed([py, "-c", "pass"], env)[0])
             times[floor].append(timed([py, "-c", floor], env)[0])
             for name, cmd in commands.items():
-                times[name].append(timed(cmd, env)[0])
-                if name == "call next":
+                times[name].append(timed(cmd, envs.get(name, env))[0])
+                if name.startswith("call next"):
                     timed([*app, "call", "no-show", "--window", "1", "--json"], env)
         base = statistics.median(times["python -c pass"])
         print(f"cold commands on SQLite, {args.runs} runs each, medians (p90 in brackets)")
@@ -99,7 +108,9 @@ def main() -> int:
                 "print(len(sys.modules), len([m for m in mods if m.startswith('desk_app')]),"
                 " len([m for m in mods if m.startswith('sqlalchemy')]), file=sys.stderr)\n"
             )
-            done = subprocess.run([py, "-c", probe], env=env, capture_output=True, text=True)
+            done = subprocess.run(
+                [py, "-c", probe], env=envs.get(name, env), capture_output=True, text=True
+            )
             total, ours, sa = done.stderr.strip().splitlines()[-1].split()
             print(f"  {name:22s} loads {total} modules: {ours} desk_app, {sa} sqlalchemy")
     return 0
