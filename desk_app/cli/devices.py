@@ -112,6 +112,29 @@ def cmd_token_revoke(args: argparse.Namespace) -> None:
     out(args, view.to_json(), f"token {view.id} revoked")
 
 
+def cmd_idcard_read(args: argparse.Namespace) -> None:
+    """The card on this PC's reader, masked (the clerk's screen fills the form with it)."""
+    from desk_app.domain import clock
+    from desk_app.domain.validators import mask_id, mask_name
+    from desk_app.services.devices import cards, idcard
+
+    db = db_from_args(args, acting=Operation.DEVICE_REPORT)
+    card = cards.read_here(db, device=args.device, timeout=args.timeout)
+    payload = {
+        "name_masked": mask_name(card.name),
+        "id_masked": mask_id(card.id_number),
+        "sex": card.sex,
+        "birth": card.birth.isoformat(),
+        "valid_to": None if card.valid_to is None else card.valid_to.isoformat(),
+        "expired": idcard.expired(card, clock.hall_day(clock.now())),
+    }
+    out(
+        args,
+        payload,
+        f"{payload['name_masked']} {payload['id_masked']} 有效期至 {payload['valid_to'] or '长期'}",
+    )
+
+
 def register(c: Commands) -> None:
     dev = c.group("device", "the hall's devices on this PC")
     c.add(dev, "list", cmd_device_list, "the hall's devices and their last state")
@@ -144,6 +167,12 @@ def register(c: Commands) -> None:
     s.add_argument("what", choices=["callpad", "strip", "evaluator", "idcard"], help="the device")
     s.add_argument("--options", metavar="JSON", help="the simulated device's options (JSON)")
     s.add_argument("--card", metavar="FILE", help="the ID card to present (idcard)")
+    ic = c.group("idcard", "the resident ID card reader of this PC")
+    r = c.add(ic, "read", cmd_idcard_read, "read the card on the reader (shown masked)")
+    r.add_argument("--device", metavar="NAME", help="the reader (default: this PC's idcard)")
+    r.add_argument(
+        "--timeout", type=float, default=5.0, metavar="S", help="seconds to wait for a card (5)"
+    )
     tok = dev.add_parser(
         "token", help="credentials of call-pads, kiosks, displays and scripts"
     ).add_subparsers(dest="token_sub", required=True, parser_class=Parser)

@@ -42,7 +42,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "assist": ("assist", "pain"),
     "stats": ("stats",),
     "alerts": ("alerts", "followup"),
-    "devices": ("device",),
+    "devices": ("device", "idcard"),
 }
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -26,6 +27,7 @@ from desk_app.services.cases.dto import AgentInfo
 from desk_app.ui.cases import labels as case_labels
 from desk_app.ui.common import theme
 from desk_app.ui.common.i18n import date_format, hall_locale, in_language, is_english
+from desk_app.ui.common.idcard import ReadCardButton
 
 # Disabled fields (the agent's, until 代办 is ticked) must not look like they take typing.
 PAGE_QSS = f"""
@@ -40,7 +42,14 @@ QLabel#fieldError {{ color: {theme.DANGER}; font-size: 11pt; }}
 class ApplicantPage(QWidget):
     """The applicant's fields; ``check()`` tells whether step 2 may follow."""
 
-    def __init__(self, catalog: Any, service_code: str | None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        catalog: Any,
+        service_code: str | None,
+        db: Any = None,
+        runner: Any = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.catalog = catalog
         self.setStyleSheet(PAGE_QSS)
@@ -83,7 +92,17 @@ class ApplicantPage(QWidget):
         form = QFormLayout()
         form.addRow(self.tr("一件事"), self.bundle_box)
         form.addRow(self.tr("申请人"), self.name_edit)
-        form.addRow(self.id_label, self.id_edit)
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.id_edit, 1)
+        self.card_button: ReadCardButton | None = None
+        if db is not None and runner is not None:  # the visitor's card on this PC's reader
+            self.card_button = ReadCardButton(db, runner, self)
+            self.card_button.card_read.connect(self.fill_from_card)
+            self.card_button.failed.connect(
+                lambda text: self._show(self.id_edit, self.id_error, text)
+            )
+            id_row.addWidget(self.card_button)
+        form.addRow(self.id_label, id_row)
         form.addRow("", self.id_error)
         form.addRow(self.tr("联系电话"), self.phone_edit)
         form.addRow("", self.bad_credit)
@@ -154,6 +173,12 @@ class ApplicantPage(QWidget):
                 edit.setFocus()
                 ok = False
         return ok
+
+    def fill_from_card(self, card: Any) -> None:
+        """The applicant from the card read: name and number, checked like typed ones."""
+        self.name_edit.setText(card.name)
+        self.id_edit.setText(card.id_number)
+        self._check_field(self.id_edit, self.id_error)
 
     def agent(self) -> AgentInfo | None:
         if not self.proxy.isChecked():

@@ -142,7 +142,7 @@ class CaseDialog(QDialog):
     # -- pages ---------------------------------------------------------------------------------
 
     def _applicant_page(self, service_code: str | None) -> QWidget:
-        page = ApplicantPage(self.catalog, service_code)
+        page = ApplicantPage(self.catalog, service_code, self.db, self.runner)
         self.applicant = page
         # The fields under their old names: tests and the steps below reach them directly.
         self.bundle_box, self.name_edit, self.id_edit = (

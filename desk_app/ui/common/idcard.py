@@ -1,0 +1,64 @@
+"""The "读身份证" button of the screens: reads the card on this PC's reader off the UI thread
+(services/devices/cards.read_here) and hands the card to the screen, or says why not (no
+reader, no card, an expired card) in the screen's language. Nothing of the card is logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from desk_app.store import Database
+from desk_app.ui.common.tasks import TaskRunner, user_message
+
+
+class ReadCardButton(QPushButton):
+    """Reads a card when pressed (or on ``shortcut``); ``card_read(IdCard)`` or ``failed(str)``."""
+
+    card_read = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        db: Database,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        shortcut: str | None = "Ctrl+I",
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.runner = runner
+        self.setText(
+            self.tr("读身份证 (%1)").replace("%1", shortcut) if shortcut else self.tr("读身份证")
+        )
+        self.clicked.connect(self.read)
+        if shortcut and parent is not None:
+            QShortcut(QKeySequence(shortcut), parent).activated.connect(self.read)
+        self._reading = False
+
+    def read(self) -> None:
+        if self._reading:
+            return
+        self._reading = True
+        self.setEnabled(False)
+        db = self.db
+
+        def work() -> Any:
+            from desk_app.services.devices.cards import read_here
+
+            return read_here(db)
+
+        self.runner.submit(work, self._done, self._refused)
+
+    def _done(self, card: Any) -> None:
+        self._reading = False
+        self.setEnabled(True)
+        self.card_read.emit(card)
+
+    def _refused(self, exc: Exception) -> None:
+        self._reading = False
+        self.setEnabled(True)
+        self.failed.emit(user_message(exc))
