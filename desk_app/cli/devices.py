@@ -119,7 +119,7 @@ def cmd_idcard_read(args: argparse.Namespace) -> None:
     from desk_app.services.devices import cards, idcard
 
     db = db_from_args(args, acting=Operation.DEVICE_REPORT)
-    card = cards.read_here(db, device=args.device, timeout=args.timeout)
+    card = cards.read_here(db, device=args.device, timeout=args.timeout, check_valid=False)
     payload = {
         "name_masked": mask_name(card.name),
         "id_masked": mask_id(card.id_number),
