@@ -54,6 +54,7 @@ def checkin(
     code: str | None = None,
     id_no: str | None = None,
     phone_last4: str | None = None,
+    card: bool = False,
     now: datetime | None = None,
 ) -> CheckedIn:
     """``appt checkin``: by the slip's code (typed or scanned), or by the resident ID together
@@ -67,7 +68,9 @@ def checkin(
     if (code is None) == (id_no is None):
         raise Refused("请给出预约码或身份证号 (二选一)", "give exactly one of --code, --id")
     digits = (phone_last4 or "").strip()
-    if id_no is not None and not (len(digits) == 4 and digits.isdigit()):
+    # The card itself on the kiosk's reader is the second factor (``card``: the number comes
+    # from the reader, never typed): the phone digits are then not asked.
+    if id_no is not None and not card and not (len(digits) == 4 and digits.isdigit()):
         raise Refused(
             "凭身份证号签到, 还须输入预约时所留手机号的后四位",
             "checking in by ID needs the last four digits of the booking's phone too",
@@ -90,7 +93,7 @@ def checkin(
                 .limit(1)
                 .with_for_update()
             )
-            if a is None or not _phone_ends_with(a.phone, digits):
+            if a is None or (not card and not _phone_ends_with(a.phone, digits)):
                 raise NotFound(
                     "今天没有与该身份证号及手机号后四位相符的预约",
                     "no appointment today matches this ID and phone digits",

@@ -126,6 +126,7 @@ class CheckinPage(QWidget):
         super().__init__(parent)
         self._look = look
         self._pending_id: str | None = None  # an ID typed, waiting for the phone's last four
+        self.card: QPushButton | None = None  # 刷身份证签到, when the kiosk has a reader
         self.setObjectName("page")
         pt = look.pt
         title = QLabel(self.tr("预约签到"))
@@ -201,6 +202,20 @@ class CheckinPage(QWidget):
             f"font-size: {look.pt(18)}pt; font-weight: bold; color: white;"
             f"background: {look.accent}; border-radius: 10px;"
         )
+        return button
+
+    def card_button(self) -> QPushButton:
+        """刷身份证签到: shown when the kiosk has an ID card reader (above the keys)."""
+        look = self._look
+        button = QPushButton(self.tr("刷身份证签到"))
+        button.setObjectName("action")
+        button.setMinimumHeight(round(56 * look.scale))
+        button.setStyleSheet(
+            f"font-size: {look.pt(20)}pt; font-weight: bold; color: white;"
+            f"background: {look.accent}; border-radius: 10px;"
+        )
+        layout = cast(QBoxLayout, self.layout())
+        layout.insertWidget(2, button)
         return button
 
     def show_unavailable(self) -> None:
@@ -288,6 +303,25 @@ def checkin_and_print(kiosk: KioskHost, text: str) -> ticket_issue.IssueOutcome:
     return ticket_issue.print_ticket(kiosk.db, result.ticket, sink=kiosk.ticket_sink)
 
 
+def checkin_by_card(kiosk: KioskHost) -> ticket_issue.IssueOutcome:
+    """On the worker: the visitor's ID card on the kiosk's reader checks in today's booking
+    (the card is the second factor: no phone digits), then the ticket prints."""
+    from desk_app.services.devices.cards import read_here
+
+    card = read_here(kiosk.db, timeout=8.0)
+    result = appointment_checkin.checkin(kiosk.db, id_no=card.id_number, card=True)
+    return ticket_issue.print_ticket(kiosk.db, result.ticket, sink=kiosk.ticket_sink)
+
+
+def _has_reader(kiosk: KioskHost) -> bool:
+    from desk_app.services.devices.cards import reader_here
+
+    try:
+        return reader_here(kiosk.db) is not None
+    except Exception:  # noqa: BLE001 - no registry to read: no card button
+        return False
+
+
 def install(kiosk: KioskHost, look: theme.KioskPalette) -> CheckinPage:
     """Add the calendar line and the 预约签到 button to the start page, and the check-in page."""
     kiosk.opening_bar = OpeningBar(look)
@@ -312,6 +346,16 @@ def install(kiosk: KioskHost, look: theme.KioskPalette) -> CheckinPage:
         else:
             page.show_unavailable()
 
+    if _has_reader(kiosk):
+        card = page.card_button()
+
+        def read_card() -> None:
+            kiosk.restart_idle()
+            page.show_message(page.tr("请将身份证放在阅读器上…"), error=False)
+            kiosk.runner.submit(partial(checkin_by_card, kiosk), done, failed)
+
+        card.clicked.connect(read_card)
+        page.card = card
     button.clicked.connect(open_page)
     page.back.connect(kiosk.go_start)
     page.submitted.connect(
