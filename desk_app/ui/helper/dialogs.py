@@ -160,6 +160,7 @@ class StartDialog(FormDialog):
         *,
         origin: str = "walk-up",
         appointment_lookup: AppointmentLookup | None = None,
+        card_reader: QPushButton | None = None,
     ) -> None:
         super().__init__(self.tr("新建帮办服务"), action, parent)
         self.appointment_lookup = appointment_lookup
@@ -179,11 +180,21 @@ class StartDialog(FormDialog):
         self.form.addRow(self.tr("号码"), self.reference)
         self.form.addRow(self.tr("一件事"), self.bundle)
         self.form.addRow(self.tr("姓名"), self.name)
-        self.form.addRow(self.tr("身份证号"), self.id_no)
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.id_no, 1)
+        if card_reader is not None:  # 读身份证: the visitor's card on this PC's reader
+            card_reader.setParent(self)
+            id_row.addWidget(card_reader)
+            card_reader.card_read.connect(self.fill_from_card)  # type: ignore[attr-defined]
+        self.form.addRow(self.tr("身份证号"), id_row)
         self.origin.currentIndexChanged.connect(self._origin_changed)
         self.reference.editingFinished.connect(self._look_up_appointment)
         self._origin_changed()
         (self.reference if origin != "walk-up" else self.mode).setFocus()
+
+    def fill_from_card(self, card: Any) -> None:
+        self.name.setText(card.name)
+        self.id_no.setText(card.id_number)
 
     def _origin_changed(self) -> None:
         origin = self.origin.currentData()

@@ -34,6 +34,7 @@ from desk_app.services.common.catalog import catalog
 from desk_app.store import Database
 from desk_app.ui.common import theme
 from desk_app.ui.common.i18n import QT_TRANSLATE_NOOP
+from desk_app.ui.common.idcard import ReadCardButton
 from desk_app.ui.common.kb_panel import KbButton
 from desk_app.ui.common.paper import install_printer_choice, paper_message, print_saved
 from desk_app.ui.common.tasks import TaskRunner, user_message
@@ -327,7 +328,12 @@ class HelperWindow(QWidget):
 
         self._open(
             StartDialog(
-                self.bundles, act, self, origin=origin, appointment_lookup=self.appointment_lookup
+                self.bundles,
+                act,
+                self,
+                origin=origin,
+                appointment_lookup=self.appointment_lookup,
+                card_reader=ReadCardButton(self.db, self.runner, shortcut=None),
             ),
             self._started,
         )
