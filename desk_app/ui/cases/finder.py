@@ -4,10 +4,13 @@ with 容缺 materials — by case number, resident ID or the QR of a printed rec
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -18,11 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.domain.clock import local
+from desk_app.domain.validators import mask_id
 from desk_app.services.cases.dto import CaseRef
 from desk_app.services.cases.search import find_cases
 from desk_app.store import Database
 from desk_app.ui.cases import labels as case_labels
 from desk_app.ui.common import theme
+from desk_app.ui.common.idcard import ReadCardButton
 from desk_app.ui.common.tasks import TaskRunner, user_message
 
 
@@ -69,10 +74,24 @@ class FindCaseDialog(QDialog):
         self.results.setVisible(False)
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(self.tr("继续办理已有办件（补交材料、受理、办结）：")))
-        lay.addWidget(self.query)
+        # A returning visitor lays their card on the reader: their cases by the card's number.
+        self.card_button = ReadCardButton(db, self.runner, self)
+        self.card_button.card_read.connect(self.find_by_card)
+        self.card_button.failed.connect(self.message.setText)
+        row = QHBoxLayout()
+        row.addWidget(self.query, 1)
+        row.addWidget(self.card_button)
+        lay.addLayout(row)
         lay.addWidget(self.message)
         lay.addWidget(self.results, 1)
         self.query.setFocus()
+
+    def find_by_card(self, card: Any) -> None:
+        """The cases of the card's holder; the field shows the number masked, as lists do."""
+        self.query.setText(mask_id(card.id_number))
+        self.message.setText(self.tr("正在查找…"))
+        db, number = self.db, card.id_number
+        self.runner.submit(lambda: find_cases(db, number), self._found, self._failed)
 
     def search(self) -> None:
         text = self.query.text()
