@@ -34,6 +34,8 @@ class ReadCardButton(QPushButton):
         self.setText(
             self.tr("读身份证 (%1)").replace("%1", shortcut) if shortcut else self.tr("读身份证")
         )
+        self.setAutoDefault(False)  # Enter in a dialog's field must not read a card
+        self.setDefault(False)
         self.clicked.connect(self.read)
         if shortcut and parent is not None:
             QShortcut(QKeySequence(shortcut), parent).activated.connect(self.read)
