@@ -14,11 +14,15 @@ the kernel may or may not give it the old number. Hand ``sim.locate`` (a callabl
 ``SerialLink`` instead of ``sim.port`` so that its retries follow the new path (and, while
 unplugged, fail rather than open a pty of someone else's that got the old number).
 
+A twin that answers (the ID card reader) or records (the strip) what the application writes
+sets ``listens``: a thread then hands every chunk written to the port to ``_received``.
+
 POSIX only: on Windows creating a twin raises ``Refused`` (a pty is needed).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import select
 import threading
@@ -30,6 +34,8 @@ from desk_app.services.devices.callpad import CallpadParser, encode_press
 from desk_app.services.devices.evaluator_pad import EvaluatorPadParser, encode_level
 from desk_app.services.devices.strip import StripDecoder
 
+log = logging.getLogger(__name__)
+
 POLL_S = 0.05  # how often a twin's reader looks at its stop flag
 
 
@@ -38,6 +44,7 @@ class SimulatedPort:
 
     kind = "device"
     kind_zh = "设备"
+    listens = False  # whether a thread hands what the application writes to ``_received``
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         if os.name == "nt" or not hasattr(os, "openpty"):
@@ -51,6 +58,8 @@ class SimulatedPort:
         self._master: int | None = None
         self._slave: int | None = None
         self._closed = False
+        self._stop = threading.Event()
+        self._reader: threading.Thread | None = None
         self._plug()
 
     @property
@@ -68,6 +77,10 @@ class SimulatedPort:
     def unplug(self) -> None:
         """Pull the cable: the application's reads and writes fail, the path goes away."""
         self._stopping()
+        self._stop.set()
+        if self._reader is not None:
+            self._reader.join(timeout=1 + 4 * POLL_S)
+            self._reader = None
         with self._lock:
             fds, self._master, self._slave = (self._master, self._slave), None, None
         for fd in fds:
@@ -115,12 +128,39 @@ class SimulatedPort:
             self._master, self._slave = master, slave
         self.port = os.ttyname(slave)
         self._started(master)
+        if self.listens:
+            self._stop = threading.Event()
+            self._reader = threading.Thread(
+                target=self._read,
+                args=(master, self._stop),
+                name=f"simulated {self.kind}",
+                daemon=True,
+            )
+            self._reader.start()
 
     def _started(self, master: int) -> None:
-        """Called with the new master side after each plug."""
+        """Called with the new master side after each plug, before listening starts."""
 
     def _stopping(self) -> None:
         """Called before the pty is closed."""
+
+    def _received(self, data: bytes) -> None:
+        """Called on the listening thread with each chunk the application wrote."""
+
+    def _read(self, master: int, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                ready, _, _ = select.select([master], [], [], POLL_S)
+                data = os.read(master, 4096) if ready else b""
+            except OSError:
+                return  # the pty was closed under us
+            if data:
+                try:
+                    self._received(data)
+                except Refused:
+                    return  # unplugged while answering
+                except Exception:
+                    log.exception("simulated %s: handling the input failed", self.kind)
 
 
 class SimulatedCallpad(SimulatedPort):
@@ -156,13 +196,12 @@ class SimulatedStrip(SimulatedPort):
 
     kind = "window strip"
     kind_zh = "窗口屏"
+    listens = True
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
-        StripDecoder(options)
+        self._decoder = StripDecoder(options)
         self._frames: list[tuple[int, str]] = []
         self._got = threading.Condition()
-        self._stop = threading.Event()
-        self._reader: threading.Thread | None = None
         super().__init__(options)
 
     def frames(self) -> list[tuple[int, str]]:
@@ -177,31 +216,14 @@ class SimulatedStrip(SimulatedPort):
             return list(self._frames)
 
     def _started(self, master: int) -> None:
-        self._stop = threading.Event()
-        self._reader = threading.Thread(
-            target=self._read, args=(master, self._stop), name="simulated strip", daemon=True
-        )
-        self._reader.start()
+        self._decoder = StripDecoder(self.options)  # a new cable: no half frame left over
 
-    def _stopping(self) -> None:
-        self._stop.set()
-        if self._reader is not None:
-            self._reader.join(timeout=1 + 4 * POLL_S)
-            self._reader = None
-
-    def _read(self, master: int, stop: threading.Event) -> None:
-        decoder = StripDecoder(self.options)
-        while not stop.is_set():
-            try:
-                ready, _, _ = select.select([master], [], [], POLL_S)
-                data = os.read(master, 4096) if ready else b""
-            except OSError:
-                return  # the pty was closed under us
-            frames = decoder.feed(data) if data else []
-            if frames:
-                with self._got:
-                    self._frames.extend(frames)
-                    self._got.notify_all()
+    def _received(self, data: bytes) -> None:
+        frames = self._decoder.feed(data)
+        if frames:
+            with self._got:
+                self._frames.extend(frames)
+                self._got.notify_all()
 
 
 def simulate_callpad(options: Mapping[str, Any] | None = None) -> SimulatedCallpad:
