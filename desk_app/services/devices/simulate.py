@@ -22,6 +22,7 @@ POSIX only: on Windows creating a twin raises ``Refused`` (a pty is needed).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import select
@@ -29,7 +30,9 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from desk_app.domain import clock
 from desk_app.services.common.errors import Refused
+from desk_app.services.devices import idcard
 from desk_app.services.devices.callpad import CallpadParser, encode_press
 from desk_app.services.devices.evaluator_pad import EvaluatorPadParser, encode_level
 from desk_app.services.devices.strip import StripDecoder
@@ -226,6 +229,127 @@ class SimulatedStrip(SimulatedPort):
                 self._got.notify_all()
 
 
+class SimulatedIdcard(SimulatedPort):
+    """An ID card reader (SAM protocol): answers find, select, read, reset and SAM status as a
+    real one does; ``present(card)`` lays a card on it, ``remove()`` takes it off (find then
+    answers ``80``). Select needs a find, and read a select, since the card was laid down.
+    ``answer_badly("checksum" | "truncated")`` spoils every answer until ``answer_badly(None)``;
+    a request with a bad checksum is answered ``10``, an unknown command ``21``."""
+
+    kind = "ID card reader"
+    kind_zh = "身份证阅读器"
+    listens = True
+
+    def __init__(
+        self, options: Mapping[str, Any] | None = None, card: idcard.IdCard | None = None
+    ) -> None:
+        card = card or sample_card()
+        idcard.card_text(card)  # refuse a card that does not fit before making a pty
+        self._cards = threading.Lock()  # guards the card, the turn state and the spoiling
+        self._card: idcard.IdCard | None = card
+        self._found = self._selected = False
+        self._spoil: str | None = None
+        self._decoder = idcard.FrameDecoder()
+        super().__init__(options)
+
+    @property
+    def card(self) -> idcard.IdCard | None:
+        """The card on the reader, or None."""
+        with self._cards:
+            return self._card
+
+    def present(self, card: idcard.IdCard | None = None) -> None:
+        """Lay ``card`` (the sample card when None) on the reader."""
+        card = card or sample_card()
+        idcard.card_text(card)
+        with self._cards:
+            self._card, self._found, self._selected = card, False, False
+
+    def remove(self) -> None:
+        """Take the card off the reader."""
+        with self._cards:
+            self._card, self._found, self._selected = None, False, False
+
+    def answer_badly(self, how: str | None) -> None:
+        """``"checksum"``: every answer's checksum is wrong; ``"truncated"``: every answer stops
+        halfway; None: good answers again."""
+        if how not in (None, "checksum", "truncated"):
+            raise Refused(f"未知的故障 {how!r}", f"unknown fault {how!r}")
+        with self._cards:
+            self._spoil = how
+
+    def _started(self, master: int) -> None:
+        self._decoder = idcard.FrameDecoder()
+
+    def _received(self, data: bytes) -> None:
+        for payload in self._decoder.feed(data):
+            self.send(self._spoiled(self._answer(payload)))
+        if self._decoder.errors:
+            self._decoder.errors.clear()
+            self.send(idcard.encode_response(0x10))  # the reader got a bad checksum
+
+    def _answer(self, payload: bytes) -> bytes:
+        respond = idcard.encode_response
+        command = (payload[0], payload[1])
+        with self._cards:
+            card = self._card
+            if command in (idcard.RESET, idcard.SAM_STATUS):
+                return respond(idcard.SW_OK)
+            if command == idcard.SAM_ID:
+                return respond(idcard.SW_OK, bytes(16))
+            if command == idcard.FIND:
+                self._found, self._selected = card is not None, False
+                return respond(idcard.SW_FOUND, bytes(4)) if card else respond(idcard.SW_NO_CARD)
+            if command == idcard.SELECT:
+                self._selected = self._found and card is not None
+                if self._selected:
+                    return respond(idcard.SW_OK, bytes(8))
+                return respond(idcard.SW_SELECT_FAILED)
+            if command == idcard.READ_BASE:
+                if card is None or not self._selected:
+                    return respond(idcard.SW_READ_FAILED)
+                text = idcard.card_text(card)
+                photo = card.photo.ljust(idcard.PHOTO_SIZE, b"\0")[: idcard.PHOTO_SIZE]
+                sizes = len(text).to_bytes(2, "big") + len(photo).to_bytes(2, "big")
+                return respond(idcard.SW_OK, sizes + text + photo)
+        return respond(idcard.SW_BAD_COMMAND)
+
+    def _spoiled(self, frame: bytes) -> bytes:
+        with self._cards:
+            how = self._spoil
+        if how == "checksum":
+            return frame[:-1] + bytes([frame[-1] ^ 0xFF])
+        return frame[: len(frame) // 2] if how == "truncated" else frame
+
+
+SAMPLE_ID = "370202200403151238"  # made up; its check character is right (GB 11643)
+
+
+def sample_card(today: dt.date | None = None) -> idcard.IdCard:
+    """The simulated reader's default card: a made-up person of Qingdao 市南区, whose card was
+    issued a year before ``today`` (the hall's date) and is valid for ten years."""
+    issued = _years_after(today or clock.today(), -1)
+    return idcard.IdCard(
+        name="林海洋",
+        sex="男",
+        nation="汉",
+        birth=dt.date(2004, 3, 15),
+        address="山东省青岛市市南区示例路8号",
+        id_number=SAMPLE_ID,
+        issuer="青岛市公安局市南分局",
+        valid_from=issued,
+        valid_to=_years_after(issued, 10),
+        photo=bytes(idcard.PHOTO_SIZE),
+    )
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def simulate_callpad(options: Mapping[str, Any] | None = None) -> SimulatedCallpad:
     """A simulated call-pad receiver on a new pty (``.port``)."""
     return SimulatedCallpad(options)
@@ -239,3 +363,11 @@ def simulate_strip(options: Mapping[str, Any] | None = None) -> SimulatedStrip:
 def simulate_evaluator(options: Mapping[str, Any] | None = None) -> SimulatedEvaluator:
     """A simulated evaluation pad on a new pty (``.port``)."""
     return SimulatedEvaluator(options)
+
+
+def simulate_idcard(
+    options: Mapping[str, Any] | None = None, card: idcard.IdCard | None = None
+) -> SimulatedIdcard:
+    """A simulated ID card reader on a new pty (``.port``) with ``card`` laid on it (the sample
+    card when None; ``idcard.card_from_json(FILE)`` for ``--card FILE``)."""
+    return SimulatedIdcard(options, card)
