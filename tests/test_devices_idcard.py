@@ -1,21 +1,24 @@
 """The resident ID card reader: SAM frames, the card's text record, reads through a real pty from
-the simulated reader."""
+the simulated reader, and the vendor SDK's argument marshalling against a fake function table."""
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import datetime as dt
 import json
 import os
+import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 import serial
 
 from desk_app.domain.validators import validate_resident_id
 from desk_app.services.common.errors import Refused
-from desk_app.services.devices import idcard
+from desk_app.services.devices import idcard, idcard_sdk
 from desk_app.services.devices.idcard import (
     FIND,
     READ_BASE,
@@ -38,6 +41,7 @@ from desk_app.services.devices.idcard import (
     expired,
     parse_text,
     read_card,
+    read_target,
     summary,
 )
 from desk_app.services.devices.simulate import (
@@ -248,6 +252,7 @@ def test_read_present_remove_and_present_again():
         other = card(name="欧阳娜娜", sex="女", id_number="370202200403151246", valid_to=None)
         sim.present(other)
         assert read_card(sim.port, {"baud": 115200}, timeout=2) == other
+        assert read_target(sim.port, timeout=2) == other
 
 
 @needs_pty
@@ -339,3 +344,103 @@ class SlipperyCard(SimulatedIdcard):
         if payload[:2] == bytes(SELECT):
             return encode_response(0x81)
         return super()._answer(payload)
+
+
+# -- the vendor SDK ---------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="checks the refusal off Windows")
+def test_the_sdk_is_windows_only():
+    with pytest.raises(Refused, match="Windows"):
+        idcard_sdk.read_card_sdk(r"C:\reader\termb.dll")
+    with pytest.raises(Refused, match="Windows"):
+        read_target("sdk:C:/reader/termb.dll")
+
+
+def _function(result, effect=None):
+    """A stand-in for one DLL function: records its arguments, may write through them."""
+
+    def function(*args):
+        function.calls.append(args)
+        if effect is not None:
+            effect(*args)
+        return result() if callable(result) else result
+
+    function.calls = []
+    return function
+
+
+def test_termb_marshalling_against_a_fake_function_table():
+    def text(value: str):
+        def write(buffer, length):
+            data = value.encode("gbk")
+            buffer.value = data
+            length.contents.value = len(data)
+
+        return _function(1, write)
+
+    tries = iter([0, 0, 1])  # no card twice, then laid on the reader
+    c = card(valid_to=None)
+    lib = SimpleNamespace(
+        CVR_InitComm=_function(1),
+        CVR_Authenticate=_function(lambda: next(tries)),
+        CVR_Read_Content=_function(1),
+        CVR_CloseComm=_function(1),
+        GetPeopleName=text(c.name),
+        GetPeopleSex=text("男"),
+        GetPeopleNation=text("汉族"),
+        GetPeopleBirthday=text("20040315"),
+        GetPeopleAddress=text(c.address + "  "),
+        GetPeopleIDCode=text(c.id_number),
+        GetDepartment=text(c.issuer),
+        GetStartDate=text(f"{c.valid_from:%Y.%m.%d}"),
+        GetEndDate=text("长期"),
+    )
+    got = idcard_sdk.read_with_sdk(lib, 1001, timeout=2, today=TODAY)
+    assert got == dataclasses.replace(c, photo=b"")
+    assert lib.CVR_InitComm.calls == [(1001,)] and lib.CVR_Read_Content.calls == [(4,)]
+    assert len(lib.CVR_Authenticate.calls) == 3 and len(lib.CVR_CloseComm.calls) == 1
+    assert lib.CVR_InitComm.argtypes == [ctypes.c_int] and lib.CVR_Authenticate.argtypes == []
+    assert lib.GetPeopleName.argtypes == [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
+    assert lib.GetPeopleName.restype is ctypes.c_int
+    buffer, length = lib.GetPeopleIDCode.calls[0]
+    assert isinstance(buffer, ctypes.Array) and len(buffer) >= 256
+    assert isinstance(length, ctypes.POINTER(ctypes.c_int))
+
+    lib.CVR_Authenticate = _function(0)  # never a card: NoCard, and the port is closed
+    with pytest.raises(NoCard):
+        idcard_sdk.read_with_sdk(lib, 1001, timeout=QUICK)
+    assert len(lib.CVR_CloseComm.calls) == 2
+    lib.CVR_InitComm = _function(0)
+    with pytest.raises(DeviceFault, match="1001"):
+        idcard_sdk.read_with_sdk(lib, 1001)
+    del lib.GetEndDate
+    with pytest.raises(DeviceFault, match="GetEndDate"):
+        idcard_sdk.read_with_sdk(lib, 1001)
+
+
+def test_sdtapi_marshalling_keeps_the_raw_text_and_photo():
+    c = card(photo=bytes(range(256)) * 4)
+
+    def read_base(port, text, text_len, photo, photo_len, if_open):
+        ctypes.memmove(text, card_text(c), 256)
+        ctypes.memmove(photo, c.photo, 1024)
+        text_len.contents.value, photo_len.contents.value = 256, 1024
+
+    lib = SimpleNamespace(
+        SDT_OpenPort=_function(0x90),
+        SDT_ClosePort=_function(0x90),
+        SDT_StartFindIDCard=_function(0x9F),
+        SDT_SelectIDCard=_function(0x90),
+        SDT_ReadBaseMsg=_function(0x90, read_base),
+    )
+    assert idcard_sdk.read_with_sdk(lib, 1001, today=TODAY) == c
+    port, text, text_len, photo, photo_len, if_open = lib.SDT_ReadBaseMsg.calls[0]
+    assert (port, if_open) == (1001, 0) and len(text) >= 256 and len(photo) >= 1024
+    assert isinstance(text_len, ctypes.POINTER(ctypes.c_uint))
+    assert lib.SDT_ReadBaseMsg.argtypes[2] == ctypes.POINTER(ctypes.c_uint)
+    assert lib.SDT_StartFindIDCard.calls[0][0] == 1001 and lib.SDT_ClosePort.calls == [(1001,)]
+    lib.SDT_SelectIDCard = _function(0x81)
+    with pytest.raises(CardUnreadable, match="0x81"):
+        idcard_sdk.read_with_sdk(lib, 1001)
+    assert len(lib.SDT_ClosePort.calls) == 2

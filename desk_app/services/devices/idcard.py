@@ -15,7 +15,7 @@ bytes of text and 1024 of photo). ``11 FF`` asks for the SAM module's status (``
 
 The reader's UART runs at 115200 8N1 by default (the SAM module's documented default; the module
 can be set to 57600, 38400, 19200 or 9600): a device's ``baud`` option overrides it. A target
-``sdk:PATH`` is for the vendor's DLL (Windows only).
+``sdk:PATH`` goes through the vendor's DLL instead (``idcard_sdk``, Windows only).
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ __all__ = [
     "encode_request",
     "encode_response",
     "read_card",
+    "read_target",
     # the card's names, re-exported: a caller needs one module
     "FIELDS",
     "LONG_TERM",
@@ -281,6 +282,19 @@ def check_reader(
     if status.sw3 != SW_OK:
         raise reader.status_fault(status.sw3)
     return "SAM ok"
+
+
+def read_target(
+    target: str, options: Mapping[str, Any] | None = None, *, timeout: float = 3.0
+) -> IdCard:
+    """Read through a device's target: ``sdk:PATH`` is the vendor's DLL (its ``sdk_port``
+    option, default 1001 = the first USB reader), anything else a serial port."""
+    if target.startswith("sdk:"):
+        from desk_app.services.devices.idcard_sdk import read_card_sdk
+
+        port = int((options or {}).get("sdk_port", 1001))
+        return read_card_sdk(target.removeprefix("sdk:"), port, timeout=timeout)
+    return read_card(target, options, timeout=timeout)
 
 
 def _base_message(data: bytes) -> IdCard:
