@@ -354,7 +354,9 @@ def test_the_sdk_is_windows_only():
     with pytest.raises(Refused, match="Windows"):
         idcard_sdk.read_card_sdk(r"C:\reader\termb.dll")
     with pytest.raises(Refused, match="Windows"):
-        read_target("sdk:C:/reader/termb.dll")
+        read_target("sdk:C:/reader/termb.dll", {"sdk_port": 1002})
+    with pytest.raises(Refused, match="sdk_port"):
+        read_target("sdk:C:/reader/termb.dll", {"sdk_port": "USB1"})
 
 
 def _function(result, effect=None):

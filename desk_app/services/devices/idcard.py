@@ -292,7 +292,12 @@ def read_target(
     if target.startswith("sdk:"):
         from desk_app.services.devices.idcard_sdk import read_card_sdk
 
-        port = int((options or {}).get("sdk_port", 1001))
+        port = (options or {}).get("sdk_port", 1001)
+        if isinstance(port, bool) or not isinstance(port, int) or port <= 0:
+            raise Refused(
+                f"sdk_port {port!r} 无效，应为端口号（串口 1-16，USB 1001-1016）",
+                f"sdk_port {port!r} is not a port number (serial 1-16, USB 1001-1016)",
+            )
         return read_card_sdk(target.removeprefix("sdk:"), port, timeout=timeout)
     return read_card(target, options, timeout=timeout)
 
