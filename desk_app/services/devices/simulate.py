@@ -14,21 +14,30 @@ the kernel may or may not give it the old number. Hand ``sim.locate`` (a callabl
 ``SerialLink`` instead of ``sim.port`` so that its retries follow the new path (and, while
 unplugged, fail rather than open a pty of someone else's that got the old number).
 
+A twin that answers (the ID card reader) or records (the strip) what the application writes
+sets ``listens``: a thread then hands every chunk written to the port to ``_received``.
+
 POSIX only: on Windows creating a twin raises ``Refused`` (a pty is needed).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
 import select
 import threading
 from collections.abc import Mapping
 from typing import Any
 
+from desk_app.domain import clock
 from desk_app.services.common.errors import Refused
+from desk_app.services.devices import idcard
 from desk_app.services.devices.callpad import CallpadParser, encode_press
 from desk_app.services.devices.evaluator_pad import EvaluatorPadParser, encode_level
 from desk_app.services.devices.strip import StripDecoder
+
+log = logging.getLogger(__name__)
 
 POLL_S = 0.05  # how often a twin's reader looks at its stop flag
 
@@ -38,6 +47,7 @@ class SimulatedPort:
 
     kind = "device"
     kind_zh = "设备"
+    listens = False  # whether a thread hands what the application writes to ``_received``
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         if os.name == "nt" or not hasattr(os, "openpty"):
@@ -51,6 +61,8 @@ class SimulatedPort:
         self._master: int | None = None
         self._slave: int | None = None
         self._closed = False
+        self._stop = threading.Event()
+        self._reader: threading.Thread | None = None
         self._plug()
 
     @property
@@ -68,6 +80,10 @@ class SimulatedPort:
     def unplug(self) -> None:
         """Pull the cable: the application's reads and writes fail, the path goes away."""
         self._stopping()
+        self._stop.set()
+        if self._reader is not None:
+            self._reader.join(timeout=1 + 4 * POLL_S)
+            self._reader = None
         with self._lock:
             fds, self._master, self._slave = (self._master, self._slave), None, None
         for fd in fds:
@@ -115,12 +131,39 @@ class SimulatedPort:
             self._master, self._slave = master, slave
         self.port = os.ttyname(slave)
         self._started(master)
+        if self.listens:
+            self._stop = threading.Event()
+            self._reader = threading.Thread(
+                target=self._read,
+                args=(master, self._stop),
+                name=f"simulated {self.kind}",
+                daemon=True,
+            )
+            self._reader.start()
 
     def _started(self, master: int) -> None:
-        """Called with the new master side after each plug."""
+        """Called with the new master side after each plug, before listening starts."""
 
     def _stopping(self) -> None:
         """Called before the pty is closed."""
+
+    def _received(self, data: bytes) -> None:
+        """Called on the listening thread with each chunk the application wrote."""
+
+    def _read(self, master: int, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                ready, _, _ = select.select([master], [], [], POLL_S)
+                data = os.read(master, 4096) if ready else b""
+            except OSError:
+                return  # the pty was closed under us
+            if data:
+                try:
+                    self._received(data)
+                except Refused:
+                    return  # unplugged while answering
+                except Exception:
+                    log.exception("simulated %s: handling the input failed", self.kind)
 
 
 class SimulatedCallpad(SimulatedPort):
@@ -156,13 +199,12 @@ class SimulatedStrip(SimulatedPort):
 
     kind = "window strip"
     kind_zh = "窗口屏"
+    listens = True
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
-        StripDecoder(options)
+        self._decoder = StripDecoder(options)
         self._frames: list[tuple[int, str]] = []
         self._got = threading.Condition()
-        self._stop = threading.Event()
-        self._reader: threading.Thread | None = None
         super().__init__(options)
 
     def frames(self) -> list[tuple[int, str]]:
@@ -177,31 +219,135 @@ class SimulatedStrip(SimulatedPort):
             return list(self._frames)
 
     def _started(self, master: int) -> None:
-        self._stop = threading.Event()
-        self._reader = threading.Thread(
-            target=self._read, args=(master, self._stop), name="simulated strip", daemon=True
-        )
-        self._reader.start()
+        self._decoder = StripDecoder(self.options)  # a new cable: no half frame left over
 
-    def _stopping(self) -> None:
-        self._stop.set()
-        if self._reader is not None:
-            self._reader.join(timeout=1 + 4 * POLL_S)
-            self._reader = None
+    def _received(self, data: bytes) -> None:
+        frames = self._decoder.feed(data)
+        if frames:
+            with self._got:
+                self._frames.extend(frames)
+                self._got.notify_all()
 
-    def _read(self, master: int, stop: threading.Event) -> None:
-        decoder = StripDecoder(self.options)
-        while not stop.is_set():
-            try:
-                ready, _, _ = select.select([master], [], [], POLL_S)
-                data = os.read(master, 4096) if ready else b""
-            except OSError:
-                return  # the pty was closed under us
-            frames = decoder.feed(data) if data else []
-            if frames:
-                with self._got:
-                    self._frames.extend(frames)
-                    self._got.notify_all()
+
+class SimulatedIdcard(SimulatedPort):
+    """An ID card reader (SAM protocol): answers find, select, read, reset and SAM status as a
+    real one does; ``present(card)`` lays a card on it, ``remove()`` takes it off (find then
+    answers ``80``). Select needs a find, and read a select, since the card was laid down.
+    ``answer_badly("checksum" | "truncated")`` spoils every answer until ``answer_badly(None)``;
+    a request with a bad checksum is answered ``10``, an unknown command ``21``."""
+
+    kind = "ID card reader"
+    kind_zh = "身份证阅读器"
+    listens = True
+
+    def __init__(
+        self, options: Mapping[str, Any] | None = None, card: idcard.IdCard | None = None
+    ) -> None:
+        card = card or sample_card()
+        idcard.card_text(card)  # refuse a card that does not fit before making a pty
+        self._cards = threading.Lock()  # guards the card, the turn state and the spoiling
+        self._card: idcard.IdCard | None = card
+        self._found = self._selected = False
+        self._spoil: str | None = None
+        self._decoder = idcard.FrameDecoder()
+        super().__init__(options)
+
+    @property
+    def card(self) -> idcard.IdCard | None:
+        """The card on the reader, or None."""
+        with self._cards:
+            return self._card
+
+    def present(self, card: idcard.IdCard | None = None) -> None:
+        """Lay ``card`` (the sample card when None) on the reader."""
+        card = card or sample_card()
+        idcard.card_text(card)
+        with self._cards:
+            self._card, self._found, self._selected = card, False, False
+
+    def remove(self) -> None:
+        """Take the card off the reader."""
+        with self._cards:
+            self._card, self._found, self._selected = None, False, False
+
+    def answer_badly(self, how: str | None) -> None:
+        """``"checksum"``: every answer's checksum is wrong; ``"truncated"``: every answer stops
+        halfway; None: good answers again."""
+        if how not in (None, "checksum", "truncated"):
+            raise Refused(f"未知的故障 {how!r}", f"unknown fault {how!r}")
+        with self._cards:
+            self._spoil = how
+
+    def _started(self, master: int) -> None:
+        self._decoder = idcard.FrameDecoder()
+
+    def _received(self, data: bytes) -> None:
+        for payload in self._decoder.feed(data):
+            self.send(self._spoiled(self._answer(payload)))
+        if self._decoder.errors:
+            self._decoder.errors.clear()
+            self.send(idcard.encode_response(0x10))  # the reader got a bad checksum
+
+    def _answer(self, payload: bytes) -> bytes:
+        respond = idcard.encode_response
+        command = (payload[0], payload[1])
+        with self._cards:
+            card = self._card
+            if command in (idcard.RESET, idcard.SAM_STATUS):
+                return respond(idcard.SW_OK)
+            if command == idcard.SAM_ID:
+                return respond(idcard.SW_OK, bytes(16))
+            if command == idcard.FIND:
+                self._found, self._selected = card is not None, False
+                return respond(idcard.SW_FOUND, bytes(4)) if card else respond(idcard.SW_NO_CARD)
+            if command == idcard.SELECT:
+                self._selected = self._found and card is not None
+                if self._selected:
+                    return respond(idcard.SW_OK, bytes(8))
+                return respond(idcard.SW_SELECT_FAILED)
+            if command == idcard.READ_BASE:
+                if card is None or not self._selected:
+                    return respond(idcard.SW_READ_FAILED)
+                text = idcard.card_text(card)
+                photo = card.photo.ljust(idcard.PHOTO_SIZE, b"\0")[: idcard.PHOTO_SIZE]
+                sizes = len(text).to_bytes(2, "big") + len(photo).to_bytes(2, "big")
+                return respond(idcard.SW_OK, sizes + text + photo)
+        return respond(idcard.SW_BAD_COMMAND)
+
+    def _spoiled(self, frame: bytes) -> bytes:
+        with self._cards:
+            how = self._spoil
+        if how == "checksum":
+            return frame[:-1] + bytes([frame[-1] ^ 0xFF])
+        return frame[: len(frame) // 2] if how == "truncated" else frame
+
+
+SAMPLE_ID = "370202200403151238"  # made up; its check character is right (GB 11643)
+
+
+def sample_card(today: dt.date | None = None) -> idcard.IdCard:
+    """The simulated reader's default card: a made-up person of Qingdao 市南区, whose card was
+    issued a year before ``today`` (the hall's date) and is valid for ten years."""
+    issued = _years_after(today or clock.today(), -1)
+    return idcard.IdCard(
+        name="林海洋",
+        sex="男",
+        nation="汉",
+        birth=dt.date(2004, 3, 15),
+        address="山东省青岛市市南区示例路8号",
+        id_number=SAMPLE_ID,
+        issuer="青岛市公安局市南分局",
+        valid_from=issued,
+        valid_to=_years_after(issued, 10),
+        photo=bytes(idcard.PHOTO_SIZE),
+    )
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def simulate_callpad(options: Mapping[str, Any] | None = None) -> SimulatedCallpad:
@@ -217,3 +363,11 @@ def simulate_strip(options: Mapping[str, Any] | None = None) -> SimulatedStrip:
 def simulate_evaluator(options: Mapping[str, Any] | None = None) -> SimulatedEvaluator:
     """A simulated evaluation pad on a new pty (``.port``)."""
     return SimulatedEvaluator(options)
+
+
+def simulate_idcard(
+    options: Mapping[str, Any] | None = None, card: idcard.IdCard | None = None
+) -> SimulatedIdcard:
+    """A simulated ID card reader on a new pty (``.port``) with ``card`` laid on it (the sample
+    card when None; ``idcard.card_from_json(FILE)`` for ``--card FILE``)."""
+    return SimulatedIdcard(options, card)
