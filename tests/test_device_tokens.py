@@ -101,18 +101,18 @@ def test_tokens_from_the_command_line(hall, capsys):
 def test_the_quick_path_knows_a_window_token(small_hall, sqlite_url):
     """On SQLite the call-pad's call next runs through the standard library: the token is
     recognised there too (else every press would load the whole application)."""
-    from desk_app.services.queue import quick as queue_quick
+    from desk_app.services.accounts.quick_token import window_token_actor
     from desk_app.store import lite
 
     token, view = device_tokens.create_token(small_hall, "window", window=1)
     conn = lite.connect(sqlite_url)
     assert conn is not None
     try:
-        actor = queue_quick.token_actor(conn, token, 1)
-        assert actor is not queue_quick.FALLBACK and actor.code == "s01" and actor.scope
-        assert queue_quick.token_actor(conn, token, 2) is queue_quick.FALLBACK
-        assert queue_quick.token_actor(conn, "dt_" + "x" * 43, 1) is queue_quick.FALLBACK
+        actor = window_token_actor(conn, token, 1)
+        assert actor is not None and actor.code == "s01" and actor.scope
+        assert window_token_actor(conn, token, 2) is None
+        assert window_token_actor(conn, "dt_" + "x" * 43, 1) is None
         device_tokens.revoke_token(small_hall, view.id)
-        assert queue_quick.token_actor(conn, token, 1) is queue_quick.FALLBACK
+        assert window_token_actor(conn, token, 1) is None
     finally:
         conn.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from typing import Any
 
 from desk_app.cli.common import CliError, Commands, Parser, db_from_args, out, positive_int
 from desk_app.security.roles import Operation
@@ -66,9 +67,15 @@ def cmd_device_simulate(args: argparse.Namespace) -> None:
         "strip": simulate.simulate_strip,
         "evaluator": simulate.simulate_evaluator,
     }
-    if args.what not in makers:
-        raise CliError(f"{args.what}: simulated devices are callpad, strip, evaluator")
-    twin = makers[args.what](options)
+    if args.what == "idcard":  # a reader with a card on it: the sample, or --card FILE
+        from desk_app.services.devices.idcard import card_from_json
+
+        card = card_from_json(args.card) if args.card else None
+        twin: Any = simulate.simulate_idcard(options, card)
+    elif args.what in makers:
+        twin = makers[args.what](options)
+    else:
+        raise CliError(f"{args.what}: simulated devices are callpad, strip, evaluator, idcard")
     out(args, {"port": twin.port}, f"{args.what} on {twin.port} (Ctrl+C to stop)")
     try:
         while True:
@@ -115,23 +122,15 @@ def cmd_token_revoke(args: argparse.Namespace) -> None:
 def cmd_idcard_read(args: argparse.Namespace) -> None:
     """The card on this PC's reader, masked (the clerk's screen fills the form with it)."""
     from desk_app.domain import clock
-    from desk_app.domain.validators import mask_id, mask_name
     from desk_app.services.devices import cards, idcard
 
     db = db_from_args(args, acting=Operation.DEVICE_REPORT)
     card = cards.read_here(db, device=args.device, timeout=args.timeout, check_valid=False)
-    payload = {
-        "name_masked": mask_name(card.name),
-        "id_masked": mask_id(card.id_number),
-        "sex": card.sex,
-        "birth": card.birth.isoformat(),
-        "valid_to": None if card.valid_to is None else card.valid_to.isoformat(),
-        "expired": idcard.expired(card, clock.hall_day(clock.now())),
-    }
+    payload = idcard.summary(card, clock.hall_day(clock.now()))
     out(
         args,
         payload,
-        f"{payload['name_masked']} {payload['id_masked']} 有效期至 {payload['valid_to'] or '长期'}",
+        f"{payload['name_masked']} {payload['id_masked']} 有效期至 {payload['valid_to']}",
     )
 
 

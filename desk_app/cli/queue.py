@@ -67,9 +67,11 @@ def _quick_call_next(args: argparse.Namespace) -> Any:
     if device_token:  # a call-pad's or a script's window token: a hash, no password run
 
         def as_device(conn: Any, now: Any) -> Any:
-            actor = queue_quick.token_actor(conn, device_token, args.window)
-            if actor is queue_quick.FALLBACK:
-                return actor
+            from desk_app.services.accounts.quick_token import window_token_actor
+
+            actor = window_token_actor(conn, device_token, args.window)
+            if actor is None:
+                return queue_quick.FALLBACK
             return queue_quick.call_next(conn, actor, args.window, now)
 
         return _quickly(url, as_device)

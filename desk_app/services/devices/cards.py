@@ -40,16 +40,16 @@ def read_here(
             "no ID card reader is registered on this PC",
         )
     try:
-        if reader.target.startswith("sdk:"):
-            card = idcard.read_card_sdk(reader.target.removeprefix("sdk:"))
-        else:
-            card = idcard.read_card(reader.target, reader.options, timeout=timeout)
+        card = idcard.read_target(reader.target, reader.options, timeout=timeout)
     except idcard.NoCard:
         registry.report_state(db, reader.name, DeviceState.OK, "")
         raise
     except Refused as exc:
         registry.report_state(db, reader.name, DeviceState.FAULT, exc.zh)
         raise
+    except idcard.DeviceFault as exc:  # the port gone, a garbled frame: one clear line
+        registry.report_state(db, reader.name, DeviceState.FAULT, exc.zh)
+        raise Refused(exc.zh, exc.en) from None
     registry.report_state(db, reader.name, DeviceState.OK, "")
     today = clock.hall_day(clock.now())
     if check_valid and idcard.expired(card, today):

@@ -66,6 +66,10 @@ def probe(
         if kind is DeviceKind.IDCARD and device.target.startswith("sdk:"):
             path = device.target.removeprefix("sdk:")
             return (os.path.isfile(path), f"vendor library {path}")
+        if kind is DeviceKind.IDCARD:  # the reader's SAM module answers its status
+            from desk_app.services.devices.idcard import check_reader
+
+            return True, check_reader(device.target, device.options)
         return _serial_opens(device.target, device.options)
     except Exception as exc:  # noqa: BLE001 - a device test reports, it does not crash
         return False, " ".join(str(exc).split())[:200] or type(exc).__name__

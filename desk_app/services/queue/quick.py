@@ -141,39 +141,6 @@ def session_actor(conn: sqlite3.Connection, token: str, os_user: str, now: datet
     return Actor(staff_id=row["id"], code=row["code"], role=Role(row["role"]), device=False)
 
 
-@_quick
-def token_actor(conn: sqlite3.Connection, token: str, window: int) -> Actor:
-    """The person a call-pad's window token acts for (as ``device_tokens.token_actor``), when
-    the token is bound to ``window``; FALLBACK otherwise (the full version says why)."""
-    from desk_app.security import device_tokens as rules
-
-    if not rules.looks_like_token(token):
-        raise _Back
-    with _unit(conn, "BEGIN"):
-        row = _q(
-            conn,
-            "SELECT device_tokens.token_hash, device_tokens.kind, device_tokens.window,"
-            " device_tokens.revoked_at, staff.id AS staff_id, staff.code"
-            " FROM device_tokens"
-            " JOIN windows ON windows.number = device_tokens.window"
-            " JOIN window_sessions ON window_sessions.window_id = windows.id"
-            " AND window_sessions.closed_at IS NULL"
-            " JOIN staff ON staff.id = window_sessions.staff_id"
-            " AND staff.active = 1 AND staff.locked = 0"
-            " WHERE device_tokens.token_hash = ?",
-            (rules.token_digest(token),),
-        ).fetchone()
-    if (
-        row is None
-        or row["kind"] != "window"
-        or row["window"] != window
-        or row["revoked_at"] is not None
-        or not rules.same_digest(row["token_hash"], token)
-    ):
-        raise _Back
-    return Actor(row["staff_id"], row["code"], Role.COUNTER, scope=rules.WINDOW_OPERATIONS)
-
-
 # -- queue status ------------------------------------------------------------------------------
 
 
