@@ -93,6 +93,8 @@ def checkin(
                 .limit(1)
                 .with_for_update()
             )
+            if a is None and card:
+                raise NotFound("今天没有该身份证持有人的预约", "no appointment today for this card")
             if a is None or (not card and not _phone_ends_with(a.phone, digits)):
                 raise NotFound(
                     "今天没有与该身份证号及手机号后四位相符的预约",
