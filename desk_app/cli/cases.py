@@ -197,6 +197,23 @@ def cmd_case_print(args: argparse.Namespace) -> None:
     out(args, {"case_no": args.case_no, "document": kind, "file": target}, f"{kind} -> {target}")
 
 
+def cmd_case_attach(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from desk_app.services.cases import files as case_files
+
+    db = db_from_args(args, acting=Operation.CASE_RECEIVE)
+    done = case_files.attach(
+        db,
+        args.case_no,
+        args.material,
+        [Path(f) for f in args.files],
+        source=args.source,
+        window=args.window,
+    )
+    out(args, done.to_json(), f"{done.material}: {done.pages} 页, {done.bytes} bytes (电子件)")
+
+
 def register(c: Commands) -> None:
     case = c.group("case", "一件事 cases")
     p = c.add(case, "open", cmd_case_open, "open a case")
@@ -218,6 +235,14 @@ def register(c: Commands) -> None:
     p.add_argument("--bad-credit", action="store_true", help="applicant has a bad credit flag")
     p.add_argument("--window", type=positive_int)
     p.add_argument("--assist-session", type=positive_int, metavar="ID", help="帮办代办 session")
+    p = c.add(case, "attach", cmd_case_attach, "scan pages into a case as a material (电子件)")
+    p.add_argument("case_no", metavar="CASE")
+    p.add_argument("material", metavar="MATERIAL", help="the material's code or name")
+    p.add_argument("files", nargs="+", metavar="FILE", help="images (JPEG, PNG, TIFF) or one PDF")
+    p.add_argument(
+        "--source", choices=["camera", "scanner", "file"], default="file", help="where from"
+    )
+    p.add_argument("--window", type=positive_int, metavar="N", help="the window it is done at")
     p = c.add(case, "receive", cmd_case_receive, "tick off received materials")
     p.add_argument("case_no")
     p.add_argument(

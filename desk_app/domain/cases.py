@@ -68,12 +68,21 @@ class MaterialStatus(StrEnum):
     ORIGINAL = "original"  # 已收原件
     COPY = "copy"  # 已收复印件
     VERIFIED = "verified"  # 已核验 (from shared data at the window)
+    # 电子件: scanned or photographed at the window into the case (the paper handed back)
+    ELECTRONIC = "electronic"
     DEFERRED = "deferred"  # 容缺待补
     OBTAINED = "obtained"  # 免提交: shared data, e-licence or an earlier item's result
 
 
 # The forms a material may be received in (收取方式).
-RECEIVED = frozenset({MaterialStatus.ORIGINAL, MaterialStatus.COPY, MaterialStatus.VERIFIED})
+RECEIVED = frozenset(
+    {
+        MaterialStatus.ORIGINAL,
+        MaterialStatus.COPY,
+        MaterialStatus.VERIFIED,
+        MaterialStatus.ELECTRONIC,
+    }
+)
 
 S = CaseState
 _DECIDABLE = frozenset({S.OPEN, S.NOTICE})
@@ -112,6 +121,7 @@ MATERIAL_STATUS_LABELS_ZH = {
     MaterialStatus.ORIGINAL: "已收原件",
     MaterialStatus.COPY: "已收复印件",
     MaterialStatus.VERIFIED: "已核验",
+    MaterialStatus.ELECTRONIC: "已收电子件",
     MaterialStatus.DEFERRED: "容缺待补",
     MaterialStatus.OBTAINED: "免提交",
 }

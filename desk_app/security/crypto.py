@@ -157,3 +157,41 @@ class FieldCipher:
         if len(raw) < NONCE_BYTES + TAG_BYTES:
             raise DecryptionError("加密数据格式错误 / malformed field token")
         return match.group(1), raw
+
+
+BYTES_MAGIC = b"DKF1"  # a sealed file: magic, key id length, key id, nonce, ciphertext+tag
+
+
+def encrypt_bytes(cipher: FieldCipher, data: bytes, *, context: str) -> bytes:
+    """``data`` (a scanned material's PDF) sealed under the current key, bound to ``context``."""
+    key_id = cipher.keyring.current.encode("ascii")
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(cipher.keyring.current_key).encrypt(nonce, data, _aad(context))
+    return BYTES_MAGIC + bytes([len(key_id)]) + key_id + nonce + sealed
+
+
+def decrypt_bytes(cipher: FieldCipher, blob: bytes, *, context: str) -> bytes:
+    """The bytes sealed by :func:`encrypt_bytes`; DecryptionError when altered or foreign."""
+    if not blob.startswith(BYTES_MAGIC) or len(blob) < len(BYTES_MAGIC) + 1:
+        raise DecryptionError("不是加密文件 / not a sealed file")
+    n = blob[len(BYTES_MAGIC)]
+    start = len(BYTES_MAGIC) + 1
+    key_id = blob[start : start + n].decode("ascii", "replace")
+    raw = blob[start + n :]
+    if len(raw) < NONCE_BYTES + TAG_BYTES:
+        raise DecryptionError("加密文件格式错误 / malformed sealed file")
+    try:
+        return AESGCM(cipher.keyring.key(key_id)).decrypt(
+            raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(context)
+        )
+    except InvalidTag:
+        raise DecryptionError(
+            f"文件校验失败(已被篡改或不属于 {context}) / authentication failed ({context})"
+        ) from None
+
+
+def bytes_key_id(blob: bytes) -> str:
+    """The id of the key that sealed a file (for key rotation)."""
+    n = blob[len(BYTES_MAGIC)]
+    start = len(BYTES_MAGIC) + 1
+    return blob[start : start + n].decode("ascii", "replace")

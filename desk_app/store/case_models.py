@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk_app.store.base import Base, EventId
@@ -131,3 +131,23 @@ class SyncOutbox(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_sync_outbox_state_next", "state", "next_attempt_at"),)
+
+
+class CaseFile(Base):
+    """A material scanned or photographed into the case (one PDF per attach), sealed at rest;
+    sent to the platform after the case (``delivered_at``) and purged with its personal data."""
+
+    __tablename__ = "case_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    material_code: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)  # bytes of the PDF (before sealing)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the PDF: the platform checks it
+    source: Mapped[str] = mapped_column(String(12))  # camera | scanner | file
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)  # None once purged
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

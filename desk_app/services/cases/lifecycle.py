@@ -53,7 +53,12 @@ from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, SyncOutbox
 
 DEFAULT_DEFERRAL_DAYS = 5
 ITEM_RESULTS = ("approved", "refused")
-_FORM_ORDER = (MaterialStatus.ORIGINAL, MaterialStatus.COPY, MaterialStatus.VERIFIED)
+_FORM_ORDER = (
+    MaterialStatus.ORIGINAL,
+    MaterialStatus.COPY,
+    MaterialStatus.VERIFIED,
+    MaterialStatus.ELECTRONIC,
+)
 
 
 def _event(
@@ -80,7 +85,7 @@ def _event(
     )
 
 
-def _not_purged(case: Case) -> None:
+def not_purged(case: Case) -> None:
     """A case whose personal data the retention purge masked cannot go on: concluding it would
     send masked data to the platform as if it were the applicant's. (Live values are always
     sealed, so a plain ID number means purged.)"""
@@ -95,7 +100,7 @@ def _not_purged(case: Case) -> None:
 # -- at the window ------------------------------------------------------------------------------
 
 
-def _receive(
+def receive_materials(
     s: Session,
     case: Case,
     mats: dict[str, CaseMaterial],
@@ -178,10 +183,10 @@ def receive(
     now = now or clock.now()
     with db.begin() as s:
         case = find_case(s, case_no)
-        _not_purged(case)
+        not_purged(case)
         mats = case_materials(s, case)
         window_id, staff_id = acting_desk(s, window, db.actor)
-        _receive(s, case, mats, received, window_id, staff_id, now)
+        receive_materials(s, case, mats, received, window_id, staff_id, now)
         return view_after_changes(s, case)
 
 
@@ -218,11 +223,11 @@ def decide(
     cal = work_calendar()
     with db.begin() as s:
         case = find_case(s, case_no)
-        _not_purged(case)
+        not_purged(case)
         mats = case_materials(s, case)
         window_id, staff_id = acting_desk(s, window, db.actor)
         if received:
-            _receive(s, case, mats, _clean(received), window_id, staff_id, now)
+            receive_materials(s, case, mats, _clean(received), window_id, staff_id, now)
         cl = checklist_for(case.bundle_code, json.loads(case.answers))
         options = decision_options(case.state, cl, received_codes(mats), bad_credit=case.bad_credit)
         option = options[decision]
@@ -303,11 +308,11 @@ def conclude(
     now = now or clock.now()
     with db.begin() as s:
         case = find_case(s, case_no)
-        _not_purged(case)
+        not_purged(case)
         mats = case_materials(s, case)
         window_id, staff_id = acting_desk(s, window, db.actor)
         if received:
-            _receive(s, case, mats, _clean(received), window_id, staff_id, now)
+            receive_materials(s, case, mats, _clean(received), window_id, staff_id, now)
         outstanding = [m.name for m in mats.values() if m.status == MaterialStatus.DEFERRED]
         refusal = conclusion_refusal(case.state, outstanding)
         if refusal is not None:

@@ -35,6 +35,8 @@ from desk_app.store.models import Ticket, TicketEvent
 FIGURES = ("trips", "steps", "days", "materials")
 # Case events that mean the applicant (or their agent) was at the hall that day.
 VISIT_ACTIONS = ("open", "receive", "accept", "defer", "notice", "reject", "deferral_met")
+# Paper kept by the hall: a material scanned at the window (electronic) had its paper handed
+# back, and one verified from shared data was never handed in.
 HANDED_IN = ("original", "copy")
 
 
