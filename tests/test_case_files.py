@@ -15,8 +15,20 @@ from desk_app.services.cases import files as case_files
 from desk_app.services.common.errors import Refused
 from desk_app.store.case_models import CaseFile, CaseMaterial
 from desk_app.store.identity_models import AuditEntry
-from tests.test_cases import NEWBORN_SUBMIT, T, counter, open_newborn  # noqa: F401
+from tests.test_cases import NEWBORN_SUBMIT, T, open_newborn
 from tests.test_cli import run
+from tests.tools import add_staff
+
+
+@pytest.fixture
+def hall(db):
+    from desk_app.services.hall import setup as hall_setup
+
+    hall_setup.add_service(db, "newborn", "新生儿出生一件事", "A")
+    hall_setup.add_window(db, 1, ["newborn"])
+    add_staff(db, "s01", "王芳")
+    hall_setup.open_window(db, 1, "s01")
+    return db
 
 
 def _pages(tmp_path, n: int, size=(3000, 4000)) -> list:
@@ -33,56 +45,49 @@ def _pages(tmp_path, n: int, size=(3000, 4000)) -> list:
     return paths
 
 
-def test_pages_become_one_sealed_pdf_and_the_material_is_received_electronically(counter, tmp_path):
-    ref = open_newborn(counter)
-    done = case_files.attach(counter, ref.case_no, "household_register", _pages(tmp_path, 3))
+def test_pages_become_one_sealed_pdf_and_the_material_is_received_electronically(hall, tmp_path):
+    ref = open_newborn(hall)
+    done = case_files.attach(hall, ref.case_no, "household_register", _pages(tmp_path, 3))
     assert done.pages == 3 and done.material == "household_register"
     assert done.bytes < 3 * 1024 * 1024  # three 12 MP photos scaled to about 200 dpi
-    with counter.read() as s:
+    with hall.read() as s:
         row = s.scalar(select(CaseFile))
         status = s.scalar(
             select(CaseMaterial.status).where(CaseMaterial.material_code == done.material)
         )
     assert status == "electronic" and b"%PDF" not in row.content  # sealed at rest
-    view = cases.show(counter, ref.case_no)
+    view = cases.show(hall, ref.case_no)
     line = next(m for m in view.materials if m.code == done.material)
     assert line.form == "电子件 (原件已退还)"
     with pytest.raises(Forbidden):  # the clerk sees pages and size, not the content
-        case_files.reveal_file(counter.acting_as(Actor(1, "s01", Role.COUNTER)), row.id, "核对")
-    sup = counter.acting_as(Actor(None, "sup", Role.SUPERVISOR))
+        case_files.reveal_file(hall.acting_as(Actor(1, "s01", Role.COUNTER)), row.id, "核对")
+    sup = hall.acting_as(Actor(None, "sup", Role.SUPERVISOR))
     pdf = case_files.reveal_file(sup, row.id, "核对材料")
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 3
-    with counter.read() as s:
+    with hall.read() as s:
         actions = s.scalars(select(AuditEntry.action).where(AuditEntry.action.like("case.%"))).all()
     assert "case.attach" in actions and "case.file.reveal" in actions
 
 
-def test_limits_and_bad_files_are_refused_with_nothing_written(counter, tmp_path):
-    ref = open_newborn(counter)
+def test_limits_and_bad_files_are_refused_with_nothing_written(hall, tmp_path):
+    ref = open_newborn(hall)
     text = tmp_path / "note.txt"
     text.write_text("not an image")
     with pytest.raises(Refused, match="neither"):
-        case_files.attach(counter, ref.case_no, "household_register", [text])
+        case_files.attach(hall, ref.case_no, "household_register", [text])
     with pytest.raises(Refused, match="not on this case"):
-        case_files.attach(counter, ref.case_no, "passport", _pages(tmp_path, 1))
+        case_files.attach(hall, ref.case_no, "passport", _pages(tmp_path, 1))
     many = tmp_path / "many.tif"
     frames = [Image.new("L", (50, 50), v) for v in range(case_files.MAX_PAGES + 1)]
     frames[0].save(many, save_all=True, append_images=frames[1:])
     with pytest.raises(Refused, match=f"at most {case_files.MAX_PAGES}"):
-        case_files.attach(counter, ref.case_no, "household_register", [many])
-    with counter.read() as s:
+        case_files.attach(hall, ref.case_no, "household_register", [many])
+    with hall.read() as s:
         assert s.scalar(select(CaseFile.id)) is None
 
 
-def test_case_attach_on_the_command_line(db, db_url, capsys, tmp_path):
-    from desk_app.services.hall import setup as hall
-    from tests.tools import add_staff
-
-    hall.add_service(db, "newborn", "新生儿出生一件事", "A")
-    hall.add_window(db, 1, ["newborn"])
-    add_staff(db, "s01", "王芳")
-    hall.open_window(db, 1, "s01")
-    ref = open_newborn(db)
+def test_case_attach_on_the_command_line(hall, db_url, capsys, tmp_path):
+    ref = open_newborn(hall)
     rc, r, _ = run(capsys, "--db", db_url, "case", "attach", ref.case_no, "居民户口簿(新生儿随迁父亲或母亲一方)",
                    *[str(p) for p in _pages(tmp_path, 2, size=(800, 1100))], "--source",
                    "scanner", "--json")  # fmt: skip
@@ -90,14 +95,14 @@ def test_case_attach_on_the_command_line(db, db_url, capsys, tmp_path):
     assert set(r) == {"material", "pages", "bytes"}
 
 
-def test_a_scanned_original_is_not_counted_as_paper_kept(counter, tmp_path):
+def test_a_scanned_original_is_not_counted_as_paper_kept(hall, tmp_path):
     from desk_app.services.supervision import reform
 
-    ref = open_newborn(counter)
-    case_files.attach(counter, ref.case_no, "household_register", _pages(tmp_path, 1))
+    ref = open_newborn(hall)
+    case_files.attach(hall, ref.case_no, "household_register", _pages(tmp_path, 1))
     rest = sorted(NEWBORN_SUBMIT - {"household_register"})
-    cases.receive(counter, ref.case_no, rest, now=T)
-    cases.decide(counter, ref.case_no, "accept", now=T)
-    cases.conclude(counter, ref.case_no, now=T)
-    newborn = {b.code: b for b in reform.reform(counter).bundles}["newborn"]
+    cases.receive(hall, ref.case_no, rest, now=T)
+    cases.decide(hall, ref.case_no, "accept", now=T)
+    cases.conclude(hall, ref.case_no, now=T)
+    newborn = {b.code: b for b in reform.reform(hall).bundles}["newborn"]
     assert newborn.measured["materials"] == len(rest)  # the scanned one went back
