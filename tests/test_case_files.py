@@ -106,3 +106,31 @@ def test_a_scanned_original_is_not_counted_as_paper_kept(hall, tmp_path):
     cases.conclude(hall, ref.case_no, now=T)
     newborn = {b.code: b for b in reform.reform(hall).bundles}["newborn"]
     assert newborn.measured["materials"] == len(rest)  # the scanned one went back
+
+
+def test_the_retention_purge_removes_the_files_content(hall, tmp_path):
+    from datetime import timedelta
+
+    from desk_app.sync.retention import purge_personal_data
+
+    ref = open_newborn(hall)
+    case_files.attach(hall, ref.case_no, "household_register", _pages(tmp_path, 1), now=T)
+    cases.decide(hall, ref.case_no, "reject", reason="不属于本中心受理范围", now=T)
+    assert purge_personal_data(hall, 30, now=T + timedelta(days=60)).purged == 1
+    with hall.read() as s:
+        row = s.scalar(select(CaseFile))
+    assert row.content is None and row.purged_at is not None and row.pages == 1
+
+
+def test_sealed_bytes_are_bound_to_their_context_and_detect_tampering():
+    from desk_app.security.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
+    from desk_app.services.common import protection
+
+    c = protection.cipher()
+    blob = encrypt_bytes(c, b"%PDF-1.4 page", context="case_files.content")
+    assert decrypt_bytes(c, blob, context="case_files.content") == b"%PDF-1.4 page"
+    with pytest.raises(DecryptionError):
+        decrypt_bytes(c, blob, context="cases.applicant_id_no")
+    tampered = blob[:-1] + bytes([blob[-1] ^ 1])
+    with pytest.raises(DecryptionError):
+        decrypt_bytes(c, tampered, context="case_files.content")

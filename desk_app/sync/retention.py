@@ -37,7 +37,14 @@ from desk_app.security.roles import Operation
 from desk_app.services.assist.retention import purge_sessions
 from desk_app.services.cases.views import personal_data
 from desk_app.store import Database
-from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, Evaluation, SyncOutbox
+from desk_app.store.case_models import (
+    Case,
+    CaseEvent,
+    CaseFile,
+    CaseMaterial,
+    Evaluation,
+    SyncOutbox,
+)
 
 MIN_DAYS, MAX_DAYS = 1, 36500
 
@@ -155,6 +162,12 @@ def purge_personal_data(
                 box.payload = json.dumps(
                     {"uuid": str(case.id), "case_no": case.case_no, "purged_at": clock.iso(now)}
                 )
+            # The scanned materials go with the rest of the personal data: their row (what,
+            # how many pages, when delivered) stays for the figures, the content does not.
+            for f in s.scalars(
+                select(CaseFile).where(CaseFile.case_id == case.id, CaseFile.purged_at.is_(None))
+            ):
+                f.content, f.purged_at = None, now
             n += 1
         purge_sessions(s, cutoff)  # 帮办代办 visitors and authorizations, by the same period
     return PurgeReport(n)

@@ -8,7 +8,13 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 
 from desk_app.security.authz import require
-from desk_app.security.crypto import is_encrypted
+from desk_app.security.crypto import (
+    FieldCipher,
+    bytes_key_id,
+    decrypt_bytes,
+    encrypt_bytes,
+    is_encrypted,
+)
 from desk_app.security.keys import default_key_path, rotate
 from desk_app.security.roles import Operation
 from desk_app.services.assist.views import AUTHORIZATION_PERSONAL, SESSION_PERSONAL
@@ -18,7 +24,7 @@ from desk_app.services.common.errors import Refused
 from desk_app.store import Database
 from desk_app.store.appointment_models import Appointment
 from desk_app.store.assist_models import AssistAuthorization, AssistSession
-from desk_app.store.case_models import Case, SyncOutbox
+from desk_app.store.case_models import Case, CaseFile, SyncOutbox
 
 # (model, primary key column, sealed columns): the context of a value is "table.column",
 # as the writers seal them (case_opening for cases, case_lifecycle for the outbox payload).
@@ -66,7 +72,25 @@ def reencrypt_all(db: Database) -> int:
                 if not rows:
                     break
                 last = getattr(rows[-1], pk.key)
-    return changed
+    return changed + _reencrypt_files(db, c)
+
+
+def _reencrypt_files(db: Database, c: FieldCipher) -> int:
+    """The scanned materials (sealed bytes, services/cases/files.py), a batch at a time."""
+    changed, last = 0, 0
+    while True:
+        with db.begin() as s:
+            rows = s.scalars(
+                select(CaseFile).where(CaseFile.id > last).order_by(CaseFile.id).limit(50)
+            ).all()
+            for row in rows:
+                if row.content is not None and bytes_key_id(row.content) != c.current_key_id:
+                    plain = decrypt_bytes(c, row.content, context="case_files.content")
+                    row.content = encrypt_bytes(c, plain, context="case_files.content")
+                    changed += 1
+            if not rows:
+                return changed
+            last = rows[-1].id
 
 
 def rotate_key(db: Database) -> Rotation:
