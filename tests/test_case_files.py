@@ -134,3 +134,30 @@ def test_sealed_bytes_are_bound_to_their_context_and_detect_tampering():
     tampered = blob[:-1] + bytes([blob[-1] ^ 1])
     with pytest.raises(DecryptionError):
         decrypt_bytes(c, tampered, context="case_files.content")
+
+
+@pytest.mark.gui
+def test_the_scan_dialog_takes_the_scanners_pages_and_empties_its_folder(qtbot, hall, tmp_path):
+    from desk_app.services.devices import registry
+    from desk_app.ui.cases.scan import ScanDialog
+    from desk_app.ui.common.tasks import TaskRunner
+
+    drop = tmp_path / "scans"
+    drop.mkdir()
+    for p in _pages(tmp_path, 2, size=(800, 1100)):
+        p.rename(drop / p.name)
+    registry.add_device(hall, "scanner", "camera", f"folder:{drop}")
+    ref = open_newborn(hall)
+    view = cases.show(hall, ref.case_no)
+    got: list = []
+    runner = TaskRunner()
+    dialog = ScanDialog(hall, runner, view, 1, got.append)
+    qtbot.addWidget(dialog)
+    assert dialog.files.count() == 2 and len(dialog.selected()) == 2
+    dialog.material.setCurrentIndex(dialog.material.findData("household_register"))
+    dialog.attach_selected()
+    qtbot.waitUntil(lambda: bool(got), timeout=10000)
+    line = next(m for m in got[0].materials if m.code == "household_register")
+    assert line.status == "electronic" and list(drop.iterdir()) == []
+    assert "2 页" in dialog.status.text()
+    runner.shutdown()

@@ -97,72 +97,72 @@
 <context>
     <name>ApplicantPage</name>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="61" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="70" />
         <source>11 位手机号（可选）</source>
         <translation>11-digit mobile (optional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="62" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="71" />
         <source>申请人存在失信记录（不适用容缺受理）</source>
         <translation>Applicant has a bad-credit flag (no deferral)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="63" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="72" />
         <source>代办（代理人持委托书办理）</source>
         <translation>Proxy (agent with a letter of authorization)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="78" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="87" />
         <source>代理人姓名</source>
         <translation>Agent's name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="79" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="88" />
         <source>代理人身份证号</source>
         <translation>Agent's ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="81" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="90" />
         <source>委托事项</source>
         <translation>Authorized for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="82" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="91" />
         <source>委托有效期至</source>
         <translation>Authorization valid until</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="84" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="93" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="85" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="94" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="88" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="107" />
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="108" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="127" />
         <source>统一社会信用代码</source>
         <translation>Unified social credit code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="108" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="127" />
         <source>居民身份证号</source>
         <translation>Resident ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="109" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="128" />
         <source>企业名称</source>
         <translation>Company name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="109" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="128" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
@@ -251,57 +251,57 @@
 <context>
     <name>AuthorizeDialog</name>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="307" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="318" />
         <source>授权委托书</source>
         <translation>Letter of authorization</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="310" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="321" />
         <source>18 位居民身份证号码</source>
         <translation>18-character resident ID</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="325" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="336" />
         <source>不填：由本人（帮办人员）受托</source>
         <translation>Leave empty: the helper is the agent</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="327" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="338" />
         <source>生成授权委托书供签字</source>
         <translation>Print the letter for signing</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="329" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="340" />
         <source>委托人姓名</source>
         <translation>Principal's name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="330" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="341" />
         <source>委托人身份证号</source>
         <translation>Principal's ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="331" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="342" />
         <source>委托事项（空格键勾选）</source>
         <translation>Items covered (Space ticks)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="332" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="343" />
         <source>有效期至</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="333" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="344" />
         <source>其他受托人姓名</source>
         <translation>Other agent's name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="334" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="345" />
         <source>其他受托人身份证号</source>
         <translation>Other agent's ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="344" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="355" />
         <source>请勾选委托事项。</source>
         <translation>Tick the items the letter covers.</translation>
     </message>
@@ -543,47 +543,52 @@
         <translation>Answer for the applicant's situation (defaults are the common case):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="29" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="33" />
         <source>（未核实）</source>
         <translation> (unverified)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="40" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="44" />
         <source>未与官方文本核对，以部门办事指南为准。依据：%1</source>
         <translation>Not checked against an official text; the department's guide prevails. Based on: %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="60" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="74" />
         <source>已收</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="61" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="75" />
         <source>复印件</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="62" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="76" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="63" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="77" />
         <source>要求</source>
         <translation>Requirement</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="64" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="78" />
         <source>用途与原因</source>
         <translation>Needed for / why</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="81" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="95" />
         <source>勾选已收取的材料（空格键勾选，Tab 移动）：</source>
         <translation>Tick the materials received (Space ticks, Tab moves):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="122" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="102" />
+        <source>拍照/扫描 (Ctrl+S)</source>
+        <translation>Photo/scan (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/materials.py" line="160" />
         <source>（%1）</source>
         <translation> (%1)</translation>
     </message>
@@ -653,7 +658,7 @@
         <translation>Loading case %1…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="118" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="156" />
         <source>免提交（数据共享、电子证照或前序事项结果）：</source>
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
@@ -1099,68 +1104,73 @@
 <context>
     <name>CheckinPage</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="131" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="132" />
         <source>预约签到</source>
         <translation>Appointment check-in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="134" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="135" />
         <source>请将预约凭条上的二维码对准扫码口, 或输入预约码 / 身份证号码后点击“签到”</source>
         <translation>Hold the slip's QR code to the scanner, or type the booking code / ID number and press "Check in"</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="140" />
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="219" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="141" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="234" />
         <source>预约码或身份证号码</source>
         <translation>Booking code or ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="152" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="153" />
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="160" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="161" />
         <source>签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="162" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="163" />
         <source>返回取号</source>
         <translation>Back to tickets</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="197" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="198" />
         <source>已预约? 点此签到</source>
         <translation>Booked? Check in here</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="207" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="210" />
+        <source>刷身份证签到</source>
+        <translation>Check in with your ID card</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="222" />
         <source>暂时无法签到, 请联系导服人员</source>
         <translation>Check-in is not possible right now, please ask the reception</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="229" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="244" />
         <source>预约手机号后四位</source>
         <translation>Last four digits of the booking's phone</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="231" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="246" />
         <source>为保护您的信息, 请输入预约时所留手机号的后四位, 再点击“签到”</source>
         <translation>To protect your data, type the last four digits of the phone you gave when booking, then press Check in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="237" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="252" />
         <source>请输入手机号后四位 (4 位数字)</source>
         <translation>Type the last four digits of the phone (4 digits)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="241" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="256" />
         <source>请输入预约码或身份证号码</source>
         <translation>Type the booking code or the ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="244" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="259" />
         <source>正在签到, 请稍候…</source>
         <translation>Checking in, please wait…</translation>
     </message>
@@ -1818,62 +1828,63 @@
 <context>
     <name>FindCaseDialog</name>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="41" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="46" />
         <source>查找办件</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="45" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="50" />
         <source>办件编号、身份证号或统一社会信用代码；或扫描回执、告知单上的二维码</source>
         <translation>Case number, resident ID or credit code; or scan the QR code on the receipt or notice</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="48" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="53" />
         <source>按 Enter 查找。</source>
         <translation>Press Enter to search.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="54" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="59" />
         <source>办件编号</source>
         <translation>Case no.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="55" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="60" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="56" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="61" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="57" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="62" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="58" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="63" />
         <source>登记日期</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="71" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="76" />
         <source>继续办理已有办件（补交材料、受理、办结）：</source>
         <translation>Continue an existing case (materials brought now, decision, conclusion):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="81" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="92" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="100" />
         <source>正在查找…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="103" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="122" />
         <source>没有找到办件，请核对后重试。</source>
         <translation>No case found. Check what was typed and try again.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/finder.py" line="109" />
+        <location filename="../../desk_app/ui/cases/finder.py" line="128" />
         <source>找到 %1 件：用 ↑↓ 选择，按 Enter 继续办理。</source>
         <translation>%1 cases found: choose with ↑↓, Enter continues.</translation>
     </message>
@@ -1964,167 +1975,167 @@
 <context>
     <name>HelperWindow</name>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="62" />
+        <location filename="../../desk_app/ui/helper/window.py" line="63" />
         <source>新建服务</source>
         <translation>New session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="63" />
+        <location filename="../../desk_app/ui/helper/window.py" line="64" />
         <source>添加环节</source>
         <translation>Add step</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="64" />
+        <location filename="../../desk_app/ui/helper/window.py" line="65" />
         <source>授权委托书</source>
         <translation>Letter of authorization</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="65" />
+        <location filename="../../desk_app/ui/helper/window.py" line="66" />
         <source>中止</source>
         <translation>Suspend</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="66" />
+        <location filename="../../desk_app/ui/helper/window.py" line="67" />
         <source>恢复</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="67" />
+        <location filename="../../desk_app/ui/helper/window.py" line="68" />
         <source>终止</source>
         <translation>Terminate</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="68" />
+        <location filename="../../desk_app/ui/helper/window.py" line="69" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="69" />
+        <location filename="../../desk_app/ui/helper/window.py" line="70" />
         <source>记录堵点</source>
         <translation>Pain point</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="70" />
+        <location filename="../../desk_app/ui/helper/window.py" line="71" />
         <source>打印表单</source>
         <translation>Print form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="116" />
+        <location filename="../../desk_app/ui/helper/window.py" line="117" />
         <source>帮办代办 · 高效办成一件事</source>
         <translation>Assisted service · One-thing service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="128" />
+        <location filename="../../desk_app/ui/helper/window.py" line="129" />
         <source>帮办代办工作台</source>
         <translation>Assisted service desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="154" />
+        <location filename="../../desk_app/ui/helper/window.py" line="155" />
         <source>今日帮办服务</source>
         <translation>Today's sessions</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="158" />
+        <location filename="../../desk_app/ui/helper/window.py" line="159" />
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="159" />
+        <location filename="../../desk_app/ui/helper/window.py" line="160" />
         <source>开始</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="160" />
+        <location filename="../../desk_app/ui/helper/window.py" line="161" />
         <source>方式</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="161" />
+        <location filename="../../desk_app/ui/helper/window.py" line="162" />
         <source>服务对象</source>
         <translation>Visitor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="162" />
+        <location filename="../../desk_app/ui/helper/window.py" line="163" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="163" />
+        <location filename="../../desk_app/ui/helper/window.py" line="164" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="209" />
+        <location filename="../../desk_app/ui/helper/window.py" line="210" />
         <source>Shift+F2 凭号票，Ctrl+F2 凭预约</source>
         <translation>Shift+F2 from a ticket, Ctrl+F2 from an appointment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="274" />
+        <location filename="../../desk_app/ui/helper/window.py" line="275" />
         <source>共 %1 次，已办结 %2 次，办理用时 %3 分钟</source>
         <translation>%1 sessions, %2 concluded, %3 minutes of work</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="340" />
+        <location filename="../../desk_app/ui/helper/window.py" line="346" />
         <source>已新建代办服务：请先签署授权委托书 (F4)。</source>
         <translation>Proxy session started: record the letter of authorization first (F4).</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="373" />
+        <location filename="../../desk_app/ui/helper/window.py" line="379" />
         <source>中止帮办服务</source>
         <translation>Suspend the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="373" />
+        <location filename="../../desk_app/ui/helper/window.py" line="379" />
         <source>打印中止单</source>
         <translation>Print the suspension form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="374" />
+        <location filename="../../desk_app/ui/helper/window.py" line="380" />
         <source>恢复办理</source>
         <translation>Resume the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="374" />
+        <location filename="../../desk_app/ui/helper/window.py" line="380" />
         <source>打印受理单</source>
         <translation>Print the acceptance form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="375" />
+        <location filename="../../desk_app/ui/helper/window.py" line="381" />
         <source>终止帮办服务</source>
         <translation>Terminate the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="375" />
+        <location filename="../../desk_app/ui/helper/window.py" line="381" />
         <source>打印终止单</source>
         <translation>Print the termination form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="376" />
+        <location filename="../../desk_app/ui/helper/window.py" line="382" />
         <source>办结帮办服务</source>
         <translation>Conclude the session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="376" />
+        <location filename="../../desk_app/ui/helper/window.py" line="382" />
         <source>打印办结单</source>
         <translation>Print the conclusion form</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="402" />
+        <location filename="../../desk_app/ui/helper/window.py" line="408" />
         <source>已记录堵点 %1，期限 %2</source>
         <translation>Pain point %1 recorded, due %2</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="418" />
+        <location filename="../../desk_app/ui/helper/window.py" line="424" />
         <source>请先在堵点列表中选中一条（↑↓），再按 Ctrl+E。</source>
         <translation>Choose a pain point in the list first (↑↓), then press Ctrl+E.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="428" />
+        <location filename="../../desk_app/ui/helper/window.py" line="434" />
         <source>堵点 %1 解释说明</source>
         <translation>Explain pain point %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/window.py" line="429" />
+        <location filename="../../desk_app/ui/helper/window.py" line="435" />
         <source>解释说明</source>
         <translation>Explanation</translation>
     </message>
@@ -2904,42 +2915,42 @@
 <context>
     <name>PainDialog</name>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="401" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="412" />
         <source>记录堵点</source>
         <translation>Pain point</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="411" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="422" />
         <source>群众遇到了什么问题，在哪个环节</source>
         <translation>What blocked the visitor, and at which step</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="414" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="425" />
         <source>堵点类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="415" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="426" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="416" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="427" />
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="417" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="428" />
         <source>堵点描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="418" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="429" />
         <source>责任部门</source>
         <translation>Owner department</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="426" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="437" />
         <source>（整个一件事）</source>
         <translation>(the whole bundle)</translation>
     </message>
@@ -3042,19 +3053,32 @@
     </message>
 </context>
 <context>
+    <name>ReadCardButton</name>
+    <message>
+        <location filename="../../desk_app/ui/common/idcard.py" line="35" />
+        <source>读身份证 (%1)</source>
+        <translation>Read ID card (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/common/idcard.py" line="35" />
+        <source>读身份证</source>
+        <translation>Read ID card</translation>
+    </message>
+</context>
+<context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="377" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="388" />
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="377" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="388" />
         <source>说明（可选）</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="386" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="397" />
         <source>请填写原因。</source>
         <translation>Give the reason.</translation>
     </message>
@@ -3125,6 +3149,64 @@
         <location filename="../../desk_app/ui/supervisor/reviews.py" line="274" />
         <source>当日办结</source>
         <translation>same day</translation>
+    </message>
+</context>
+<context>
+    <name>ScanDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="80" />
+        <source>拍照/扫描</source>
+        <translation>Photo/scan</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="92" />
+        <source>选择文件…</source>
+        <translation>Choose files…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="94" />
+        <source>上传所选页</source>
+        <translation>Add the chosen pages</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="102" />
+        <source>材料：</source>
+        <translation>Material:</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="105" />
+        <source>扫描文件夹：%1</source>
+        <translation>Scan folder: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="107" />
+        <source>本机未设置扫描文件夹（请管理员添加扫描设备）</source>
+        <translation>No scan folder on this PC (an administrator adds the scanner device)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="134" />
+        <source>选择扫描件</source>
+        <translation>Choose scanned pages</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="136" />
+        <source>图片或 PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.pdf)</source>
+        <translation>Images or PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="151" />
+        <source>请先选择材料和页面。</source>
+        <translation>Choose the material and the pages first.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="169" />
+        <source>正在上传…</source>
+        <translation>Adding…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="176" />
+        <source>已存入办件：%1 页，%2 KB</source>
+        <translation>Added to the case: %1 pages, %2 KB</translation>
     </message>
 </context>
 <context>
@@ -3417,72 +3499,72 @@
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="164" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="165" />
         <source>新建帮办服务</source>
         <translation>New assisted-service session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="171" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="172" />
         <source>（暂不确定）</source>
         <translation>(not known yet)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="173" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="174" />
         <source>服务对象姓名</source>
         <translation>Visitor's name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="175" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="176" />
         <source>18 位居民身份证号码</source>
         <translation>18-character resident ID</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="176" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="177" />
         <source>服务方式</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="177" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="178" />
         <source>服务渠道</source>
         <translation>Channel</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="178" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="179" />
         <source>来源</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="179" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="180" />
         <source>号码</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="180" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="181" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="181" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="182" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="182" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="189" />
         <source>身份证号</source>
         <translation>Resident ID</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="191" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="202" />
         <source>号票号码，例如 A012</source>
         <translation>Ticket number, e.g. A012</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="191" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="202" />
         <source>预约号</source>
         <translation>Appointment code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="213" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="224" />
         <source>请填写号票号码或预约号。</source>
         <translation>Give the ticket number or the appointment code.</translation>
     </message>
@@ -3764,88 +3846,88 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="234" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="245" />
         <source>添加办理环节</source>
         <translation>Add a step</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="236" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="247" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="237" />
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="264" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="248" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="275" />
         <source>部门</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="247" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="258" />
         <source>例如：递交材料、核验身份、领取结果</source>
         <translation>e.g. hand in materials, identity check, collect the result</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="249" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="260" />
         <source>（不针对具体事项）</source>
         <translation>(no particular item)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="254" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="265" />
         <source>自动（自上一环节起）</source>
         <translation>Automatic (since the last step)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="256" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="267" />
         <source> 分钟</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="259" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="270" />
         <source>递交的材料，用顿号或逗号分隔</source>
         <translation>Materials handed in, separated by commas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="261" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="272" />
         <source>本环节需另跑一次（跑动）</source>
         <translation>This step took a trip of its own</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="262" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="273" />
         <source>地点</source>
         <translation>Where</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="263" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="274" />
         <source>窗口号</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="265" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="276" />
         <source>办理内容</source>
         <translation>What was done</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="266" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="277" />
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="267" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="278" />
         <source>用时</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="268" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="279" />
         <source>递交材料</source>
         <translation>Materials handed in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="269" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="280" />
         <source>结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/helper/dialogs.py" line="283" />
+        <location filename="../../desk_app/ui/helper/dialogs.py" line="294" />
         <source>请填写部门。</source>
         <translation>Give the department.</translation>
     </message>
@@ -4047,6 +4129,14 @@
         <location filename="../../desk_app/ui/display/tiles.py" line="57" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
+    </message>
+</context>
+<context>
+    <name>page</name>
+    <message>
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="354" />
+        <source>请将身份证放在阅读器上…</source>
+        <translation>Please lay your ID card on the reader…</translation>
     </message>
 </context>
 </TS>

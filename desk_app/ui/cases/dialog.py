@@ -107,7 +107,7 @@ class CaseDialog(QDialog):
         self.stack = QStackedWidget()
         self.stack.addWidget(self._applicant_page(service_code))
         self.stack.addWidget(self._questions_page())
-        self.materials = MaterialsPage()
+        self.materials = MaterialsPage(self.db, self.runner, self.window_number, self._decided)
         self.table = self.materials.table
         self.stack.addWidget(self.materials)
         self.stack.addWidget(self._decision_page())

@@ -3,12 +3,16 @@ is needed, ticked as received (original or copy) at the window."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -48,8 +52,18 @@ def unverified_materials(bundle_code: str) -> dict[str, str]:
 class MaterialsPage(QWidget):
     """The materials to submit (tickable) and those obtained without paper."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Any = None,
+        runner: Any = None,
+        window: int | None = None,
+        attached: Any = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        # 拍照/扫描 (ui/cases/scan.py): pages into the case as 电子件; ``attached(view)`` then.
+        self.db, self.runner, self.window_number, self.attached = db, runner, window, attached
+        self.view: CaseView | None = None
         self.checks: dict[str, QCheckBox] = {}
         self.copy_checks: dict[str, QCheckBox] = {}
         self.status: dict[str, str] = {}
@@ -84,9 +98,33 @@ class MaterialsPage(QWidget):
             )
         )
         lay.addWidget(self.table, 1)
-        lay.addWidget(self.obtained_label)
+        self.scan_button = QPushButton(
+            QCoreApplication.translate("CaseDialog", "拍照/扫描 (Ctrl+S)")
+        )
+        self.scan_button.setEnabled(False)
+        self.scan_button.clicked.connect(self.scan)
+        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.scan)
+        row = QHBoxLayout()
+        row.addWidget(self.obtained_label, 1)
+        row.addWidget(self.scan_button)
+        lay.addLayout(row)
+
+    def scan(self) -> None:
+        """The 拍照/扫描 dialog for the case on screen (once it exists)."""
+        if self.view is None or self.db is None:
+            return
+        from desk_app.ui.cases.scan import ScanDialog
+
+        def done(view: CaseView) -> None:
+            self.fill(view)
+            if self.attached is not None:
+                self.attached(view)
+
+        ScanDialog(self.db, self.runner, self.view, self.window_number, done, self).exec()
 
     def fill(self, view: CaseView) -> None:
+        self.view = view
+        self.scan_button.setEnabled(self.db is not None)
         unverified = unverified_materials(view.bundle_code)
         submit = [m for m in view.materials if m.status != MaterialStatus.OBTAINED]
         self.table.setRowCount(len(submit))
