@@ -588,7 +588,12 @@
         <translation>Photo/scan (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="160" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="147" />
+        <source>（电子件）</source>
+        <translation> (scanned)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/materials.py" line="162" />
         <source>（%1）</source>
         <translation> (%1)</translation>
     </message>
@@ -658,7 +663,7 @@
         <translation>Loading case %1…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="156" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="158" />
         <source>免提交（数据共享、电子证照或前序事项结果）：</source>
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>

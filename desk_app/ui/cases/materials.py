@@ -143,6 +143,8 @@ class MaterialsPage(QWidget):
             need = case_labels.need(m.required, m.key, m.form)
             cite = unverified.get(m.code)
             shown = case_labels.fact(view.bundle_code, "material", m.code, m.name)
+            if m.status == MaterialStatus.ELECTRONIC:  # scanned into the case, paper given back
+                shown += QCoreApplication.translate("CaseDialog", "（电子件）")
             name = shown if cite is None else shown + UNVERIFIED_MARK()
             for c, text in ((2, name), (3, need), (4, m.reason)):
                 item = QTableWidgetItem(text)
