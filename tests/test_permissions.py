@@ -27,10 +27,12 @@ from desk_app.services.assist import sessions as assist
 from desk_app.services.assist import stats as assist_stats
 from desk_app.services.cases import actions as cases
 from desk_app.services.cases import documents as case_print
+from desk_app.services.cases import files as case_files
 from desk_app.services.catalog import upkeep as catalog_upkeep
 from desk_app.services.common import audit
 from desk_app.services.common.errors import Refused
 from desk_app.services.demo import seed as demo
+from desk_app.services.devices import cards as device_cards
 from desk_app.services.devices import checks as device_checks
 from desk_app.services.devices import registry as device_registry
 from desk_app.services.evaluation import follow_up
@@ -188,6 +190,10 @@ CALLS: dict[Operation, Callable[[Any], Any]] = {
     Op.DEVICE_REMOVE: lambda db: device_registry.remove_device(db, "perm-none"),
     Op.DEVICE_TEST: lambda db: device_checks.test_device(db, "perm-none"),
     Op.DEVICE_REPORT: lambda db: device_registry.report_state(db, "perm-none", "ok"),
+    Op.CASE_ATTACH: lambda db: case_files.attach(
+        db, "YJS-00000000-0000", "x", [Path("/nonexistent")]
+    ),
+    Op.IDCARD_READ: lambda db: device_cards.read_here(db, timeout=0.1),
     Op.DEVICE_TOKEN_CREATE: lambda db: device_tokens.create_token(db, "kiosk"),
     Op.DEVICE_TOKEN_LIST: device_tokens.list_tokens,
     Op.DEVICE_TOKEN_REVOKE: lambda db: device_tokens.revoke_token(db, 999),

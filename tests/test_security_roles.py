@@ -78,6 +78,7 @@ calendar.session.list      x x . . x . . .
 calendar.session.remove    x . . . . . . .
 case.open                  x . x x . . . .
 case.receive               x . x x . . . .
+case.attach                x . x x . . . .
 case.decide                x . x . . . . .
 case.conclude              x . x . . . . .
 case.evaluate              x x . . . . . .
@@ -136,6 +137,7 @@ device.add                 x . . . . . . .
 device.remove              x . . . . . . .
 device.test                x . . . . . . .
 device.simulate            x . . . . . . .
+idcard.read                x x x x x x . .
 device.token.create        x . . . . . . .
 device.token.list          x . . . . . . .
 device.token.revoke        x . . . . . . .
@@ -202,6 +204,7 @@ def test_devices_do_only_their_fixed_things():
     display = {op for op in Operation if allowed(Role.DISPLAY, op)}
     assert {op.value for op in kiosk} == {
         "device.report",
+        "idcard.read",  # 刷身份证签到: the card on the kiosk's own reader
         "ticket.issue",
         "calendar.show",
         "appt.slots",
@@ -219,8 +222,9 @@ def test_devices_do_only_their_fixed_things():
     }
     pad = {op.value for op in Operation if allowed(Role.EVALUATOR, op)}
     assert pad == {"evaluation.pad", "device.report"}  # its window's pending request only
-    assert kiosk - {Operation.DEVICE_REPORT} <= PUBLIC_OPERATIONS
+    assert kiosk - {Operation.DEVICE_REPORT, Operation.IDCARD_READ} <= PUBLIC_OPERATIONS
     device_ops = (
+        Operation.IDCARD_READ,
         Operation.BOARD_READ,
         Operation.WINDOW_LIST,
         Operation.DEVICE_REPORT,

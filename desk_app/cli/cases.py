@@ -202,7 +202,7 @@ def cmd_case_attach(args: argparse.Namespace) -> None:
 
     from desk_app.services.cases import files as case_files
 
-    db = db_from_args(args, acting=Operation.CASE_RECEIVE)
+    db = db_from_args(args, acting=Operation.CASE_ATTACH)
     done = case_files.attach(
         db,
         args.case_no,

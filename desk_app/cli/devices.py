@@ -124,7 +124,7 @@ def cmd_idcard_read(args: argparse.Namespace) -> None:
     from desk_app.domain import clock
     from desk_app.services.devices import cards, idcard
 
-    db = db_from_args(args, acting=Operation.DEVICE_REPORT)
+    db = db_from_args(args, acting=Operation.IDCARD_READ)
     card = cards.read_here(db, device=args.device, timeout=args.timeout, check_valid=False)
     payload = idcard.summary(card, clock.hall_day(clock.now()))
     out(

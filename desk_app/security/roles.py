@@ -86,6 +86,7 @@ class Operation(StrEnum):
     CALENDAR_SESSION_REMOVE = "calendar.session.remove"
     CASE_OPEN = "case.open"
     CASE_RECEIVE = "case.receive"
+    CASE_ATTACH = "case.attach"  # pages scanned into a case as 电子件
     CASE_DECIDE = "case.decide"
     CASE_CONCLUDE = "case.conclude"
     CASE_EVALUATE = "case.evaluate"
@@ -144,6 +145,7 @@ class Operation(StrEnum):
     DEVICE_REMOVE = "device.remove"
     DEVICE_TEST = "device.test"
     DEVICE_SIMULATE = "device.simulate"
+    IDCARD_READ = "idcard.read"  # the visitor's card on this PC's reader
     DEVICE_TOKEN_CREATE = "device.token.create"
     DEVICE_TOKEN_LIST = "device.token.list"
     DEVICE_TOKEN_REVOKE = "device.token.revoke"
@@ -212,6 +214,7 @@ _TABLE: dict[Operation, tuple[Role, ...]] = {
     Op.CALENDAR_SESSION_REMOVE: _ADMIN,
     Op.CASE_OPEN: (_C, _H),
     Op.CASE_RECEIVE: (_C, _H),
+    Op.CASE_ATTACH: (_C, _H),
     Op.CASE_DECIDE: (_C,),
     Op.CASE_CONCLUDE: (_C,),
     # The visitor rates on the pad facing them (evaluation.pad); a rating given on paper or
@@ -272,6 +275,7 @@ _TABLE: dict[Operation, tuple[Role, ...]] = {
     Op.DEVICE_REMOVE: _ADMIN,
     Op.DEVICE_TEST: _ADMIN,
     Op.DEVICE_SIMULATE: _ADMIN,
+    Op.IDCARD_READ: (*_STAFF, _K),
     Op.DEVICE_TOKEN_CREATE: _ADMIN,
     Op.DEVICE_TOKEN_LIST: _ADMIN,
     Op.DEVICE_TOKEN_REVOKE: _ADMIN,

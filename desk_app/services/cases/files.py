@@ -141,7 +141,7 @@ def attach(
 ) -> Attached:
     """Scan ``paths`` into ``case_no`` as ``material`` (its code or name): one sealed PDF, the
     material received as 电子件 unless it was already received on paper."""
-    require(db.actor, Operation.CASE_RECEIVE)
+    require(db.actor, Operation.CASE_ATTACH)
     if source not in SOURCES:
         raise Refused(f"未知的来源 {source}", f"source must be one of {', '.join(SOURCES)}")
     pdf, pages = pages_to_pdf(paths)

@@ -13,6 +13,8 @@ from typing import Any
 
 from desk_app.domain import clock
 from desk_app.domain.devices import DeviceKind, DeviceState
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
 from desk_app.services.common.errors import Refused
 from desk_app.services.devices import registry
 from desk_app.store import Database
@@ -33,6 +35,7 @@ def read_here(
     card, a card past its validity (with the date)."""
     from desk_app.services.devices import idcard
 
+    require(db.actor, Operation.IDCARD_READ)
     reader = registry.get_device(db, device) if device else reader_here(db)
     if reader is None:
         raise Refused(
