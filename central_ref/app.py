@@ -46,6 +46,7 @@ from central_ref.auth import (
     parse_tokens,
 )
 from central_ref.catalogs import add_catalog_routes
+from central_ref.eid import add_eid_routes
 from central_ref.faults import ALL_MODES, FaultInjector
 from central_ref.rules import (
     InvalidCase,
@@ -88,9 +89,6 @@ MAX_DIGEST_DAYS = 366
 # How much of a rejected value (an invalid uuid, an error text) an answer quotes.
 MAX_ECHO = 64
 MAX_ERROR = 300
-
-
-# -- the app ---------------------------------------------------------------------------------
 
 
 def _echo(value: object) -> str:
@@ -204,6 +202,7 @@ def create_app(
     add_appointment_routes(api, store)  # online booking (central_ref.appointments)
     add_anchor_routes(api, store)  # audit-chain heads (central_ref.anchors)
     add_catalog_routes(api, store)  # catalog packages (central_ref.catalogs)
+    add_eid_routes(api, store)  # e-ID codes (central_ref.eid)
     bearer = HTTPBearer(
         auto_error=False, scheme_name="WorkstationToken", description="One token per workstation."
     )

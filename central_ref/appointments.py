@@ -22,11 +22,9 @@ racing for the last place cannot both get it. Tables of their own on the store's
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -37,24 +35,13 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 from central_ref.auth import PRINCIPAL_KEY, Principal
+from central_ref.clock import HALL_TZ
+from central_ref.clock import now as _now
 from central_ref.models import UtcDateTime
 from central_ref.store import Store
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CANCEL_HOURS = 2
-HALL_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def _now() -> datetime:
-    """The backend's clock: ``DESK_APP_NOW`` fixes it, as it fixes the hall's (training, demos,
-    tests; a value without an offset is Asia/Shanghai time)."""
-    raw = os.environ.get("DESK_APP_NOW", "").strip()
-    if not raw:
-        return datetime.now(UTC)
-    at = datetime.fromisoformat(raw)
-    return (at if at.tzinfo else at.replace(tzinfo=HALL_TZ)).astimezone(UTC)
-
-
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 OUTCOMES = ("checked_in", "no_show", "cancelled", "rejected")
 

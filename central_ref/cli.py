@@ -8,6 +8,10 @@
                       [--hang-seconds S] [--seed N] [--log-level info] [--no-access-log]
     central-ref stats --db URL [--json]
     central-ref forget --db URL --last N [--json]      simulate a restore from an older backup
+    central-ref catalog-publish FILE --db URL [--json]  publish a catalog package
+    central-ref eid-issue --db URL --name NAME --id ID [--sex 男|女] [--birth YYYY-MM-DD]
+                      [--valid-to YYYY-MM-DD|长期] [--ttl SECONDS] [--data-key-file F]
+                                                       issue an e-ID code (the citizen's app)
     central-ref openapi [--output FILE]                print or write the OpenAPI document
 
 ``serve --port 0`` picks a free port. Once the socket listens, ``serve`` prints one JSON line
@@ -28,6 +32,7 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 EXIT_OK = 0
@@ -68,6 +73,18 @@ def _non_negative(kind: type[int] | type[float]) -> Any:
         return value
 
     return parse
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _valid_to(text: str) -> date | None:
+    """The ID card's validity end: a date, or 长期 (long-term: None)."""
+    return None if text.strip() == "长期" else _date(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,6 +143,18 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("file")
     publish.add_argument("--db", default=os.environ.get("CENTRAL_REF_DB"))
     publish.add_argument("--json", action="store_true")
+
+    eid = sub.add_parser("eid-issue", help="issue an e-ID code for a person (the citizen's app)")
+    eid.add_argument("--db", default=os.environ.get("CENTRAL_REF_DB"))
+    eid.add_argument("--name", required=True)
+    eid.add_argument("--id", dest="id_number", required=True, help="resident ID (18 characters)")
+    eid.add_argument("--sex", choices=["男", "女"], default=None, help="default: from the ID")
+    eid.add_argument("--birth", type=_date, default=None, help="default: from the ID")
+    eid.add_argument(
+        "--valid-to", type=_valid_to, default=None, help="the ID card's end: YYYY-MM-DD or 长期"
+    )
+    eid.add_argument("--ttl", type=int, default=120, help="seconds the code lives (default 120)")
+    eid.add_argument("--data-key-file", default=None, help="as for serve")
 
     openapi = sub.add_parser("openapi", help="print (or write) the OpenAPI document")
     openapi.add_argument("--output", default=None)
@@ -293,6 +322,33 @@ def _catalog_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _eid_issue(args: argparse.Namespace) -> int:
+    from central_ref.eid import check_person, check_ttl, issue
+
+    try:  # bad input is refused before the database is touched
+        check_ttl(args.ttl)
+        check_person(args.name, args.id_number, args.sex, args.birth)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    store = _store(args)
+    try:
+        result = issue(
+            store,
+            name=args.name,
+            id_number=args.id_number,
+            sex=args.sex,
+            birth=args.birth,
+            valid_to=args.valid_to,
+            ttl_s=args.ttl,
+        )
+    except ValueError as exc:  # a TTL out of range, a data key that cannot be found
+        raise CliError(str(exc)) from None
+    finally:
+        store.dispose()
+    print(json.dumps(result, ensure_ascii=False))
+    return EXIT_OK
+
+
 def _openapi(args: argparse.Namespace) -> int:
     from central_ref.openapi import document_text
 
@@ -310,6 +366,7 @@ _COMMANDS = {
     "stats": _stats,
     "forget": _forget,
     "catalog-publish": _catalog_publish,
+    "eid-issue": _eid_issue,
     "openapi": _openapi,
 }
 

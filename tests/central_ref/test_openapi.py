@@ -39,6 +39,7 @@ def test_openapi_is_served_and_documents_the_contract(tmp_path):
         "/public/v1/halls/{hall}/bookings",
         "/api/v1/audit/head",
         "/api/v1/catalog/latest",
+        "/api/v1/eid/resolve",
     }
     assert "security" not in paths["/api/v1/health"]["get"]
     assert paths["/api/v1/cases/batch"]["post"]["security"] == [{"WorkstationToken": []}]
