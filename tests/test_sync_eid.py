@@ -148,3 +148,29 @@ def test_a_token_that_may_not_resolve_is_refused(central):
     wrong = refusal(client_for(server.url, "not-the-token"), code)
     assert "rejected this workstation's token" in wrong.en and "not-the-token" not in str(wrong)
     assert resolve_code(client_for(server.url), code)["name"] == NAME  # neither used it
+
+
+@pytest.mark.gui
+def test_a_code_scanned_into_the_case_dialog_fills_the_applicant(qtbot, small_hall, central,
+                                                                  monkeypatch):  # fmt: skip
+    """The scanner types the code into the ID field and Enter: the platform says who it is,
+    the field is filled with the person (never left holding the code); a second scan of the
+    same code is refused in one line."""
+    from desk_app.ui.cases.dialog import CaseDialog
+
+    db_url, server = central
+    monkeypatch.setenv("DESK_APP_CENTRAL_URL", server.url)
+    monkeypatch.setenv("DESK_APP_CENTRAL_TOKEN", TOKEN)
+    code = issue(db_url)
+    dialog = CaseDialog(small_hall, 1)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.id_edit.setText(code)
+    dialog.id_edit.editingFinished.emit()
+    assert dialog.id_edit.text() == ""  # the code is not left in the field
+    qtbot.waitUntil(lambda: dialog.id_edit.text() == ID, timeout=10000)
+    assert dialog.name_edit.text() == NAME and not dialog.applicant.id_error.isVisible()
+    dialog.id_edit.setText(code)
+    dialog.id_edit.editingFinished.emit()
+    qtbot.waitUntil(lambda: "已使用" in dialog.applicant.id_error.text(), timeout=10000)
+    dialog.close()

@@ -97,74 +97,79 @@
 <context>
     <name>ApplicantPage</name>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="70" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="73" />
         <source>11 位手机号（可选）</source>
         <translation>11-digit mobile (optional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="71" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="74" />
         <source>申请人存在失信记录（不适用容缺受理）</source>
         <translation>Applicant has a bad-credit flag (no deferral)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="72" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="75" />
         <source>代办（代理人持委托书办理）</source>
         <translation>Proxy (agent with a letter of authorization)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="87" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="90" />
         <source>代理人姓名</source>
         <translation>Agent's name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="88" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="91" />
         <source>代理人身份证号</source>
         <translation>Agent's ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="90" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="93" />
         <source>委托事项</source>
         <translation>Authorized for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="91" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="94" />
         <source>委托有效期至</source>
         <translation>Authorization valid until</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="93" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="96" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="94" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="97" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="107" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="110" />
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="127" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="132" />
         <source>统一社会信用代码</source>
         <translation>Unified social credit code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="127" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="132" />
         <source>居民身份证号</source>
         <translation>Resident ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="128" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="133" />
         <source>企业名称</source>
         <translation>Company name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="128" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="133" />
         <source>姓名</source>
         <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/applicant.py" line="187" />
+        <source>正在向平台查询电子身份证码…</source>
+        <translation>Asking the platform about the e-ID code…</translation>
     </message>
 </context>
 <context>
@@ -4139,7 +4144,7 @@
 <context>
     <name>page</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="354" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="360" />
         <source>请将身份证放在阅读器上…</source>
         <translation>Please lay your ID card on the reader…</translation>
     </message>

@@ -5,6 +5,7 @@ mistyped ID is fixed where it was typed, not found a page later."""
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -27,7 +28,8 @@ from desk_app.services.cases.dto import AgentInfo
 from desk_app.ui.cases import labels as case_labels
 from desk_app.ui.common import theme
 from desk_app.ui.common.i18n import date_format, hall_locale, in_language, is_english
-from desk_app.ui.common.idcard import ReadCardButton
+from desk_app.ui.common.idcard import ReadCardButton, is_eid, resolve_eid
+from desk_app.ui.common.tasks import user_message
 
 # Disabled fields (the agent's, until 代办 is ticked) must not look like they take typing.
 PAGE_QSS = f"""
@@ -51,6 +53,7 @@ class ApplicantPage(QWidget):
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
+        self.runner = runner
         self.catalog = catalog
         self.setStyleSheet(PAGE_QSS)
         self.bundle_box = QComboBox()
@@ -110,6 +113,8 @@ class ApplicantPage(QWidget):
         lay.addLayout(form)
         lay.addWidget(self.proxy)
         lay.addStretch()
+        # A scanned e-ID code (the visitor's app) in the ID field: the platform says who it is.
+        self.id_edit.editingFinished.connect(self._maybe_eid)
         for edit, error in ((self.id_edit, self.id_error), (self.agent_id, self.agent_id_error)):
             edit.editingFinished.connect(lambda e=edit, x=error: self._check_field(e, x))
             edit.textEdited.connect(lambda _t, e=edit, x=error: self._check_typing(e, x))
@@ -173,6 +178,18 @@ class ApplicantPage(QWidget):
                 edit.setFocus()
                 ok = False
         return ok
+
+    def _maybe_eid(self) -> None:
+        code = self.id_edit.text().strip()
+        if self.runner is None or not is_eid(code):
+            return
+        self.id_edit.clear()  # the code is good once: never left in the field
+        self._show(self.id_edit, self.id_error, self.tr("正在向平台查询电子身份证码…"))
+        self.runner.submit(
+            lambda: resolve_eid(code),
+            lambda person: self.fill_from_card(SimpleNamespace(**person)),
+            lambda exc: self._show(self.id_edit, self.id_error, user_message(exc)),
+        )
 
     def fill_from_card(self, card: Any) -> None:
         """The applicant from the card read: name and number, checked like typed ones."""

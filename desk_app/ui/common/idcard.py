@@ -64,3 +64,27 @@ class ReadCardButton(QPushButton):
         self._reading = False
         self.setEnabled(True)
         self.failed.emit(user_message(exc))
+
+
+def resolve_eid(code: str) -> Any:
+    """The person behind a scanned e-ID code, from the platform (desk_app/sync/eid.py): the
+    same fields a card read gives (name, id_number, ...). Refused when the platform is not
+    configured here, unreachable, or the code is used, expired or unknown."""
+    from desk_app.services.common.errors import Refused
+    from desk_app.sync.client import CentralClient
+    from desk_app.sync.config import SyncConfig
+    from desk_app.sync.eid import normalize, resolve_code
+
+    config = SyncConfig.from_env()
+    if not config.configured:
+        raise Refused(
+            "本机未连接中心平台, 请改刷身份证或手工录入",
+            "this PC is not connected to the platform: read the ID card or type the data",
+        )
+    return resolve_code(CentralClient(config), normalize(code))
+
+
+def is_eid(text: str) -> bool:
+    from desk_app.sync.eid import is_code
+
+    return is_code(text)

@@ -137,7 +137,7 @@ class CheckinPage(QWidget):
         hint.setWordWrap(True)
         hint.setStyleSheet(f"font-size: {pt(16)}pt; color: {look.muted};")
         self.field = QLineEdit()
-        self.field.setMaxLength(18)
+        self.field.setMaxLength(40)  # an e-ID code is 38
         self.field.setPlaceholderText(self.tr("预约码或身份证号码"))
         self.field.setStyleSheet(
             f"font-size: {pt(24)}pt; padding: 6px; border: 2px solid {look.accent};"
@@ -230,7 +230,7 @@ class CheckinPage(QWidget):
     def _ask_for_code(self) -> None:
         self._pending_id = None
         self.field.clear()
-        self.field.setMaxLength(18)
+        self.field.setMaxLength(40)  # an e-ID code is 38
         self.field.setPlaceholderText(self.tr("预约码或身份证号码"))
 
     def submit(self) -> None:
@@ -295,6 +295,12 @@ class KioskHost(Protocol):
 def checkin_and_print(kiosk: KioskHost, text: str) -> ticket_issue.IssueOutcome:
     """On the worker: check in by code, or by "ID|last four of the phone", then print the
     appointment ticket."""
+    from desk_app.ui.common.idcard import is_eid, resolve_eid
+
+    if is_eid(text):  # the e-ID code from the visitor's app: as good as the card itself
+        person = resolve_eid(text)
+        result = appointment_checkin.checkin(kiosk.db, id_no=person["id_number"], card=True)
+        return ticket_issue.print_ticket(kiosk.db, result.ticket, sink=kiosk.ticket_sink)
     id_no, _, digits = text.partition("|")
     if _is_id(id_no) and digits:
         result = appointment_checkin.checkin(kiosk.db, id_no=id_no, phone_last4=digits)
