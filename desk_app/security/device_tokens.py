@@ -18,6 +18,8 @@ import hashlib
 import hmac
 import secrets
 
+from desk_app.security.roles import Actor, Role
+
 PREFIX = "dt_"
 KINDS = ("window", "kiosk", "display")
 WINDOW_OPERATIONS = frozenset(
@@ -30,11 +32,19 @@ WINDOW_OPERATIONS = frozenset(
         "call.hold",
         "window.pause",
         "window.resume",
+        "window.list",
         "queue.status",
         "evaluation.invite",
         "device.report",
     }
 )
+
+
+def window_actor(staff_id: int, code: str) -> Actor:
+    """Who a call-pad or a window token acts as: the person logged in at the window, as a
+    counter (a supervisor sitting there lends it no rights at other windows), within what a
+    call-pad does."""
+    return Actor(staff_id, code, Role.COUNTER, scope=WINDOW_OPERATIONS)
 
 
 def new_token() -> str:

@@ -20,9 +20,10 @@ from desk_app.security.authz import require
 from desk_app.security.roles import Actor, Operation, Role
 from desk_app.services.common import audit
 from desk_app.services.common.errors import NotFound, Refused
+from desk_app.services.common.lookups import person_at_window
 from desk_app.store import Database
 from desk_app.store.device_models import DeviceToken
-from desk_app.store.models import Staff, Window, WindowSession
+from desk_app.store.models import Window
 
 
 @dataclass(frozen=True)
@@ -122,19 +123,5 @@ def token_actor(db: Database, token: str) -> Actor | None:
             return Actor(None, f"token:{row.id}", Role.KIOSK, device=True)
         if row.kind == "display":
             return Actor(None, f"token:{row.id}", Role.DISPLAY, device=True)
-        staff = s.execute(
-            select(Staff.id, Staff.code, Staff.role)
-            .join(WindowSession, WindowSession.staff_id == Staff.id)
-            .join(Window, Window.id == WindowSession.window_id)
-            .where(
-                Window.number == row.window,
-                WindowSession.closed_at.is_(None),
-                Staff.active.is_(True),
-                Staff.locked.is_(False),
-            )
-        ).first()
-    if staff is None:
-        return None
-    # As a counter, whatever the person's role: a supervisor logged in at the window does not
-    # lend the call-pad the right to act at every window (services.common.lookups.Desk).
-    return Actor(staff[0], staff[1], Role.COUNTER, scope=rules.WINDOW_OPERATIONS)
+        person = person_at_window(s, row.window) if row.window is not None else None
+    return None if person is None else rules.window_actor(*person)

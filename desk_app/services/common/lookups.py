@@ -93,6 +93,23 @@ def example_progress_url(session: Session) -> str | None:
     return None
 
 
+def person_at_window(session: Session, window: int) -> tuple[int, str] | None:
+    """(staff id, code) of the active, unlocked person logged in at window ``window`` (a
+    call-pad or a window token acts for them), or None."""
+    row = session.execute(
+        select(Staff.id, Staff.code)
+        .join(WindowSession, WindowSession.staff_id == Staff.id)
+        .join(Window, Window.id == WindowSession.window_id)
+        .where(
+            Window.number == window,
+            WindowSession.closed_at.is_(None),
+            Staff.active.is_(True),
+            Staff.locked.is_(False),
+        )
+    ).first()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
 @dataclass
 class Desk:
     """A window with its open session, and so the staff member acting there."""

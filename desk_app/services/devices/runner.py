@@ -25,19 +25,18 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
-
 from desk_app.domain.devices import DeviceKind, DeviceState
 from desk_app.domain.windows import WindowState
+from desk_app.security.device_tokens import window_actor
 from desk_app.security.roles import Actor, Role
 from desk_app.services.common.errors import Refused
+from desk_app.services.common.lookups import person_at_window
 from desk_app.services.devices import registry
 from desk_app.services.devices.callpad import CallpadParser, KeyPress, action_of, keymap_of
 from desk_app.services.devices.evaluator_pad import EvaluatorPadParser
 from desk_app.services.devices.serial_link import DeviceFault, SerialLink
 from desk_app.services.devices.strip import StripWriter
 from desk_app.store import Database
-from desk_app.store.models import Staff, Window, WindowSession
 
 log = logging.getLogger("desk_app.devices")
 LOOK_S = 0.1  # how often the strips' change check runs (a PRAGMA or a LISTEN poll: cheap)
@@ -177,13 +176,8 @@ class DeviceRunner:
 
     def _staff_at(self, window: int) -> Actor | None:
         with self.db.read() as s:
-            row = s.execute(
-                select(Staff.id, Staff.code, Staff.role)
-                .join(WindowSession, WindowSession.staff_id == Staff.id)
-                .join(Window, Window.id == WindowSession.window_id)
-                .where(Window.number == window, WindowSession.closed_at.is_(None))
-            ).first()
-        return None if row is None else Actor(staff_id=row[0], code=row[1], role=Role(row[2]))
+            person = person_at_window(s, window)
+        return None if person is None else window_actor(*person)
 
     def _act(self, db: Database, window: int, action: str) -> str:
         from desk_app.services.evaluation import pad
