@@ -15,6 +15,7 @@ from desk_app.services.hall import setup as hall
 from desk_app.services.queue import operations as queue
 from desk_app.store import Database
 from desk_app.store.schema import upgrade
+from desk_app.ui.kiosk.checkin import CODE_MAX
 from tests.appt_tools import at, calendar_hall, person
 from tests.tools import ADMIN
 
@@ -228,7 +229,7 @@ def test_check_in_at_the_kiosk_by_id_asks_for_the_phones_last_four(
         page.field.setText("0000")  # not the booking's phone: no answer about the person
         page.submit()
         qtbot.waitUntil(lambda: "相符" in page.message.text(), timeout=5000)
-        assert page.field.maxLength() == 18 and page.field.text() == ""  # from the ID again
+        assert page.field.maxLength() == CODE_MAX and page.field.text() == ""  # from the ID again
         page.field.setText(person(1))
         page.submit()
         page.field.setText("5678")

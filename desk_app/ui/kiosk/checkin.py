@@ -51,6 +51,7 @@ KIND_LABELS = (
     QT_TRANSLATE_NOOP("OpeningBar", "专场服务"),
 )
 KEYS = "0123456789X" + "".join(c for c in CODE_ALPHABET if not c.isdigit() and c != "X")
+CODE_MAX = 40  # the field: a booking code, an ID number, or a scanned e-ID code (38)
 
 
 class OpeningBar(QLabel):
@@ -137,7 +138,7 @@ class CheckinPage(QWidget):
         hint.setWordWrap(True)
         hint.setStyleSheet(f"font-size: {pt(16)}pt; color: {look.muted};")
         self.field = QLineEdit()
-        self.field.setMaxLength(40)  # an e-ID code is 38
+        self.field.setMaxLength(CODE_MAX)
         self.field.setPlaceholderText(self.tr("预约码或身份证号码"))
         self.field.setStyleSheet(
             f"font-size: {pt(24)}pt; padding: 6px; border: 2px solid {look.accent};"
@@ -230,7 +231,7 @@ class CheckinPage(QWidget):
     def _ask_for_code(self) -> None:
         self._pending_id = None
         self.field.clear()
-        self.field.setMaxLength(40)  # an e-ID code is 38
+        self.field.setMaxLength(CODE_MAX)
         self.field.setPlaceholderText(self.tr("预约码或身份证号码"))
 
     def submit(self) -> None:
