@@ -12,8 +12,7 @@ Layers, outermost first:
 Nothing a caller sends may end in a 500: a bad case is ``invalid`` in its own result, an
 unreadable body a 422, and an answer never quotes more than a short, UTF-8-safe excerpt.
 
-Endpoints are plain ``def`` functions: FastAPI runs them on its worker threads, which is what
-the blocking SQLAlchemy calls need.
+Endpoints are plain ``def`` functions: FastAPI runs them on worker threads (blocking SQLAlchemy).
 """
 
 from __future__ import annotations
@@ -48,6 +47,7 @@ from central_ref.auth import (
 from central_ref.catalogs import add_catalog_routes
 from central_ref.eid import add_eid_routes
 from central_ref.faults import ALL_MODES, FaultInjector
+from central_ref.files import add_file_routes
 from central_ref.rules import (
     InvalidCase,
     ValidCase,
@@ -203,6 +203,7 @@ def create_app(
     add_anchor_routes(api, store)  # audit-chain heads (central_ref.anchors)
     add_catalog_routes(api, store)  # catalog packages (central_ref.catalogs)
     add_eid_routes(api, store)  # e-ID codes (central_ref.eid)
+    add_file_routes(api, store)  # the scanned materials of cases (central_ref.files)
     bearer = HTTPBearer(
         auto_error=False, scheme_name="WorkstationToken", description="One token per workstation."
     )

@@ -1,6 +1,7 @@
 """Personal data at rest in the reference backend: case payloads (and their conflicting
-versions) and online bookings' name, ID number and phone are stored sealed (AES-256-GCM, the
-row's key as associated data, so a sealed value moved to another row does not open).
+versions), online bookings' name, ID number and phone, and the bytes of case files are stored
+sealed (AES-256-GCM, the row's key as associated data, so a sealed value moved to another row
+does not open).
 
 The key: ``--data-key-file FILE`` or ``CENTRAL_REF_DATA_KEY_FILE`` (32 random bytes, base64,
 one line; created owner-only when missing), or ``CENTRAL_REF_DATA_KEY`` (the base64 itself).
@@ -52,6 +53,17 @@ class Sealer:
         except (binascii.Error, InvalidTag, ValueError) as exc:
             raise SealError(f"a sealed value of {context} does not open with this key") from exc
         return data.decode("utf-8")
+
+    def seal_bytes(self, data: bytes, context: str) -> bytes:
+        """Raw bytes sealed (a file's chunk): the 12-byte nonce, then ciphertext and tag."""
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, data, context.encode("utf-8"))
+
+    def open_bytes(self, sealed: bytes, context: str) -> bytes:
+        try:
+            return self._aead.decrypt(sealed[:12], sealed[12:], context.encode("utf-8"))
+        except (InvalidTag, ValueError) as exc:
+            raise SealError(f"sealed bytes of {context} do not open with this key") from exc
 
     def seal_json(self, value: Any, context: str) -> dict[str, str]:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)

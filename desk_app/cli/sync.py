@@ -59,6 +59,13 @@ def _appointments(db: Any, client: Any) -> dict[str, Any]:
     return {"online_bookings": r.pulled, "online_rejected": r.rejected, "outcomes": r.pushed}
 
 
+def _files(db: Any, client: Any) -> dict[str, Any]:
+    """The scanned files of acknowledged cases delivered (desk_app.sync.files_sync)."""
+    from desk_app.sync import files_sync
+
+    return {"files": files_sync.deliver_files(db, client).to_json()}
+
+
 def _anchor(db: Any, client: Any) -> dict[str, Any]:
     """The audit trail's head sent to the platform (desk_app.sync.anchor); an error is reported."""
     from desk_app.sync import anchor
@@ -104,6 +111,7 @@ def cmd_sync_run(args: argparse.Namespace) -> None:
         report = outbox.drain(db, client)
         payload = (
             report.to_json()
+            | _files(db, client)
             | _appointments(db, client)
             | _anchor(db, client)
             | _catalog(db, client)

@@ -2,8 +2,9 @@
 background thread (``desk_app.sync.worker``). No Qt.
 
 Each pass masks personal data past retention when the purge is due (at start, then every
-``purge_every_s``) and drains the outbox. A 401 stops the loop: the token is wrong or revoked
-and retrying with it cannot help; the outbox status keeps the alert for the indicator and
+``purge_every_s``), drains the outbox and delivers the scanned files of acknowledged cases
+(``desk_app.sync.files_sync``). A 401 stops the loop: the token is wrong or revoked and
+retrying with it cannot help; the outbox status keeps the alert for the indicator and
 ``sync status``. Any other failure (the database away for a moment, a bug in one pass) is
 logged and the loop carries on after ``interval_s``.
 """
@@ -21,6 +22,7 @@ from desk_app.domain import clock
 from desk_app.store import Database
 from desk_app.sync import outbox
 from desk_app.sync.client import CentralAuthError, CentralClient, CentralError
+from desk_app.sync.files_sync import FilesReport, deliver_files
 from desk_app.sync.retention import check_days, purge_personal_data
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ class LoopResult:
     passes: int
     stopped_by: str  # "stop" (asked to) | "auth" (401: the token was refused)
     auth_error: str | None = None
+    # The scanned files, summed over the passes (logged; ``sync run --once`` prints its own).
+    files: FilesReport = FilesReport(0, 0, 0)
 
     def to_json(self) -> dict[str, int]:
         return {
@@ -80,6 +84,7 @@ class SyncLoop:
         self._stop_asked = False  # a plain flag: safe to set from a signal handler
         self._wake = threading.Event()  # wakes a waiting loop at once when stopped by a thread
         self.passes = self.sent = self.failed = self.purged = 0
+        self.files = FilesReport(0, 0, 0)
         self.anchor = "not sent"  # the last answer about the audit head (desk_app.sync.anchor)
         self.catalog = "not pulled"  # the last catalog pull (desk_app.sync.catalog_sync)
 
@@ -112,6 +117,13 @@ class SyncLoop:
         CentralAuthError on a 401."""
         self.purge_if_due()
         report = outbox.drain(self.db, self.client)
+        # The scanned materials of the cases just acknowledged (and of earlier ones still owed).
+        files = deliver_files(self.db, self.client, now=self._now())
+        self.files = FilesReport(
+            self.files.sent + files.sent,
+            self.files.bytes + files.bytes,
+            self.files.failed + files.failed,
+        )
         try:  # online bookings in, check-ins and no-shows out
             from desk_app.sync import appointments_sync  # imported on use: a quick start
 
@@ -168,5 +180,13 @@ class SyncLoop:
     def _result(self, how: str, error: str | None = None) -> LoopResult:
         st = outbox.status(self.db)
         return LoopResult(
-            self.sent, st.pending, self.failed, st.dead, self.purged, self.passes, how, error
+            self.sent,
+            st.pending,
+            self.failed,
+            st.dead,
+            self.purged,
+            self.passes,
+            how,
+            error,
+            self.files,
         )

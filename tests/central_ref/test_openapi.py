@@ -40,6 +40,7 @@ def test_openapi_is_served_and_documents_the_contract(tmp_path):
         "/api/v1/audit/head",
         "/api/v1/catalog/latest",
         "/api/v1/eid/resolve",
+        "/api/v1/cases/{case_uuid}/files/{file_id}",
     }
     assert "security" not in paths["/api/v1/health"]["get"]
     assert paths["/api/v1/cases/batch"]["post"]["security"] == [{"WorkstationToken": []}]
@@ -48,5 +49,9 @@ def test_openapi_is_served_and_documents_the_contract(tmp_path):
         "$ref": "#/components/schemas/CaseIn"
     }
     assert set(schemas["CaseIn"]["required"]) == {"uuid", "case_no", "concluded_at", "payload"}
+    file_put = paths["/api/v1/cases/{case_uuid}/files/{file_id}"]["put"]
+    assert file_put["security"] == [{"WorkstationToken": []}]
+    assert {"200", "403", "404", "409", "413", "422"} <= set(file_put["responses"])
+    assert "application/octet-stream" in file_put["requestBody"]["content"]
     put_responses = paths["/api/v1/cases/{uuid}"]["put"]["responses"]
     assert {"200", "201", "401", "409", "422"} <= set(put_responses)
