@@ -85,7 +85,9 @@ def test_proxy_acts_only_within_its_authorization(helper_db):
         assist.add_step(db, view.id, "户口", window=1, item="hukou_birth_registration", now=late)
     # A case of the bundle covers items the letter does not name: refused, nothing written.
     with pytest.raises(Refused, match="未包含事项"):
-        cases.open_case(db, "newborn", "张三丰", applicant_id=VISITOR, assist_session=view.id)
+        cases.open_case(
+            db, "newborn", "张三丰", applicant_id=VISITOR, assist_session=view.id, now=T0
+        )
     with db.read() as s:
         from desk_app.store.case_models import Case
 

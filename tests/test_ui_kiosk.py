@@ -287,6 +287,12 @@ def test_print_pdf_bytes_paints_every_page_on_a_printer(qtbot, tmp_path):
     assert isinstance(PrintError("x"), OSError)
 
 
+def _sidecar(printer: Path, word: str) -> None:
+    tmp = printer.with_suffix(".status-tmp")
+    tmp.write_text(word)
+    tmp.replace(Path(f"{printer}.status"))
+
+
 def test_an_escpos_printer_prints_and_its_paper_out_stops_paper(
     qtbot, sqlite_hall, open_kiosk, tmp_path
 ):
@@ -307,7 +313,7 @@ def test_an_escpos_printer_prints_and_its_paper_out_stops_paper(
     qtbot.waitUntil(lambda: kiosk.print_label.property("kind") == "ok", timeout=5000)
     data = out.read_bytes()
     assert b"A001" in data and b"\x1dV" in data  # the number, and the cut (GS V)
-    Path(f"{out}.status").write_text("paper_out")
+    _sidecar(out, "paper_out")  # whole, at once: the kiosk's worker may read it any moment
     kiosk.refresh()
     qtbot.waitUntil(lambda: not kiosk.paper_ok, timeout=5000)
     assert "缺纸" in kiosk.banner.text()
@@ -317,7 +323,7 @@ def test_an_escpos_printer_prints_and_its_paper_out_stops_paper(
     assert kiosk.number_label.text() == "A002" and out.read_bytes() == data  # no paper sent
     faults = [a for a in alerts.list_alerts(sqlite_hall) if a.kind == "device"]
     assert [a.subject for a in faults] == ["kiosk-printer"] and "缺纸" in faults[0].message_zh
-    Path(f"{out}.status").write_text("ok")
+    _sidecar(out, "ok")
     kiosk.refresh()
     qtbot.waitUntil(lambda: kiosk.paper_ok, timeout=5000)
     kiosk.go_start()

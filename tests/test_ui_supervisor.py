@@ -108,8 +108,10 @@ def test_statistics_charts_and_exports(qtbot, sup_hall, tmp_path):
     db = sup_hall
     hall.open_window(db, 1, "s01")
     now = clock.now()
+    # Issued within today, even just after midnight (yesterday's would expire at the first call).
+    first = max(now - timedelta(minutes=30), clock.day_start(clock.today()))
     for i in range(3):
-        queue.issue_ticket(db, "newborn", now=now - timedelta(minutes=30 - i))
+        queue.issue_ticket(db, "newborn", now=min(now, first + timedelta(seconds=i)))
     for _ in range(2):
         queue.call_next(db, 1)
         queue.start(db, 1)
