@@ -89,25 +89,26 @@ class MaterialsPage(QWidget):
         self.obtained_label = QLabel()
         self.obtained_label.setWordWrap(True)
         self.obtained_label.setStyleSheet(f"color: {theme.OK}; font-size: 12pt;")
-        lay = QVBoxLayout(self)
-        lay.addWidget(
-            QLabel(
-                QCoreApplication.translate(
-                    "CaseDialog", "勾选已收取的材料（空格键勾选，Tab 移动）："
-                )
-            )
-        )
-        lay.addWidget(self.table, 1)
         self.scan_button = QPushButton(
             QCoreApplication.translate("CaseDialog", "拍照/扫描 (Ctrl+S)")
         )
         self.scan_button.setEnabled(False)
         self.scan_button.clicked.connect(self.scan)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.scan)
-        row = QHBoxLayout()
-        row.addWidget(self.obtained_label, 1)
-        row.addWidget(self.scan_button)
-        lay.addLayout(row)
+        top = QHBoxLayout()  # the instruction and 拍照/扫描 above the list
+        top.addWidget(
+            QLabel(
+                QCoreApplication.translate(
+                    "CaseDialog", "勾选已收取的材料（空格键勾选，Tab 移动）："
+                )
+            ),
+            1,
+        )
+        top.addWidget(self.scan_button)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.obtained_label)  # full width: its wrapped lines keep their height
 
     def scan(self) -> None:
         """The 拍照/扫描 dialog for the case on screen (once it exists)."""
