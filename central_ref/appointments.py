@@ -37,7 +37,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from central_ref.auth import PRINCIPAL_KEY, Principal
 from central_ref.clock import HALL_TZ
 from central_ref.clock import now as _now
-from central_ref.models import UtcDateTime
+from central_ref.models import NAMING_CONVENTION, UtcDateTime
 from central_ref.store import Store
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -47,13 +47,7 @@ OUTCOMES = ("checked_in", "no_show", "cancelled", "rejected")
 
 
 class _Base(DeclarativeBase):
-    metadata = MetaData(
-        naming_convention={
-            "ix": "ix_%(table_name)s_%(column_0_name)s",
-            "uq": "uq_%(table_name)s_%(column_0_name)s",
-            "pk": "pk_%(table_name)s",
-        }
-    )
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class Quota(_Base):

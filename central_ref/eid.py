@@ -39,7 +39,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from central_ref.auth import PRINCIPAL_KEY, Principal
 from central_ref.clock import now
-from central_ref.models import UtcDateTime
+from central_ref.models import NAMING_CONVENTION, UtcDateTime
 from central_ref.rules import format_utc
 from central_ref.schemas import ErrorOut
 from central_ref.store import Store
@@ -57,13 +57,7 @@ Outcome = Literal["resolved", "not_found", "used", "expired"]
 
 
 class _Base(DeclarativeBase):
-    metadata = MetaData(
-        naming_convention={
-            "ix": "ix_%(table_name)s_%(column_0_name)s",
-            "uq": "uq_%(table_name)s_%(column_0_name)s",
-            "pk": "pk_%(table_name)s",
-        }
-    )
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class EidCode(_Base):

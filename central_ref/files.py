@@ -52,7 +52,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from central_ref.auth import PRINCIPAL_KEY, Principal
 from central_ref.clock import now
-from central_ref.models import ReceivedCase, UtcDateTime
+from central_ref.models import BIG_ID, NAMING_CONVENTION, ReceivedCase, UtcDateTime
 from central_ref.rules import InvalidCase, normalize_uuid
 from central_ref.schemas import ErrorOut
 from central_ref.store import Store
@@ -63,18 +63,11 @@ FILE_PATH = "/api/v1/cases/{case_uuid}/files/{file_id}"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_CHUNK_BYTES = 1024 * 1024
 MAX_FILE_ID = 2**62
-_Id = BigInteger().with_variant(Integer(), "sqlite")
+_Id = BIG_ID
 
 
 class _Base(DeclarativeBase):
-    metadata = MetaData(
-        naming_convention={
-            "ix": "ix_%(table_name)s_%(column_0_name)s",
-            "uq": "uq_%(table_name)s_%(column_0_name)s",
-            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-            "pk": "pk_%(table_name)s",
-        }
-    )
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class ReceivedFile(_Base):

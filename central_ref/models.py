@@ -54,20 +54,22 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 # BIGINT ids on PostgreSQL (two million cases a year), INTEGER on SQLite so that the column
 # is the rowid alias and autoincrements.
-_Id = BigInteger().with_variant(Integer(), "sqlite")
+BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
+_Id = BIG_ID
+# One naming of constraints and indexes for every table of the platform (the feature modules,
+# eid, files, appointments, keep their own metadata with it).
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 
 class Base(DeclarativeBase):
     """Own metadata: nothing here is shared with the desk application's schema."""
 
-    metadata = MetaData(
-        naming_convention={
-            "ix": "ix_%(table_name)s_%(column_0_name)s",
-            "uq": "uq_%(table_name)s_%(column_0_name)s",
-            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-            "pk": "pk_%(table_name)s",
-        }
-    )
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class ReceivedCase(Base):
