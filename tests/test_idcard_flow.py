@@ -112,3 +112,30 @@ def test_the_card_date_helpers_agree_with_the_hall_day():
 
     card = dataclasses.replace(sample_card(), valid_to=date(2026, 12, 5))
     assert not idcard.expired(card, date(2026, 12, 5)) and idcard.expired(card, date(2026, 12, 6))
+
+
+@pytest.mark.gui
+def test_the_finder_and_the_helper_read_the_card_too(qtbot, small_hall, reader):
+    """A returning visitor's card finds their cases (the field shows the number masked); the
+    helper's new-session dialog fills the visitor from the card."""
+    from desk_app.services.cases import actions as cases
+    from desk_app.ui.cases.finder import FindCaseDialog
+    from desk_app.ui.helper.dialogs import StartDialog
+
+    cases.open_case(small_hall, "newborn", "林海洋", applicant_id=SAMPLE_ID)
+    finder = FindCaseDialog(small_hall)
+    qtbot.addWidget(finder)
+    finder.card_button.click()
+    qtbot.waitUntil(lambda: finder.results.rowCount() == 1, timeout=5000)
+    assert SAMPLE_ID not in finder.query.text() and finder.query.text().endswith(SAMPLE_ID[-4:])
+    from desk_app.ui.common.idcard import ReadCardButton
+    from desk_app.ui.common.tasks import TaskRunner
+
+    runner = TaskRunner()
+    button = ReadCardButton(small_hall, runner, shortcut=None)
+    dialog = StartDialog([], lambda v: None, card_reader=button)
+    qtbot.addWidget(dialog)
+    button.click()
+    qtbot.waitUntil(lambda: dialog.id_no.text() == SAMPLE_ID, timeout=5000)
+    assert dialog.name.text() == "林海洋"
+    runner.shutdown()
