@@ -43,7 +43,9 @@ def counter(db):
 
 
 def open_newborn(db, **kw):
-    args = dict(applicant_id=resident_id(), phone="138-1234-1234", window=1, now=T)
+    args = dict(
+        applicant_id=resident_id(), phone="138-1234-1234", window=1, now=T, share_consent=True
+    )
     args.update(kw)
     return cases.open_case(db, "newborn", "张三丰", **args)
 

@@ -386,6 +386,7 @@ def test_case_commands_round_trip_and_refusals(tmp_path, capsys):
         "13812341234",
         "--answer",
         "maternity_claim=yes",
+        "--consent",
         "--json",
     )
     assert rc == 0 and r["case_no"].startswith("YJS-") and len(r["id"]) == 36

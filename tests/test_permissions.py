@@ -28,6 +28,7 @@ from desk_app.services.assist import stats as assist_stats
 from desk_app.services.cases import actions as cases
 from desk_app.services.cases import documents as case_print
 from desk_app.services.cases import files as case_files
+from desk_app.services.cases import sharing
 from desk_app.services.catalog import upkeep as catalog_upkeep
 from desk_app.services.common import audit
 from desk_app.services.common.errors import Refused
@@ -194,6 +195,10 @@ CALLS: dict[Operation, Callable[[Any], Any]] = {
         db, "YJS-00000000-0000", "x", [Path("/nonexistent")]
     ),
     Op.IDCARD_READ: lambda db: device_cards.read_here(db, timeout=0.1),
+    Op.CASE_SHARE: lambda db: sharing.jobs(db, "YJS-00000000-0000"),
+    Op.SHARE_VIEW: lambda db: sharing.reveal(db, "YJS-00000000-0000", "x"),
+    Op.SHARE_LIST: lambda db: sharing.calls(db, "YJS-00000000-0000"),
+    Op.SHARE_STATS: lambda db: sharing.stats(db),
     Op.DEVICE_TOKEN_CREATE: lambda db: device_tokens.create_token(db, "kiosk"),
     Op.DEVICE_TOKEN_LIST: device_tokens.list_tokens,
     Op.DEVICE_TOKEN_REVOKE: lambda db: device_tokens.revoke_token(db, 999),

@@ -79,6 +79,10 @@ calendar.session.remove    x . . . . . . .
 case.open                  x . x x . . . .
 case.receive               x . x x . . . .
 case.attach                x . x x . . . .
+case.share                 x . x x . . . .
+share.view                 x x x x . . . .
+share.list                 x x x x . . . .
+share.stats                x x . . . . . .
 case.decide                x . x . . . . .
 case.conclude              x . x . . . . .
 case.evaluate              x x . . . . . .

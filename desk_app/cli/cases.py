@@ -66,6 +66,7 @@ def cmd_case_open(args: argparse.Namespace) -> None:
         bad_credit=args.bad_credit,
         window=args.window,
         assist_session=args.assist_session,
+        share_consent=args.consent,
     )
     out(args, {"case_no": view.case_no, "id": view.id}, view.case_no)
 
@@ -235,6 +236,12 @@ def register(c: Commands) -> None:
     p.add_argument("--bad-credit", action="store_true", help="applicant has a bad credit flag")
     p.add_argument("--window", type=positive_int)
     p.add_argument("--assist-session", type=positive_int, metavar="ID", help="帮办代办 session")
+    p.add_argument(
+        "--consent",
+        action="store_true",
+        help="the applicant agrees that materials shared data replaces are fetched (免证办); "
+        "without it they are handed in",
+    )
     p = c.add(case, "attach", cmd_case_attach, "scan pages into a case as a material (电子件)")
     p.add_argument("case_no", metavar="CASE")
     p.add_argument("material", metavar="MATERIAL", help="the material's code or name")

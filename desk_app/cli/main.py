@@ -43,6 +43,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "stats": ("stats",),
     "alerts": ("alerts", "followup"),
     "devices": ("device", "idcard"),
+    "share": ("share", "case"),
 }
 
 

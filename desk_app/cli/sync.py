@@ -29,6 +29,21 @@ def central_client():  # type: ignore[no-untyped-def]
         raise CliError(str(exc)) from None
 
 
+def make_client_factory():  # type: ignore[no-untyped-def]
+    """A maker of clients for the sharing calls (one per thread); with no platform configured
+    the maker raises CentralError and every material stays pending."""
+    from desk_app.sync.client import CentralClient, CentralError
+    from desk_app.sync.config import SyncConfig, SyncConfigError
+
+    def make():  # type: ignore[no-untyped-def]
+        try:
+            return CentralClient(SyncConfig.from_env())
+        except SyncConfigError as exc:
+            raise CentralError(str(exc)) from None
+
+    return make
+
+
 def _auth_guard(fn):  # type: ignore[no-untyped-def]
     def wrapper(args: argparse.Namespace) -> None:
         from desk_app.sync.client import CentralAuthError
@@ -64,6 +79,14 @@ def _files(db: Any, client: Any) -> dict[str, Any]:
     from desk_app.sync import files_sync
 
     return {"files": files_sync.deliver_files(db, client).to_json()}
+
+
+def _shares(db: Any, client: Any) -> dict[str, Any]:
+    """免证办 materials that stayed pending while the platform was away (sync/share_fetch.py)."""
+    from desk_app.security.roles import SYSTEM_ACTOR
+    from desk_app.sync import share_fetch
+
+    return {"shares": share_fetch.fetch_pending(db.acting_as(SYSTEM_ACTOR), client).to_json()}
 
 
 def _anchor(db: Any, client: Any) -> dict[str, Any]:
@@ -112,6 +135,7 @@ def cmd_sync_run(args: argparse.Namespace) -> None:
         payload = (
             report.to_json()
             | _files(db, client)
+            | _shares(db, client)
             | _appointments(db, client)
             | _anchor(db, client)
             | _catalog(db, client)

@@ -132,6 +132,9 @@ class Material:
     cite: str = ""  # where the fact comes from: document number or URL, and date
     verified: Verified | None = None  # None: not yet checked against the source
     name_en: str = ""  # shown with --lang en; empty: the Chinese name
+    # The platform's data resource (数据共享交换) a shared or e-licence material is fetched
+    # from, e.g. "health.delivery_record" (docs/central-api.md); empty for other sources.
+    resource: str = ""
 
     @property
     def required(self) -> bool:

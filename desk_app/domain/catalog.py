@@ -50,6 +50,9 @@ from desk_app.domain.catalog_reader import (
 )
 from desk_app.domain.conditions import Condition, questions_of
 
+RESOURCE_MAX = 64
+RESOURCE_RE = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+
 __all__ = [
     "BATCHES",
     "Audience",
@@ -358,6 +361,11 @@ def _material(f: Fields) -> Material:
         f.fail("produced_by", 'required when provided_by is "produced"')
     if source is not Source.PRODUCED and produced_by is not None:
         f.fail("produced_by", 'only allowed when provided_by is "produced"')
+    resource = f.text("resource", default="", limit=RESOURCE_MAX)
+    if resource and source not in (Source.SHARED, Source.E_LICENCE):
+        f.fail("resource", 'only allowed when provided_by is "shared" or "e_licence"')
+    if resource and RESOURCE_RE.fullmatch(resource) is None:
+        f.fail("resource", "must look like department.resource (lower case, digits, _)")
     needed_by = [(p, check_code(f.file, p, v)) for p, v in f.elements("needed_by")]
     unique(f.file, needed_by, "item code")
     m = Material(
@@ -375,6 +383,7 @@ def _material(f: Fields) -> Material:
         cite=f.text("source", default=""),
         verified=verified_of(f),
         name_en=f.text("name_en", default="", limit=NAME_MAX),
+        resource=resource,
     )
     f.done()
     return m

@@ -87,6 +87,10 @@ class Operation(StrEnum):
     CASE_OPEN = "case.open"
     CASE_RECEIVE = "case.receive"
     CASE_ATTACH = "case.attach"  # pages scanned into a case as 电子件
+    CASE_SHARE = "case.share"  # fetch the case's shared materials from the platform (免证办)
+    SHARE_VIEW = "share.view"  # what sharing returned for a material: audited
+    SHARE_LIST = "share.list"  # the calls made for a case (no personal data)
+    SHARE_STATS = "share.stats"
     CASE_DECIDE = "case.decide"
     CASE_CONCLUDE = "case.conclude"
     CASE_EVALUATE = "case.evaluate"
@@ -215,6 +219,10 @@ _TABLE: dict[Operation, tuple[Role, ...]] = {
     Op.CASE_OPEN: (_C, _H),
     Op.CASE_RECEIVE: (_C, _H),
     Op.CASE_ATTACH: (_C, _H),
+    Op.CASE_SHARE: (_C, _H),
+    Op.SHARE_VIEW: (_C, _H, _S),
+    Op.SHARE_LIST: (_C, _H, _S),
+    Op.SHARE_STATS: (_S,),
     Op.CASE_DECIDE: (_C,),
     Op.CASE_CONCLUDE: (_C,),
     # The visitor rates on the pad facing them (evaluation.pad); a rating given on paper or

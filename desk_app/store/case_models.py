@@ -60,6 +60,9 @@ class Case(Base):
     calendar_source: Mapped[str | None] = mapped_column(String(16))
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     results: Mapped[str | None] = mapped_column(Text)  # JSON {item code: result}
+    # 免证办: when the applicant agreed that the materials shared data replaces are fetched
+    # for this case (None: not asked or refused; then they are handed in on paper).
+    share_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CaseMaterial(Base):

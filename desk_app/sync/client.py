@@ -23,6 +23,16 @@ class CentralError(Exception):
     """The request did not get a usable answer: retry later with the same UUIDs."""
 
 
+class CentralServerError(CentralError):
+    """The backend answered, with a 5xx, 408 or 429: it is there but cannot serve this now
+    (the sharing gateway tells a department's failing interface from an unreachable platform
+    by this)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
 class CentralAuthError(CentralError):
     """401: this workstation's token is wrong or revoked. Retrying cannot help: alert."""
 
@@ -99,7 +109,7 @@ class CentralClient:
         if 300 <= resp.status_code < 400:
             raise CentralError(f"HTTP {resp.status_code}: redirects are not followed")
         if resp.status_code >= 500 or resp.status_code in (408, 429):
-            raise CentralError(f"HTTP {resp.status_code}")
+            raise CentralServerError(resp.status_code)
         return resp
 
     def call(self, method: str, path: str, **kw: Any) -> requests.Response:

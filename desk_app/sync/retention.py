@@ -45,6 +45,7 @@ from desk_app.store.case_models import (
     Evaluation,
     SyncOutbox,
 )
+from desk_app.store.share_models import CaseShare
 
 MIN_DAYS, MAX_DAYS = 1, 36500
 
@@ -168,6 +169,11 @@ def purge_personal_data(
                 select(CaseFile).where(CaseFile.case_id == case.id, CaseFile.purged_at.is_(None))
             ):
                 f.content, f.purged_at = None, now
+            # So does what the sharing gateway returned (免证办): the call records stay.
+            for sh in s.scalars(
+                select(CaseShare).where(CaseShare.case_id == case.id, CaseShare.purged_at.is_(None))
+            ):
+                sh.data, sh.licence, sh.purged_at = None, None, now
             n += 1
         purge_sessions(s, cutoff)  # 帮办代办 visitors and authorizations, by the same period
     return PurgeReport(n)

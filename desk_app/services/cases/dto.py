@@ -33,6 +33,9 @@ class MaterialLine:
     needed_by: list[str]  # item names
     reason: str  # why it is needed (which item, which answer)
     missing_reason: str | None = None  # why it is missing, as staff recorded it
+    # 免证办: pending | fetched | no_record | failed for a material fetched through the
+    # platform's sharing gateway (services/cases/sharing.py); None for the others.
+    share: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class CaseView:
     staff_name: str | None
     events: list[dict[str, Any]] = field(default_factory=list)
     bad_credit: bool = False  # 失信: rules out 容缺受理 (not listed in the JSON)
+    share_consent: bool = False  # the applicant agreed to 免证办 (shared data fetched)
 
     @property
     def missing(self) -> list[MaterialLine]:
@@ -144,6 +148,7 @@ class CaseView:
                     "needed_by": m.needed_by,
                     "reason": m.reason,
                     "missing_reason": m.missing_reason,
+                    "share": m.share,
                 }
                 for m in self.materials
             ],
@@ -158,4 +163,5 @@ class CaseView:
             "evaluation": self.evaluation,
             "window": self.window,
             "events": self.events,
+            "share_consent": self.share_consent,
         }

@@ -29,6 +29,7 @@ from desk_app.domain.validators import (
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.assist.sessions import link_case
+from desk_app.services.cases import sharing
 from desk_app.services.cases.dto import AgentInfo, CaseView
 from desk_app.services.cases.views import view_after_changes
 from desk_app.services.common import protection
@@ -103,10 +104,13 @@ def open_case(
     window: int | None = None,
     now: datetime | None = None,
     assist_session: int | None = None,
+    share_consent: bool = False,
 ) -> CaseView:
     """Open a case for a bundle: the applicant (person with resident ID, or company with unified
     social credit code), an optional agent with authorization, and the situation answers.
-    ``assist_session``: the helper session it is opened in (the case records the helper)."""
+    ``assist_session``: the helper session it is opened in (the case records the helper).
+    ``share_consent``: the applicant agreed that what shared data replaces is fetched (免证办,
+    services/cases/sharing.py); without it those materials are handed in."""
     require(db.actor, Operation.CASE_OPEN)
     now = now or clock.now()
     today = clock.hall_day(now)
@@ -203,6 +207,8 @@ def open_case(
                         status=status,
                     )
                 )
+        s.flush()
+        sharing.start(s, case, [e.code for e in cl.obtained], share_consent, now)
         add_event(
             s,
             CaseEvent,

@@ -29,6 +29,7 @@ from desk_app.services.common.protection import cipher, lookup, unseal
 from desk_app.store import Database
 from desk_app.store.case_models import Case, CaseEvent, CaseMaterial, Evaluation
 from desk_app.store.models import Staff, Window
+from desk_app.store.share_models import CaseShare
 
 # The personal columns of a case, sealed at rest, each with the context "cases.<column>".
 PERSONAL_COLUMNS = (
@@ -176,6 +177,12 @@ def case_view(s: Session, case: Case, *, reveal: bool = False) -> CaseView:
             )
         )
     entries = {e.code: e for e in (*cl.submit, *cl.obtained)}
+    shares: dict[str, str] = {
+        code: state
+        for code, state in s.execute(
+            select(CaseShare.material_code, CaseShare.state).where(CaseShare.case_id == case.id)
+        )
+    }
     lines = []
     for code, m in case_materials(s, case).items():
         e = entries.get(code)
@@ -201,6 +208,7 @@ def case_view(s: Session, case: Case, *, reveal: bool = False) -> CaseView:
                 [b.item(c).name for c in e.needed_by],
                 "；".join(r.text_zh() for r in e.reasons),
                 m.missing_reason,
+                shares.get(code),
             )
         )
     order = {e.code: i for i, e in enumerate((*cl.submit, *cl.obtained))}
@@ -255,6 +263,7 @@ def case_view(s: Session, case: Case, *, reveal: bool = False) -> CaseView:
             )
         ],
         bad_credit=case.bad_credit,
+        share_consent=case.share_consent_at is not None,
     )
 
 
