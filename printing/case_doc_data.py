@@ -6,7 +6,7 @@ acceptance must be timezone-aware and is printed on the hall's clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from printing.documents_common import hall_time
@@ -81,6 +81,9 @@ class CaseDocData:
         hall_address, hall_phone: where and whom to ask, printed on the notice when given.
         evaluation_url: a separate 好差评 URL; the receipt then prints a second QR code.
         applicant_id_label: ``证件号码``, or ``统一社会信用代码`` for a company.
+        share_consent: the applicant agreed that shared data is fetched (免证办); the receipt
+            says so.
+        shared: the names of the materials fetched through data sharing (not handed in).
     """
 
     hall_name: str
@@ -100,6 +103,8 @@ class CaseDocData:
     hall_phone: str | None = None
     evaluation_url: str | None = None
     applicant_id_label: str = "证件号码"
+    share_consent: bool = False
+    shared: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         hall_time(self.accepted_at)  # a naive datetime fails here, not halfway through a PDF

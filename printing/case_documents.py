@@ -356,6 +356,15 @@ def render_receipt_pdf(
         )
     else:
         story.append(Text("本次未收取纸质材料（已通过数据共享或电子证照获取）。", st.body_indent))
+    if data.shared:
+        story += [
+            heading("通过数据共享获取的材料（免提交）"),
+            Text("；".join(data.shared) + "。", st.body_indent),
+        ]
+    if data.share_consent:
+        story.append(
+            Text("※ 申请人已同意本厅通过政务数据共享获取上述材料，仅用于本次办理。", st.note)
+        )
     if deferred:
         assert due_date is not None
         story += [

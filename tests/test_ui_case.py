@@ -48,6 +48,8 @@ def test_ticket_to_deferred_case_to_receipt(qtbot, counter_with_visitor, tmp_pat
     dialog.name_edit.setText("张三丰")
     dialog.id_edit.setText(resident_id())
     dialog.phone_edit.setText("13812341234")
+    assert dialog.applicant.share_consent.isVisibleTo(dialog)  # newborn has a shared material
+    dialog.applicant.share_consent.setChecked(True)
     qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.stack.currentIndex() == 1
     assert "需提交材料 4 项" in dialog.preview.text()

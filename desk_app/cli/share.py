@@ -10,12 +10,11 @@ from desk_app.security.roles import Operation
 
 
 def cmd_case_share(args: argparse.Namespace) -> None:
-    from desk_app.cli.sync import make_client_factory
     from desk_app.services.cases import sharing
     from desk_app.sync import share_fetch
 
     db = db_from_args(args, acting=Operation.CASE_SHARE)
-    report = share_fetch.fetch_case(db, make_client_factory(), args.case_no, retry=args.retry)
+    report = share_fetch.fetch_case(db, share_fetch.client_maker(), args.case_no, retry=args.retry)
     rows = sharing.lines(db, args.case_no)
     payload = {
         "materials": [

@@ -29,21 +29,6 @@ def central_client():  # type: ignore[no-untyped-def]
         raise CliError(str(exc)) from None
 
 
-def make_client_factory():  # type: ignore[no-untyped-def]
-    """A maker of clients for the sharing calls (one per thread); with no platform configured
-    the maker raises CentralError and every material stays pending."""
-    from desk_app.sync.client import CentralClient, CentralError
-    from desk_app.sync.config import SyncConfig, SyncConfigError
-
-    def make():  # type: ignore[no-untyped-def]
-        try:
-            return CentralClient(SyncConfig.from_env())
-        except SyncConfigError as exc:
-            raise CentralError(str(exc)) from None
-
-    return make
-
-
 def _auth_guard(fn):  # type: ignore[no-untyped-def]
     def wrapper(args: argparse.Namespace) -> None:
         from desk_app.sync.client import CentralAuthError

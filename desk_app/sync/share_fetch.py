@@ -63,6 +63,20 @@ class FetchReport:
         }
 
 
+def client_maker() -> Callable[[], CentralClient]:
+    """Makes this PC's platform client (one per calling thread) from the environment; with no
+    platform configured the maker raises CentralError and every material stays pending."""
+    from desk_app.sync.config import SyncConfig, SyncConfigError
+
+    def make() -> CentralClient:
+        try:
+            return CentralClient(SyncConfig.from_env())
+        except SyncConfigError as exc:
+            raise CentralError(str(exc)) from None
+
+    return make
+
+
 def ask(client: CentralClient, job: ShareJob) -> ShareOutcome:
     """One call for ``job`` and what it means (never raises for the platform's answers)."""
     body = {

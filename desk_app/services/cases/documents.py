@@ -63,6 +63,8 @@ def document_data(db: Database, view: CaseView) -> CaseDocData:
         progress_url=progress_url(settings["progress_base_url"], view.id),
         calendar_note=note,
         applicant_id_label="统一社会信用代码" if view.applicant_kind == "company" else "证件号码",
+        share_consent=view.share_consent,
+        shared=[m.name for m in view.materials if m.share == "fetched"],
     )
 
 

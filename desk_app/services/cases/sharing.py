@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
@@ -390,21 +390,3 @@ def stats(
             if fetched_at is not None:
                 row(key_of(resource, fetched_at))["materials_saved"] += 1
     return [rows[k] for k in sorted(rows)]
-
-
-def totals(s: Session, start: datetime, end: datetime) -> tuple[int, int]:
-    """(interface calls, materials saved) in ``[start, end)``: the supervisor's and the
-    wall's figures, as the seed reports them."""
-    n_calls = s.scalar(
-        select(func.count()).select_from(ShareCall).where(ShareCall.at >= start, ShareCall.at < end)
-    )
-    saved = s.scalar(
-        select(func.count())
-        .select_from(CaseShare)
-        .where(
-            CaseShare.state == "fetched",
-            CaseShare.fetched_at >= start,
-            CaseShare.fetched_at < end,
-        )
-    )
-    return int(n_calls or 0), int(saved or 0)

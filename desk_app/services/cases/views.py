@@ -193,7 +193,9 @@ def case_view(s: Session, case: Case, *, reveal: bool = False) -> CaseView:
             continue
         # What was handed in: a material ticked as a copy is printed as one, whatever was asked.
         handed = Form.COPY if m.status == MaterialStatus.COPY else e.form
-        form = f"{FORM_LABELS_ZH[handed]}{e.count}份" if e.source is Source.APPLICANT else ""
+        # A shared material that fell back to paper is asked for like any other.
+        paper = e.source is Source.APPLICANT or m.status != MaterialStatus.OBTAINED
+        form = f"{FORM_LABELS_ZH[handed]}{e.count}份" if paper else ""
         if m.status == MaterialStatus.ELECTRONIC:  # scanned at the window, the paper given back
             form = "电子件 (原件已退还)"
         lines.append(

@@ -5,7 +5,8 @@ Measured over the cases concluded in the period, each case counted from its own 
 trips = distinct hall days the applicant came (the case's visit events and its queue ticket),
 steps = windows the case was handled at plus transfers of its ticket, days = working days from
 opening to conclusion, materials = materials handed in on paper (original or copy; not those
-verified from shared data, e-licences or an earlier item's result).
+verified from shared data, e-licences or an earlier item's result). Per 一件事 also the
+materials fetched through data sharing (免证办) and the cases in which one fell back to paper.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from desk_app.services.supervision.statistics import check_period
 from desk_app.store import Database
 from desk_app.store.case_models import Case, CaseEvent, CaseMaterial
 from desk_app.store.models import Ticket, TicketEvent
+from desk_app.store.share_models import CaseShare, ShareCall
 
 FIGURES = ("trips", "steps", "days", "materials")
 # Case events that mean the applicant (or their agent) was at the hall that day.
@@ -47,6 +49,8 @@ class CaseFacts:
     transfers: int = 0
     materials: int = 0
     workdays: int | None = None
+    shared: int = 0  # materials fetched through data sharing (免证办): not handed in
+    fell_back: bool = False  # a shared material came back with no record or failed: paper
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class BundleReform:
     measured: dict[str, float | None]  # mean per concluded case
     cases_behind: dict[str, int]
     worse: list[str]  # figures where the cases show more than the claim
+    shared: int = 0  # materials fetched through data sharing over these cases
+    fell_back: int = 0  # cases in which a shared material fell back to paper
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +76,7 @@ class BundleReform:
             "measured": self.measured,
             "cases_behind": self.cases_behind,
             "worse": self.worse,
+            "shared": {"fetched": self.shared, "fell_back_cases": self.fell_back},
         }
 
 
@@ -79,6 +86,9 @@ class ReformReport:
     last: date | None
     bundles: list[BundleReform]
     yardstick: dict[str, Any]  # the reform's published overall reductions
+    # 免证办 over the period: calls to the sharing gateway, materials fetched (not handed in)
+    share_calls: int = 0
+    share_saved: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +96,7 @@ class ReformReport:
             "to": self.last.isoformat() if self.last else None,
             "bundles": [b.to_json() for b in self.bundles],
             "yardstick": self.yardstick,
+            "sharing": {"calls": self.share_calls, "materials_saved": self.share_saved},
         }
 
 
@@ -167,6 +178,12 @@ def _case_facts(s: Session, first: date | None, last: date | None) -> dict[Any, 
         .group_by(CaseMaterial.case_id)
     ):
         cases[cid][2].materials = int(n)
+    for cid, state in s.execute(
+        select(CaseShare.case_id, CaseShare.state).join(ids, ids.c.id == CaseShare.case_id)
+    ):
+        f = cases[cid][2]
+        f.shared += state == "fetched"
+        f.fell_back |= state in ("no_record", "failed")
     return cases
 
 
@@ -179,8 +196,11 @@ def compute_reform(s: Session, first: date | None, last: date | None) -> ReformR
         check_period(first, last)
     by_bundle: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, str] = {}
+    shared: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for code, name, f in _case_facts(s, first, last).values():
         names[code] = name
+        shared[code][0] += f.shared
+        shared[code][1] += f.fell_back
         b = by_bundle[code]
         b["trips"].append(max(1, len(f.days_seen)))
         b["steps"].append(max(1, len(f.windows)) + f.transfers)
@@ -210,9 +230,21 @@ def compute_reform(s: Session, first: date | None, last: date | None) -> ReformR
                 measured,
                 {k: len(values.get(k, [])) for k in FIGURES},
                 worse,
+                *shared.get(code, [0, 0]),
             )
         )
-    return ReformReport(first, last, result, yardstick())
+    calls, saved = _sharing(s, first, last)
+    return ReformReport(first, last, result, yardstick(), calls, saved)
+
+
+def _sharing(s: Session, first: date | None, last: date | None) -> tuple[int, int]:
+    calls = select(func.count()).select_from(ShareCall)
+    saved = select(func.count()).select_from(CaseShare).where(CaseShare.state == "fetched")
+    if first is not None and last is not None:
+        start, end = day_bounds(first, last)
+        calls = calls.where(ShareCall.at >= start, ShareCall.at < end)
+        saved = saved.where(CaseShare.fetched_at >= start, CaseShare.fetched_at < end)
+    return int(s.scalar(calls) or 0), int(s.scalar(saved) or 0)
 
 
 def _bundle_name(code: str) -> str:

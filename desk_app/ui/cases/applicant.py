@@ -72,6 +72,12 @@ class ApplicantPage(QWidget):
         self.phone_edit = QLineEdit()
         self.phone_edit.setPlaceholderText(self.tr("11 位手机号（可选）"))
         self.bad_credit = QCheckBox(self.tr("申请人存在失信记录（不适用容缺受理）"))
+        # 免证办: only with the applicant's consent are their materials fetched from the
+        # departments' shared data (services/cases/sharing.py); unticked they hand them in.
+        self.share_consent = QCheckBox(
+            self.tr("申请人同意通过数据共享获取免提交材料（免证办）（Alt+G）")
+        )
+        self.share_consent.setShortcut("Alt+G")
         self.proxy = QGroupBox(self.tr("代办（代理人持委托书办理）"))
         self.proxy.setCheckable(True)
         self.proxy.setChecked(False)
@@ -109,6 +115,7 @@ class ApplicantPage(QWidget):
         form.addRow("", self.id_error)
         form.addRow(self.tr("联系电话"), self.phone_edit)
         form.addRow("", self.bad_credit)
+        form.addRow("", self.share_consent)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.proxy)
@@ -128,6 +135,14 @@ class ApplicantPage(QWidget):
         return self.bundle().audience is Audience.COMPANY
 
     def _bundle_changed(self) -> None:
+        from desk_app.domain.bundle import Source
+
+        shared = [
+            m.name for m in self.bundle().materials if m.source in (Source.SHARED, Source.E_LICENCE)
+        ]
+        # Shown only where there is something to fetch; the materials it covers as a tooltip.
+        self.share_consent.setVisible(bool(shared))
+        self.share_consent.setToolTip("、".join(shared))
         company = self.company()
         self.id_label.setText(self.tr("统一社会信用代码") if company else self.tr("居民身份证号"))
         self.name_edit.setPlaceholderText(self.tr("企业名称") if company else self.tr("姓名"))

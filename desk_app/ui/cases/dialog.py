@@ -319,6 +319,7 @@ class CaseDialog(QDialog):
             "answers": self.answers(),
             "agent": agent,
             "bad_credit": self.bad_credit.isChecked(),
+            "share_consent": self.applicant.share_consent.isChecked(),
             "window": self.window_number,
         }
         code, name = self.bundle_box.currentData(), self.name_edit.text()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desk_app.domain.cases import RECEIVED, MaterialStatus
 from desk_app.services.cases.dto import CaseView
 from desk_app.ui.cases import labels as case_labels
+from desk_app.ui.cases.shared import SharedPanel, reason_key, reason_text
 from desk_app.ui.common import theme
 from desk_app.ui.common.i18n import listed
 
@@ -93,6 +94,8 @@ class MaterialsPage(QWidget):
             QCoreApplication.translate("CaseDialog", "拍照/扫描 (Ctrl+S)")
         )
         self.scan_button.setEnabled(False)
+        # 免证办: the shared materials, fetched in the background (ui/cases/shared.py).
+        self.shared = SharedPanel(db, self._reloaded, self)
         self.scan_button.clicked.connect(self.scan)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.scan)
         top = QHBoxLayout()  # the instruction and 拍照/扫描 above the list
@@ -108,6 +111,7 @@ class MaterialsPage(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.shared)
         lay.addWidget(self.obtained_label)  # full width: its wrapped lines keep their height
 
     def scan(self) -> None:
@@ -123,8 +127,15 @@ class MaterialsPage(QWidget):
 
         ScanDialog(self.db, self.runner, self.view, self.window_number, done, self).exec()
 
+    def _reloaded(self, view: CaseView) -> None:
+        """The case after its shared materials were fetched: the lists and the dialog anew."""
+        self.fill(view)
+        if self.attached is not None:
+            self.attached(view)
+
     def fill(self, view: CaseView) -> None:
         self.view = view
+        self.shared.fill(view)
         self.scan_button.setEnabled(self.db is not None)
         unverified = unverified_materials(view.bundle_code)
         submit = [m for m in view.materials if m.status != MaterialStatus.OBTAINED]
@@ -147,14 +158,21 @@ class MaterialsPage(QWidget):
             if m.status == MaterialStatus.ELECTRONIC:  # scanned into the case, paper given back
                 shown += QCoreApplication.translate("CaseDialog", "（电子件）")
             name = shown if cite is None else shown + UNVERIFIED_MARK()
-            for c, text in ((2, name), (3, need), (4, m.reason)):
+            why = m.reason
+            if m.source in ("shared", "e_licence") and m.missing_reason:  # fell back to paper
+                why = f"{reason_text(reason_key(m.missing_reason))}；{m.reason}"
+            for c, text in ((2, name), (3, need), (4, why)):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 item.setToolTip(text if cite is None or c != 2 else f"{text}\n{cite}")
                 if cite is not None and c == 2:
                     item.setForeground(QColor(theme.ACCENT))
                 self.table.setItem(r, c, item)
-        obtained = [m for m in view.materials if m.status == MaterialStatus.OBTAINED]
+        # Those fetched through sharing are on the panel above; here the rest (前序事项结果).
+        obtained = [
+            m for m in view.materials if m.status == MaterialStatus.OBTAINED and m.share is None
+        ]
+        self.obtained_label.setVisible(bool(obtained))
         self.obtained_label.setText(
             QCoreApplication.translate("CaseDialog", "免提交（数据共享、电子证照或前序事项结果）：")
             + listed(

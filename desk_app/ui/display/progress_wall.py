@@ -208,6 +208,28 @@ class ProgressWall(QWidget):
                 colour = BAD if worse else GOOD
             box.addWidget(_wrapping(self._label(measured, 20, colour, bold=True)))
             self.tiles.addWidget(tile, 1)
+        if report.share_calls:  # 免证办: what the departments' shared data saved visitors
+            tile = QFrame()
+            tile.setStyleSheet(f"background: {CARD}; border-radius: 14px;")
+            box = QVBoxLayout(tile)
+            box.setContentsMargins(22, 14, 22, 14)
+            box.addWidget(self._label(self.tr("数据共享免提交"), 20, SOFT))
+            box.addWidget(
+                self._label(
+                    self.tr("%1 份").replace("%1", str(report.share_saved)), 36, GOLD, bold=True
+                )
+            )
+            box.addWidget(
+                _wrapping(
+                    self._label(
+                        self.tr("接口调用 %1 次").replace("%1", str(report.share_calls)),
+                        20,
+                        GOOD,
+                        bold=True,
+                    )
+                )
+            )
+            self.tiles.addWidget(tile, 1)
         self.bundles = sorted(
             report.bundles, key=lambda b: (b.claimed_before["steps"] is None, -b.cases)
         )
