@@ -195,8 +195,7 @@ def test_the_reform_figures_count_fetched_materials_and_cases_that_fell_back(cou
     for no, outcome in ((a, "ok"), (b, "no_record")):
         for code in RETIREMENT_SHARED:
             answer(counter, no, code, outcome, fields=[], reason="no_record")
-    with counter.read() as s:
-        paper = ["application_form", "id_card", "personnel_file", "housing_fund_bank_card"]
+    paper = ["application_form", "id_card", "personnel_file", "housing_fund_bank_card"]
     for no in (a, b):
         extra = list(RETIREMENT_SHARED) if no == b else []
         cases.receive(counter, no, paper + extra, now=T)
