@@ -107,67 +107,72 @@
         <translation>Applicant has a bad-credit flag (no deferral)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="75" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="78" />
+        <source>申请人同意通过数据共享获取免提交材料（免证办）（Alt+G）</source>
+        <translation>The applicant agrees that shared data replaces materials (Alt+G)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/applicant.py" line="81" />
         <source>代办（代理人持委托书办理）</source>
         <translation>Proxy (agent with a letter of authorization)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="90" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="96" />
         <source>代理人姓名</source>
         <translation>Agent's name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="91" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="97" />
         <source>代理人身份证号</source>
         <translation>Agent's ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="93" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="99" />
         <source>委托事项</source>
         <translation>Authorized for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="94" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="100" />
         <source>委托有效期至</source>
         <translation>Authorization valid until</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="96" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="102" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="97" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="103" />
         <source>申请人</source>
         <translation>Applicant</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="110" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="116" />
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="132" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="147" />
         <source>统一社会信用代码</source>
         <translation>Unified social credit code</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="132" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="147" />
         <source>居民身份证号</source>
         <translation>Resident ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="133" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="148" />
         <source>企业名称</source>
         <translation>Company name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="133" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="148" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/applicant.py" line="187" />
+        <location filename="../../desk_app/ui/cases/applicant.py" line="202" />
         <source>正在向平台查询电子身份证码…</source>
         <translation>Asking the platform about the e-ID code…</translation>
     </message>
@@ -548,57 +553,58 @@
         <translation>Answer for the applicant's situation (defaults are the common case):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="33" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="34" />
         <source>（未核实）</source>
         <translation> (unverified)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="44" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="45" />
         <source>未与官方文本核对，以部门办事指南为准。依据：%1</source>
         <translation>Not checked against an official text; the department's guide prevails. Based on: %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="74" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="75" />
         <source>已收</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="75" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="76" />
         <source>复印件</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="76" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="77" />
+        <location filename="../../desk_app/ui/cases/shared.py" line="81" />
         <source>材料</source>
         <translation>Material</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="77" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="78" />
         <source>要求</source>
         <translation>Requirement</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="78" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="79" />
         <source>用途与原因</source>
         <translation>Needed for / why</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="95" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="104" />
         <source>勾选已收取的材料（空格键勾选，Tab 移动）：</source>
         <translation>Tick the materials received (Space ticks, Tab moves):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="102" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="94" />
         <source>拍照/扫描 (Ctrl+S)</source>
         <translation>Photo/scan (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="147" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="159" />
         <source>（电子件）</source>
         <translation> (scanned)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="162" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="181" />
         <source>（%1）</source>
         <translation> (%1)</translation>
     </message>
@@ -663,42 +669,42 @@
         <translation>%1 of these are not checked against an official text (marked "unverified"); the department's guide prevails</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="333" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="334" />
         <source>正在读取办件 %1…</source>
         <translation>Loading case %1…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="158" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="177" />
         <source>免提交（数据共享、电子证照或前序事项结果）：</source>
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="402" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="403" />
         <source>材料齐全，可以受理。</source>
         <translation>All materials are in: the case can be accepted.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="404" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="405" />
         <source>尚缺：</source>
         <translation>Still missing: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="406" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="407" />
         <source>。</source>
         <translation>.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="416" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="417" />
         <source>，办结期限 %1</source>
         <translation>, due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="418" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="419" />
         <source>，容缺材料补正期限 %1</source>
         <translation>, deferred materials due %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/dialog.py" line="420" />
+        <location filename="../../desk_app/ui/cases/dialog.py" line="421" />
         <source>（无官方节假日数据，期限仅按周末推算）</source>
         <translation> (no official holiday data: deadline counts weekends only)</translation>
     </message>
@@ -796,6 +802,101 @@
         <location filename="../../desk_app/ui/cases/reasons.py" line="46" />
         <source>请写明每项材料暂缺的原因（将打印在承诺书和受理回执上）：</source>
         <translation>Say why each material is missing (printed on the commitment and the receipt):</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared.py" line="41" />
+        <source>待获取…</source>
+        <translation>To fetch…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared.py" line="42" />
+        <source>已通过共享获取</source>
+        <translation>Fetched from shared data</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared.py" line="43" />
+        <source>无记录，需提交</source>
+        <translation>No record: hand in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared.py" line="44" />
+        <source>接口失败，需提交</source>
+        <translation>Interface failed: hand in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared.py" line="77" />
+        <source>数据共享（免证办）：</source>
+        <translation>Shared data:</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared.py" line="82" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared.py" line="83" />
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared.py" line="94" />
+        <source>查看 (Ctrl+L)</source>
+        <translation>View (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared.py" line="96" />
+        <source>重新获取 (Ctrl+R)</source>
+        <translation>Fetch again (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared.py" line="171" />
+        <source>正在向共享平台获取…</source>
+        <translation>Fetching from the sharing platform…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared.py" line="184" />
+        <source>共享平台暂时无法连接：材料保持“待获取”，联网后自动获取。</source>
+        <translation>The sharing platform cannot be reached: the materials stay “to fetch” and are fetched once it answers.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared_view.py" line="56" />
+        <source>共享数据：%1</source>
+        <translation>Shared data: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared_view.py" line="71" />
+        <source>项目</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared_view.py" line="72" />
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared_view.py" line="83" />
+        <source>证照编号</source>
+        <translation>Licence number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared_view.py" line="85" />
+        <source>验证码</source>
+        <translation>Verification code</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared_view.py" line="88" />
+        <source>签发日期</source>
+        <translation>Issued</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared_view.py" line="103" />
+        <source>电子证照无法显示</source>
+        <translation>The e-licence cannot be shown</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/shared_view.py" line="113" />
+        <source>本次查看已记录。请与申请人核对，勿拍照或外传。</source>
+        <translation>This view is recorded. Check it with the applicant; do not photograph or pass it on.</translation>
     </message>
 </context>
 <context>
@@ -1114,73 +1215,73 @@
 <context>
     <name>CheckinPage</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="132" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="133" />
         <source>预约签到</source>
         <translation>Appointment check-in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="135" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="136" />
         <source>请将预约凭条上的二维码对准扫码口, 或输入预约码 / 身份证号码后点击“签到”</source>
         <translation>Hold the slip's QR code to the scanner, or type the booking code / ID number and press "Check in"</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="141" />
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="234" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="142" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="235" />
         <source>预约码或身份证号码</source>
         <translation>Booking code or ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="153" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="154" />
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="161" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="162" />
         <source>签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="163" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="164" />
         <source>返回取号</source>
         <translation>Back to tickets</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="198" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="199" />
         <source>已预约? 点此签到</source>
         <translation>Booked? Check in here</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="210" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="211" />
         <source>刷身份证签到</source>
         <translation>Check in with your ID card</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="222" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="223" />
         <source>暂时无法签到, 请联系导服人员</source>
         <translation>Check-in is not possible right now, please ask the reception</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="244" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="245" />
         <source>预约手机号后四位</source>
         <translation>Last four digits of the booking's phone</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="246" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="247" />
         <source>为保护您的信息, 请输入预约时所留手机号的后四位, 再点击“签到”</source>
         <translation>To protect your data, type the last four digits of the phone you gave when booking, then press Check in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="252" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="253" />
         <source>请输入手机号后四位 (4 位数字)</source>
         <translation>Type the last four digits of the phone (4 digits)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="256" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="257" />
         <source>请输入预约码或身份证号码</source>
         <translation>Type the booking code or the ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="259" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="260" />
         <source>正在签到, 请稍候…</source>
         <translation>Checking in, please wait…</translation>
     </message>
@@ -2867,7 +2968,7 @@
     <name>OpeningBar</name>
     <message>
         <location filename="../../desk_app/ui/kiosk/checkin.py" line="47" />
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="103" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="104" />
         <source>正常办公</source>
         <translation>Regular hours</translation>
     </message>
@@ -2892,32 +2993,32 @@
         <translation>Special session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="82" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="83" />
         <source>当前不在办理时间, 暂停取号</source>
         <translation>The hall is closed: no tickets now</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="86" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="87" />
         <source>; 下次开放: %1 %2 (%3)</source>
         <translation>; next opening: %1 %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="89" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="90" />
         <source>%1月%2日</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="99" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="100" />
         <source>%1进行中</source>
         <translation>%1 in progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="101" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="102" />
         <source> (至 %1)</source>
         <translation> (until %1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="105" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="106" />
         <source>, %1 停止取号</source>
         <translation>, tickets until %1</translation>
     </message>
@@ -3037,27 +3138,42 @@
         <translation>Measured here -%1% (%2 cases)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="218" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="216" />
+        <source>数据共享免提交</source>
+        <translation>from shared data, not needed on paper</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="219" />
+        <source>%1 份</source>
+        <translation>%1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="225" />
+        <source>接口调用 %1 次</source>
+        <translation>%1 interface calls</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="240" />
         <source>实测为本厅已办结办件的平均值：跑动 = 申请人到厅的天数，环节 = 经手窗口数加转办次数，时限 = 受理至办结的工作日，材料 = 实际收取的纸质材料（不含数据共享、电子证照）。红色表示实测差于承诺。</source>
         <translation>Measured = mean over this hall's concluded cases: trips = days the applicant came, steps = windows handling the case plus transfers, time = working days from opening to conclusion, materials = paper actually collected (not shared data or e-licences). Red: worse than the claim.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="244" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="266" />
         <source>第 %1/%2 页  </source>
         <translation>Page %1/%2  </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="260" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="282" />
         <source>已办结 %1 件</source>
         <translation>%1 cases concluded</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="270" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="292" />
         <source> 工作日</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/progress_wall.py" line="272" />
+        <location filename="../../desk_app/ui/display/progress_wall.py" line="294" />
         <source>实测 </source>
         <translation>Measured </translation>
     </message>
@@ -3582,273 +3698,278 @@
 <context>
     <name>StatsPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="70" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="72" />
         <source>按业务</source>
         <translation>By service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="71" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="73" />
         <source>按窗口</source>
         <translation>By window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="72" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="74" />
         <source>按工作人员</source>
         <translation>By staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="73" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="75" />
         <source>按小时</source>
         <translation>By hour</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="74" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="76" />
         <source>按星期</source>
         <translation>By weekday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="75" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="77" />
         <source>按时段</source>
         <translation>By session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="76" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="78" />
         <source>按渠道</source>
         <translation>By channel</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="77" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="79" />
         <source>按日</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="81" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="83" />
         <source>统计 (Ctrl+R)</source>
         <translation>Compute (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="85" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="87" />
         <source>导出 CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="86" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="88" />
         <source>导出 Excel</source>
         <translation>Export Excel</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="87" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="89" />
         <source>保存图表 PNG</source>
         <translation>Save charts (PNG)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="88" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="90" />
         <source>月报 PDF</source>
         <translation>Monthly PDF</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="94" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="96" />
         <source>从</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="96" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="98" />
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
         <source>分组</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
         <source>取号</source>
         <translation>Arrivals</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
         <source>叫号</source>
         <translation>Called</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="104" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
         <source>过号</source>
         <translation>No-show</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="105" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
         <source>过号率</source>
         <translation>No-show rate</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="105" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
         <source>等候P50(分)</source>
         <translation>Wait P50 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="105" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
         <source>等候P90(分)</source>
         <translation>Wait P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="108" />
         <source>等候P95(分)</source>
         <translation>Wait P95 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="108" />
         <source>办理P50(分)</source>
         <translation>Service P50 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="108" />
         <source>办理P90(分)</source>
         <translation>Service P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="109" />
         <source>达标率%</source>
         <translation>Within target %</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="109" />
         <source>空闲(时)</source>
         <translation>Idle (h)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="138" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="140" />
         <source>正在统计…</source>
         <translation>Computing…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="153" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="157" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="180" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="184" />
         <source>%1 至 %2：取号 %3，办结 %4，达标线 %5 分钟</source>
         <translation>%1 to %2: %3 arrivals, %4 served, target %5 minutes</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="193" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="190" />
+        <source>；数据共享调用 %1 次，免提交材料 %2 份</source>
+        <translation>; shared data: %1 calls, %2 materials not handed in</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="200" />
         <source>（未叫号）</source>
         <translation>(never called)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="206" />
         <source>周一</source>
         <translation>Mon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="206" />
         <source>周二</source>
         <translation>Tue</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="206" />
         <source>周三</source>
         <translation>Wed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="199" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="206" />
         <source>周四</source>
         <translation>Thu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="200" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="207" />
         <source>周五</source>
         <translation>Fri</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="200" />
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="206" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="207" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="213" />
         <source>周六</source>
         <translation>Sat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="200" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="207" />
         <source>周日</source>
         <translation>Sun</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="203" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="210" />
         <source>常规时段</source>
         <translation>Regular hours</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="204" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="211" />
         <source>午间延时</source>
         <translation>Midday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="205" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="212" />
         <source>晚间延时</source>
         <translation>Evening</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="207" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="214" />
         <source>现场取号</source>
         <translation>Walk-in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="208" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="215" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="220" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="227" />
         <source>统计</source>
         <translation>statistics</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="223" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="230" />
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="230" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="237" />
         <source>请先统计。</source>
         <translation>Compute the figures first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="235" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="242" />
         <source>已导出：</source>
         <translation>Exported: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="241" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="248" />
         <source>保存图表到文件夹</source>
         <translation>Save charts to folder</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="253" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="260" />
         <source>已保存 %1 张图表到 </source>
         <translation>Saved %1 charts to </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="260" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="267" />
         <source>保存月报</source>
         <translation>Save monthly report</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="260" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="267" />
         <source>月报</source>
         <translation>monthly-report</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="270" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="277" />
         <source>正在生成月报…</source>
         <translation>Writing the monthly report…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="273" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="280" />
         <source>已生成月报：</source>
         <translation>Monthly report written: </translation>
     </message>
@@ -4144,7 +4265,7 @@
 <context>
     <name>page</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="360" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="361" />
         <source>请将身份证放在阅读器上…</source>
         <translation>Please lay your ID card on the reader…</translation>
     </message>

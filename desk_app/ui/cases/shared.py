@@ -36,16 +36,12 @@ from desk_app.ui.common.i18n import in_language
 from desk_app.ui.common.tasks import TaskRunner, user_message
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("CaseDialog", text)
-
-
 def state_text(state: str) -> str:
     return {
-        "pending": _t("待获取…"),
-        "fetched": _t("已通过共享获取"),
-        "no_record": _t("无记录，需提交"),
-        "failed": _t("接口失败，需提交"),
+        "pending": QCoreApplication.translate("CaseDialog", "待获取…"),
+        "fetched": QCoreApplication.translate("CaseDialog", "已通过共享获取"),
+        "no_record": QCoreApplication.translate("CaseDialog", "无记录，需提交"),
+        "failed": QCoreApplication.translate("CaseDialog", "接口失败，需提交"),
     }.get(state, state)
 
 
@@ -78,9 +74,15 @@ class SharedPanel(QWidget):
         self.busy = False
         self.asked: set[str] = set()  # cases fetched automatically once since shown
         self.runner = TaskRunner(self)  # its own thread: the network never blocks the dialog
-        self.title = QLabel(_t("数据共享（免证办）："))
+        self.title = QLabel(QCoreApplication.translate("CaseDialog", "数据共享（免证办）："))
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels([_t("材料"), _t("状态"), _t("说明")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("CaseDialog", "材料"),
+                QCoreApplication.translate("CaseDialog", "状态"),
+                QCoreApplication.translate("CaseDialog", "说明"),
+            ]
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -89,8 +91,10 @@ class SharedPanel(QWidget):
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         h.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.view_button = QPushButton(_t("查看 (Ctrl+L)"))
-        self.retry_button = QPushButton(_t("重新获取 (Ctrl+R)"))
+        self.view_button = QPushButton(QCoreApplication.translate("CaseDialog", "查看 (Ctrl+L)"))
+        self.retry_button = QPushButton(
+            QCoreApplication.translate("CaseDialog", "重新获取 (Ctrl+R)")
+        )
         self.view_button.clicked.connect(self.show_selected)
         self.retry_button.clicked.connect(self.retry)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.show_selected)
@@ -164,7 +168,7 @@ class SharedPanel(QWidget):
         db, case_no = self.db, self.view.case_no
         self.busy = True
         self._enable()
-        self.note.setText(_t("正在向共享平台获取…"))
+        self.note.setText(QCoreApplication.translate("CaseDialog", "正在向共享平台获取…"))
 
         def work() -> tuple[Any, CaseView]:
             report = share_fetch.fetch_case(db, share_fetch.client_maker(), case_no, retry=retry)
@@ -177,7 +181,11 @@ class SharedPanel(QWidget):
         self.busy = False
         offline = report.offline
         self.note.setText(
-            _t("共享平台暂时无法连接：材料保持“待获取”，联网后自动获取。") if offline else ""
+            QCoreApplication.translate(
+                "CaseDialog", "共享平台暂时无法连接：材料保持“待获取”，联网后自动获取。"
+            )
+            if offline
+            else ""
         )
         if self.view is not None and view.case_no == self.view.case_no:
             self.reloaded(view)

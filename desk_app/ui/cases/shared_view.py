@@ -27,10 +27,6 @@ from desk_app.ui.cases import labels as case_labels
 from desk_app.ui.common.tasks import user_message
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("CaseDialog", text)
-
-
 def render_pdf(pdf: bytes, width: int = 520) -> QPixmap | None:
     """The first page of ``pdf`` as a pixmap ``width`` pixels wide (None if Qt PDF cannot)."""
     from PySide6.QtPdf import QPdfDocument
@@ -56,7 +52,9 @@ class SharedDataDialog(QDialog):
 
         name = next((m.name for m in view.materials if m.code == material), material)
         shown = case_labels.fact(view.bundle_code, "material", material, name)
-        self.setWindowTitle(_t("共享数据：%1").replace("%1", shown))
+        self.setWindowTitle(
+            QCoreApplication.translate("CaseDialog", "共享数据：%1").replace("%1", shown)
+        )
         lay = QVBoxLayout(self)
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -68,7 +66,12 @@ class SharedDataDialog(QDialog):
         except Exception as exc:  # refused, purged: say so in the dialog
             self.error.setText(user_message(exc))
             fields, licence, pdf = [], None, None
-        self.fields.setHorizontalHeaderLabels([_t("项目"), _t("内容")])
+        self.fields.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("CaseDialog", "项目"),
+                QCoreApplication.translate("CaseDialog", "内容"),
+            ]
+        )
         self.fields.verticalHeader().setVisible(False)
         self.fields.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents
@@ -77,9 +80,12 @@ class SharedDataDialog(QDialog):
         rows = [(f.get("label") or f.get("key") or "", f.get("value")) for f in fields]
         if licence:
             rows += [
-                (_t("证照编号"), licence.get("number")),
-                (_t("验证码"), licence.get("verification_code")),
-                (_t("签发日期"), licence.get("issued")),
+                (QCoreApplication.translate("CaseDialog", "证照编号"), licence.get("number")),
+                (
+                    QCoreApplication.translate("CaseDialog", "验证码"),
+                    licence.get("verification_code"),
+                ),
+                (QCoreApplication.translate("CaseDialog", "签发日期"), licence.get("issued")),
             ]
         self.fields.setRowCount(len(rows))
         for r, (label, value) in enumerate(rows):
@@ -94,7 +100,7 @@ class SharedDataDialog(QDialog):
             if pixmap is not None:
                 self.licence.setPixmap(pixmap)
             else:
-                self.licence.setText(_t("电子证照无法显示"))
+                self.licence.setText(QCoreApplication.translate("CaseDialog", "电子证照无法显示"))
             scroll = QScrollArea()
             scroll.setWidget(self.licence)
             scroll.setWidgetResizable(True)
@@ -103,7 +109,11 @@ class SharedDataDialog(QDialog):
         lay.addWidget(self.error)
         self.error.setVisible(bool(self.error.text()))
         lay.addLayout(body, 1)
-        note = QLabel(_t("本次查看已记录。请与申请人核对，勿拍照或外传。"))
+        note = QLabel(
+            QCoreApplication.translate(
+                "CaseDialog", "本次查看已记录。请与申请人核对，勿拍照或外传。"
+            )
+        )
         note.setWordWrap(True)
         lay.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
