@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 
 PATH = "/api/v1/share/{resource}"
 WORKERS = 4
+SHARE_TIMEOUT_S = 10.0
 MAX_PENDING = 200  # per background pass
 
 
@@ -70,7 +72,10 @@ def client_maker() -> Callable[[], CentralClient]:
 
     def make() -> CentralClient:
         try:
-            return CentralClient(SyncConfig.from_env())
+            config = SyncConfig.from_env()
+            # A department that hangs keeps a material "to fetch" for this long at most.
+            timeout = min(config.read_timeout_s, SHARE_TIMEOUT_S)
+            return CentralClient(dataclasses.replace(config, read_timeout_s=timeout))
         except SyncConfigError as exc:
             raise CentralError(str(exc)) from None
 
