@@ -1,7 +1,8 @@
 """Personal data at rest in the reference backend: case payloads (and their conflicting
 versions), online bookings' name, ID number and phone, and the bytes of case files are stored
 sealed (AES-256-GCM, the row's key as associated data, so a sealed value moved to another row
-does not open).
+does not open). ``keyed_digest`` gives lookup keys for values that must not be stored at all
+(shared data's subjects, share_store.py): an HMAC under a subkey of the same key.
 
 The key: ``--data-key-file FILE`` or ``CENTRAL_REF_DATA_KEY_FILE`` (32 random bytes, base64,
 one line; created owner-only when missing), or ``CENTRAL_REF_DATA_KEY`` (the base64 itself).
