@@ -171,6 +171,7 @@ def _error(status: int, code: str, detail: Any, headers: dict[str, str] | None =
 
 def _invalid(exc: ValidationError | None, loc: list[str], msg: str) -> JSONResponse:
     """422 in the app's validation shape: where and what, never the input."""
+    errors: list[dict[str, Any]]
     if exc is None:
         errors = [{"loc": ["body", *loc], "msg": msg, "type": "value_error"}]
     else:
