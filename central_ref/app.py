@@ -11,7 +11,6 @@ Layers, outermost first:
 
 Nothing a caller sends may end in a 500: a bad case is ``invalid`` in its own result, an
 unreadable body a 422, and an answer never quotes more than a short, UTF-8-safe excerpt.
-
 Endpoints are plain ``def`` functions: FastAPI runs them on worker threads (blocking SQLAlchemy).
 """
 
@@ -21,7 +20,7 @@ import json
 import logging
 from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Unpack
 
 from fastapi import Body, FastAPI, Path, Query, Request, Security
 from fastapi.encoders import jsonable_encoder
@@ -72,6 +71,7 @@ from central_ref.schemas import (
     ItemResult,
     openapi_ref,
 )
+from central_ref.sharing import ShareOptions, add_share_routes
 from central_ref.store import CaseRow, Outcome, Store
 
 __all__ = ["CentralApp", "create_app", "openapi_text", "parse_tokens"]
@@ -81,10 +81,8 @@ log = logging.getLogger("central_ref.app")
 MAX_BATCH = 500
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
-# A full batch of 500 cases with a few kilobytes of payload each is a few megabytes.
-MAX_BODY_BYTES = 16 * 1024 * 1024
-# Above this many UUIDs the digest refuses to list them (ask per day, or uuids=false).
-MAX_DIGEST_UUIDS = 200_000
+MAX_BODY_BYTES = 16 * 1024 * 1024  # a full batch of 500 cases of a few KB each: a few MB
+MAX_DIGEST_UUIDS = 200_000  # the digest refuses to list more (ask per day, or uuids=false)
 MAX_DIGEST_DAYS = 366
 # How much of a rejected value (an invalid uuid, an error text) an answer quotes.
 MAX_ECHO = 64
@@ -181,13 +179,14 @@ def create_app(
     max_batch: int = MAX_BATCH,
     max_body_bytes: int = MAX_BODY_BYTES,
     auditor_tokens: Iterable[str] = (),
+    **share: Unpack[ShareOptions],
 ) -> CentralApp:
     """The ASGI application: the FastAPI app wrapped in the auth gate and fault injection.
 
     ``tokens`` (workstations) and ``auditor_tokens`` are ``TOKEN`` or ``NAME=TOKEN`` strings
-    (see ``parse_tokens``); a bare auditor token is named ``auditor``. The store's tables are
-    created here if missing. The returned object has ``openapi()`` and ``state.store`` like
-    the inner FastAPI app, so tests can use either.
+    (see ``parse_tokens``); a bare auditor token is named ``auditor``; ``share`` configures the
+    shared-data gateway (``sharing.ShareOptions``). Tables are created here if missing. The
+    result has ``openapi()`` and ``state`` like the inner FastAPI app, so tests can use either.
     """
     token_table = TokenTable(parse_tokens(tokens), parse_auditor_tokens(auditor_tokens))
     store = db_url if isinstance(db_url, Store) else Store(db_url)
@@ -204,6 +203,7 @@ def create_app(
     add_catalog_routes(api, store)  # catalog packages (central_ref.catalogs)
     add_eid_routes(api, store)  # e-ID codes (central_ref.eid)
     add_file_routes(api, store)  # the scanned materials of cases (central_ref.files)
+    add_share_routes(api, store, **share)  # shared data, 免证办 (central_ref.sharing)
     bearer = HTTPBearer(
         auto_error=False, scheme_name="WorkstationToken", description="One token per workstation."
     )

@@ -6,12 +6,17 @@
                       [--auditor-token TOKEN ...]
                       [--fail-rate 0.0-1.0] [--latency-ms N] [--fault-modes drop,error,timeout]
                       [--hang-seconds S] [--seed N] [--log-level info] [--no-access-log]
+                      [--share-synthetic] [--share-down CODE,...] [--share-no-record CODE,...]
+                      [--share-latency-ms N]
     central-ref stats --db URL [--json]
     central-ref forget --db URL --last N [--json]      simulate a restore from an older backup
     central-ref catalog-publish FILE --db URL [--json]  publish a catalog package
     central-ref eid-issue --db URL --name NAME --id ID [--sex 男|女] [--birth YYYY-MM-DD]
                       [--valid-to YYYY-MM-DD|长期] [--ttl SECONDS] [--data-key-file F]
                                                        issue an e-ID code (the citizen's app)
+    central-ref share-seed --db URL --subject-kind person|company --id ID --name NAME
+                      [--resource CODE ...] [--data-key-file F]
+                                                       add a subject's shared-data records
     central-ref openapi [--output FILE]                print or write the OpenAPI document
 
 ``serve --port 0`` picks a free port. Once the socket listens, ``serve`` prints one JSON line
@@ -130,6 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
         "CENTRAL_REF_DATA_KEY_FILE, CENTRAL_REF_DATA_KEY, or DB.key beside a SQLite file)",
     )
 
+    serve.add_argument(
+        "--share-synthetic",
+        action="store_true",
+        help="shared data: any valid subject without a record gets a generated one",
+    )
+    for option, text in (
+        ("--share-down", "these resources answer 503 resource_unavailable"),
+        ("--share-no-record", "these resources answer 404 no_record to everyone"),
+    ):
+        serve.add_argument(option, action="append", default=[], metavar="CODE,...", help=text)
+    serve.add_argument(
+        "--share-latency-ms", type=_non_negative(int), default=0, help="extra, share calls only"
+    )
+
     stats = sub.add_parser("stats", help="print counts of the store")
     stats.add_argument("--db", default=os.environ.get("CENTRAL_REF_DB"))
     stats.add_argument("--json", action="store_true")
@@ -155,6 +174,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     eid.add_argument("--ttl", type=int, default=120, help="seconds the code lives (default 120)")
     eid.add_argument("--data-key-file", default=None, help="as for serve")
+
+    share = sub.add_parser("share-seed", help="add a subject's shared-data records")
+    share.add_argument("--db", default=os.environ.get("CENTRAL_REF_DB"))
+    share.add_argument("--subject-kind", choices=["person", "company"], required=True)
+    share.add_argument("--id", dest="id_number", required=True, help="resident ID or USCC")
+    share.add_argument("--name", required=True, help="the person's or the company's name")
+    share.add_argument(
+        "--resource", action="append", default=[], metavar="CODE", help="default: all its kind's"
+    )
+    share.add_argument("--data-key-file", default=None, help="as for serve")
 
     openapi = sub.add_parser("openapi", help="print (or write) the OpenAPI document")
     openapi.add_argument("--output", default=None)
@@ -220,6 +249,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from central_ref.app import create_app, parse_tokens
     from central_ref.faults import parse_modes
+    from central_ref.share_licence import font_path
 
     try:
         if not parse_tokens(args.token):
@@ -227,6 +257,8 @@ def _serve(args: argparse.Namespace) -> int:
         modes = parse_modes(args.fault_modes)
     except ValueError as exc:
         raise CliError(str(exc)) from None
+    if not font_path().is_file():  # e-licences could not be drawn
+        raise CliError(f"the CJK font is missing: {font_path()} (set CENTRAL_REF_FONT)")
     auditors = list(args.auditor_token)
     if os.environ.get("CENTRAL_REF_AUDITOR_TOKEN"):
         auditors.append(os.environ["CENTRAL_REF_AUDITOR_TOKEN"])
@@ -247,8 +279,12 @@ def _serve(args: argparse.Namespace) -> int:
             hang_seconds=args.hang_seconds,
             max_batch=args.max_batch,
             auditor_tokens=auditors,
+            share_down=args.share_down,
+            share_no_record=args.share_no_record,
+            share_latency_ms=args.share_latency_ms,
+            share_synthetic=args.share_synthetic,
         )
-    except ValueError as exc:  # an auditor token that is also a workstation's, a bad name
+    except ValueError as exc:  # an auditor token also a workstation's, a bad name or code
         store.dispose()
         raise CliError(str(exc)) from None
     # uvicorn's default sends the access log to stdout; keep stdout for the one "ready" line.
@@ -349,6 +385,26 @@ def _eid_issue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _share_seed(args: argparse.Namespace) -> int:
+    from central_ref.share_resources import check_subject
+    from central_ref.share_store import check_codes, seed
+
+    try:  # bad input is refused before the database is touched (never echoing the ID)
+        check_subject(args.subject_kind, args.id_number)
+        check_codes(args.resource, "--resource")
+    except ValueError as exc:
+        raise CliError(f"--id/--resource: {exc}") from None
+    store = _store(args)
+    try:
+        written = seed(store, args.subject_kind, args.id_number, args.name, args.resource)
+    except ValueError as exc:  # a resource of another subject kind, a bad name, no data key
+        raise CliError(str(exc)) from None
+    finally:
+        store.dispose()
+    print(json.dumps({"records": written}))
+    return EXIT_OK
+
+
 def _openapi(args: argparse.Namespace) -> int:
     from central_ref.openapi import document_text
 
@@ -367,6 +423,7 @@ _COMMANDS = {
     "forget": _forget,
     "catalog-publish": _catalog_publish,
     "eid-issue": _eid_issue,
+    "share-seed": _share_seed,
     "openapi": _openapi,
 }
 

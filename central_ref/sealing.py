@@ -1,7 +1,8 @@
 """Personal data at rest in the reference backend: case payloads (and their conflicting
 versions), online bookings' name, ID number and phone, and the bytes of case files are stored
 sealed (AES-256-GCM, the row's key as associated data, so a sealed value moved to another row
-does not open).
+does not open). ``keyed_digest`` gives lookup keys for values that must not be stored at all
+(shared data's subjects, share_store.py): an HMAC under a subkey of the same key.
 
 The key: ``--data-key-file FILE`` or ``CENTRAL_REF_DATA_KEY_FILE`` (32 random bytes, base64,
 one line; created owner-only when missing), or ``CENTRAL_REF_DATA_KEY`` (the base64 itself).
@@ -14,13 +15,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 PREFIX = "sealed:v1:"
 
@@ -36,6 +41,18 @@ class Sealer:
         if len(key) != 32:
             raise SealError("the data key must be 32 bytes (base64 of 32 random bytes)")
         self._aead = AESGCM(key)
+        # Keyed lookups (shared data's subjects) use a subkey: the sealing key itself is
+        # never an HMAC key too.
+        self._lookup_key = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=b"central-ref lookup v1"
+        ).derive(key)
+
+    def keyed_digest(self, value: str, purpose: str) -> str:
+        """HMAC-SHA256 (hex) of ``value`` under a subkey of the data key: a lookup key for a
+        value (an ID number) that must not be stored, not even as a plain hash that anyone
+        could compute for a guessed ID. ``purpose`` separates the uses."""
+        message = f"{purpose}\x00{value}".encode()
+        return hmac.new(self._lookup_key, message, hashlib.sha256).hexdigest()
 
     def seal_text(self, text: str | None, context: str) -> str | None:
         if text is None:

@@ -41,6 +41,10 @@ def test_openapi_is_served_and_documents_the_contract(tmp_path):
         "/api/v1/catalog/latest",
         "/api/v1/eid/resolve",
         "/api/v1/cases/{case_uuid}/files/{file_id}",
+        "/api/v1/share/resources",
+        "/api/v1/share/calls",
+        "/api/v1/share/_faults",
+        "/api/v1/share/{resource}",
     }
     assert "security" not in paths["/api/v1/health"]["get"]
     assert paths["/api/v1/cases/batch"]["post"]["security"] == [{"WorkstationToken": []}]
