@@ -228,3 +228,38 @@ def test_the_command_line(counter, central, db_url, tmp_path):
     assert rows == [
         {"key": "health", "calls": 1, "ok": 0, "no_record": 1, "failed": 0, "materials_saved": 0}
     ]
+
+
+@pytest.mark.gui
+def test_the_counter_fetches_in_the_background_and_shows_each_state(
+    counter, central, qtbot, monkeypatch
+):
+    from desk_app.ui.cases.dialog import CaseDialog
+
+    server = central(
+        "--share-synthetic", "--share-no-record", "hrss.pension_contribution", "--share-latency-ms",
+        "300",
+    )  # fmt: skip
+    monkeypatch.setenv("DESK_APP_CENTRAL_URL", server.url)
+    monkeypatch.setenv("DESK_APP_CENTRAL_TOKEN", TOKEN)
+    no = open_case(counter).case_no
+    dialog = CaseDialog(counter, 1, case_no=no)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    panel = dialog.materials.shared
+    qtbot.waitUntil(lambda: panel.isVisible() and panel.busy, timeout=5000)
+    # While the department answers slowly, the dialog's own work is not queued behind it.
+    assert dialog.runner.pending == 0
+    qtbot.waitUntil(lambda: not panel.busy, timeout=15000)
+    shown = {panel.codes[r]: panel.table.item(r, 1).text() for r in range(panel.table.rowCount())}
+    assert shown == {
+        "medical_contribution_record": "已通过共享获取",
+        "pension_contribution_record": "无记录，需提交",
+        "social_security_card": "已通过共享获取",
+    }
+    # The one without a record is now on the list to tick, with its reason.
+    assert "pension_contribution_record" in dialog.materials.checks
+    row = list(dialog.materials.checks).index("pension_contribution_record")
+    assert "未查到" in dialog.table.item(row, 4).text()
+    panel.table.selectRow(panel.codes.index("social_security_card"))
+    assert panel.view_button.isEnabled() and panel.retry_button.isEnabled()

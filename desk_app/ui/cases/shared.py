@@ -130,10 +130,10 @@ class SharedPanel(QWidget):
                 if c == 1 and m.share in _COLOURS:
                     item.setForeground(QColor(_COLOURS[m.share]))
                 self.table.setItem(r, c, item)
-        # A row is about 30 px: show them all (at most 5) without a scroll bar.
-        self.table.setFixedHeight(
-            self.table.horizontalHeader().height() + 30 * min(5, len(rows)) + 4
-        )
+        # Show them all (at most 5) without a scroll bar: header, rows and the frame.
+        rows_h = sum(self.table.rowHeight(r) for r in range(min(5, len(rows))))
+        header_h = self.table.horizontalHeader().sizeHint().height()
+        self.table.setFixedHeight(header_h + rows_h + 2 * self.table.frameWidth() + 8)
         self._enable()
         pending = any(m.share == "pending" for m in rows)
         if pending and view.case_no not in self.asked:
