@@ -222,3 +222,33 @@ def test_the_retention_purge_removes_what_sharing_returned_and_keeps_the_calls(c
     assert (row.data, row.licence) == (None, None) and row.purged_at is not None
     assert n_calls == 1
     assert sharing.jobs(counter, no, retry=True) == []
+
+
+def test_a_key_rotation_reseals_what_sharing_returned(counter, tmp_path, monkeypatch):
+    from desk_app.security.crypto import bytes_key_id
+    from desk_app.security.keys import create_key_file
+    from desk_app.services.accounts import key_rotation
+    from desk_app.services.common import protection
+
+    path = tmp_path / "keys" / "hall.key"
+    create_key_file(path)
+    monkeypatch.delenv("DESK_APP_KEY", raising=False)
+    monkeypatch.setenv("DESK_APP_KEY_FILE", str(path))
+    protection.reset()
+    try:
+        no = open_retirement(counter).case_no
+        fields = [{"key": "no", "label": "编号", "value": "9988"}]
+        answer(counter, no, "social_security_card", "ok", fields=fields, licence_pdf=PDF)
+        with counter.read() as s:
+            row = s.scalar(select(CaseShare).where(CaseShare.state == "fetched"))
+            assert protection.cipher().key_id_of(row.data) == "k1"
+        key_rotation.rotate_key(counter)
+        protection.reset()
+        with counter.read() as s:
+            row = s.scalar(select(CaseShare).where(CaseShare.state == "fetched"))
+            assert protection.cipher().key_id_of(row.data) == "k2"
+            assert bytes_key_id(row.licence) == "k2"
+        got, _lic, pdf = sharing.reveal(counter, no, "social_security_card")
+        assert got == fields and pdf == PDF
+    finally:
+        protection.reset()

@@ -25,6 +25,7 @@ from desk_app.store import Database
 from desk_app.store.appointment_models import Appointment
 from desk_app.store.assist_models import AssistAuthorization, AssistSession
 from desk_app.store.case_models import Case, CaseFile, SyncOutbox
+from desk_app.store.share_models import CaseShare
 
 # (model, primary key column, sealed columns): the context of a value is "table.column",
 # as the writers seal them (case_opening for cases, case_lifecycle for the outbox payload).
@@ -72,7 +73,7 @@ def reencrypt_all(db: Database) -> int:
                 if not rows:
                     break
                 last = getattr(rows[-1], pk.key)
-    return changed + _reencrypt_files(db, c)
+    return changed + _reencrypt_files(db, c) + _reencrypt_shares(db, c)
 
 
 def _reencrypt_files(db: Database, c: FieldCipher) -> int:
@@ -91,6 +92,32 @@ def _reencrypt_files(db: Database, c: FieldCipher) -> int:
             if not rows:
                 return changed
             last = rows[-1].id
+
+
+def _reencrypt_shares(db: Database, c: FieldCipher) -> int:
+    """What sharing returned (services/cases/sharing.py): the fields (a sealed token) and the
+    e-licence (sealed bytes), a batch of keys at a time."""
+    with db.read() as s:
+        keys = s.execute(
+            select(CaseShare.case_id, CaseShare.material_code).where(
+                (CaseShare.data.is_not(None)) | (CaseShare.licence.is_not(None))
+            )
+        ).all()
+    changed = 0
+    for i in range(0, len(keys), 50):
+        with db.begin() as s:
+            for key in keys[i : i + 50]:
+                row = s.get(CaseShare, tuple(key))
+                if row is None:
+                    continue
+                if is_encrypted(row.data) and c.key_id_of(row.data) != c.current_key_id:
+                    row.data = c.reencrypt(row.data, context="case_shares.data")
+                    changed += 1
+                if row.licence is not None and bytes_key_id(row.licence) != c.current_key_id:
+                    plain = decrypt_bytes(c, row.licence, context="case_shares.licence")
+                    row.licence = encrypt_bytes(c, plain, context="case_shares.licence")
+                    changed += 1
+    return changed
 
 
 def rotate_key(db: Database) -> Rotation:
