@@ -217,7 +217,7 @@ def test_follow_up_recorded_from_the_ratings_page_and_reform_page(qtbot, db):
     qtbot.waitUntil(lambda: win.reform.table.rowCount() >= 2, timeout=5000)
     rows = {win.reform.table.item(i, 0).text(): i for i in range(win.reform.table.rowCount())}
     newborn = rows["新生儿出生一件事"]
-    assert win.reform.table.item(newborn, 6).text() == "材料"  # worse than claimed
+    assert win.reform.table.item(newborn, 7).text() == "材料"  # worse than claimed
     assert "19→4" in win.reform.table.item(newborn, 3).text()
 
 

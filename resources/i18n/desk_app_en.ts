@@ -3247,6 +3247,11 @@
         <translation>Worse than claimed</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/supervisor/reviews.py" line="232" />
+        <source>共享获取 / 转纸质</source>
+        <translation>Shared / fell back</translation>
+    </message>
+    <message>
         <location filename="../../desk_app/ui/supervisor/reviews.py" line="254" />
         <source>改革目标（首批一件事平均）：跑动 -%1% · 环节 -%2% · 时限 -%3% · 材料 -%4%</source>
         <translation>Reform goals (first batch, average): trips -%1% · steps -%2% · time -%3% · materials -%4%</translation>

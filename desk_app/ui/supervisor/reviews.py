@@ -229,7 +229,7 @@ class ReformPage(QWidget):
         self.table = table(
             [self.tr("一件事"), self.tr("办结件数"), self.tr("环节 承诺→实测"),
              self.tr("材料 承诺→实测"), self.tr("跑动 实测"), self.tr("时限(工作日) 承诺→实测"),
-             self.tr("差于承诺")]
+             self.tr("共享获取 / 转纸质"), self.tr("差于承诺")]
         )  # fmt: skip
         self.status = QLabel()
         lay = QVBoxLayout(self)
@@ -281,6 +281,7 @@ class ReformPage(QWidget):
                 i,
                 [b.name, b.cases, pair(b, "steps"), pair(b, "materials"),
                  "-" if b.measured["trips"] is None else b.measured["trips"], pair(b, "days"),
+                 f"{b.shared} / {b.fell_back}" if b.shared or b.fell_back else "",
                  listed([names[k] for k in b.worse])],
                 theme.DANGER if b.worse else None,
             )  # fmt: skip
