@@ -110,8 +110,13 @@ def _reencrypt_shares(db: Database, c: FieldCipher) -> int:
                 row = s.get(CaseShare, tuple(key))
                 if row is None:
                     continue
-                if is_encrypted(row.data) and c.key_id_of(row.data) != c.current_key_id:
-                    row.data = c.reencrypt(row.data, context="case_shares.data")
+                data = row.data
+                if (
+                    data is not None
+                    and is_encrypted(data)
+                    and c.key_id_of(data) != c.current_key_id
+                ):
+                    row.data = c.reencrypt(data, context="case_shares.data")
                     changed += 1
                 if row.licence is not None and bytes_key_id(row.licence) != c.current_key_id:
                     plain = decrypt_bytes(c, row.licence, context="case_shares.licence")
