@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from desk_app.security.authz import Forbidden
 from desk_app.security.roles import Actor, Operation, Role, allowed
+from desk_app.services import workorders
 from desk_app.services.accounts import device_tokens, key_rotation
 from desk_app.services.accounts import staff as accounts
 from desk_app.services.appointments import booking as appointments
@@ -28,6 +29,7 @@ from desk_app.services.assist import stats as assist_stats
 from desk_app.services.cases import actions as cases
 from desk_app.services.cases import documents as case_print
 from desk_app.services.cases import files as case_files
+from desk_app.services.cases import online as online_cases
 from desk_app.services.cases import sharing
 from desk_app.services.catalog import upkeep as catalog_upkeep
 from desk_app.services.common import audit
@@ -199,6 +201,11 @@ CALLS: dict[Operation, Callable[[Any], Any]] = {
     Op.SHARE_VIEW: lambda db: sharing.reveal(db, "YJS-00000000-0000", "x"),
     Op.SHARE_LIST: lambda db: sharing.calls(db, "YJS-00000000-0000"),
     Op.SHARE_STATS: lambda db: sharing.stats(db),
+    Op.CASE_INBOX: lambda db: online_cases.inbox(db),
+    Op.WORKORDER_LIST: lambda db: workorders.list_orders(db),
+    Op.WORKORDER_SIGN: lambda db: workorders.sign(db, "12345-00000000-0000"),
+    Op.WORKORDER_REPLY: lambda db: workorders.reply(db, "12345-00000000-0000", "答复"),
+    Op.WORKORDER_RETURN: lambda db: workorders.return_order(db, "12345-00000000-0000", "x"),
     Op.DEVICE_TOKEN_CREATE: lambda db: device_tokens.create_token(db, "kiosk"),
     Op.DEVICE_TOKEN_LIST: device_tokens.list_tokens,
     Op.DEVICE_TOKEN_REVOKE: lambda db: device_tokens.revoke_token(db, 999),

@@ -83,6 +83,11 @@ case.share                 x . x x . . . .
 share.view                 x x x x . . . .
 share.list                 x x x x . . . .
 share.stats                x x . . . . . .
+case.inbox                 x x x . . . . .
+workorder.list             x x . . . . . .
+workorder.sign             x x . . . . . .
+workorder.reply            x x . . . . . .
+workorder.return           x x . . . . . .
 case.decide                x . x . . . . .
 case.conclude              x . x . . . . .
 case.evaluate              x x . . . . . .

@@ -242,6 +242,10 @@ def register(c: Commands) -> None:
         help="the applicant agrees that materials shared data replaces are fetched (免证办); "
         "without it they are handed in",
     )
+    from desk_app.cli import online, share  # their case commands: case share, case inbox
+
+    share.register_case(c, case)
+    online.register_case(c, case)
     p = c.add(case, "attach", cmd_case_attach, "scan pages into a case as a material (电子件)")
     p.add_argument("case_no", metavar="CASE")
     p.add_argument("material", metavar="MATERIAL", help="the material's code or name")

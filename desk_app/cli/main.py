@@ -43,7 +43,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "stats": ("stats",),
     "alerts": ("alerts", "followup"),
     "devices": ("device", "idcard"),
-    "share": ("share", "case"),
+    "share": ("share",),
+    "online": ("workorder",),
 }
 
 

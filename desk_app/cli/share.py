@@ -57,13 +57,16 @@ def cmd_share_stats(args: argparse.Namespace) -> None:
     out(args, {"rows": rows}, human or "没有调用记录 / no calls")
 
 
-def register(c: Commands) -> None:
-    case = c.group("case", "一件事 cases")
+def register_case(c: Commands, case: object) -> None:
+    """``case share`` (the case group is the cases module's)."""
     p = c.add(case, "share", cmd_case_share, "fetch the case's shared materials (免证办)")
     p.add_argument("case_no", metavar="CASE")
     p.add_argument(
         "--retry", action="store_true", help="ask again for those with no record or failed"
     )
+
+
+def register(c: Commands) -> None:
     share = c.group("share", "免证办: calls to the sharing gateway")
     p = c.add(share, "list", cmd_share_list, "the calls made for a case")
     p.add_argument("case_no", metavar="CASE")

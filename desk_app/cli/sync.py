@@ -74,6 +74,20 @@ def _shares(db: Any, client: Any) -> dict[str, Any]:
     return {"shares": share_fetch.fetch_pending(db.acting_as(SYSTEM_ACTOR), client).to_json()}
 
 
+def _online(db: Any, client: Any) -> dict[str, Any]:
+    """Online applications and 12345 work orders in, their states out (sync/online_sync.py)."""
+    from desk_app.security.roles import SYSTEM_ACTOR
+    from desk_app.sync import online_sync
+    from desk_app.sync.client import CentralAuthError, CentralError
+
+    try:
+        return {"online": online_sync.exchange(db.acting_as(SYSTEM_ACTOR), client).to_json()}
+    except CentralAuthError:
+        raise
+    except CentralError as exc:
+        return {"online": "failed", "online_error": str(exc)}
+
+
 def _anchor(db: Any, client: Any) -> dict[str, Any]:
     """The audit trail's head sent to the platform (desk_app.sync.anchor); an error is reported."""
     from desk_app.sync import anchor
@@ -121,6 +135,7 @@ def cmd_sync_run(args: argparse.Namespace) -> None:
             report.to_json()
             | _files(db, client)
             | _shares(db, client)
+            | _online(db, client)
             | _appointments(db, client)
             | _anchor(db, client)
             | _catalog(db, client)

@@ -91,6 +91,11 @@ class Operation(StrEnum):
     SHARE_VIEW = "share.view"  # what sharing returned for a material: audited
     SHARE_LIST = "share.list"  # the calls made for a case (no personal data)
     SHARE_STATS = "share.stats"
+    CASE_INBOX = "case.inbox"  # online applications waiting for review (网办件)
+    WORKORDER_LIST = "workorder.list"  # 12345 work orders
+    WORKORDER_SIGN = "workorder.sign"
+    WORKORDER_REPLY = "workorder.reply"
+    WORKORDER_RETURN = "workorder.return"
     CASE_DECIDE = "case.decide"
     CASE_CONCLUDE = "case.conclude"
     CASE_EVALUATE = "case.evaluate"
@@ -223,6 +228,11 @@ _TABLE: dict[Operation, tuple[Role, ...]] = {
     Op.SHARE_VIEW: (_C, _H, _S),
     Op.SHARE_LIST: (_C, _H, _S),
     Op.SHARE_STATS: (_S,),
+    Op.CASE_INBOX: (_C, _S),
+    Op.WORKORDER_LIST: (_S,),
+    Op.WORKORDER_SIGN: (_S,),
+    Op.WORKORDER_REPLY: (_S,),
+    Op.WORKORDER_RETURN: (_S,),
     Op.CASE_DECIDE: (_C,),
     Op.CASE_CONCLUDE: (_C,),
     # The visitor rates on the pad facing them (evaluation.pad); a rating given on paper or

@@ -63,6 +63,14 @@ class Case(Base):
     # 免证办: when the applicant agreed that the materials shared data replaces are fetched
     # for this case (None: not asked or refused; then they are handed in on paper).
     share_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 网办件: an application the citizen made online and the hall pulled from the platform
+    # ("online"; None: at the hall, walk-in or by appointment as its ticket says).
+    channel: Mapped[str | None] = mapped_column(String(12))
+    online_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, index=True, unique=True
+    )  # the platform's id
+    online_mode: Mapped[str | None] = mapped_column(String(8))  # online (全程网办) | pickup
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # by the platform
 
 
 class CaseMaterial(Base):

@@ -240,6 +240,7 @@ from desk_app.store import (  # noqa: E402, F401
     device_models,
     identity_models,
     kb_models,
+    online_models,
     share_models,
     supervision_models,
 )

@@ -133,6 +133,15 @@ class SyncLoop:
             raise
         except CentralError as exc:
             log.warning("shared materials not fetched: %s", exc)
+        try:  # online applications and 12345 work orders in, their states out
+            from desk_app.security.roles import SYSTEM_ACTOR
+            from desk_app.sync import online_sync
+
+            online_sync.exchange(self.db.acting_as(SYSTEM_ACTOR), self.client, now=self._now())
+        except CentralAuthError:
+            raise
+        except CentralError as exc:
+            log.warning("online applications and work orders not exchanged: %s", exc)
         try:  # online bookings in, check-ins and no-shows out
             from desk_app.sync import appointments_sync  # imported on use: a quick start
 

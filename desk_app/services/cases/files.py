@@ -42,7 +42,7 @@ MAX_PAGES = 50
 MAX_INPUT = 40 * 1024 * 1024  # one file handed in
 MAX_FILE = 15 * 1024 * 1024  # one attach's PDF
 MAX_CASE = 60 * 1024 * 1024  # all of a case's files
-SOURCES = ("camera", "scanner", "file")
+SOURCES = ("camera", "scanner", "file", "online")  # online: uploaded with a 网办件
 CONTEXT = "case_files.content"
 
 

@@ -35,6 +35,7 @@ from desk_app.domain.validators import checked_text
 from desk_app.security.authz import require
 from desk_app.security.crypto import is_encrypted
 from desk_app.security.roles import Operation
+from desk_app.services.cases import online
 from desk_app.services.cases.dto import CaseView
 from desk_app.services.cases.payload import PAYLOAD_CONTEXT, case_payload
 from desk_app.services.cases.views import (
@@ -83,6 +84,7 @@ def _event(
         at=at,
         detail=detail,
     )
+    online.on_event(s, case, action, at)  # an online application's citizen is told
 
 
 def not_purged(case: Case) -> None:

@@ -31,6 +31,7 @@ from desk_app.security.roles import Operation
 from desk_app.services.assist.sessions import link_case
 from desk_app.services.cases import sharing
 from desk_app.services.cases.dto import AgentInfo, CaseView
+from desk_app.services.cases.online import report as report_online
 from desk_app.services.cases.views import view_after_changes
 from desk_app.services.common import protection
 from desk_app.services.common.catalog import bundle, catalog, checklist_for
@@ -105,12 +106,14 @@ def open_case(
     now: datetime | None = None,
     assist_session: int | None = None,
     share_consent: bool = False,
+    online: tuple[uuid.UUID, str, datetime] | None = None,
 ) -> CaseView:
     """Open a case for a bundle: the applicant (person with resident ID, or company with unified
     social credit code), an optional agent with authorization, and the situation answers.
     ``assist_session``: the helper session it is opened in (the case records the helper).
     ``share_consent``: the applicant agreed that what shared data replaces is fetched (免证办,
-    services/cases/sharing.py); without it those materials are handed in."""
+    services/cases/sharing.py); without it those materials are handed in. ``online``: an
+    application pulled from the platform (its id, mode and time received; cases/online.py)."""
     require(db.actor, Operation.CASE_OPEN)
     now = now or clock.now()
     today = clock.hall_day(now)
@@ -188,6 +191,9 @@ def open_case(
             staff_id=staff_id,
             opened_at=now,
         )
+        if online is not None:
+            case.channel = "online"
+            case.online_id, case.online_mode, case.received_at = online
         s.add(case)
         s.flush()
         if assist_session is not None:
@@ -209,6 +215,8 @@ def open_case(
                 )
         s.flush()
         sharing.start(s, case, [e.code for e in cl.obtained], share_consent, now)
+        if online is not None:
+            report_online(s, case, "received", now)
         add_event(
             s,
             CaseEvent,

@@ -1,0 +1,197 @@
+"""线上线下融合 through the platform, one exchange per sync pass (docs/central-api.md):
+
+1. online applications (网办件) received since the last one pulled: each becomes a case
+   (services/cases/online.py; its files fetched and checked against their SHA-256 first);
+   one the hall cannot take (an unknown 一件事, an ID it refuses) is reported ``rejected``
+   with the reason. Pulling twice takes in once (the case carries the application's id);
+2. the states owed to the citizens (``online_reports``), each sent once: the platform keeps
+   the first report of a number, so a report sent again after a lost answer changes nothing;
+3. the pick-ups of concluded 网上申请、窗口取件 cases booked and reported;
+4. 12345 work orders dispatched since the last one pulled (services/workorders.py), and the
+   hall's sign / reply / return steps, each sent once the same way.
+
+The cursors advance only after what they cover is stored, one item at a time: a kill anywhere
+leaves either the item stored (and pulled again, taken in once) or not stored (pulled again).
+No Qt. A 401 propagates as CentralAuthError; other errors as CentralError (the loop goes on).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from desk_app.domain import clock
+from desk_app.services import workorders
+from desk_app.services.cases import online
+from desk_app.services.common.errors import Refused
+from desk_app.store import Database
+from desk_app.store.case_models import Case
+from desk_app.store.models import Setting
+from desk_app.store.online_models import OnlineReport
+from desk_app.sync.client import CentralClient, CentralError
+
+log = logging.getLogger(__name__)
+APP_CURSOR = "online_app_cursor"
+ORDER_CURSOR = "workorder_cursor"
+PAGE = 100
+
+
+@dataclass
+class OnlineExchange:
+    applications: int = 0
+    refused: int = 0
+    reports: int = 0
+    pickups: int = 0
+    workorders: int = 0
+    workorder_events: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def _cursor(db: Database, key: str) -> int:
+    with db.read() as s:
+        return int(s.scalar(select(Setting.value).where(Setting.key == key)) or 0)
+
+
+def _save_cursor(db: Database, key: str, value: int) -> None:
+    with db.begin() as s:
+        row = s.get(Setting, key)
+        if row is None:
+            s.add(Setting(key=key, value=str(value)))
+        else:
+            row.value = str(max(int(row.value), value))
+
+
+def _json(resp: Any, what: str, client: CentralClient) -> Any:
+    if resp.status_code != 200:
+        raise CentralError(client.scrub(f"{what}: HTTP {resp.status_code}"))
+    return resp.json()
+
+
+def _files(client: CentralClient, app: dict[str, Any]) -> dict[int, bytes]:
+    out = {}
+    for m in app.get("materials") or []:
+        f = m.get("file")
+        if not f:
+            continue
+        index = int(m["index"])
+        resp = client.call("GET", f"/api/v1/applications/{app['id']}/files/{index}")
+        if resp.status_code != 200:
+            raise CentralError(f"application file: HTTP {resp.status_code}")
+        data = resp.content
+        if hashlib.sha256(data).hexdigest() != f.get("sha256"):
+            raise CentralError("application file: checksum mismatch (retried next pass)")
+        out[index] = data
+    return out
+
+
+def pull_applications(
+    db: Database, client: CentralClient, report: OnlineExchange, now: datetime
+) -> None:
+    after = _cursor(db, APP_CURSOR)
+    while True:
+        page = _json(
+            client.call("GET", "/api/v1/applications", params={"after": after, "limit": PAGE}),
+            "applications",
+            client,
+        )
+        for app in page["applications"]:
+            try:
+                if online.take_in(db, app, _files(client, app), now=now) is not None:
+                    report.applications += 1
+            except Refused as exc:  # the hall cannot take it: the citizen is told why
+                _refuse(client, str(app["id"]), exc, now)
+                report.refused += 1
+            after = max(after, int(app["seq"]))
+            _save_cursor(db, APP_CURSOR, after)
+        if not page.get("next"):
+            return
+
+
+def _refuse(client: CentralClient, app_id: str, exc: Refused, now: datetime) -> None:
+    body = {"seq": 1, "state": "rejected", "at": clock.iso(now), "reason": str(exc.zh)[:500]}
+    resp = client.call("POST", f"/api/v1/applications/{app_id}/states", json=body)
+    if resp.status_code != 200:
+        raise CentralError(f"application refusal: HTTP {resp.status_code}")
+    log.info("online application refused: %s", exc.en)
+
+
+def push_reports(db: Database, client: CentralClient, report: OnlineExchange) -> None:
+    for row_id, app_id, body in online.unsent(db):
+        resp = client.call("POST", f"/api/v1/applications/{app_id}/states", json=body)
+        if resp.status_code in (404, 422):  # the platform will never take it: not retried
+            log.error("online state %s of an application refused: HTTP %d", body["state"],
+                      resp.status_code)  # fmt: skip
+        elif resp.status_code != 200:
+            raise CentralError(f"online state: HTTP {resp.status_code}")
+        online.mark_sent(db, row_id)
+        report.reports += 1
+
+
+def book_pickups(db: Database, report: OnlineExchange, now: datetime) -> None:
+    with db.read() as s:
+        booked = select(OnlineReport.case_id).where(OnlineReport.state == "pickup_booked")
+        owed = list(
+            s.scalars(
+                select(Case.case_no).where(
+                    Case.online_mode == "pickup",
+                    Case.state == "concluded",
+                    Case.id.not_in(booked),
+                )
+            )
+        )
+    for case_no in owed:
+        if online.book_pickup(db, case_no, now=now) is not None:
+            report.pickups += 1
+
+
+def pull_workorders(
+    db: Database, client: CentralClient, report: OnlineExchange, now: datetime
+) -> None:
+    after = _cursor(db, ORDER_CURSOR)
+    while True:
+        page = _json(
+            client.call("GET", "/api/v1/workorders", params={"after": after, "limit": PAGE}),
+            "work orders",
+            client,
+        )
+        for wo in page["workorders"]:
+            try:
+                if workorders.take_in(db, wo, now=now):
+                    report.workorders += 1
+            except (Refused, ValueError, KeyError) as exc:
+                log.error("work order %s not taken in: %s", wo.get("number"), type(exc).__name__)
+            after = max(after, int(wo["seq"]))
+            _save_cursor(db, ORDER_CURSOR, after)
+        if not page.get("next"):
+            return
+
+
+def push_workorder_events(db: Database, client: CentralClient, report: OnlineExchange) -> None:
+    for row_id, order_id, body in workorders.unsent_events(db):
+        resp = client.call("POST", f"/api/v1/workorders/{order_id}/events", json=body)
+        if resp.status_code in (404, 409, 422):  # refused for good (e.g. a second reply)
+            log.error("work order %s not taken by the platform: HTTP %d", body["action"],
+                      resp.status_code)  # fmt: skip
+        elif resp.status_code != 200:
+            raise CentralError(f"work order event: HTTP {resp.status_code}")
+        workorders.mark_sent(db, row_id)
+        report.workorder_events += 1
+
+
+def exchange(db: Database, client: CentralClient, *, now: datetime | None = None) -> OnlineExchange:
+    """One pass: applications in, states out, pick-ups booked, work orders in, steps out."""
+    now = now or clock.now()
+    report = OnlineExchange()
+    pull_applications(db, client, report, now)
+    book_pickups(db, report, now)
+    push_reports(db, client, report)
+    pull_workorders(db, client, report, now)
+    push_workorder_events(db, client, report)
+    return report
