@@ -583,22 +583,22 @@
         <translation>Needed for / why</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="95" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="101" />
         <source>勾选已收取的材料（空格键勾选，Tab 移动）：</source>
         <translation>Tick the materials received (Space ticks, Tab moves):</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="102" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="93" />
         <source>拍照/扫描 (Ctrl+S)</source>
         <translation>Photo/scan (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="147" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="148" />
         <source>（电子件）</source>
         <translation> (scanned)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="162" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="163" />
         <source>（%1）</source>
         <translation> (%1)</translation>
     </message>
@@ -668,7 +668,7 @@
         <translation>Loading case %1…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/materials.py" line="158" />
+        <location filename="../../desk_app/ui/cases/materials.py" line="159" />
         <source>免提交（数据共享、电子证照或前序事项结果）：</source>
         <translation>Not to submit (shared data, e-licences or results of earlier items): </translation>
     </message>
@@ -1114,73 +1114,73 @@
 <context>
     <name>CheckinPage</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="132" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="133" />
         <source>预约签到</source>
         <translation>Appointment check-in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="135" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="136" />
         <source>请将预约凭条上的二维码对准扫码口, 或输入预约码 / 身份证号码后点击“签到”</source>
         <translation>Hold the slip's QR code to the scanner, or type the booking code / ID number and press "Check in"</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="141" />
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="234" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="142" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="235" />
         <source>预约码或身份证号码</source>
         <translation>Booking code or ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="153" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="154" />
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="161" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="162" />
         <source>签到</source>
         <translation>Check in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="163" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="164" />
         <source>返回取号</source>
         <translation>Back to tickets</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="198" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="199" />
         <source>已预约? 点此签到</source>
         <translation>Booked? Check in here</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="210" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="211" />
         <source>刷身份证签到</source>
         <translation>Check in with your ID card</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="222" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="223" />
         <source>暂时无法签到, 请联系导服人员</source>
         <translation>Check-in is not possible right now, please ask the reception</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="244" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="245" />
         <source>预约手机号后四位</source>
         <translation>Last four digits of the booking's phone</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="246" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="247" />
         <source>为保护您的信息, 请输入预约时所留手机号的后四位, 再点击“签到”</source>
         <translation>To protect your data, type the last four digits of the phone you gave when booking, then press Check in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="252" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="253" />
         <source>请输入手机号后四位 (4 位数字)</source>
         <translation>Type the last four digits of the phone (4 digits)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="256" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="257" />
         <source>请输入预约码或身份证号码</source>
         <translation>Type the booking code or the ID number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="259" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="260" />
         <source>正在签到, 请稍候…</source>
         <translation>Checking in, please wait…</translation>
     </message>
@@ -2867,7 +2867,7 @@
     <name>OpeningBar</name>
     <message>
         <location filename="../../desk_app/ui/kiosk/checkin.py" line="47" />
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="103" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="104" />
         <source>正常办公</source>
         <translation>Regular hours</translation>
     </message>
@@ -2892,32 +2892,32 @@
         <translation>Special session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="82" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="83" />
         <source>当前不在办理时间, 暂停取号</source>
         <translation>The hall is closed: no tickets now</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="86" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="87" />
         <source>; 下次开放: %1 %2 (%3)</source>
         <translation>; next opening: %1 %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="89" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="90" />
         <source>%1月%2日</source>
         <translation>%2/%1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="99" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="100" />
         <source>%1进行中</source>
         <translation>%1 in progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="101" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="102" />
         <source> (至 %1)</source>
         <translation> (until %1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="105" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="106" />
         <source>, %1 停止取号</source>
         <translation>, tickets until %1</translation>
     </message>
@@ -3164,59 +3164,149 @@
 <context>
     <name>ScanDialog</name>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="80" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="95" />
         <source>拍照/扫描</source>
         <translation>Photo/scan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="92" />
-        <source>选择文件…</source>
-        <translation>Choose files…</translation>
+        <location filename="../../desk_app/ui/cases/scan.py" line="115" />
+        <source>拍照 (Space)</source>
+        <translation>Take photo (Space)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="94" />
-        <source>上传所选页</source>
-        <translation>Add the chosen pages</translation>
+        <location filename="../../desk_app/ui/cases/scan.py" line="117" />
+        <source>选择文件… (Ctrl+O)</source>
+        <translation>Choose files… (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="102" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="118" />
+        <source>移除 (Delete)</source>
+        <translation>Remove (Delete)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="120" />
+        <source>前移 (Ctrl+↑)</source>
+        <translation>Earlier (Ctrl+↑)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="123" />
+        <source>后移 (Ctrl+↓)</source>
+        <translation>Later (Ctrl+↓)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="125" />
+        <source>转90° (Ctrl+R)</source>
+        <translation>Turn 90° (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="126" />
+        <source>裁边 (Ctrl+E)</source>
+        <translation>Trim edges (Ctrl+E)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="128" />
+        <source>存入办件 (Ctrl+Enter)</source>
+        <translation>Save to case (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="133" />
         <source>材料：</source>
         <translation>Material:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="105" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="143" />
+        <source>已存入本材料（打开须主管授权并说明理由）：</source>
+        <translation>Already in this material (opening needs a supervisor and a reason):</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="153" />
         <source>扫描文件夹：%1</source>
         <translation>Scan folder: %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="107" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="155" />
         <source>本机未设置扫描文件夹（请管理员添加扫描设备）</source>
         <translation>No scan folder on this PC (an administrator adds the scanner device)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="134" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="193" />
         <source>选择扫描件</source>
         <translation>Choose scanned pages</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="136" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="195" />
         <source>图片或 PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.pdf)</source>
         <translation>Images or PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="151" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="205" />
+        <source>摄像头尚未就绪，请稍候再拍。</source>
+        <translation>The camera is not ready yet: try again in a moment.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="231" />
+        <source>PDF 文件不能旋转或裁边。</source>
+        <translation>A PDF cannot be turned or trimmed.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="250" />
+        <source>待存入：%1 页</source>
+        <translation>Waiting: %1 pages</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="275" />
+        <source>%1 页 · %2 KB</source>
+        <translation>%1 pp · %2 KB</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="285" />
+        <source>查看电子件</source>
+        <translation>Open scanned file</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="285" />
+        <source>查看原因（记入审计日志）：</source>
+        <translation>Why it is opened (kept in the audit trail):</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="299" />
+        <source>电子件</source>
+        <translation>Scanned file</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="307" />
         <source>请先选择材料和页面。</source>
         <translation>Choose the material and the pages first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="169" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="326" />
         <source>正在上传…</source>
         <translation>Adding…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="176" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="333" />
         <source>已存入办件：%1 页，%2 KB</source>
         <translation>Added to the case: %1 pages, %2 KB</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan_camera.py" line="73" />
+        <source>未找到摄像头/高拍仪（%1），请用扫描文件夹或选择文件。</source>
+        <translation>No camera or document camera found (%1): use the scan folder or choose files.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan_camera.py" line="97" />
+        <source>摄像头：%1</source>
+        <translation>Camera: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan_camera.py" line="129" />
+        <source>拍照失败：%1</source>
+        <translation>Photo failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan_camera.py" line="135" />
+        <source>摄像头不可用：%1</source>
+        <translation>Camera unavailable: %1</translation>
     </message>
 </context>
 <context>
@@ -4144,7 +4234,7 @@
 <context>
     <name>page</name>
     <message>
-        <location filename="../../desk_app/ui/kiosk/checkin.py" line="360" />
+        <location filename="../../desk_app/ui/kiosk/checkin.py" line="361" />
         <source>请将身份证放在阅读器上…</source>
         <translation>Please lay your ID card on the reader…</translation>
     </message>
