@@ -127,6 +127,9 @@ def test_pages_are_removed_moved_and_turned_and_attached_in_that_order(
         buf = io.BytesIO()
         Image.new("RGB", (w, 1000), (250, 250, 250)).save(buf, "JPEG")
         dialog.files.add(Page(f"w{w}.jpg", buf.getvalue(), "file"))
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
     dialog.files.setFocus()
     dialog.files.setCurrentRow(0)
     qtbot.keyClick(dialog.files, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
@@ -192,3 +195,31 @@ def test_the_dialog_speaks_both_languages(qtbot, hall, tmp_path, no_camera, lang
     finally:
         if translator is not None:
             QApplication.instance().removeTranslator(translator)
+
+
+def test_with_a_camera_the_preview_is_shown_and_space_takes_a_photo(qtbot, hall, monkeypatch):
+    from PySide6.QtMultimedia import QCameraDevice
+
+    from desk_app.ui.cases.scan import ScanDialog
+    from desk_app.ui.cases.scan_camera import CameraPanel
+    from desk_app.ui.common.tasks import TaskRunner
+
+    asked: list[bool] = []
+    monkeypatch.setattr(CameraPanel, "capture", lambda self: asked.append(True) or False)
+    ref = open_newborn(hall)
+    runner = TaskRunner()
+    # A device object stands in for the camera this machine lacks: the session is built on it.
+    dialog = ScanDialog(hall, runner, cases.show(hall, ref.case_no), 1, lambda v: None,
+                        camera_device=QCameraDevice())  # fmt: skip
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    assert dialog.camera.available and dialog.camera.preview is not None
+    assert dialog.camera.capture_session.imageCapture() is dialog.camera.image_capture
+    assert dialog.shoot_button.isVisibleTo(dialog)
+    dialog.files.setFocus()
+    qtbot.keyClick(dialog.files, Qt.Key.Key_Space)
+    assert asked == [True] and "尚未就绪" in dialog.status.text()
+    dialog.reject()
+    runner.shutdown()

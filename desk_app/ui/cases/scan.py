@@ -112,8 +112,12 @@ class ScanDialog(QDialog):
         self.status.setWordWrap(True)
         self.count_label = QLabel()
 
-        self.shoot_button = self._button(self.tr("拍照 (Space)"), "Space", self.shoot)
-        self.shoot_button.setVisible(self.camera is not None and self.camera.available)
+        live = self.camera is not None and self.camera.available
+        # Space is 拍照 only with a camera (else it stays a focused button's own key).
+        self.shoot_button = self._button(
+            self.tr("拍照 (Space)"), "Space" if live else "", self.shoot
+        )
+        self.shoot_button.setVisible(live)
         pick = self._button(self.tr("选择文件… (Ctrl+O)"), "Ctrl+O", self.choose_files)
         self.remove_button = self._button(self.tr("移除 (Delete)"), "Delete", self.remove_page)
         self.up_button = self._button(
@@ -145,7 +149,6 @@ class ScanDialog(QDialog):
         right.addWidget(self.count_label)
         right.addWidget(self.files, 1)
         middle = QHBoxLayout()
-        live = self.camera is not None and self.camera.available
         if self.camera is not None and live:  # the preview beside the pages
             self.camera.setMaximumWidth(460)
             middle.addWidget(self.camera, 1)
@@ -169,6 +172,8 @@ class ScanDialog(QDialog):
     def _button(self, text: str, keys: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text)
         button.clicked.connect(slot)
+        if not keys:
+            return button
         shortcut = QShortcut(QKeySequence(keys), self)
         shortcut.activated.connect(lambda: button.isVisible() and button.isEnabled() and slot())
         return button
