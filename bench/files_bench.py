@@ -1,6 +1,13 @@
-"""Deliver the scanned files of a backlog of cases through kills and faults (not a test).
+"""Capture-to-attached, and the delivery of a backlog of scanned files through kills and
+faults (not a test).
 
     .venv/bin/python bench/files_bench.py [--cases 1000] [--kills 8] [--fail-rate 0.3]
+                                          [--captures 30] [--capture-only]
+
+Capture-to-attached: three document-camera stills (4000x3000 JPEG, 12 MP, a sheet on the
+camera's dark base) are trimmed to the paper (services/cases/pages.py, as the dialog does) and
+attached as one sealed PDF (``attach_pages``), ``--captures`` times on a file database; p50 and
+p95 of the whole, from the stills in memory to the committed row.
 
 Builds a hall database with N concluded cases in the outbox, each with three sealed PDFs of
 20-60 KB (bulk set-up, not measured), starts ``central-ref serve`` failing ``--fail-rate`` of
@@ -121,6 +128,69 @@ def build(db: Database, n: int, rng: random.Random) -> tuple[int, int]:
     return 3 * n, total
 
 
+def still(rng: random.Random) -> bytes:
+    """A 12 MP document-camera still: a written A4 sheet on the dark base, slightly off-centre."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (4000, 3000), (52, 56, 58))
+    draw = ImageDraw.Draw(image)
+    x, y = 1000 + rng.randint(-80, 80), 120 + rng.randint(-40, 40)
+    draw.rectangle((x, y, x + 2000, y + 2760), fill=(246, 246, 240))
+    for line in range(y + 200, y + 2600, 64):
+        draw.line(
+            (x + 150, line, x + 150 + rng.randint(900, 1700), line), fill=(30, 30, 30), width=5
+        )
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def capture_to_attached(tmp: str, runs: int, rng: random.Random) -> None:
+    """p50/p95 of three stills trimmed and attached as one sealed PDF (see the module's text)."""
+    import statistics
+
+    from desk_app.services.cases import actions as cases
+    from desk_app.services.cases import files as case_files
+    from desk_app.services.cases import pages
+    from desk_app.services.hall import setup as hall_setup
+
+    path = Path(tmp) / "capture.db"
+    db = Database(f"sqlite:///{path}").acting_as(SYSTEM_ACTOR)
+    upgrade(db)
+    protection.ensure_hall_key(db)
+    hall_setup.add_service(db, "newborn", "新生儿出生一件事", "A")
+    stills = [still(rng) for _ in range(3)]
+    print(f"capture: 3 stills of {sum(map(len, stills)) // 3 // 1024} KB each (4000x3000 JPEG)")
+    times, crops, sizes = [], [], []
+    for n in range(runs):
+        case = cases.open_case(db, "newborn", "张三丰", applicant_id="370202199001011237")
+        t0 = time.perf_counter()
+        trimmed = [pages.autocrop(s) for s in stills]
+        t1 = time.perf_counter()
+        done = case_files.attach_pages(
+            db,
+            case.case_no,
+            "household_register",
+            [(f"camera-{i}.jpg", d) for i, d in enumerate(trimmed)],
+            source="camera",
+        )
+        times.append(time.perf_counter() - t0)
+        crops.append(t1 - t0)
+        sizes.append(done.bytes)
+        assert done.pages == 3, n
+    times.sort()
+    crops.sort()
+    p95 = times[max(0, int(len(times) * 0.95) - 1)]
+    print(f"capture-to-attached, 3 pages, {runs} runs: p50 {statistics.median(times) * 1000:.0f} ms,"
+          f" p95 {p95 * 1000:.0f} ms (of which trimming p50 {statistics.median(crops) * 1000:.0f} ms);"
+          f" sealed PDF {statistics.median(sizes) / 1024:.0f} KB")  # fmt: skip
+    db.dispose()
+    before, _free = db_bytes(path)
+    print(f"  capture database: {before / runs / 1024:.1f} KB per case with its 3-page material")
+
+
 def start_server(db_url: str, *args: str, port: int = 0) -> tuple[subprocess.Popen[str], str]:
     command = [sys.executable, "-m", "central_ref", "serve", "--port", str(port), "--db", db_url]
     command += ["--token", TOKEN, "--no-access-log", "--log-level", "warning", *args]
@@ -152,9 +222,15 @@ def main() -> None:
     ap.add_argument("--kills", type=int, default=8)
     ap.add_argument("--fail-rate", type=float, default=0.3)
     ap.add_argument("--seed", type=int, default=20261205)
+    ap.add_argument("--captures", type=int, default=30)
+    ap.add_argument("--capture-only", action="store_true")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
+        if args.captures:
+            capture_to_attached(tmp, args.captures, rng)
+        if args.capture_only:
+            return
         hall_path = Path(tmp) / "hall.db"
         db = Database(f"sqlite:///{hall_path}").acting_as(SYSTEM_ACTOR)
         upgrade(db)

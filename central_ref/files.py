@@ -13,7 +13,9 @@
   the file is discarded or none of it is held. The case must have been delivered by the same
   hall first (404 ``not_found``); over ``MAX_FILE_BYTES`` or ``MAX_CHUNK_BYTES`` is 413.
 - ``GET`` the same path: ``{"received": N, "complete": bool}``, 404 when the file is unknown:
-  a client resumes from ``received`` after a crash.
+  a client resumes from ``received`` after a crash. With ``?with_sha256=true`` a complete file
+  also gives ``sha256``, the one the whole was checked against: a hall's reconcile compares it
+  with its own.
 
 Scoped like cases (auth.py): files belong to the uploader's hall, so another hall's same
 (case uuid, file id) is its own file and learns nothing of this one; auditor tokens read
@@ -120,6 +122,7 @@ class FileMeta:
 class FileStatusOut(BaseModel):
     received: int
     complete: bool
+    sha256: str | None = None  # asked for (``with_sha256``): of the complete file, as checked
 
 
 class FileErrorOut(ErrorOut):
@@ -133,8 +136,12 @@ def _context(row: ReceivedFile, start: int) -> str:
     return f"file:{row.owner}:{row.case_uuid}:{row.file_id}:{start}"
 
 
-def _status(row: ReceivedFile) -> dict[str, Any]:
-    return {"received": row.received, "complete": row.completed_at is not None}
+def _status(row: ReceivedFile, with_sha256: bool = False) -> dict[str, Any]:
+    done = row.completed_at is not None
+    found: dict[str, Any] = {"received": row.received, "complete": done}
+    if with_sha256 and done:  # what the whole was checked against: a hall's reconcile compares
+        found["sha256"] = row.sha256
+    return found
 
 
 def _refuse(status: int, code: str, detail: str, received: int | None = None) -> Answer:
@@ -259,7 +266,7 @@ def put_chunk(
 
 
 def file_status(
-    store: Store, scope: str | None, case_uuid: str, file_id: int
+    store: Store, scope: str | None, case_uuid: str, file_id: int, with_sha256: bool = False
 ) -> dict[str, Any] | None:
     """``{"received", "complete"}`` of a file ``scope`` may read (None: any hall's, the first
     stored), or None when there is none."""
@@ -268,7 +275,7 @@ def file_status(
         where.append(ReceivedFile.owner == scope)
     with store.read() as s:
         row = s.scalars(select(ReceivedFile).where(*where).order_by(ReceivedFile.id)).first()
-        return None if row is None else _status(row)
+        return None if row is None else _status(row, with_sha256)
 
 
 def file_bytes(store: Store, owner: str, case_uuid: str, file_id: int) -> bytes | None:
@@ -404,11 +411,19 @@ def add_file_routes(api: FastAPI, store: Store) -> None:
     @router.get(
         FILE_PATH,
         response_model=FileStatusOut,
+        response_model_exclude_none=True,
         responses={**_ERR, 404: {"model": ErrorOut, "description": "No such file (yet)."}},
         dependencies=auth,
         summary="How much of a case's file the platform holds",
     )
-    def get_file_status(request: Request, case_uuid: CaseUuid, file_id: FileId) -> Any:
+    def get_file_status(
+        request: Request,
+        case_uuid: CaseUuid,
+        file_id: FileId,
+        with_sha256: Annotated[
+            bool, Query(description="Also the SHA-256 of a complete file (a reconcile).")
+        ] = False,
+    ) -> Any:
         """``received`` bytes held, ``complete`` once checked: resume from ``received``."""
         principal = _principal(request)
         if principal is None:
@@ -417,7 +432,7 @@ def add_file_routes(api: FastAPI, store: Store) -> None:
             key = normalize_uuid(case_uuid)
         except InvalidCase as exc:
             return JSONResponse({"error": "invalid_request", "detail": str(exc)}, 422)
-        found = file_status(store, principal.scope, key, file_id)
+        found = file_status(store, principal.scope, key, file_id, with_sha256)
         if found is None:
             return JSONResponse({"error": "not_found", "detail": "no such file"}, 404)
         return found

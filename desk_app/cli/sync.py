@@ -60,10 +60,15 @@ def _appointments(db: Any, client: Any) -> dict[str, Any]:
 
 
 def _files(db: Any, client: Any) -> dict[str, Any]:
-    """The scanned files of acknowledged cases delivered (desk_app.sync.files_sync)."""
-    from desk_app.sync import files_sync
+    """The platform's copies of delivered files checked (desk_app.sync.files_reconcile), then
+    the scanned files of acknowledged cases delivered (desk_app.sync.files_sync)."""
+    from desk_app.sync import files_reconcile, files_sync
 
-    return {"files": files_sync.deliver_files(db, client).to_json()}
+    checked = files_reconcile.reconcile_files(db, client)
+    return {
+        "files": files_sync.deliver_files(db, client).to_json(),
+        "files_reconcile": checked.to_json(),
+    }
 
 
 def _shares(db: Any, client: Any) -> dict[str, Any]:
@@ -177,7 +182,8 @@ def cmd_sync_status(args: argparse.Namespace) -> None:
         args,
         st.to_json(),
         f"pending {st.pending}, sent {st.sent}, dead {st.dead}, "
-        f"last success {st.last_success or '-'}",
+        f"last success {st.last_success or '-'}; "
+        f"files owed {st.files_pending}, dead {st.files_dead}",
     )
 
 
@@ -208,20 +214,29 @@ def cmd_sync_reconcile(args: argparse.Namespace) -> None:
 
 
 def cmd_sync_dead(args: argparse.Namespace) -> None:
-    from desk_app.sync import outbox
+    from desk_app.sync import files_sync, outbox
 
-    rows = outbox.dead_letters(db_from_args(args, acting=Operation.SYNC_DEAD))
+    db = db_from_args(args, acting=Operation.SYNC_DEAD)
+    rows = outbox.dead_letters(db)
+    files = files_sync.dead_files(db)
+    lines = [f"{r.id:>6} {r.case_no} {r.reason}" for r in rows]
+    lines += [f"file {f.id:>6} {f.case_no} {f.material} {f.reason}" for f in files]
     out(
         args,
-        {"dead": [r.to_json() for r in rows]},
-        "\n".join(f"{r.id:>6} {r.case_no} {r.reason}" for r in rows) or "no dead letters",
+        {"dead": [r.to_json() for r in rows], "dead_files": [f.to_json() for f in files]},
+        "\n".join(lines) or "no dead letters",
     )
 
 
 def cmd_sync_retry(args: argparse.Namespace) -> None:
-    from desk_app.sync import outbox
+    from desk_app.sync import files_sync, outbox
 
-    outbox.retry_dead(db_from_args(args, acting=Operation.SYNC_RETRY), args.id)
+    db = db_from_args(args, acting=Operation.SYNC_RETRY)
+    if args.file:
+        files_sync.retry_dead_file(db, args.id)
+        out(args, {"file": args.id, "state": "pending"}, f"file {args.id} queued again")
+        return
+    outbox.retry_dead(db, args.id)
     out(args, {"id": args.id, "state": "pending"}, f"{args.id} queued again")
 
 
@@ -259,6 +274,7 @@ def register(c: Commands) -> None:
     c.add(sy, "dead", cmd_sync_dead, "list dead letters")
     p = c.add(sy, "retry", cmd_sync_retry, "queue a dead letter again")
     p.add_argument("id", type=db_int)
+    p.add_argument("--file", action="store_true", help="ID is a dead file's (sync dead)")
     p = c.add(sy, "resolve", cmd_sync_resolve, "close a dead letter by hand")
     p.add_argument("id", type=db_int)
     p.add_argument("--note", required=True)

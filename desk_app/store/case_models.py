@@ -162,3 +162,12 @@ class CaseFile(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Delivery (desk_app.sync.files_sync): failed runs in a row and when to try next (backoff
+    # kept across restarts), the platform's refusals in a row, the last reason, the dead letter
+    # (refused for good: a person settles it), the last check of the platform's copy.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    refusals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

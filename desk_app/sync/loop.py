@@ -2,10 +2,11 @@
 background thread (``desk_app.sync.worker``). No Qt.
 
 Each pass masks personal data past retention when the purge is due (at start, then every
-``purge_every_s``), drains the outbox and delivers the scanned files of acknowledged cases
-(``desk_app.sync.files_sync``). A 401 stops the loop: the token is wrong or revoked and
-retrying with it cannot help; the outbox status keeps the alert for the indicator and
-``sync status``. Any other failure (the database away for a moment, a bug in one pass) is
+``purge_every_s``), drains the outbox, checks the platform's copies of delivered files on the
+same schedule (``desk_app.sync.files_reconcile``) and delivers the scanned files of
+acknowledged cases (``desk_app.sync.files_sync``). A 401 stops the loop: the token is wrong
+or revoked and retrying with it cannot help; the outbox status keeps the alert for the
+indicator and ``sync status``. Any other failure (the database away for a moment, a bug in one pass) is
 logged and the loop carries on after ``interval_s``.
 """
 
@@ -22,6 +23,7 @@ from desk_app.domain import clock
 from desk_app.store import Database
 from desk_app.sync import outbox
 from desk_app.sync.client import CentralAuthError, CentralClient, CentralError
+from desk_app.sync.files_reconcile import reconcile_files
 from desk_app.sync.files_sync import FilesReport, deliver_files
 from desk_app.sync.retention import check_days, purge_personal_data
 
@@ -81,6 +83,7 @@ class SyncLoop:
         )
         self._monotonic, self._now = monotonic, now
         self._next_purge: float | None = None  # None: purge on the first pass
+        self._next_reconcile: float | None = None  # None: check on the first pass
         self._stop_asked = False  # a plain flag: safe to set from a signal handler
         self._wake = threading.Event()  # wakes a waiting loop at once when stopped by a thread
         self.passes = self.sent = self.failed = self.purged = 0
@@ -112,11 +115,29 @@ class SyncLoop:
         self.purged += report.purged
         return report.purged
 
+    def reconcile_if_due(self) -> None:
+        """The delivered files' check, on the purge's schedule (about hourly)."""
+        t = self._monotonic()
+        if self._next_reconcile is not None and t < self._next_reconcile:
+            return
+        self._next_reconcile = t + self.purge_every_s
+        try:
+            found = reconcile_files(self.db, self.client, now=self._now())
+        except CentralAuthError:
+            raise
+        except CentralError as exc:
+            log.warning("files reconcile failed: %s", exc)
+            return
+        if found.missing or found.mismatched:
+            log.warning("files reconcile: %s", found.to_json())
+
     def one_pass(self) -> float:
         """Purge if due and drain; returns how long to wait before the next pass. Raises
         CentralAuthError on a 401."""
         self.purge_if_due()
         report = outbox.drain(self.db, self.client)
+        # The platform's copies of delivered files checked, when due (desk_app.sync.files_reconcile).
+        self.reconcile_if_due()
         # The scanned materials of the cases just acknowledged (and of earlier ones still owed).
         files = deliver_files(self.db, self.client, now=self._now())
         self.files = FilesReport(

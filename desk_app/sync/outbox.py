@@ -23,7 +23,7 @@ from desk_app.security.roles import Operation
 from desk_app.services.cases.payload import PAYLOAD_CONTEXT
 from desk_app.services.common.protection import unseal_json
 from desk_app.store import Database
-from desk_app.store.case_models import Case, SyncOutbox
+from desk_app.store.case_models import Case, CaseFile, SyncOutbox
 from desk_app.store.models import Setting
 from desk_app.sync.client import CentralAuthError, CentralClient, CentralError, CentralRejected
 from desk_app.sync.views import DeadLetter, SyncReport, SyncStatus
@@ -196,6 +196,11 @@ def status(db: Database) -> SyncStatus:
                 select(Setting.key, Setting.value).where(Setting.key.like("sync.%"))
             ).all()
         }
+        files_owed, files_dead = s.execute(
+            select(func.count(), func.count(CaseFile.dead_at)).where(
+                CaseFile.delivered_at.is_(None), CaseFile.purged_at.is_(None)
+            )
+        ).one()
     return SyncStatus(
         pending=int(counts.get("pending", 0)),
         sent=int(counts.get("sent", 0)),
@@ -203,6 +208,8 @@ def status(db: Database) -> SyncStatus:
         last_success=state.get("sync.last_success"),
         last_error=state.get("sync.last_error"),
         auth_failed=state.get("sync.auth_failed"),
+        files_pending=int(files_owed) - int(files_dead),
+        files_dead=int(files_dead),
     )
 
 

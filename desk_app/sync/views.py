@@ -30,6 +30,10 @@ class SyncStatus:
     last_success: str | None  # ISO-8601
     last_error: str | None  # "<ISO-8601> <reason>"
     auth_failed: str | None  # ISO-8601 of the 401 that stopped sending; None once it works
+    # The scanned files (desk_app.sync.files_sync): owed to the platform, and the dead letters
+    # among them (refused for good: ``sync dead``, the supervisor's alert).
+    files_pending: int = 0
+    files_dead: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -3285,59 +3285,149 @@
 <context>
     <name>ScanDialog</name>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="80" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="95" />
         <source>拍照/扫描</source>
         <translation>Photo/scan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="92" />
-        <source>选择文件…</source>
-        <translation>Choose files…</translation>
+        <location filename="../../desk_app/ui/cases/scan.py" line="118" />
+        <source>拍照 (Space)</source>
+        <translation>Take photo (Space)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="94" />
-        <source>上传所选页</source>
-        <translation>Add the chosen pages</translation>
+        <location filename="../../desk_app/ui/cases/scan.py" line="121" />
+        <source>选择文件… (Ctrl+O)</source>
+        <translation>Choose files… (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="102" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="122" />
+        <source>移除 (Delete)</source>
+        <translation>Remove (Delete)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="124" />
+        <source>前移 (Ctrl+↑)</source>
+        <translation>Earlier (Ctrl+↑)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="127" />
+        <source>后移 (Ctrl+↓)</source>
+        <translation>Later (Ctrl+↓)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="129" />
+        <source>转90° (Ctrl+R)</source>
+        <translation>Turn 90° (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="130" />
+        <source>裁边 (Ctrl+E)</source>
+        <translation>Trim edges (Ctrl+E)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="132" />
+        <source>存入办件 (Ctrl+Enter)</source>
+        <translation>Save to case (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="137" />
         <source>材料：</source>
         <translation>Material:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="105" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="147" />
+        <source>已存入本材料（打开须主管授权并说明理由）：</source>
+        <translation>Already in this material (opening needs a supervisor and a reason):</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="157" />
         <source>扫描文件夹：%1</source>
         <translation>Scan folder: %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="107" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="159" />
         <source>本机未设置扫描文件夹（请管理员添加扫描设备）</source>
         <translation>No scan folder on this PC (an administrator adds the scanner device)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="134" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="201" />
         <source>选择扫描件</source>
         <translation>Choose scanned pages</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="136" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="203" />
         <source>图片或 PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.pdf)</source>
         <translation>Images or PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="151" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="213" />
+        <source>摄像头尚未就绪，请稍候再拍。</source>
+        <translation>The camera is not ready yet: try again in a moment.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="239" />
+        <source>PDF 文件不能旋转或裁边。</source>
+        <translation>A PDF cannot be turned or trimmed.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="258" />
+        <source>待存入：%1 页</source>
+        <translation>Waiting: %1 pages</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="283" />
+        <source>%1 页 · %2 KB</source>
+        <translation>%1 pp · %2 KB</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="293" />
+        <source>查看电子件</source>
+        <translation>Open scanned file</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="293" />
+        <source>查看原因（记入审计日志）：</source>
+        <translation>Why it is opened (kept in the audit trail):</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="307" />
+        <source>电子件</source>
+        <translation>Scanned file</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan.py" line="315" />
         <source>请先选择材料和页面。</source>
         <translation>Choose the material and the pages first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="169" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="334" />
         <source>正在上传…</source>
         <translation>Adding…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/cases/scan.py" line="176" />
+        <location filename="../../desk_app/ui/cases/scan.py" line="341" />
         <source>已存入办件：%1 页，%2 KB</source>
         <translation>Added to the case: %1 pages, %2 KB</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan_camera.py" line="73" />
+        <source>未找到摄像头/高拍仪（%1），请用扫描文件夹或选择文件。</source>
+        <translation>No camera or document camera found (%1): use the scan folder or choose files.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan_camera.py" line="97" />
+        <source>摄像头：%1</source>
+        <translation>Camera: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan_camera.py" line="129" />
+        <source>拍照失败：%1</source>
+        <translation>Photo failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/cases/scan_camera.py" line="135" />
+        <source>摄像头不可用：%1</source>
+        <translation>Camera unavailable: %1</translation>
     </message>
 </context>
 <context>

@@ -72,8 +72,11 @@ class FileView:
 def pages_to_pdf(paths: list[Path]) -> tuple[bytes, int]:
     """One PDF of ``paths``: a single PDF as it is, or images (JPEG, PNG, TIFF, BMP; a
     multi-page TIFF gives all its pages) one per page. Refused for anything else."""
-    if not paths:
-        raise Refused("请给出要上传的文件", "give at least one file")
+    return blobs_to_pdf(read_pages(paths))
+
+
+def read_pages(paths: list[Path]) -> list[tuple[str, bytes]]:
+    """(name, bytes) of each file, bounded by ``MAX_INPUT``; refused when unreadable."""
     blobs = []
     for p in paths:
         try:
@@ -88,6 +91,17 @@ def pages_to_pdf(paths: list[Path]) -> tuple[bytes, int]:
             raise Refused(
                 f"无法读取 {p}: {exc.strerror}", f"cannot read {p}: {exc.strerror}"
             ) from None
+    return blobs
+
+
+def blobs_to_pdf(blobs: list[tuple[str, bytes]]) -> tuple[bytes, int]:
+    """One PDF of pages held in memory (the dialog's camera pages never touch the disk)."""
+    if not blobs:
+        raise Refused("请给出要上传的文件", "give at least one file")
+    if any(len(b) > MAX_INPUT for _n, b in blobs):
+        raise Refused(
+            f"一页超过 {MAX_INPUT // 2**20} MB", f"a page is over {MAX_INPUT // 2**20} MB"
+        )
     if len(blobs) == 1 and blobs[0][1].startswith(b"%PDF-"):
         data = blobs[0][1]
         return data, max(1, data.count(b"/Type /Page") - data.count(b"/Type /Pages"))
@@ -142,9 +156,26 @@ def attach(
     """Scan ``paths`` into ``case_no`` as ``material`` (its code or name): one sealed PDF, the
     material received as 电子件 unless it was already received on paper."""
     require(db.actor, Operation.CASE_ATTACH)
+    return attach_pages(
+        db, case_no, material, read_pages(paths), source=source, window=window, now=now
+    )
+
+
+def attach_pages(
+    db: Database,
+    case_no: str,
+    material: str,
+    blobs: list[tuple[str, bytes]],
+    *,
+    source: str = "file",
+    window: int | None = None,
+    now: datetime | None = None,
+) -> Attached:
+    """:func:`attach` of pages held in memory as (name, bytes), in order."""
+    require(db.actor, Operation.CASE_ATTACH)
     if source not in SOURCES:
         raise Refused(f"未知的来源 {source}", f"source must be one of {', '.join(SOURCES)}")
-    pdf, pages = pages_to_pdf(paths)
+    pdf, pages = blobs_to_pdf(blobs)
     if len(pdf) > MAX_FILE:
         raise Refused(
             f"文件 {len(pdf) // 2**20} MB, 超过每份材料 {MAX_FILE // 2**20} MB 的上限",

@@ -30,7 +30,7 @@ from desk_app.services.devices.registry import faults as device_faults
 from desk_app.services.evaluation.follow_up import list_rows
 from desk_app.services.supervision.live_hall import LiveHall, compute_live
 from desk_app.store import Database
-from desk_app.store.case_models import SyncOutbox
+from desk_app.store.case_models import CaseFile, SyncOutbox
 from desk_app.store.supervision_models import AlertAck
 
 KINDS = (
@@ -152,6 +152,25 @@ def _conditions(s: Session, live: LiveHall) -> list[Alert]:
                 "sync",
                 f"{dead} 件办结数据被省级平台拒收, 请在同步页处理",
                 f"{dead} concluded cases refused by the central backend (sync dead letters)",
+                int(dead),
+                0,
+            )
+        )
+    dead, newest = s.execute(  # scanned files the platform refused for good (files_sync)
+        select(func.count(), func.max(CaseFile.id)).where(
+            CaseFile.dead_at.is_not(None),
+            CaseFile.delivered_at.is_(None),
+            CaseFile.purged_at.is_(None),
+        )
+    ).one()
+    if dead:
+        found.append(
+            Alert(
+                f"dead_letters:file:{newest}",
+                "dead_letters",
+                "sync",
+                f"{dead} 份电子件被省级平台拒收, 请在同步页处理 (sync dead)",
+                f"{dead} scanned files refused by the central backend (sync dead)",
                 int(dead),
                 0,
             )
