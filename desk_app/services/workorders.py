@@ -106,13 +106,16 @@ def take_in(db: Database, wo: dict[str, Any], *, now: datetime | None = None) ->
     if kind not in KINDS:
         raise Refused(f"未知的工单类型 {kind}", f"unknown work order kind {kind}")
     citizen = wo.get("citizen") or {}
+    number = str(wo["number"])[:32]
     with db.begin() as s:
-        if s.get(WorkOrder, oid) is not None:
+        if s.get(WorkOrder, oid) is not None or s.scalar(
+            select(WorkOrder.id).where(WorkOrder.number == number)
+        ):
             return False
         s.add(
             WorkOrder(
                 id=oid,
-                number=str(wo["number"])[:32],
+                number=number,
                 kind=kind,
                 bundle=wo.get("bundle") or None,
                 text=protection.seal(str(wo.get("text") or ""), "work_orders.text") or "",
