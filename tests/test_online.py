@@ -275,3 +275,33 @@ def test_the_sealed_texts_are_not_in_the_database(counter, db_url):
     raw = open(db_url.removeprefix("sqlite:///"), "rb").read()  # noqa: SIM115
     for secret in ("13812345678", "王五", "出生医学证明原件", "落户"):
         assert secret.encode() not in raw
+
+
+def test_late_work_orders_are_alerts(counter):
+    from desk_app.services.supervision import alerts
+
+    workorders.take_in(counter, order(deadline="2026-09-24"), now=T)
+    ids = [a.id for a in alerts.list_alerts(counter, now=T)]
+    assert not [i for i in ids if i.startswith("workorder_overdue")]
+    later = T + timedelta(days=1)
+    ids = [a.id for a in alerts.list_alerts(counter, now=later)]
+    assert "workorder_overdue:12345-20260924-0001:sign" in ids
+    workorders.sign(counter, "12345-20260924-0001", now=later)
+    ids = [a.id for a in alerts.list_alerts(counter, now=later)]
+    assert "workorder_overdue:12345-20260924-0001:reply" in ids
+    workorders.reply(counter, "12345-20260924-0001", "已电话答复", now=later)
+    assert not [a for a in alerts.list_alerts(counter, now=later) if a.kind == "workorder_overdue"]
+
+
+def test_consults_replied_without_an_answer_join_the_unanswered_questions(counter):
+    from desk_app.services.kb import answers
+
+    workorders.take_in(counter, order(), now=T)
+    other = order(id=str(uuid.uuid4()), number="12345-K", text="退休要带什么?")
+    workorders.take_in(counter, other, now=T)
+    workorders.reply(counter, "12345-20260924-0001", "请带出生医学证明", now=T)
+    workorders.reply(counter, "12345-K", "见知识库", kb="retirement-001", now=T)
+    listed = answers.unanswered(counter).to_json()["unanswered"]
+    from_12345 = [u for u in listed if u["source"] == "12345"]
+    assert [u["question"][:7] for u in from_12345] == ["新生儿落户需要"]
+    assert "13812345678" not in from_12345[0]["question"]  # the citizen's phone: masked

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
+from desk_app.domain.masking import mask_personal_numbers
 from desk_app.domain.validators import checked_text, mask_name, mask_phone
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
@@ -150,7 +151,7 @@ def _view(o: WorkOrder, now: datetime) -> OrderView:
         o.number,
         o.kind,
         o.bundle,
-        protection.unseal(o.text, "work_orders.text") or "",
+        mask_personal_numbers(protection.unseal(o.text, "work_orders.text") or ""),
         citizen,
         o.deadline,
         o.received_at,
@@ -331,7 +332,10 @@ def unlinked_consults(s: Session, limit: int = 200) -> list[dict[str, Any]]:
         {
             "number": o.number,
             "bundle": o.bundle,
-            "question": (protection.unseal(o.text, "work_orders.text") or "")[:200],
+            # The citizen's words without the numbers they typed (phones, IDs, cards).
+            "question": mask_personal_numbers(protection.unseal(o.text, "work_orders.text") or "")[
+                :200
+            ],
             "replied_at": clock.iso(o.replied_at),
         }
         for o in rows

@@ -124,6 +124,7 @@ class Unanswered:
     bundle: str | None
     count: int
     last_asked_at: str | None
+    source: str = "window"  # window (asked at the hall) | 12345 (a consult work order)
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,9 @@ class UnansweredList:
 
 
 def unanswered(db: Database, *, since: datetime | None = None, limit: int = 200) -> UnansweredList:
-    """Questions nothing answered (the same text counted once, most asked first), and the
-    entries past their review date: the supervisor's work list for the knowledge base."""
+    """Questions nothing answered (the same text counted once, most asked first), then the
+    12345 consults replied without an answer of the knowledge base, and the entries past
+    their review date: the supervisor's work list for the knowledge base."""
     require(db.actor, Operation.KB_UNANSWERED)
     with db.read() as s:
         stmt = (
@@ -166,9 +168,13 @@ def unanswered(db: Database, *, since: datetime | None = None, limit: int = 200)
         if since is not None:
             stmt = stmt.where(KbQuestion.asked_at >= since)
         rows = s.execute(stmt).all()
+        # The consults 12345 brought that were replied without a knowledge-base answer.
+        from desk_app.services.workorders import unlinked_consults
+
+        consults = unlinked_consults(s, limit)
     items = [
         Unanswered(text, bundle, int(n), clock.iso(_aware(last))) for text, bundle, n, last in rows
-    ]
+    ] + [Unanswered(c["question"], c["bundle"], 1, c["replied_at"], "12345") for c in consults]
     today = clock.today()
     due = [
         ReviewDue(e.id, e.question, e.bundle, e.review.isoformat())

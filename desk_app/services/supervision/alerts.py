@@ -29,6 +29,7 @@ from desk_app.services.common.lookups import example_progress_url, get_setting
 from desk_app.services.devices.registry import faults as device_faults
 from desk_app.services.evaluation.follow_up import list_rows
 from desk_app.services.supervision.live_hall import LiveHall, compute_live
+from desk_app.services.workorders import overdue as overdue_orders
 from desk_app.store import Database
 from desk_app.store.case_models import CaseFile, SyncOutbox
 from desk_app.store.supervision_models import AlertAck
@@ -41,6 +42,7 @@ KINDS = (
     "dead_letters",
     "device",
     "follow_up_overdue",
+    "workorder_overdue",
 )
 
 
@@ -198,6 +200,23 @@ def _conditions(s: Session, live: LiveHall) -> list[Alert]:
                 f"negative rating of {row.case_no} not followed up by {row.due}",
                 row.level,
                 2,
+            )
+        )
+    for v in overdue_orders(s, live.at):  # 12345: signing or the reply late
+        which = "sign" if v.sign_overdue else "reply"
+        found.append(
+            Alert(
+                f"workorder_overdue:{v.number}:{which}",
+                "workorder_overdue",
+                v.number,
+                f"12345 工单 {v.number} 逾期未签收 (应于 {clock.local(v.sign_due):%m-%d %H:%M} 前)"
+                if which == "sign"
+                else f"12345 工单 {v.number} 逾期未答复 (答复期限 {v.deadline})",
+                f"12345 work order {v.number} not signed in time"
+                if which == "sign"
+                else f"12345 work order {v.number} not replied by {v.deadline}",
+                0,
+                0,
             )
         )
     return found

@@ -150,6 +150,7 @@ class AlertsPage(QWidget):
             "dead_letters": self.tr("同步失败"),
             "follow_up_overdue": self.tr("回访逾期"),
             "device": self.tr("设备故障"),
+            "workorder_overdue": self.tr("工单逾期"),
         }.get(kind, kind)
 
     @property
