@@ -305,3 +305,17 @@ def test_consults_replied_without_an_answer_join_the_unanswered_questions(counte
     from_12345 = [u for u in listed if u["source"] == "12345"]
     assert [u["question"][:7] for u in from_12345] == ["新生儿落户需要"]
     assert "13812345678" not in from_12345[0]["question"]  # the citizen's phone: masked
+
+
+def test_the_retention_purge_removes_a_finished_work_orders_texts(counter):
+    from desk_app.sync.retention import purge_personal_data
+
+    workorders.take_in(counter, order(), now=T)
+    workorders.take_in(counter, order(id=str(uuid.uuid4()), number="12345-open"), now=T)
+    workorders.reply(counter, "12345-20260924-0001", "请带出生医学证明", now=T)
+    purge_personal_data(counter, 30, now=T + timedelta(days=60))
+    with counter.read() as s:
+        done = s.scalar(select(WorkOrder).where(WorkOrder.number == "12345-20260924-0001"))
+        still = s.scalar(select(WorkOrder).where(WorkOrder.number == "12345-open"))
+    assert (done.text, done.citizen_name, done.reply) == ("", None, None) and done.purged_at
+    assert still.purged_at is None and still.text  # not finished: kept

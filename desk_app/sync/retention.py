@@ -45,6 +45,7 @@ from desk_app.store.case_models import (
     Evaluation,
     SyncOutbox,
 )
+from desk_app.store.online_models import WorkOrder
 from desk_app.store.share_models import CaseShare
 
 MIN_DAYS, MAX_DAYS = 1, 36500
@@ -176,4 +177,14 @@ def purge_personal_data(
                 sh.data, sh.licence, sh.purged_at = None, None, now
             n += 1
         purge_sessions(s, cutoff)  # 帮办代办 visitors and authorizations, by the same period
+        # 12345 work orders the hall finished with: the citizen's words and contact and the
+        # reply, by the same period after the reply or return (number, kind, times stay).
+        for o in s.scalars(
+            select(WorkOrder).where(
+                WorkOrder.purged_at.is_(None),
+                func.coalesce(WorkOrder.replied_at, WorkOrder.returned_at) < cutoff,
+            )
+        ):
+            o.text, o.citizen_name, o.citizen_phone, o.reply = "", None, None, None
+            o.purged_at = now
     return PurgeReport(n)
