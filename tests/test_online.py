@@ -319,3 +319,35 @@ def test_the_retention_purge_removes_a_finished_work_orders_texts(counter):
         still = s.scalar(select(WorkOrder).where(WorkOrder.number == "12345-open"))
     assert (done.text, done.citizen_name, done.reply) == ("", None, None) and done.purged_at
     assert still.purged_at is None and still.text  # not finished: kept
+
+
+def test_figures_split_cases_by_channel_and_time_the_reviews_and_the_work_orders(counter):
+    from desk_app.services.queue import operations as queue
+    from desk_app.services.supervision import online_stats
+
+    ticket = queue.issue_ticket(counter, "newborn", now=T)
+    cases.open_case(
+        counter, "newborn", "李四", applicant_id=resident_id(), ticket_id=str(ticket.id), now=T
+    )
+    first = online.take_in(counter, application(), {0: jpeg(), 1: jpeg()}, now=T)
+    second = online.take_in(
+        counter, application(received_at="2026-09-24T00:30:00Z"), {0: jpeg(), 1: jpeg()}, now=T
+    )
+    cases.decide(counter, first, "notice", now=T)  # 30 min after it was received
+    cases.decide(counter, second, "notice", now=T + timedelta(hours=2))  # 210 min
+    workorders.take_in(counter, order(deadline="2026-09-24"), now=T)
+    workorders.reply(counter, "12345-20260924-0001", "已答复", now=T + timedelta(hours=1))
+    workorders.take_in(counter, order(id=str(uuid.uuid4()), number="12345-L"), now=T)
+    f = online_stats.figures(counter, T.date(), T.date(), now=T + timedelta(days=30))
+    assert f.by_bundle["newborn"] == {"walk-in": 1, "appointment": 0, "online": 2}
+    assert f.share("newborn") == round(2 / 3, 4)
+    assert (f.review_p50, f.review_p90) == (30.0, 210.0)
+    assert f.orders == {
+        "received": 2,
+        "signed_on_time": 1,
+        "replied": 1,
+        "replied_on_time": 1,
+        "returned": 0,
+        "open_late": 1,
+    }
+    assert f.to_json()["bundles"][0]["online_share"] == round(2 / 3, 4)
