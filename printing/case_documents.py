@@ -43,6 +43,7 @@ from printing.documents_common import (
     cn_datetime,
     columns,
     data_table,
+    due_box,
     fit_one_page,
     hall_time,
     info_table,
@@ -461,7 +462,7 @@ def render_commitment_pdf(
             [11, 50, 24, 37, 48],
         ),
         Spacer(1, 5 * mm),
-        _due_box(st, due, data.calendar_note),
+        due_box(st, due, data.calendar_note),
     ]
     promises = [
         f"{who}将于 {due} 前，将上述容缺材料全部提交至{_where(data)}。",
@@ -489,17 +490,3 @@ def render_commitment_pdf(
     # A usual commitment is one sheet: the promises are never signed on a page of their own.
     story = fit_one_page(story)
     build_pdf(target, story, _frame(st, data, COMMITMENT_TITLE), subject=data.bundle_name)
-
-
-def _due_box(st: Styles, due: str, calendar_note: str | None) -> Table:
-    """The due date in large type, framed and centred: what the applicant must not miss."""
-    content: list[Flowable] = [
-        Text("补齐材料截止日期", st.cell_centre),
-        Spacer(1, 1 * mm),
-        Text(due, st.due_date),
-    ]
-    if calendar_note:
-        content += [Spacer(1, 1 * mm), Text(f"※ {calendar_note}", st.cell_centre)]
-    box = boxed(content, 110 * mm, border=1.2, pad=5)
-    box.hAlign = "CENTER"
-    return box

@@ -451,3 +451,17 @@ def build_pdf(
         keepTogetherClass=KeepWithTable,
     )
     doc.build(story, canvasmaker=_numbered_canvas(frame))
+
+
+def due_box(st: Styles, due: str, calendar_note: str | None) -> Table:
+    """The due date in large type, framed and centred: what the applicant must not miss."""
+    content: list[Flowable] = [
+        Text("补齐材料截止日期", st.cell_centre),
+        Spacer(1, 1 * mm),
+        Text(due, st.due_date),
+    ]
+    if calendar_note:
+        content += [Spacer(1, 1 * mm), Text(f"※ {calendar_note}", st.cell_centre)]
+    box = boxed(content, 110 * mm, border=1.2, pad=5)
+    box.hAlign = "CENTER"
+    return box
