@@ -50,6 +50,10 @@ class MonthlyFigures:
     # The audit trail's head when the report was made (seq, hash): on paper, outside the hall's
     # database, so a tail cut later shows against it.
     audit_head: tuple[int, str] | None = None
+    # 线上线下融合 (services/supervision/online_stats.py to_json), and 免证办's calls and
+    # materials saved; None: not printed.
+    online: Mapping[str, Any] | None = None
+    sharing: Mapping[str, int] | None = None
 
 
 def _min(seconds: Any) -> str:
@@ -263,6 +267,7 @@ def _story(f: MonthlyFigures) -> list[Flowable]:
         )
     else:
         story.append(Text("无。", st.body))
+    story += _online(st, f)
     if f.audit_head is not None:
         seq, digest = f.audit_head
         story += [
@@ -274,6 +279,42 @@ def _story(f: MonthlyFigures) -> list[Flowable]:
             ),
         ]
     return story
+
+
+def _online(st: Any, f: MonthlyFigures) -> list[Flowable]:
+    """五、线上线下融合: channels and the online share per 一件事, review time, 12345, sharing."""
+    if f.online is None:
+        return []
+    o, sh = f.online, f.sharing or {}
+    rv, wo = o["review"], o["workorders"]
+    rows = [
+        [b["name"], str(b["walk-in"]), str(b["appointment"]), str(b["online"]),
+         _pct(b["online_share"], 100)]
+        for b in o["bundles"]
+    ]  # fmt: skip
+    out: list[Flowable] = [
+        CondPageBreak(40 * mm),
+        Text("五、线上线下融合", st.heading),
+        Text(
+            f"网办件审核 {rv['decided']} 件, 收件至审核用时 p50 {_num(rv['p50_minutes'])} 分钟、"
+            f"p90 {_num(rv['p90_minutes'])} 分钟。12345 工单 {wo['received']} 件: 按时签收 "
+            f"{wo['signed_on_time']} 件, 答复 {wo['replied']} 件 (按时 {wo['replied_on_time']}), "
+            f"退回 {wo['returned']} 件, 逾期未办 {wo['open_late']} 件。数据共享接口调用 "
+            f"{sh.get('calls', 0)} 次, 免提交材料 {sh.get('materials_saved', 0)} 份。",
+            st.body,
+        ),
+    ]
+    if rows:
+        out.append(
+            data_table(
+                st,
+                ["一件事", "现场", "预约", "网办", "网办占比"],
+                rows,
+                [70, 20, 20, 20, 24],
+                centred=range(1, 5),
+            )  # fmt: skip
+        )
+    return out
 
 
 def _page_canvas(font: str, hall_name: str, label: str) -> type[Canvas]:

@@ -351,3 +351,25 @@ def test_figures_split_cases_by_channel_and_time_the_reviews_and_the_work_orders
         "open_late": 1,
     }
     assert f.to_json()["bundles"][0]["online_share"] == round(2 / 3, 4)
+
+
+def test_the_monthly_report_prints_the_online_figures(counter, tmp_path):
+    import subprocess
+
+    from desk_app.services.supervision import report
+
+    no = online.take_in(counter, application(), {0: jpeg(), 1: jpeg()}, now=T)
+    cases.decide(counter, no, "notice", now=T)
+    workorders.take_in(counter, order(), now=T)
+    workorders.reply(counter, "12345-20260924-0001", "已答复", now=T)
+    first, last = report.month_bounds("2026-09")
+    pdf = tmp_path / "report.pdf"
+    report.monthly_report(counter, first, last, pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert "五、线上线下融合" in text
+    flat = "".join(text.split("\n"))
+    assert "网办件审核 1 件" in flat and "p50 30.0 分钟" in flat
+    assert "12345 工单 1 件: 按时签收 1 件, 答复 1 件 (按时 1)" in flat
+    line = next(x for x in text.splitlines() if "新生儿出生一件事" in x and "%" in x)
+    assert line.split()[-1] == "100.0%"

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
 
+from desk_app.domain import clock
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.common import audit
@@ -16,6 +17,7 @@ from desk_app.services.common.errors import Refused
 from desk_app.services.common.lookups import get_setting
 from desk_app.services.evaluation.stats import compute_evaluations
 from desk_app.services.hall.mode import display_name
+from desk_app.services.supervision import online_stats
 from desk_app.services.supervision.reform import compute_reform, measured_reductions
 from desk_app.services.supervision.statistics import compute_summary, hourly_flow, ticket_facts
 from desk_app.store import Database
@@ -50,6 +52,7 @@ def monthly_report(db: Database, first: date, last: date, path: Path) -> int:
         hourly = hourly_flow(ticket_facts(s, first, last, with_staff=False))
         evaluations = compute_evaluations(s, first, last).payload
         reform = compute_reform(s, first, last)
+        online = online_stats.compute(s, first, last, clock.now()).to_json()
         hall_name = display_name(s, get_setting(s, "hall_name"))
         head = s.get(AuditHead, 1)
     figures = MonthlyFigures(
@@ -64,6 +67,8 @@ def monthly_report(db: Database, first: date, last: date, path: Path) -> int:
         reductions=[asdict(r) for r in measured_reductions(reform)],
         sla_minutes=by_service.sla_target_s // 60,
         audit_head=(head.seq, head.hash) if head is not None else None,
+        online=online,
+        sharing={"calls": reform.share_calls, "materials_saved": reform.share_saved},
     )
     render_monthly_report(path, figures)
     with db.begin() as s:
