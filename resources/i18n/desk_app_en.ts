@@ -9,7 +9,7 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="162" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="163" />
         <source>告警</source>
         <translation>Alert</translation>
     </message>
@@ -69,27 +69,32 @@
         <translation>Device fault</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="168" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="153" />
+        <source>工单逾期</source>
+        <translation>Work order late</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/window.py" line="169" />
         <source>已确认</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="168" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="169" />
         <source>待处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="180" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="181" />
         <source>进度查询地址仍是示例（%1）：号票和回执上的二维码无法打开。请管理员在本厅设置中填写真实的进度查询地址。</source>
         <translation>The progress address is still the example (%1): the QR codes on tickets and receipts lead nowhere. An administrator must set the hall's real progress address.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="198" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="199" />
         <source>请先选择一条告警。</source>
         <translation>Select an alert first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="201" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="202" />
         <source>请填写处理说明。</source>
         <translation>Say what was done.</translation>
     </message>
@@ -3793,278 +3798,285 @@
 <context>
     <name>StatsPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="72" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="73" />
         <source>按业务</source>
         <translation>By service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="73" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="74" />
         <source>按窗口</source>
         <translation>By window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="74" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="75" />
         <source>按工作人员</source>
         <translation>By staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="75" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="76" />
         <source>按小时</source>
         <translation>By hour</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="76" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="77" />
         <source>按星期</source>
         <translation>By weekday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="77" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="78" />
         <source>按时段</source>
         <translation>By session</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="78" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="79" />
         <source>按渠道</source>
         <translation>By channel</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="79" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="80" />
         <source>按日</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="83" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="84" />
         <source>统计 (Ctrl+R)</source>
         <translation>Compute (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="87" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="88" />
         <source>导出 CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="88" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="89" />
         <source>导出 Excel</source>
         <translation>Export Excel</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="89" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="90" />
         <source>保存图表 PNG</source>
         <translation>Save charts (PNG)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="90" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="91" />
         <source>月报 PDF</source>
         <translation>Monthly PDF</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="96" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="97" />
         <source>从</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="98" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="99" />
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
         <source>分组</source>
         <translation>Group</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
         <source>取号</source>
         <translation>Arrivals</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
         <source>叫号</source>
         <translation>Called</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
         <source>办结</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="106" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
         <source>过号</source>
         <translation>No-show</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="108" />
         <source>过号率</source>
         <translation>No-show rate</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="108" />
         <source>等候P50(分)</source>
         <translation>Wait P50 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="107" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="108" />
         <source>等候P90(分)</source>
         <translation>Wait P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="108" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="109" />
         <source>等候P95(分)</source>
         <translation>Wait P95 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="108" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="109" />
         <source>办理P50(分)</source>
         <translation>Service P50 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="108" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="109" />
         <source>办理P90(分)</source>
         <translation>Service P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="109" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="110" />
         <source>达标率%</source>
         <translation>Within target %</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="109" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="110" />
         <source>空闲(时)</source>
         <translation>Idle (h)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="140" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="141" />
         <source>正在统计…</source>
         <translation>Computing…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="157" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="159" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="184" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="186" />
         <source>%1 至 %2：取号 %3，办结 %4，达标线 %5 分钟</source>
         <translation>%1 to %2: %3 arrivals, %4 served, target %5 minutes</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="190" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="192" />
         <source>；数据共享调用 %1 次，免提交材料 %2 份</source>
         <translation>; shared data: %1 calls, %2 materials not handed in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="200" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="212" />
+        <source>
+网办占比 %1，审核用时 p50 %2 分钟；12345 工单 %3 件，按时签收 %4，按时答复 %5</source>
+        <translation>
+Online share %1, review p50 %2 min; 12345: %3 work orders, %4 signed on time, %5 replied on time</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="225" />
         <source>（未叫号）</source>
         <translation>(never called)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="206" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="231" />
         <source>周一</source>
         <translation>Mon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="206" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="231" />
         <source>周二</source>
         <translation>Tue</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="206" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="231" />
         <source>周三</source>
         <translation>Wed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="206" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="231" />
         <source>周四</source>
         <translation>Thu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="207" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="232" />
         <source>周五</source>
         <translation>Fri</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="207" />
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="213" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="232" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="238" />
         <source>周六</source>
         <translation>Sat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="207" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="232" />
         <source>周日</source>
         <translation>Sun</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="210" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="235" />
         <source>常规时段</source>
         <translation>Regular hours</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="211" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="236" />
         <source>午间延时</source>
         <translation>Midday</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="212" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="237" />
         <source>晚间延时</source>
         <translation>Evening</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="214" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="239" />
         <source>现场取号</source>
         <translation>Walk-in</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="215" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="240" />
         <source>预约</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="227" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="252" />
         <source>统计</source>
         <translation>statistics</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="230" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="255" />
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="237" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="262" />
         <source>请先统计。</source>
         <translation>Compute the figures first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="242" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="267" />
         <source>已导出：</source>
         <translation>Exported: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="248" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="273" />
         <source>保存图表到文件夹</source>
         <translation>Save charts to folder</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="260" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="285" />
         <source>已保存 %1 张图表到 </source>
         <translation>Saved %1 charts to </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="267" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="292" />
         <source>保存月报</source>
         <translation>Save monthly report</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="267" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="292" />
         <source>月报</source>
         <translation>monthly-report</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="277" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="302" />
         <source>正在生成月报…</source>
         <translation>Writing the monthly report…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/stats.py" line="280" />
+        <location filename="../../desk_app/ui/supervisor/stats.py" line="305" />
         <source>已生成月报：</source>
         <translation>Monthly report written: </translation>
     </message>
@@ -4194,63 +4206,63 @@
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="221" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="222" />
         <source>值班长 · 高效办成一件事</source>
         <translation>Supervisor · One Thing, Done Efficiently</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="223" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="224" />
         <source>值班长工作台</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="229" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="230" />
         <source>登录：</source>
         <translation>Logged in: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="246" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="247" />
         <source>大厅实况 (F1)</source>
         <translation>Live hall (F1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="247" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="289" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="248" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="290" />
         <source>告警 (F2)</source>
         <translation>Alerts (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="248" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="249" />
         <source>统计 (F3)</source>
         <translation>Statistics (F3)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="249" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="250" />
         <source>好差评 (F4)</source>
         <translation>Ratings (F4)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="250" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="251" />
         <source>改革成效 (F5)</source>
         <translation>Reform (F5)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="251" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="252" />
         <source>目录维护 (F6)</source>
         <translation>Catalog (F6)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="289" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="290" />
         <source>告警 %1 (F2)</source>
         <translation>Alerts %1 (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="293" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="294" />
         <source>等候 %1 人 · 今日办结 %2 · 开放窗口 %3/%4 · 待处理告警 %5</source>
         <translation>%1 waiting · %2 served today · windows open %3/%4 · open alerts %5</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="315" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="316" />
         <source>已确认：</source>
         <translation>Acknowledged: </translation>
     </message>

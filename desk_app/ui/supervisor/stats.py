@@ -25,7 +25,7 @@ from desk_app.domain import clock
 from desk_app.services.cases import sharing
 from desk_app.services.evaluation import stats as evaluation_stats
 from desk_app.services.supervision import export as stats_export
-from desk_app.services.supervision import statistics
+from desk_app.services.supervision import online_stats, statistics
 from desk_app.store import Database
 from desk_app.ui.common import theme
 from desk_app.ui.common.i18n import in_documents
@@ -43,6 +43,7 @@ class StatsData:
     hourly: dict[int, tuple[int, int]]
     levels: dict[str, int]
     share: tuple[int, int] = (0, 0)  # 免证办: calls to the sharing gateway, materials saved
+    online: Any = None  # online_stats.OnlineFigures: 网办件 and 12345 of the period
 
 
 def minutes(seconds: Any) -> str:
@@ -147,7 +148,8 @@ class StatsPage(QWidget):
             levels = evaluation_stats.evaluations(db, first, last).payload["levels"]
             rows = sharing.stats(db, "resource", first, last)
             share = (sum(r["calls"] for r in rows), sum(r["materials_saved"] for r in rows))
-            return StatsData(summary, daily, hourly, levels, share)
+            online = online_stats.figures(db, first, last)
+            return StatsData(summary, daily, hourly, levels, share, online)
 
         self.runner.submit(work, self._show, self._failed)
 
@@ -190,8 +192,31 @@ class StatsPage(QWidget):
             + self.tr("；数据共享调用 %1 次，免提交材料 %2 份")
             .replace("%1", str(data.share[0]))
             .replace("%2", str(data.share[1]))
+            + self._online_text(data.online)
         )
         self.loaded.emit(data)
+
+    def _online_text(self, f: Any) -> str:
+        """网办 share, review time and 12345 on time, in one line (empty when none)."""
+        if f is None:
+            return ""
+        online = sum(r.get("online", 0) for r in f.by_bundle.values())
+        total = sum(sum(r.values()) for r in f.by_bundle.values())
+        wo = f.orders
+        if not total and not wo.get("received"):
+            return ""
+        share = f"{online * 100 / total:.0f}%" if total else "-"
+        p50 = "-" if f.review_p50 is None else f"{f.review_p50:.0f}"
+        return (
+            self.tr(
+                "\n网办占比 %1，审核用时 p50 %2 分钟；12345 工单 %3 件，按时签收 %4，按时答复 %5"
+            )
+            .replace("%1", share)
+            .replace("%2", p50)
+            .replace("%3", str(wo.get("received", 0)))
+            .replace("%4", str(wo.get("signed_on_time", 0)))
+            .replace("%5", str(wo.get("replied_on_time", 0)))
+        )
 
     def key_label(self, by: str, row: dict[str, Any]) -> str:
         """A row's group as staff read it: the name of a service or person, 周一, 09:00 ..."""
