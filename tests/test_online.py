@@ -373,3 +373,69 @@ def test_the_monthly_report_prints_the_online_figures(counter, tmp_path):
     assert "12345 工单 1 件: 按时签收 1 件, 答复 1 件 (按时 1)" in flat
     line = next(x for x in text.splitlines() if "新生儿出生一件事" in x and "%" in x)
     assert line.split()[-1] == "100.0%"
+
+
+@pytest.mark.gui
+def test_the_counter_shows_the_inbox_and_opens_an_application_for_review(counter, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from desk_app.ui.counter.window import CounterWindow
+
+    fresh = datetime.now(UTC).isoformat()
+    no = online.take_in(counter, application(received_at=fresh), {0: jpeg(), 1: jpeg()})
+    late = online.take_in(counter, application(), {0: jpeg(), 1: jpeg()})  # from September
+    win = CounterWindow(counter, 1, refresh_ms=200, document_dir=str(tmp_path / "docs"))
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    line = win.appointments.inbox
+    qtbot.waitUntil(lambda: "2" in line.label.text(), timeout=5000)
+    assert line.label.text() == "网办件待审 2 件（逾期 1）"
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    qtbot.keyClick(win, Qt.Key.Key_F10, Qt.KeyboardModifier.ControlModifier)
+    dialog = line.dialog
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=5000)
+    assert dialog.table.item(0, 0).text() == late  # the oldest due first
+    assert dialog.table.item(0, 5).text().endswith("（逾期）")
+    assert dialog.table.item(1, 0).text() == no and dialog.table.item(1, 2).text() == "全程网办"
+    assert dialog.table.item(1, 3).text() == "张*丰"
+    dialog.table.selectRow(1)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(win, "case_dialog", None) is not None, timeout=3000)
+    case_dialog = win.case_dialog
+    qtbot.addWidget(case_dialog)
+    qtbot.waitUntil(lambda: case_dialog.view is not None, timeout=5000)
+    assert case_dialog.view.case_no == no and case_dialog.stack.currentIndex() == 2
+
+
+@pytest.mark.gui
+def test_the_supervisor_signs_and_replies_from_the_work_orders_page(counter, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from desk_app.security.roles import Actor, Role
+    from desk_app.ui.supervisor.window import SupervisorWindow
+
+    now = datetime.now(UTC)
+    workorders.take_in(counter, order(deadline=(now + timedelta(days=5)).date().isoformat()))
+    sup = counter.acting_as(Actor(None, "sup01", Role.SUPERVISOR))
+    win = SupervisorWindow(sup, refresh_ms=60_000)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    qtbot.keyClick(win, Qt.Key.Key_F7)
+    page = win.workorders
+    assert win.tabs.currentWidget() is page
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=5000)
+    assert page.table.item(0, 0).text() == "12345-20260924-0001"
+    assert "13812345678" not in page.table.item(0, 3).text()  # the number masked in the text
+    assert page.table.item(0, 4).text() == "王* 138****5678"
+    page.act("sign")
+    qtbot.waitUntil(lambda: page.rows and page.rows[0].state == "signed", timeout=5000)
+    page.ask = lambda *_a, **_k: ("请携带出生医学证明到窗口办理", "newborn-001")  # the dialog
+    page.act("reply")
+    qtbot.waitUntil(lambda: page.table.rowCount() == 0, timeout=5000)  # no longer open
+    [done] = workorders.list_orders(counter, "replied")
+    assert done.reply == "请携带出生医学证明到窗口办理" and done.kb_entry == "newborn-001"

@@ -3,98 +3,98 @@
 <context>
     <name>AlertsPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="117" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="163" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="117" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="164" />
         <source>告警</source>
         <translation>Alert</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="117" />
         <source>处理说明</source>
         <translation>Action taken</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="116" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="117" />
         <source>类型</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="119" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="120" />
         <source>处理说明（必填），例如：已增开 3 号窗口</source>
         <translation>Action taken (required), e.g. opened window 3</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="120" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="121" />
         <source>确认告警 (Ctrl+K)</source>
         <translation>Acknowledge (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="146" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="147" />
         <source>等候人数</source>
         <translation>Queue length</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="147" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="148" />
         <source>等候时长</source>
         <translation>Wait</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="148" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="149" />
         <source>办理过慢</source>
         <translation>Slow service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="149" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="150" />
         <source>暂停过久</source>
         <translation>Long pause</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="150" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="151" />
         <source>同步失败</source>
         <translation>Sync failed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="151" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="152" />
         <source>回访逾期</source>
         <translation>Follow-up overdue</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="152" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="153" />
         <source>设备故障</source>
         <translation>Device fault</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="153" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="154" />
         <source>工单逾期</source>
         <translation>Work order late</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="169" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="170" />
         <source>已确认</source>
         <translation>Acknowledged</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="169" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="170" />
         <source>待处理</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="181" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="182" />
         <source>进度查询地址仍是示例（%1）：号票和回执上的二维码无法打开。请管理员在本厅设置中填写真实的进度查询地址。</source>
         <translation>The progress address is still the example (%1): the QR codes on tickets and receipts lead nowhere. An administrator must set the hall's real progress address.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="199" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="200" />
         <source>请先选择一条告警。</source>
         <translation>Select an alert first.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="202" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="203" />
         <source>请填写处理说明。</source>
         <translation>Say what was done.</translation>
     </message>
@@ -238,27 +238,27 @@
 <context>
     <name>AppointmentsPanel</name>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="129" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="130" />
         <source>今日预约</source>
         <translation>Today's appointments</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="131" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="132" />
         <source>签到所选 (Shift+F12)</source>
         <translation>Check in selected (Shift+F12)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="132" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="133" />
         <source>预约登记 (F12)</source>
         <translation>Book (F12)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="171" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="172" />
         <source>请先在今日预约中选择一条</source>
         <translation>Select one of today's appointments first</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/counter/appointments.py" line="181" />
+        <location filename="../../desk_app/ui/counter/appointments.py" line="182" />
         <source>预约 %1 已签到, 号码 %2</source>
         <translation>Appointment %1 checked in, ticket %2</translation>
     </message>
@@ -2257,6 +2257,122 @@
     </message>
 </context>
 <context>
+    <name>InboxDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="100" />
+        <source>网办件收件箱</source>
+        <translation>Online applications</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="103" />
+        <source>待审核</source>
+        <translation>To review</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="104" />
+        <source>已一次性告知</source>
+        <translation>One-time notice given</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="105" />
+        <source>已受理</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="106" />
+        <source>已办结</source>
+        <translation>Concluded</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="107" />
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="113" />
+        <source>办件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="113" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="113" />
+        <source>方式</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="113" />
+        <source>申请人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="114" />
+        <source>收件时间</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="114" />
+        <source>审核期限</source>
+        <translation>Review due</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="125" />
+        <source>审核 (Enter)</source>
+        <translation>Review (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="130" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="146" />
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="155" />
+        <source>全程网办</source>
+        <translation>Fully online</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="155" />
+        <source>网上申请、窗口取件</source>
+        <translation>Online, collected at the counter</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="163" />
+        <source>（逾期）</source>
+        <translation> (late)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="172" />
+        <source>%1 件</source>
+        <translation>%1</translation>
+    </message>
+</context>
+<context>
+    <name>InboxLine</name>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="52" />
+        <source>网办件 (Ctrl+F10)</source>
+        <translation>Online applications (Ctrl+F10)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="74" />
+        <source>网办件待审 %1 件</source>
+        <translation>Online applications to review: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/counter/inbox.py" line="76" />
+        <source>（逾期 %1）</source>
+        <translation> (%1 late)</translation>
+    </message>
+</context>
+<context>
     <name>KbButton</name>
     <message>
         <location filename="../../desk_app/ui/common/kb_panel.py" line="301" />
@@ -2707,88 +2823,88 @@
 <context>
     <name>LivePage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="44" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="45" />
         <source>业务</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="44" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="45" />
         <source>等候人数</source>
         <translation>Queue length</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="44" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="45" />
         <source>最长等候</source>
         <translation>Longest wait</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="44" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="49" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="45" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="50" />
         <source>今日办结</source>
         <translation>Served today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="45" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="46" />
         <source>今日过号</source>
         <translation>No-shows today</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="49" />
         <source>窗口</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="49" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="49" />
         <source>工作人员</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="49" />
         <source>当前号</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="49" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="50" />
         <source>办理时长</source>
         <translation>Serving for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="49" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="50" />
         <source>暂停时长</source>
         <translation>Paused for</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="53" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="54" />
         <source>各业务</source>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="54" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="55" />
         <source>各窗口</source>
         <translation>Windows</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="69" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="70" />
         <source>办理中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="69" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="70" />
         <source>暂停</source>
         <translation>Paused</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="69" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="70" />
         <source>未登录</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="90" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="91" />
         <source>叫号中</source>
         <translation>Calling</translation>
     </message>
@@ -3285,6 +3401,29 @@
         <location filename="../../desk_app/ui/supervisor/reviews.py" line="274" />
         <source>当日办结</source>
         <translation>same day</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="43" />
+        <source>如 newborn-001（可选）</source>
+        <translation>e.g. newborn-001 (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="45" />
+        <source>群众诉求</source>
+        <translation>Citizen's request</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="46" />
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="48" />
+        <source>知识库条目</source>
+        <translation>Knowledge-base entry</translation>
     </message>
 </context>
 <context>
@@ -4206,63 +4345,68 @@ Online share %1, review p50 %2 min; 12345: %3 work orders, %4 signed on time, %5
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="222" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="223" />
         <source>值班长 · 高效办成一件事</source>
         <translation>Supervisor · One Thing, Done Efficiently</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="224" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="225" />
         <source>值班长工作台</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="230" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="231" />
         <source>登录：</source>
         <translation>Logged in: </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="247" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="249" />
         <source>大厅实况 (F1)</source>
         <translation>Live hall (F1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="248" />
-        <location filename="../../desk_app/ui/supervisor/window.py" line="290" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="250" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="293" />
         <source>告警 (F2)</source>
         <translation>Alerts (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="249" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="251" />
         <source>统计 (F3)</source>
         <translation>Statistics (F3)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="250" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="252" />
         <source>好差评 (F4)</source>
         <translation>Ratings (F4)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="251" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="253" />
         <source>改革成效 (F5)</source>
         <translation>Reform (F5)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="252" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="254" />
         <source>目录维护 (F6)</source>
         <translation>Catalog (F6)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="290" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="255" />
+        <source>12345 工单 (F7)</source>
+        <translation>12345 work orders (F7)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/window.py" line="293" />
         <source>告警 %1 (F2)</source>
         <translation>Alerts %1 (F2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="294" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="297" />
         <source>等候 %1 人 · 今日办结 %2 · 开放窗口 %3/%4 · 待处理告警 %5</source>
         <translation>%1 waiting · %2 served today · windows open %3/%4 · open alerts %5</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/window.py" line="316" />
+        <location filename="../../desk_app/ui/supervisor/window.py" line="319" />
         <source>已确认：</source>
         <translation>Acknowledged: </translation>
     </message>
@@ -4331,6 +4475,142 @@ Online share %1, review p50 %2 min; 12345: %3 work orders, %4 signed on time, %5
         <location filename="../../desk_app/ui/counter/transfer_dialog.py" line="52" />
         <source>转移后号码和排队时间保持不变。</source>
         <translation>The ticket keeps its number and its place in time.</translation>
+    </message>
+</context>
+<context>
+    <name>WorkOrdersPage</name>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="77" />
+        <source>待办（待签收、待答复）</source>
+        <translation>Open (to sign, to reply)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="78" />
+        <source>逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="79" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="130" />
+        <source>已答复</source>
+        <translation>Replied</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="80" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="130" />
+        <source>已退回</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="81" />
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="86" />
+        <source>工单编号</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="86" />
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="86" />
+        <source>一件事</source>
+        <translation>One-thing bundle</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="86" />
+        <source>诉求</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="87" />
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="87" />
+        <source>签收期限</source>
+        <translation>Sign by</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="87" />
+        <source>答复期限</source>
+        <translation>Reply by</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="87" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="99" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="90" />
+        <source>签收 (Ctrl+G)</source>
+        <translation>Sign (Ctrl+G)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="91" />
+        <source>答复 (Ctrl+Y)</source>
+        <translation>Reply (Ctrl+Y)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="92" />
+        <source>退回 (Ctrl+T)</source>
+        <translation>Return (Ctrl+T)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="118" />
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="127" />
+        <source>咨询</source>
+        <translation>Consult</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="127" />
+        <source>投诉</source>
+        <translation>Complaint</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="128" />
+        <source>建议</source>
+        <translation>Suggestion</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="129" />
+        <source>待签收</source>
+        <translation>To sign</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="129" />
+        <source>已签收</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="144" />
+        <source>%1 件</source>
+        <translation>%1</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="155" />
+        <source>请先选择一条工单</source>
+        <translation>Select a work order first</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="160" />
+        <source>答复</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="160" />
+        <source>退回</source>
+        <translation>Return</translation>
     </message>
 </context>
 <context>

@@ -115,6 +115,7 @@ class AppointmentsPanel(QWidget):
     def __init__(self, counter: CounterHost) -> None:
         super().__init__()  # the counter's layout takes it in (install)
         self.counter = counter
+        self.inbox: Any = None  # the 网办件 line below the panel (install)
         self.model = AppointmentModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -197,6 +198,11 @@ class AppointmentsPanel(QWidget):
 
 
 def install(counter: CounterHost, column: QBoxLayout) -> AppointmentsPanel:
+    """Today's appointments, and under them the line of 网办件 waiting for review
+    (ui/counter/inbox.py): the counter's work that came in online."""
+    from desk_app.ui.counter import inbox
+
     panel = AppointmentsPanel(counter)
     column.addWidget(panel, 2)
+    panel.inbox = inbox.install(counter, column)
     return panel

@@ -33,6 +33,7 @@ from desk_app.ui.supervisor.catalog import CatalogPage
 from desk_app.ui.supervisor.reviews import EvaluationsPage, ReformPage
 from desk_app.ui.supervisor.stats import StatsPage
 from desk_app.ui.supervisor.tables import duration, fill_row, table
+from desk_app.ui.supervisor.workorders import WorkOrdersPage
 
 
 class LivePage(QWidget):
@@ -243,6 +244,7 @@ class SupervisorWindow(QMainWindow):
         self.evaluations = EvaluationsPage(db, self.work_runner)
         self.reform = ReformPage(db, self.work_runner)
         self.catalog = CatalogPage(db, self.work_runner)
+        self.workorders = WorkOrdersPage(db, self.work_runner)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.live, self.tr("大厅实况 (F1)"))
         self.tabs.addTab(self.alerts, self.tr("告警 (F2)"))
@@ -250,8 +252,9 @@ class SupervisorWindow(QMainWindow):
         self.tabs.addTab(self.evaluations, self.tr("好差评 (F4)"))
         self.tabs.addTab(self.reform, self.tr("改革成效 (F5)"))
         self.tabs.addTab(self.catalog, self.tr("目录维护 (F6)"))
+        self.tabs.addTab(self.workorders, self.tr("12345 工单 (F7)"))
         self.tabs.currentChanged.connect(self._tab_changed)
-        for i in range(6):
+        for i in range(7):
             QShortcut(QKeySequence(f"F{i + 1}"), self, lambda i=i: self.tabs.setCurrentIndex(i))
         self.error = QLabel()
         self.error.setStyleSheet(f"color: {theme.DANGER};")
