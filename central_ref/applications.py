@@ -219,6 +219,7 @@ def check(raw: Any) -> tuple[dict[str, Any], dict[int, tuple[bytes, str]]] | JSO
 
 def submit_json(store: Store, hall: str, raw: Any) -> dict[str, str]:
     """Check and store an application (the command line): ValueError says where and what."""
+    create_tables(store)
     checked = check(raw)
     if isinstance(checked, JSONResponse):
         problems = json.loads(bytes(checked.body))["detail"]

@@ -100,6 +100,10 @@ class WorkorderEvent(_Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+def create_tables(store: Store) -> None:
+    _Base.metadata.create_all(store.engine)
+
+
 def content_context(wo_id: str) -> str:
     return f"workorder:{wo_id}"
 
@@ -226,6 +230,7 @@ def dispatch(store: Store, body: WorkorderIn) -> dict[str, str]:
 
 def dispatch_fields(store: Store, fields: dict[str, Any]) -> dict[str, str]:
     """Check and dispatch (the command line): ValueError says where and what, not the input."""
+    create_tables(store)
     try:
         body = WorkorderIn.model_validate(fields)
     except ValidationError as exc:
@@ -262,7 +267,7 @@ def _hall_json(w: Workorder, sealer: Any) -> dict[str, Any]:
 
 def add_workorder_routes(api: FastAPI, store: Store) -> None:
     """Create the tables (if missing) and add the routes above to ``api``."""
-    _Base.metadata.create_all(store.engine)
+    create_tables(store)
     bearer = HTTPBearer(
         auto_error=False, scheme_name="WorkstationToken", description="One token per workstation."
     )
