@@ -50,6 +50,7 @@ from central_ref.online import (
     ERRORS,
     HHMM,
     MOBILE,
+    RecordedOut,
     aware,
     error,
     hall_of,
@@ -144,11 +145,7 @@ class StateIn(BaseModel):
     pickup: PickupIn | None = None
 
 
-class RecordedOut(BaseModel):
-    recorded: bool = Field(description="false: this seq was recorded before (nothing changed)")
-
-
-class EventOut(BaseModel):
+class ApplicationEventOut(BaseModel):
     state: str
     at: str
     reason: str | None
@@ -162,7 +159,7 @@ class CitizenViewOut(BaseModel):
     mode: str
     state: str
     received_at: str
-    events: list[EventOut]
+    events: list[ApplicationEventOut]
 
 
 class ApplicationOut(BaseModel):

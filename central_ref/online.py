@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from central_ref.auth import PRINCIPAL_KEY, Principal
 from central_ref.clock import HALL_TZ
@@ -24,6 +24,12 @@ CODE = r"^[a-z0-9_]{1,64}$"  # a catalog code: bundle, material, question, choic
 MOBILE = r"^1[3-9]\d{9}$"  # an 11-digit mainland mobile number
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 HALL = r"^[^/\s][^/]{0,63}$"  # a hall: a token name's part before "/" (auth.Principal.scope)
+
+
+class RecordedOut(BaseModel):
+    """The answer to a hall's report."""
+
+    recorded: bool = Field(description="false: this seq was recorded before (nothing changed)")
 
 
 def error(status: int, code: str, detail: Any) -> JSONResponse:

@@ -40,6 +40,7 @@ from central_ref.online import (
     ERRORS,
     HALL,
     MOBILE,
+    RecordedOut,
     auditor_only,
     aware,
     error,
@@ -151,10 +152,6 @@ class EventIn(BaseModel):
         return self
 
 
-class RecordedOut(BaseModel):
-    recorded: bool = Field(description="false: this seq was recorded before (nothing changed)")
-
-
 class WorkorderOut(BaseModel):
     seq: int
     id: str
@@ -172,7 +169,7 @@ class WorkordersOut(BaseModel):
     next: int | None
 
 
-class EventOut(BaseModel):
+class WorkorderEventOut(BaseModel):
     seq: int
     action: str
     at: str
@@ -186,7 +183,7 @@ class WorkorderStateOut(BaseModel):
     hall: str
     kind: str
     state: Literal["dispatched", "signed", "replied", "returned"]
-    events: list[EventOut]
+    events: list[WorkorderEventOut]
 
 
 # -- dispatching ------------------------------------------------------------------------------
