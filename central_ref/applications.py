@@ -292,8 +292,8 @@ def add_application_routes(api: FastAPI, store: Store) -> None:
         summary="The citizen follows an application (by its query code)",
     )
     def public_view(
-        app_id: Annotated[str, Path(max_length=36)],
-        code: Annotated[str, Query(max_length=16)],
+        app_id: Annotated[str, Path()],
+        code: Annotated[str, Query(description="The query code of the 201 answer.")],
     ) -> Any:
         """404 unless ``code`` is the application's query code."""
         view = citizen_view(store, app_id, code)
@@ -317,21 +317,19 @@ def add_application_routes(api: FastAPI, store: Store) -> None:
     )
     def get_file(
         request: Request,
-        app_id: Annotated[str, Path(max_length=36)],
-        index: Annotated[int, Path(ge=0, le=MAX_MATERIALS)],
+        app_id: Annotated[str, Path()],
+        index: Annotated[int, Path(description="The material's index.")],
     ) -> Any:
         hall = hall_of(request)
         if isinstance(hall, JSONResponse):
             return hall
-        found = file_of(store, hall, app_id, index)
+        found = file_of(store, hall, app_id, index) if 0 <= index < MAX_MATERIALS else None
         if found is None:
             return error(404, "not_found", "no such file of an application of this hall")
         return Response(found[0], media_type=found[1])
 
     @hall_api.post("/{app_id}/states", response_model=RecordedOut, summary="Report a step")
-    def post_state(
-        request: Request, app_id: Annotated[str, Path(max_length=36)], body: StateIn
-    ) -> Any:
+    def post_state(request: Request, app_id: Annotated[str, Path()], body: StateIn) -> Any:
         """Recorded once per (application, seq): a repeat answers ``recorded: false`` and
         changes nothing. The application's state is its highest recorded seq's."""
         hall = hall_of(request)

@@ -304,7 +304,7 @@ def add_workorder_routes(api: FastAPI, store: Store) -> None:
         return {"workorders": items, "next": page(list(rows), limit)}
 
     @router.get("/{wo_id}", response_model=WorkorderStateOut, summary="State and reports (auditor)")
-    def get_workorder(request: Request, wo_id: Annotated[str, Path(max_length=36)]) -> Any:
+    def get_workorder(request: Request, wo_id: Annotated[str, Path()]) -> Any:
         refused = auditor_only(request)
         if refused is not None:
             return refused
@@ -332,9 +332,7 @@ def add_workorder_routes(api: FastAPI, store: Store) -> None:
         responses={409: {"description": "`conflict`: already replied or returned."}},
         summary="Sign, reply or return",
     )
-    def post_event(
-        request: Request, wo_id: Annotated[str, Path(max_length=36)], body: EventIn
-    ) -> Any:
+    def post_event(request: Request, wo_id: Annotated[str, Path()], body: EventIn) -> Any:
         """Recorded once per (work order, seq): a repeat answers ``recorded: false``."""
         hall = hall_of(request)
         if isinstance(hall, JSONResponse):

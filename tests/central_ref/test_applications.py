@@ -94,7 +94,10 @@ def test_a_submitted_application_reaches_its_hall_with_files_and_data(client):
             assert got.headers["content-type"] == kind
             assert hashlib.sha256(got.content).hexdigest() == hashlib.sha256(data).hexdigest()
     assert client.get(f"{LIST}/{answer['id']}/files/1", headers=HALL_A).status_code == 404
-    assert client.get(f"{LIST}/{answer['id']}/files/3", headers=HALL_A).status_code == 404
+    for missing in ("3", "31", str(2**70), "-1"):
+        got = client.get(f"{LIST}/{answer['id']}/files/{missing}", headers=HALL_A)
+        assert got.status_code == 404
+    assert client.get(f"{LIST}/{'x' * 100}/files/0", headers=HALL_A).status_code == 404
 
 
 def test_a_company_applies_with_its_credit_code(sqlite_client):

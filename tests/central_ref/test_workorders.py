@@ -287,3 +287,28 @@ def test_work_orders_on_a_running_server_with_faults(start_server, tmp_path):
     assert "injected fault" in log and f"work order {dispatched['id']}: reply by hall-a/pc1" in log
     for secret in (TEXT, REPLY, CITIZEN["name"], CITIZEN["phone"], "ws-secret-1"):
         assert secret not in log and secret not in made.stderr
+
+
+def test_racing_replies_on_a_running_server_are_taken_once(start_server, db_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    server = start_server("--auditor-token", AUDITOR_TOKEN, db=db_url,
+                          token="hall-a/pc1=ws-secret-1")  # fmt: skip
+    auditor = {"Authorization": f"Bearer {AUDITOR_TOKEN}"}
+    hall = {"Authorization": "Bearer ws-secret-1"}
+    made = requests.post(f"{server.url}{WO}", json=order(), headers=auditor, timeout=10)
+    assert made.status_code == 201
+    url = f"{server.url}{WO}/{made.json()['id']}/events"
+
+    def reply(seq: int) -> int:
+        body = {"seq": seq, "action": "reply", "at": AT, "text": f"{REPLY} {seq}"}
+        return requests.post(url, json=body, headers=hall, timeout=30).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        racing = list(pool.map(reply, [1, 1, 1, 1, 2, 3, 4, 5]))  # seq 1 four times
+    assert racing.count(200) + racing.count(409) == 8 and racing.count(200) >= 1
+    detail = requests.get(f"{server.url}{WO}/{made.json()['id']}", headers=auditor, timeout=10)
+    replies = [e for e in detail.json()["events"] if e["action"] == "reply"]
+    assert len(replies) == 1 and detail.json()["state"] == "replied"
+    won = replies[0]["seq"]
+    assert racing.count(200) == (4 if won == 1 else 1)  # repeats of the winner's seq: 200
