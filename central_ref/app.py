@@ -31,14 +31,12 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from central_ref import API_VERSION
+from central_ref import API_VERSION, applications, workorders
 from central_ref.anchors import add_anchor_routes
 from central_ref.appointments import add_appointment_routes
 from central_ref.auth import (
     HEALTH_PATH,
-    PRINCIPAL_KEY,
     Gate,
-    Principal,
     TokenTable,
     parse_auditor_tokens,
     parse_tokens,
@@ -47,6 +45,7 @@ from central_ref.catalogs import add_catalog_routes
 from central_ref.eid import add_eid_routes
 from central_ref.faults import ALL_MODES, FaultInjector
 from central_ref.files import add_file_routes
+from central_ref.online import principal_of as _principal
 from central_ref.rules import (
     InvalidCase,
     ValidCase,
@@ -140,13 +139,6 @@ def _error(
     return _SafeJSON({"error": code, "detail": jsonable_encoder(detail)}, status, headers)
 
 
-def _principal(request: Request) -> Principal:
-    principal = request.scope.get(PRINCIPAL_KEY)
-    if not isinstance(principal, Principal):  # the gate sets it for every route but health
-        raise RuntimeError("request reached a route without passing the gate")
-    return principal
-
-
 def _uploader(request: Request) -> str | JSONResponse:
     """The workstation uploading, or a 403 for an auditor (who reads and never uploads)."""
     principal = _principal(request)
@@ -204,6 +196,8 @@ def create_app(
     add_eid_routes(api, store)  # e-ID codes (central_ref.eid)
     add_file_routes(api, store)  # the scanned materials of cases (central_ref.files)
     add_share_routes(api, store, **share)  # shared data, 免证办 (central_ref.sharing)
+    applications.add_application_routes(api, store)  # online applications, 网办件
+    workorders.add_workorder_routes(api, store)  # 12345 work orders, 工单
     bearer = HTTPBearer(
         auto_error=False, scheme_name="WorkstationToken", description="One token per workstation."
     )

@@ -17,6 +17,11 @@
     central-ref share-seed --db URL --subject-kind person|company --id ID --name NAME
                       [--resource CODE ...] [--data-key-file F]
                                                        add a subject's shared-data records
+    central-ref application-submit --db URL --hall H --file JSON [--data-key-file F]
+                                                       an online application (the citizen's app)
+    central-ref workorder-dispatch --db URL --hall H --kind K --text T --deadline YYYY-MM-DD
+                      [--bundle B] [--citizen-name N] [--citizen-phone P] [--data-key-file F]
+                                                       a 12345 work order (the 12345 desk)
     central-ref openapi [--output FILE]                print or write the OpenAPI document
 
 ``serve --port 0`` picks a free port. Once the socket listens, ``serve`` prints one JSON line
@@ -184,6 +189,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--resource", action="append", default=[], metavar="CODE", help="default: all its kind's"
     )
     share.add_argument("--data-key-file", default=None, help="as for serve")
+
+    submit = sub.add_parser("application-submit", help="submit an online application")
+    submit.add_argument("--db", default=os.environ.get("CENTRAL_REF_DB"))
+    submit.add_argument("--hall", required=True)
+    submit.add_argument("--file", required=True, help="the application (the POST's JSON body)")
+    submit.add_argument("--data-key-file", default=None, help="as for serve")
+
+    order = sub.add_parser("workorder-dispatch", help="dispatch a 12345 work order to a hall")
+    order.add_argument("--db", default=os.environ.get("CENTRAL_REF_DB"))
+    order.add_argument("--kind", required=True, choices=["consult", "complaint", "suggestion"])
+    for option in ("--hall", "--text", "--deadline"):
+        order.add_argument(option, required=True)
+    for option in ("--bundle", "--citizen-name", "--citizen-phone", "--data-key-file"):
+        order.add_argument(option, default=None)
 
     openapi = sub.add_parser("openapi", help="print (or write) the OpenAPI document")
     openapi.add_argument("--output", default=None)
@@ -405,6 +424,41 @@ def _share_seed(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _application_submit(args: argparse.Namespace) -> int:
+    from central_ref.applications import submit_json
+
+    try:
+        with open(args.file, encoding="utf-8") as fh:
+            application = json.load(fh)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {exc}") from None
+    return _print_written(args, lambda store: submit_json(store, args.hall, application))
+
+
+def _workorder_dispatch(args: argparse.Namespace) -> int:
+    from central_ref.workorders import dispatch_fields
+
+    fields = {"hall": args.hall, "kind": args.kind, "text": args.text, "bundle": args.bundle,
+              "deadline": args.deadline, "citizen": {"name": args.citizen_name,
+              "phone": args.citizen_phone}}  # fmt: skip
+    return _print_written(args, lambda store: dispatch_fields(store, fields))
+
+
+def _print_written(args: argparse.Namespace, write: Any) -> int:
+    """Run ``write(store)`` and print its answer as JSON (ValueError: bad input, one line)."""
+    if len(args.hall) > 64 or "/" in args.hall or not args.hall.strip():
+        raise CliError("--hall: 1 to 64 characters without /")
+    store = _store(args)
+    try:
+        result = write(store)
+    except ValueError as exc:  # what and where, never the value (an ID, a name, a phone)
+        raise CliError(str(exc)) from None
+    finally:
+        store.dispose()
+    print(json.dumps(result, ensure_ascii=False))
+    return EXIT_OK
+
+
 def _openapi(args: argparse.Namespace) -> int:
     from central_ref.openapi import document_text
 
@@ -424,6 +478,8 @@ _COMMANDS = {
     "catalog-publish": _catalog_publish,
     "eid-issue": _eid_issue,
     "share-seed": _share_seed,
+    "application-submit": _application_submit,
+    "workorder-dispatch": _workorder_dispatch,
     "openapi": _openapi,
 }
 

@@ -45,6 +45,14 @@ def test_openapi_is_served_and_documents_the_contract(tmp_path):
         "/api/v1/share/calls",
         "/api/v1/share/_faults",
         "/api/v1/share/{resource}",
+        "/api/v1/applications",
+        "/api/v1/applications/{app_id}/files/{index}",
+        "/api/v1/applications/{app_id}/states",
+        "/public/v1/halls/{hall}/applications",
+        "/public/v1/applications/{app_id}",
+        "/api/v1/workorders",
+        "/api/v1/workorders/{wo_id}",
+        "/api/v1/workorders/{wo_id}/events",
     }
     assert "security" not in paths["/api/v1/health"]["get"]
     assert paths["/api/v1/cases/batch"]["post"]["security"] == [{"WorkstationToken": []}]
@@ -57,5 +65,10 @@ def test_openapi_is_served_and_documents_the_contract(tmp_path):
     assert file_put["security"] == [{"WorkstationToken": []}]
     assert {"200", "403", "404", "409", "413", "422"} <= set(file_put["responses"])
     assert "application/octet-stream" in file_put["requestBody"]["content"]
+    submit = paths["/public/v1/halls/{hall}/applications"]["post"]
+    assert "security" not in submit and {"201", "413", "422"} <= set(submit["responses"])
+    body = submit["requestBody"]["content"]["application/json"]["schema"]
+    assert set(body["required"]) == {"bundle", "mode", "applicant"}
+    assert paths["/api/v1/workorders"]["post"]["security"] == [{"WorkstationToken": []}]
     put_responses = paths["/api/v1/cases/{uuid}"]["put"]["responses"]
     assert {"200", "201", "401", "409", "422"} <= set(put_responses)
