@@ -33,7 +33,7 @@ from desk_app.store import Database
 from desk_app.store.case_models import Case
 from desk_app.store.models import Setting
 from desk_app.store.online_models import OnlineReport
-from desk_app.sync.client import CentralClient, CentralError
+from desk_app.sync.client import CentralAuthError, CentralClient, CentralError
 
 log = logging.getLogger(__name__)
 APP_CURSOR = "online_app_cursor"
@@ -123,15 +123,27 @@ def _refuse(client: CentralClient, app_id: str, exc: Refused, now: datetime) -> 
 
 
 def push_reports(db: Database, client: CentralClient, report: OnlineExchange) -> None:
+    """Each owed state on its own: one the platform does not answer now waits for the next
+    pass, the others go (the platform orders them by their number, not by arrival)."""
+    failed = 0
     for row_id, app_id, body in online.unsent(db):
-        resp = client.call("POST", f"/api/v1/applications/{app_id}/states", json=body)
+        try:
+            resp = client.call("POST", f"/api/v1/applications/{app_id}/states", json=body)
+        except CentralAuthError:
+            raise
+        except CentralError:
+            failed += 1
+            continue
         if resp.status_code in (404, 422):  # the platform will never take it: not retried
             log.error("online state %s of an application refused: HTTP %d", body["state"],
                       resp.status_code)  # fmt: skip
         elif resp.status_code != 200:
-            raise CentralError(f"online state: HTTP {resp.status_code}")
+            failed += 1
+            continue
         online.mark_sent(db, row_id)
         report.reports += 1
+    if failed:
+        raise CentralError(f"{failed} online states not sent (next pass)")
 
 
 def book_pickups(db: Database, report: OnlineExchange, now: datetime) -> None:
@@ -174,24 +186,53 @@ def pull_workorders(
 
 
 def push_workorder_events(db: Database, client: CentralClient, report: OnlineExchange) -> None:
+    """Each owed step on its own, in order per work order: after one that did not go, that
+    work order's later steps wait (a reply never overtakes its signing)."""
+    failed, held = 0, set()
     for row_id, order_id, body in workorders.unsent_events(db):
-        resp = client.call("POST", f"/api/v1/workorders/{order_id}/events", json=body)
+        if order_id in held:
+            continue
+        try:
+            resp = client.call("POST", f"/api/v1/workorders/{order_id}/events", json=body)
+        except CentralAuthError:
+            raise
+        except CentralError:
+            failed += 1
+            held.add(order_id)
+            continue
         if resp.status_code in (404, 409, 422):  # refused for good (e.g. a second reply)
             log.error("work order %s not taken by the platform: HTTP %d", body["action"],
                       resp.status_code)  # fmt: skip
         elif resp.status_code != 200:
-            raise CentralError(f"work order event: HTTP {resp.status_code}")
+            failed += 1
+            held.add(order_id)
+            continue
         workorders.mark_sent(db, row_id)
         report.workorder_events += 1
+    if failed:
+        raise CentralError(f"{failed} work order steps not sent (next pass)")
 
 
 def exchange(db: Database, client: CentralClient, *, now: datetime | None = None) -> OnlineExchange:
-    """One pass: applications in, states out, pick-ups booked, work orders in, steps out."""
+    """One pass: applications in, states out, pick-ups booked, work orders in, steps out. Each
+    step is tried even when an earlier one met a platform error; the first such error is
+    raised at the end (the loop logs it and tries again), a 401 at once."""
     now = now or clock.now()
     report = OnlineExchange()
-    pull_applications(db, client, report, now)
-    book_pickups(db, report, now)
-    push_reports(db, client, report)
-    pull_workorders(db, client, report, now)
-    push_workorder_events(db, client, report)
+    first: CentralError | None = None
+    for step in (
+        lambda: pull_applications(db, client, report, now),
+        lambda: book_pickups(db, report, now),
+        lambda: push_reports(db, client, report),
+        lambda: pull_workorders(db, client, report, now),
+        lambda: push_workorder_events(db, client, report),
+    ):
+        try:
+            step()
+        except CentralAuthError:
+            raise
+        except CentralError as exc:
+            first = first or exc
+    if first is not None:
+        raise first
     return report
