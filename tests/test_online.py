@@ -13,11 +13,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from desk_app.services import workorders
 from desk_app.services.cases import actions as cases
 from desk_app.services.cases import online
 from desk_app.services.common.errors import Refused
 from desk_app.services.hall import setup as hall
+from desk_app.services.workorders import orders as workorders
 from desk_app.store.case_models import Case, CaseFile
 from desk_app.store.online_models import OnlineReport, WorkOrder
 from tests.ids import resident_id

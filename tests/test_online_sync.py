@@ -17,10 +17,10 @@ import requests
 from PIL import Image
 from sqlalchemy import select
 
-from desk_app.services import workorders
 from desk_app.services.cases import actions as cases
 from desk_app.services.cases import online
 from desk_app.services.hall import setup as hall
+from desk_app.services.workorders import orders as workorders
 from desk_app.store.case_models import Case
 from desk_app.sync import online_sync
 from desk_app.sync.client import CentralClient, CentralError

@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 
 from desk_app.security.authz import Forbidden
 from desk_app.security.roles import Actor, Operation, Role, allowed
-from desk_app.services import workorders
 from desk_app.services.accounts import device_tokens, key_rotation
 from desk_app.services.accounts import staff as accounts
 from desk_app.services.appointments import booking as appointments
@@ -49,6 +48,7 @@ from desk_app.services.queue import operations as queue
 from desk_app.services.queue import rollover as queue_rollover
 from desk_app.services.supervision import alerts, live_hall, reform, statistics
 from desk_app.services.supervision import report as stats_report
+from desk_app.services.workorders import orders as workorders
 from desk_app.store.models import Base
 from desk_app.sync import outbox, retention
 from desk_app.sync.client import CentralClient, CentralError

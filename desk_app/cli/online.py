@@ -26,7 +26,7 @@ def _order_out(args: argparse.Namespace, view) -> None:  # type: ignore[no-untyp
 
 
 def cmd_workorder_list(args: argparse.Namespace) -> None:
-    from desk_app.services import workorders
+    from desk_app.services.workorders import orders as workorders
 
     rows = workorders.list_orders(db_from_args(args, acting=Operation.WORKORDER_LIST), args.state)
     human = "\n".join(
@@ -39,21 +39,21 @@ def cmd_workorder_list(args: argparse.Namespace) -> None:
 
 
 def cmd_workorder_sign(args: argparse.Namespace) -> None:
-    from desk_app.services import workorders
+    from desk_app.services.workorders import orders as workorders
 
     db = db_from_args(args, acting=Operation.WORKORDER_SIGN)
     _order_out(args, workorders.sign(db, args.id))
 
 
 def cmd_workorder_reply(args: argparse.Namespace) -> None:
-    from desk_app.services import workorders
+    from desk_app.services.workorders import orders as workorders
 
     db = db_from_args(args, acting=Operation.WORKORDER_REPLY)
     _order_out(args, workorders.reply(db, args.id, args.text, kb=args.kb))
 
 
 def cmd_workorder_return(args: argparse.Namespace) -> None:
-    from desk_app.services import workorders
+    from desk_app.services.workorders import orders as workorders
 
     db = db_from_args(args, acting=Operation.WORKORDER_RETURN)
     _order_out(args, workorders.return_order(db, args.id, args.reason))

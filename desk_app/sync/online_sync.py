@@ -7,7 +7,7 @@
 2. the states owed to the citizens (``online_reports``), each sent once: the platform keeps
    the first report of a number, so a report sent again after a lost answer changes nothing;
 3. the pick-ups of concluded 网上申请、窗口取件 cases booked and reported;
-4. 12345 work orders dispatched since the last one pulled (services/workorders.py), and the
+4. 12345 work orders dispatched since the last one pulled (services/workorders/orders.py), and the
    hall's sign / reply / return steps, each sent once the same way.
 
 The cursors advance only after what they cover is stored, one item at a time: a kill anywhere
@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import select
 
 from desk_app.domain import clock
-from desk_app.services import workorders
 from desk_app.services.cases import online
 from desk_app.services.common.errors import Refused
+from desk_app.services.workorders import orders as workorders
 from desk_app.store import Database
 from desk_app.store.case_models import Case
 from desk_app.store.models import Setting

@@ -35,7 +35,7 @@ from desk_app.domain.validators import checked_text
 from desk_app.security.authz import require
 from desk_app.security.crypto import is_encrypted
 from desk_app.security.roles import Operation
-from desk_app.services.cases import online
+from desk_app.services.cases import online_reports as online
 from desk_app.services.cases.dto import CaseView
 from desk_app.services.cases.payload import PAYLOAD_CONTEXT, case_payload
 from desk_app.services.cases.views import (

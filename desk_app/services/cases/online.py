@@ -8,7 +8,7 @@ and documents as a walk-in.
   application is the consent), everything else missing until the clerk decides. Pulling twice
   takes in once (``cases.online_id`` is unique).
 - Every state the citizen must see is an ``online_reports`` row, numbered per case and written
-  in the transaction that changed the case (:func:`on_event`, called by the case lifecycle);
+  in the transaction that changed the case (online_reports.on_event, from the case lifecycle);
   the sync sends each once (the platform keeps the first report of a number).
 - ``pickup`` (网上申请、窗口取件): once concluded, the hall books the pick-up at its counter
   (:func:`book_pickup`, an appointment of the bundle's service) and reports the date.
@@ -26,14 +26,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from desk_app.domain import clock
-from desk_app.domain.cases import CaseAction, CaseState, MaterialStatus
+from desk_app.domain.cases import CaseState
 from desk_app.domain.validators import mask_name
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
+from desk_app.services.cases.online_reports import report
 from desk_app.services.common import protection
 from desk_app.services.common.catalog import catalog, work_calendar
 from desk_app.services.common.errors import Refused
@@ -43,15 +43,6 @@ from desk_app.store.online_models import OnlineReport
 
 REVIEW_DAYS = 1
 MODES = ("online", "pickup")
-# What each case action tells the citizen (terminate: the deferred materials never came).
-STATE_OF = {
-    CaseAction.ACCEPT: "accepted",
-    CaseAction.DEFER: "deferred",
-    CaseAction.NOTICE: "notice",
-    CaseAction.REJECT: "rejected",
-    CaseAction.CONCLUDE: "concluded",
-    CaseAction.TERMINATE: "rejected",
-}
 INBOX_STATES = ("open", "notice", "accepted", "deferred", "concluded", "rejected", "all")
 
 
@@ -85,48 +76,6 @@ class InboxRow:
 def due_of(received_at: datetime) -> date:
     """The review is due by the end of the next working day after the platform received it."""
     return work_calendar().add_workdays(clock.hall_day(received_at), REVIEW_DAYS).date
-
-
-def report(s: Session, case: Case, state: str, at: datetime, **detail: Any) -> None:
-    """One state owed to the platform, numbered after the case's last (in the caller's unit)."""
-    last = s.scalar(select(func.max(OnlineReport.seq)).where(OnlineReport.case_id == case.id))
-    clean = {k: v for k, v in detail.items() if v}
-    s.add(
-        OnlineReport(
-            case_id=case.id,
-            seq=int(last or 0) + 1,
-            state=state,
-            at=at,
-            detail=json.dumps(clean, ensure_ascii=False) if clean else None,
-        )
-    )
-
-
-def on_event(s: Session, case: Case, action: CaseAction, at: datetime) -> None:
-    """The case lifecycle's hook: an online case's decision or conclusion is reported (with
-    the materials still owed, for a 告知 or a 容缺)."""
-    if case.channel != "online" or action not in STATE_OF:
-        return
-    state = STATE_OF[action]
-    missing = list(
-        s.scalars(
-            select(CaseMaterial.name)
-            .where(
-                CaseMaterial.case_id == case.id,
-                CaseMaterial.required.is_(True),
-                CaseMaterial.status.in_([MaterialStatus.MISSING, MaterialStatus.DEFERRED]),
-            )
-            .order_by(CaseMaterial.material_code)
-        )
-    )
-    report(
-        s,
-        case,
-        state,
-        at,
-        reason=case.decision_reason if state in ("rejected", "notice") else None,
-        missing=missing if state in ("notice", "deferred") else None,
-    )
 
 
 def take_in(

@@ -31,7 +31,7 @@ from desk_app.security.roles import Operation
 from desk_app.services.assist.sessions import link_case
 from desk_app.services.cases import sharing
 from desk_app.services.cases.dto import AgentInfo, CaseView
-from desk_app.services.cases.online import report as report_online
+from desk_app.services.cases.online_reports import report as report_online
 from desk_app.services.cases.views import view_after_changes
 from desk_app.services.common import protection
 from desk_app.services.common.catalog import bundle, catalog, checklist_for

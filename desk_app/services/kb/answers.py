@@ -169,7 +169,7 @@ def unanswered(db: Database, *, since: datetime | None = None, limit: int = 200)
             stmt = stmt.where(KbQuestion.asked_at >= since)
         rows = s.execute(stmt).all()
         # The consults 12345 brought that were replied without a knowledge-base answer.
-        from desk_app.services.workorders import unlinked_consults
+        from desk_app.services.workorders.orders import unlinked_consults
 
         consults = unlinked_consults(s, limit)
     items = [

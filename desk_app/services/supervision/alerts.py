@@ -29,7 +29,7 @@ from desk_app.services.common.lookups import example_progress_url, get_setting
 from desk_app.services.devices.registry import faults as device_faults
 from desk_app.services.evaluation.follow_up import list_rows
 from desk_app.services.supervision.live_hall import LiveHall, compute_live
-from desk_app.services.workorders import overdue as overdue_orders
+from desk_app.services.workorders.orders import overdue as overdue_orders
 from desk_app.store import Database
 from desk_app.store.case_models import CaseFile, SyncOutbox
 from desk_app.store.supervision_models import AlertAck

@@ -1,7 +1,7 @@
 """12345 工单 (F7) on the supervisor's screen: the work orders by state, the late ones in red;
 签收 (Ctrl+G), 答复 (Ctrl+Y, with the text and optionally the knowledge-base answer it rests
 on) and 退回 (Ctrl+T, with the reason) on the selected one. Each step goes back to the
-platform through the sync, once (services/workorders.py)."""
+platform through the sync, once (services/workorders/orders.py)."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ class WorkOrdersPage(QWidget):
             self.load()
 
     def load(self) -> None:
-        from desk_app.services import workorders
+        from desk_app.services.workorders import orders as workorders
 
         self._loaded_once = True
         state, db = str(self.state.currentData()), self.db
@@ -162,7 +162,7 @@ class WorkOrdersPage(QWidget):
         return self.rows[sel[0].row()] if sel and self.rows else None
 
     def act(self, key: str) -> None:
-        from desk_app.services import workorders
+        from desk_app.services.workorders import orders as workorders
 
         order, db = self.selected(), self.db
         if order is None:
