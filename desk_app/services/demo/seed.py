@@ -26,6 +26,7 @@ from desk_app.services.common.errors import Refused
 from desk_app.services.demo import calendar as demo_calendar
 from desk_app.services.demo import history as demo_history
 from desk_app.services.demo.assist import seed_assist
+from desk_app.services.demo.online import seed_online
 from desk_app.services.hall import mode as hall_mode
 from desk_app.services.hall import setup as hall
 from desk_app.store import Database
@@ -217,6 +218,7 @@ def seed_demo(
         events += len(e_rows)
     demo_history.seed_case_history(db, seed=seed, days=day_list, now=now)
     seed_assist(db, now, windows)  # 帮办代办 sessions and 堵点 (services/demo/assist.py)
+    seed_online(db, now)  # 网办件 in the inbox, 12345 work orders (services/demo/online.py)
     return {
         "seeded": True,
         "services": len(DEMO_SERVICES),
