@@ -147,7 +147,7 @@ def inbox_bench(tmp: Path, n: int) -> None:
     ]  # fmt: skip
     with db.begin() as s:
         s.execute(insert(Case), rows)
-    base, full = [], []
+    base, full, line = [], [], []
     for _ in range(10):
         t0 = time.perf_counter()
         with db.read() as s:
@@ -160,12 +160,19 @@ def inbox_bench(tmp: Path, n: int) -> None:
         t0 = time.perf_counter()
         listed = online.inbox(db)
         full.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        assert online.waiting(db)[0] == n
+        line.append((time.perf_counter() - t0) * 1000)
         assert len(listed) == len(got) == n
     base.sort()
     full.sort()
+    line.sort()
     print(
         f"inbox over {n:,} open online cases: refresh p50 {full[4]:.0f} ms p95 {full[9]:.0f} ms"
         f" | raw SELECT p50 {base[4]:.0f} ms | ratio p50 {full[4] / base[4]:.1f}x"
+    )
+    print(
+        f"the counter's line (count and late, every 30 s): p50 {line[4]:.1f} ms p95 {line[9]:.1f} ms"
     )
 
 

@@ -100,8 +100,10 @@ def test_an_application_becomes_a_case_once_with_its_files_and_shared_materials(
     # Received on Thursday 2026-09-24; Friday is 中秋节 in 2026: due by the end of Monday.
     assert row.case_no == no and row.due == date(2026, 9, 28) and not row.overdue
     assert row.applicant == "张*丰" and row.to_json()["channel"] == "online"
+    assert online.waiting(counter, now=T) == (1, 0)
     # Nine days later (the holidays in between), still open: overdue.
     assert online.inbox(counter, now=T + timedelta(days=9))[0].overdue
+    assert online.waiting(counter, now=T + timedelta(days=9)) == (1, 1)
 
 
 def test_a_kill_between_the_case_and_its_files_is_made_good_by_the_next_pull(counter, monkeypatch):

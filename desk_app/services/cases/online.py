@@ -26,7 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from desk_app.domain import clock
 from desk_app.domain.cases import CaseState
@@ -178,30 +178,69 @@ def inbox(db: Database, state: str = "open", *, now: datetime | None = None) -> 
         raise Refused(f"未知的状态 {state}", f"--state must be one of {', '.join(INBOX_STATES)}")
     now = now or clock.now()
     today = clock.hall_day(now)
-    q = select(Case).where(Case.channel == "online").order_by(Case.received_at, Case.case_no)
+    # Columns, not entities: a hall with 10 k applications waiting lists them in a blink.
+    q = (
+        select(
+            Case.case_no,
+            Case.bundle_code,
+            Case.bundle_name,
+            Case.online_mode,
+            Case.state,
+            Case.applicant_kind,
+            Case.applicant_name,
+            func.coalesce(Case.received_at, Case.opened_at),
+        )
+        .where(Case.channel == "online")
+        .order_by(Case.received_at, Case.case_no)
+    )
     if state != "all":
         q = q.where(Case.state == CaseState(state))
     names = {b.code: b.name for b in catalog().bundles}
     rows = []
+    dues: dict[date, date] = {}  # one calendar reckoning per day received, not per case
     with db.read() as s:
-        for case in s.scalars(q):
-            received = case.received_at or case.opened_at
-            due = due_of(received)
-            name = protection.unseal(case.applicant_name, "cases.applicant_name") or ""
-            rows.append(
-                InboxRow(
-                    case.case_no,
-                    case.bundle_code,
-                    names.get(case.bundle_code, case.bundle_name),
-                    case.online_mode or "online",
-                    case.state,
-                    mask_name(name) if case.applicant_kind == "person" else name,
-                    received,
-                    due,
-                    case.state == CaseState.OPEN and due < today,
-                )
+        found = s.execute(q).all()
+    for case_no, bundle, bundle_name, mode, st, kind, sealed, received in found:
+        day = clock.hall_day(received)
+        due = dues.get(day) or dues.setdefault(day, due_of(received))
+        name = protection.unseal(sealed, "cases.applicant_name") or ""
+        rows.append(
+            InboxRow(
+                case_no,
+                bundle,
+                names.get(bundle, bundle_name),
+                mode or "online",
+                st,
+                mask_name(name) if kind == "person" else name,
+                received,
+                due,
+                st == CaseState.OPEN and due < today,
             )
+        )
     return sorted(rows, key=lambda r: (r.due, r.received_at))
+
+
+def waiting(db: Database, *, now: datetime | None = None) -> tuple[int, int]:
+    """(online cases waiting for review, of which late): the counter's line, read every 30 s
+    with one grouped query and no personal data unsealed."""
+    require(db.actor, Operation.CASE_INBOX)
+    today = clock.hall_day(now or clock.now())
+    with db.read() as s:
+        rows = s.execute(
+            select(Case.received_at, func.count())
+            .where(Case.channel == "online", Case.state == CaseState.OPEN)
+            .group_by(Case.received_at)
+        ).all()
+    n = late = 0
+    dues: dict[date, date] = {}
+    for received, count in rows:
+        if received is None:
+            continue
+        day = clock.hall_day(received)
+        due = dues.get(day) or dues.setdefault(day, due_of(received))
+        n += count
+        late += count if due < today else 0
+    return n, late
 
 
 def unsent(db: Database, limit: int = 200) -> list[tuple[int, str, dict[str, Any]]]:

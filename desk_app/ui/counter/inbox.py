@@ -47,7 +47,6 @@ class InboxLine(QWidget):
     def __init__(self, counter: Any) -> None:
         super().__init__()
         self.counter = counter
-        self.rows: list[Any] = []
         self.label = QLabel()
         self.button = QPushButton(self.tr("网办件 (Ctrl+F10)"))
         self.button.clicked.connect(self.open_inbox)
@@ -65,13 +64,14 @@ class InboxLine(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        db = self.counter.db
-        self.counter.runner.submit(lambda: _inbox(db, "open"), self.show_rows, lambda _e: None)
+        from desk_app.services.cases import online
 
-    def show_rows(self, rows: list[Any]) -> None:
-        self.rows = rows
-        late = sum(r.overdue for r in rows)
-        text = self.tr("网办件待审 %1 件").replace("%1", str(len(rows)))
+        db = self.counter.db
+        self.counter.runner.submit(lambda: online.waiting(db), self.show_counts, lambda _e: None)
+
+    def show_counts(self, counts: tuple[int, int]) -> None:
+        n, late = counts
+        text = self.tr("网办件待审 %1 件").replace("%1", str(n))
         if late:
             text += self.tr("（逾期 %1）").replace("%1", str(late))
         self.label.setText(text)
