@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from typing import Any
 
 from desk_app.cli.common import CliError, Commands, Parser, db_from_args, out, positive_int
@@ -76,14 +75,22 @@ def cmd_device_simulate(args: argparse.Namespace) -> None:
         twin = makers[args.what](options)
     else:
         raise CliError(f"{args.what}: simulated devices are callpad, strip, evaluator, idcard")
-    out(args, {"port": twin.port}, f"{args.what} on {twin.port} (Ctrl+C to stop)")
+    # The stop signal is caught before the port is printed: whoever starts the twin may stop
+    # it the moment it reads the port (SIGINT between the two used to kill the process).
+    import signal
+    import threading
+
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_a: stop.set()) for sig in (signal.SIGINT,
+                signal.SIGTERM)}  # fmt: skip
     try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
+        out(args, {"port": twin.port}, f"{args.what} on {twin.port} (Ctrl+C to stop)")
+        while not stop.wait(3600):
+            pass
     finally:
         twin.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def cmd_token_create(args: argparse.Namespace) -> None:
