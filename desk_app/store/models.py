@@ -240,5 +240,6 @@ from desk_app.store import (  # noqa: E402, F401
     device_models,
     identity_models,
     kb_models,
+    stats_models,
     supervision_models,
 )
