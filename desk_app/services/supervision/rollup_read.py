@@ -87,7 +87,10 @@ def period_rows(
 ) -> list[Any]:
     """The rows of ``dims`` covering hall days ``first``..``last`` once each."""
     st = state(s, first, last)
-    months = sorted(m for m in st.months if m >= first and month_end(m) <= last)
+    # The months' rows have no "day" grouping (it would be their days' rows again).
+    months = sorted(
+        m for m in st.months if m >= first and month_end(m) <= last and "day" not in dims
+    )
     in_month = {m + timedelta(days=i) for m in months for i in range((month_end(m) - m).days + 1)}
     day_rows: list[date] = []
     raw: list[date] = []
