@@ -37,9 +37,7 @@ PERIODS = [
 
 
 def local(day: date, minutes: float) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=clock.HALL_TZ) + timedelta(
-        minutes=minutes
-    )
+    return datetime(day.year, day.month, day.day, tzinfo=clock.HALL_TZ) + timedelta(minutes=minutes)
 
 
 def random_hall(db, seed: int) -> None:
@@ -145,7 +143,9 @@ def random_ticket(rng, day, seq, services, windows, staff, events) -> dict[str, 
         event("no_show", called + timedelta(minutes=2), windows[window])
     elif fate < 0.9 or day == TODAY:
         start = called + timedelta(seconds=rng.randint(0, 120))
-        service = rng.choice([0, rng.randint(1, 300), rng.randint(300, 2400), rng.randint(3600, 9000)])
+        service = rng.choice(
+            [0, rng.randint(1, 300), rng.randint(300, 2400), rng.randint(3600, 9000)]
+        )
         done = start + timedelta(seconds=service, microseconds=rng.randint(0, 999_999))
         if day == TODAY and done > NOW:
             row.update(state="serving", started_at=start)

@@ -25,6 +25,9 @@ from sqlalchemy.orm import Session
 from desk_app.domain import clock
 from desk_app.domain import histogram as hist
 from desk_app.domain.statistics import channel_of, session_kind_of
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
+from desk_app.services.common.errors import Refused
 from desk_app.services.hall.calendar import sessions_or_default
 from desk_app.services.supervision.statistics import dated_facts, session_facts
 from desk_app.store import Database
@@ -304,6 +307,32 @@ def catch_up(
                 rows += _write_month(s, month, st.mark, now)
         month = month_end(month) + timedelta(days=1)
     return days, rows
+
+
+def rebuild(
+    db: Database,
+    first: date | None = None,
+    last: date | None = None,
+    *,
+    now: datetime | None = None,
+) -> dict[str, int]:
+    """``stats rebuild``: with a period, roll its closed days (and their months) up again from
+    the tickets; without, catch up every closed day. Returns {"days", "rows"} written."""
+    require(db.actor, Operation.STATS_REBUILD)
+    if first is not None and last is not None:
+        if last < first:
+            raise Refused("结束日期早于开始日期", "--to is before --from")
+        with db.begin() as s:
+            _lock(s)
+            s.execute(
+                delete(StatsSpan).where(
+                    StatsSpan.day.between(first.replace(day=1), last),
+                    (StatsSpan.level == DAY) & StatsSpan.day.between(first, last)
+                    | (StatsSpan.level == MONTH),
+                )
+            )
+    days, rows = catch_up(db, first, last, now=now)
+    return {"days": days, "rows": rows}
 
 
 def _whole_months(first: date, last: date) -> Iterable[date]:
