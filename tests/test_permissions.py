@@ -46,7 +46,7 @@ from desk_app.services.kb import answers as kb
 from desk_app.services.queue import boards
 from desk_app.services.queue import operations as queue
 from desk_app.services.queue import rollover as queue_rollover
-from desk_app.services.supervision import alerts, live_hall, reform, statistics
+from desk_app.services.supervision import alerts, live_hall, reform, rollup, statistics
 from desk_app.services.supervision import report as stats_report
 from desk_app.services.workorders import orders as workorders
 from desk_app.store.models import Base
@@ -124,6 +124,7 @@ CALLS: dict[Operation, Callable[[Any], Any]] = {
     Op.STATS_REPORT: lambda db: stats_report.monthly_report(
         db, date(2026, 1, 1), date(2026, 1, 31), Path("/nonexistent/report.pdf")
     ),
+    Op.STATS_REBUILD: lambda db: rollup.rebuild(db, date(2026, 1, 1), date(2026, 1, 31)),
     Op.ALERTS_LIST: alerts.list_alerts,
     Op.ALERTS_ACK: lambda db: alerts.acknowledge(db, "waiting:none:2026-01-01", "test"),
     Op.LIVE_HALL: live_hall.live_hall,

@@ -109,6 +109,7 @@ stats.summary              x x . . . . . .
 stats.reform               x x . . . . . .
 stats.evaluations          x x . . . . . .
 stats.report               x x . . . . . .
+stats.rebuild              x x . . . . . .
 alerts.list                x x . . . . . .
 alerts.ack                 x x . . . . . .
 live.hall                  x x . . . . . .

@@ -340,4 +340,4 @@ def test_a_period_only_counts_its_own_days(db):
     with pytest.raises(statistics.Refused):
         statistics.summary(db, SAT, FRI, now=NOW)
     with pytest.raises(statistics.Refused):
-        statistics.summary(db, FRI, FRI + timedelta(days=400), now=NOW)
+        statistics.summary(db, FRI, FRI + timedelta(days=statistics.MAX_PERIOD_DAYS), now=NOW)

@@ -166,3 +166,26 @@ def test_a_single_day_in_a_months_chart_is_drawn_as_a_point(tmp_path):
         if all(abs(a - b) <= 40 for a, b in zip(px, want, strict=True))
     )
     assert near >= 4, near  # the point, a few pixels across at 100 dpi
+
+
+def test_stats_rebuild_catches_up_once_and_rolls_a_period_again(url, db, capsys):
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from desk_app.store.models import Ticket
+
+    with db.read() as s:
+        first = s.scalar(select(func.min(Ticket.day)))
+    rc, r, _ = run(capsys, "--db", url, "stats", "rebuild", "--json")
+    assert rc == 0 and set(r) == {"days", "rows"} and r["rows"] > 0
+    assert r["days"] == (date(2026, 12, 27) - first).days + 1  # up to yesterday (now 12-28)
+    rc, r, _ = run(capsys, "--db", url, "stats", "rebuild", "--json")
+    assert (rc, r) == (0, {"days": 0, "rows": 0})  # nothing left to roll up
+    summary = ("stats", "summary", "--from", "2026-11-01", "--to", "2026-12-28", "--by", "staff")
+    rc, before, _ = run(capsys, "--db", url, *summary, "--json")
+    rc, r, _ = run(capsys, "--db", url, "stats", "rebuild", "--from", "2026-11-27", "--to",
+                   "2026-11-28", "--json")  # fmt: skip
+    assert rc == 0 and r["days"] == 2 and r["rows"] > 0
+    rc, after, _ = run(capsys, "--db", url, *summary, "--json")
+    assert after == before and before["total"]["arrivals"] > 0

@@ -111,6 +111,14 @@ def cmd_report(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_rebuild(args: argparse.Namespace) -> None:
+    from desk_app.services.supervision import rollup
+
+    first, last = _period(args, required=False)
+    result = rollup.rebuild(db_from_args(args, acting=Operation.STATS_REBUILD), first, last)
+    out(args, result, f"{result['days']} days rolled up, {result['rows']} rows")
+
+
 def _period_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--from", dest="from_", required=required, help="first hall day YYYY-MM-DD")
     p.add_argument("--to", required=required, help="last hall day YYYY-MM-DD")
@@ -128,6 +136,8 @@ def register(c: Commands) -> None:
     _period_options(p, required=False)
     p = c.add(stats, "evaluations", cmd_evaluations, "好差评 of a period and their follow-up")
     _period_options(p, required=True)
+    p = c.add(stats, "rebuild", cmd_rebuild, "roll the statistics up again (closed days)")
+    _period_options(p, required=False)
     p = c.add(stats, "report", cmd_report, "the monthly PDF report")
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("--pdf", required=True, metavar="FILE")

@@ -188,7 +188,8 @@ def ratio(part: int, whole: int, digits: int) -> float | None:
     return None if not whole else round(part / whole, digits)
 
 
-def _sort_key(key: Any) -> tuple[int, Any]:
+def key_order(key: Any) -> tuple[int, Any]:
+    """How groups are sorted: by key, the tickets without one (never called) last."""
     return (1, "") if key is None else (0, key)
 
 
@@ -208,7 +209,7 @@ def group(
         if fig is None:
             fig = groups[k] = Figures(k)
         fig.add(t, sla_target_s)
-    return [groups[k] for k in sorted(groups, key=_sort_key)]
+    return [groups[k] for k in sorted(groups, key=key_order)]
 
 
 # -- window sessions: idle time -------------------------------------------------------------------

@@ -117,6 +117,7 @@ class Operation(StrEnum):
     STATS_REFORM = "stats.reform"
     STATS_EVALUATIONS = "stats.evaluations"
     STATS_REPORT = "stats.report"
+    STATS_REBUILD = "stats.rebuild"  # roll the statistics up again (rollup catch-up)
     ALERTS_LIST = "alerts.list"
     ALERTS_ACK = "alerts.ack"
     LIVE_HALL = "live.hall"  # the supervisor's live view of the hall (no CLI command)
@@ -256,6 +257,7 @@ _TABLE: dict[Operation, tuple[Role, ...]] = {
     Op.STATS_REFORM: (_S,),
     Op.STATS_EVALUATIONS: (_S,),
     Op.STATS_REPORT: (_S,),
+    Op.STATS_REBUILD: (_S,),
     Op.ALERTS_LIST: (_S,),
     Op.ALERTS_ACK: (_S,),
     Op.LIVE_HALL: (_S,),

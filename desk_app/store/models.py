@@ -242,5 +242,6 @@ from desk_app.store import (  # noqa: E402, F401
     kb_models,
     online_models,
     share_models,
+    stats_models,
     supervision_models,
 )

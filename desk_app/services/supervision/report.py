@@ -17,9 +17,9 @@ from desk_app.services.common.errors import Refused
 from desk_app.services.common.lookups import get_setting
 from desk_app.services.evaluation.stats import compute_evaluations
 from desk_app.services.hall.mode import display_name
-from desk_app.services.supervision import online_stats
+from desk_app.services.supervision import online_stats, rollup, rollup_read
 from desk_app.services.supervision.reform import compute_reform, measured_reductions
-from desk_app.services.supervision.statistics import compute_summary, hourly_flow, ticket_facts
+from desk_app.services.supervision.statistics import compute_summary
 from desk_app.store import Database
 from desk_app.store.identity_models import AuditHead
 
@@ -46,13 +46,15 @@ def monthly_report(db: Database, first: date, last: date, path: Path) -> int:
     require(db.actor, Operation.STATS_REPORT)
     from printing.stats_report import MonthlyFigures, render_monthly_report
 
+    now = clock.now()
+    rollup.catch_up(db, first, last, now=now)
     with db.read() as s:
-        by_service = compute_summary(s, first, last, "service")
-        daily = compute_summary(s, first, last, "day")
-        hourly = hourly_flow(ticket_facts(s, first, last, with_staff=False))
+        by_service = compute_summary(s, first, last, "service", now=now)
+        daily = compute_summary(s, first, last, "day", now=now)
+        hourly = rollup_read.hourly(s, first, last, now=now)
         evaluations = compute_evaluations(s, first, last).payload
         reform = compute_reform(s, first, last)
-        online = online_stats.compute(s, first, last, clock.now()).to_json()
+        online = online_stats.compute(s, first, last, now).to_json()
         hall_name = display_name(s, get_setting(s, "hall_name"))
         head = s.get(AuditHead, 1)
     figures = MonthlyFigures(

@@ -19,12 +19,9 @@ from sqlalchemy.orm import Session
 from desk_app.domain import clock
 from desk_app.domain.statistics import (
     DIMENSIONS,
-    Figures,
     SessionFact,
     TicketFact,
     day_bounds,
-    group,
-    hourly_flow,
 )
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
@@ -35,7 +32,8 @@ from desk_app.store import Database
 from desk_app.store.models import Service, Staff, Ticket, TicketEvent, Window, WindowEvent
 from desk_app.store.models import WindowSession as WS
 
-MAX_PERIOD_DAYS = 400  # a year and a bit: longer periods belong in several reports
+# Ten years: periods are merged from the rollup's months and days (docs/statistics.md)
+MAX_PERIOD_DAYS = 3653
 
 COLUMNS = (
     "key",
@@ -99,11 +97,33 @@ def ticket_facts(
     """The tickets issued on hall days ``first``..``last``, as the figures need them. An
     appointment ticket arrives at the later of its check-in and its slot's start (its wait counts
     from there); ``with_session`` classifies each arrival by the hall's opening calendar."""
-    services = dict(s.execute(select(Service.id, Service.code)).all())
-    windows = dict(s.execute(select(Window.id, Window.number)).all())
+    return [
+        f
+        for _day, f in dated_facts(s, first, last, with_staff=with_staff, with_session=with_session)
+    ]
+
+
+def dated_facts(
+    s: Session,
+    first: date,
+    last: date,
+    *,
+    with_staff: bool,
+    with_session: bool = False,
+    ids: bool = False,
+) -> list[tuple[date, TicketFact]]:
+    """:func:`ticket_facts` with each ticket's hall day; ``ids``: the service, window and staff
+    as their row ids (the rollup's keys, named when read) instead of code and number."""
+    services: dict[Any, Any] = dict(s.execute(select(Service.id, Service.code)).all())
+    windows: dict[Any, Any] = dict(s.execute(select(Window.id, Window.number)).all())
+    if ids:
+        services = {k: str(k) for k in services}
+        windows = {k: k for k in windows}
     caller: dict[Any, str] = {}
     if with_staff:
         staff = dict(s.execute(select(Staff.id, Staff.code)).all())
+        if ids:
+            staff = {k: str(k) for k in staff}
         last_call = (
             select(func.max(TicketEvent.id).label("eid"))
             .join(Ticket, Ticket.id == TicketEvent.ticket_id)
@@ -129,6 +149,7 @@ def ticket_facts(
         Ticket.completed_at,
         Ticket.appointment_id,
         Ticket.slot_at,
+        Ticket.day,
     ]
     if with_staff:  # the ticket's id only to find who called it (parsing ids costs)
         columns.append(Ticket.id)
@@ -138,30 +159,39 @@ def ticket_facts(
     for r in rows:
         arrival = r[4] if r[8] is None or r[9] is None else max(r[4], r[9])
         facts.append(
-            TicketFact(
-                service=services[r[0]],
-                window=windows.get(r[1]) if r[1] is not None and r[5] is not None else None,
-                staff=caller.get(r[10]) if with_staff else None,
-                priority=r[2],
-                state=r[3],
-                issued_at=arrival,
-                first_called_at=r[5],
-                started_at=r[6],
-                completed_at=r[7],
-                appointment=r[8] is not None,
-                session=kind_at(arrival) if kind_at else None,
+            (
+                r[10],
+                TicketFact(
+                    service=services[r[0]],
+                    window=windows.get(r[1]) if r[1] is not None and r[5] is not None else None,
+                    staff=caller.get(r[11]) if with_staff else None,
+                    priority=r[2],
+                    state=r[3],
+                    issued_at=arrival,
+                    first_called_at=r[5],
+                    started_at=r[6],
+                    completed_at=r[7],
+                    appointment=r[8] is not None,
+                    session=kind_at(arrival) if kind_at else None,
+                ),
             )
         )
     return facts
 
 
-def session_facts(s: Session, first: date, last: date, *, now: datetime) -> list[SessionFact]:
+def session_facts(
+    s: Session, first: date, last: date, *, now: datetime, ids: bool = False
+) -> list[SessionFact]:
     """The window sittings overlapping the period, cut to it, with their serving intervals
-    (start → complete, transfer, hold or no-show at that window) and pauses."""
+    (start → complete, transfer, hold or no-show at that window) and pauses; ``ids`` as in
+    :func:`dated_facts`."""
     start, end = day_bounds(first, last)
     end = min(end, now)
     windows = dict(s.execute(select(Window.id, Window.number)).all())
     staff = dict(s.execute(select(Staff.id, Staff.code)).all())
+    if ids:
+        windows = {k: k for k in windows}
+        staff = {k: str(k) for k in staff}
     sessions = s.execute(
         select(WS.id, WS.window_id, WS.staff_id, WS.opened_at, WS.closed_at).where(
             WS.opened_at < end, (WS.closed_at.is_(None)) | (WS.closed_at > start)
@@ -216,17 +246,6 @@ def session_facts(s: Session, first: date, last: date, *, now: datetime) -> list
     return result
 
 
-def _session_totals(sessions: list[SessionFact], by: str) -> dict[Any, dict[str, int]]:
-    totals: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SESSION_COLUMNS, 0))
-    for f in sessions:
-        t = totals[f.window if by == "window" else f.staff]
-        t["session_s"] += f.session_s
-        t["serving_s"] += f.serving_s
-        t["paused_s"] += f.paused_s
-        t["idle_s"] += f.idle_s
-    return totals
-
-
 def _names(s: Session, by: str) -> dict[Any, str | None]:
     if by == "service":
         return dict(s.execute(select(Service.code, Service.name)).all())
@@ -238,30 +257,24 @@ def _names(s: Session, by: str) -> dict[Any, str | None]:
 def compute_summary(
     s: Session, first: date, last: date, by: str, *, now: datetime | None = None
 ) -> Summary:
-    """The figures inside the caller's read (the report and the screen reuse it)."""
+    """The figures inside the caller's read (the report and the screen reuse it): from the
+    rollup where it covers the period, from the tickets for the days it does not."""
+    from desk_app.services.supervision import rollup_read
+
     if by not in DIMENSIONS:
         raise Refused(f"未知的分组 {by}", f"unknown grouping {by}")
     check_period(first, last)
     target = sla_target_s(s)
-    facts = ticket_facts(s, first, last, with_staff=by == "staff", with_session=by == "session")
-    groups = group(facts, by, sla_target_s=target)
-    total = [Figures.merged("all", groups)] if groups else []
-    if by in ("window", "staff"):
-        totals = _session_totals(session_facts(s, first, last, now=now or clock.now()), by)
-        keys = {g.key for g in groups}
-        for g in groups:
-            g.extra.update(totals.get(g.key, dict.fromkeys(SESSION_COLUMNS, 0)))
-        for k in sorted(set(totals) - keys, key=str):  # logged in, nobody came
-            groups.append(Figures(k, extra=dict(totals[k])))
-    rows = [g.to_json() for g in groups]
+    rows = rollup_read.period_rows(s, first, last, (by, "all"), now=now or clock.now())
+    figures, total = rollup_read.figure_rows(s, rows, by, target)
     if by in NAMED:
         names = _names(s, by)
-        for r in rows:
+        for r in figures:
             r["name"] = names.get(r["key"])
-    total_row = total[0].to_json() if total else {**dict.fromkeys(COLUMNS), "key": "all"}
-    if not total:
-        total_row.update(arrivals=0, called=0, served=0, no_shows=0)
-    return Summary(first, last, by, target, rows, total_row)
+    if total is None:
+        total = {**dict.fromkeys(COLUMNS), "key": "all"}
+        total.update(arrivals=0, called=0, served=0, no_shows=0)
+    return Summary(first, last, by, target, figures, total)
 
 
 def summary(
@@ -269,13 +282,27 @@ def summary(
 ) -> Summary:
     """The period's figures per ``by`` (service, window, staff, hour, weekday, session, channel,
     day) and for the whole period (``total``)."""
+    from desk_app.services.supervision.rollup import catch_up
+
     require(db.actor, Operation.STATS_SUMMARY)
+    if by not in DIMENSIONS:
+        raise Refused(f"未知的分组 {by}", f"unknown grouping {by}")
+    check_period(first, last)
+    now = now or clock.now()
+    catch_up(db, first, last, now=now)
     with db.read() as s:
         return compute_summary(s, first, last, by, now=now)
 
 
-def hourly(db: Database, first: date, last: date) -> dict[int, tuple[int, int]]:
+def hourly(
+    db: Database, first: date, last: date, *, now: datetime | None = None
+) -> dict[int, tuple[int, int]]:
     """Arrivals by hour of issue and tickets served by hour of completion (the chart)."""
+    from desk_app.services.supervision import rollup, rollup_read
+
     require(db.actor, Operation.STATS_SUMMARY)
+    check_period(first, last)
+    now = now or clock.now()
+    rollup.catch_up(db, first, last, now=now)
     with db.read() as s:
-        return hourly_flow(ticket_facts(s, first, last, with_staff=False))
+        return rollup_read.hourly(s, first, last, now=now)

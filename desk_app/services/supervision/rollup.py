@@ -1,0 +1,344 @@
+"""The statistics rollup (docs/statistics.md, "The rollup"): what a closed hall day's tickets
+and window sittings add to every figure and grouping, stored per day and per month
+(store/stats_models.py), so a summary merges rows instead of reading the tickets.
+
+Maintained by an idempotent catch-up rather than inside the queue's transactions: a day is
+rolled once it has been closed for ``GRACE`` (a ticket finished just after midnight is in it), by
+``stats rebuild`` or lazily before a summary; a later change to one of its tickets (every change
+writes a ticket event) marks it dirty through a trigger (migration 0015) and the next catch-up
+rolls it again. Days not rolled (today, a dirty day) are counted from the tickets at read time,
+with the same code, so a summary never depends on the catch-up having run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from desk_app.domain import clock
+from desk_app.domain import histogram as hist
+from desk_app.domain.statistics import channel_of, session_kind_of
+from desk_app.security.authz import require
+from desk_app.security.roles import Operation
+from desk_app.services.common.errors import Refused
+from desk_app.services.hall.calendar import sessions_or_default
+from desk_app.services.supervision.statistics import dated_facts, session_facts
+from desk_app.store import Database
+from desk_app.store.stats_models import StatsDirty, StatsRollup, StatsSpan
+
+GRACE = timedelta(hours=1)  # a day is rolled up once it has been over this long
+DAY, MONTH = "d", "m"
+_LOCK = 7_150_015  # PostgreSQL advisory lock: one catch-up at a time
+
+
+@dataclass
+class Tally:
+    """One group's figures over one span, as stored."""
+
+    arrivals: int = 0
+    called: int = 0
+    served: int = 0
+    no_shows: int = 0
+    waits: Counter[int] = field(default_factory=Counter)
+    services: Counter[int] = field(default_factory=Counter)
+    sittings: int = 0
+    session_s: int = 0
+    serving_s: int = 0
+    paused_s: int = 0
+    idle_s: int = 0
+
+    def row(self, level: str, day: date, dim: str, key: str) -> dict[str, Any]:
+        return {
+            "level": level,
+            "day": day,
+            "dim": dim,
+            "key": key,
+            "arrivals": self.arrivals,
+            "called": self.called,
+            "served": self.served,
+            "no_shows": self.no_shows,
+            "wait_hist": hist.encode(self.waits),
+            "service_hist": hist.encode(self.services),
+            "sittings": self.sittings,
+            "session_s": self.session_s,
+            "serving_s": self.serving_s,
+            "paused_s": self.paused_s,
+            "idle_s": self.idle_s,
+        }
+
+
+Tallies = dict[date, dict[tuple[str, str], Tally]]
+
+
+def calendar_mark(s: Session) -> str:
+    """A digest of the opening calendar: the session grouping was rolled against it."""
+    return hashlib.sha1(repr(sessions_or_default(s)).encode()).hexdigest()[:16]
+
+
+def closed_through(now: datetime) -> date:
+    """The last hall day that may be rolled up at ``now``."""
+    return clock.hall_day(now - GRACE) - timedelta(days=1)
+
+
+def tally(s: Session, first: date, last: date, *, now: datetime) -> Tallies:
+    """Per hall day of ``first``..``last`` and per (grouping, key): the figures' parts, from the
+    tickets issued that day (by arrival for the time groupings, as TicketFact.key) and the window
+    sittings cut to that day."""
+    out: Tallies = {}
+    for day, f in dated_facts(s, first, last, with_staff=True, with_session=True, ids=True):
+        groups = out.setdefault(day, {})
+        local = clock.local(f.issued_at)  # TicketFact.key's time keys, converted once
+        keys = (
+            ("service", f.service),
+            ("window", "" if f.window is None else str(f.window)),
+            ("staff", f.staff or ""),
+            ("hour", str(local.hour)),
+            ("weekday", str(local.isoweekday())),
+            ("day", local.date().isoformat()),
+            ("session", f.session or session_kind_of(f.issued_at)),
+            ("channel", channel_of(f)),
+            ("all", ""),
+        )
+        wait, service = f.wait_s, f.service_s
+        served = f.state == "completed" and f.completed_at is not None
+        for k in keys:
+            t = groups.get(k)
+            if t is None:
+                t = groups[k] = Tally()
+            t.arrivals += 1
+            if wait is not None:
+                t.called += 1
+                t.waits[wait] += 1
+            if f.state == "no_show":
+                t.no_shows += 1
+            if served:
+                t.served += 1
+                if service is not None:
+                    t.services[service] += 1
+        if served:
+            assert f.completed_at is not None
+            k = ("chour", str(clock.local(f.completed_at).hour))
+            t = groups.get(k)
+            if t is None:
+                t = groups[k] = Tally()
+            t.served += 1
+    day = first
+    while day <= last:
+        for sf in session_facts(s, day, day, now=now, ids=True):
+            groups = out.setdefault(day, {})
+            for k in (("window", str(sf.window)), ("staff", sf.staff)):
+                t = groups.get(k)
+                if t is None:
+                    t = groups[k] = Tally()
+                t.sittings += 1
+                t.session_s += sf.session_s
+                t.serving_s += sf.serving_s
+                t.paused_s += sf.paused_s
+                t.idle_s += sf.idle_s
+        day += timedelta(days=1)
+    return out
+
+
+def runs(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) runs."""
+    out: list[tuple[date, date]] = []
+    for d in sorted(days):
+        if out and out[-1][1] + timedelta(days=1) == d:
+            out[-1] = (out[-1][0], d)
+        else:
+            out.append((d, d))
+    return out
+
+
+def _days(first: date, last: date) -> Iterable[date]:
+    d = first
+    while d <= last:
+        yield d
+        d += timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class State:
+    """Which spans of a period are rolled up and usable against the current calendar."""
+
+    mark: str
+    days: frozenset[date]  # rolled, not dirty
+    months: frozenset[date]  # first days of months rolled whole, none of their days dirty
+
+
+def state(s: Session, first: date, last: date) -> State:
+    mark = calendar_mark(s)
+    month_from = first.replace(day=1)
+    spans = s.execute(
+        select(StatsSpan.level, StatsSpan.day).where(
+            StatsSpan.day.between(month_from, last), StatsSpan.calendar == mark
+        )
+    ).all()
+    dirty = set(s.scalars(select(StatsDirty.day).where(StatsDirty.day.between(month_from, last))))
+    days = frozenset(d for lv, d in spans if lv == DAY and d not in dirty)
+    dirty_months = {d.replace(day=1) for d in dirty}
+    months = frozenset(d for lv, d in spans if lv == MONTH and d not in dirty_months)
+    return State(mark, days, months)
+
+
+def month_end(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _lock(s: Session) -> None:
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
+
+
+def _write_days(s: Session, tallies: Tallies, days: list[date], mark: str, now: datetime) -> int:
+    s.execute(delete(StatsRollup).where(StatsRollup.level == DAY, StatsRollup.day.in_(days)))
+    s.execute(delete(StatsSpan).where(StatsSpan.level == DAY, StatsSpan.day.in_(days)))
+    s.execute(delete(StatsDirty).where(StatsDirty.day.in_(days)))
+    rows = [
+        t.row(DAY, day, dim, key) for day in days for (dim, key), t in tallies.get(day, {}).items()
+    ]
+    if rows:
+        s.execute(insert(StatsRollup), rows)
+    s.execute(
+        insert(StatsSpan),
+        [{"level": DAY, "day": d, "calendar": mark, "rolled_at": now} for d in days],
+    )
+    return len(rows)
+
+
+def _write_month(s: Session, first: date, mark: str, now: datetime) -> int:
+    """The month's rows from its day rows (the month is whole and rolled)."""
+    last = month_end(first)
+    s.execute(delete(StatsRollup).where(StatsRollup.level == MONTH, StatsRollup.day == first))
+    s.execute(delete(StatsSpan).where(StatsSpan.level == MONTH, StatsSpan.day == first))
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in s.execute(
+        select(StatsRollup).where(
+            StatsRollup.level == DAY, StatsRollup.day.between(first, last), StatsRollup.dim != "day"
+        )
+    ).scalars():
+        m = merged.get((r.dim, r.key))
+        if m is None:
+            m = merged[(r.dim, r.key)] = {"t": Tally(), "w": [], "s": []}
+        t = m["t"]
+        for name in SUMMED:
+            setattr(t, name, getattr(t, name) + getattr(r, name))
+        m["w"].append(r.wait_hist)
+        m["s"].append(r.service_hist)
+    rows = []
+    for (dim, key), m in merged.items():
+        row = m["t"].row(MONTH, first, dim, key)
+        row["wait_hist"], row["service_hist"] = hist.merge(m["w"]), hist.merge(m["s"])
+        rows.append(row)
+    if rows:
+        s.execute(insert(StatsRollup), rows)
+    s.add(StatsSpan(level=MONTH, day=first, calendar=mark, rolled_at=now))
+    return len(rows)
+
+
+SUMMED = (
+    "arrivals",
+    "called",
+    "served",
+    "no_shows",
+    "sittings",
+    "session_s",
+    "serving_s",
+    "paused_s",
+    "idle_s",
+)
+
+
+def catch_up(
+    db: Database,
+    first: date | None = None,
+    last: date | None = None,
+    *,
+    now: datetime | None = None,
+) -> tuple[int, int]:
+    """Roll up the closed days of ``first``..``last`` (default: from the first ticket's day to the
+    last closed day) not rolled yet, rolled against another calendar, or dirty, a month per
+    transaction, and the months they complete. Idempotent; returns (days, rows) written."""
+    now = now or clock.now()
+    hi = closed_through(now) if last is None else min(last, closed_through(now))
+    if first is None:
+        from sqlalchemy import func
+
+        from desk_app.store.models import Ticket
+
+        with db.read() as s:
+            first = s.scalar(select(func.min(Ticket.day)))
+        if first is None:
+            return 0, 0
+    if hi < first:
+        return 0, 0
+    with db.read() as s:
+        st = state(s, first, hi)
+    if all(d in st.days for d in _days(first, hi)) and all(
+        m in st.months for m in _whole_months(first, hi)
+    ):
+        return 0, 0
+    days = rows = 0
+    month = first.replace(day=1)
+    while month <= hi:
+        a, b = max(first, month), min(hi, month_end(month))
+        with db.begin() as s:
+            _lock(s)
+            st = state(s, month, month_end(month))  # again: another catch-up may have run
+            stale = [d for d in _days(a, b) if d not in st.days]
+            for r1, r2 in runs(stale):
+                rows += _write_days(s, tally(s, r1, r2, now=now), list(_days(r1, r2)), st.mark, now)
+            days += len(stale)
+            whole = month_end(month) <= closed_through(now)
+            have = st.days | set(stale)
+            if (
+                whole
+                and (stale or month not in st.months)
+                and all(d in have for d in _days(month, month_end(month)))
+            ):
+                s.flush()
+                rows += _write_month(s, month, st.mark, now)
+        month = month_end(month) + timedelta(days=1)
+    return days, rows
+
+
+def rebuild(
+    db: Database,
+    first: date | None = None,
+    last: date | None = None,
+    *,
+    now: datetime | None = None,
+) -> dict[str, int]:
+    """``stats rebuild``: with a period, roll its closed days (and their months) up again from
+    the tickets; without, catch up every closed day. Returns {"days", "rows"} written."""
+    require(db.actor, Operation.STATS_REBUILD)
+    if first is not None and last is not None:
+        if last < first:
+            raise Refused("结束日期早于开始日期", "--to is before --from")
+        with db.begin() as s:
+            _lock(s)
+            s.execute(
+                delete(StatsSpan).where(
+                    StatsSpan.day.between(first.replace(day=1), last),
+                    (StatsSpan.level == DAY) & StatsSpan.day.between(first, last)
+                    | (StatsSpan.level == MONTH),
+                )
+            )
+    days, rows = catch_up(db, first, last, now=now)
+    return {"days": days, "rows": rows}
+
+
+def _whole_months(first: date, last: date) -> Iterable[date]:
+    m = first.replace(day=1)
+    if m < first:
+        m = month_end(m) + timedelta(days=1)
+    while month_end(m) <= last:
+        yield m
+        m = month_end(m) + timedelta(days=1)

@@ -1,0 +1,174 @@
+"""A period's figures from the rollup (services/supervision/rollup.py): the whole months' rows,
+the other rolled days' rows, and the days not rolled (today, a dirty day) tallied from their
+tickets; merged per grouping key into the figures of docs/statistics.md."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from desk_app.domain import histogram as hist
+from desk_app.domain.statistics import key_order, ratio
+from desk_app.services.supervision.rollup import (
+    DAY,
+    MONTH,
+    SUMMED,
+    month_end,
+    runs,
+    state,
+    tally,
+)
+from desk_app.store.models import Service, Staff, Window
+from desk_app.store.stats_models import StatsRollup as R
+
+SESSION_COLUMNS = ("session_s", "serving_s", "paused_s", "idle_s")
+
+
+@dataclass
+class Group:
+    """One key's rows, merged."""
+
+    key: Any
+    sums: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SUMMED, 0))
+    waits: list[bytes | None] = field(default_factory=list)
+    services: list[bytes | None] = field(default_factory=list)
+
+    def add(self, row: Any) -> None:
+        for name in SUMMED:
+            self.sums[name] += getattr(row, name)
+        self.waits.append(row.wait_hist)
+        self.services.append(row.service_hist)
+
+    def figures(self, sla_target_s: int) -> dict[str, Any]:
+        """The columns of Figures.to_json (domain/statistics.py), from the histograms."""
+        n = self.sums
+        w = hist.read(self.waits, (50, 90, 95), at_most=sla_target_s)
+        sv = hist.read(self.services, (50, 90))
+        return {
+            "key": self.key,
+            "arrivals": n["arrivals"],
+            "called": n["called"],
+            "served": n["served"],
+            "no_shows": n["no_shows"],
+            "no_show_rate": ratio(n["no_shows"], n["called"], 4),
+            "wait_p50_s": w.percentiles[50],
+            "wait_p90_s": w.percentiles[90],
+            "wait_p95_s": w.percentiles[95],
+            "service_p50_s": sv.percentiles[50],
+            "service_p90_s": sv.percentiles[90],
+            "sla_pct": None if not n["called"] else round(100 * w.at_most / n["called"], 1),
+        }
+
+
+@dataclass
+class _Row:  # a tallied row, read like a stored one
+    dim: str
+    key: str
+    wait_hist: bytes | None
+    service_hist: bytes | None
+    arrivals: int = 0
+    called: int = 0
+    served: int = 0
+    no_shows: int = 0
+    sittings: int = 0
+    session_s: int = 0
+    serving_s: int = 0
+    paused_s: int = 0
+    idle_s: int = 0
+
+
+def period_rows(
+    s: Session, first: date, last: date, dims: tuple[str, ...], *, now: datetime
+) -> list[Any]:
+    """The rows of ``dims`` covering hall days ``first``..``last`` once each."""
+    st = state(s, first, last)
+    # The months' rows have no "day" grouping (it would be their days' rows again).
+    months = sorted(
+        m for m in st.months if m >= first and month_end(m) <= last and "day" not in dims
+    )
+    in_month = {m + timedelta(days=i) for m in months for i in range((month_end(m) - m).days + 1)}
+    day_rows: list[date] = []
+    raw: list[date] = []
+    d = first
+    while d <= last:
+        if d not in in_month:
+            (day_rows if d in st.days else raw).append(d)
+        d += timedelta(days=1)
+    spans = [and_(R.level == MONTH, R.day.in_(months))] if months else []
+    spans += [and_(R.level == DAY, R.day.between(a, b)) for a, b in runs(day_rows)]
+    out: list[Any] = []
+    for i in range(0, len(spans), 200):
+        out += s.scalars(select(R).where(R.dim.in_(dims), or_(*spans[i : i + 200]))).all()
+    for a, b in runs(raw):
+        for groups in tally(s, a, b, now=now).values():
+            for (dim, key), t in groups.items():
+                if dim in dims:
+                    row = t.row(DAY, a, dim, key)
+                    out.append(_Row(**{k: v for k, v in row.items() if k not in ("level", "day")}))
+    return out
+
+
+def _namer(s: Session, dim: str) -> Any:
+    if dim == "service":
+        codes = dict(s.execute(select(Service.id, Service.code)).all())
+        return lambda k: codes[int(k)]
+    if dim == "window":
+        numbers = dict(s.execute(select(Window.id, Window.number)).all())
+        return lambda k: numbers.get(int(k)) if k else None
+    if dim == "staff":
+        codes = dict(s.execute(select(Staff.id, Staff.code)).all())
+        return lambda k: codes[int(k)] if k else None
+    if dim in ("hour", "weekday", "chour"):
+        return int
+    if dim == "all":
+        return lambda _k: "all"
+    return lambda k: k
+
+
+def groups(s: Session, rows: Iterable[Any], dim: str) -> dict[Any, Group]:
+    name = _namer(s, dim)
+    out: dict[Any, Group] = {}
+    for r in rows:
+        if r.dim != dim:
+            continue
+        k = name(r.key)
+        g = out.get(k)
+        if g is None:
+            g = out[k] = Group(k)
+        g.add(r)
+    return out
+
+
+def figure_rows(
+    s: Session, rows: list[Any], by: str, sla_target_s: int
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The summary's rows (tickets' keys in key order, then for window and staff the keys of
+    sittings without tickets) and its total (None without tickets)."""
+    found = groups(s, rows, by)
+    ticketed = sorted((k for k, g in found.items() if g.sums["arrivals"]), key=key_order)
+    out = []
+    for k in ticketed:
+        r = found[k].figures(sla_target_s)
+        if by in ("window", "staff"):
+            r.update({c: found[k].sums[c] for c in SESSION_COLUMNS})
+        out.append(r)
+    if by in ("window", "staff"):
+        for k in sorted((k for k, g in found.items() if not g.sums["arrivals"]), key=str):
+            if found[k].sums["sittings"]:
+                r = found[k].figures(sla_target_s)
+                out.append({**r, **{c: found[k].sums[c] for c in SESSION_COLUMNS}})
+    total = groups(s, rows, "all").get("all")
+    return out, (total.figures(sla_target_s) if total and total.sums["arrivals"] else None)
+
+
+def hourly(s: Session, first: date, last: date, *, now: datetime) -> dict[int, tuple[int, int]]:
+    """Arrivals by hour of arrival and tickets served by hour of completion."""
+    rows = period_rows(s, first, last, ("hour", "chour"), now=now)
+    arrivals = {k: g.sums["arrivals"] for k, g in groups(s, rows, "hour").items()}
+    served = {k: g.sums["served"] for k, g in groups(s, rows, "chour").items()}
+    return {h: (arrivals.get(h, 0), served.get(h, 0)) for h in sorted(set(arrivals) | set(served))}
