@@ -29,7 +29,7 @@ from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.common.errors import Refused
 from desk_app.services.hall.calendar import sessions_or_default
-from desk_app.services.supervision.statistics import dated_facts, session_facts
+from desk_app.services.supervision.facts import dated_facts, session_facts
 from desk_app.store import Database
 from desk_app.store.stats_models import StatsDirty, StatsRollup, StatsSpan
 
