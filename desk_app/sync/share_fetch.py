@@ -184,7 +184,7 @@ def fetch_pending(db: Database, client: CentralClient) -> FetchReport:
     platform was out of reach, one call at a time on the loop's own client; it stops at the
     first call that gets no answer (the platform is still away: the next pass tries again)."""
     report = FetchReport()
-    for job in sharing.jobs(db)[:MAX_PENDING]:
+    for job in sharing.jobs(db, limit=MAX_PENDING):
         outcome = ask(client, job)
         if outcome.outcome == "offline":
             report.offline += 1

@@ -166,9 +166,12 @@ def start(s: Session, case: Case, obtained: list[str], consent: bool, now: datet
         case.share_consent_at = now
 
 
-def jobs(db: Database, case_no: str | None = None, *, retry: bool = False) -> list[ShareJob]:
+def jobs(
+    db: Database, case_no: str | None = None, *, retry: bool = False, limit: int | None = None
+) -> list[ShareJob]:
     """What to fetch: the pending shared materials of ``case_no`` (of every active consented
-    case when None), and with ``retry`` those that came back with no record or failed."""
+    case when None, the oldest ``limit`` of them), and with ``retry`` those that came back
+    with no record or failed."""
     require(db.actor, Operation.CASE_SHARE)
     states = ("pending", "no_record", "failed") if retry else ("pending",)
     with db.read() as s:
@@ -187,6 +190,8 @@ def jobs(db: Database, case_no: str | None = None, *, retry: bool = False) -> li
             q = q.where(Case.id == case.id)
         else:
             q = q.where(Case.state.in_([str(a) for a in ACTIVE]))
+        if limit is not None:
+            q = q.limit(limit)
         names = _names()
         out = []
         for sh, case in s.execute(q):
