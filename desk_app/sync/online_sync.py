@@ -91,27 +91,32 @@ def _files(client: CentralClient, app: dict[str, Any]) -> dict[int, bytes]:
     return out
 
 
+def _pull(db: Database, client: CentralClient, path: str, key: str, cursor: str, take: Any) -> None:
+    """Page through ``path`` after the stored cursor; ``take(item)`` stores one item, then the
+    cursor moves past it (a kill in between: pulled again, stored once)."""
+    after = _cursor(db, cursor)
+    while True:
+        page = _json(client.call("GET", path, params={"after": after, "limit": PAGE}), key, client)
+        for item in page[key]:
+            take(item)
+            after = max(after, int(item["seq"]))
+            _save_cursor(db, cursor, after)
+        if not page.get("next"):
+            return
+
+
 def pull_applications(
     db: Database, client: CentralClient, report: OnlineExchange, now: datetime
 ) -> None:
-    after = _cursor(db, APP_CURSOR)
-    while True:
-        page = _json(
-            client.call("GET", "/api/v1/applications", params={"after": after, "limit": PAGE}),
-            "applications",
-            client,
-        )
-        for app in page["applications"]:
-            try:
-                if online.take_in(db, app, _files(client, app), now=now) is not None:
-                    report.applications += 1
-            except Refused as exc:  # the hall cannot take it: the citizen is told why
-                _refuse(client, str(app["id"]), exc, now)
-                report.refused += 1
-            after = max(after, int(app["seq"]))
-            _save_cursor(db, APP_CURSOR, after)
-        if not page.get("next"):
-            return
+    def take(app: dict[str, Any]) -> None:
+        try:
+            if online.take_in(db, app, _files(client, app), now=now) is not None:
+                report.applications += 1
+        except Refused as exc:  # the hall cannot take it: the citizen is told why
+            _refuse(client, str(app["id"]), exc, now)
+            report.refused += 1
+
+    _pull(db, client, "/api/v1/applications", "applications", APP_CURSOR, take)
 
 
 def _refuse(client: CentralClient, app_id: str, exc: Refused, now: datetime) -> None:
@@ -166,23 +171,14 @@ def book_pickups(db: Database, report: OnlineExchange, now: datetime) -> None:
 def pull_workorders(
     db: Database, client: CentralClient, report: OnlineExchange, now: datetime
 ) -> None:
-    after = _cursor(db, ORDER_CURSOR)
-    while True:
-        page = _json(
-            client.call("GET", "/api/v1/workorders", params={"after": after, "limit": PAGE}),
-            "work orders",
-            client,
-        )
-        for wo in page["workorders"]:
-            try:
-                if workorders.take_in(db, wo, now=now):
-                    report.workorders += 1
-            except (Refused, ValueError, KeyError) as exc:
-                log.error("work order %s not taken in: %s", wo.get("number"), type(exc).__name__)
-            after = max(after, int(wo["seq"]))
-            _save_cursor(db, ORDER_CURSOR, after)
-        if not page.get("next"):
-            return
+    def take(wo: dict[str, Any]) -> None:
+        try:
+            if workorders.take_in(db, wo, now=now):
+                report.workorders += 1
+        except (Refused, ValueError, KeyError) as exc:
+            log.error("work order %s not taken in: %s", wo.get("number"), type(exc).__name__)
+
+    _pull(db, client, "/api/v1/workorders", "workorders", ORDER_CURSOR, take)
 
 
 def push_workorder_events(db: Database, client: CentralClient, report: OnlineExchange) -> None:
