@@ -434,6 +434,7 @@ def test_the_supervisor_signs_and_replies_from_the_work_orders_page(counter, qtb
     assert page.table.item(0, 0).text() == "12345-20260924-0001"
     assert "13812345678" not in page.table.item(0, 3).text()  # the number masked in the text
     assert page.table.item(0, 4).text() == "王* 138****5678"
+    assert page.table.item(0, 7).text() == "待签收"  # not late: no mark
     page.act("sign")
     qtbot.waitUntil(lambda: page.rows and page.rows[0].state == "signed", timeout=5000)
     page.ask = lambda *_a, **_k: ("请携带出生医学证明到窗口办理", "newborn-001")  # the dialog

@@ -2357,7 +2357,7 @@
 <context>
     <name>InboxLine</name>
     <message>
-        <location filename="../../desk_app/ui/counter/inbox.py" line="52" />
+        <location filename="../../desk_app/ui/counter/inbox.py" line="51" />
         <source>网办件 (Ctrl+F10)</source>
         <translation>Online applications (Ctrl+F10)</translation>
     </message>
@@ -3406,22 +3406,22 @@
 <context>
     <name>ReplyDialog</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="43" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="57" />
         <source>如 newborn-001（可选）</source>
         <translation>e.g. newborn-001 (optional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="45" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="59" />
         <source>群众诉求</source>
         <translation>Citizen's request</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="46" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="60" />
         <source>内容</source>
         <translation>Content</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="48" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="62" />
         <source>知识库条目</source>
         <translation>Knowledge-base entry</translation>
     </message>
@@ -4480,135 +4480,140 @@ Online share %1, review p50 %2 min; 12345: %3 work orders, %4 signed on time, %5
 <context>
     <name>WorkOrdersPage</name>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="77" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="91" />
         <source>待办（待签收、待答复）</source>
         <translation>Open (to sign, to reply)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="78" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="92" />
         <source>逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="79" />
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="130" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="93" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="145" />
         <source>已答复</source>
         <translation>Replied</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="80" />
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="130" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="94" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="145" />
         <source>已退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="81" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="95" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="86" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="100" />
         <source>工单编号</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="86" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="100" />
         <source>类型</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="86" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="100" />
         <source>一件事</source>
         <translation>One-thing bundle</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="86" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="100" />
         <source>诉求</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="87" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="101" />
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="87" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="101" />
         <source>签收期限</source>
         <translation>Sign by</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="87" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="101" />
         <source>答复期限</source>
         <translation>Reply by</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="87" />
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="99" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="101" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="114" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="90" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="105" />
         <source>签收 (Ctrl+G)</source>
         <translation>Sign (Ctrl+G)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="91" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="106" />
         <source>答复 (Ctrl+Y)</source>
         <translation>Reply (Ctrl+Y)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="92" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="107" />
         <source>退回 (Ctrl+T)</source>
         <translation>Return (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="118" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="133" />
         <source>正在读取…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="127" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="142" />
         <source>咨询</source>
         <translation>Consult</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="127" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="142" />
         <source>投诉</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="128" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="143" />
         <source>建议</source>
         <translation>Suggestion</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="129" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="144" />
         <source>待签收</source>
         <translation>To sign</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="129" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="144" />
         <source>已签收</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="144" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="155" />
+        <source>（逾期）</source>
+        <translation> (late)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="162" />
         <source>%1 件</source>
         <translation>%1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="155" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="173" />
         <source>请先选择一条工单</source>
         <translation>Select a work order first</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="160" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="178" />
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="160" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="178" />
         <source>退回</source>
         <translation>Return</translation>
     </message>

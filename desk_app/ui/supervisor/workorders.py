@@ -98,7 +98,8 @@ class WorkOrdersPage(QWidget):
         self.state.currentIndexChanged.connect(self.load)
         self.table = table(
             [self.tr("工单编号"), self.tr("类型"), self.tr("一件事"), self.tr("诉求"),
-             self.tr("联系人"), self.tr("签收期限"), self.tr("答复期限"), self.tr("状态")]
+             self.tr("联系人"), self.tr("签收期限"), self.tr("答复期限"), self.tr("状态")],
+            stretch=3,  # the citizen's words take the spare width
         )  # fmt: skip
         self.buttons = {
             "sign": QPushButton(self.tr("签收 (Ctrl+G)")),
@@ -148,11 +149,15 @@ class WorkOrdersPage(QWidget):
             fill_row(
                 self.table,
                 i,
-                [o.number, kinds.get(o.kind, o.kind), _bundle(o.bundle), o.text[:60], o.citizen,
+                [o.number, kinds.get(o.kind, o.kind), _bundle(o.bundle), o.text, o.citizen,
                  f"{clock.local(o.sign_due):%m-%d %H:%M}", o.deadline.isoformat(),
-                 states.get(o.state, o.state)],
+                 # In words too: a selected row's red is hidden by the selection colour.
+                 states.get(o.state, o.state) + (self.tr("（逾期）") if late else "")],
                 theme.DANGER if late else None,
             )  # fmt: skip
+        for i, o in enumerate(rows):
+            if (cell := self.table.item(i, 3)) is not None:
+                cell.setToolTip(o.text)
         if rows:
             self.table.selectRow(0)
         self.status.setText(self.tr("%1 件").replace("%1", str(len(rows))))
