@@ -394,7 +394,7 @@ def test_the_counter_shows_the_inbox_and_opens_an_application_for_review(counter
     line = win.appointments.inbox
     qtbot.waitUntil(lambda: "2" in line.label.text(), timeout=5000)
     assert line.label.text() == "网办件待审 2 件（逾期 1）"
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=10000)
     qtbot.keyClick(win, Qt.Key.Key_F10, Qt.KeyboardModifier.ControlModifier)
     dialog = line.dialog
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=5000)
@@ -404,7 +404,7 @@ def test_the_counter_shows_the_inbox_and_opens_an_application_for_review(counter
     assert dialog.table.item(1, 3).text() == "张*丰"
     dialog.table.selectRow(1)
     qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: getattr(win, "case_dialog", None) is not None, timeout=3000)
+    qtbot.waitUntil(lambda: getattr(win, "case_dialog", None) is not None, timeout=10000)
     case_dialog = win.case_dialog
     qtbot.addWidget(case_dialog)
     qtbot.waitUntil(lambda: case_dialog.view is not None, timeout=5000)
@@ -426,7 +426,7 @@ def test_the_supervisor_signs_and_replies_from_the_work_orders_page(counter, qtb
     qtbot.addWidget(win)
     win.show()
     win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=10000)
     qtbot.keyClick(win, Qt.Key.Key_F7)
     page = win.workorders
     assert win.tabs.currentWidget() is page

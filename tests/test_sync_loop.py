@@ -155,6 +155,7 @@ def test_sync_run_purges_on_schedule_and_exits_cleanly_on_sigterm(client_hall, t
 
 
 def test_sync_run_exits_cleanly_on_sigint(client_hall, tmp_path):  # noqa: F811
+    ids = conclude_cases(client_hall, 1)
     server = Server(f"sqlite:///{tmp_path / 'central.db'}")
     try:
         proc = subprocess.Popen(
@@ -165,10 +166,14 @@ def test_sync_run_exits_cleanly_on_sigint(client_hall, tmp_path):  # noqa: F811
             text=True,
             cwd=ROOT,
         )
-        time.sleep(2)
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=10)
+        try:  # interrupted once running (its first pass delivered the case), not while starting
+            deadline = time.monotonic() + 60
+            while {c["uuid"] for c in server.cases()} != set(ids) and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate(timeout=30)
     finally:
         server.stop()
     assert proc.returncode == 0, stderr
-    assert stdout.startswith("sent 0, pending 0") and "Traceback" not in stderr
+    assert stdout.startswith("sent 1, pending 0") and "Traceback" not in stderr

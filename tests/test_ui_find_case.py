@@ -33,20 +33,20 @@ def counter_and_notice(db, qtbot, tmp_path):
     qtbot.addWidget(win)
     win.show()
     win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    qtbot.waitUntil(lambda: win.buttons["find"].isEnabled(), timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=10000)
+    qtbot.waitUntil(lambda: win.buttons["find"].isEnabled(), timeout=10000)
     return win, view
 
 
 def _find(qtbot, win, text: str):
     win.find_dialog = None
     win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=10000)
     qtbot.keyClick(win, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: getattr(win, "find_dialog", None) is not None, timeout=3000)
+    qtbot.waitUntil(lambda: getattr(win, "find_dialog", None) is not None, timeout=10000)
     finder = win.find_dialog
     qtbot.addWidget(finder)
-    qtbot.waitUntil(lambda: finder.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: finder.isVisible(), timeout=10000)
     qtbot.keyClicks(finder.query, text)
     with qtbot.waitSignal(finder.searched, timeout=5000) as found:
         qtbot.keyClick(finder.query, Qt.Key.Key_Return)
@@ -58,7 +58,7 @@ def test_a_noticed_applicant_comes_back_and_the_case_is_accepted(qtbot, counter_
     assert "Shift+F10" in win.buttons["find"].text()
     _finder, found = _find(qtbot, win, noticed.case_no.lower())
     assert found == 1
-    qtbot.waitUntil(lambda: win.case_dialog is not None, timeout=3000)
+    qtbot.waitUntil(lambda: win.case_dialog is not None, timeout=10000)
     dialog = win.case_dialog
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.view is not None, timeout=5000)
@@ -80,7 +80,7 @@ def test_the_notice_qr_and_the_resident_id_find_the_case(qtbot, counter_and_noti
     url = f"{DEFAULT_SETTINGS['progress_base_url']}/{noticed.id}"
     _finder, found = _find(qtbot, win, url)
     assert found == 1
-    qtbot.waitUntil(lambda: win.case_dialog is not None, timeout=3000)
+    qtbot.waitUntil(lambda: win.case_dialog is not None, timeout=10000)
     qtbot.addWidget(win.case_dialog)
     qtbot.waitUntil(lambda: win.case_dialog.view is not None, timeout=5000)
     assert win.case_dialog.view.case_no == noticed.case_no

@@ -81,12 +81,12 @@ def test_f11_at_the_counter_opens_the_panel_for_the_ticket_being_served(qtbot, s
     counter = CounterWindow(small_hall, 1)
     counter.show()
     counter.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is counter, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is counter, timeout=10000)
     qtbot.waitUntil(lambda: bool(counter.board and counter.board.current), timeout=5000)
     assert "F11" in counter.kb_button.text()
 
     qtbot.keyClick(counter, Qt.Key.Key_F11)
-    qtbot.waitUntil(lambda: counter.kb_button.window_ is not None, timeout=3000)
+    qtbot.waitUntil(lambda: counter.kb_button.window_ is not None, timeout=10000)
     panel = counter.kb_button.window_.panel
     assert panel.bundle == "newborn" and panel.only_bundle.isChecked()
     qtbot.waitUntil(lambda: panel.results.count() > 0, timeout=5000)

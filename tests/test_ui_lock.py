@@ -43,8 +43,8 @@ def _counter(qtbot, staff_db, idle_ms=300):
     counter.resize(1200, 800)
     counter.show()
     counter.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is counter, timeout=3000)
-    qtbot.waitUntil(lambda: counter.board is not None, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is counter, timeout=10000)
+    qtbot.waitUntil(lambda: counter.board is not None, timeout=10000)
     return counter, counter.idle_lock
 
 
@@ -66,9 +66,9 @@ def _unlock_with(qtbot, lock, password):
 def test_idle_counter_locks_and_shows_nothing_personal(qtbot, staff_db):
     number = queue.issue_ticket(staff_db, "newborn").number
     counter, lock = _counter(qtbot, staff_db)
-    qtbot.waitUntil(lambda: bool(counter.board.waiting), timeout=3000)
+    qtbot.waitUntil(lambda: bool(counter.board.waiting), timeout=10000)
     assert "王芳" in counter.header.text()  # what the lock must hide
-    qtbot.waitUntil(lambda: lock.locked, timeout=3000)  # no input: the idle time runs out
+    qtbot.waitUntil(lambda: lock.locked, timeout=10000)  # no input: the idle time runs out
     overlay = lock.overlay
     assert overlay.isVisible() and overlay.geometry() == counter.rect()
     shown = " ".join(
@@ -81,20 +81,20 @@ def test_idle_counter_locks_and_shows_nothing_personal(qtbot, staff_db):
     image = counter.grab().toImage()
     assert image.pixelColor(5, 5).name() == "#174a84"
     counter.resize(1300, 850)
-    qtbot.waitUntil(lambda: overlay.geometry() == counter.rect(), timeout=3000)
+    qtbot.waitUntil(lambda: overlay.geometry() == counter.rect(), timeout=10000)
 
 
 def test_keys_do_nothing_while_locked_and_only_the_right_password_opens(qtbot, staff_db):
     number = queue.issue_ticket(staff_db, "newborn").number
     counter, lock = _counter(qtbot, staff_db)
-    qtbot.waitUntil(lambda: counter.buttons["next"].isEnabled(), timeout=3000)
-    qtbot.waitUntil(lambda: lock.locked, timeout=3000)
+    qtbot.waitUntil(lambda: counter.buttons["next"].isEnabled(), timeout=10000)
+    qtbot.waitUntil(lambda: lock.locked, timeout=10000)
 
     qtbot.keyClick(counter, Qt.Key.Key_F1)  # call next: ignored
     qtbot.keyClick(lock.overlay.password_edit, Qt.Key.Key_F1)
     assert counter.runner.pending == 0  # nothing was sent to the database
     _unlock_with(qtbot, lock, "Wrong-2024")
-    qtbot.waitUntil(lambda: lock.overlay.error_label.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: lock.overlay.error_label.isVisible(), timeout=10000)
     assert lock.overlay.error_label.text() == "工号或密码错误"
     assert lock.locked and lock.overlay.isVisible()
     assert _failures(staff_db) == 1  # counts toward the lockout like any log-in
@@ -105,7 +105,7 @@ def test_keys_do_nothing_while_locked_and_only_the_right_password_opens(qtbot, s
     assert got.args == [False] and not lock.overlay.isVisible()
     assert lock.overlay.password_edit.text() == ""
     qtbot.keyClick(counter, Qt.Key.Key_F1)  # the same key works again once unlocked
-    qtbot.waitUntil(lambda: counter.number_label.text() == number, timeout=3000)
+    qtbot.waitUntil(lambda: counter.number_label.text() == number, timeout=10000)
     assert _ticket_state(staff_db, number) == "called"
     # The window session stayed open all along.
     assert {w.number: w.state for w in hall.list_windows(staff_db)}[5] == "open"
@@ -116,10 +116,10 @@ def test_a_locked_account_stays_locked_even_with_the_right_password(qtbot, staff
     lock.lock()
     for i in range(5):
         _unlock_with(qtbot, lock, f"Wrong-{i}xyz")
-        qtbot.waitUntil(lambda i=i: _failures(staff_db) == i + 1, timeout=3000)
-    qtbot.waitUntil(lambda: lock.overlay.unlock_button.isEnabled(), timeout=3000)
+        qtbot.waitUntil(lambda i=i: _failures(staff_db) == i + 1, timeout=10000)
+    qtbot.waitUntil(lambda: lock.overlay.unlock_button.isEnabled(), timeout=10000)
     _unlock_with(qtbot, lock, PASSWORD)
-    qtbot.waitUntil(lambda: "已锁定至" in lock.overlay.error_label.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "已锁定至" in lock.overlay.error_label.text(), timeout=10000)
     assert lock.locked
 
 
@@ -172,5 +172,5 @@ def test_idle_minutes_come_from_the_hall_setting(qtbot, staff_db):
     with pytest.raises(Forbidden):
         workstation.idle_lock_minutes(staff_db.acting_as(None))
     counter, lock = _counter(qtbot, staff_db, idle_ms=None)
-    qtbot.waitUntil(lambda: lock.timer.interval() == 3 * 60_000, timeout=3000)
+    qtbot.waitUntil(lambda: lock.timer.interval() == 3 * 60_000, timeout=10000)
     assert lock.timer.isActive() and not lock.locked

@@ -94,7 +94,7 @@ def test_correct_login_opens_the_session_and_the_counter_acts_as_that_person(qtb
 
     dialog = _dialog(qtbot, login_hall, "s01", PASSWORD)
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=10000)
     with (
         qtbot.waitSignal(dialog.actor_ready, timeout=5000) as got_actor,
         qtbot.waitSignal(dialog.logged_in, timeout=5000) as got,
@@ -110,7 +110,7 @@ def test_correct_login_opens_the_session_and_the_counter_acts_as_that_person(qtb
     qtbot.addWidget(counter)
     assert counter.db.actor.code == "s01" and counter.db is not login_hall
     assert login_hall.actor.code == "tester"  # the shared handle is left as it was
-    qtbot.waitUntil(lambda: counter.board is not None, timeout=3000)
+    qtbot.waitUntil(lambda: counter.board is not None, timeout=10000)
     assert "王芳" in counter.header.text()
 
 

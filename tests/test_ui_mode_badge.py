@@ -23,7 +23,7 @@ def test_the_badge_sits_at_the_top_centre_and_follows_the_window(qtbot, tmp_path
     assert badge is not None and badge.isVisible() and badge.text() == "培训厅"
     assert badge.y() == 0 and abs(badge.x() + badge.width() // 2 - 683) <= 1
     host.resize(1920, 1080)
-    qtbot.waitUntil(lambda: abs(badge.x() + badge.width() // 2 - 960) <= 1, timeout=2000)
+    qtbot.waitUntil(lambda: abs(badge.x() + badge.width() // 2 - 960) <= 1, timeout=10000)
     host.grab().save(str(tmp_path / "badge.png"))
 
 

@@ -129,7 +129,7 @@ def test_pages_are_removed_moved_and_turned_and_attached_in_that_order(
         dialog.files.add(Page(f"w{w}.jpg", buf.getvalue(), "file"))
     dialog.show()
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=10000)
     dialog.files.setFocus()
     dialog.files.setCurrentRow(0)
     qtbot.keyClick(dialog.files, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
@@ -214,7 +214,7 @@ def test_with_a_camera_the_preview_is_shown_and_space_takes_a_photo(qtbot, hall,
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=10000)
     assert dialog.camera.available and dialog.camera.preview is not None
     assert dialog.camera.capture_session.imageCapture() is dialog.camera.image_capture
     assert dialog.shoot_button.isVisibleTo(dialog)

@@ -66,14 +66,14 @@ def test_live_hall_follows_the_queue_and_alerts_are_acknowledged(qtbot, sup_hall
     db = sup_hall
     hall.set_setting(db, "alert_waiting", "2")
     win = _supervisor(qtbot, db)
-    qtbot.waitUntil(lambda: win.live.services.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: win.live.services.rowCount() == 1, timeout=10000)
     queue.issue_ticket(db, "newborn")
     queue.issue_ticket(db, "newborn")
     # Shown within a refresh or two (200 ms here, a second in the hall).
-    qtbot.waitUntil(lambda: win.live.services.item(0, 1).text() == "2", timeout=3000)
+    qtbot.waitUntil(lambda: win.live.services.item(0, 1).text() == "2", timeout=10000)
     hall.open_window(db, 1, "s01")
     queue.call_next(db, 1)
-    qtbot.waitUntil(lambda: win.live.windows.item(0, 3).text() == "A001", timeout=3000)
+    qtbot.waitUntil(lambda: win.live.windows.item(0, 3).text() == "A001", timeout=10000)
     assert win.live.windows.item(0, 2).text() == "王芳"
     # The waiting alert (2 >= 2) shows, then is acknowledged with a note: audited.
     queue.issue_ticket(db, "newborn")
@@ -96,12 +96,12 @@ def test_live_hall_follows_the_queue_and_alerts_are_acknowledged(qtbot, sup_hall
 def test_the_alerts_page_warns_while_the_progress_url_is_the_example(qtbot, sup_hall):
     db = sup_hall
     win = _supervisor(qtbot, db)
-    qtbot.waitUntil(lambda: win.alerts.setup_warning.text() != "", timeout=3000)
+    qtbot.waitUntil(lambda: win.alerts.setup_warning.text() != "", timeout=10000)
     assert win.alerts.setup_warning.isVisibleTo(win.alerts)
     assert "hall.example.gov.cn" in win.alerts.setup_warning.text()
     assert win.alerts.open_count == 0  # a standing warning, not an alert to acknowledge
     hall.set_setting(db, "progress_base_url", "https://zwfw.qingdao.gov.cn/q")
-    qtbot.waitUntil(lambda: not win.alerts.setup_warning.isVisibleTo(win.alerts), timeout=3000)
+    qtbot.waitUntil(lambda: not win.alerts.setup_warning.isVisibleTo(win.alerts), timeout=10000)
 
 
 def test_statistics_charts_and_exports(qtbot, sup_hall, tmp_path):

@@ -29,7 +29,7 @@ def test_without_a_backend_it_says_not_configured_not_green(qtbot, indicator, mo
     monkeypatch.delenv("DESK_APP_CENTRAL_URL", raising=False)
     monkeypatch.delenv("DESK_APP_CENTRAL_TOKEN", raising=False)
     ind = indicator()
-    qtbot.waitUntil(lambda: ind.status is not None, timeout=3000)
+    qtbot.waitUntil(lambda: ind.status is not None, timeout=10000)
     assert "未配置" in ind.text()
     assert "上次成功" not in ind.text()
     assert theme.OK not in ind.styleSheet()
@@ -39,6 +39,6 @@ def test_with_a_backend_it_shows_the_backlog_and_the_last_success(qtbot, indicat
     monkeypatch.setenv("DESK_APP_CENTRAL_URL", "https://central.example.gov.cn")
     monkeypatch.setenv("DESK_APP_CENTRAL_TOKEN", "t0ken")
     ind = indicator()
-    qtbot.waitUntil(lambda: ind.status is not None, timeout=3000)
+    qtbot.waitUntil(lambda: ind.status is not None, timeout=10000)
     assert ind.text() == "同步：待发 0 · 上次成功 无"
     assert theme.OK in ind.styleSheet()

@@ -69,4 +69,4 @@ def test_answers_of_work_sent_before_shutdown_are_dropped(qtbot):
     qtbot.wait(300)  # the queued answers are processed now, and dropped
     assert seen == [] and runner.pending == 0
     runner.submit(lambda: "again", seen.append)
-    qtbot.waitUntil(lambda: seen == ["again"], timeout=3000)
+    qtbot.waitUntil(lambda: seen == ["again"], timeout=10000)
