@@ -11,6 +11,9 @@ Checks, each printed with its result (exit 1 if any fails):
   folder, nothing of the user's touched;
 - every screen of ``desk-app gui --role`` renders offscreen (``--snapshot``), staff screens as the
   demo accounts; the PNGs stay in ``<folder>-smoke/`` to look at;
+- start-up: ``queue status`` and ``db check`` of the frozen program against the same commands
+  of the unfrozen one (``python -m desk_app``, the Python running this script), alternated run by
+  run so load from elsewhere falls on both: the median ratio of 11 pairs within 1.3x;
 - the folder's size against the budget (400 MB);
 then writes ``SHA256SUMS`` (every file of the folder, relative paths, ``sha256sum -c`` format).
 """
@@ -21,6 +24,7 @@ import hashlib
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_MB = 400
+START_RATIO = 1.3  # frozen start-up against unfrozen, median of START_RUNS alternated runs
+START_RUNS = 11
 DEVICE_ROLES = {"kiosk", "display", "evaluator", "strip"}  # no log-in; the progress wall needs one
 ACCOUNTS = {"counter": "s01", "helper": "h01"}  # any other staff screen: the supervisor
 PASSWORD = "Demo-1234"
@@ -99,6 +105,31 @@ class Smoke:
         return done.stdout
 
 
+def start_ratio(smoke: Smoke, env: dict[str, str]) -> None:
+    """Time the frozen and the unfrozen program on the same commands, alternating."""
+    unfrozen = [sys.executable, "-m", "desk_app"]
+    for args in (["queue", "status", "--json"], ["db", "check", "--json"]):
+        times: dict[str, list[float]] = {"frozen": [], "unfrozen": []}
+        for _ in range(START_RUNS):
+            for kind, cmd in (("frozen", [str(smoke.exe)]), ("unfrozen", unfrozen)):
+                t0 = time.perf_counter()
+                subprocess.run(
+                    [*cmd, *args], capture_output=True, env=env, cwd=ROOT, timeout=60, check=True
+                )
+                times[kind].append((time.perf_counter() - t0) * 1000)
+        # Each frozen run against the unfrozen one just after it: a burst of load elsewhere
+        # falls on both of a pair, so the median of the pairs' ratios is what freezing costs.
+        pairs = zip(times["frozen"], times["unfrozen"], strict=True)
+        ratio = statistics.median(f / u for f, u in pairs)
+        frozen, plain = statistics.median(times["frozen"]), statistics.median(times["unfrozen"])
+        smoke.check(
+            f"start-up of {' '.join(args)} within {START_RATIO}x of unfrozen",
+            ratio <= START_RATIO,
+            f"{ratio:.2f}x (median of {START_RUNS} pairs; medians frozen {frozen:.0f} ms, "
+            f"unfrozen {plain:.0f} ms)",
+        )
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__)
@@ -154,6 +185,7 @@ def main(argv: list[str]) -> int:
             )
             data = pdf.read_bytes() if pdf.exists() else b""
             smoke.check("ticket PDF embeds its font", b"/FontFile2" in data, f"{len(data)} bytes")
+        start_ratio(smoke, env)
         for role in roles():
             staff = (
                 {}
