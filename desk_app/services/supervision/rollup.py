@@ -8,6 +8,12 @@ rolled once it has been closed for ``GRACE`` (a ticket finished just after midni
 writes a ticket event) marks it dirty through a trigger (migration 0015) and the next catch-up
 rolls it again. Days not rolled (today, a dirty day) are counted from the tickets at read time,
 with the same code, so a summary never depends on the catch-up having run.
+
+The trigger marks only days that have a span row, so a day is claimed before it is counted: its
+span and a dirty mark are committed first (readers keep counting it from the tickets), then a
+second transaction clears the mark, counts the tickets and writes the rows. A change committed
+while the day is being counted finds the span and marks the day dirty again; without the claim,
+one committed between the count and the commit of the first span was never seen.
 """
 
 from __future__ import annotations
@@ -197,19 +203,36 @@ def _lock(s: Session) -> None:
         s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
 
 
-def _write_days(s: Session, tallies: Tallies, days: list[date], mark: str, now: datetime) -> int:
-    s.execute(delete(StatsRollup).where(StatsRollup.level == DAY, StatsRollup.day.in_(days)))
+def _claim(s: Session, days: list[date], mark: str, now: datetime) -> None:
+    """Give ``days`` a span and a dirty mark (committed before they are counted): from then on
+    the trigger marks them dirty on any change, and readers count them from the tickets."""
     s.execute(delete(StatsSpan).where(StatsSpan.level == DAY, StatsSpan.day.in_(days)))
     s.execute(delete(StatsDirty).where(StatsDirty.day.in_(days)))
+    s.execute(
+        insert(StatsSpan),
+        [{"level": DAY, "day": d, "calendar": mark, "rolled_at": now} for d in days],
+    )
+    s.execute(insert(StatsDirty), [{"day": d} for d in days])
+
+
+def _write_days(s: Session, first: date, last: date, mark: str, now: datetime) -> int:
+    """Count the claimed days ``first``..``last`` from the tickets and store their rows. The
+    dirty marks go before the count: a change committed after the count marks the day again."""
+    days = list(_days(first, last))
+    s.execute(delete(StatsDirty).where(StatsDirty.day.in_(days)))
+    s.flush()
+    tallies = tally(s, first, last, now=now)
+    s.execute(delete(StatsRollup).where(StatsRollup.level == DAY, StatsRollup.day.in_(days)))
+    s.execute(delete(StatsSpan).where(StatsSpan.level == DAY, StatsSpan.day.in_(days)))
+    s.execute(
+        insert(StatsSpan),
+        [{"level": DAY, "day": d, "calendar": mark, "rolled_at": now} for d in days],
+    )
     rows = [
         t.row(DAY, day, dim, key) for day in days for (dim, key), t in tallies.get(day, {}).items()
     ]
     if rows:
         s.execute(insert(StatsRollup), rows)
-    s.execute(
-        insert(StatsSpan),
-        [{"level": DAY, "day": d, "calendar": mark, "rolled_at": now} for d in days],
-    )
     return len(rows)
 
 
@@ -289,12 +312,18 @@ def catch_up(
     month = first.replace(day=1)
     while month <= hi:
         a, b = max(first, month), min(hi, month_end(month))
-        with db.begin() as s:
+        with db.begin() as s:  # claim the month's stale days (module docstring)
             _lock(s)
             st = state(s, month, month_end(month))  # again: another catch-up may have run
             stale = [d for d in _days(a, b) if d not in st.days]
+            if stale:
+                _claim(s, stale, st.mark, now)
+        with db.begin() as s:
+            _lock(s)
+            st = state(s, month, month_end(month))
+            stale = [d for d in _days(a, b) if d not in st.days]  # the claimed, or dirty again
             for r1, r2 in runs(stale):
-                rows += _write_days(s, tally(s, r1, r2, now=now), list(_days(r1, r2)), st.mark, now)
+                rows += _write_days(s, r1, r2, st.mark, now)
             days += len(stale)
             whole = month_end(month) <= closed_through(now)
             have = st.days | set(stale)
