@@ -1,0 +1,353 @@
+"""Booking's hot path: a hall booking in five statements on SQLite, four on PostgreSQL, through
+the database driver itself (sqlite3, psycopg) as the queue's is (``services/queue/quick.py``).
+
+The full version (``booking.book``) ran thirteen ORM statements inside the write transaction:
+the policy, the service, the calendar, the windows, a no-show sweep, the blackouts, the person's
+block and bookings that day, the counter, the insert and the no-show warning's two counts. With
+eight desks booking at once the write lock (SQLite) or the counter row (PostgreSQL) was held
+for all of it. Here, before any lock:
+
+1. the service with the window numbers serving it; 2. the policy and the calendar; 3. the
+   checks: a blackout over the slot, the person's block, their booking that day, no-shows
+   due to be swept, the no-shows that earn the warning (one statement);
+
+then the capacity check and the insert, which also checks the blackout and the block again so
+that one committed in between still refuses: on SQLite the counter's conditional upsert
+(``... DO UPDATE ... WHERE booked_hall < places RETURNING``) and the insert in one ``BEGIN
+IMMEDIATE`` (the write lock is held for those two statements); on PostgreSQL one statement, the
+upsert in a CTE whose returned row the insert selects from (the counter row's lock serialises
+two desks on the same slot; a person's second booking that day fails on the unique index and
+takes the counter back with it). The slot's places never pass the hall's share: the upsert
+returns no row when they would.
+
+Like the queue's quick versions, this only ever succeeds: anything else (the online channel, a
+refusal of any kind, bookings due to become no-shows, a race lost on the unique index or the
+code, a database error) returns ``FALLBACK`` with nothing committed, and ``booking.book`` runs
+the full version, which sweeps, words the refusal and knows every rule.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from contextlib import suppress
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from desk_app.domain import clock
+from desk_app.domain.appointments import (
+    AppointmentPolicy,
+    AppointmentState,
+    in_horizon,
+    new_code,
+    normal_code,
+    online_places,
+    places_per_slot,
+)
+from desk_app.domain.calendar import (
+    DEFAULT_REGULAR,
+    DayPlan,
+    at_minute,
+    plan_for,
+    session_from_row,
+)
+from desk_app.domain.calendar import slot_starts as slot_ranges
+from desk_app.domain.validators import mask_id, mask_name, mask_phone
+from desk_app.services.appointments.dto import AppointmentView
+from desk_app.services.common.catalog import work_calendar
+from desk_app.services.common.lookups import DEFAULT_SETTINGS
+from desk_app.store import Database
+from desk_app.store.database import DatabaseUnavailable
+from desk_app.store.lite import db_day, db_id, db_time
+
+FALLBACK: Any = None  # "not handled here: run the full version"
+WARNING = "提醒: 30 天内已有一次预约未到, 再次爽约将暂停预约 30 天"
+A = AppointmentState
+
+
+def places(
+    code: str,
+    slot_minutes: int | None,
+    service_s: int,
+    capacity: int | None,
+    plan: DayPlan,
+    pol: AppointmentPolicy,
+    serving: set[int],
+) -> list[tuple[int, int, int, int]]:
+    """(start, end, hall places, online places) of each slot of a service on the plan's day,
+    given the window numbers serving it (``booking.slot_places`` reads them)."""
+    length = slot_minutes or pol.slot_minutes
+    result = []
+    for start, end in slot_ranges(plan.sessions, code, length):
+        windows: set[int] = set()
+        for x in plan.sessions:
+            if x.serves(code) and x.start_min <= start and end <= x.end_min:
+                windows |= serving & set(x.windows) if x.windows else serving
+        total = places_per_slot(len(windows), length, service_s, pol.walkin_share, capacity)
+        online = online_places(total, pol.online_share)
+        result.append((start, end, total - online, online))
+    return result
+
+
+# -- statements ---------------------------------------------------------------------------------
+# Written with ``?``; PostgreSQL's driver gets ``%s``. Values are converted per database below.
+
+_SERVICE = (
+    "SELECT s.id, s.name, s.slot_minutes, s.default_service_s, s.slot_capacity, w.number"
+    " FROM services s LEFT JOIN window_services ws ON ws.service_id = s.id"
+    " LEFT JOIN windows w ON w.id = ws.window_id WHERE s.code = ?"
+)
+# The policy's settings and the calendar's sessions in one result (the settings' rows have
+# no session id).
+_CALENDAR = (
+    "SELECT NULL, key, value, NULL, NULL, NULL, NULL, NULL, NULL FROM settings"
+    " WHERE key LIKE 'appt_%'"
+    " UNION ALL SELECT id, kind, days, weekdays, on_date, start_min, end_min, services, windows"
+    " FROM calendar_sessions ORDER BY 1"
+)
+_BLACKOUT = "SELECT 1 FROM appointment_blackouts WHERE from_at < ? AND to_at > ?"
+_BLOCK = (
+    "SELECT 1 FROM appointment_blocks"
+    " WHERE person_lookup = ? AND lifted_at IS NULL AND blocked_until > ?"
+)
+_CHECKS = (
+    f"SELECT EXISTS ({_BLACKOUT}), EXISTS ({_BLOCK}),"
+    " EXISTS (SELECT 1 FROM appointments WHERE person_lookup = ? AND day = ?"
+    "  AND state IN ('booked', 'checked_in')),"
+    " EXISTS (SELECT 1 FROM appointments WHERE state = 'booked' AND slot_at < ?),"
+    " (SELECT count(*) FROM appointments WHERE person_lookup = ? AND state = 'no_show'"
+    "  AND no_show_at > {LATEST}(?, COALESCE((SELECT max(lifted_at) FROM appointment_blocks"
+    "  WHERE person_lookup = ?), ?)))"
+)
+_TAKE = (
+    "INSERT INTO appointment_slot_counts AS c"
+    " (service_id, day, start_min, booked_hall, booked_online)"
+    f" SELECT ?, ?, ?, 1, 0 WHERE NOT EXISTS ({_BLACKOUT}) AND NOT EXISTS ({_BLOCK})"
+    " ON CONFLICT (service_id, day, start_min)"
+    " DO UPDATE SET booked_hall = c.booked_hall + 1 WHERE c.booked_hall < ?"
+    " RETURNING booked_hall"
+)
+_COLUMNS = (
+    "id, code, service_id, day, start_min, end_min, slot_at, state, channel, name, id_no,"
+    " phone, person_lookup, created_at, created_by, outcome_sent"
+)
+_MARKS = ", ".join("?" for _ in _COLUMNS.split(","))
+_INSERT = f"INSERT INTO appointments ({_COLUMNS}) VALUES ({_MARKS})"
+# PostgreSQL: the insert takes its row from the counter's, so both happen or neither.
+_TAKE_AND_INSERT = (
+    f"WITH taken AS ({_TAKE}) INSERT INTO appointments ({_COLUMNS}) SELECT {_MARKS} FROM taken"
+    " RETURNING code"
+)
+
+
+def _pg(sql: str) -> str:
+    return sql.replace("?", "%s").replace("{LATEST}", "GREATEST").replace("'appt_%'", "'appt_%%'")
+
+
+_LITE_CHECKS = _CHECKS.replace("{LATEST}", "max")
+_PG = {name: _pg(sql) for name, sql in {"service": _SERVICE, "calendar": _CALENDAR}.items()}
+_PG_CHECKS = _pg(_CHECKS)
+_PG_WRITE = _pg(_TAKE_AND_INSERT)
+
+
+class _Values:
+    """How the driver takes a day, an instant and an id (SQLAlchemy's storage, ``store/types``)."""
+
+    def __init__(self, postgres: bool) -> None:
+        self.postgres = postgres
+
+    def day(self, d: date) -> Any:
+        return d if self.postgres else db_day(d)
+
+    def time(self, at: datetime) -> Any:
+        return at.astimezone(UTC).replace(tzinfo=None) if self.postgres else db_time(at)
+
+    def id(self, value: uuid.UUID) -> Any:
+        return value if self.postgres else db_id(value)
+
+
+def book(
+    db: Database,
+    service_code: str,
+    day: date,
+    start: int,
+    person: tuple[str, str, str | None],
+    sealed: dict[str, str | None],
+    lookup: str,
+    *,
+    code: str | None,
+    reveal: bool,
+    now: datetime,
+) -> AppointmentView | None:
+    """A hall booking of ``start`` (minutes) on ``day``, or ``FALLBACK`` (nothing committed)."""
+    postgres = db.is_postgres
+    try:
+        if postgres:
+            with db.engine.connect() as conn:
+                auto = conn.execution_options(isolation_level="AUTOCOMMIT")
+                raw = auto.connection.driver_connection
+                return _book(raw, _PgSteps(raw), db, service_code, day, start, person, sealed,
+                             lookup, code, reveal, now)  # fmt: skip
+        with db.driver_connection() as raw:
+            return _book(raw, _LiteSteps(raw), db, service_code, day, start, person, sealed,
+                         lookup, code, reveal, now)  # fmt: skip
+    except (_Back, SQLAlchemyError, DatabaseUnavailable):
+        return FALLBACK  # the full version says what is wrong
+
+
+class _Back(Exception):
+    """Nothing committed: run the full version."""
+
+
+def _book(
+    raw: Any,
+    steps: _Steps,
+    db: Database,
+    service_code: str,
+    day: date,
+    start: int,
+    person: tuple[str, str, str | None],
+    sealed: dict[str, str | None],
+    lookup: str,
+    code: str | None,
+    reveal: bool,
+    now: datetime,
+) -> AppointmentView | None:
+    v = steps.values
+    rows = steps.read("service", (service_code,))
+    if not rows:
+        return FALLBACK
+    svc_id, svc_name, slot_minutes, service_s, capacity = rows[0][:5]
+    serving = {r[5] for r in rows if r[5] is not None}
+    settings: dict[str, str] = {}
+    sessions = []
+    for r in steps.read("calendar", ()):
+        if r[0] is None:
+            settings[r[1]] = r[2]
+        else:
+            sessions.append(session_from_row(_SessionRow(r, steps.values.postgres)))
+    pol = AppointmentPolicy.from_settings({**DEFAULT_SETTINGS, **settings})
+    work = work_calendar()
+    if not in_horizon(day, clock.hall_day(now), work, pol.horizon_days):
+        return FALLBACK
+    plan = plan_for(day, sessions or list(DEFAULT_REGULAR), work)
+    slot = next(
+        (p for p in places(service_code, slot_minutes, service_s, capacity, plan, pol, serving)
+         if p[0] == start),
+        None,
+    )  # fmt: skip
+    if slot is None or slot[2] < 1:
+        return FALLBACK
+    _start, end, hall, _online = slot
+    slot_at, slot_end = at_minute(day, start), at_minute(day, end)
+    if slot_at <= now:
+        return FALLBACK
+    since = now - timedelta(days=pol.no_show_window_days)
+    due = now - timedelta(minutes=pol.checkin_late_min)
+    checks = (v.time(slot_end), v.time(slot_at), lookup, v.time(now), lookup, v.day(day))
+    checks += (v.time(due), lookup, v.time(since), lookup, v.time(since))
+    blackout, blocked, booked_that_day, sweep, no_shows = steps.read("checks", checks)[0]
+    if blackout or blocked or booked_that_day or sweep:
+        return FALLBACK  # a refusal, or no-shows to sweep first: the full version
+    a_id = uuid.uuid4()
+    a_code = normal_code(code) if code else new_code()
+    name, id_no, phone = person
+    take = (svc_id, v.day(day), start, v.time(slot_end), v.time(slot_at), lookup, v.time(now), hall)
+    row = (a_id, a_code, svc_id, v.day(day), start, end, v.time(slot_at), A.BOOKED.value, "hall")
+    row += (sealed["name"], sealed["id_no"], sealed["phone"], lookup, v.time(now))
+    row += (db.actor.code if db.actor else None, False)
+    steps.write(take, (v.id(a_id), *row[1:]))
+    if not reveal:
+        name, id_no = mask_name(name), mask_id(id_no)
+        phone = mask_phone(phone) if phone else None
+    return AppointmentView(
+        a_code, service_code, svc_name, day, start, end, A.BOOKED, "hall", name, id_no,
+        phone, slot_at, None, WARNING if no_shows else None,
+    )  # fmt: skip
+
+
+class _SessionRow:
+    """A ``calendar_sessions`` row of the union, with its columns as attributes."""
+
+    def __init__(self, r: Sequence[Any], postgres: bool) -> None:
+        self.id, self.kind, self.days, self.weekdays = r[0], r[1], r[2], r[3]
+        on = r[4]
+        self.on_date = date.fromisoformat(on) if isinstance(on, str) else on
+        self.start_min, self.end_min, self.services, self.windows = r[5], r[6], r[7], r[8]
+        if not postgres:  # the union's columns come back as the first branch's text
+            self.weekdays = int(r[3]) if r[3] is not None else None
+            self.start_min, self.end_min = int(r[5]), int(r[6])
+            self.id = int(r[0])
+
+
+class _Steps(Protocol):
+    values: _Values
+
+    def read(self, name: str, params: tuple[Any, ...]) -> list[Any]: ...
+
+    def write(self, take: tuple[Any, ...], row: tuple[Any, ...]) -> None: ...
+
+
+class _LiteSteps:
+    """SQLite: reads without a lock, then the upsert and the insert in ``BEGIN IMMEDIATE``."""
+
+    _SQL = {"service": _SERVICE, "calendar": _CALENDAR, "checks": _LITE_CHECKS}
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.values = _Values(postgres=False)
+
+    def read(self, name: str, params: tuple[Any, ...]) -> list[Any]:
+        try:
+            return self.conn.execute(self._SQL[name], params).fetchall()
+        except sqlite3.Error as exc:
+            raise _Back from exc
+
+    def write(self, take: tuple[Any, ...], row: tuple[Any, ...]) -> None:
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _Back from exc
+        try:
+            if conn.execute(_TAKE, take).fetchone() is None:
+                raise _Back  # full (or a blackout or a block committed meanwhile)
+            conn.execute(_INSERT, row)
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            with suppress(sqlite3.Error):
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            if isinstance(exc, (sqlite3.Error, _Back)):
+                raise _Back from exc
+            raise
+
+
+class _PgSteps:
+    """PostgreSQL, in autocommit: each read on its own, the write one atomic statement."""
+
+    def __init__(self, conn: Any) -> None:
+        import psycopg
+
+        self.conn = conn
+        self.errors = psycopg.Error
+        self.values = _Values(postgres=True)
+
+    def read(self, name: str, params: tuple[Any, ...]) -> list[Any]:
+        sql = _PG_CHECKS if name == "checks" else _PG[name]
+        try:
+            with self.conn.cursor() as cur:
+                return list(cur.execute(sql, params).fetchall())
+        except self.errors as exc:
+            raise _Back from exc
+
+    def write(self, take: tuple[Any, ...], row: tuple[Any, ...]) -> None:
+        try:
+            with self.conn.cursor() as cur:
+                if cur.execute(_PG_WRITE, take + row).fetchone() is None:
+                    raise _Back  # full (or a blackout or a block committed meanwhile)
+        except self.errors as exc:
+            raise _Back from exc
