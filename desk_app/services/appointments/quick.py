@@ -1,37 +1,39 @@
-"""Booking's hot path: a hall booking in five statements on SQLite, four on PostgreSQL, through
-the database driver itself (sqlite3, psycopg) as the queue's is (``services/queue/quick.py``).
+"""Booking's hot path: a hall booking in seven statements on SQLite (two of them inside the
+write lock), four on PostgreSQL, through the database driver itself (sqlite3, psycopg) as the
+queue's is (``services/queue/quick.py``).
 
-The full version (``booking.book``) ran thirteen ORM statements inside the write transaction:
-the policy, the service, the calendar, the windows, a no-show sweep, the blackouts, the person's
-block and bookings that day, the counter, the insert and the no-show warning's two counts. With
-eight desks booking at once the write lock (SQLite) or the counter row (PostgreSQL) was held
-for all of it. Here, before any lock:
+The full version (``booking.book``) sends fourteen, all inside the write transaction: the
+policy, a no-show sweep, the service, the calendar, the windows, the blackouts, the person's
+block and bookings that day, the counter, the insert and the no-show warning's two counts, each
+through the ORM. With eight desks booking at once, SQLite's write lock (or on PostgreSQL the
+counter row's) was held for all of it. Here, with no lock held:
 
-1. the service with the window numbers serving it; 2. the policy and the calendar; 3. the
-   checks: a blackout over the slot, the person's block, their booking that day, no-shows
-   due to be swept, the no-shows that earn the warning (one statement);
+1. the service with the window numbers serving it; 2. the policy and the calendar in one
+   result; 3. the checks in one statement: a blackout over the slot, the person's block, their
+   booking that day, bookings due to become no-shows, the no-shows that earn the warning;
 
-then the capacity check and the insert, which also checks the blackout and the block again so
-that one committed in between still refuses: on SQLite the counter's conditional upsert
-(``... DO UPDATE ... WHERE booked_hall < places RETURNING``) and the insert in one ``BEGIN
-IMMEDIATE`` (the write lock is held for those two statements); on PostgreSQL one statement, the
-upsert in a CTE whose returned row the insert selects from (the counter row's lock serialises
-two desks on the same slot; a person's second booking that day fails on the unique index and
-takes the counter back with it). The slot's places never pass the hall's share: the upsert
-returns no row when they would.
+then the capacity check and the insert, which checks the blackout and the block again so that
+one committed in between still refuses: on SQLite the counter's conditional upsert (``... DO
+UPDATE ... WHERE booked_hall < places RETURNING``) and the insert in one ``BEGIN IMMEDIATE``,
+under the writer file lock ``begin()`` takes too (``Database.writer_lock``); on PostgreSQL one
+statement in autocommit, the upsert in a CTE whose returned row the insert selects from (the
+counter row's lock serialises two desks on the same slot; a person's second booking that day
+fails on the unique index and takes the counter back with it). The upsert returns no row when
+the hall's places of the slot are taken, so they are never passed.
 
-Like the queue's quick versions, this only ever succeeds: anything else (the online channel, a
-refusal of any kind, bookings due to become no-shows, a race lost on the unique index or the
-code, a database error) returns ``FALLBACK`` with nothing committed, and ``booking.book`` runs
-the full version, which sweeps, words the refusal and knows every rule.
+The hall's places all taken is refused here, worded as the full version words it. Anything
+else (the online channel, any other refusal, bookings due to become no-shows, which the full
+version sweeps first, a race lost on the unique index or the code, a database error) returns
+``FALLBACK`` with nothing committed, and ``booking.book`` runs the full version, which knows
+and words every rule. ``tests/test_appointments_races.py`` holds the two to the same rows.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, suppress
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
@@ -51,6 +53,7 @@ from desk_app.domain.calendar import (
     DEFAULT_REGULAR,
     DayPlan,
     at_minute,
+    hhmm,
     plan_for,
     session_from_row,
 )
@@ -58,6 +61,7 @@ from desk_app.domain.calendar import slot_starts as slot_ranges
 from desk_app.domain.validators import mask_id, mask_name, mask_phone
 from desk_app.services.appointments.dto import AppointmentView
 from desk_app.services.common.catalog import work_calendar
+from desk_app.services.common.errors import Refused
 from desk_app.services.common.lookups import DEFAULT_SETTINGS
 from desk_app.store import Database
 from desk_app.store.database import DatabaseUnavailable
@@ -130,6 +134,10 @@ _TAKE = (
     " DO UPDATE SET booked_hall = c.booked_hall + 1 WHERE c.booked_hall < ?"
     " RETURNING booked_hall"
 )
+_TAKEN = (
+    "SELECT booked_hall FROM appointment_slot_counts"
+    " WHERE service_id = ? AND day = ? AND start_min = ?"
+)
 _COLUMNS = (
     "id, code, service_id, day, start_min, end_min, slot_at, state, channel, name, id_no,"
     " phone, person_lookup, created_at, created_by, outcome_sent"
@@ -148,8 +156,8 @@ def _pg(sql: str) -> str:
 
 
 _LITE_CHECKS = _CHECKS.replace("{LATEST}", "max")
-_PG = {name: _pg(sql) for name, sql in {"service": _SERVICE, "calendar": _CALENDAR}.items()}
-_PG_CHECKS = _pg(_CHECKS)
+_LITE = {"service": _SERVICE, "calendar": _CALENDAR, "checks": _LITE_CHECKS, "taken": _TAKEN}
+_PG = {name: _pg(sql) for name, sql in (*_LITE.items(), ("checks", _CHECKS))}
 _PG_WRITE = _pg(_TAKE_AND_INSERT)
 
 
@@ -192,7 +200,7 @@ def book(
                 return _book(raw, _PgSteps(raw), db, service_code, day, start, person, sealed,
                              lookup, code, reveal, now)  # fmt: skip
         with db.driver_connection() as raw:
-            return _book(raw, _LiteSteps(raw), db, service_code, day, start, person, sealed,
+            return _book(raw, _LiteSteps(raw, db.writer_lock), db, service_code, day, start, person, sealed,
                          lookup, code, reveal, now)  # fmt: skip
     except (_Back, SQLAlchemyError, DatabaseUnavailable):
         return FALLBACK  # the full version says what is wrong
@@ -259,7 +267,12 @@ def _book(
     row = (a_id, a_code, svc_id, v.day(day), start, end, v.time(slot_at), A.BOOKED.value, "hall")
     row += (sealed["name"], sealed["id_no"], sealed["phone"], lookup, v.time(now))
     row += (db.actor.code if db.actor else None, False)
-    steps.write(take, (v.id(a_id), *row[1:]))
+    if not steps.write(take, (v.id(a_id), *row[1:])):
+        # Nothing taken: the slot full, or a blackout or a block committed since the checks.
+        taken = steps.read("taken", (svc_id, v.day(day), start))
+        if taken and taken[0][0] >= hall:
+            raise Refused(f"{day} {hhmm(start)} 的预约已满", "slot full")
+        return FALLBACK
     if not reveal:
         name, id_no = mask_name(name), mask_id(id_no)
         phone = mask_phone(phone) if phone else None
@@ -288,25 +301,30 @@ class _Steps(Protocol):
 
     def read(self, name: str, params: tuple[Any, ...]) -> list[Any]: ...
 
-    def write(self, take: tuple[Any, ...], row: tuple[Any, ...]) -> None: ...
+    def write(self, take: tuple[Any, ...], row: tuple[Any, ...]) -> bool:
+        """The counter's place and the booking, committed; False when no place was taken
+        (nothing committed)."""
 
 
 class _LiteSteps:
     """SQLite: reads without a lock, then the upsert and the insert in ``BEGIN IMMEDIATE``."""
 
-    _SQL = {"service": _SERVICE, "calendar": _CALENDAR, "checks": _LITE_CHECKS}
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, lock: Callable[[], AbstractContextManager[None]]):
         self.conn = conn
+        self.lock = lock
         self.values = _Values(postgres=False)
 
     def read(self, name: str, params: tuple[Any, ...]) -> list[Any]:
         try:
-            return self.conn.execute(self._SQL[name], params).fetchall()
+            return self.conn.execute(_LITE[name], params).fetchall()
         except sqlite3.Error as exc:
             raise _Back from exc
 
-    def write(self, take: tuple[Any, ...], row: tuple[Any, ...]) -> None:
+    def write(self, take: tuple[Any, ...], row: tuple[Any, ...]) -> bool:
+        with self.lock():
+            return self._write(take, row)
+
+    def _write(self, take: tuple[Any, ...], row: tuple[Any, ...]) -> bool:
         conn = self.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -314,9 +332,11 @@ class _LiteSteps:
             raise _Back from exc
         try:
             if conn.execute(_TAKE, take).fetchone() is None:
-                raise _Back  # full (or a blackout or a block committed meanwhile)
+                conn.execute("ROLLBACK")
+                return False
             conn.execute(_INSERT, row)
             conn.execute("COMMIT")
+            return True
         except BaseException as exc:
             with suppress(sqlite3.Error):
                 if conn.in_transaction:
@@ -337,17 +357,15 @@ class _PgSteps:
         self.values = _Values(postgres=True)
 
     def read(self, name: str, params: tuple[Any, ...]) -> list[Any]:
-        sql = _PG_CHECKS if name == "checks" else _PG[name]
         try:
             with self.conn.cursor() as cur:
-                return list(cur.execute(sql, params).fetchall())
+                return list(cur.execute(_PG[name], params).fetchall())
         except self.errors as exc:
             raise _Back from exc
 
-    def write(self, take: tuple[Any, ...], row: tuple[Any, ...]) -> None:
+    def write(self, take: tuple[Any, ...], row: tuple[Any, ...]) -> bool:
         try:
             with self.conn.cursor() as cur:
-                if cur.execute(_PG_WRITE, take + row).fetchone() is None:
-                    raise _Back  # full (or a blackout or a block committed meanwhile)
+                return cur.execute(_PG_WRITE, take + row).fetchone() is not None
         except self.errors as exc:
             raise _Back from exc
