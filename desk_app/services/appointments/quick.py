@@ -255,8 +255,10 @@ def _book(
         return FALLBACK
     since = now - timedelta(days=pol.no_show_window_days)
     due = now - timedelta(minutes=pol.checkin_late_min)
-    checks = (v.time(slot_end), v.time(slot_at), lookup, v.time(now), lookup, v.day(day))
-    checks += (v.time(due), lookup, v.time(since), lookup, v.time(since))
+    checks = (
+        *(v.time(slot_end), v.time(slot_at), lookup, v.time(now), lookup, v.day(day)),
+        *(v.time(due), lookup, v.time(since), lookup, v.time(since)),
+    )
     blackout, blocked, booked_that_day, sweep, no_shows = steps.read("checks", checks)[0]
     if blackout or blocked or booked_that_day or sweep:
         return FALLBACK  # a refusal, or no-shows to sweep first: the full version
@@ -264,10 +266,12 @@ def _book(
     a_code = normal_code(code) if code else new_code()
     name, id_no, phone = person
     take = (svc_id, v.day(day), start, v.time(slot_end), v.time(slot_at), lookup, v.time(now), hall)
-    row = (a_id, a_code, svc_id, v.day(day), start, end, v.time(slot_at), A.BOOKED.value, "hall")
-    row += (sealed["name"], sealed["id_no"], sealed["phone"], lookup, v.time(now))
-    row += (db.actor.code if db.actor else None, False)
-    if not steps.write(take, (v.id(a_id), *row[1:])):
+    row = (
+        *(v.id(a_id), a_code, svc_id, v.day(day), start, end, v.time(slot_at), A.BOOKED.value),
+        *("hall", sealed["name"], sealed["id_no"], sealed["phone"], lookup, v.time(now)),
+        *(db.actor.code if db.actor else None, False),
+    )
+    if not steps.write(take, row):
         # Nothing taken: the slot full, or a blackout or a block committed since the checks.
         taken = steps.read("taken", (svc_id, v.day(day), start))
         if taken and taken[0][0] >= hall:
