@@ -80,12 +80,16 @@ def places(
     plan: DayPlan,
     pol: AppointmentPolicy,
     serving: set[int],
+    *,
+    only: int | None = None,
 ) -> list[tuple[int, int, int, int]]:
-    """(start, end, hall places, online places) of each slot of a service on the plan's day,
-    given the window numbers serving it (``booking.slot_places`` reads them)."""
+    """(start, end, hall places, online places) of each slot of a service on the plan's day
+    (``only``: of the slot starting then), given the window numbers serving it."""
     length = slot_minutes or pol.slot_minutes
     result = []
     for start, end in slot_ranges(plan.sessions, code, length):
+        if only is not None and start != only:
+            continue
         windows: set[int] = set()
         for x in plan.sessions:
             if x.serves(code) and x.start_min <= start and end <= x.end_min:
@@ -117,14 +121,17 @@ _BLOCK = (
     "SELECT 1 FROM appointment_blocks"
     " WHERE person_lookup = ? AND lifted_at IS NULL AND blocked_until > ?"
 )
+# Independent of the catalog (so read with it): the earliest start of a blackout still running at
+# the slot's start, the person's block, their booking that day, the earliest booked slot (due to
+# become a no-show?), the person's last no-show and the last lifting of their block.
 _CHECKS = (
-    f"SELECT EXISTS ({_BLACKOUT}), EXISTS ({_BLOCK}),"
+    "SELECT (SELECT min(from_at) FROM appointment_blackouts WHERE to_at > ?),"
+    f" EXISTS ({_BLOCK}),"
     " EXISTS (SELECT 1 FROM appointments WHERE person_lookup = ? AND day = ?"
     "  AND state IN ('booked', 'checked_in')),"
-    " EXISTS (SELECT 1 FROM appointments WHERE state = 'booked' AND slot_at < ?),"
-    " (SELECT count(*) FROM appointments WHERE person_lookup = ? AND state = 'no_show'"
-    "  AND no_show_at > {LATEST}(?, COALESCE((SELECT max(lifted_at) FROM appointment_blocks"
-    "  WHERE person_lookup = ?), ?)))"
+    " (SELECT min(slot_at) FROM appointments WHERE state = 'booked'),"
+    " (SELECT max(no_show_at) FROM appointments WHERE person_lookup = ? AND state = 'no_show'),"
+    " (SELECT max(lifted_at) FROM appointment_blocks WHERE person_lookup = ?)"
 )
 _TAKE = (
     "INSERT INTO appointment_slot_counts AS c"
@@ -152,12 +159,12 @@ _TAKE_AND_INSERT = (
 
 
 def _pg(sql: str) -> str:
-    return sql.replace("?", "%s").replace("{LATEST}", "GREATEST").replace("'appt_%'", "'appt_%%'")
+    return sql.replace("?", "%s").replace("'appt_%'", "'appt_%%'")
 
 
-_LITE_CHECKS = _CHECKS.replace("{LATEST}", "max")
-_LITE = {"service": _SERVICE, "calendar": _CALENDAR, "checks": _LITE_CHECKS, "taken": _TAKEN}
-_PG = {name: _pg(sql) for name, sql in (*_LITE.items(), ("checks", _CHECKS))}
+_READS = (_SERVICE, _CALENDAR, _CHECKS)
+_PG_READS = tuple(_pg(sql) for sql in _READS)
+_PG_TAKEN = _pg(_TAKEN)
 _PG_WRITE = _pg(_TAKE_AND_INSERT)
 
 
@@ -175,6 +182,13 @@ class _Values:
 
     def id(self, value: uuid.UUID) -> Any:
         return value if self.postgres else db_id(value)
+
+    def instant(self, stored: Any) -> datetime | None:
+        """A stored instant back as an aware UTC datetime."""
+        if stored is None:
+            return None
+        at = datetime.fromisoformat(stored) if isinstance(stored, str) else stored
+        return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def book(
@@ -225,43 +239,42 @@ def _book(
     now: datetime,
 ) -> AppointmentView | None:
     v = steps.values
-    rows = steps.read("service", (service_code,))
+    checks = (v.time(at_minute(day, start)), lookup, v.time(now), lookup, v.day(day))
+    rows, calendar, (checked,) = steps.reads((service_code,), (), (*checks, lookup, lookup))
     if not rows:
         return FALLBACK
     svc_id, svc_name, slot_minutes, service_s, capacity = rows[0][:5]
     serving = {r[5] for r in rows if r[5] is not None}
     settings: dict[str, str] = {}
     sessions = []
-    for r in steps.read("calendar", ()):
+    for r in calendar:
         if r[0] is None:
             settings[r[1]] = r[2]
         else:
-            sessions.append(session_from_row(_SessionRow(r, steps.values.postgres)))
+            sessions.append(session_from_row(_SessionRow(r, v.postgres)))
     pol = AppointmentPolicy.from_settings({**DEFAULT_SETTINGS, **settings})
     work = work_calendar()
     if not in_horizon(day, clock.hall_day(now), work, pol.horizon_days):
         return FALLBACK
     plan = plan_for(day, sessions or list(DEFAULT_REGULAR), work)
-    slot = next(
-        (p for p in places(service_code, slot_minutes, service_s, capacity, plan, pol, serving)
-         if p[0] == start),
-        None,
-    )  # fmt: skip
-    if slot is None or slot[2] < 1:
+    slot = places(service_code, slot_minutes, service_s, capacity, plan, pol, serving, only=start)
+    if not slot or slot[0][2] < 1:
         return FALLBACK
-    _start, end, hall, _online = slot
+    _start, end, hall, _online = slot[0]
     slot_at, slot_end = at_minute(day, start), at_minute(day, end)
     if slot_at <= now:
         return FALLBACK
-    since = now - timedelta(days=pol.no_show_window_days)
-    due = now - timedelta(minutes=pol.checkin_late_min)
-    checks = (
-        *(v.time(slot_end), v.time(slot_at), lookup, v.time(now), lookup, v.day(day)),
-        *(v.time(due), lookup, v.time(since), lookup, v.time(since)),
-    )
-    blackout, blocked, booked_that_day, sweep, no_shows = steps.read("checks", checks)[0]
-    if blackout or blocked or booked_that_day or sweep:
-        return FALLBACK  # a refusal, or no-shows to sweep first: the full version
+    blackout_from, blocked, booked_that_day, first_booked, no_show, lifted = checked
+    blackout_from, first_booked = v.instant(blackout_from), v.instant(first_booked)
+    if (blackout_from is not None and blackout_from < slot_end) or blocked or booked_that_day:
+        return FALLBACK  # refused: the full version words it
+    if first_booked is not None and first_booked < now - timedelta(minutes=pol.checkin_late_min):
+        return FALLBACK  # no-shows to mark (and perhaps a block) first: the full version sweeps
+    since, lifted = now - timedelta(days=pol.no_show_window_days), v.instant(lifted)
+    if lifted is not None and lifted > since:
+        since = lifted  # no-shows before a supervisor lifted the block do not count
+    last_no_show = v.instant(no_show)
+    warn = last_no_show is not None and last_no_show > since
     a_id = uuid.uuid4()
     a_code = normal_code(code) if code else new_code()
     name, id_no, phone = person
@@ -273,7 +286,7 @@ def _book(
     )
     if not steps.write(take, row):
         # Nothing taken: the slot full, or a blackout or a block committed since the checks.
-        taken = steps.read("taken", (svc_id, v.day(day), start))
+        taken = steps.taken((svc_id, v.day(day), start))
         if taken and taken[0][0] >= hall:
             raise Refused(f"{day} {hhmm(start)} 的预约已满", "slot full")
         return FALLBACK
@@ -282,7 +295,7 @@ def _book(
         phone = mask_phone(phone) if phone else None
     return AppointmentView(
         a_code, service_code, svc_name, day, start, end, A.BOOKED, "hall", name, id_no,
-        phone, slot_at, None, WARNING if no_shows else None,
+        phone, slot_at, None, WARNING if warn else None,
     )  # fmt: skip
 
 
@@ -303,7 +316,10 @@ class _SessionRow:
 class _Steps(Protocol):
     values: _Values
 
-    def read(self, name: str, params: tuple[Any, ...]) -> list[Any]: ...
+    def reads(self, *params: tuple[Any, ...]) -> list[list[Any]]:
+        """The rows of ``_READS``, given each one's parameters."""
+
+    def taken(self, params: tuple[Any, ...]) -> list[Any]: ...
 
     def write(self, take: tuple[Any, ...], row: tuple[Any, ...]) -> bool:
         """The counter's place and the booking, committed; False when no place was taken
@@ -318,9 +334,15 @@ class _LiteSteps:
         self.lock = lock
         self.values = _Values(postgres=False)
 
-    def read(self, name: str, params: tuple[Any, ...]) -> list[Any]:
+    def reads(self, *params: tuple[Any, ...]) -> list[list[Any]]:
         try:
-            return self.conn.execute(_LITE[name], params).fetchall()
+            return [self.conn.execute(q, p).fetchall() for q, p in zip(_READS, params, strict=True)]
+        except sqlite3.Error as exc:
+            raise _Back from exc
+
+    def taken(self, params: tuple[Any, ...]) -> list[Any]:
+        try:
+            return self.conn.execute(_TAKEN, params).fetchall()
         except sqlite3.Error as exc:
             raise _Back from exc
 
@@ -360,10 +382,18 @@ class _PgSteps:
         self.errors = psycopg.Error
         self.values = _Values(postgres=True)
 
-    def read(self, name: str, params: tuple[Any, ...]) -> list[Any]:
+    def reads(self, *params: tuple[Any, ...]) -> list[list[Any]]:
+        """In one round trip (a pipeline)."""
         try:
-            with self.conn.cursor() as cur:
-                return list(cur.execute(_PG[name], params).fetchall())
+            with self.conn.pipeline():
+                cursors = [self.conn.execute(q, p) for q, p in zip(_PG_READS, params, strict=True)]
+            return [list(c.fetchall()) for c in cursors]
+        except self.errors as exc:
+            raise _Back from exc
+
+    def taken(self, params: tuple[Any, ...]) -> list[Any]:
+        try:
+            return list(self.conn.execute(_PG_TAKEN, params).fetchall())
         except self.errors as exc:
             raise _Back from exc
 
