@@ -92,6 +92,28 @@ def test_the_hot_path_books_what_the_full_version_books(db, monkeypatch):
         assert count is not None and count.booked_hall == 2
 
 
+def test_the_no_show_warning_counts_from_a_supervisors_lifting_on_both_paths(db, monkeypatch):
+    from desk_app.services.appointments import checkin
+
+    calendar_hall(db)
+
+    def book(day: str, now: str) -> Any:
+        return appointments.book(db, "newborn", date.fromisoformat(day), "14:00", "预约人", person(1), now=at(now))  # fmt: skip
+
+    answers = _spy(monkeypatch)
+    book("2026-12-01", "2026-11-30 10:00")
+    assert checkin.sweep(db, now=at("2026-12-01 14:16")) == 1
+    warned = book("2026-12-02", "2026-12-01 15:00")
+    assert warned.warning and "再次爽约" in warned.warning and answers[-1] is not None
+    assert checkin.sweep(db, now=at("2026-12-02 14:16")) == 1  # the second: blocked
+    assert checkin.unblock(db, person(1), "系统故障未能签到", now=at("2026-12-02 15:00")) == 1
+    fast = book("2026-12-03", "2026-12-02 15:01")
+    assert answers[-1] is not None and fast.warning is None  # both no-shows before the lifting
+    appointments.cancel(db, fast.code, now=at("2026-12-02 15:02"))
+    _full_only(monkeypatch)
+    assert book("2026-12-03", "2026-12-02 15:03").warning is None
+
+
 def test_a_blackout_committed_after_the_checks_still_refuses(db, monkeypatch):
     calendar_hall(db)
     reads: list[Any] = []
