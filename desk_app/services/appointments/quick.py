@@ -1,16 +1,17 @@
-"""Booking's hot path: a hall booking in seven statements on SQLite (two of them inside the
-write lock), four on PostgreSQL, through the database driver itself (sqlite3, psycopg) as the
-queue's is (``services/queue/quick.py``).
+"""Booking's hot path: a hall booking in five statements on SQLite (two of them inside the
+write lock, with its BEGIN and COMMIT), four in two round trips on PostgreSQL, through the
+database driver itself (sqlite3, psycopg) as the queue's is (``services/queue/quick.py``).
 
 The full version (``booking.book``) sends fourteen, all inside the write transaction: the
 policy, a no-show sweep, the service, the calendar, the windows, the blackouts, the person's
 block and bookings that day, the counter, the insert and the no-show warning's two counts, each
 through the ORM. With eight desks booking at once, SQLite's write lock (or on PostgreSQL the
-counter row's) was held for all of it. Here, with no lock held:
+counter row's) was held for all of it. Here, with no lock held, three reads that do not
+depend on each other (one statement on SQLite, a pipeline on PostgreSQL):
 
-1. the service with the window numbers serving it; 2. the policy and the calendar in one
-   result; 3. the checks in one statement: a blackout over the slot, the person's block, their
-   booking that day, bookings due to become no-shows, the no-shows that earn the warning;
+1. the service with the window numbers serving it; 2. the policy and the calendar; 3. the
+   checks: a blackout over the slot, the person's block, their booking that day, bookings due
+   to become no-shows, the no-shows that earn the warning;
 
 then the capacity check and the insert, which checks the blackout and the block again so that
 one committed in between still refuses: on SQLite the counter's conditional upsert (``... DO
@@ -103,18 +104,19 @@ def places(
 # -- statements ---------------------------------------------------------------------------------
 # Written with ``?``; PostgreSQL's driver gets ``%s``. Values are converted per database below.
 
-_SERVICE = (
-    "SELECT s.id, s.name, s.slot_minutes, s.default_service_s, s.slot_capacity, w.number"
+_SERVICE_ROWS = (
+    " s.id, s.name, s.slot_minutes, s.default_service_s, s.slot_capacity, w.number"
     " FROM services s LEFT JOIN window_services ws ON ws.service_id = s.id"
     " LEFT JOIN windows w ON w.id = ws.window_id WHERE s.code = ?"
 )
 # The policy's settings and the calendar's sessions in one result (the settings' rows have
 # no session id).
-_CALENDAR = (
-    "SELECT NULL, key, value, NULL, NULL, NULL, NULL, NULL, NULL FROM settings"
-    " WHERE key LIKE 'appt_%'"
-    " UNION ALL SELECT id, kind, days, weekdays, on_date, start_min, end_min, services, windows"
-    " FROM calendar_sessions ORDER BY 1"
+_SETTING_ROWS = (
+    " NULL, key, value, NULL, NULL, NULL, NULL, NULL, NULL FROM settings WHERE key LIKE 'appt_%'"
+)
+_SESSION_ROWS = (
+    " id, kind, days, weekdays, on_date, start_min, end_min, services, windows"
+    " FROM calendar_sessions"
 )
 _BLACKOUT = "SELECT 1 FROM appointment_blackouts WHERE from_at < ? AND to_at > ?"
 _BLOCK = (
@@ -124,8 +126,8 @@ _BLOCK = (
 # Independent of the catalog (so read with it): the earliest start of a blackout still running at
 # the slot's start, the person's block, their booking that day, the earliest booked slot (due to
 # become a no-show?), the person's last no-show and the last lifting of their block.
-_CHECKS = (
-    "SELECT (SELECT min(from_at) FROM appointment_blackouts WHERE to_at > ?),"
+_CHECK_ROW = (
+    " (SELECT min(from_at) FROM appointment_blackouts WHERE to_at > ?),"
     f" EXISTS ({_BLOCK}),"
     " EXISTS (SELECT 1 FROM appointments WHERE person_lookup = ? AND day = ?"
     "  AND state IN ('booked', 'checked_in')),"
@@ -162,8 +164,19 @@ def _pg(sql: str) -> str:
     return sql.replace("?", "%s").replace("'appt_%'", "'appt_%%'")
 
 
-_READS = (_SERVICE, _CALENDAR, _CHECKS)
-_PG_READS = tuple(_pg(sql) for sql in _READS)
+# PostgreSQL: three statements in one round trip (a pipeline).
+_PG_READS = (
+    _pg(f"SELECT{_SERVICE_ROWS}"),
+    _pg(f"SELECT{_SETTING_ROWS} UNION ALL SELECT{_SESSION_ROWS} ORDER BY 1"),
+    _pg(f"SELECT{_CHECK_ROW}"),
+)
+# SQLite (no round trips, but a statement's own cost): one, each row tagged with its read;
+# SQLite's columns take each row's values as they are.
+_LITE_READ = (
+    f"SELECT 0,{_SERVICE_ROWS.replace(' FROM', ', NULL, NULL, NULL FROM', 1)}"
+    f" UNION ALL SELECT 1,{_SETTING_ROWS} UNION ALL SELECT 1,{_SESSION_ROWS}"
+    f" UNION ALL SELECT 2,{_CHECK_ROW}, NULL, NULL, NULL"
+)
 _PG_TAKEN = _pg(_TAKEN)
 _PG_WRITE = _pg(_TAKE_AND_INSERT)
 
@@ -317,7 +330,8 @@ class _Steps(Protocol):
     values: _Values
 
     def reads(self, *params: tuple[Any, ...]) -> list[list[Any]]:
-        """The rows of ``_READS``, given each one's parameters."""
+        """The service's rows, the settings' and sessions', the checks' (one row), given each
+        read's parameters."""
 
     def taken(self, params: tuple[Any, ...]) -> list[Any]: ...
 
@@ -336,9 +350,14 @@ class _LiteSteps:
 
     def reads(self, *params: tuple[Any, ...]) -> list[list[Any]]:
         try:
-            return [self.conn.execute(q, p).fetchall() for q, p in zip(_READS, params, strict=True)]
+            rows = self.conn.execute(_LITE_READ, [x for p in params for x in p]).fetchall()
         except sqlite3.Error as exc:
             raise _Back from exc
+        result: list[list[Any]] = [[], [], []]
+        for r in rows:
+            result[r[0]].append(r[1:])
+        result[1].sort(key=lambda r: -1 if r[0] is None else r[0])  # settings, sessions by id
+        return [[r[:6] for r in result[0]], result[1], [r[:6] for r in result[2]]]
 
     def taken(self, params: tuple[Any, ...]) -> list[Any]:
         try:
