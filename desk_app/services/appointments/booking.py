@@ -5,6 +5,8 @@ that cover it (domain.appointments.places_per_slot), split into the hall's place
 channel's. A booking increments the slot's counter row in its own transaction and is refused
 when that passes the channel's places, so two desks (or processes) racing for the last place
 cannot both get it; one booking per person per day is a unique index over the ID's keyed hash.
+A hall booking is first tried by the hot path (``quick.py``: the same rules in five statements,
+two under the write lock), which hands anything but a booking or a full slot back to ``book``.
 
 Check-in, no-shows and the lists are in ``appointment_checkin``.
 """
