@@ -5,6 +5,8 @@ that cover it (domain.appointments.places_per_slot), split into the hall's place
 channel's. A booking increments the slot's counter row in its own transaction and is refused
 when that passes the channel's places, so two desks (or processes) racing for the last place
 cannot both get it; one booking per person per day is a unique index over the ID's keyed hash.
+A hall booking is first tried by the hot path (``quick.py``: the same rules in five statements,
+two under the write lock), which hands anything but a booking or a full slot back to ``book``.
 
 Check-in, no-shows and the lists are in ``appointment_checkin``.
 """
@@ -12,6 +14,7 @@ Check-in, no-shows and the lists are in ``appointment_checkin``.
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -28,11 +31,8 @@ from desk_app.domain.appointments import (
     in_horizon,
     new_code,
     normal_code,
-    online_places,
-    places_per_slot,
 )
 from desk_app.domain.calendar import CalendarError, DayPlan, at_minute, hhmm, parse_hhmm
-from desk_app.domain.calendar import slot_starts as slot_ranges
 from desk_app.domain.validators import (
     ValidationError,
     checked_text,
@@ -46,6 +46,7 @@ from desk_app.domain.validators import (
 )
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
+from desk_app.services.appointments import quick
 from desk_app.services.appointments.dto import AppointmentView, SlotView
 from desk_app.services.appointments.no_shows import active_block, recent_no_shows, sweep_due
 from desk_app.services.common import audit, protection
@@ -95,20 +96,10 @@ def slot_places(
 ) -> list[tuple[int, int, int, int]]:
     """(start, end, hall places, online places) of each slot of the service on the plan's day
     (``serving``: the window numbers serving it, when the caller has read them already)."""
-    length = svc.slot_minutes or pol.slot_minutes
     serving = _windows_of(s, svc) if serving is None else serving
-    result = []
-    for start, end in slot_ranges(plan.sessions, svc.code, length):
-        windows: set[int] = set()
-        for x in plan.sessions:
-            if x.serves(svc.code) and x.start_min <= start and end <= x.end_min:
-                windows |= serving & set(x.windows) if x.windows else serving
-        total = places_per_slot(
-            len(windows), length, svc.default_service_s, pol.walkin_share, svc.slot_capacity
-        )
-        online = online_places(total, pol.online_share)
-        result.append((start, end, total - online, online))
-    return result
+    return quick.places(
+        svc.code, svc.slot_minutes, svc.default_service_s, svc.slot_capacity, plan, pol, serving
+    )
 
 
 def _counts(s: Session, svc: Service, day: date) -> dict[int, tuple[int, int]]:
@@ -284,6 +275,22 @@ def book(
         "phone": protection.seal(mobile, "appointments.phone"),
     }
     lookup = protection.lookup(number)
+    if channel == Channel.HALL and online_ref is None:
+        with suppress(CalendarError):  # a bad time: the full version words it
+            fast = quick.book(
+                db,
+                service_code,
+                day,
+                parse_hhmm(time_text),
+                (clean, number, mobile),
+                sealed,
+                lookup,
+                code=code,
+                reveal=reveal,
+                now=now,
+            )
+            if fast is not None:
+                return fast
     with db.begin() as s:
         pol = policy(s)
         sweep_due(s, now, pol)
