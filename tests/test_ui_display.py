@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from desk_app.services.hall import setup as hall
+from desk_app.services.queue import boards
 from desk_app.services.queue import operations as queue
 from desk_app.store import Database
 from desk_app.store.database import DatabaseUnavailable
@@ -201,7 +202,7 @@ def test_a_database_outage_shows_a_discreet_line_and_the_display_recovers(
     def unreachable(*_args: object, **_kwargs: object) -> list:
         raise DatabaseUnavailable("无法连接数据库 / database unreachable")
 
-    monkeypatch.setattr(display_module.boards, "calls_since", unreachable)
+    monkeypatch.setattr(boards, "calls_since", unreachable)
     # Only the query fails here (the change watch still works), so the display finds out at
     # its safety poll, every SAFETY_POLL_MS; a real outage fails the watch's look at once.
     qtbot.waitUntil(display.status_label.isVisible, timeout=display_module.SAFETY_POLL_MS + 3000)
@@ -265,3 +266,73 @@ def test_a_display_that_cannot_play_sound_shows_a_mark(qtbot, hall_with_ticket, 
     if os.environ.get("DESK_APP_SHOTS"):
         mute.grab().save(os.path.join(os.environ["DESK_APP_SHOTS"], "display-mute.png"))
     _dispose(qtbot, mute)
+
+
+def test_every_call_reaches_the_screen_once_and_in_order(
+    qtbot, hall_with_ticket, open_display, monkeypatch
+):
+    """The follower reads on its own thread while the windows call: in a burst (several pages
+    of a read) and then a few at a time, each call is announced once, in the order made."""
+    db = hall_with_ticket
+    monkeypatch.setattr(boards, "CALL_PAGE", 3)  # a burst of calls is read page by page
+    for _ in range(30):
+        queue.issue_ticket(db, "newborn")
+    display, voice = open_display(db)
+    made: list[tuple[str, int]] = []
+    for i in range(30):
+        window = 1 + i % 2
+        called = queue.call_next(db, window)
+        assert called is not None
+        made.append((called.number, window))
+        queue.no_show(db, window)
+        if i >= 15 and i % 3 == 0:
+            qtbot.wait(30)  # the follower reads meanwhile
+    said = [sentence(number, window) for number, window in made for _ in range(2)]
+    qtbot.waitUntil(lambda: len(voice.said) >= len(said), timeout=15000)
+    qtbot.wait(300)  # and nothing more comes
+    assert voice.said == said
+    assert display.window_tile_text(1) == made[-2][0]
+    assert display.window_tile_text(2) == made[-1][0]
+    assert display.recent_rows()[1][0].text().endswith(made[-2][0])
+
+
+def test_the_display_reads_while_a_window_holds_the_write_lock(
+    qtbot, hall_with_ticket, monkeypatch
+):
+    """A window's call takes the writer's lock (SQLite) or locks the queue's tables (PostgreSQL,
+    the strongest lock that lets plain reads through): the display's reads never wait for it."""
+    db = hall_with_ticket
+    queue.call_next(db, 1)
+    reads: list[int] = []
+    real = boards.calls_since
+
+    def counted(*args: object, **kwargs: object) -> list:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        reads.append(len(found))
+        return found
+
+    monkeypatch.setattr(boards, "calls_since", counted)
+    writer = db.engine.raw_connection()
+    cursor = writer.cursor()
+    if db.is_postgres:
+        cursor.execute("LOCK TABLE tickets, ticket_events, windows IN EXCLUSIVE MODE")
+    else:
+        cursor.execute("BEGIN IMMEDIATE")  # a reader that wanted it would wait 30 s
+        cursor.execute("UPDATE settings SET value = value")
+    try:
+        display = CallDisplay(db, announcer=Announcer(backend=RecordingVoice(), gap_ms=5))
+        qtbot.addWidget(display)
+        display.show()
+        qtbot.waitUntil(display.is_ready, timeout=3000)
+        assert display.window_tile_text(1) == "A001"
+        qtbot.waitUntil(lambda: len(reads) >= 2, timeout=3000)  # the start's read, the first
+        before = len(reads)
+        display.refresh_now()  # and one more, at once
+        qtbot.waitUntil(lambda: len(reads) > before, timeout=1000)
+        qtbot.waitUntil(lambda: display.runner.pending == 0, timeout=3000)  # the hall's name
+        assert not display.is_offline()
+    finally:
+        writer.rollback()
+        writer.close()
+    _dispose(qtbot, display)
+

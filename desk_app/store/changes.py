@@ -7,7 +7,8 @@
   is reading a flag. If listening fails the watcher says "changed" every time, so the screen
   falls back to querying at its own pace and nothing is missed.
 
-A watcher never replaces the screen's own query: it only says when to run it sooner.
+A watcher never replaces the screen's own query: it only says when to run it sooner. A screen
+that follows on a thread of its own blocks in ``wait()`` instead of looking on a timer.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CALLS_CHANNEL = "desk_app_calls"
+LOOK_S = 0.01  # how often ``wait()`` looks when the database cannot wake it (SQLite)
 
 
 def notify_calls(session: Any) -> None:
@@ -42,12 +45,27 @@ class ChangeWatch:
     def changed(self) -> bool:
         raise NotImplementedError
 
+    def wait(self, timeout: float) -> bool:
+        """Block until something was committed (True) or ``timeout`` seconds passed (False)."""
+        end = time.monotonic() + timeout
+        while True:
+            if self.changed():
+                return True
+            left = end - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(LOOK_S, left))
+
     def close(self) -> None:
         """Release the connection (the screen is going)."""
 
 
 class _Always(ChangeWatch):
     def changed(self) -> bool:
+        return True
+
+    def wait(self, timeout: float) -> bool:
+        time.sleep(timeout)  # nothing to wait on: the screen queries at its own pace
         return True
 
 
@@ -100,6 +118,15 @@ class _PostgresWatch(ChangeWatch):
         if self._failed:
             return True
         if self._flag.is_set():
+            self._flag.clear()
+            return True
+        return False
+
+    def wait(self, timeout: float) -> bool:
+        if self._failed:
+            time.sleep(timeout)  # as _Always: the screen's own pace
+            return True
+        if self._flag.wait(timeout):  # woken by the listener thread at the NOTIFY
             self._flag.clear()
             return True
         return False
