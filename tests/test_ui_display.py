@@ -336,3 +336,36 @@ def test_the_display_reads_while_a_window_holds_the_write_lock(
         writer.close()
     _dispose(qtbot, display)
 
+
+def test_the_display_asks_for_a_higher_priority_and_runs_without_it(monkeypatch):
+    """Where the OS allows it (here: a privileged user), every thread of the display's process
+    runs ahead of normal programs; where it refuses, the display starts all the same."""
+    if sys.platform == "win32":
+        pytest.skip("POSIX nice values (Windows: a priority class)")
+    script = (
+        "import os, threading, time\n"
+        "from desk_app.ui.display.priority import NICE, raise_priority\n"
+        "early = threading.Thread(target=time.sleep, args=(2,)); early.start()\n"
+        "ok = raise_priority()\n"
+        "late = []; t = threading.Thread(target=lambda: late.append(os.getpriority(0, 0)))\n"
+        "t.start(); t.join()\n"
+        "print(ok, os.getpriority(0, 0), os.getpriority(0, early.native_id), late[0], NICE)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    ok, main, early, late, nice = out.stdout.split()
+    if ok == "True":
+        assert int(main) == int(early) == int(late) == int(nice)
+    else:
+        assert int(main) == int(early) == int(late) == 0
+
+    from desk_app.ui.display import priority
+
+    def refused(*_args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(priority.os, "setpriority", refused)
+    monkeypatch.setattr(priority.os, "getpriority", lambda *_args: 0)
+    assert priority.raise_priority() is False
