@@ -2,7 +2,7 @@
 (not a test).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/wall_bench.py [--pg URL] [--seconds 15]
-        [--callers-nice 0]
+        [--callers-nice 0] [--normal-priority]
 
 A demo hall with 32 open windows; 32 caller processes (one per window) each call the next
 ticket at random 0.5-3 s intervals and then mark it a no-show. Each caller notes the wall-clock
@@ -14,8 +14,10 @@ end of the label's ``paintEvent`` with that text, not the ``setText`` before it.
 Priorities are printed with the figures: the display raises its own process priority as it
 does in the app (``ui/display/priority.py``: nice -5 where allowed, as root here; a display PC's
 ordinary user gets it on Windows, not on Linux), and ``--callers-nice N`` runs the callers at
-nice N (default 0: as the display's neighbours).
-In a hall the callers sit at other PCs; here they share two cores with the display.
+nice N (default 0: as the display's neighbours); ``--normal-priority`` leaves the display at
+nice 0, to see what the priority is worth.
+In a hall the callers sit at other PCs; here they share two cores with the display (and with
+the PostgreSQL server, at its normal priority, whose processes each read waits for).
 
 Run twice on each database:
 - **watch**: the display as shipped (its follower thread woken by ``PRAGMA data_version`` /
@@ -223,13 +225,17 @@ def main() -> int:
     ap.add_argument("--windows", type=int, default=32)
     ap.add_argument("--pg", default=os.environ.get("DESK_APP_TEST_PG"))
     ap.add_argument("--callers-nice", type=int, default=0)
+    ap.add_argument(
+        "--normal-priority", action="store_true", help="the display does not raise its priority"
+    )
     args = ap.parse_args()
     WINDOWS = args.windows
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("DESK_APP_KEY", base64.urlsafe_b64encode(os.urandom(32)).decode())
     from desk_app.ui.display.priority import raise_priority
 
-    raise_priority()  # as the app does for its display (desk_app/ui/common/app.py)
+    if not args.normal_priority:
+        raise_priority()  # as the app does for its display (desk_app/ui/common/app.py)
     with tempfile.TemporaryDirectory() as tmp:
         bench("SQLite", f"sqlite:///{Path(tmp) / 'hall.db'}", args.seconds, args.callers_nice)
     if args.pg:
