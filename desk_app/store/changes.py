@@ -101,8 +101,7 @@ class _PostgresWatch(ChangeWatch):
         self._conn = psycopg.connect(url, autocommit=True, connect_timeout=5)
         self._conn.execute(f"LISTEN {CALLS_CHANNEL}")
         self._failed = False
-        self._thread = threading.Thread(target=self._listen, name="call-listener", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None  # started by the first changed()
 
     def _listen(self) -> None:
         try:
@@ -115,6 +114,10 @@ class _PostgresWatch(ChangeWatch):
                 self._failed = True
 
     def changed(self) -> bool:
+        """A look from a timer: a thread of the watch's own waits on the socket meanwhile."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._listen, name="call-listener", daemon=True)
+            self._thread.start()
         if self._failed:
             return True
         if self._flag.is_set():
@@ -123,17 +126,33 @@ class _PostgresWatch(ChangeWatch):
         return False
 
     def wait(self, timeout: float) -> bool:
+        """Waits on the socket in the caller's thread (no listener thread to hand over from: on
+        a loaded PC each thread woken on the way is a wait of its own). A watch is either
+        waited on or looked at, not both."""
         if self._failed:
             time.sleep(timeout)  # as _Always: the screen's own pace
             return True
-        if self._flag.wait(timeout):  # woken by the listener thread at the NOTIFY
+        if self._flag.is_set():
             self._flag.clear()
+            return True
+        if self._thread is not None:  # looked at before: the listener thread has the socket
+            if not self._flag.wait(timeout):
+                return False
+            self._flag.clear()
+            return True
+        try:
+            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+                return True
+        except Exception as exc:  # noqa: BLE001 - the connection went: fall back to polling
+            log.warning("call listener stopped, polling instead: %s", exc)
+            self._failed = True
             return True
         return False
 
     def close(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=2)
+        if self._thread is not None:
+            self._thread.join(timeout=2)
         with contextlib.suppress(Exception):  # closing a dead connection
             self._conn.close()
 
