@@ -225,6 +225,12 @@ def main() -> int:
     ap.add_argument("--windows", type=int, default=32)
     ap.add_argument("--pg", default=os.environ.get("DESK_APP_TEST_PG"))
     ap.add_argument("--callers-nice", type=int, default=0)
+    ap.add_argument("--skip-sqlite", action="store_true")
+    ap.add_argument(
+        "--listener-thread",
+        action="store_true",
+        help="PostgreSQL: the follower waits on a listener thread's flag, not on the socket",
+    )
     ap.add_argument(
         "--normal-priority", action="store_true", help="the display does not raise its priority"
     )
@@ -236,8 +242,20 @@ def main() -> int:
 
     if not args.normal_priority:
         raise_priority()  # as the app does for its display (desk_app/ui/common/app.py)
+    if args.listener_thread:
+        from desk_app.store import Database
+
+        opened = Database.change_watch
+
+        def looked_at(self):  # type: ignore[no-untyped-def]
+            watch = opened(self)
+            watch.changed()  # a look on a timer: the watch starts its listener thread
+            return watch
+
+        Database.change_watch = looked_at  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory() as tmp:
-        bench("SQLite", f"sqlite:///{Path(tmp) / 'hall.db'}", args.seconds, args.callers_nice)
+        if not args.skip_sqlite:
+            bench("SQLite", f"sqlite:///{Path(tmp) / 'hall.db'}", args.seconds, args.callers_nice)
     if args.pg:
         from sqlalchemy import create_engine, text
         from sqlalchemy.engine import make_url
