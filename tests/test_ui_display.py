@@ -17,6 +17,7 @@ from desk_app.services.queue import boards
 from desk_app.services.queue import operations as queue
 from desk_app.store import Database
 from desk_app.store.database import DatabaseUnavailable
+from desk_app.ui.display import follow
 from desk_app.ui.display import window as display_module
 from desk_app.ui.display.announcer import Announcer, AnnouncerBackend, sentence
 from desk_app.ui.display.window import CallDisplay
@@ -205,7 +206,7 @@ def test_a_database_outage_shows_a_discreet_line_and_the_display_recovers(
     monkeypatch.setattr(boards, "calls_since", unreachable)
     # Only the query fails here (the change watch still works), so the display finds out at
     # its safety poll, every SAFETY_POLL_MS; a real outage fails the watch's look at once.
-    qtbot.waitUntil(display.status_label.isVisible, timeout=display_module.SAFETY_POLL_MS + 3000)
+    qtbot.waitUntil(display.status_label.isVisible, timeout=follow.SAFETY_POLL_MS + 3000)
     assert display.is_offline()
     assert "连接中断" in display.status_label.text()
 

@@ -41,7 +41,7 @@ from desk_app.ui.common.widgets import HeavyLabel
 from desk_app.ui.display.announcer import Announcer, sentence
 from desk_app.ui.display.calendar import SessionLine, marked_number, marked_service
 from desk_app.ui.display.feed import RECENT_ROWS, Start, load_slow, load_start
-from desk_app.ui.display.follow import SAFETY_POLL_MS, CallFollower, Calls, Failure
+from desk_app.ui.display.follow import CallFollower, Calls, Failure
 from desk_app.ui.display.tiles import (
     AMBER,
     FLASH,
@@ -62,7 +62,6 @@ log = logging.getLogger(__name__)
 FLASH_MS = 3000
 RECENT_ROWS_LARGE = 5  # half as large again: fewer rows fit
 SLOW_REFRESH_MS = 30_000  # the hall's name and its windows change rarely
-__all__ = ["SAFETY_POLL_MS", "CallDisplay"]
 
 
 class CallDisplay(QWidget):
