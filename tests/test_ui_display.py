@@ -370,3 +370,22 @@ def test_the_display_asks_for_a_higher_priority_and_runs_without_it(monkeypatch)
     monkeypatch.setattr(priority.os, "setpriority", refused)
     monkeypatch.setattr(priority.os, "getpriority", lambda *_args: 0)
     assert priority.raise_priority() is False
+
+
+def test_a_display_deleted_without_being_closed_stops_following(qtbot, hall_with_ticket):
+    """Its parent window went, or nobody closed it: its thread must not go on reading a
+    database that may be gone (and telling a screen that no longer exists)."""
+    import threading
+
+    def followers() -> int:
+        return sum(t.name == "call-follower" and t.is_alive() for t in threading.enumerate())
+
+    before = followers()
+    display = CallDisplay(hall_with_ticket, announcer=Announcer(backend=RecordingVoice()))
+    qtbot.waitUntil(display.is_ready, timeout=5000)
+    assert followers() == before + 1
+    gone: list[bool] = []
+    display.destroyed.connect(lambda: gone.append(True))
+    display.deleteLater()
+    qtbot.waitUntil(lambda: gone == [True], timeout=5000)
+    qtbot.waitUntil(lambda: followers() == before, timeout=3000)

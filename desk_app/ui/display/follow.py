@@ -66,6 +66,8 @@ class CallFollower(QObject):
         self._stop = threading.Event()
         self._poke = threading.Event()
         self._thread = threading.Thread(target=self._run, name="call-follower", daemon=True)
+        # A screen deleted without being closed (its parent went) stops its follower all the same.
+        self.destroyed.connect(self._stop.set)
 
     def start(self) -> None:
         self._thread.start()
@@ -140,5 +142,9 @@ class CallFollower(QObject):
                 return
 
     def _emit(self, signal: Any, value: object) -> None:
-        if not self._stop.is_set():  # a stopped follower's screen is going: tell it nothing
+        if self._stop.is_set():  # a stopped follower's screen is going: tell it nothing
+            return
+        try:
             signal.emit(value)
+        except RuntimeError:  # deleted meanwhile, between the look above and the emit
+            self._stop.set()
