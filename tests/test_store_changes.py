@@ -3,6 +3,7 @@ commits a call, and not while nothing happens (so the screen does not query for 
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -75,3 +76,26 @@ def test_an_in_memory_database_has_no_watch_and_always_queries():
     watch = db.change_watch()
     assert watch.changed() and watch.changed()
     watch.close()
+
+
+def test_a_waiting_screen_wakes_at_a_commit_and_not_before(small_hall, db_url):
+    """``wait()``, as the call display's follower thread uses it (PostgreSQL: on the socket in
+    the waiting thread itself)."""
+    queue.issue_ticket(small_hall, "newborn")
+    watcher_db = Database(db_url)
+    watch = watcher_db.change_watch()
+    try:
+        assert watch.wait(0.5) is True  # the first look always queries
+        for _ in range(10):  # anything pending from setting up the hall
+            if not watch.wait(0.3):
+                break
+        started = time.monotonic()
+        assert watch.wait(0.3) is False
+        assert time.monotonic() - started >= 0.25  # it waited, it did not spin out at once
+        threading.Timer(0.3, queue.call_next, (small_hall, 1)).start()
+        started = time.monotonic()
+        assert watch.wait(10) is True
+        assert 0.2 <= time.monotonic() - started < 5  # woken by the call, not by the timeout
+    finally:
+        watch.close()
+        watcher_db.dispose()

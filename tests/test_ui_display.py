@@ -13,9 +13,11 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from desk_app.services.hall import setup as hall
+from desk_app.services.queue import boards
 from desk_app.services.queue import operations as queue
 from desk_app.store import Database
 from desk_app.store.database import DatabaseUnavailable
+from desk_app.ui.display import follow
 from desk_app.ui.display import window as display_module
 from desk_app.ui.display.announcer import Announcer, AnnouncerBackend, sentence
 from desk_app.ui.display.window import CallDisplay
@@ -201,10 +203,10 @@ def test_a_database_outage_shows_a_discreet_line_and_the_display_recovers(
     def unreachable(*_args: object, **_kwargs: object) -> list:
         raise DatabaseUnavailable("无法连接数据库 / database unreachable")
 
-    monkeypatch.setattr(display_module.boards, "calls_since", unreachable)
+    monkeypatch.setattr(boards, "calls_since", unreachable)
     # Only the query fails here (the change watch still works), so the display finds out at
     # its safety poll, every SAFETY_POLL_MS; a real outage fails the watch's look at once.
-    qtbot.waitUntil(display.status_label.isVisible, timeout=display_module.SAFETY_POLL_MS + 3000)
+    qtbot.waitUntil(display.status_label.isVisible, timeout=follow.SAFETY_POLL_MS + 3000)
     assert display.is_offline()
     assert "连接中断" in display.status_label.text()
 
@@ -265,3 +267,125 @@ def test_a_display_that_cannot_play_sound_shows_a_mark(qtbot, hall_with_ticket, 
     if os.environ.get("DESK_APP_SHOTS"):
         mute.grab().save(os.path.join(os.environ["DESK_APP_SHOTS"], "display-mute.png"))
     _dispose(qtbot, mute)
+
+
+def test_every_call_reaches_the_screen_once_and_in_order(
+    qtbot, hall_with_ticket, open_display, monkeypatch
+):
+    """The follower reads on its own thread while the windows call: in a burst (several pages
+    of a read) and then a few at a time, each call is announced once, in the order made."""
+    db = hall_with_ticket
+    monkeypatch.setattr(boards, "CALL_PAGE", 3)  # a burst of calls is read page by page
+    for _ in range(30):
+        queue.issue_ticket(db, "newborn")
+    display, voice = open_display(db)
+    made: list[tuple[str, int]] = []
+    for i in range(30):
+        window = 1 + i % 2
+        called = queue.call_next(db, window)
+        assert called is not None
+        made.append((called.number, window))
+        queue.no_show(db, window)
+        if i >= 15 and i % 3 == 0:
+            qtbot.wait(30)  # the follower reads meanwhile
+    said = [sentence(number, window) for number, window in made for _ in range(2)]
+    qtbot.waitUntil(lambda: len(voice.said) >= len(said), timeout=15000)
+    qtbot.wait(300)  # and nothing more comes
+    assert voice.said == said
+    assert display.window_tile_text(1) == made[-2][0]
+    assert display.window_tile_text(2) == made[-1][0]
+    assert display.recent_rows()[1][0].text().endswith(made[-2][0])
+
+
+def test_the_display_reads_while_a_window_holds_the_write_lock(
+    qtbot, hall_with_ticket, monkeypatch
+):
+    """A window's call takes the writer's lock (SQLite) or locks the queue's tables (PostgreSQL,
+    the strongest lock that lets plain reads through): the display's reads never wait for it."""
+    db = hall_with_ticket
+    queue.call_next(db, 1)
+    reads: list[int] = []
+    real = boards.calls_since
+
+    def counted(*args: object, **kwargs: object) -> list:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        reads.append(len(found))
+        return found
+
+    monkeypatch.setattr(boards, "calls_since", counted)
+    writer = db.engine.raw_connection()
+    cursor = writer.cursor()
+    if db.is_postgres:
+        cursor.execute("LOCK TABLE tickets, ticket_events, windows IN EXCLUSIVE MODE")
+    else:
+        cursor.execute("BEGIN IMMEDIATE")  # a reader that wanted it would wait 30 s
+        cursor.execute("UPDATE settings SET value = value")
+    try:
+        display = CallDisplay(db, announcer=Announcer(backend=RecordingVoice(), gap_ms=5))
+        qtbot.addWidget(display)
+        display.show()
+        qtbot.waitUntil(display.is_ready, timeout=3000)
+        assert display.window_tile_text(1) == "A001"
+        qtbot.waitUntil(lambda: len(reads) >= 2, timeout=3000)  # the start's read, the first
+        before = len(reads)
+        display.refresh_now()  # and one more, at once
+        qtbot.waitUntil(lambda: len(reads) > before, timeout=1000)
+        qtbot.waitUntil(lambda: display.runner.pending == 0, timeout=3000)  # the hall's name
+        assert not display.is_offline()
+    finally:
+        writer.rollback()
+        writer.close()
+    _dispose(qtbot, display)
+
+
+def test_the_display_asks_for_a_higher_priority_and_runs_without_it(monkeypatch):
+    """Where the OS allows it (here: a privileged user), every thread of the display's process
+    runs ahead of normal programs; where it refuses, the display starts all the same."""
+    if sys.platform == "win32":
+        pytest.skip("POSIX nice values (Windows: a priority class)")
+    script = (
+        "import os, threading, time\n"
+        "from desk_app.ui.display.priority import NICE, raise_priority\n"
+        "early = threading.Thread(target=time.sleep, args=(2,)); early.start()\n"
+        "ok = raise_priority()\n"
+        "late = []; t = threading.Thread(target=lambda: late.append(os.getpriority(0, 0)))\n"
+        "t.start(); t.join()\n"
+        "print(ok, os.getpriority(0, 0), os.getpriority(0, early.native_id), late[0], NICE)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    ok, main, early, late, nice = out.stdout.split()
+    if ok == "True":
+        assert int(main) == int(early) == int(late) == int(nice)
+    else:
+        assert int(main) == int(early) == int(late) == 0
+
+    from desk_app.ui.display import priority
+
+    def refused(*_args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(priority.os, "setpriority", refused)
+    monkeypatch.setattr(priority.os, "getpriority", lambda *_args: 0)
+    assert priority.raise_priority() is False
+
+
+def test_a_display_deleted_without_being_closed_stops_following(qtbot, hall_with_ticket):
+    """Its parent window went, or nobody closed it: its thread must not go on reading a
+    database that may be gone (and telling a screen that no longer exists)."""
+    import threading
+
+    def followers() -> int:
+        return sum(t.name == "call-follower" and t.is_alive() for t in threading.enumerate())
+
+    before = followers()
+    display = CallDisplay(hall_with_ticket, announcer=Announcer(backend=RecordingVoice()))
+    qtbot.waitUntil(display.is_ready, timeout=5000)
+    assert followers() == before + 1
+    gone: list[bool] = []
+    display.destroyed.connect(lambda: gone.append(True))
+    display.deleteLater()
+    qtbot.waitUntil(lambda: gone == [True], timeout=5000)
+    qtbot.waitUntil(lambda: followers() == before, timeout=3000)

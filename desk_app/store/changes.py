@@ -7,7 +7,8 @@
   is reading a flag. If listening fails the watcher says "changed" every time, so the screen
   falls back to querying at its own pace and nothing is missed.
 
-A watcher never replaces the screen's own query: it only says when to run it sooner.
+A watcher never replaces the screen's own query: it only says when to run it sooner. A screen
+that follows on a thread of its own blocks in ``wait()`` instead of looking on a timer.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CALLS_CHANNEL = "desk_app_calls"
+LOOK_S = 0.01  # how often ``wait()`` looks when the database cannot wake it (SQLite)
 
 
 def notify_calls(session: Any) -> None:
@@ -42,12 +45,27 @@ class ChangeWatch:
     def changed(self) -> bool:
         raise NotImplementedError
 
+    def wait(self, timeout: float) -> bool:
+        """Block until something was committed (True) or ``timeout`` seconds passed (False)."""
+        end = time.monotonic() + timeout
+        while True:
+            if self.changed():
+                return True
+            left = end - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(LOOK_S, left))
+
     def close(self) -> None:
         """Release the connection (the screen is going)."""
 
 
 class _Always(ChangeWatch):
     def changed(self) -> bool:
+        return True
+
+    def wait(self, timeout: float) -> bool:
+        time.sleep(timeout)  # nothing to wait on: the screen queries at its own pace
         return True
 
 
@@ -83,8 +101,7 @@ class _PostgresWatch(ChangeWatch):
         self._conn = psycopg.connect(url, autocommit=True, connect_timeout=5)
         self._conn.execute(f"LISTEN {CALLS_CHANNEL}")
         self._failed = False
-        self._thread = threading.Thread(target=self._listen, name="call-listener", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None  # started by the first changed()
 
     def _listen(self) -> None:
         try:
@@ -97,6 +114,10 @@ class _PostgresWatch(ChangeWatch):
                 self._failed = True
 
     def changed(self) -> bool:
+        """A look from a timer: a thread of the watch's own waits on the socket meanwhile."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._listen, name="call-listener", daemon=True)
+            self._thread.start()
         if self._failed:
             return True
         if self._flag.is_set():
@@ -104,9 +125,34 @@ class _PostgresWatch(ChangeWatch):
             return True
         return False
 
+    def wait(self, timeout: float) -> bool:
+        """Waits on the socket in the caller's thread (no listener thread to hand over from: on
+        a loaded PC each thread woken on the way is a wait of its own). A watch is either
+        waited on or looked at, not both."""
+        if self._failed:
+            time.sleep(timeout)  # as _Always: the screen's own pace
+            return True
+        if self._flag.is_set():
+            self._flag.clear()
+            return True
+        if self._thread is not None:  # looked at before: the listener thread has the socket
+            if not self._flag.wait(timeout):
+                return False
+            self._flag.clear()
+            return True
+        try:
+            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+                return True
+        except Exception as exc:  # noqa: BLE001 - the connection went: fall back to polling
+            log.warning("call listener stopped, polling instead: %s", exc)
+            self._failed = True
+            return True
+        return False
+
     def close(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=2)
+        if self._thread is not None:
+            self._thread.join(timeout=2)
         with contextlib.suppress(Exception):  # closing a dead connection
             self._conn.close()
 

@@ -131,9 +131,9 @@ class Database:
         elif self.dialect == "postgresql":
             _ping_when_idle(self.engine)
         self._write = sessionmaker(self.engine, expire_on_commit=False)
-        self._read = sessionmaker(
-            self.engine.execution_options(read_only=True), expire_on_commit=False
-        )
+        self._read_core = self.engine.execution_options(read_only=True)
+        self._read = sessionmaker(self._read_core, expire_on_commit=False)
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     def acting_as(self, actor: Any) -> Database:
         """This database (same engine and pools) with ``actor`` as the acting person."""
@@ -201,6 +201,20 @@ class Database:
         """A read-only unit of work (no write lock on SQLite)."""
         with _translate_unavailable(self.url), self._read.begin() as session:
             yield session
+
+    @contextmanager
+    def read_statement(self) -> Iterator[Connection]:
+        """One read-only statement, for a screen's frequent look at a single query. On
+        PostgreSQL it runs outside a transaction (autocommit: the statement is its own snapshot),
+        one round trip to the server instead of three (BEGIN, the query, COMMIT); each is a
+        wait for the server's process on a busy machine (``bench/wall_bench.py``). On SQLite
+        it is a ``read()`` unit (a deferred BEGIN, no lock)."""
+        if self.dialect == "postgresql":
+            with _translate_unavailable(self.url), self._autocommit.connect() as conn:
+                yield conn
+            return
+        with _translate_unavailable(self.url), self._read_core.begin() as conn:
+            yield conn
 
     def change_watch(self) -> Any:
         """A cheap check whether another connection committed (``store/changes.py``): screens

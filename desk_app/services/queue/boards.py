@@ -258,8 +258,9 @@ class CallEvent:
 
 
 def _calls(db: Database, *conditions: Any, order: Any, limit: int) -> list[CallEvent]:
-    """Call events joined with their ticket, window and service (both display queries)."""
-    with db.read() as s:
+    """Call events joined with their ticket, window and service (both display queries): one
+    statement, read as one (``Database.read_statement``)."""
+    with db.read_statement() as s:
         rows = s.execute(
             select(
                 TicketEvent.id,

@@ -213,8 +213,12 @@ def run_gui(
     if not chosen:
         return 0
     role_chosen = str(chosen["role"])
-    if screen is None and role_chosen == "display":
-        screen = len(QApplication.screens()) - 1  # the last monitor: usually the hall's
+    if role_chosen == "display":
+        from desk_app.ui.display.priority import raise_priority
+
+        raise_priority()  # calls reach the hall's screen however busy its PC is
+        if screen is None:
+            screen = len(QApplication.screens()) - 1  # the last monitor: usually the hall's
     main = build_screen(
         db,
         role_chosen,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import (
+    QColor,
     QFontMetrics,
     QFontMetricsF,
     QPainter,
@@ -11,6 +12,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import QLabel
 
@@ -25,6 +27,7 @@ class HeavyLabel(QLabel):
     def __init__(self, text: str = "", *, stroke: float = 0.045) -> None:
         super().__init__(text)
         self._stroke = stroke  # outline width as a share of the font's height
+        self._drawn: tuple[tuple[object, ...], QPixmap] | None = None  # (what, its drawing)
 
     def _pen_width(self) -> float:
         return QFontMetricsF(self.font()).height() * self._stroke
@@ -46,12 +49,27 @@ class HeavyLabel(QLabel):
         return QSize(min(hint.width(), hint.height()), hint.height() // 2)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        # Drawn once per text, size and colour, then copied: the call display's big panel
+        # repaints its labels at every frame of its flash, and each stroked outline costs a
+        # millisecond or more (bench/wall_bench.py).
         text = self.text()
         if not text:
             return
+        area = self.contentsRect()
+        color = self.palette().color(QPalette.ColorRole.WindowText)
+        ratio = self.devicePixelRatioF()
+        key = (text, area.size(), self.font().key(), color.rgba(), int(self.alignment()), ratio)
+        if self._drawn is None or self._drawn[0] != key:
+            self._drawn = (key, self._draw(text, area.width(), area.height(), color, ratio))
+        QPainter(self).drawPixmap(area.topLeft(), self._drawn[1])
+
+    def _draw(self, text: str, w: int, h: int, color: QColor, ratio: float) -> QPixmap:
+        pixmap = QPixmap(max(1, round(w * ratio)), max(1, round(h * ratio)))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
         fm = QFontMetricsF(self.font())
         pen_w = self._pen_width()
-        rect = QRectF(self.contentsRect()).adjusted(pen_w, pen_w, -pen_w, -pen_w)
+        rect = QRectF(0, 0, w, h).adjusted(pen_w, pen_w, -pen_w, -pen_w)
         width = fm.horizontalAdvance(text)
         ink = self._extent()
         scale = min(1.0, rect.width() / width) if width > 0 else 1.0
@@ -68,8 +86,7 @@ class HeavyLabel(QLabel):
         baseline = rect.center().y() - (ink.top() + ink.height() / 2) * scale
         path = QPainterPath()
         path.addText(0, 0, self.font(), text)
-        color = self.palette().color(QPalette.ColorRole.WindowText)
-        painter = QPainter(self)
+        painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.translate(x, baseline)
         painter.scale(scale, scale)
@@ -78,6 +95,8 @@ class HeavyLabel(QLabel):
         painter.setPen(pen)
         painter.setBrush(color)
         painter.drawPath(path)
+        painter.end()
+        return pixmap
 
 
 def two_lines(text: str, label: QLabel, tail: str) -> str:

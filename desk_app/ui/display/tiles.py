@@ -66,13 +66,19 @@ class WindowTile(Panel):
         lay.addStretch()
         lay.addWidget(self.number)
         self.setMinimumHeight(round(number_pt * 1.9))
+        self._latest = False
 
     def show_number(self, number: str, latest: bool) -> None:
-        self.number.setText(number)
-        self.number.setStyleSheet(
-            f"color: {YELLOW if latest else 'white'}; font-size: {self._size}pt;"
-        )
-        self.set_border(YELLOW if latest else None)
+        # Only what changed: every call goes through every tile, and a style sheet set again
+        # (even the same one) repaints the tile, 32 outlined numbers per call in a big hall.
+        if number != self.number.text():
+            self.number.setText(number)
+        if latest != self._latest:
+            self._latest = latest
+            self.number.setStyleSheet(
+                f"color: {YELLOW if latest else 'white'}; font-size: {self._size}pt;"
+            )
+            self.set_border(YELLOW if latest else None)
 
 
 def scaled(factor: float, size: float) -> int:

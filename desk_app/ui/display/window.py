@@ -1,10 +1,10 @@
 """The call display (叫号屏) on the hall's big screen: who is called, to which window.
 
 It follows the ``ticket_events`` table by increasing id, so a call made at any window on any PC
-appears here at once: the database's change watch (``store/changes.py``) is looked at every
-``WATCH_MS`` and the calls are queried when it moved (every ``poll_ms`` without a watch). On
-start it fills the board from today's latest calls (a display restarted mid-day is not empty)
-without announcing them, then announces only what is new.
+appears here at once: a thread of its own (``follow.py``) waits on the database's change watch
+and reads the new calls, and this (the UI) thread only shows them. On start it fills the board
+from today's latest calls (a display restarted mid-day is not empty) without announcing them,
+then announces only what is new.
 
 The big panel shows the call being announced, in step with the voice (or the chime): when
 several windows call at once, the calls queue in the ``Announcer`` and the panel moves on as
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 from desk_app.domain import clock
 from desk_app.services.common.dto import WindowInfo
 from desk_app.services.hall.calendar import Opening
-from desk_app.services.queue import boards
 from desk_app.services.queue.boards import CallEvent
 from desk_app.store import Database
 from desk_app.ui.common import theme
@@ -42,6 +41,7 @@ from desk_app.ui.common.widgets import HeavyLabel
 from desk_app.ui.display.announcer import Announcer, sentence
 from desk_app.ui.display.calendar import SessionLine, marked_number, marked_service
 from desk_app.ui.display.feed import RECENT_ROWS, Start, load_slow, load_start
+from desk_app.ui.display.follow import CallFollower, Calls, Failure
 from desk_app.ui.display.tiles import (
     AMBER,
     FLASH,
@@ -62,8 +62,6 @@ log = logging.getLogger(__name__)
 FLASH_MS = 3000
 RECENT_ROWS_LARGE = 5  # half as large again: fewer rows fit
 SLOW_REFRESH_MS = 30_000  # the hall's name and its windows change rarely
-WATCH_MS = 40  # a look at the database's change counter: one pragma or a flag, no query
-SAFETY_POLL_MS = 2000  # with a working change watch the query runs this often regardless
 
 
 class CallDisplay(QWidget):
@@ -93,10 +91,7 @@ class CallDisplay(QWidget):
         self._pt = partial(scaled, (theme.LARGE_TEXT_SCALE if large_text else 1.0) * self.fit)
         rows = RECENT_ROWS_LARGE if large_text else RECENT_ROWS
         self._rows = max(3, int(rows * self.fit))  # a smaller screen: fewer recent calls
-        self._cursor: boards.CallCursor | None = None  # None until the start has been read
-        self._polling = False
-        self._again = False  # a change was seen while a query ran: query once more after it
-        self._watch = None  # the database's change check, once opened (off the UI thread)
+        self._follower: CallFollower | None = None  # None until the start has been read
         self._loading = False
         self._offline = False
         # Closed: a look queued before the close starts nothing (the runner drops the answers
@@ -121,7 +116,7 @@ class CallDisplay(QWidget):
         self._flash.valueChanged.connect(self.hero.set_color)
 
         self._poll_ms = poll_ms
-        self._poll_timer = QTimer(self)
+        self._poll_timer = QTimer(self)  # retries the start until it has been read
         self._poll_timer.setInterval(poll_ms)
         self._poll_timer.timeout.connect(self.refresh_now)
         self._poll_timer.start()
@@ -134,10 +129,6 @@ class CallDisplay(QWidget):
         self._clock_timer.timeout.connect(self._show_time)
         self._clock_timer.start()
         self._show_time()
-        self._watch_timer = QTimer(self)
-        self._watch_timer.setInterval(WATCH_MS)
-        self._watch_timer.timeout.connect(self._look)
-        self.runner.submit(self.db.change_watch, self._watch_ready, self._no_watch)
         self.refresh_now()
 
     # -- layout ------------------------------------------------------------------------------
@@ -304,44 +295,20 @@ class CallDisplay(QWidget):
 
     def is_ready(self) -> bool:
         """True once the start has been read and new calls are being followed."""
-        return self._cursor is not None
+        return self._follower is not None
 
     def is_offline(self) -> bool:
         return self._offline
 
     def refresh_now(self) -> None:
-        """Look for new calls now (skipped while a look is still running)."""
+        """Look for new calls now."""
         if self._closed:
             return
-        if self._cursor is None:
-            if not self._loading:
-                self._loading = True
-                self.runner.submit(partial(load_start, self.db), self._started, self._failed)
-            return
-        if self._polling:
-            self._again = True
-            return
-        self._polling = True
-        self.runner.submit(
-            partial(boards.calls_since, self.db, self._cursor.floor, skip=set(self._cursor.seen)),
-            self._new_calls,
-            self._failed,
-        )
-
-    def _watch_ready(self, watch) -> None:  # type: ignore[no-untyped-def]
-        """Calls now reach the screen within WATCH_MS of their commit; the query itself only
-        runs when something changed (and every SAFETY_POLL_MS, should a change be missed)."""
-        self._watch = watch
-        self._poll_timer.setInterval(max(self._poll_timer.interval(), SAFETY_POLL_MS))
-        self._watch_timer.start()
-
-    def _no_watch(self, exc: Exception) -> None:
-        log.info("call display polls every %d ms (no change watch: %s)", self._poll_ms, exc)
-
-    def _look(self) -> None:
-        # Offline, the poll timer retries at its own pace instead of every look.
-        if self._watch is not None and not self._offline and self._watch.changed():
-            self.refresh_now()
+        if self._follower is not None:
+            self._follower.poke()
+        elif not self._loading:
+            self._loading = True
+            self.runner.submit(partial(load_start, self.db), self._started, self._failed)
 
     # -- following the event table ------------------------------------------------------------
 
@@ -354,22 +321,21 @@ class CallDisplay(QWidget):
             self._record(call)
         if start.recent:
             self._show_hero(start.recent[0], flash=False)
-        self._cursor = start.cursor
+        self._poll_timer.stop()  # from here the follower reads, on its own thread
+        self._follower = CallFollower(self.db, start.cursor, poll_ms=self._poll_ms, parent=self)
+        self._follower.arrived.connect(self._new_calls)
+        self._follower.failed.connect(self._follow_failed)
+        self._follower.start()
         self._refresh_slow()  # the calendar's session line at once, not in 30 s
 
-    def _new_calls(self, read: list[CallEvent]) -> None:
-        self._polling = False
-        if self._again or len(read) >= boards.CALL_PAGE:  # a full page: there may be more
-            self._again = False
-            QTimer.singleShot(0, self, self.refresh_now)
-        catching_up = self._offline
-        self._set_online()
-        calls = self._cursor.take(read) if self._cursor is not None else []
-        if not calls:
+    def _new_calls(self, read: Calls) -> None:
+        if self._closed:
             return
+        self._set_online()
+        calls = read.calls
         for call in calls:
             self._record(call)
-        if catching_up:
+        if read.catching_up:
             # Back after an outage: announce only each window's latest call, not a backlog of
             # calls that have long been answered.
             latest = {c.window: c for c in calls}
@@ -380,23 +346,25 @@ class CallDisplay(QWidget):
             self.announcer.enqueue(text)
 
     def _failed(self, exc: Exception) -> None:
-        self._loading = self._polling = False
-        if not self._offline:
-            log.warning("call display lost the database: %s", exc)
+        self._loading = False
+        if self._closed:
+            return
+        if not self._offline and self._follower is None:
+            log.warning("call display cannot read its start: %s", exc)
         self._offline = True
-        self._poll_timer.setInterval(self._poll_ms)  # retry at the plain polling pace
         self.status_label.setVisible(True)
+
+    def _follow_failed(self, failure: Failure) -> None:
+        self._failed(failure.error)  # the follower retries on its own every poll_ms
 
     def _set_online(self) -> None:
         if self._offline:
             log.info("call display reconnected")
         self._offline = False
         self.status_label.setVisible(False)
-        if self._watch is not None:  # back to querying only when something changed
-            self._poll_timer.setInterval(max(self._poll_ms, SAFETY_POLL_MS))
 
     def _refresh_slow(self) -> None:
-        if self._cursor is not None:
+        if self._follower is not None:
             self.runner.submit(partial(load_slow, self.db), self._slow_loaded, lambda _e: None)
 
     def _slow_loaded(self, result: tuple[str, list[WindowInfo], Opening]) -> None:
@@ -484,10 +452,9 @@ class CallDisplay(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._closed = True
-        for timer in (self._poll_timer, self._slow_timer, self._clock_timer, self._watch_timer):
+        for timer in (self._poll_timer, self._slow_timer, self._clock_timer):
             timer.stop()
         self.runner.shutdown()
-        if self._watch is not None:
-            self._watch.close()
-            self._watch = None
+        if self._follower is not None:
+            self._follower.stop()  # closes its change watch; a read under way is dropped
         super().closeEvent(event)
