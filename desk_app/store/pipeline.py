@@ -92,14 +92,38 @@ def first_rows(conn: Connection, queries: Sequence[Query]) -> list[Any]:
                 cursors.append(cursor)
         return [plan.row(c.fetchone()) for plan, c in zip(plans, cursors, strict=True)]
     except dialect.loaded_dbapi.Error as exc:
-        gone = dialect.is_disconnect(exc, raw, None)
-        if gone:
-            conn.invalidate(exc)
-        raise DBAPIError.instance(
-            statement,
-            params,
-            exc,
-            dialect.loaded_dbapi.Error,
-            connection_invalidated=gone,
-            dialect=dialect,
-        ) from exc
+        raise _driver_error(conn, exc, statement, params) from exc
+
+
+def one_statement(conn: Connection, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """The first row of ``sql`` (driver SQL, ``%s`` parameters) run as a transaction of its own:
+    on psycopg in autocommit, so the statement and its commit are one round trip, not the three
+    of BEGIN, the statement and COMMIT. ``conn`` is a connection with no transaction begun
+    (``engine.connect()``); it is left as it was. The row as the driver gives it."""
+    raw = conn.connection.driver_connection
+    assert raw is not None  # a pooled connection that is checked out has its driver connection
+    raw.autocommit = True
+    try:
+        return raw.execute(sql, params).fetchone()  # type: ignore[no-any-return]
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _driver_error(conn, exc, sql, params) from exc
+    finally:
+        if not raw.closed:
+            raw.autocommit = False
+
+
+def _driver_error(conn: Connection, exc: Exception, statement: str, params: Any) -> DBAPIError:
+    """A driver error as SQLAlchemy raises it, the connection invalidated when it is gone."""
+    dialect = conn.dialect
+    raw = conn.connection.driver_connection
+    gone = dialect.is_disconnect(exc, raw, None)
+    if gone:
+        conn.invalidate(exc)
+    return DBAPIError.instance(
+        statement,
+        params,
+        exc,
+        dialect.loaded_dbapi.Error,
+        connection_invalidated=gone,
+        dialect=dialect,
+    )
