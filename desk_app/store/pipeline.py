@@ -95,16 +95,30 @@ def first_rows(conn: Connection, queries: Sequence[Query]) -> list[Any]:
         raise _driver_error(conn, exc, statement, params) from exc
 
 
-def one_statement(conn: Connection, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+def one_statement(
+    conn: Connection,
+    sql: str,
+    params: Sequence[Any],
+    *,
+    then: tuple[str, Sequence[Any]] | None = None,
+) -> tuple[Any, ...] | None:
     """The first row of ``sql`` (driver SQL, ``%s`` parameters) run as a transaction of its own:
     on psycopg in autocommit, so the statement and its commit are one round trip, not the three
-    of BEGIN, the statement and COMMIT. ``conn`` is a connection with no transaction begun
-    (``engine.connect()``); it is left as it was. The row as the driver gives it."""
+    of BEGIN, the statement and COMMIT. ``then`` (SQL, parameters) runs after that transaction
+    has committed, as another, in the same round trip (psycopg's pipeline mode). ``conn`` is a
+    connection with no transaction begun (``engine.connect()``); it is left as it was. The row
+    as the driver gives it."""
     raw = conn.connection.driver_connection
     assert raw is not None  # a pooled connection that is checked out has its driver connection
     raw.autocommit = True
     try:
-        return raw.execute(sql, params).fetchone()  # type: ignore[no-any-return]
+        if then is None:
+            return raw.execute(sql, params).fetchone()  # type: ignore[no-any-return]
+        with raw.pipeline() as pipeline:
+            cursor = raw.execute(sql, params)
+            pipeline.sync()  # the end of the first transaction
+            raw.execute(*then)
+        return cursor.fetchone()  # type: ignore[no-any-return]
     except conn.dialect.loaded_dbapi.Error as exc:
         raise _driver_error(conn, exc, sql, params) from exc
     finally:

@@ -14,8 +14,9 @@ The rules are those of ``queue``, which calls this first, and the functions foll
   FOR UPDATE SKIP LOCKED) RETURNING`` per calling class tried (``domain.calling.call_order``,
   which the function mirrors), so 32 windows pressing at once each get a different ticket
   without waiting on each other;
-- every transition writes its event in the same transaction, and a call or a recall wakes the
-  displays (``pg_notify``, sent at commit).
+- every transition writes its event in the same transaction; a call or a recall then wakes the
+  displays (``queue_wake``: a ``NOTIFY`` in a transaction of its own, sent in the same round
+  trip, since inside the call's it would make every window's call wait for the others').
 
 Whatever this path does not handle it hands back as ``FALLBACK`` before writing anything, and
 ``queue`` runs its ORM version, which knows the full rule and the right error: an unknown,
@@ -53,13 +54,14 @@ _ANSWER = (
 )
 CALL_NEXT = (
     f"SELECT {_ANSWER} FROM queue_call_next("
-    "%s::int, %s::timestamp, %s::text, %s::int, %s::boolean, %s::text, %s::text)"
+    "%s::int, %s::timestamp, %s::text, %s::int, %s::boolean, %s::text)"
 )
 ACT = (
     f"SELECT {_ANSWER} FROM queue_act("
     "%s::int, %s::text, %s::timestamp, %s::int, %s::boolean,"
-    " %s::text, %s::text, %s::int, %s::text)"
+    " %s::text, %s::text, %s::int)"
 )
+WAKE = ("SELECT queue_wake(%s::text)", (CALLS_CHANNEL,))  # the displays, when it called
 _COMPLETED = next_state(Action.COMPLETE, S.SERVING)
 assert _COMPLETED is not None
 
@@ -112,9 +114,9 @@ def _answer(row: Any, window: int) -> Any:
     )
 
 
-def _run(db: Database, sql: str, params: tuple[Any, ...], window: int) -> Any:
+def _run(db: Database, sql: str, params: tuple[Any, ...], window: int, *, wake: bool) -> Any:
     with db.connect_core() as conn:
-        return _answer(one_statement(conn, sql, params), window)
+        return _answer(one_statement(conn, sql, params, then=WAKE if wake else None), window)
 
 
 def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
@@ -126,8 +128,8 @@ def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
     if acting is None:
         return FALLBACK  # type: ignore[no-any-return]
     today = clock.hall_day(now).isoformat()
-    params = (window, _utc(now), today, *acting, _COMPLETED.value, CALLS_CHANNEL)
-    return _run(db, CALL_NEXT, params, window)  # type: ignore[no-any-return]
+    params = (window, _utc(now), today, *acting, _COMPLETED.value)
+    return _run(db, CALL_NEXT, params, window, wake=True)  # type: ignore[no-any-return]
 
 
 def act_on_current(db: Database, window: int, action: Action, now: datetime) -> Any:
@@ -146,6 +148,5 @@ def act_on_current(db: Database, window: int, action: Action, now: datetime) -> 
         *acting,
         *(None if a is None else a.value for a in after),
         RECALL_LIMIT_DEFAULT,
-        CALLS_CHANNEL,
     )
-    return _run(db, ACT, params, window)
+    return _run(db, ACT, params, window, wake=action is Action.RECALL)
