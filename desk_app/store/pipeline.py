@@ -126,7 +126,7 @@ def one_statement(
             raw.autocommit = False
 
 
-def _driver_error(conn: Connection, exc: Exception, statement: str, params: Any) -> DBAPIError:
+def _driver_error(conn: Connection, exc: Any, statement: str, params: Any) -> Exception:
     """A driver error as SQLAlchemy raises it, the connection invalidated when it is gone."""
     dialect = conn.dialect
     raw = conn.connection.driver_connection
