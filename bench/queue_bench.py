@@ -507,7 +507,7 @@ def main() -> None:
         from sqlalchemy.engine import make_url
 
         admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-        name = "desk_bench"
+        name = f"desk_bench_{os.getpid()}"  # another run on the same server keeps its own
         with admin.connect() as c:
             c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             c.execute(text(f"CREATE DATABASE {name}"))

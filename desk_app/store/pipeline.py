@@ -1,4 +1,5 @@
-"""Several reads in one network round trip on PostgreSQL (psycopg's pipeline mode).
+"""Several reads in one network round trip on PostgreSQL (psycopg's pipeline mode), and a
+statement that is a transaction of its own in one round trip (``one_statement``).
 
 psycopg opens a transaction with a ``BEGIN`` that is a round trip of its own, before the first
 statement. In pipeline mode the ``BEGIN`` and the statements go out together and their answers
