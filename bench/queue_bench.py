@@ -454,6 +454,7 @@ def run_backend(
         "    windows      app      raw  app/raw   app p50/p99     raw p50/p99"
         "   twice (app, raw)  lost (app, raw)  load"
     )
+    drain(url)  # what the latency phase left waiting is no phase's
     for procs in windows:
         # A live queue of a busy centre; drained between phases so each starts alike.
         day = add_waiting(url, LIVE_QUEUE)
