@@ -95,9 +95,13 @@ def _claim(condition: str, order: str) -> str:
 
 
 def _waits(condition: str) -> str:
+    # Driven from the window's few services, one probe of the waiting-queue indexes each: with
+    # "service_id = ANY (...)" the planner may scan the table for the first match, which is
+    # the queue's newest rows at the end of the history.
     return (
-        "EXISTS (SELECT 1 FROM tickets q WHERE q.state = 'waiting'"
-        f" AND q.target_window_id IS NULL AND q.service_id = ANY (sids) AND {condition})"
+        "EXISTS (SELECT 1 FROM window_services x WHERE x.window_id = d.wid AND EXISTS"
+        " (SELECT 1 FROM tickets q WHERE q.state = 'waiting' AND q.service_id = x.service_id"
+        f" AND q.target_window_id IS NULL AND {condition}))"
     )
 
 
