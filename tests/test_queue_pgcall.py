@@ -96,9 +96,10 @@ def _call_params(db: Database) -> tuple:
     )
 
 
-def test_a_failing_call_raises_sqlalchemys_error_and_leaves_the_connection_usable(pg_hall):
-    with pytest.raises(DBAPIError), pg_hall.connect_core() as conn:
-        one_statement(conn, "SELECT 1 / %s::int", (0,))
+@pytest.mark.parametrize("then", [None, ("SELECT 1", ())], ids=["alone", "then"])
+def test_a_failing_call_raises_sqlalchemys_error_and_leaves_the_connection_usable(pg_hall, then):
+    with pytest.raises(DBAPIError, match="division by zero"), pg_hall.connect_core() as conn:
+        one_statement(conn, "SELECT 1 / %s::int", (0,), then=then)
     with pg_hall.connect_core() as conn:
         assert one_statement(conn, "SELECT 2 / %s::int", (1,)) == (2,)
         assert conn.connection.driver_connection.autocommit is False

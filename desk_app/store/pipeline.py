@@ -106,24 +106,29 @@ def one_statement(
     """The first row of ``sql`` (driver SQL, ``%s`` parameters) run as a transaction of its own:
     on psycopg in autocommit, so the statement and its commit are one round trip, not the three
     of BEGIN, the statement and COMMIT. ``then`` (SQL, parameters) runs after that transaction
-    has committed, as another, in the same round trip (psycopg's pipeline mode). ``conn`` is a
-    connection with no transaction begun (``engine.connect()``); it is left as it was. The row
-    as the driver gives it."""
+    has committed, as another, in the same round trip: both go as one query string,
+    ``BEGIN; sql; COMMIT; then`` (psycopg's pipeline would wait for the first answer before it
+    sends the second). ``conn`` is a connection with no transaction begun (``engine.connect()``);
+    it is left as it was. The row as the driver gives it."""
     raw = conn.connection.driver_connection
     assert raw is not None  # a pooled connection that is checked out has its driver connection
     raw.autocommit = True
     try:
         if then is None:
             return raw.execute(sql, params).fetchone()  # type: ignore[no-any-return]
-        with raw.pipeline() as pipeline:
-            cursor = raw.execute(sql, params)
-            pipeline.sync()  # the end of the first transaction
-            raw.execute(*then)
+        from psycopg import ClientCursor  # the values merged into the text, as psycopg quotes
+
+        cursor = ClientCursor(raw)
+        text = f"BEGIN; {cursor.mogrify(sql, params)}; COMMIT; {cursor.mogrify(*then)}"
+        cursor.execute(text)  # no parameters: one simple query, its statements in turn
+        cursor.nextset()  # past BEGIN's answer, to the first statement's rows
         return cursor.fetchone()  # type: ignore[no-any-return]
     except conn.dialect.loaded_dbapi.Error as exc:
         raise _driver_error(conn, exc, sql, params) from exc
     finally:
         if not raw.closed:
+            if raw.info.transaction_status != 0:  # a failed BEGIN ... block: not committed
+                raw.rollback()
             raw.autocommit = False
 
 
