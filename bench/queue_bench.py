@@ -107,26 +107,10 @@ def build_hall(url: str, history: int) -> None:
 
 
 TICKET_COLS = [
-    "id",
-    "service_id",
-    "issued_service_id",
-    "day",
-    "seq",
-    "number",
-    "priority",
-    "is_priority",
-    "state",
-    "issued_at",
-    "arrival_at",
-    "first_called_at",
-    "last_called_at",
-    "started_at",
-    "completed_at",
-    "service_seconds",
-    "window_id",
-    "target_window_id",
-    "recall_count",
-]
+    "id", "service_id", "issued_service_id", "day", "seq", "number", "priority", "is_priority",
+    "state", "issued_at", "arrival_at", "first_called_at", "last_called_at", "started_at",
+    "completed_at", "service_seconds", "window_id", "target_window_id", "recall_count",
+]  # fmt: skip
 EVENT_COLS = ["ticket_id", "action", "from_state", "to_state", "window_id", "staff_id", "at"]
 
 
@@ -187,21 +171,14 @@ def add_waiting(url: str, n: int):  # type: ignore[no-untyped-def]
     today = clock.hall_day(now) + timedelta(days=random.randint(1000, 100000))  # fresh numbering
     rows = [
         {
-            "id": uuid.uuid4(),
-            "service_id": sids[i % len(sids)],
-            "issued_service_id": sids[i % len(sids)],
-            "day": today,
-            "seq": i + 1,
-            "number": f"Z{i + 1:05d}",
-            "priority": None,
-            "is_priority": i % 9 == 0,
-            "state": "waiting",
-            "issued_at": now,
-            "arrival_at": now + timedelta(microseconds=i),
+            "id": uuid.uuid4(), "service_id": sids[i % len(sids)],
+            "issued_service_id": sids[i % len(sids)], "day": today, "seq": i + 1,
+            "number": f"Z{i + 1:05d}", "priority": None, "is_priority": i % 9 == 0,
+            "state": "waiting", "issued_at": now, "arrival_at": now + timedelta(microseconds=i),
             "recall_count": 0,
         }
         for i in range(n)
-    ]
+    ]  # fmt: skip
     with db.begin() as s:
         s.execute(insert(Ticket), rows)
     db.dispose()
@@ -209,8 +186,7 @@ def add_waiting(url: str, n: int):  # type: ignore[no-untyped-def]
 
 
 def taken(url: str, day) -> int:  # type: ignore[no-untyped-def]
-    """Tickets of the phase's queue (``day``) no longer waiting: each must be a call a window
-    got (more would be tickets lost: taken from the queue, called at nobody)."""
+    """Tickets of the phase's queue (``day``) taken: more than the windows got are lost."""
     db = Database(url).acting_as(SYSTEM_ACTOR)
     with db.read() as s:
         n = s.scalar(select(func.count()).where(Ticket.day == day, Ticket.state != "waiting"))
