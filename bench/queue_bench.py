@@ -1,17 +1,22 @@
 """Queue benchmark at a year of a large hall's history (not a test; prints figures).
 
     .venv/bin/python bench/queue_bench.py [--history 2000000] [--pg URL] [--no-pg] [--seconds 4]
+        [--windows 1,4,8,16,32]
 
 For SQLite and PostgreSQL, with ``--history`` tickets already in the database:
 - issue and call-next latency (p50/p99) through the application's services, one process;
-- call-next throughput with 1, 8 and 32 concurrent windows, each a separate process;
+- call-next throughput with 1, 4, 8, 16 and 32 concurrent windows (``--windows``), each a
+  separate process;
 - the same work in raw SQL in the same run (baseline): the single-row claim
   ``UPDATE ... WHERE id = (SELECT ... LIMIT 1 [FOR UPDATE SKIP LOCKED]) RETURNING``, and a raw
   counter upsert + insert for issuing. Ratios are application / raw.
 Each throughput loop is "call next, then no-show" (the window must be free to call again); the
 raw loop does the same two transactions. Every ticket called is recorded: the run reports any
-called twice (there must be none). The application's processes start the WAL checkpointer as
-the screens do (``store/wal.py``).
+called twice and any lost (taken from the queue but called at no window); there must be none.
+Each phase gives the p50/p99 of a single call (the app's call next, the raw claim) and the
+machine's load. The application's processes start the WAL checkpointer as the screens do
+(``store/wal.py``); the raw side runs on the application's own connection settings
+(``raw_connect``), with the same checkpointer.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
 from desk_app.domain import clock  # noqa: E402
 from desk_app.security.roles import SYSTEM_ACTOR  # noqa: E402
@@ -78,7 +83,7 @@ def build_hall(url: str, history: int) -> None:
     day = clock.hall_day(clock.now()) - timedelta(days=1)
     loaded = 0
     t0 = time.perf_counter()
-    dialect, conn = raw_connect(url)
+    dialect, conn, raw_db = raw_connect(url)
     while loaded < history:
         t_rows, e_rows, counters = demo.simulate_day(
             rng, day, services, win_services, window_staff, visitors=VISITORS_PER_DAY
@@ -95,32 +100,17 @@ def build_hall(url: str, history: int) -> None:
                 )
         day -= timedelta(days=1)
     conn.close()
+    raw_db.dispose()
     with db.engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
     db.dispose()
 
 
 TICKET_COLS = [
-    "id",
-    "service_id",
-    "issued_service_id",
-    "day",
-    "seq",
-    "number",
-    "priority",
-    "is_priority",
-    "state",
-    "issued_at",
-    "arrival_at",
-    "first_called_at",
-    "last_called_at",
-    "started_at",
-    "completed_at",
-    "service_seconds",
-    "window_id",
-    "target_window_id",
-    "recall_count",
-]
+    "id", "service_id", "issued_service_id", "day", "seq", "number", "priority", "is_priority",
+    "state", "issued_at", "arrival_at", "first_called_at", "last_called_at", "started_at",
+    "completed_at", "service_seconds", "window_id", "target_window_id", "recall_count",
+]  # fmt: skip
 EVENT_COLS = ["ticket_id", "action", "from_state", "to_state", "window_id", "staff_id", "at"]
 
 
@@ -172,7 +162,7 @@ def bulk_load(dialect: str, conn, day, t_rows, e_rows, counters) -> None:  # typ
         conn.commit()
 
 
-def add_waiting(url: str, n: int) -> None:
+def add_waiting(url: str, n: int):  # type: ignore[no-untyped-def]
     """Bulk-add waiting tickets today (set-up for throughput, not measured)."""
     db = Database(url).acting_as(SYSTEM_ACTOR)
     now = clock.now()
@@ -181,24 +171,27 @@ def add_waiting(url: str, n: int) -> None:
     today = clock.hall_day(now) + timedelta(days=random.randint(1000, 100000))  # fresh numbering
     rows = [
         {
-            "id": uuid.uuid4(),
-            "service_id": sids[i % len(sids)],
-            "issued_service_id": sids[i % len(sids)],
-            "day": today,
-            "seq": i + 1,
-            "number": f"Z{i + 1:05d}",
-            "priority": None,
-            "is_priority": i % 9 == 0,
-            "state": "waiting",
-            "issued_at": now,
-            "arrival_at": now + timedelta(microseconds=i),
+            "id": uuid.uuid4(), "service_id": sids[i % len(sids)],
+            "issued_service_id": sids[i % len(sids)], "day": today, "seq": i + 1,
+            "number": f"Z{i + 1:05d}", "priority": None, "is_priority": i % 9 == 0,
+            "state": "waiting", "issued_at": now, "arrival_at": now + timedelta(microseconds=i),
             "recall_count": 0,
         }
         for i in range(n)
-    ]
+    ]  # fmt: skip
     with db.begin() as s:
         s.execute(insert(Ticket), rows)
     db.dispose()
+    return today
+
+
+def taken(url: str, day) -> int:  # type: ignore[no-untyped-def]
+    """Tickets of the phase's queue (``day``) taken: more than the windows got are lost."""
+    db = Database(url).acting_as(SYSTEM_ACTOR)
+    with db.read() as s:
+        n = s.scalar(select(func.count()).where(Ticket.day == day, Ticket.state != "waiting"))
+    db.dispose()
+    return int(n or 0)
 
 
 def drain(url: str) -> None:
@@ -212,13 +205,20 @@ def drain(url: str) -> None:
 # -- raw SQL baseline -----------------------------------------------------------------------
 
 
-def raw_connect(url: str):  # type: ignore[no-untyped-def]
-    eng = create_engine(url)
-    conn = eng.raw_connection()
-    if eng.dialect.name == "sqlite":
-        conn.isolation_level = None
-        conn.execute("PRAGMA busy_timeout = 30000")
-    return eng.dialect.name, conn
+def raw_connect(url: str, *, checkpointer: bool = False):  # type: ignore[no-untyped-def]
+    """(dialect, driver connection, its Database) on the application's own connection settings:
+    a connection of ``Database``'s pool, so SQLite's pragmas are the application's
+    (``store/lite.configure``: write-ahead log, ``synchronous = NORMAL``, busy timeout) and,
+    with ``checkpointer``, the WAL checkpoints run on a thread as in the application's windows.
+    On PostgreSQL each raw transaction is its single statement in autocommit (one round trip),
+    as the application's hot path sends its calls (``store/pipeline.one_statement``)."""
+    db = Database(url)
+    if checkpointer:
+        db.start_checkpointer()
+    conn = db.engine.raw_connection()
+    if db.is_postgres:
+        conn.driver_connection.autocommit = True
+    return db.dialect, conn, db
 
 
 def raw_claim(dialect: str, conn, window_id: int, sids: list[int]) -> str | None:  # type: ignore[no-untyped-def]
@@ -242,7 +242,6 @@ def raw_claim(dialect: str, conn, window_id: int, sids: list[int]) -> str | None
             [window_id, sids],
         )
         row = cur.fetchone()
-        conn.commit()
     return row[0] if row else None
 
 
@@ -254,14 +253,12 @@ def raw_release(dialect: str, conn, tid) -> None:  # type: ignore[no-untyped-def
         cur.execute("COMMIT")
     else:
         cur.execute("UPDATE tickets SET state='no_show' WHERE id=%s", [tid])
-        conn.commit()
 
 
 def raw_issue(dialect: str, conn, service_id: int, day) -> None:  # type: ignore[no-untyped-def]
     cur = conn.cursor()
     p = "?" if dialect == "sqlite" else "%s"
-    if dialect == "sqlite":
-        cur.execute("BEGIN IMMEDIATE")
+    cur.execute("BEGIN IMMEDIATE" if dialect == "sqlite" else "BEGIN")
     cur.execute(
         f"INSERT INTO ticket_counters (service_id, day, last_number) VALUES ({p}, {p}, 1) "
         "ON CONFLICT (service_id, day) DO UPDATE SET last_number = "
@@ -277,10 +274,7 @@ def raw_issue(dialect: str, conn, service_id: int, day) -> None:  # type: ignore
         f"({p},{p},{p},{p},{p},{p},{p},'waiting',{p},{p},0)",
         [tid, service_id, service_id, day, seq, f"R{seq:03d}", False, now, now],
     )
-    if dialect == "sqlite":
-        cur.execute("COMMIT")
-    else:
-        conn.commit()
+    cur.execute("COMMIT")
 
 
 def window_ids(url: str) -> dict[int, tuple[int, list[int]]]:
@@ -314,7 +308,7 @@ def latencies(url: str, n: int) -> dict[str, list[float]]:
         if t is not None:
             queue.no_show(db, w)
     wins = window_ids(url)
-    dialect, conn = raw_connect(url)
+    dialect, conn, raw_db = raw_connect(url, checkpointer=True)
     with db.read() as s:
         sids = list(s.scalars(select(Service.id)))
     day = (clock.hall_day(clock.now()) + timedelta(days=3)).isoformat()
@@ -330,6 +324,7 @@ def latencies(url: str, n: int) -> dict[str, list[float]]:
         if tid is not None:
             raw_release(dialect, conn, tid)
     conn.close()
+    raw_db.dispose()
     db.dispose()
     return res
 
@@ -345,19 +340,23 @@ def _worker(
 ) -> None:
     ops = 0
     claimed: list[str] = []  # every ticket this window called: none may be called twice
+    calls: list[float] = []  # the time of each call (the claim, on the raw side)
     if raw:
-        dialect, conn = raw_connect(url)
+        dialect, conn, raw_db = raw_connect(url, checkpointer=True)  # as the app's window
         wid, svc = window_ids(url)[number]
         ready.put(number)
         go.wait()
         while time.time() < stop_at.value:
+            t0 = time.perf_counter()
             tid = raw_claim(dialect, conn, wid, svc)
+            calls.append(time.perf_counter() - t0)
             if tid is None:
                 break
             claimed.append(str(tid))
             raw_release(dialect, conn, tid)
             ops += 1
         conn.close()
+        raw_db.dispose()
     else:
         db = Database(url).acting_as(SYSTEM_ACTOR)
         db.start_checkpointer()  # as the counter screen does
@@ -365,18 +364,21 @@ def _worker(
         ready.put(number)
         go.wait()
         while time.time() < stop_at.value:
+            t0 = time.perf_counter()
             t = queue.call_next(db, number)
+            calls.append(time.perf_counter() - t0)
             if t is None:
                 break
             claimed.append(t.id.replace("-", ""))
             queue.no_show(db, number)
             ops += 1
         db.dispose()
-    out.put((ops, claimed))
+    out.put((ops, claimed, calls))
 
 
-def throughput(url: str, procs: int, seconds: float, raw: bool) -> tuple[float, int]:
-    """(calls per second, tickets called more than once) with ``procs`` window processes."""
+def throughput(url: str, procs: int, seconds: float, raw: bool):  # type: ignore[no-untyped-def]
+    """(calls per second, tickets called more than once, each call's time, tickets called)
+    with ``procs`` window processes."""
     ctx = mp.get_context("spawn")
     go, out, ready = ctx.Event(), ctx.Queue(), ctx.Queue()
     stop_at = ctx.Value("d", 0.0)
@@ -395,12 +397,20 @@ def throughput(url: str, procs: int, seconds: float, raw: bool) -> tuple[float, 
     elapsed = time.time() - t0
     for p in ps:
         p.join()
-    total = sum(ops for ops, _ in results)
-    ids = [i.replace("-", "").lower() for _, claimed in results for i in claimed]
-    return total / elapsed, len(ids) - len(set(ids))
+    total = sum(ops for ops, _, _ in results)
+    ids = [i.replace("-", "").lower() for _, claimed, _ in results for i in claimed]
+    calls = [c for _, _, cs in results for c in cs]
+    return total / elapsed, len(ids) - len(set(ids)), calls, len(set(ids))
 
 
-def run_backend(name: str, url: str, history: int, seconds: float, samples: int) -> None:
+def load() -> str:
+    """The machine's load averages (1, 5, 15 min) now: the machine may be shared."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run_backend(
+    name: str, url: str, history: int, seconds: float, samples: int, windows: list[int]
+) -> None:
     print(f"\n== {name}: loading {history:,} tickets of history", flush=True)
     t0 = time.perf_counter()
     build_hall(url, history)
@@ -414,18 +424,28 @@ def run_backend(name: str, url: str, history: int, seconds: float, samples: int)
         f"    ratio issue/raw p50 {pct(lat['issue'], 50) / pct(lat['raw_issue'], 50):.1f}x, "
         f"call_next/raw_claim p50 {pct(lat['call_next'], 50) / pct(lat['raw_claim'], 50):.1f}x"
     )
-    print(f"  throughput, call next + no-show per second, {seconds:.0f} s each")
-    print("    windows      app      raw    app/raw   called twice (app, raw)")
-    for procs in (1, 8, 32):
+    print(f"  throughput, call next + no-show per second, {seconds:.0f} s each;")
+    print("  call p50/p99 in ms (app: call next; raw: the claim); load = 1/5/15-min averages")
+    print(
+        "    windows      app      raw  app/raw   app p50/p99     raw p50/p99"
+        "   twice (app, raw)  lost (app, raw)  load"
+    )
+    drain(url)  # what the latency phase left waiting is no phase's
+    for procs in windows:
         # A live queue of a busy centre; drained between phases so each starts alike.
-        add_waiting(url, LIVE_QUEUE)
-        app, app_dup = throughput(url, procs, seconds, raw=False)
+        day = add_waiting(url, LIVE_QUEUE)
+        app, app_dup, app_calls, app_got = throughput(url, procs, seconds, raw=False)
+        app_lost = taken(url, day) - app_got
         drain(url)
-        add_waiting(url, LIVE_QUEUE)
-        base, raw_dup = throughput(url, procs, seconds, raw=True)
+        day = add_waiting(url, LIVE_QUEUE)
+        base, raw_dup, raw_calls, raw_got = throughput(url, procs, seconds, raw=True)
+        raw_lost = taken(url, day) - raw_got
         drain(url)
+        ms = [pct(v, p) * 1000 for v in (app_calls, raw_calls) for p in (50, 99)]
         print(
-            f"    {procs:>7} {app:8.0f} {base:8.0f}    {app / base:6.2f}   {app_dup}, {raw_dup}",
+            f"    {procs:>7} {app:8.0f} {base:8.0f}   {app / base:6.2f}"
+            f"   {ms[0]:6.2f}/{ms[1]:6.2f}  {ms[2]:6.2f}/{ms[3]:6.2f}"
+            f"   {app_dup}, {raw_dup}        {app_lost}, {raw_lost}     {load()}",
             flush=True,
         )
     print(
@@ -441,26 +461,36 @@ def main() -> None:
     ap.add_argument("--pg", default=os.environ.get("DESK_APP_TEST_PG"))
     ap.add_argument("--no-pg", action="store_true")
     ap.add_argument("--no-sqlite", action="store_true")
+    ap.add_argument("--windows", default="1,4,8,16,32", help="window counts, comma-separated")
     args = ap.parse_args()
+    windows = [int(w) for w in args.windows.split(",")]
     # A throw-away hall key (the demo's accounts are audited, names sealed); workers inherit it.
     os.environ.setdefault("DESK_APP_KEY", base64.urlsafe_b64encode(os.urandom(32)).decode())
-    print(f"queue benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(
+        f"queue benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]},"
+        f" load at the start {load()}"
+    )
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             run_backend(
-                "SQLite", f"sqlite:///{tmp}/bench.db", args.history, args.seconds, args.samples
+                "SQLite",
+                f"sqlite:///{tmp}/bench.db",
+                args.history,
+                args.seconds,
+                args.samples,
+                windows,
             )
     if args.pg and not args.no_pg:
         from sqlalchemy.engine import make_url
 
         admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-        name = "desk_bench"
+        name = f"desk_bench_{os.getpid()}"  # another run on the same server keeps its own
         with admin.connect() as c:
             c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             c.execute(text(f"CREATE DATABASE {name}"))
         url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
         try:
-            run_backend("PostgreSQL", url, args.history, args.seconds, args.samples)
+            run_backend("PostgreSQL", url, args.history, args.seconds, args.samples, windows)
         finally:
             with admin.connect() as c:
                 c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

@@ -190,6 +190,13 @@ class Database:
             yield conn
 
     @contextmanager
+    def connect_core(self) -> Iterator[Connection]:
+        """A pooled connection with no transaction begun, for a statement that is its own
+        transaction (``store/pipeline.one_statement``: the queue's hot path on PostgreSQL)."""
+        with _translate_unavailable(self.url), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
     def driver_connection(self) -> Iterator[Any]:
         """A pooled connection's own driver connection (sqlite3 on SQLite), for the queue's
         hot path on SQLite (``services/queue/quick.py``), which runs its own transaction."""

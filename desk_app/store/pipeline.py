@@ -1,4 +1,5 @@
-"""Several reads in one network round trip on PostgreSQL (psycopg's pipeline mode).
+"""Several reads in one network round trip on PostgreSQL (psycopg's pipeline mode), and a
+statement that is a transaction of its own in one round trip (``one_statement``).
 
 psycopg opens a transaction with a ``BEGIN`` that is a round trip of its own, before the first
 statement. In pipeline mode the ``BEGIN`` and the statements go out together and their answers
@@ -92,14 +93,57 @@ def first_rows(conn: Connection, queries: Sequence[Query]) -> list[Any]:
                 cursors.append(cursor)
         return [plan.row(c.fetchone()) for plan, c in zip(plans, cursors, strict=True)]
     except dialect.loaded_dbapi.Error as exc:
-        gone = dialect.is_disconnect(exc, raw, None)
-        if gone:
-            conn.invalidate(exc)
-        raise DBAPIError.instance(
-            statement,
-            params,
-            exc,
-            dialect.loaded_dbapi.Error,
-            connection_invalidated=gone,
-            dialect=dialect,
-        ) from exc
+        raise _driver_error(conn, exc, statement, params) from exc
+
+
+def one_statement(
+    conn: Connection,
+    sql: str,
+    params: Sequence[Any],
+    *,
+    then: tuple[str, Sequence[Any]] | None = None,
+) -> tuple[Any, ...] | None:
+    """The first row of ``sql`` (driver SQL, ``%s`` parameters) run as a transaction of its own:
+    on psycopg in autocommit, so the statement and its commit are one round trip, not the three
+    of BEGIN, the statement and COMMIT. ``then`` (SQL, parameters) runs after that transaction
+    has committed, as another, in the same round trip: both go as one query string,
+    ``BEGIN; sql; COMMIT; then`` (psycopg's pipeline would wait for the first answer before it
+    sends the second). ``conn`` is a connection with no transaction begun (``engine.connect()``);
+    it is left as it was. The row as the driver gives it."""
+    raw = conn.connection.driver_connection
+    assert raw is not None  # a pooled connection that is checked out has its driver connection
+    raw.autocommit = True
+    try:
+        if then is None:
+            return raw.execute(sql, params).fetchone()  # type: ignore[no-any-return]
+        from psycopg import ClientCursor  # the values merged into the text, as psycopg quotes
+
+        cursor = ClientCursor(raw)
+        text = f"BEGIN; {cursor.mogrify(sql, params)}; COMMIT; {cursor.mogrify(*then)}"
+        cursor.execute(text)  # no parameters: one simple query, its statements in turn
+        cursor.nextset()  # past BEGIN's answer, to the first statement's rows
+        return cursor.fetchone()  # type: ignore[no-any-return]
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _driver_error(conn, exc, sql, params) from exc
+    finally:
+        if not raw.closed:
+            if raw.info.transaction_status != 0:  # a failed BEGIN ... block: not committed
+                raw.rollback()
+            raw.autocommit = False
+
+
+def _driver_error(conn: Connection, exc: Any, statement: str, params: Any) -> Exception:
+    """A driver error as SQLAlchemy raises it, the connection invalidated when it is gone."""
+    dialect = conn.dialect
+    raw = conn.connection.driver_connection
+    gone = dialect.is_disconnect(exc, raw, None)
+    if gone:
+        conn.invalidate(exc)
+    return DBAPIError.instance(
+        statement,
+        params,
+        exc,
+        dialect.loaded_dbapi.Error,
+        connection_invalidated=gone,
+        dialect=dialect,
+    )

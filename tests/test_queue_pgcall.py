@@ -1,0 +1,132 @@
+"""The queue's hot path on PostgreSQL as server-side functions (migration 0019): each press is a
+statement in a transaction of its own, the displays are woken after a call or a recall and after
+nothing else, and the ticket table keeps its own autovacuum thresholds. That the functions leave
+the same tickets, events and calling cycles as the ORM version is tests/test_queue_engine.py."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from desk_app.services.queue import engine as queue_engine
+from desk_app.services.queue import operations as queue
+from desk_app.store import Database
+from desk_app.store.pipeline import one_statement
+from tests.test_store_changes import settle, wait_for_change
+
+pytestmark = pytest.mark.pg
+
+
+@pytest.fixture
+def pg_hall(small_hall):  # type: ignore[no-untyped-def]
+    if not small_hall.is_postgres:
+        pytest.skip("the functions are PostgreSQL's")
+    return small_hall
+
+
+def test_a_call_and_a_recall_wake_the_displays_and_nothing_else_does(pg_hall, monkeypatch):
+    for _ in range(2):
+        queue.issue_ticket(pg_hall, "newborn")
+    hot = []  # which presses the functions answered (the others ran the ORM version)
+    for name in ("call_next", "act_on_current"):
+        real = getattr(queue_engine, name)
+
+        def counted(*args, real=real):  # type: ignore[no-untyped-def]
+            result = real(*args)
+            hot.append(result is not queue_engine.FALLBACK)
+            return result
+
+        monkeypatch.setattr(queue_engine, name, counted)
+    display = Database(pg_hall.url)  # the display's own engine, as on another PC
+    watch = display.change_watch()
+
+    def woken(fn) -> bool:  # type: ignore[no-untyped-def]
+        settle(watch)
+        fn(pg_hall, 1)
+        return wait_for_change(watch, 0.5)
+
+    try:
+        assert woken(queue.call_next)
+        assert not woken(queue.call_next)  # the repeated press: nothing new to show
+        assert woken(queue.recall)
+        assert not woken(queue.start)
+        assert woken(queue.call_next)  # completes the first, calls the second
+        assert not woken(queue.no_show)
+        assert not woken(queue.call_next)  # nobody waits: the screens have nothing new
+    finally:
+        watch.close()
+        display.dispose()
+    assert hot == [True, False, True, True, True, True, True]
+
+
+def test_a_press_on_postgresql_is_one_transaction_that_is_committed_at_once(pg_hall):
+    queue.issue_ticket(pg_hall, "newborn")
+    other = Database(pg_hall.url)
+    try:
+        with pg_hall.connect_core() as conn:
+            raw = conn.connection.driver_connection
+            sql = queue_engine.CALL_NEXT
+            params = (1, *_call_params(pg_hall))
+            row = one_statement(conn, sql, params)
+            assert row is not None and row[0] == "done"
+            assert raw.info.transaction_status == 0  # idle: nothing left open
+            assert raw.autocommit is False  # the pooled connection as it was
+            with other.engine.connect() as c2:  # committed, and no lock held
+                state = c2.execute(
+                    text("SELECT state FROM tickets WHERE id = :id FOR UPDATE NOWAIT"),
+                    {"id": row[1]},
+                ).scalar()
+            assert state == "called"
+    finally:
+        other.dispose()
+
+
+def _call_params(db: Database) -> tuple:
+    from desk_app.domain import clock
+
+    now = clock.now()
+    queue.window_current(db, 1)  # nothing to roll over: the day was rolled by the issue
+    return (
+        queue_engine._utc(now),
+        clock.hall_day(now).isoformat(),
+        None,
+        True,
+        "completed",
+    )
+
+
+@pytest.mark.parametrize("then", [None, ("SELECT 1", ())], ids=["alone", "then"])
+def test_a_failing_call_raises_sqlalchemys_error_and_leaves_the_connection_usable(pg_hall, then):
+    with pytest.raises(DBAPIError, match="division by zero"), pg_hall.connect_core() as conn:
+        one_statement(conn, "SELECT 1 / %s::int", (0,), then=then)
+    with pg_hall.connect_core() as conn:
+        assert one_statement(conn, "SELECT 2 / %s::int", (1,)) == (2,)
+        assert conn.connection.driver_connection.autocommit is False
+
+
+def test_the_second_statement_is_a_transaction_of_its_own(pg_hall):
+    """A wake-up that fails does not undo the call before it: that one has committed."""
+    with pg_hall.connect_core() as conn:
+        raw = conn.connection.driver_connection
+        raw.autocommit = True
+        raw.execute("CREATE TEMP TABLE seen (n int)")
+        raw.autocommit = False
+        with pytest.raises(DBAPIError, match="division by zero"):
+            one_statement(
+                conn, "INSERT INTO seen VALUES (1) RETURNING n", (), then=("SELECT 1 / 0", ())
+            )
+        row = one_statement(
+            conn, "INSERT INTO seen VALUES (2) RETURNING n", (), then=("SELECT 1", ())
+        )
+        assert row == (2,)
+        assert one_statement(conn, "SELECT array_agg(n ORDER BY n) FROM seen", ()) == ([1, 2],)
+
+
+def test_the_ticket_table_keeps_its_own_autovacuum_thresholds(pg_hall):
+    with pg_hall.engine.connect() as conn:
+        options = conn.execute(
+            text("SELECT reloptions FROM pg_class WHERE relname = 'tickets'")
+        ).scalar()
+    assert "autovacuum_analyze_scale_factor=0" in options
+    assert "autovacuum_analyze_threshold=1000" in options
