@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from desk_app.services.queue import engine as queue_engine
 from desk_app.services.queue import operations as queue
 from desk_app.store import Database
-from desk_app.store.pipeline import one_statement
+from desk_app.store.pipeline import CommittedThenFailed, one_statement
 from tests.test_store_changes import settle, wait_for_change
 
 pytestmark = pytest.mark.pg
@@ -112,7 +112,7 @@ def test_the_second_statement_is_a_transaction_of_its_own(pg_hall):
         raw.autocommit = True
         raw.execute("CREATE TEMP TABLE seen (n int)")
         raw.autocommit = False
-        with pytest.raises(DBAPIError, match="division by zero"):
+        with pytest.raises(CommittedThenFailed, match="division by zero"):
             one_statement(
                 conn, "INSERT INTO seen VALUES (1) RETURNING n", (), then=("SELECT 1 / 0", ())
             )
@@ -121,6 +121,27 @@ def test_the_second_statement_is_a_transaction_of_its_own(pg_hall):
         )
         assert row == (2,)
         assert one_statement(conn, "SELECT array_agg(n ORDER BY n) FROM seen", ()) == ([1, 2],)
+
+
+def test_a_failed_wake_up_still_answers_the_press_that_was_made(pg_hall, monkeypatch, caplog):
+    """The call and the recall commit before the wake-up: when only the wake-up fails, the
+    window gets its ticket (not an error), and the recall is not made a second time."""
+    first = queue.issue_ticket(pg_hall, "newborn")
+    monkeypatch.setattr(queue_engine, "WAKE", ("SELECT 1 / %s::int", (0,)))
+    called = queue.call_next(pg_hall, 1)
+    assert called is not None and called.number == first.number and called.state == "called"
+    recalled = queue.recall(pg_hall, 1)
+    assert recalled.number == first.number and recalled.recall_count == 1
+    with pg_hall.connect_core() as conn:  # once in the table, once in the events
+        raw = conn.connection.driver_connection
+        assert raw.execute(
+            "SELECT t.recall_count, count(e.*) FROM tickets t JOIN ticket_events e"
+            " ON e.ticket_id = t.id AND e.action = 'recall' WHERE t.number = %s"
+            " GROUP BY t.recall_count",
+            (first.number,),
+        ).fetchall() == [(1, 1)]
+        raw.rollback()
+    assert "displays were not woken" in caplog.text
 
 
 def test_the_ticket_table_keeps_its_own_autovacuum_thresholds(pg_hall):

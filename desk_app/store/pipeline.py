@@ -96,6 +96,11 @@ def first_rows(conn: Connection, queries: Sequence[Query]) -> list[Any]:
         raise _driver_error(conn, exc, statement, params) from exc
 
 
+class CommittedThenFailed(Exception):
+    """``one_statement``'s first statement committed and the one after it failed; the first
+    one's row is lost with the error (the driver raises before handing it over)."""
+
+
 def one_statement(
     conn: Connection,
     sql: str,
@@ -109,7 +114,8 @@ def one_statement(
     has committed, as another, in the same round trip: both go as one query string,
     ``BEGIN; sql; COMMIT; then`` (psycopg's pipeline would wait for the first answer before it
     sends the second). ``conn`` is a connection with no transaction begun (``engine.connect()``);
-    it is left as it was. The row as the driver gives it."""
+    it is left as it was. The row as the driver gives it. ``CommittedThenFailed`` when only
+    ``then`` failed: the first statement's transaction has committed."""
     raw = conn.connection.driver_connection
     assert raw is not None  # a pooled connection that is checked out has its driver connection
     raw.autocommit = True
@@ -124,6 +130,12 @@ def one_statement(
         cursor.nextset()  # past BEGIN's answer, to the first statement's rows
         return cursor.fetchone()  # type: ignore[no-any-return]
     except conn.dialect.loaded_dbapi.Error as exc:
+        from psycopg.pq import TransactionStatus
+
+        # An error inside ``BEGIN ... COMMIT`` leaves the block failed (INERROR); after the
+        # COMMIT, in ``then``, the connection is back to IDLE with the first one committed.
+        if then is not None and raw.info.transaction_status == TransactionStatus.IDLE:
+            raise CommittedThenFailed(str(exc)) from exc
         raise _driver_error(conn, exc, sql, params) from exc
     finally:
         if not raw.closed:
