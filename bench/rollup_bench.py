@@ -3,6 +3,7 @@ SQLite and PostgreSQL, beside the raw-SQL baseline measured in the same run (pri
 
     .venv/bin/python bench/rollup_bench.py [--years 3] [--sizes 20000,2000000] [--repeat 5]
                                            [--pg URL] [--no-pg] [--no-sqlite]
+                                           [--keep DIR] [--rebuild]
 
 A 32-window demo hall; ``--years`` of history ending today (2026-11-26 10:00), every day
 ``size / 365`` tickets: issued 08:30-17:30, 88 % called (wait exponential, mean 10 min, some
@@ -15,6 +16,10 @@ through the application's service (catch-up check, rollup rows, today from the t
 and the hourly chart; baseline: a raw COUNT of the period's tickets and, for one year, a raw
 fetch of the ticket columns the figures need (what the summary read before the rollup).
 The machine's load average is printed beside each figure.
+
+``--keep DIR`` keeps the loaded halls (SQLite files in DIR, PostgreSQL databases not dropped) and
+reuses them on the next run, upgraded to the current schema; ``--rebuild`` then builds the
+rollup again (after a change to what it stores) instead of reusing it.
 """
 
 from __future__ import annotations
@@ -109,7 +114,7 @@ def build(url: str, per_year: int, years: int) -> tuple[int, float]:
         numbers = dict(s.execute(select(Window.id, Window.number)).all())
     staff_of = {wid: staff[f"s{num:02d}"] for wid, num in numbers.items()}
     rng = random.Random(7)
-    dialect, conn = raw_connect(url)
+    dialect, conn, raw_db = raw_connect(url)
     # Set-up: nothing is rolled up yet, so the dirty-day trigger has nothing to mark; off while
     # loading (it is per row), on again before the rollup is built.
     trigger = "stats_dirty_on_event"
@@ -144,6 +149,7 @@ def build(url: str, per_year: int, years: int) -> tuple[int, float]:
     else:
         conn.execute(ddl)
     conn.close()
+    raw_db.dispose()
     with db.engine.begin() as c:
         c.exec_driver_sql("ANALYZE")
     print(f"  loaded {total:,} tickets in {time.perf_counter() - t0:.0f} s ({load()})", flush=True)
@@ -206,13 +212,35 @@ def measure(url: str, years: int, repeat: int) -> dict[str, float]:
     return out
 
 
-def run_backend(name: str, make_url: Callable[[str], str], sizes: list[int], years: int,
-                repeat: int) -> None:  # fmt: skip
+def rebuild(url: str) -> None:
+    db = Database(url).acting_as(ADMIN)
+    upgrade(db)
+    with db.read() as s:
+        first = s.execute(text("SELECT min(day) FROM tickets")).scalar()
+    first = date.fromisoformat(first) if isinstance(first, str) else first
+    t0 = time.perf_counter()
+    result = rollup.rebuild(db, first, clock.hall_day(NOW), now=NOW)  # every day again
+    print(
+        f"  stats rebuild: {result['days']} days, {result['rows']:,} rows written in "
+        f"{time.perf_counter() - t0:.0f} s ({load()})",
+        flush=True,
+    )
+    db.dispose()
+
+
+def run_backend(name: str, make_url: Callable[[str], tuple[str, bool]], sizes: list[int],
+                years: int, repeat: int, again: bool) -> None:  # fmt: skip
     results: dict[int, dict[str, float]] = {}
     for size in sizes:
-        url = make_url(f"r{size}")
+        url, kept = make_url(f"r{size}y{years}")
         print(f"\n== {name}: {size:,} tickets a year, {years} years", flush=True)
-        build(url, size, years)
+        if not kept:
+            build(url, size, years)
+        elif again:
+            rebuild(url)
+        else:
+            upgrade(Database(url).acting_as(ADMIN))
+            print("  reusing the hall loaded before", flush=True)
         results[size] = measure(url, years, repeat)
         print(f"  median of {repeat} runs ({load()}):")
         for label, ms in results[size].items():
@@ -233,34 +261,48 @@ def main() -> None:
     ap.add_argument("--pg", default=os.environ.get("DESK_APP_TEST_PG"))
     ap.add_argument("--no-pg", action="store_true")
     ap.add_argument("--no-sqlite", action="store_true")
+    ap.add_argument("--keep", metavar="DIR", help="keep the loaded halls here and reuse them")
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the rollup of kept halls")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     print(f"rollup benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {load()}")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = args.keep or scratch
+        os.makedirs(tmp, exist_ok=True)
         os.environ.setdefault("DESK_APP_KEY_FILE", f"{tmp}/hall.key")
+
+        def lite(n: str) -> tuple[str, bool]:
+            path = Path(tmp) / f"{n}.db"
+            return f"sqlite:///{path}", bool(args.keep) and path.exists()
+
         if not args.no_sqlite:
-            run_backend(
-                "SQLite", lambda n: f"sqlite:///{tmp}/{n}.db", sizes, args.years, args.repeat
-            )
+            run_backend("SQLite", lite, sizes, args.years, args.repeat, args.rebuild)
         if args.pg and not args.no_pg:
             from sqlalchemy.engine import make_url
 
             admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
             made: list[str] = []
 
-            def pg(n: str) -> str:
+            def pg(n: str) -> tuple[str, bool]:
                 name = f"desk_rollup_bench_{n}"
+                url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
                 with admin.connect() as c:
+                    if args.keep:
+                        found = c.execute(
+                            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+                        ).first()
+                        if found:
+                            return url, True
                     c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                     c.execute(text(f"CREATE DATABASE {name}"))
                 made.append(name)
-                return make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+                return url, False
 
             try:
-                run_backend("PostgreSQL", pg, sizes, args.years, args.repeat)
+                run_backend("PostgreSQL", pg, sizes, args.years, args.repeat, args.rebuild)
             finally:
                 with admin.connect() as c:
-                    for name in made:
+                    for name in made if not args.keep else ():
                         c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 

@@ -93,25 +93,43 @@ def closed_through(now: datetime) -> date:
     return clock.hall_day(now - GRACE) - timedelta(days=1)
 
 
-def tally(s: Session, first: date, last: date, *, now: datetime) -> Tallies:
+ALL_DIMS = ("service", "window", "staff", "hour", "weekday", "day", "session", "channel", "all")
+
+
+def tally(
+    s: Session, first: date, last: date, *, now: datetime, dims: tuple[str, ...] | None = None
+) -> Tallies:
     """Per hall day of ``first``..``last`` and per (grouping, key): the figures' parts, from the
     tickets issued that day (by arrival for the time groupings, as TicketFact.key) and the window
-    sittings cut to that day."""
+    sittings cut to that day. ``dims``: only these groupings (and "chour"); all by default."""
+    want = set(ALL_DIMS if dims is None else dims)
     out: Tallies = {}
-    for day, f in dated_facts(s, first, last, with_staff=True, with_session=True, ids=True):
+    facts = dated_facts(
+        s, first, last, with_staff="staff" in want, with_session="session" in want, ids=True
+    )
+    chour = dims is None or "chour" in want
+    for day, f in facts:
         groups = out.setdefault(day, {})
         local = clock.local(f.issued_at)  # TicketFact.key's time keys, converted once
-        keys = (
-            ("service", f.service),
-            ("window", "" if f.window is None else str(f.window)),
-            ("staff", f.staff or ""),
-            ("hour", str(local.hour)),
-            ("weekday", str(local.isoweekday())),
-            ("day", local.date().isoformat()),
-            ("session", f.session or session_kind_of(f.issued_at)),
-            ("channel", channel_of(f)),
-            ("all", ""),
-        )
+        keys: list[tuple[str, str]] = []
+        if "service" in want:
+            keys.append(("service", f.service))
+        if "window" in want:
+            keys.append(("window", "" if f.window is None else str(f.window)))
+        if "staff" in want:
+            keys.append(("staff", f.staff or ""))
+        if "hour" in want:
+            keys.append(("hour", str(local.hour)))
+        if "weekday" in want:
+            keys.append(("weekday", str(local.isoweekday())))
+        if "day" in want:
+            keys.append(("day", local.date().isoformat()))
+        if "session" in want:
+            keys.append(("session", f.session or session_kind_of(f.issued_at)))
+        if "channel" in want:
+            keys.append(("channel", channel_of(f)))
+        if "all" in want:
+            keys.append(("all", ""))
         wait, service = f.wait_s, f.service_s
         served = f.state == "completed" and f.completed_at is not None
         for k in keys:
@@ -128,7 +146,7 @@ def tally(s: Session, first: date, last: date, *, now: datetime) -> Tallies:
                 t.served += 1
                 if service is not None:
                     t.services[service] += 1
-        if served:
+        if served and chour:
             assert f.completed_at is not None
             k = ("chour", str(clock.local(f.completed_at).hour))
             t = groups.get(k)
@@ -136,10 +154,12 @@ def tally(s: Session, first: date, last: date, *, now: datetime) -> Tallies:
                 t = groups[k] = Tally()
             t.served += 1
     day = first
-    while day <= last:
+    while day <= last and want & {"window", "staff"}:
         for sf in session_facts(s, day, day, now=now, ids=True):
             groups = out.setdefault(day, {})
             for k in (("window", str(sf.window)), ("staff", sf.staff)):
+                if k[0] not in want:
+                    continue
                 t = groups.get(k)
                 if t is None:
                     t = groups[k] = Tally()

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, null, or_, select
 from sqlalchemy.orm import Session
 
 from desk_app.domain import histogram as hist
@@ -27,6 +28,9 @@ from desk_app.store.models import Service, Staff, Window
 from desk_app.store.stats_models import StatsRollup as R
 
 SESSION_COLUMNS = ("session_s", "serving_s", "paused_s", "idle_s")
+# A row as read: (dim, key, wait_hist, service_hist, *SUMMED), stored or tallied.
+_READ = (R.dim, R.key, R.wait_hist, R.service_hist, *(getattr(R, c) for c in SUMMED))
+_FIRST_SUM = 4
 
 
 @dataclass
@@ -34,21 +38,21 @@ class Group:
     """One key's rows, merged."""
 
     key: Any
-    sums: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SUMMED, 0))
-    waits: list[bytes | None] = field(default_factory=list)
-    services: list[bytes | None] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)
 
     def add(self, row: Any) -> None:
-        for name in SUMMED:
-            self.sums[name] += getattr(row, name)
-        self.waits.append(row.wait_hist)
-        self.services.append(row.service_hist)
+        self.rows.append(row)
+
+    @cached_property
+    def sums(self) -> dict[str, int]:
+        columns = zip(*(r[_FIRST_SUM:] for r in self.rows), strict=True)
+        return {name: sum(col) for name, col in zip(SUMMED, columns, strict=True)}
 
     def figures(self, sla_target_s: int) -> dict[str, Any]:
         """The columns of Figures.to_json (domain/statistics.py), from the histograms."""
         n = self.sums
-        w = hist.read(self.waits, (50, 90, 95), at_most=sla_target_s)
-        sv = hist.read(self.services, (50, 90))
+        w = hist.read([r[2] for r in self.rows], (50, 90, 95), at_most=sla_target_s)
+        sv = hist.read([r[3] for r in self.rows], (50, 90))
         return {
             "key": self.key,
             "arrivals": n["arrivals"],
@@ -65,27 +69,17 @@ class Group:
         }
 
 
-@dataclass
-class _Row:  # a tallied row, read like a stored one
-    dim: str
-    key: str
-    wait_hist: bytes | None
-    service_hist: bytes | None
-    arrivals: int = 0
-    called: int = 0
-    served: int = 0
-    no_shows: int = 0
-    sittings: int = 0
-    session_s: int = 0
-    serving_s: int = 0
-    paused_s: int = 0
-    idle_s: int = 0
-
-
 def period_rows(
-    s: Session, first: date, last: date, dims: tuple[str, ...], *, now: datetime
+    s: Session,
+    first: date,
+    last: date,
+    dims: tuple[str, ...],
+    *,
+    now: datetime,
+    histograms: bool = True,
 ) -> list[Any]:
-    """The rows of ``dims`` covering hall days ``first``..``last`` once each."""
+    """The rows of ``dims`` covering hall days ``first``..``last`` once each; without
+    ``histograms`` (counts only) their histograms are None."""
     st = state(s, first, last)
     # The months' rows have no "day" grouping (it would be their days' rows again).
     months = sorted(
@@ -101,15 +95,17 @@ def period_rows(
         d += timedelta(days=1)
     spans = [and_(R.level == MONTH, R.day.in_(months))] if months else []
     spans += [and_(R.level == DAY, R.day.between(a, b)) for a, b in runs(day_rows)]
+    read = _READ if histograms else (R.dim, R.key, null(), null(), *_READ[_FIRST_SUM:])
     out: list[Any] = []
-    for i in range(0, len(spans), 200):
-        out += s.scalars(select(R).where(R.dim.in_(dims), or_(*spans[i : i + 200]))).all()
+    for i in range(0, len(spans), 200):  # plain rows: no ORM objects for thousands of them
+        out += s.execute(select(*read).where(R.dim.in_(dims), or_(*spans[i : i + 200]))).all()
     for a, b in runs(raw):
-        for groups in tally(s, a, b, now=now).values():
+        for groups in tally(s, a, b, now=now, dims=dims).values():
             for (dim, key), t in groups.items():
                 if dim in dims:
                     row = t.row(DAY, a, dim, key)
-                    out.append(_Row(**{k: v for k, v in row.items() if k not in ("level", "day")}))
+                    hists = (row["wait_hist"], row["service_hist"]) if histograms else (None, None)
+                    out.append((dim, key, *hists, *(row[c] for c in SUMMED)))
     return out
 
 
@@ -134,9 +130,9 @@ def groups(s: Session, rows: Iterable[Any], dim: str) -> dict[Any, Group]:
     name = _namer(s, dim)
     out: dict[Any, Group] = {}
     for r in rows:
-        if r.dim != dim:
+        if r[0] != dim:
             continue
-        k = name(r.key)
+        k = name(r[1])
         g = out.get(k)
         if g is None:
             g = out[k] = Group(k)
@@ -168,7 +164,7 @@ def figure_rows(
 
 def hourly(s: Session, first: date, last: date, *, now: datetime) -> dict[int, tuple[int, int]]:
     """Arrivals by hour of arrival and tickets served by hour of completion."""
-    rows = period_rows(s, first, last, ("hour", "chour"), now=now)
+    rows = period_rows(s, first, last, ("hour", "chour"), now=now, histograms=False)
     arrivals = {k: g.sums["arrivals"] for k, g in groups(s, rows, "hour").items()}
     served = {k: g.sums["served"] for k, g in groups(s, rows, "chour").items()}
     return {h: (arrivals.get(h, 0), served.get(h, 0)) for h in sorted(set(arrivals) | set(served))}
