@@ -113,8 +113,10 @@ class WindowSession(Base):
             unique=True,
             info={"where": "closed_at IS NULL"},
         ),
-        # The statistics read the window sittings of a period by time.
+        # The statistics read the window sittings of a period by time: those still open and
+        # those closed after the period began (migration 0020).
         Index("ix_window_sessions_opened_at", "opened_at"),
+        Index("ix_window_sessions_closed_at", "closed_at"),
     )
 
 
@@ -218,7 +220,7 @@ class WindowEvent(Base):
     window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     action: Mapped[str] = mapped_column(String(16))
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Setting(Base):

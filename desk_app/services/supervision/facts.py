@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from desk_app.domain.statistics import SessionFact, TicketFact, day_bounds
@@ -46,25 +46,11 @@ def dated_facts(
     if ids:
         services = {k: str(k) for k in services}
         windows = {k: k for k in windows}
-    caller: dict[Any, str] = {}
+    staff: dict[Any, str] = {}
     if with_staff:
         staff = dict(s.execute(select(Staff.id, Staff.code)).all())
         if ids:
             staff = {k: str(k) for k in staff}
-        last_call = (
-            select(func.max(TicketEvent.id).label("eid"))
-            .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-            .where(Ticket.day.between(first, last), TicketEvent.action == "call")
-            .group_by(TicketEvent.ticket_id)
-            .subquery()
-        )
-        for tid, sid in s.execute(
-            select(TicketEvent.ticket_id, TicketEvent.staff_id).join(
-                last_call, last_call.c.eid == TicketEvent.id
-            )
-        ):
-            if sid is not None:
-                caller[tid] = staff[sid]
     columns: list[Any] = [
         Ticket.service_id,
         Ticket.window_id,
@@ -78,8 +64,14 @@ def dated_facts(
         Ticket.slot_at,
         Ticket.day,
     ]
-    if with_staff:  # the ticket's id only to find who called it (parsing ids costs)
-        columns.append(Ticket.id)
+    if with_staff:  # who made the ticket's last call: one probe of its few events
+        columns.append(
+            select(TicketEvent.staff_id)
+            .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.action == "call")
+            .order_by(TicketEvent.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
     rows = s.execute(select(*columns).where(Ticket.day.between(first, last)))
     kind_at = SessionClassifier(sessions_or_default(s)).kind_at if with_session else None
     facts = []
@@ -91,7 +83,7 @@ def dated_facts(
                 TicketFact(
                     service=services[r[0]],
                     window=windows.get(r[1]) if r[1] is not None and r[5] is not None else None,
-                    staff=caller.get(r[11]) if with_staff else None,
+                    staff=staff[r[11]] if with_staff and r[11] is not None else None,
                     priority=r[2],
                     state=r[3],
                     issued_at=arrival,
@@ -119,15 +111,22 @@ def session_facts(
     if ids:
         windows = {k: k for k in windows}
         staff = {k: str(k) for k in staff}
-    sessions = s.execute(
-        select(WS.id, WS.window_id, WS.staff_id, WS.opened_at, WS.closed_at).where(
-            WS.opened_at < end, (WS.closed_at.is_(None)) | (WS.closed_at > start)
-        )
-    ).all()
+    # Still open, or closed after the period began: two probes of their indexes, not every
+    # sitting of the hall's history opened before the period's end.
+    cols = (WS.id, WS.window_id, WS.staff_id, WS.opened_at, WS.closed_at)
+    sessions = [
+        *s.execute(select(*cols).where(WS.closed_at.is_(None), WS.opened_at < end)),
+        *(r for r in s.execute(select(*cols).where(WS.closed_at > start)) if r[3] < end),
+    ]
     serving: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     open_start: dict[Any, tuple[int, datetime]] = {}
     for tid, action, wid, at in s.execute(
-        select(TicketEvent.ticket_id, TicketEvent.action, TicketEvent.window_id, TicketEvent.at)
+        select(
+            type_coerce(TicketEvent.ticket_id, String),  # a key only: no UUID parsed per event
+            TicketEvent.action,
+            TicketEvent.window_id,
+            TicketEvent.at,
+        )
         .where(
             TicketEvent.at >= start,
             TicketEvent.at < end,
