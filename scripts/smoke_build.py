@@ -185,6 +185,26 @@ def main(argv: list[str]) -> int:
             )
             data = pdf.read_bytes() if pdf.exists() else b""
             smoke.check("ticket PDF embeds its font", b"/FontFile2" in data, f"{len(data)} bytes")
+        # The statistics from the rollup (NumPy merges its histograms): the demo's two days.
+        out = smoke.run(
+            "stats summary from the rollup",
+            "stats",
+            "summary",
+            "--from",
+            "2026-11-29",
+            "--to",
+            "2026-12-01",
+            "--by",
+            "window",
+            "--json",
+            env={**env, "DESK_APP_USER": "sup01", "DESK_APP_PASSWORD": PASSWORD},
+        )
+        arrivals = re.search(r'"total": \{[^}]*"arrivals": (\d+)', out)
+        smoke.check(
+            "stats summary counts the demo's tickets",
+            arrivals is not None and int(arrivals.group(1)) > 0,
+            arrivals.group(0) if arrivals else out.strip()[-200:],
+        )
         start_ratio(smoke, env)
         for role in roles():
             staff = (
