@@ -74,3 +74,34 @@ def test_a_list_parameter_is_refused(pg_url):
     with pytest.raises(ValueError, match="list"), db.begin_core() as conn:
         first_rows(conn, [(listed, {"ids": [1]})])
     db.dispose()
+
+
+def test_binary_rows_are_the_rows_of_the_statement(db, small_hall):
+    # The statistics' read of stored histograms: bytes, a list parameter, dates and times.
+    from desk_app.store.pipeline import binary_rows
+    from desk_app.store.stats_models import StatsRollup as R
+
+    blob = bytes(range(256)) * 40  # every byte value, past the size PostgreSQL compresses
+    with db.begin() as s:
+        s.add_all(
+            [R(level="d", day=datetime(2026, 12, d).date(), dim="all", key="", arrivals=d,
+               wait_hist=blob[d:], service_hist=None) for d in (1, 2, 3)]
+        )  # fmt: skip
+    first = queue.issue_ticket(db, "newborn")
+    rollup = select(R.day, R.dim, R.arrivals, R.wait_hist, R.service_hist).where(
+        R.day.in_([datetime(2026, 12, d).date() for d in (1, 3)])
+    )
+    tickets = select(T.c.id, T.c.number, T.c.arrival_at).where(T.c.number.in_([first.number]))
+    with db.read() as s:
+        for stmt in (rollup, tickets):
+            got = binary_rows(s.connection(), stmt)
+            assert sorted(got) == sorted(tuple(r) for r in s.execute(stmt))
+        got = sorted(binary_rows(s.connection(), rollup))
+    assert [(r[2], r[3], r[4]) for r in got] == [(1, blob[1:], None), (3, blob[3:], None)]
+    assert isinstance(got[0][3], bytes)
+    with db.read() as s:
+        (ticket,) = binary_rows(s.connection(), tickets)
+    assert str(ticket[0]) == first.id and ticket[2].tzinfo is UTC  # the column's type applied
+    broken = select(T.c.id).where(text("no_such_column = 1"))
+    with pytest.raises(DBAPIError), db.read() as s:
+        binary_rows(s.connection(), broken)

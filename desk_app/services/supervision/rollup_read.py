@@ -25,6 +25,7 @@ from desk_app.services.supervision.rollup import (
     tally,
 )
 from desk_app.store.models import Service, Staff, Window
+from desk_app.store.pipeline import binary_rows
 from desk_app.store.stats_models import StatsRollup as R
 
 SESSION_COLUMNS = ("session_s", "serving_s", "paused_s", "idle_s")
@@ -98,7 +99,8 @@ def period_rows(
     read = _READ if histograms else (R.dim, R.key, null(), null(), *_READ[_FIRST_SUM:])
     out: list[Any] = []
     for i in range(0, len(spans), 200):  # plain rows: no ORM objects for thousands of them
-        out += s.execute(select(*read).where(R.dim.in_(dims), or_(*spans[i : i + 200]))).all()
+        query = select(*read).where(R.dim.in_(dims), or_(*spans[i : i + 200]))
+        out += binary_rows(s.connection(), query)
     for a, b in runs(raw):
         for groups in tally(s, a, b, now=now, dims=dims).values():
             for (dim, key), t in groups.items():
