@@ -1,5 +1,5 @@
 """The rollup gives the figures the tickets give: on random halls, every figure of every grouping
-(and the hourly flow) from ``stats summary`` (rollup months and days, today from the tickets)
+(and the hourly flow) from ``stats summary`` (rollup years, quarters, months and days, today from the tickets)
 equals the direct computation from the tickets (the reference below, the computation the
 summary made before the rollup), on SQLite and PostgreSQL; and stays equal after a late change
 to a rolled-up day and after a change of the opening calendar."""
@@ -20,7 +20,7 @@ from desk_app.domain import clock
 from desk_app.domain.statistics import DIMENSIONS, Figures, group, hourly_flow
 from desk_app.services.hall import calendar
 from desk_app.services.hall import setup as hall
-from desk_app.services.supervision import rollup, statistics
+from desk_app.services.supervision import rollup, rollup_read, statistics
 from desk_app.store.models import Service, Staff, Ticket, TicketEvent, Window, WindowEvent
 from desk_app.store.models import WindowSession as WS
 from desk_app.store.stats_models import StatsDirty, StatsSpan
@@ -41,9 +41,10 @@ def local(day: date, minutes: float) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=clock.HALL_TZ) + timedelta(minutes=minutes)
 
 
-def random_hall(db, seed: int) -> None:
+def random_hall(db, seed: int, per_day: int = 30) -> None:
     """Tickets of every outcome (appointments, recalls at another window, no-shows, waits of
-    hours, a finish after midnight) and window sittings with pauses, over FIRST..TODAY."""
+    hours, a finish after midnight) and window sittings with pauses, over FIRST..TODAY: up to
+    ``per_day`` tickets a day."""
     rng = random.Random(seed)
     for code, prefix in (("newborn", "A"), ("retire", "B"), ("estate", "C")):
         hall.add_service(db, code, code, prefix)
@@ -82,7 +83,7 @@ def random_hall(db, seed: int) -> None:
                     if rng.random() < 0.8:
                         r = p + timedelta(seconds=rng.uniform(1, 3000))
                         pauses.append({"window_id": windows[w], "action": "resume", "at": r})
-        for seq in range(1, rng.randint(0, 30) + 1):
+        for seq in range(1, rng.randint(0, per_day) + 1):
             tickets.append(random_ticket(rng, day, seq, services, windows, staff, events))
         day += timedelta(days=1)
     with db.begin() as s:
@@ -287,3 +288,39 @@ def test_a_new_opening_calendar_regroups_by_session(db):
     after = statistics.summary(db, *period, by="session", now=NOW).rows
     assert {r["key"] for r in after} != {r["key"] for r in before}
     check_all(db, [period])
+
+
+def test_quarters_and_years_roll_up_and_give_the_figures_of_their_tickets(db, monkeypatch):
+    """A hall open since December 2024: 2025 gets a year row, its quarters and 2026's whole ones
+    quarter rows; a summary takes the largest rolled span that fits, and a late change in May
+    2025 rolls its day, month, quarter and year again."""
+    monkeypatch.setitem(globals(), "FIRST", date(2024, 12, 20))
+    random_hall(db, 6, per_day=5)
+    rollup.catch_up(db, now=NOW)
+
+    def spans(level):
+        with db.read() as s:
+            return s.scalars(
+                select(StatsSpan.day).where(StatsSpan.level == level).order_by(StatsSpan.day)
+            ).all()
+
+    quarters = [date(2025, m, 1) for m in (1, 4, 7, 10)] + [date(2026, m, 1) for m in (1, 4, 7)]
+    assert spans("y") == [date(2025, 1, 1)] and spans("q") == quarters
+    with db.read() as s:  # a year is one row per key; Q2-Q4 2025, Jan and Feb 2026, 2 days
+        assert len(rollup_read.period_rows(s, date(2025, 1, 1), date(2025, 12, 31), ("all",),
+                                           now=NOW)) == 1  # fmt: skip
+        assert len(rollup_read.period_rows(s, date(2025, 4, 1), date(2026, 3, 2), ("all",),
+                                           now=NOW)) == 3 + 2 + 2  # fmt: skip
+    year = (date(2025, 1, 1), date(2025, 12, 31))
+    check_all(db, [year, (date(2025, 2, 15), date(2026, 2, 28))])  # days, March, Q2-Q4, 2 months
+    with db.read() as s:  # a May day with a ticket never called
+        may = s.scalar(
+            select(Ticket.day)
+            .where(Ticket.day >= date(2025, 5, 1), Ticket.first_called_at.is_(None))
+            .order_by(Ticket.day)
+        )
+    assert may.month == 5
+    late_change(db, may)
+    assert rollup.catch_up(db, now=NOW)[0] == 1  # that day, then its month, quarter and year
+    assert spans("y") == [date(2025, 1, 1)] and spans("q") == quarters
+    check_all(db, [year])

@@ -1,7 +1,7 @@
-"""The statistics rollup (docs/statistics.md, "The rollup"): per closed hall day, or per month
-of such days, and per grouping key, the counts, the exact wait and service-time histograms
-(desk_app/domain/histogram.py) and the window time, so a summary over years merges a few
-hundred rows instead of reading millions of tickets."""
+"""The statistics rollup (docs/statistics.md, "The rollup"): per closed hall day, or per month,
+quarter or year of such days, and per grouping key, the counts, the exact wait and service-time
+histograms (desk_app/domain/histogram.py) and the window time, so a summary over years merges a
+few dozen rows per key instead of reading millions of tickets."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from desk_app.store.types import UTCDateTime
 
 
 class StatsRollup(Base):
-    """One group's figures over one span: ``level`` "d" (the hall day ``day``) or "m" (the month
-    starting on ``day``). ``dim`` is a grouping (service, window, staff, hour, weekday, session,
+    """One group's figures over one span: ``level`` "d" (the hall day ``day``), "m", "q" or "y"
+    (the month, quarter or year starting on ``day``). ``dim`` is a grouping (service, window, staff, hour, weekday, session,
     channel, day, "all", or "chour": tickets served by hour of completion) and ``key`` its key
     as text: ids for service, window and staff (named when read), "" for none."""
 

@@ -1,6 +1,8 @@
 """The statistics rollup (docs/statistics.md, "The rollup"): what a closed hall day's tickets
-and window sittings add to every figure and grouping, stored per day and per month
-(store/stats_models.py), so a summary merges rows instead of reading the tickets.
+and window sittings add to every figure and grouping, stored per day and per month, quarter and
+year (store/stats_models.py; each the union of the level below, written when it is whole and
+its parts are rolled), so a summary merges rows instead of reading the tickets. A rewritten
+month drops the spans of its quarter and year, which the catch-up writes again.
 
 Maintained by an idempotent catch-up rather than inside the queue's transactions: a day is
 rolled once it has been closed for ``GRACE`` (a ticket finished just after midnight is in it), by
@@ -40,7 +42,7 @@ from desk_app.store import Database
 from desk_app.store.stats_models import StatsDirty, StatsRollup, StatsSpan
 
 GRACE = timedelta(hours=1)  # a day is rolled up once it has been over this long
-DAY, MONTH = "d", "m"
+DAY, MONTH, QUARTER, YEAR = "d", "m", "q", "y"
 _LOCK = 7_150_015  # PostgreSQL advisory lock: one catch-up at a time
 
 
@@ -197,6 +199,27 @@ class State:
     mark: str
     days: frozenset[date]  # rolled, not dirty
     months: frozenset[date]  # first days of months rolled whole, none of their days dirty
+    quarters: frozenset[date] = frozenset()  # first days of quarters, as months
+    years: frozenset[date] = frozenset()  # 1 January of years, as months
+
+    def has(self, level: str, start: date) -> bool:
+        return start in {DAY: self.days, MONTH: self.months, QUARTER: self.quarters,
+                         YEAR: self.years}[level]  # fmt: skip
+
+
+def quarter_start(d: date) -> date:
+    return date(d.year, (d.month - 1) // 3 * 3 + 1, 1)
+
+
+def span_end(level: str, start: date) -> date:
+    """The last day of the span of ``level`` that begins on ``start``."""
+    if level == DAY:
+        return start
+    if level == MONTH:
+        return month_end(start)
+    if level == QUARTER:
+        return month_end(date(start.year, start.month + 2, 1))
+    return date(start.year, 12, 31)
 
 
 def state(s: Session, first: date, last: date) -> State:
@@ -209,9 +232,16 @@ def state(s: Session, first: date, last: date) -> State:
     ).all()
     dirty = set(s.scalars(select(StatsDirty.day).where(StatsDirty.day.between(month_from, last))))
     days = frozenset(d for lv, d in spans if lv == DAY and d not in dirty)
-    dirty_months = {d.replace(day=1) for d in dirty}
-    months = frozenset(d for lv, d in spans if lv == MONTH and d not in dirty_months)
-    return State(mark, days, months)
+    stale = {
+        MONTH: {d.replace(day=1) for d in dirty},
+        QUARTER: {quarter_start(d) for d in dirty},
+        YEAR: {date(d.year, 1, 1) for d in dirty},
+    }
+    whole = {
+        level: frozenset(d for lv, d in spans if lv == level and d not in stale[level])
+        for level in stale
+    }
+    return State(mark, days, whole[MONTH], whole[QUARTER], whole[YEAR])
 
 
 def month_end(first: date) -> date:
@@ -256,15 +286,22 @@ def _write_days(s: Session, first: date, last: date, mark: str, now: datetime) -
     return len(rows)
 
 
-def _write_month(s: Session, first: date, mark: str, now: datetime) -> int:
-    """The month's rows from its day rows (the month is whole and rolled)."""
-    last = month_end(first)
-    s.execute(delete(StatsRollup).where(StatsRollup.level == MONTH, StatsRollup.day == first))
-    s.execute(delete(StatsSpan).where(StatsSpan.level == MONTH, StatsSpan.day == first))
+# Each span above a day is the union of the spans of the level below it.
+BELOW = {MONTH: DAY, QUARTER: MONTH, YEAR: QUARTER}
+
+
+def _write_span(s: Session, level: str, first: date, mark: str, now: datetime) -> int:
+    """The rows of the month, quarter or year starting on ``first`` from the rows of the level
+    below (the span is whole and those are rolled)."""
+    last = span_end(level, first)
+    s.execute(delete(StatsRollup).where(StatsRollup.level == level, StatsRollup.day == first))
+    s.execute(delete(StatsSpan).where(StatsSpan.level == level, StatsSpan.day == first))
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for r in s.execute(
         select(StatsRollup).where(
-            StatsRollup.level == DAY, StatsRollup.day.between(first, last), StatsRollup.dim != "day"
+            StatsRollup.level == BELOW[level],
+            StatsRollup.day.between(first, last),
+            StatsRollup.dim != "day",
         )
     ).scalars():
         m = merged.get((r.dim, r.key))
@@ -277,13 +314,53 @@ def _write_month(s: Session, first: date, mark: str, now: datetime) -> int:
         m["s"].append(r.service_hist)
     rows = []
     for (dim, key), m in merged.items():
-        row = m["t"].row(MONTH, first, dim, key)
+        row = m["t"].row(level, first, dim, key)
         row["wait_hist"], row["service_hist"] = hist.merge(m["w"]), hist.merge(m["s"])
         rows.append(row)
     if rows:
         s.execute(insert(StatsRollup), rows)
-    s.add(StatsSpan(level=MONTH, day=first, calendar=mark, rolled_at=now))
+    s.add(StatsSpan(level=level, day=first, calendar=mark, rolled_at=now))
+    up = _up(level, first)
+    while up is not None:  # the quarter and year holding it are stale now: rolled again later
+        s.execute(delete(StatsSpan).where(StatsSpan.level == up[0], StatsSpan.day == up[1]))
+        up = _up(*up)
     return len(rows)
+
+
+def _parts(level: str, first: date) -> list[date]:
+    """The starts of the spans one level below that make up the span."""
+    below, out, d = BELOW[level], [], first
+    while d <= span_end(level, first):
+        out.append(d)
+        d = span_end(below, d) + timedelta(days=1)
+    return out
+
+
+def _up(level: str, start: date) -> tuple[str, date] | None:
+    """The quarter of a month, the year of a quarter."""
+    if level == MONTH:
+        return QUARTER, quarter_start(start)
+    if level == QUARTER:
+        return YEAR, date(start.year, 1, 1)
+    return None
+
+
+def _write_above(s: Session, month: date, mark: str, now: datetime) -> int:
+    """After a month's rows: the quarter and then the year it completes, when they are not
+    rolled and every part of them is (read again: this transaction may have written some)."""
+    rows = 0
+    for level in (QUARTER, YEAR):
+        start = quarter_start(month) if level == QUARTER else date(month.year, 1, 1)
+        if span_end(level, start) != month_end(month):
+            break
+        s.flush()
+        st = state(s, start, span_end(level, start))
+        if st.has(level, start):
+            continue
+        if not all(st.has(BELOW[level], p) for p in _parts(level, start)):
+            break
+        rows += _write_span(s, level, start, mark, now)
+    return rows
 
 
 SUMMED = (
@@ -325,7 +402,9 @@ def catch_up(
     with db.read() as s:
         st = state(s, first, hi)
     if all(d in st.days for d in _days(first, hi)) and all(
-        m in st.months for m in _whole_months(first, hi)
+        st.has(level, start)
+        for level in (MONTH, QUARTER, YEAR)
+        for start in _whole(level, first, hi)
     ):
         return 0, 0
     days = rows = 0
@@ -353,7 +432,9 @@ def catch_up(
                 and all(d in have for d in _days(month, month_end(month)))
             ):
                 s.flush()
-                rows += _write_month(s, month, st.mark, now)
+                rows += _write_span(s, MONTH, month, st.mark, now)
+            if whole:
+                rows += _write_above(s, month, st.mark, now)
         month = month_end(month) + timedelta(days=1)
     return days, rows
 
@@ -375,19 +456,26 @@ def rebuild(
             _lock(s)
             s.execute(
                 delete(StatsSpan).where(
-                    StatsSpan.day.between(first.replace(day=1), last),
                     (StatsSpan.level == DAY) & StatsSpan.day.between(first, last)
-                    | (StatsSpan.level == MONTH),
+                    | (StatsSpan.level == MONTH) & StatsSpan.day.between(first.replace(day=1), last)
+                    | (StatsSpan.level == QUARTER)
+                    & StatsSpan.day.between(quarter_start(first), last)
+                    | (StatsSpan.level == YEAR)
+                    & StatsSpan.day.between(date(first.year, 1, 1), last)
                 )
             )
     days, rows = catch_up(db, first, last, now=now)
     return {"days": days, "rows": rows}
 
 
-def _whole_months(first: date, last: date) -> Iterable[date]:
-    m = first.replace(day=1)
-    if m < first:
-        m = month_end(m) + timedelta(days=1)
-    while month_end(m) <= last:
-        yield m
-        m = month_end(m) + timedelta(days=1)
+def _whole(level: str, first: date, last: date) -> Iterable[date]:
+    """The starts of the months, quarters or years wholly inside ``first``..``last``."""
+    d = first.replace(day=1)
+    if level == QUARTER:
+        d = quarter_start(d)
+    elif level == YEAR:
+        d = date(d.year, 1, 1)
+    while span_end(level, d) <= last:
+        if d >= first:
+            yield d
+        d = span_end(level, d) + timedelta(days=1)

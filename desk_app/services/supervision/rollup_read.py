@@ -1,5 +1,5 @@
-"""A period's figures from the rollup (services/supervision/rollup.py): the whole months' rows,
-the other rolled days' rows, and the days not rolled (today, a dirty day) tallied from their
+"""A period's figures from the rollup (services/supervision/rollup.py): the rows of the largest
+rolled spans that fit (years, quarters, months), the other rolled days' rows, and the days not rolled (today, a dirty day) tallied from their
 tickets; merged per grouping key into the figures of docs/statistics.md."""
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ from desk_app.domain.statistics import key_order, ratio
 from desk_app.services.supervision.rollup import (
     DAY,
     MONTH,
+    QUARTER,
     SUMMED,
-    month_end,
+    YEAR,
+    State,
     runs,
+    span_end,
     state,
     tally,
 )
@@ -82,19 +85,19 @@ def period_rows(
     """The rows of ``dims`` covering hall days ``first``..``last`` once each; without
     ``histograms`` (counts only) their histograms are None."""
     st = state(s, first, last)
-    # The months' rows have no "day" grouping (it would be their days' rows again).
-    months = sorted(
-        m for m in st.months if m >= first and month_end(m) <= last and "day" not in dims
-    )
-    in_month = {m + timedelta(days=i) for m in months for i in range((month_end(m) - m).days + 1)}
+    whole: dict[str, list[date]] = {}  # level -> starts of the years, quarters, months taken
     day_rows: list[date] = []
     raw: list[date] = []
     d = first
     while d <= last:
-        if d not in in_month:
-            (day_rows if d in st.days else raw).append(d)
+        level = _largest(st, d, last, dims)
+        if level is not None:
+            whole.setdefault(level, []).append(d)
+            d = span_end(level, d) + timedelta(days=1)
+            continue
+        (day_rows if d in st.days else raw).append(d)
         d += timedelta(days=1)
-    spans = [and_(R.level == MONTH, R.day.in_(months))] if months else []
+    spans = [and_(R.level == level, R.day.in_(starts)) for level, starts in whole.items()]
     spans += [and_(R.level == DAY, R.day.between(a, b)) for a, b in runs(day_rows)]
     read = _READ if histograms else (R.dim, R.key, null(), null(), *_READ[_FIRST_SUM:])
     out: list[Any] = []
@@ -109,6 +112,19 @@ def period_rows(
                     hists = (row["wait_hist"], row["service_hist"]) if histograms else (None, None)
                     out.append((dim, key, *hists, *(row[c] for c in SUMMED)))
     return out
+
+
+def _largest(st: State, d: date, last: date, dims: tuple[str, ...]) -> str | None:
+    """The largest rolled span (year, quarter, month) that starts on ``d`` and ends by
+    ``last``. Their rows have no "day" grouping (it would be their days' rows again)."""
+    if d.day != 1 or "day" in dims:
+        return None
+    for level in (YEAR, QUARTER, MONTH):
+        if level == YEAR and d.month != 1 or level == QUARTER and d.month % 3 != 1:
+            continue
+        if span_end(level, d) <= last and st.has(level, d):
+            return level
+    return None
 
 
 def _namer(s: Session, dim: str) -> Any:
