@@ -13,7 +13,8 @@ and day. Loaded straight into the tables (executemany / COPY), then the rollup b
 ``stats rebuild`` (timed: the one-off cost). Measured, each the median of ``--repeat`` runs
 through the application's service (catch-up check, rollup rows, today from the tickets):
 ``stats summary`` by service, window, staff and day over the last year and the last 3 years,
-and the hourly chart; baseline: a raw COUNT of the period's tickets and, for one year, a raw
+and the hourly chart, and by service over today alone (the part that grows with the day's
+tickets rather than with the history); baseline: a raw COUNT of the period's tickets and, for one year, a raw
 fetch of the ticket columns the figures need (what the summary read before the rollup).
 The machine's load average is printed beside each figure.
 
@@ -194,6 +195,10 @@ def measure(url: str, years: int, repeat: int) -> dict[str, float]:
         "SELECT id, service_id, window_id, priority, state, issued_at, first_called_at, "
         "started_at, completed_at, appointment_id, slot_at, day FROM tickets "
         "WHERE day BETWEEN :a AND :b"
+    )
+    # Today alone: counted from its tickets (size / 365 of them so far at 10:00, not history).
+    out["stats summary --by service, today only"] = median_ms(
+        lambda: statistics.summary(db, today, today, by="service", now=NOW), repeat
     )
     for label, span in (("1 year", 365), (f"{years} years", 365 * years)):
         a = today - timedelta(days=span - 1)
