@@ -258,15 +258,18 @@ def test_a_display_that_cannot_play_sound_shows_a_mark(qtbot, hall_with_ticket, 
 
     heard, _ = open_display(hall_with_ticket)
     assert heard.sound_label.isHidden()
+    # Not given to qtbot.addWidget: _dispose deletes it, and pytest-qt's own close at teardown
+    # would then find a wrapper whose widget is gone (when the wrapper outlives the test).
     mute = CallDisplay(hall_with_ticket, announcer=Announcer(backend=SilentBackend(10), gap_ms=5))
-    qtbot.addWidget(mute)
-    mute.resize(1366, 768)
-    mute.show()
-    qtbot.waitUntil(mute.is_ready, timeout=5000)
-    assert mute.sound_label.isVisible() and mute.sound_label.text() == "无声音"
-    if os.environ.get("DESK_APP_SHOTS"):
-        mute.grab().save(os.path.join(os.environ["DESK_APP_SHOTS"], "display-mute.png"))
-    _dispose(qtbot, mute)
+    try:
+        mute.resize(1366, 768)
+        mute.show()
+        qtbot.waitUntil(mute.is_ready, timeout=5000)
+        assert mute.sound_label.isVisible() and mute.sound_label.text() == "无声音"
+        if os.environ.get("DESK_APP_SHOTS"):
+            mute.grab().save(os.path.join(os.environ["DESK_APP_SHOTS"], "display-mute.png"))
+    finally:
+        _dispose(qtbot, mute)
 
 
 def test_every_call_reaches_the_screen_once_and_in_order(
@@ -320,10 +323,10 @@ def test_the_display_reads_while_a_window_holds_the_write_lock(
     else:
         cursor.execute("BEGIN IMMEDIATE")  # a reader that wanted it would wait 30 s
         cursor.execute("UPDATE settings SET value = value")
+    display = None
     try:
         display = CallDisplay(db, announcer=Announcer(backend=RecordingVoice(), gap_ms=5))
-        qtbot.addWidget(display)
-        display.show()
+        display.show()  # disposed below, not by qtbot (see the mute display's test)
         qtbot.waitUntil(display.is_ready, timeout=3000)
         assert display.window_tile_text(1) == "A001"
         qtbot.waitUntil(lambda: len(reads) >= 2, timeout=3000)  # the start's read, the first
@@ -335,7 +338,8 @@ def test_the_display_reads_while_a_window_holds_the_write_lock(
     finally:
         writer.rollback()
         writer.close()
-    _dispose(qtbot, display)
+        if display is not None:
+            _dispose(qtbot, display)
 
 
 def test_the_display_asks_for_a_higher_priority_and_runs_without_it(monkeypatch):
