@@ -151,3 +151,23 @@ def test_the_ticket_table_keeps_its_own_autovacuum_thresholds(pg_hall):
         ).scalar()
     assert "autovacuum_analyze_scale_factor=0" in options
     assert "autovacuum_analyze_threshold=1000" in options
+
+
+def test_the_wake_up_alone_commits_without_waiting_for_the_disk(pg_hall):
+    """Migration 0021: the wake-up's transaction only notifies, so it commits asynchronously;
+    the setting is its own, not the session's: the next call commits as usual."""
+    with pg_hall.engine.connect() as conn:
+        setting = "SELECT current_setting('synchronous_commit')"
+        conn.execute(text("SELECT set_config('desk_app.wake', '1', false)"))
+        conn.execute(text("SELECT queue_wake('desk_app_test')"))
+        assert conn.execute(text(setting)).scalar() == "off"  # inside the wake-up's transaction
+        conn.commit()
+        assert conn.execute(text(setting)).scalar() == "on"
+        conn.commit()
+        conn.execute(text("SELECT queue_wake('desk_app_test')"))  # nothing to wake: left as is
+        assert conn.execute(text(setting)).scalar() == "on"
+        conn.rollback()
+    queue.issue_ticket(pg_hall, "newborn")
+    assert queue.call_next(pg_hall, 1) is not None
+    with pg_hall.engine.connect() as conn:  # the pooled connection the press used
+        assert conn.execute(text("SHOW synchronous_commit")).scalar() == "on"
