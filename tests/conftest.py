@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 import os
 import shutil
 import tempfile
@@ -179,6 +180,17 @@ def small_hall(db):
     hall.open_window(db, 1, "s01")
     hall.open_window(db, 2, "s02")
     return db
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_before_screens(request: pytest.FixtureRequest) -> None:
+    """A screen's test starts with the earlier tests' garbage collected, while none of its
+    worker threads runs. Left to chance, a collection ran inside a test's event loop while two
+    screen workers were talking to PostgreSQL, and the worker process died (a segmentation
+    fault in a weakref callback of the collection, once in a full run): engines, sessions and
+    Qt wrappers of finished tests are freed here instead, at a quiet moment."""
+    if request.node.get_closest_marker("gui") is not None:
+        gc.collect()
 
 
 @pytest.fixture(autouse=True)
