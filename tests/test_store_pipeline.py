@@ -105,3 +105,48 @@ def test_binary_rows_are_the_rows_of_the_statement(db, small_hall):
     broken = select(T.c.id).where(text("no_such_column = 1"))
     with pytest.raises(DBAPIError), db.read() as s:
         binary_rows(s.connection(), broken)
+
+
+def test_driver_rows_give_the_drivers_values_and_epoch_us_the_exact_microseconds(db, small_hall):
+    # The statistics' count of today's tickets: no column type applied, instants as numbers.
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from desk_app.store.pipeline import driver_rows
+    from desk_app.store.types import epoch_us
+
+    made = [queue.issue_ticket(db, "newborn") for _ in range(3)]
+    instants = [
+        datetime(2026, 12, 1, 1, 2, 3, 999_999, tzinfo=UTC),
+        datetime(2026, 12, 1, 1, 2, 4, tzinfo=UTC),  # no fraction
+        datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=UTC),
+    ]
+    with db.begin() as s:
+        for ticket, at in zip(made, instants, strict=True):
+            s.execute(update(Ticket).where(Ticket.number == ticket.number).values(issued_at=at))
+    numbers = [t.number for t in made]
+    with db.read() as s:
+        day = s.scalar(select(T.c.day).where(T.c.number == numbers[0]))
+    stmt = (
+        select(T.c.number, epoch_us(T.c.issued_at), epoch_us(T.c.completed_at), T.c.issued_at)
+        .where(T.c.number.in_(numbers), T.c.day.between(day, day))
+        .order_by(T.c.number)
+    )
+    with db.read() as s:
+        got = [tuple(r) for r in driver_rows(s.connection(), stmt)]
+        typed = [tuple(r) for r in s.execute(stmt)]
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    want = [(at - epoch) // timedelta(microseconds=1) for at in instants]
+    assert [r[0] for r in got] == numbers
+    assert [r[1] for r in got] == want == [r[1] for r in typed]
+    assert [r[2] for r in got] == [None] * 3
+    for (_n, _us, _none, raw), at in zip(got, instants, strict=True):
+        if db.engine.dialect.name == "sqlite":
+            assert isinstance(raw, str) and datetime.fromisoformat(raw) == at.replace(tzinfo=None)
+        else:
+            assert raw == at.replace(tzinfo=None) and raw.tzinfo is None  # the driver's own
+    assert [r[3] for r in typed] == instants  # the column's type applies only through execute
+    broken = select(T.c.id).where(text("no_such_column = 1"))
+    with pytest.raises(DBAPIError), db.read() as s:
+        driver_rows(s.connection(), broken)

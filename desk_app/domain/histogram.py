@@ -52,6 +52,11 @@ def encode(counts: Mapping[int, int]) -> bytes | None:
     )
 
 
+def encode_sorted(values: np.ndarray, counts: np.ndarray) -> bytes | None:
+    """The bytes of distinct non-negative values, ascending, and their counts (none zero)."""
+    return _encode_arrays(values, counts) if len(values) else None
+
+
 def _parts(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     """A stored histogram's values and counts, read in place."""
     word = int.from_bytes(blob[:4], "little")

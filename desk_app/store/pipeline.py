@@ -169,20 +169,61 @@ def binary_rows(conn: Connection, stmt: Any) -> list[tuple[Any, ...]]:
     dialect = conn.dialect
     if dialect.name != "postgresql" or dialect.driver != "psycopg":
         return [tuple(r) for r in conn.execute(stmt)]
-    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    rows = _psycopg_binary(conn, stmt)
     processors = [c.type.result_processor(dialect, None) for c in stmt.selected_columns]
-    raw = conn.connection.driver_connection
-    assert raw is not None  # a pooled connection that is checked out has its driver connection
-    sql, params = compiled.string, compiled.params
-    try:
-        with raw.cursor(binary=True) as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-    except dialect.loaded_dbapi.Error as exc:
-        raise _driver_error(conn, exc, sql, params) from exc
     if not any(processors):
         return rows
     return [
         tuple(v if p is None else p(v) for p, v in zip(processors, row, strict=True))
         for row in rows
     ]
+
+
+def driver_rows(conn: Connection, stmt: Any) -> Sequence[Any]:
+    """All rows of a Core select as the driver gives them, no column type applied: for a read
+    of thousands of rows that would otherwise convert every value in Python (the statistics'
+    count of today's tickets). psycopg's values are its own Python types (binary format: a
+    timestamp is a naive ``datetime``, a date a ``date``); SQLite's are what it stores (text
+    for both). The parameters are converted by their types as usual."""
+    dialect = conn.dialect
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        return _psycopg_binary(conn, stmt)
+    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params: dict[str, Any] = {}
+    for name, value in compiled.params.items():
+        # A list parameter is rendered as one per item, named after it: "n_1" as "n_1_1", ...
+        bind = compiled.binds.get(name)
+        if bind is None:
+            bind = compiled.binds[name.rsplit("_", 1)[0]]
+        convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        params[name] = value if convert is None else convert(value)
+    if dialect.positional:
+        assert compiled.positiontup is not None
+        args: Any = tuple(params[n] for n in compiled.positiontup)
+    else:
+        args = params
+    raw = conn.connection.driver_connection
+    assert raw is not None  # a pooled connection that is checked out has its driver connection
+    cursor = raw.cursor()
+    try:
+        cursor.execute(compiled.string, args)
+        return cursor.fetchall()  # type: ignore[no-any-return]
+    except dialect.loaded_dbapi.Error as exc:
+        raise _driver_error(conn, exc, compiled.string, args) from exc
+    finally:
+        cursor.close()
+
+
+def _psycopg_binary(conn: Connection, stmt: Any) -> list[tuple[Any, ...]]:
+    """A Core select's rows from psycopg in binary format, as the driver decodes them."""
+    dialect = conn.dialect
+    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    raw = conn.connection.driver_connection
+    assert raw is not None  # a pooled connection that is checked out has its driver connection
+    sql, params = compiled.string, compiled.params
+    try:
+        with raw.cursor(binary=True) as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()  # type: ignore[no-any-return]
+    except dialect.loaded_dbapi.Error as exc:
+        raise _driver_error(conn, exc, sql, params) from exc

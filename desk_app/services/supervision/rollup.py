@@ -21,9 +21,8 @@ one committed between the count and the commit of the first span was never seen.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -32,57 +31,17 @@ from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
 from desk_app.domain import histogram as hist
-from desk_app.domain.statistics import channel_of, session_kind_of
 from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.common.errors import Refused
 from desk_app.services.hall.calendar import sessions_or_default
-from desk_app.services.supervision.facts import dated_facts, session_facts
+from desk_app.services.supervision.counting import Tally, tally
 from desk_app.store import Database
 from desk_app.store.stats_models import StatsDirty, StatsRollup, StatsSpan
 
 GRACE = timedelta(hours=1)  # a day is rolled up once it has been over this long
 DAY, MONTH, QUARTER, YEAR = "d", "m", "q", "y"
 _LOCK = 7_150_015  # PostgreSQL advisory lock: one catch-up at a time
-
-
-@dataclass
-class Tally:
-    """One group's figures over one span, as stored."""
-
-    arrivals: int = 0
-    called: int = 0
-    served: int = 0
-    no_shows: int = 0
-    waits: Counter[int] = field(default_factory=Counter)
-    services: Counter[int] = field(default_factory=Counter)
-    sittings: int = 0
-    session_s: int = 0
-    serving_s: int = 0
-    paused_s: int = 0
-    idle_s: int = 0
-
-    def row(self, level: str, day: date, dim: str, key: str) -> dict[str, Any]:
-        return {
-            "level": level,
-            "day": day,
-            "dim": dim,
-            "key": key,
-            "arrivals": self.arrivals,
-            "called": self.called,
-            "served": self.served,
-            "no_shows": self.no_shows,
-            "wait_hist": hist.encode(self.waits),
-            "service_hist": hist.encode(self.services),
-            "sittings": self.sittings,
-            "session_s": self.session_s,
-            "serving_s": self.serving_s,
-            "paused_s": self.paused_s,
-            "idle_s": self.idle_s,
-        }
-
-
-Tallies = dict[date, dict[tuple[str, str], Tally]]
 
 
 def calendar_mark(s: Session) -> str:
@@ -93,85 +52,6 @@ def calendar_mark(s: Session) -> str:
 def closed_through(now: datetime) -> date:
     """The last hall day that may be rolled up at ``now``."""
     return clock.hall_day(now - GRACE) - timedelta(days=1)
-
-
-ALL_DIMS = ("service", "window", "staff", "hour", "weekday", "day", "session", "channel", "all")
-
-
-def tally(
-    s: Session, first: date, last: date, *, now: datetime, dims: tuple[str, ...] | None = None
-) -> Tallies:
-    """Per hall day of ``first``..``last`` and per (grouping, key): the figures' parts, from the
-    tickets issued that day (by arrival for the time groupings, as TicketFact.key) and the window
-    sittings cut to that day. ``dims``: only these groupings (and "chour"); all by default."""
-    want = set(ALL_DIMS if dims is None else dims)
-    out: Tallies = {}
-    facts = dated_facts(
-        s, first, last, with_staff="staff" in want, with_session="session" in want, ids=True
-    )
-    chour = dims is None or "chour" in want
-    for day, f in facts:
-        groups = out.setdefault(day, {})
-        local = clock.local(f.issued_at)  # TicketFact.key's time keys, converted once
-        keys: list[tuple[str, str]] = []
-        if "service" in want:
-            keys.append(("service", f.service))
-        if "window" in want:
-            keys.append(("window", "" if f.window is None else str(f.window)))
-        if "staff" in want:
-            keys.append(("staff", f.staff or ""))
-        if "hour" in want:
-            keys.append(("hour", str(local.hour)))
-        if "weekday" in want:
-            keys.append(("weekday", str(local.isoweekday())))
-        if "day" in want:
-            keys.append(("day", local.date().isoformat()))
-        if "session" in want:
-            keys.append(("session", f.session or session_kind_of(f.issued_at)))
-        if "channel" in want:
-            keys.append(("channel", channel_of(f)))
-        if "all" in want:
-            keys.append(("all", ""))
-        wait, service = f.wait_s, f.service_s
-        served = f.state == "completed" and f.completed_at is not None
-        for k in keys:
-            t = groups.get(k)
-            if t is None:
-                t = groups[k] = Tally()
-            t.arrivals += 1
-            if wait is not None:
-                t.called += 1
-                t.waits[wait] += 1
-            if f.state == "no_show":
-                t.no_shows += 1
-            if served:
-                t.served += 1
-                if service is not None:
-                    t.services[service] += 1
-        if served and chour:
-            assert f.completed_at is not None
-            k = ("chour", str(clock.local(f.completed_at).hour))
-            t = groups.get(k)
-            if t is None:
-                t = groups[k] = Tally()
-            t.served += 1
-    day = first
-    while day <= last and want & {"window", "staff"}:
-        for sf in session_facts(s, day, day, now=now, ids=True):
-            groups = out.setdefault(day, {})
-            for k in (("window", str(sf.window)), ("staff", sf.staff)):
-                if k[0] not in want:
-                    continue
-                t = groups.get(k)
-                if t is None:
-                    t = groups[k] = Tally()
-                t.sittings += 1
-                t.session_s += sf.session_s
-                t.serving_s += sf.serving_s
-                t.paused_s += sf.paused_s
-                t.idle_s += sf.idle_s
-        day += timedelta(days=1)
-    return out
 
 
 def runs(days: Iterable[date]) -> list[tuple[date, date]]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from desk_app.domain import histogram as hist
 from desk_app.domain.statistics import key_order, ratio
+from desk_app.services.supervision.counting import tally
 from desk_app.services.supervision.rollup import (
     DAY,
     MONTH,
@@ -25,7 +26,6 @@ from desk_app.services.supervision.rollup import (
     runs,
     span_end,
     state,
-    tally,
 )
 from desk_app.store.models import Service, Staff, Window
 from desk_app.store.pipeline import binary_rows
@@ -105,12 +105,11 @@ def period_rows(
         query = select(*read).where(R.dim.in_(dims), or_(*spans[i : i + 200]))
         out += binary_rows(s.connection(), query)
     for a, b in runs(raw):
-        for groups in tally(s, a, b, now=now, dims=dims).values():
+        for groups in tally(s, a, b, now=now, dims=dims, histograms=histograms).values():
             for (dim, key), t in groups.items():
                 if dim in dims:
-                    row = t.row(DAY, a, dim, key)
-                    hists = (row["wait_hist"], row["service_hist"]) if histograms else (None, None)
-                    out.append((dim, key, *hists, *(row[c] for c in SUMMED)))
+                    sums = (getattr(t, c) for c in SUMMED)
+                    out.append((dim, key, t.wait_hist, t.service_hist, *sums))
     return out
 
 
