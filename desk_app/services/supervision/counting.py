@@ -26,16 +26,17 @@ from sqlalchemy.orm import Session
 
 from desk_app.domain import clock
 from desk_app.domain import histogram as hist
-from desk_app.domain.statistics import session_kind_of
+from desk_app.domain.statistics import day_bounds, session_kind_of
 from desk_app.services.hall.calendar import SessionClassifier, sessions_or_default
-from desk_app.services.supervision.facts import session_facts
-from desk_app.store.models import Ticket, TicketEvent, Window
+from desk_app.store.models import Ticket, TicketEvent, Window, WindowEvent
+from desk_app.store.models import WindowSession as WS
 from desk_app.store.pipeline import driver_rows
 from desk_app.store.types import epoch_us
 
 ALL_DIMS = ("service", "window", "staff", "hour", "weekday", "day", "session", "channel", "all")
 _US_PER_S = 1_000_000
 _NAT = np.iinfo(np.int64).min  # NumPy's "not a time" as int64
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -281,18 +282,102 @@ def tally(
                 t.served += n
     day = first
     while day <= last and want & {"window", "staff"}:
-        for sf in session_facts(s, day, day, now=now, ids=True):
+        for window, staff, *seconds in _sittings(s, day, now):
             groups = out.setdefault(day, {})
-            for k in (("window", str(sf.window)), ("staff", sf.staff)):
+            for k in (("window", str(window)), ("staff", str(staff))):
                 if k[0] not in want:
                     continue
                 t = groups.get(k)
                 if t is None:
                     t = groups[k] = Tally()
                 t.sittings += 1
-                t.session_s += sf.session_s
-                t.serving_s += sf.serving_s
-                t.paused_s += sf.paused_s
-                t.idle_s += sf.idle_s
+                t.session_s += seconds[0]
+                t.serving_s += seconds[1]
+                t.paused_s += seconds[2]
+                t.idle_s += seconds[3]
         day += timedelta(days=1)
     return out
+
+
+_SERVING_ENDS = ["start", "complete", "transfer", "hold", "no_show"]
+
+
+def _sittings(s: Session, day: date, now: datetime) -> list[tuple[Any, ...]]:
+    """The figures of ``facts.session_facts`` for hall day ``day`` (its sittings, cut to the day
+    and to ``now``, with their serving intervals and pauses), counted in whole microseconds:
+    per sitting (window id, staff id, session_s, serving_s, paused_s, idle_s)."""
+    start, end = day_bounds(day, day)
+    end = min(end, now)
+    lo, hi = _micros_of(start), _micros_of(end)
+    conn = s.connection()
+    numeric = s.get_bind().dialect.name != "sqlite"
+
+    def at(column: Any) -> Any:
+        return epoch_us(column) if numeric else column
+
+    def read(query: Any) -> list[list[Any]]:
+        rows = driver_rows(conn, query)
+        if not rows:
+            return []
+        cols: list[Any] = [list(c) for c in zip(*rows, strict=True)]
+        cols[-1] = _micros(tuple(cols[-1]), numeric).tolist()
+        return [list(r) for r in zip(*cols, strict=True)]
+
+    # Still open, or closed after the day began: two probes of their indexes.
+    opened = (WS.window_id, WS.staff_id, at(WS.closed_at), at(WS.opened_at))
+    sittings = [
+        *read(select(*opened).where(WS.closed_at.is_(None), WS.opened_at < end)),
+        *(r for r in read(select(*opened).where(WS.closed_at > start)) if r[3] < hi),
+    ]
+    if not sittings:
+        return []
+    closed = _micros(tuple(r[2] for r in sittings), numeric).tolist()
+    serving: dict[Any, list[tuple[int, int]]] = {}
+    open_start: dict[Any, tuple[Any, int]] = {}
+    events = select(TicketEvent.ticket_id, TicketEvent.action, TicketEvent.window_id)
+    events = events.add_columns(at(TicketEvent.at)).where(
+        TicketEvent.at >= start, TicketEvent.at < end, TicketEvent.action.in_(_SERVING_ENDS)
+    )
+    for tid, action, wid, us in read(events.order_by(TicketEvent.id)):
+        if action == "start" and wid is not None:
+            open_start[tid] = (wid, us)
+        elif tid in open_start:
+            w, began = open_start.pop(tid)
+            serving.setdefault(w, []).append((began, us))
+    for w, began in open_start.values():
+        serving.setdefault(w, []).append((began, hi))  # still serving at the day's end
+    paused: dict[Any, list[tuple[int, int]]] = {}
+    pause_from: dict[Any, int] = {}
+    window_events = select(WindowEvent.window_id, WindowEvent.action, at(WindowEvent.at))
+    window_events = window_events.where(WindowEvent.at >= start, WindowEvent.at < end)
+    for wid, action, us in read(window_events.order_by(WindowEvent.id)):
+        if action == "pause":
+            pause_from[wid] = us
+        elif action in ("resume", "close") and wid in pause_from:
+            paused.setdefault(wid, []).append((pause_from.pop(wid), us))
+    for wid, began in pause_from.items():
+        paused.setdefault(wid, []).append((began, hi))
+    out = []
+    for (wid, stid, _c, opened_us), closed_us in zip(sittings, closed, strict=True):
+        a, b = max(opened_us, lo), min(hi if closed_us == _NAT else closed_us, hi)
+        if b <= a:
+            continue
+        session_s = (b - a) // _US_PER_S
+        serving_s = _inside(serving.get(wid, ()), a, b)
+        out.append((wid, stid, session_s, serving_s, _inside(paused.get(wid, ()), a, b),
+                    max(0, session_s - serving_s)))  # fmt: skip
+    return out
+
+
+def _inside(spans: Any, a: int, b: int) -> int:
+    """Whole seconds of each span inside ``a``..``b``, added up (SessionFact._inside)."""
+    total = 0
+    for x, y in spans:
+        x, y = max(x, a), min(y, b)
+        if y > x:
+            total += (y - x) // _US_PER_S
+    return total
+
+
+def _micros_of(at: datetime) -> int:
+    return (at - _EPOCH) // timedelta(microseconds=1)
