@@ -147,6 +147,14 @@ def test_driver_rows_give_the_drivers_values_and_epoch_us_the_exact_microseconds
         else:
             assert raw == at.replace(tzinfo=None) and raw.tzinfo is None  # the driver's own
     assert [r[3] for r in typed] == instants  # the column's type applies only through execute
+    # Parameters are converted by their types: an aware time compared as the naive UTC stored,
+    # whatever the PostgreSQL session's time zone.
+    since = select(T.c.number).where(T.c.number.in_(numbers), T.c.issued_at >= instants[1])
+    with db.read() as s:
+        if db.engine.dialect.name == "postgresql":
+            s.connection().exec_driver_sql("SET LOCAL TIME ZONE 'Asia/Shanghai'")
+        assert sorted(r[0] for r in driver_rows(s.connection(), since)) == [numbers[1]]
+        assert sorted(r[0] for r in s.execute(since)) == [numbers[1]]
     broken = select(T.c.id).where(text("no_such_column = 1"))
     with pytest.raises(DBAPIError), db.read() as s:
         driver_rows(s.connection(), broken)

@@ -189,14 +189,7 @@ def driver_rows(conn: Connection, stmt: Any) -> Sequence[Any]:
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
         return _psycopg_binary(conn, stmt)
     compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    params: dict[str, Any] = {}
-    for name, value in compiled.params.items():
-        # A list parameter is rendered as one per item, named after it: "n_1" as "n_1_1", ...
-        bind = compiled.binds.get(name)
-        if bind is None:
-            bind = compiled.binds[name.rsplit("_", 1)[0]]
-        convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
-        params[name] = value if convert is None else convert(value)
+    params = _bound(compiled, dialect)
     if dialect.positional:
         assert compiled.positiontup is not None
         args: Any = tuple(params[n] for n in compiled.positiontup)
@@ -220,10 +213,25 @@ def _psycopg_binary(conn: Connection, stmt: Any) -> list[tuple[Any, ...]]:
     compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     raw = conn.connection.driver_connection
     assert raw is not None  # a pooled connection that is checked out has its driver connection
-    sql, params = compiled.string, compiled.params
+    sql, params = compiled.string, _bound(compiled, dialect)
     try:
         with raw.cursor(binary=True) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()  # type: ignore[no-any-return]
     except dialect.loaded_dbapi.Error as exc:
         raise _driver_error(conn, exc, sql, params) from exc
+
+
+def _bound(compiled: Any, dialect: Dialect) -> dict[str, Any]:
+    """A compiled statement's parameters converted by their types as SQLAlchemy would (an
+    aware time to the naive UTC the columns store: sent as it is, PostgreSQL would compare it
+    in the session's time zone)."""
+    params: dict[str, Any] = {}
+    for name, value in compiled.params.items():
+        # A list parameter is rendered as one per item, named after it: "n_1" as "n_1_1", ...
+        bind = compiled.binds.get(name)
+        if bind is None:
+            bind = compiled.binds[name.rsplit("_", 1)[0]]
+        convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        params[name] = value if convert is None else convert(value)
+    return params
