@@ -155,6 +155,7 @@ def test_driver_rows_give_the_drivers_values_and_epoch_us_the_exact_microseconds
             s.connection().exec_driver_sql("SET LOCAL TIME ZONE 'Asia/Shanghai'")
         assert sorted(r[0] for r in driver_rows(s.connection(), since)) == [numbers[1]]
         assert sorted(r[0] for r in s.execute(since)) == [numbers[1]]
+        assert [r[1] for r in driver_rows(s.connection(), stmt)] == want  # zone-independent
     broken = select(T.c.id).where(text("no_such_column = 1"))
     with pytest.raises(DBAPIError), db.read() as s:
         driver_rows(s.connection(), broken)
