@@ -83,8 +83,35 @@ def period_rows(
     histograms: bool = True,
 ) -> list[Any]:
     """The rows of ``dims`` covering hall days ``first``..``last`` once each; without
-    ``histograms`` (counts only) their histograms are None."""
+    ``histograms`` (counts only) their histograms are None. The "day" grouping is read from
+    the day rows; the others (the total beside it) from the largest spans, so a summary by day
+    merges one row per day, not two; the days not rolled are counted once for all groupings."""
     st = state(s, first, last)
+    parts = [("day",), tuple(d for d in dims if d != "day")] if "day" in dims else [dims]
+    read = _READ if histograms else (R.dim, R.key, null(), null(), *_READ[_FIRST_SUM:])
+    out: list[Any] = []
+    raw: list[date] = []
+    for part in (p for p in parts if p):
+        spans, raw = _spans(st, first, last, part)
+        for i in range(0, len(spans), 200):  # plain rows: no ORM objects for thousands of them
+            query = select(*read).where(R.dim.in_(part), or_(*spans[i : i + 200]))
+            out += binary_rows(s.connection(), query)
+    # Not rolled (today, a dirty day): the same days whatever the grouping, since a span is
+    # used only when all its days are rolled.
+    for a, b in runs(raw):
+        for groups in tally(s, a, b, now=now, dims=dims, histograms=histograms).values():
+            for (dim, key), t in groups.items():
+                if dim in dims:
+                    sums = (getattr(t, c) for c in SUMMED)
+                    out.append((dim, key, t.wait_hist, t.service_hist, *sums))
+    return out
+
+
+def _spans(
+    st: State, first: date, last: date, dims: tuple[str, ...]
+) -> tuple[list[Any], list[date]]:
+    """The rolled spans covering ``first``..``last`` for ``dims`` (as conditions on the rows)
+    and the days not rolled."""
     whole: dict[str, list[date]] = {}  # level -> starts of the years, quarters, months taken
     day_rows: list[date] = []
     raw: list[date] = []
@@ -99,18 +126,7 @@ def period_rows(
         d += timedelta(days=1)
     spans = [and_(R.level == level, R.day.in_(starts)) for level, starts in whole.items()]
     spans += [and_(R.level == DAY, R.day.between(a, b)) for a, b in runs(day_rows)]
-    read = _READ if histograms else (R.dim, R.key, null(), null(), *_READ[_FIRST_SUM:])
-    out: list[Any] = []
-    for i in range(0, len(spans), 200):  # plain rows: no ORM objects for thousands of them
-        query = select(*read).where(R.dim.in_(dims), or_(*spans[i : i + 200]))
-        out += binary_rows(s.connection(), query)
-    for a, b in runs(raw):
-        for groups in tally(s, a, b, now=now, dims=dims, histograms=histograms).values():
-            for (dim, key), t in groups.items():
-                if dim in dims:
-                    sums = (getattr(t, c) for c in SUMMED)
-                    out.append((dim, key, t.wait_hist, t.service_hist, *sums))
-    return out
+    return spans, raw
 
 
 def _largest(st: State, d: date, last: date, dims: tuple[str, ...]) -> str | None:
