@@ -146,13 +146,15 @@ class _Tickets:
         # TicketFact.wait_s / service_s: whole seconds, never below zero.
         self.is_called = called != _NAT
         self.called = called
-        self.waits = np.maximum(0, (called - self.arrival) // _US_PER_S)[self.is_called]
+        waited = called[self.is_called] - self.arrival[self.is_called]  # no NaT in the sums
+        self.waits = np.maximum(0, waited // _US_PER_S)
         states = np.array(state, dtype=object)
         self.no_show = states == "no_show"
         self.served = (states == "completed") & (done != _NAT)
         self.done = done
         self.has_service = self.served & (began != _NAT)
-        self.services = np.maximum(0, (done - began) // _US_PER_S)[self.has_service]
+        took = done[self.has_service] - began[self.has_service]
+        self.services = np.maximum(0, took // _US_PER_S)
 
     def add(self, out: Tallies, dim: str, keys: list[str]) -> None:
         """The figures of grouping ``dim`` whose key for each ticket is in ``keys`` (without
