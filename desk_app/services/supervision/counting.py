@@ -28,6 +28,7 @@ from desk_app.domain import clock
 from desk_app.domain import histogram as hist
 from desk_app.domain.statistics import day_bounds, session_kind_of
 from desk_app.services.hall.calendar import SessionClassifier, sessions_or_default
+from desk_app.services.supervision.facts import last_caller
 from desk_app.store.models import Ticket, TicketEvent, Window, WindowEvent
 from desk_app.store.models import WindowSession as WS
 from desk_app.store.pipeline import driver_rows
@@ -101,14 +102,8 @@ def _ticket_rows(s: Session, first: date, last: date, *, with_staff: bool) -> tu
         Ticket.state,
         *(epoch_us(c) if numeric else c for c in instants),
     ]
-    if with_staff:  # who made the ticket's last call: one probe of its few events
-        columns.append(
-            select(TicketEvent.staff_id)
-            .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.action == "call")
-            .order_by(TicketEvent.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
+    if with_staff:
+        columns.append(last_caller())
     query = select(*columns).where(Ticket.day.between(first, last))
     return driver_rows(s.connection(), query), numeric
 

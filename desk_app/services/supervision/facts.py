@@ -18,6 +18,18 @@ from desk_app.store.models import Service, Staff, Ticket, TicketEvent, Window, W
 from desk_app.store.models import WindowSession as WS
 
 
+def last_caller() -> Any:
+    """Who made a ticket's last call, as a column of a select of tickets: one probe of the
+    ticket's few events."""
+    return (
+        select(TicketEvent.staff_id)
+        .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.action == "call")
+        .order_by(TicketEvent.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def ticket_facts(
     s: Session, first: date, last: date, *, with_staff: bool, with_session: bool = False
 ) -> list[TicketFact]:
@@ -64,14 +76,8 @@ def dated_facts(
         Ticket.slot_at,
         Ticket.day,
     ]
-    if with_staff:  # who made the ticket's last call: one probe of its few events
-        columns.append(
-            select(TicketEvent.staff_id)
-            .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.action == "call")
-            .order_by(TicketEvent.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
+    if with_staff:
+        columns.append(last_caller())
     rows = s.execute(select(*columns).where(Ticket.day.between(first, last)))
     kind_at = SessionClassifier(sessions_or_default(s)).kind_at if with_session else None
     facts = []
