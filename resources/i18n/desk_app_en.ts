@@ -443,62 +443,62 @@
 <context>
     <name>CallDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="113" />
+        <location filename="../../desk_app/ui/display/window.py" line="108" />
         <source>叫号显示</source>
         <translation>Call display</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="155" />
+        <location filename="../../desk_app/ui/display/window.py" line="146" />
         <source>政务服务中心</source>
         <translation>Government Service Centre</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="157" />
+        <location filename="../../desk_app/ui/display/window.py" line="148" />
         <source>连接中断, 正在重试…</source>
         <translation>Connection lost, retrying…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="162" />
+        <location filename="../../desk_app/ui/display/window.py" line="153" />
         <source>无声音</source>
         <translation>No sound</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="163" />
+        <location filename="../../desk_app/ui/display/window.py" line="154" />
         <source>本机无法播放叫号声音，请检查音箱或声卡</source>
         <translation>This PC cannot play the calls aloud: check the speakers or sound card</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="184" />
+        <location filename="../../desk_app/ui/display/window.py" line="175" />
         <source>请</source>
         <translation>Please</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="190" />
+        <location filename="../../desk_app/ui/display/window.py" line="181" />
         <source>重呼</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="219" />
+        <location filename="../../desk_app/ui/display/window.py" line="210" />
         <source>请留意屏幕和语音叫号</source>
         <translation>Watch the screen and listen for your number</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="231" />
+        <location filename="../../desk_app/ui/display/window.py" line="222" />
         <source>各窗口当前号码</source>
         <translation>Now serving at each window</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="232" />
+        <location filename="../../desk_app/ui/display/window.py" line="223" />
         <source>最近叫号</source>
         <translation>Recent calls</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="458" />
+        <location filename="../../desk_app/ui/display/window.py" line="426" />
         <source>%1 号窗口</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/display/window.py" line="473" />
+        <location filename="../../desk_app/ui/display/window.py" line="441" />
         <source>→ %1 号窗口</source>
         <translation>→ Window %1</translation>
     </message>
@@ -4044,32 +4044,38 @@
     <message>
         <location filename="../../desk_app/ui/supervisor/stats.py" line="108" />
         <source>等候P50(分)</source>
-        <translation>Wait P50 (min)</translation>
+        <translation>Wait P50
+(min)</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/stats.py" line="108" />
         <source>等候P90(分)</source>
-        <translation>Wait P90 (min)</translation>
+        <translation>Wait P90
+(min)</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/stats.py" line="109" />
         <source>等候P95(分)</source>
-        <translation>Wait P95 (min)</translation>
+        <translation>Wait P95
+(min)</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/stats.py" line="109" />
         <source>办理P50(分)</source>
-        <translation>Service P50 (min)</translation>
+        <translation>Service P50
+(min)</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/stats.py" line="109" />
         <source>办理P90(分)</source>
-        <translation>Service P90 (min)</translation>
+        <translation>Service P90
+(min)</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/stats.py" line="110" />
         <source>达标率%</source>
-        <translation>Within target %</translation>
+        <translation>Within
+target %</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/supervisor/stats.py" line="110" />
@@ -4598,22 +4604,22 @@ Online share %1, review p50 %2 min; 12345: %3 work orders, %4 signed on time, %5
         <translation> (late)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="162" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="163" />
         <source>%1 件</source>
         <translation>%1</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="173" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="174" />
         <source>请先选择一条工单</source>
         <translation>Select a work order first</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="178" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="179" />
         <source>答复</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/supervisor/workorders.py" line="178" />
+        <location filename="../../desk_app/ui/supervisor/workorders.py" line="179" />
         <source>退回</source>
         <translation>Return</translation>
     </message>
