@@ -94,3 +94,14 @@ def test_the_compact_layout_takes_the_narrowest_widths():
     assert h.decode(wide) == {3: 70_000, 70_000: 1}
     with pytest.raises(ValueError):
         h.encode({1: 2**32})
+
+
+def test_encode_sorted_gives_the_bytes_of_encode():
+    # The counting of today's tickets encodes from NumPy's sorted pairs: the same stored bytes.
+    import numpy as np
+
+    for counts in (Counter([0, 5, 5, 65_535]), Counter({7: 300, 70_000: 1}), Counter({3: 1})):
+        values = np.array(sorted(counts), np.int64)
+        got = h.encode_sorted(values, np.array([counts[v] for v in values.tolist()], np.int64))
+        assert got == h.encode(counts)
+    assert h.encode_sorted(np.array([], np.int64), np.array([], np.int64)) is None

@@ -1,7 +1,9 @@
-"""The period's facts the statistics count: one row per ticket (``TicketFact``) and per window
-sitting (``SessionFact``), read as plain columns through the day indexes. The rollup rolls
-them per closed day (rollup.py); the summary counts today's and any day not rolled from them
-(statistics.py)."""
+"""The period's facts the statistics count, as the domain defines them: one row per ticket
+(``TicketFact``) and per window sitting (``SessionFact``), read as plain columns through the
+day indexes. The rollup and today's count do not go through these objects (counting.py counts
+the same rows as arrays, for speed); these are the reference the tests hold that count to, on
+random halls (tests/test_statistics_rollup.py), and what a script or a one-off report may
+read ticket by ticket."""
 
 from __future__ import annotations
 
@@ -49,20 +51,13 @@ def dated_facts(
     *,
     with_staff: bool,
     with_session: bool = False,
-    ids: bool = False,
 ) -> list[tuple[date, TicketFact]]:
-    """:func:`ticket_facts` with each ticket's hall day; ``ids``: the service, window and staff
-    as their row ids (the rollup's keys, named when read) instead of code and number."""
+    """:func:`ticket_facts` with each ticket's hall day."""
     services: dict[Any, Any] = dict(s.execute(select(Service.id, Service.code)).all())
     windows: dict[Any, Any] = dict(s.execute(select(Window.id, Window.number)).all())
-    if ids:
-        services = {k: str(k) for k in services}
-        windows = {k: k for k in windows}
     staff: dict[Any, str] = {}
     if with_staff:
         staff = dict(s.execute(select(Staff.id, Staff.code)).all())
-        if ids:
-            staff = {k: str(k) for k in staff}
     columns: list[Any] = [
         Ticket.service_id,
         Ticket.window_id,
@@ -104,19 +99,14 @@ def dated_facts(
     return facts
 
 
-def session_facts(
-    s: Session, first: date, last: date, *, now: datetime, ids: bool = False
-) -> list[SessionFact]:
+def session_facts(s: Session, first: date, last: date, *, now: datetime) -> list[SessionFact]:
     """The window sittings overlapping the period, cut to it, with their serving intervals
-    (start → complete, transfer, hold or no-show at that window) and pauses; ``ids`` as in
-    :func:`dated_facts`."""
+    (start → complete, transfer, hold or no-show at that window) and pauses (the reference
+    the rollup's own count, counting._sittings, is tested against)."""
     start, end = day_bounds(first, last)
     end = min(end, now)
     windows = dict(s.execute(select(Window.id, Window.number)).all())
     staff = dict(s.execute(select(Staff.id, Staff.code)).all())
-    if ids:
-        windows = {k: k for k in windows}
-        staff = {k: str(k) for k in staff}
     # Still open, or closed after the period began: two probes of their indexes, not every
     # sitting of the hall's history opened before the period's end.
     cols = (WS.id, WS.window_id, WS.staff_id, WS.opened_at, WS.closed_at)
