@@ -205,7 +205,7 @@ def drain(url: str) -> None:
     """Expire what a phase left waiting (set-up, not measured)."""
     db = Database(url).acting_as(SYSTEM_ACTOR)
     with db.begin() as s:
-        s.execute(text("UPDATE tickets SET state='expired' WHERE state IN ('waiting', 'called')"))
+        s.execute(text("UPDATE tickets SET state='expired' WHERE state = 'waiting' OR state = 'called'"))
     db.dispose()
 
 

@@ -171,3 +171,77 @@ def test_the_wake_up_alone_commits_without_waiting_for_the_disk(pg_hall):
     assert queue.call_next(pg_hall, 1) is not None
     with pg_hall.engine.connect() as conn:  # the pooled connection the press used
         assert conn.execute(text("SHOW synchronous_commit")).scalar() == "on"
+
+
+def _plans_of(db: Database, press) -> list[str]:  # type: ignore[no-untyped-def]
+    """The plan of every statement ``press(handle)`` runs, nested ones included (auto_explain's
+    log sent to the client as notices), on a handle of its own that explains everything."""
+    from sqlalchemy import event
+
+    plans: list[str] = []
+    explained = Database(db.url).acting_as(db.actor)
+
+    @event.listens_for(explained.engine, "connect")
+    def _explain(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        for sql in (
+            "LOAD 'auto_explain'",
+            "SET auto_explain.log_min_duration = 0",
+            "SET auto_explain.log_nested_statements = on",
+            "SET auto_explain.log_level = 'notice'",
+        ):
+            dbapi_conn.execute(sql)
+        dbapi_conn.commit()
+        dbapi_conn.add_notice_handler(lambda d: plans.append(d.message_primary or ""))
+
+    try:
+        press(explained)
+    finally:
+        explained.dispose()
+    return plans
+
+
+def test_call_next_reads_the_waiting_queue_by_its_own_indexes_on_stale_statistics(pg_hall):
+    """Migration 0022: the statistics were taken when nobody waited (at night; ANALYZE runs
+    after a thousand changed rows), then the morning's queue came. Every statement of "call
+    next" that looks for waiting tickets still goes through the waiting queue's partial indexes,
+    the class probes once per service of the window, never through the by-state index (which
+    then read the whole queue, four times a call) or the whole table."""
+    with pg_hall.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE tickets SET (autovacuum_enabled = false)"))
+        sid = conn.execute(text("SELECT id FROM services WHERE code = 'newborn'")).scalar()
+        history = (
+            "INSERT INTO tickets (id, service_id, issued_service_id, day, seq, number,"
+            " is_priority, state, issued_at, arrival_at, completed_at, recall_count)"
+            " SELECT gen_random_uuid(), :sid, :sid, current_date - 1 - i / 500, i % 500 + 1,"
+            " 'H' || i, false, :state, now() - interval '1 day', now() - interval '1 day',"
+            " now() - interval '1 day', 0 FROM generate_series(1, :n) i"
+        )
+        conn.execute(text(history), {"sid": sid, "state": "completed", "n": 20000})
+    with pg_hall.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE tickets"))  # nobody waits
+    for i in range(300):
+        queue.issue_ticket(pg_hall, "newborn", "elderly" if i % 5 == 0 else None)
+
+    plans = _plans_of(pg_hall, lambda db: queue.call_next(db, 1))
+    assert any("queue_call_next" in p for p in plans)  # the function ran, explained
+    waiting = [p for p in plans if "q.state = 'waiting'" in p.split("Query Text:", 1)[-1][:400]]
+    assert len(waiting) >= 4, plans  # transferred, priority, appointment, walk-in, the claim
+    for plan in waiting:
+        assert "ix_tickets_state_window" not in plan, plan
+        assert "Seq Scan on tickets" not in plan, plan
+        if "LATERAL" in plan:  # a class probe: one index probe per service, nothing hashed
+            assert "Hash" not in plan and "Materialize" not in plan, plan
+
+    # Waiting tickets asked for with other states (call by number, rollover, clearing the
+    # queue): each state through its index, not the whole table.
+    from sqlalchemy import select
+
+    from desk_app.domain.tickets import TicketState as S
+    from desk_app.store.models import Ticket
+
+    for states in ([S.WAITING, S.HELD], [S.WAITING, S.CALLED, S.HELD]):
+        query = select(Ticket.id).where(Ticket.number == "A001", queue_engine.in_states(states))
+        sql = str(query.compile(pg_hall.engine, compile_kwargs={"literal_binds": True}))
+        with pg_hall.engine.connect() as conn:
+            plan = "\n".join(r[0] for r in conn.execute(text(f"EXPLAIN {sql}")))
+        assert "Seq Scan" not in plan and "ix_tickets_waiting" in plan, plan

@@ -18,7 +18,8 @@ NAMING = {
 # ``sqlite_where``/``postgresql_where`` arguments: those make SQLAlchemy import the PostgreSQL
 # dialect (with asyncpg, pg8000, ...) in every SQLite command, a large share of a cold start.
 # The migrations create them with the dialects' arguments; tests/test_schema.py checks every
-# index with a "where" is partial, with that condition, in a migrated database.
+# index with a "where" is partial, with that condition, in a migrated database;
+# ``where_postgresql`` is a condition on PostgreSQL only (the index is plain on SQLite).
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 EventId = BigInteger().with_variant(Integer(), "sqlite")

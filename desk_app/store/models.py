@@ -187,9 +187,16 @@ class Ticket(Base):
             info={"where": "state = 'waiting' AND target_window_id IS NOT NULL"},
         ),
         # State first: "who is at window 5", "what is held", "what is being served" all seek
-        # into the few live rows; SQLite can't use a partial index unless the query repeats
-        # its WHERE exactly, so this one is a plain index.
-        Index("ix_tickets_state_window", "state", "window_id"),
+        # into the few live rows. On PostgreSQL it leaves the waiting tickets to the partial
+        # indexes above, so a query for them can't be planned through this one when the
+        # statistics are older than the morning's queue (migration 0022); SQLite can't use a
+        # partial index unless the query repeats its WHERE exactly, so there it is plain.
+        Index(
+            "ix_tickets_state_window",
+            "state",
+            "window_id",
+            info={"where_postgresql": "state <> 'waiting'"},
+        ),
         Index("ix_tickets_service_completed", "service_id", "completed_at"),
         Index("ix_tickets_day", "day"),
     )

@@ -33,7 +33,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, func, literal_column
+from sqlalchemy import String, func, literal_column, or_
 
 from desk_app.domain import clock
 from desk_app.domain.tickets import RECALL_LIMIT_DEFAULT, Action, TicketState, next_state
@@ -71,6 +71,19 @@ def queued() -> Any:
     # A literal, not a bound parameter: SQLite uses a partial index only when the query
     # repeats its condition (ix_tickets_waiting ... WHERE state = 'waiting').
     return Ticket.__table__.c.state == literal_column("'waiting'")
+
+
+def in_states(states: Any) -> Any:
+    """The tickets in any of ``states``. Waiting tickets asked for together with others are an
+    OR arm of their own: on PostgreSQL the waiting queue is only in its partial indexes
+    (``ix_tickets_state_window`` leaves it out, migration 0022), and the planner can serve each
+    arm of an OR from its own index but an IN list only from one."""
+    values = [S(x).value for x in states]
+    others = [v for v in values if v != S.WAITING.value]
+    column = Ticket.__table__.c.state
+    if len(others) == len(values):
+        return column.in_(others)
+    return or_(queued(), column.in_(others)) if others else queued()
 
 
 def joined(column: Any) -> Any:

@@ -255,7 +255,7 @@ def call_next(db: Database, window: int, *, now: datetime | None = None) -> Tick
 def _find_callable(session: Session, number: str) -> Ticket:
     t = session.scalar(
         select(Ticket)
-        .where(Ticket.number == number.strip().upper(), Ticket.state.in_([S.WAITING, S.HELD]))
+        .where(Ticket.number == number.strip().upper(), queue_engine.in_states([S.WAITING, S.HELD]))
         .order_by(Ticket.day.desc(), Ticket.arrival_at.desc())
         .limit(1)
         .with_for_update()
@@ -438,7 +438,7 @@ def clear_queue(db: Database, *, now: datetime | None = None) -> int:
     now = now or clock.now()
     with db.begin() as s:
         tickets = s.scalars(
-            select(Ticket).where(Ticket.state.in_([S.WAITING, S.HELD])).with_for_update()
+            select(Ticket).where(queue_engine.in_states([S.WAITING, S.HELD])).with_for_update()
         ).all()
         for t in tickets:
             _transition(s, None, t, Action.EXPIRE, now)

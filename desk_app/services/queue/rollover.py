@@ -20,6 +20,7 @@ from desk_app.security.authz import require
 from desk_app.security.roles import Operation
 from desk_app.services.common.lookups import add_event
 from desk_app.services.queue.day import QUEUE_DAY, stale
+from desk_app.services.queue.engine import in_states
 from desk_app.store import Database
 from desk_app.store.models import Setting, Ticket, TicketEvent
 
@@ -34,9 +35,7 @@ def roll_over(s: Session, now: datetime) -> int:
     if not stale(mark.value if mark else None, today):
         return 0
     tickets = s.scalars(
-        select(Ticket)
-        .where(Ticket.day < today, Ticket.state.in_([x.value for x in OPEN_STATES]))
-        .with_for_update()
+        select(Ticket).where(Ticket.day < today, in_states(OPEN_STATES)).with_for_update()
     ).all()
     for t in tickets:
         before = t.state
