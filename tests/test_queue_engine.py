@@ -131,3 +131,23 @@ def test_a_window_pressed_many_times_at_once_calls_one_ticket(db):
     with db.read() as s:
         events = s.scalars(select(TicketEvent.action)).all()
     assert events.count("call") == 10 and events.count("no_show") == 10
+
+
+def test_on_sqlite_a_claim_reads_its_class_in_calling_order(small_hall):
+    """Migration 0022: walk-ins and priority tickets are claimed from their index in calling
+    order (the first of the window's services), not by sorting the window's part of the queue;
+    the claim repeats the index's condition, which SQLite needs to use a partial index."""
+    if small_hall.is_postgres:
+        pytest.skip("PostgreSQL's claims are its function's: tests/test_queue_pgcall.py")
+    from desk_app.services.queue import quick as queue_quick
+
+    for i in range(20):
+        queue.issue_ticket(small_hall, "newborn", "elderly" if i % 4 == 0 else None)
+    with small_hall.driver_connection() as raw:
+        raw.execute("ANALYZE")  # whatever the statistics say
+        for cls, index in (("walkin", "ix_tickets_walkin_order"), ("priority", "_priority_order")):
+            sql = queue_quick._claim(cls, [1, 2])
+            plan = " | ".join(
+                r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {sql}", [1, "t", "t", 1, 2])
+            )
+            assert index in plan and "TEMP B-TREE" not in plan, plan

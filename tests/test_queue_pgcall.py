@@ -205,7 +205,8 @@ def test_call_next_reads_the_waiting_queue_by_its_own_indexes_on_stale_statistic
     after a thousand changed rows), then the morning's queue came. Every statement of "call
     next" that looks for waiting tickets still goes through the waiting queue's partial indexes,
     the class probes once per service of the window, never through the by-state index (which
-    then read the whole queue, four times a call) or the whole table."""
+    then read the whole queue, four times a call) or the whole table, and the claim reads its
+    class in calling order instead of sorting the window's part of the queue."""
     with pg_hall.engine.begin() as conn:
         conn.execute(text("ALTER TABLE tickets SET (autovacuum_enabled = false)"))
         sid = conn.execute(text("SELECT id FROM services WHERE code = 'newborn'")).scalar()
@@ -231,6 +232,11 @@ def test_call_next_reads_the_waiting_queue_by_its_own_indexes_on_stale_statistic
         assert "Seq Scan on tickets" not in plan, plan
         if "LATERAL" in plan:  # a class probe: one index probe per service, nothing hashed
             assert "Hash" not in plan and "Materialize" not in plan, plan
+            assert "_order" not in plan, plan  # not a walk of a class in calling order
+    claims = [p for p in waiting if "SET state = 'called'" in p]
+    assert claims, plans
+    for plan in claims:  # the class in calling order: the first that fits, no sort
+        assert "_order on tickets" in plan and "Sort" not in plan, plan
 
     # Waiting tickets asked for with other states (call by number, rollover, clearing the
     # queue): each state through its index, not the whole table.

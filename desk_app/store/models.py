@@ -197,6 +197,31 @@ class Ticket(Base):
             "window_id",
             info={"where_postgresql": "state <> 'waiting'"},
         ),
+        # Walk-ins and priority tickets in calling order, for the claim of "call next": the
+        # first of the window's services, no sort of the queue (migration 0022). "seq IS NOT
+        # NULL" is always true; only the claims say it, so nothing else is planned here.
+        Index(
+            "ix_tickets_walkin_order",
+            "arrival_at",
+            "seq",
+            info={
+                "where_postgresql": "state = 'waiting' AND target_window_id IS NULL"
+                " AND NOT is_priority AND appointment_id IS NULL AND seq IS NOT NULL",
+                "where_sqlite": "state = 'waiting' AND target_window_id IS NULL"
+                " AND is_priority = 0 AND appointment_id IS NULL AND seq IS NOT NULL",
+            },
+        ),
+        Index(
+            "ix_tickets_priority_order",
+            "arrival_at",
+            "seq",
+            info={
+                "where_postgresql": "state = 'waiting' AND target_window_id IS NULL"
+                " AND is_priority AND seq IS NOT NULL",
+                "where_sqlite": "state = 'waiting' AND target_window_id IS NULL"
+                " AND is_priority = 1 AND seq IS NOT NULL",
+            },
+        ),
         Index("ix_tickets_service_completed", "service_id", "completed_at"),
         Index("ix_tickets_day", "day"),
     )

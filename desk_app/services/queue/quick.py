@@ -312,6 +312,14 @@ _CONDITIONS = {
         "tickets.arrival_at, tickets.seq",
     ),
 }
+# The claims of these classes read their index in calling order (migration 0022): the first
+# ticket of the window's services, not a sort of all of them. SQLite uses a partial index only
+# for a query that repeats every term of its condition ("seq IS NOT NULL" included), and the
+# statistics of a morning's queue are last night's, so the index is named.
+_IN_ORDER = {
+    "priority": ("INDEXED BY ix_tickets_priority_order ", " AND tickets.seq IS NOT NULL"),
+    "walkin": ("INDEXED BY ix_tickets_walkin_order ", " AND tickets.seq IS NOT NULL"),
+}
 _DESK_COLUMNS = (
     "SELECT windows.id, windows.calling_rule, window_sessions.id AS session_id,"
     " window_sessions.staff_id, window_sessions.paused_at, window_sessions.cycle_pos,"
@@ -346,12 +354,13 @@ _RETURNING = (
 
 def _claim(cls: str, sids: list[int]) -> str:
     cond, order = _CONDITIONS[cls]
+    index, fence = _IN_ORDER.get(cls, ("", ""))
     return (
         "UPDATE tickets SET state = 'called', window_id = ?, target_window_id = NULL,"
         " first_called_at = coalesce(first_called_at, ?), last_called_at = ?, recall_count = 0"
-        " WHERE id = (SELECT tickets.id FROM tickets WHERE tickets.state = 'waiting'"
+        f" WHERE id = (SELECT tickets.id FROM tickets {index}WHERE tickets.state = 'waiting'"
         f" AND tickets.target_window_id IS NULL AND tickets.service_id IN ({marks(sids)})"
-        f" AND {cond} ORDER BY {order} LIMIT 1) RETURNING {_RETURNING}"
+        f" AND {cond}{fence} ORDER BY {order} LIMIT 1) RETURNING {_RETURNING}"
     )
 
 
