@@ -134,6 +134,11 @@ class Database:
         self._read_core = self.engine.execution_options(read_only=True)
         self._read = sessionmaker(self._read_core, expire_on_commit=False)
         self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._kept: Any = None
+        if self.dialect == "postgresql":
+            from desk_app.store.kept import KeptConnection
+
+            self._kept = KeptConnection(self.engine)  # shared by every acting_as() handle
 
     def acting_as(self, actor: Any) -> Database:
         """This database (same engine and pools) with ``actor`` as the acting person."""
@@ -196,6 +201,15 @@ class Database:
         with _translate_unavailable(self.url), self.engine.connect() as conn:
             yield conn
 
+    def one_statement(
+        self, sql: str, params: Any, *, then: tuple[str, Any] | None = None
+    ) -> tuple[Any, ...] | None:
+        """``store/pipeline.one_statement`` on PostgreSQL, for the queue's hot path: on the
+        connection the program keeps for it in autocommit (``store/kept.py``), or a pooled one
+        while another thread's press is on that."""
+        with _translate_unavailable(self.url):
+            return self._kept.one_statement(sql, params, then=then)  # type: ignore[no-any-return]
+
     @contextmanager
     def driver_connection(self) -> Iterator[Any]:
         """A pooled connection's own driver connection (sqlite3 on SQLite), for the queue's
@@ -251,6 +265,8 @@ class Database:
             self._checkpointer.stop()
             self._checkpointer = None
             self._sqlite_options.pop("checkpointer", None)
+        if self._kept is not None:
+            self._kept.close()
         self.engine.dispose()
 
 

@@ -93,7 +93,7 @@ def first_rows(conn: Connection, queries: Sequence[Query]) -> list[Any]:
                 cursors.append(cursor)
         return [plan.row(c.fetchone()) for plan, c in zip(plans, cursors, strict=True)]
     except dialect.loaded_dbapi.Error as exc:
-        raise _driver_error(conn, exc, statement, params) from exc
+        raise _conn_error(conn, exc, statement, params) from exc
 
 
 class CommittedThenFailed(Exception):
@@ -120,6 +120,25 @@ def one_statement(
     assert raw is not None  # a pooled connection that is checked out has its driver connection
     raw.autocommit = True
     try:
+        return autocommit_statement(raw, conn.dialect, sql, params, then=then, gone=conn.invalidate)
+    finally:
+        if not raw.closed:
+            raw.autocommit = False
+
+
+def autocommit_statement(
+    raw: Any,
+    dialect: Dialect,
+    sql: str,
+    params: Sequence[Any],
+    *,
+    then: tuple[str, Sequence[Any]] | None,
+    gone: Callable[[BaseException], None],
+) -> tuple[Any, ...] | None:
+    """``one_statement`` on a psycopg connection already in autocommit (``store/kept.py``
+    keeps one so), left in autocommit and idle; ``gone(error)`` is called when the error says
+    the connection is lost."""
+    try:
         if then is None:
             return raw.execute(sql, params).fetchone()  # type: ignore[no-any-return]
         from psycopg import ClientCursor  # the values merged into the text, as psycopg quotes
@@ -129,36 +148,44 @@ def one_statement(
         cursor.execute(text)  # no parameters: one simple query, its statements in turn
         cursor.nextset()  # past BEGIN's answer, to the first statement's rows
         return cursor.fetchone()  # type: ignore[no-any-return]
-    except conn.dialect.loaded_dbapi.Error as exc:
+    except dialect.loaded_dbapi.Error as exc:
         from psycopg.pq import TransactionStatus
 
         # An error inside ``BEGIN ... COMMIT`` leaves the block failed (INERROR); after the
         # COMMIT, in ``then``, the connection is back to IDLE with the first one committed.
         if then is not None and raw.info.transaction_status == TransactionStatus.IDLE:
             raise CommittedThenFailed(str(exc)) from exc
-        raise _driver_error(conn, exc, sql, params) from exc
+        raise _driver_error(dialect, raw, gone, exc, sql, params) from exc
     finally:
-        if not raw.closed:
-            if raw.info.transaction_status != 0:  # a failed BEGIN ... block: not committed
-                raw.rollback()
-            raw.autocommit = False
+        if not raw.closed and raw.info.transaction_status != 0:
+            raw.rollback()  # a failed BEGIN ... block: not committed
 
 
-def _driver_error(conn: Connection, exc: Any, statement: str, params: Any) -> Exception:
-    """A driver error as SQLAlchemy raises it, the connection invalidated when it is gone."""
-    dialect = conn.dialect
-    raw = conn.connection.driver_connection
-    gone = dialect.is_disconnect(exc, raw, None)
-    if gone:
-        conn.invalidate(exc)
+def _driver_error(
+    dialect: Dialect,
+    raw: Any,
+    gone: Callable[[BaseException], None],
+    exc: Any,
+    statement: str,
+    params: Any,
+) -> Exception:
+    """A driver error as SQLAlchemy raises it, ``gone`` told when the connection is lost."""
+    lost = dialect.is_disconnect(exc, raw, None)
+    if lost:
+        gone(exc)
     return DBAPIError.instance(
         statement,
         params,
         exc,
         dialect.loaded_dbapi.Error,
-        connection_invalidated=gone,
+        connection_invalidated=lost,
         dialect=dialect,
     )
+
+
+def _conn_error(conn: Connection, exc: Any, statement: str, params: Any) -> Exception:
+    raw = conn.connection.driver_connection
+    return _driver_error(conn.dialect, raw, conn.invalidate, exc, statement, params)
 
 
 def binary_rows(conn: Connection, stmt: Any) -> list[tuple[Any, ...]]:
@@ -202,7 +229,7 @@ def driver_rows(conn: Connection, stmt: Any) -> Sequence[Any]:
         cursor.execute(compiled.string, args)
         return cursor.fetchall()  # type: ignore[no-any-return]
     except dialect.loaded_dbapi.Error as exc:
-        raise _driver_error(conn, exc, compiled.string, args) from exc
+        raise _conn_error(conn, exc, compiled.string, args) from exc
     finally:
         cursor.close()
 
@@ -219,7 +246,7 @@ def _psycopg_binary(conn: Connection, stmt: Any) -> list[tuple[Any, ...]]:
             cursor.execute(sql, params)
             return cursor.fetchall()  # type: ignore[no-any-return]
     except dialect.loaded_dbapi.Error as exc:
-        raise _driver_error(conn, exc, sql, params) from exc
+        raise _conn_error(conn, exc, sql, params) from exc
 
 
 def _bound(compiled: Any, dialect: Dialect) -> dict[str, Any]:

@@ -43,7 +43,7 @@ from desk_app.services.queue import quick as queue_quick
 from desk_app.store import Database
 from desk_app.store.changes import CALLS_CHANNEL
 from desk_app.store.models import Ticket
-from desk_app.store.pipeline import CommittedThenFailed, one_statement
+from desk_app.store.pipeline import CommittedThenFailed
 
 log = logging.getLogger(__name__)
 S = TicketState
@@ -129,17 +129,16 @@ def _answer(row: Any, window: int) -> Any:
 
 
 def _run(db: Database, sql: str, params: tuple[Any, ...], window: int, *, wake: bool) -> Any:
-    with db.connect_core() as conn:
-        try:
-            row = one_statement(conn, sql, params, then=WAKE if wake else None)
-        except CommittedThenFailed as exc:
-            # The call (or recall) is made, only the displays' wake-up failed (they find it on
-            # their next look): the window's ticket as it now stands, not an error for a press
-            # that did its work, nor a second recall from the ORM version.
-            log.warning("window %s: called, but the displays were not woken: %s", window, exc)
-            from desk_app.services.queue.views import window_current
+    try:
+        row = db.one_statement(sql, params, then=WAKE if wake else None)
+    except CommittedThenFailed as exc:
+        # The call (or recall) is made, only the displays' wake-up failed (they find it on
+        # their next look): the window's ticket as it now stands, not an error for a press
+        # that did its work, nor a second recall from the ORM version.
+        log.warning("window %s: called, but the displays were not woken: %s", window, exc)
+        from desk_app.services.queue.views import window_current
 
-            return window_current(db, window)
+        return window_current(db, window)
     return _answer(row, window)
 
 
