@@ -9,7 +9,11 @@ For SQLite and PostgreSQL, with ``--history`` tickets already in the database:
   separate process;
 - the same work in raw SQL in the same run (baseline): the single-row claim
   ``UPDATE ... WHERE id = (SELECT ... LIMIT 1 [FOR UPDATE SKIP LOCKED]) RETURNING``, and a raw
-  counter upsert + insert for issuing. Ratios are application / raw.
+  counter upsert + insert for issuing. Ratios are application / raw. That claim sorts the
+  window's part of the waiting queue; the application's claims read the walk-ins and the
+  priority tickets from indexes in calling order (migration 0022), so each throughput phase is
+  also run against a raw claim that reads those indexes the same way ("raw in order",
+  ``raw_claim_in_order``) and says app / that too.
 Each throughput loop is "call next, then no-show" (the window must be free to call again); the
 raw loop does the same two transactions. Every ticket called is recorded: the run reports any
 called twice and any lost (taken from the queue but called at no window); there must be none.
@@ -205,7 +209,9 @@ def drain(url: str) -> None:
     """Expire what a phase left waiting (set-up, not measured)."""
     db = Database(url).acting_as(SYSTEM_ACTOR)
     with db.begin() as s:
-        s.execute(text("UPDATE tickets SET state='expired' WHERE state = 'waiting' OR state = 'called'"))
+        s.execute(
+            text("UPDATE tickets SET state='expired' WHERE state = 'waiting' OR state = 'called'")
+        )
     db.dispose()
 
 
@@ -226,6 +232,55 @@ def raw_connect(url: str, *, checkpointer: bool = False):  # type: ignore[no-unt
     if db.is_postgres:
         conn.driver_connection.autocommit = True
     return db.dialect, conn, db
+
+
+# The application's classes in calling order (migration 0022): walk-ins, then priority tickets,
+# each from its own index ("seq IS NOT NULL" is the indexes' fence; SQLite names the index).
+IN_ORDER = {
+    "sqlite": [
+        ("INDEXED BY ix_tickets_walkin_order", "is_priority = 0 AND appointment_id IS NULL"),
+        ("INDEXED BY ix_tickets_priority_order", "is_priority = 1"),
+    ],
+    "postgresql": [("", "NOT is_priority AND appointment_id IS NULL"), ("", "is_priority")],
+}
+
+
+def raw_claim_in_order(dialect: str, conn, window_id: int, sids: list[int]) -> str | None:  # type: ignore[no-untyped-def]
+    """The raw claim reading the application's indexes in calling order, as its claims do:
+    the first walk-in of the window's services, or else the first priority ticket (one
+    statement a class; a baseline that, unlike ``raw_claim``, does not sort the queue)."""
+    cur = conn.cursor()
+    sqlite = dialect == "sqlite"
+    marks = ",".join("?" * len(sids)) if sqlite else ""
+    if sqlite:
+        cur.execute("BEGIN IMMEDIATE")
+    row = None
+    for index, condition in IN_ORDER[dialect]:
+        where = (
+            f"state='waiting' AND target_window_id IS NULL AND {condition} AND seq IS NOT NULL"
+            + (f" AND service_id IN ({marks})" if sqlite else " AND service_id = ANY(%s)")
+        )
+        if sqlite:
+            at = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
+            cur.execute(
+                "UPDATE tickets SET state='called', window_id=?, last_called_at=? WHERE id = ("
+                f"SELECT id FROM tickets {index} WHERE {where} ORDER BY arrival_at, seq LIMIT 1)"
+                " RETURNING id",
+                [window_id, at, *sids],
+            )
+        else:
+            cur.execute(
+                "UPDATE tickets SET state='called', window_id=%s, last_called_at=now() WHERE id"
+                f" = (SELECT id FROM tickets WHERE {where} ORDER BY arrival_at, seq LIMIT 1"
+                " FOR UPDATE SKIP LOCKED) RETURNING id",
+                [window_id, sids],
+            )
+        row = cur.fetchone()
+        if row:
+            break
+    if sqlite:
+        cur.execute("COMMIT")
+    return row[0] if row else None
 
 
 def raw_claim(dialect: str, conn, window_id: int, sids: list[int]) -> str | None:  # type: ignore[no-untyped-def]
@@ -339,7 +394,7 @@ def latencies(url: str, n: int) -> dict[str, list[float]]:
 def _worker(
     url: str,
     number: int,
-    raw: bool,
+    raw: bool | str,
     ready: mp.Queue,
     go: mp.Event,
     stop_at: mp.Value,
@@ -351,11 +406,12 @@ def _worker(
     if raw:
         dialect, conn, raw_db = raw_connect(url, checkpointer=True)  # as the app's window
         wid, svc = window_ids(url)[number]
+        claim = raw_claim_in_order if raw == "order" else raw_claim
         ready.put(number)
         go.wait()
         while time.time() < stop_at.value:
             t0 = time.perf_counter()
-            tid = raw_claim(dialect, conn, wid, svc)
+            tid = claim(dialect, conn, wid, svc)
             calls.append(time.perf_counter() - t0)
             if tid is None:
                 break
@@ -383,9 +439,10 @@ def _worker(
     out.put((ops, claimed, calls))
 
 
-def throughput(url: str, procs: int, seconds: float, raw: bool):  # type: ignore[no-untyped-def]
+def throughput(url: str, procs: int, seconds: float, raw: bool | str):  # type: ignore[no-untyped-def]
     """(calls per second, tickets called more than once, each call's time, tickets called)
-    with ``procs`` window processes."""
+    with ``procs`` window processes: the application's (``raw`` False), the raw claim's (True)
+    or the raw claim's in calling order ("order")."""
     ctx = mp.get_context("spawn")
     go, out, ready = ctx.Event(), ctx.Queue(), ctx.Queue()
     stop_at = ctx.Value("d", 0.0)
@@ -436,6 +493,7 @@ def run_backend(
     print(
         "    windows      app      raw  app/raw   app p50/p99     raw p50/p99"
         "   twice (app, raw)  lost (app, raw)  load"
+        "   | raw in order  app/that  its p50/p99"
     )
     drain(url)  # what the latency phase left waiting is no phase's
     for procs in windows:
@@ -448,11 +506,16 @@ def run_backend(
         base, raw_dup, raw_calls, raw_got = throughput(url, procs, seconds, raw=True)
         raw_lost = taken(url, day) - raw_got
         drain(url)
-        ms = [pct(v, p) * 1000 for v in (app_calls, raw_calls) for p in (50, 99)]
+        day = add_waiting(url, LIVE_QUEUE)
+        ordered, ord_dup, ord_calls, ord_got = throughput(url, procs, seconds, raw="order")
+        assert ord_dup == 0 and taken(url, day) == ord_got, "the in-order baseline lost a ticket"
+        drain(url)
+        ms = [pct(v, p) * 1000 for v in (app_calls, raw_calls, ord_calls) for p in (50, 99)]
         print(
             f"    {procs:>7} {app:8.0f} {base:8.0f}   {app / base:6.2f}"
             f"   {ms[0]:6.2f}/{ms[1]:6.2f}  {ms[2]:6.2f}/{ms[3]:6.2f}"
-            f"   {app_dup}, {raw_dup}        {app_lost}, {raw_lost}     {load()}",
+            f"   {app_dup}, {raw_dup}        {app_lost}, {raw_lost}     {load()}"
+            f"   | {ordered:8.0f}      {app / ordered:4.2f}  {ms[4]:6.2f}/{ms[5]:6.2f}",
             flush=True,
         )
     print(

@@ -1,8 +1,9 @@
 """The queue's hot path: "call next" and the actions on a window's current ticket (recall,
 no-show, start, complete, hold). On PostgreSQL each is one call of a server-side function
 (``queue_call_next``, ``queue_act``: ``store/migrations/versions/0019_queue_calls.py``) sent in
-autocommit, so the whole press is one statement, one transaction and one network round trip;
-the window's rows are locked only while the server works, not across round trips. On SQLite
+autocommit (on the connection the program keeps for it: ``store/kept.py``), so the whole press
+is one statement, one transaction and one network round trip; the window's rows are locked
+only while the server works, not across round trips. On SQLite
 the same entry points run ``queue_quick`` (the standard library's sqlite3, in the process) on a
 pooled connection.
 
