@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from desk_app.store import Database
 from desk_app.store import database as database_module
+from tests.tools import kill_backend
 
 
 def _backend_pid(db: Database) -> int:
@@ -15,19 +16,12 @@ def _backend_pid(db: Database) -> int:
         return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
 
 
-def _kill(url: str, pid: int) -> None:
-    killer = Database(url)
-    with killer.engine.connect() as conn:
-        assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
-    killer.dispose()
-
-
 @pytest.mark.pg
 def test_a_dropped_idle_connection_is_replaced_before_use(pg_url, monkeypatch):
     monkeypatch.setattr(database_module, "PING_AFTER_IDLE_S", 0.0)
     db = Database(pg_url)
     pid = _backend_pid(db)  # the pool now holds this connection
-    _kill(pg_url, pid)
+    kill_backend(pg_url, pid)
     assert _backend_pid(db) != pid  # checked, found gone, replaced: no error
     db.dispose()
 
@@ -37,7 +31,7 @@ def test_a_connection_used_a_moment_ago_is_not_checked(pg_url, monkeypatch):
     monkeypatch.setattr(database_module, "PING_AFTER_IDLE_S", 3600.0)
     db = Database(pg_url)
     pid = _backend_pid(db)
-    _kill(pg_url, pid)
+    kill_backend(pg_url, pid)
     # Not checked: the first use finds the connection gone (and the pool drops it) ...
     with pytest.raises(Exception, match="terminat|closed|connection"):
         _backend_pid(db)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from desk_app.store import Database
 from desk_app.store import database as database_module
 from desk_app.store.database import DatabaseUnavailable
-from tests.test_database_pool import _kill
+from tests.tools import kill_backend
 
 pytestmark = pytest.mark.pg
 
@@ -45,7 +45,7 @@ def test_a_lost_kept_connection_fails_that_press_and_the_next_gets_a_new_one(pg_
     monkeypatch.setattr(database_module, "PING_AFTER_IDLE_S", 3600.0)
     db = Database(pg_url)
     pid = db.one_statement(*PID)[0]
-    _kill(pg_url, pid)
+    kill_backend(pg_url, pid)
     with pytest.raises(DatabaseUnavailable) as lost:  # not sent again: it may have committed
         db.one_statement(*PID)
     assert isinstance(lost.value.__cause__, DBAPIError)
@@ -58,7 +58,7 @@ def test_an_idle_kept_connection_is_checked_and_replaced_before_the_press(pg_url
     monkeypatch.setattr(database_module, "PING_AFTER_IDLE_S", 0.0)
     db = Database(pg_url)
     pid = db.one_statement(*PID)[0]
-    _kill(pg_url, pid)
+    kill_backend(pg_url, pid)
     assert db.one_statement(*PID)[0] != pid  # found gone before anything was sent: no error
     db.dispose()
 

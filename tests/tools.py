@@ -127,3 +127,15 @@ def add_staff(db, code: str, name: str, role: str = "counter"):  # type: ignore[
     from desk_app.services.accounts import staff as accounts
 
     return accounts.create_account(db, code, name, role)
+
+
+def kill_backend(url: str, pid: int) -> None:
+    """End a PostgreSQL server process (a connection the server dropped), from another one."""
+    from sqlalchemy import text
+
+    from desk_app.store import Database
+
+    killer = Database(url)
+    with killer.engine.connect() as conn:
+        assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
+    killer.dispose()

@@ -138,7 +138,8 @@ class Database:
         if self.dialect == "postgresql":
             from desk_app.store.kept import KeptConnection
 
-            self._kept = KeptConnection(self.engine)  # shared by every acting_as() handle
+            # Shared by every acting_as() handle; checked after the pool's idle time.
+            self._kept = KeptConnection(self.engine, lambda: PING_AFTER_IDLE_S)
 
     def acting_as(self, actor: Any) -> Database:
         """This database (same engine and pools) with ``actor`` as the acting person."""

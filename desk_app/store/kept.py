@@ -20,21 +20,21 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine
 
-from desk_app.store import database  # loaded already: Database makes this on first use
 from desk_app.store.pipeline import autocommit_statement, one_statement
 
 
 class KeptConnection:
     """``one_statement`` on one kept connection of ``engine``'s pool (PostgreSQL)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, ping_after_s: Callable[[], float]) -> None:
         self._engine = engine
+        self._ping_after_s = ping_after_s  # idle this long, it is checked before a press
         self._lock = threading.Lock()
         self._fairy: Any = None  # the pool's proxy of the kept connection, checked out
         self._used = 0.0
@@ -69,7 +69,7 @@ class KeptConnection:
         """The kept driver connection, in autocommit: taken from the pool the first time, after
         it was lost, or when a check after a long idle finds it gone."""
         idle = time.monotonic() - self._used
-        if self._fairy is not None and idle >= database.PING_AFTER_IDLE_S:  # the pool's
+        if self._fairy is not None and idle >= self._ping_after_s():
             try:
                 self._engine.dialect.do_ping(self._fairy.driver_connection)
             except Exception as exc:  # gone while idle: a new one, nothing was sent
@@ -77,7 +77,9 @@ class KeptConnection:
         if self._fairy is None:
             fairy = self._engine.raw_connection()
             try:
-                fairy.driver_connection.autocommit = True
+                raw = fairy.driver_connection
+                assert raw is not None  # checked out: it has its driver connection
+                raw.autocommit = True
             except BaseException:
                 fairy.invalidate()
                 raise

@@ -118,8 +118,13 @@ def _create(function: str) -> None:
 def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     for name, _condition, on_pg, on_lite in ORDER_INDEXES:
-        where = {"postgresql_where": sa.text(on_pg), "sqlite_where": sa.text(on_lite)}
-        op.create_index(name, "tickets", ["arrival_at", "seq"], **where)
+        op.create_index(
+            name,
+            "tickets",
+            ["arrival_at", "seq"],
+            postgresql_where=sa.text(on_pg),
+            sqlite_where=sa.text(on_lite),
+        )
     if not postgres:
         return
     op.drop_index(INDEX, table_name="tickets")
