@@ -151,3 +151,32 @@ def test_on_sqlite_a_claim_reads_its_class_in_calling_order(small_hall):
                 r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {sql}", [1, "t", "t", 1, 2])
             )
             assert index in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_counter_lists_tickets_of_one_instant_in_calling_order(small_hall):
+    """Tickets that arrived at the same instant (a kiosk's burst, a frozen clock) are listed
+    as they will be called: by number, whatever order the table holds them in."""
+    import uuid
+
+    from sqlalchemy import insert
+
+    from desk_app.domain import clock
+    from desk_app.services.queue import boards
+    from desk_app.store.models import Service, Ticket
+
+    now = clock.now()
+    queue.window_current(small_hall, 1)  # the day rolled over: the rows below are today's
+    with small_hall.begin() as s:
+        sid = s.scalar(select(Service.id).where(Service.code == "newborn"))
+        for seq in (4, 3, 2, 1):  # written last number first
+            s.execute(
+                insert(Ticket).values(
+                    id=uuid.uuid4(), service_id=sid, issued_service_id=sid,
+                    day=clock.hall_day(now), seq=seq, number=f"A{seq:03d}", is_priority=False,
+                    state="waiting", issued_at=now, arrival_at=now, recall_count=0,
+                )
+            )  # fmt: skip
+    board = boards.counter_board(small_hall, 1, now=now)
+    assert [t.number for t in board.waiting] == ["A001", "A002", "A003", "A004"]
+    called = queue.call_next(small_hall, 1, now=now)
+    assert called is not None and called.number == "A001"

@@ -117,7 +117,7 @@ def counter_board(db: Database, window: int, *, now: datetime | None = None) -> 
                     and_(Ticket.state == S.HELD, Ticket.window_id == win.id),
                 )
             )
-            .order_by(Ticket.arrival_at)
+            .order_by(Ticket.arrival_at, Ticket.seq)  # the calling order within a class
             .limit(500)
         ).all()
         waiting: list[WaitingTicket] = []
