@@ -479,6 +479,13 @@ def run_backend(
     t0 = time.perf_counter()
     build_hall(url, history)
     print(f"  loaded in {time.perf_counter() - t0:.0f} s", flush=True)
+    if url.startswith("postgresql"):
+        # With autovacuum off (as on some CI servers) the table's statistics stay as the load's
+        # VACUUM (ANALYZE) left them, with nobody waiting, through every phase.
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            print(f"  server: autovacuum {conn.execute(text('SHOW autovacuum')).scalar()}")
+        engine.dispose()
     lat = latencies(url, samples)
     print(f"  latency over {samples} operations (ms)      p50      p99")
     for key in ("issue", "raw_issue", "call_next", "raw_claim"):
