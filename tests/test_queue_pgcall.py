@@ -64,7 +64,7 @@ def test_a_press_on_postgresql_is_one_transaction_that_is_committed_at_once(pg_h
     queue.issue_ticket(pg_hall, "newborn")
     other = Database(pg_hall.url)
     try:
-        with pg_hall.connect_core() as conn:
+        with pg_hall.engine.connect() as conn:
             raw = conn.connection.driver_connection
             sql = queue_engine.CALL_NEXT
             params = (1, *_call_params(pg_hall))
@@ -98,16 +98,16 @@ def _call_params(db: Database) -> tuple:
 
 @pytest.mark.parametrize("then", [None, ("SELECT 1", ())], ids=["alone", "then"])
 def test_a_failing_call_raises_sqlalchemys_error_and_leaves_the_connection_usable(pg_hall, then):
-    with pytest.raises(DBAPIError, match="division by zero"), pg_hall.connect_core() as conn:
+    with pytest.raises(DBAPIError, match="division by zero"), pg_hall.engine.connect() as conn:
         one_statement(conn, "SELECT 1 / %s::int", (0,), then=then)
-    with pg_hall.connect_core() as conn:
+    with pg_hall.engine.connect() as conn:
         assert one_statement(conn, "SELECT 2 / %s::int", (1,)) == (2,)
         assert conn.connection.driver_connection.autocommit is False
 
 
 def test_the_second_statement_is_a_transaction_of_its_own(pg_hall):
     """A wake-up that fails does not undo the call before it: that one has committed."""
-    with pg_hall.connect_core() as conn:
+    with pg_hall.engine.connect() as conn:
         raw = conn.connection.driver_connection
         raw.autocommit = True
         raw.execute("CREATE TEMP TABLE seen (n int)")
@@ -132,7 +132,7 @@ def test_a_failed_wake_up_still_answers_the_press_that_was_made(pg_hall, monkeyp
     assert called is not None and called.number == first.number and called.state == "called"
     recalled = queue.recall(pg_hall, 1)
     assert recalled.number == first.number and recalled.recall_count == 1
-    with pg_hall.connect_core() as conn:  # once in the table, once in the events
+    with pg_hall.engine.connect() as conn:  # once in the table, once in the events
         raw = conn.connection.driver_connection
         assert raw.execute(
             "SELECT t.recall_count, count(e.*) FROM tickets t JOIN ticket_events e"

@@ -19,7 +19,8 @@ NAMING = {
 # dialect (with asyncpg, pg8000, ...) in every SQLite command, a large share of a cold start.
 # The migrations create them with the dialects' arguments; tests/test_schema.py checks every
 # index with a "where" is partial, with that condition, in a migrated database;
-# ``where_postgresql`` is a condition on PostgreSQL only (the index is plain on SQLite).
+# ``where_postgresql`` / ``where_sqlite`` is the condition on that database (an index with only
+# one of them is plain on the other).
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 EventId = BigInteger().with_variant(Integer(), "sqlite")
