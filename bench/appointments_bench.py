@@ -284,7 +284,7 @@ def load() -> str:
 def concurrent(target, url: str, n: int, at_once: bool) -> tuple[list[float], int]:  # type: ignore[no-untyped-def]
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    gate = Gate(ctx.Barrier(BOOKERS), at_once)
+    gate = Gate(ctx.Barrier(BOOKERS, timeout=300), at_once)  # a booker that died breaks it
     procs = [ctx.Process(target=target, args=(url, w, n, q, gate)) for w in range(BOOKERS)]
     for p in procs:
         p.start()
