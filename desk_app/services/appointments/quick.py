@@ -36,7 +36,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, suppress
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -218,17 +218,14 @@ def book(
     now: datetime,
 ) -> AppointmentView | None:
     """A hall booking of ``start`` (minutes) on ``day``, or ``FALLBACK`` (nothing committed)."""
-    postgres = db.is_postgres
+    asked = _Asked(service_code, day, start, person, sealed, lookup, code, reveal, now)
     try:
-        if postgres:
+        if db.is_postgres:
             with db.engine.connect() as conn:
                 auto = conn.execution_options(isolation_level="AUTOCOMMIT")
-                raw = auto.connection.driver_connection
-                return _book(raw, _PgSteps(raw), db, service_code, day, start, person, sealed,
-                             lookup, code, reveal, now)  # fmt: skip
+                return _book(_PgSteps(auto.connection.driver_connection), db, asked)
         with db.driver_connection() as raw:
-            return _book(raw, _LiteSteps(raw, db.writer_lock), db, service_code, day, start, person, sealed,
-                         lookup, code, reveal, now)  # fmt: skip
+            return _book(_LiteSteps(raw, db.writer_lock), db, asked)
     except (_Back, SQLAlchemyError, DatabaseUnavailable):
         return FALLBACK  # the full version says what is wrong
 
@@ -237,20 +234,22 @@ class _Back(Exception):
     """Nothing committed: run the full version."""
 
 
-def _book(
-    raw: Any,
-    steps: _Steps,
-    db: Database,
-    service_code: str,
-    day: date,
-    start: int,
-    person: tuple[str, str, str | None],
-    sealed: dict[str, str | None],
-    lookup: str,
-    code: str | None,
-    reveal: bool,
-    now: datetime,
-) -> AppointmentView | None:
+class _Asked(NamedTuple):
+    """What ``book`` was asked for."""
+
+    service_code: str
+    day: date
+    start: int
+    person: tuple[str, str, str | None]
+    sealed: dict[str, str | None]
+    lookup: str
+    code: str | None
+    reveal: bool
+    now: datetime
+
+
+def _book(steps: _Steps, db: Database, asked: _Asked) -> AppointmentView | None:
+    service_code, day, start, person, sealed, lookup, code, reveal, now = asked
     v = steps.values
     checks = (v.time(at_minute(day, start)), lookup, v.time(now), lookup, v.day(day))
     rows, calendar, (checked,) = steps.reads((service_code,), (), (*checks, lookup, lookup))
