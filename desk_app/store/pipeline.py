@@ -15,8 +15,10 @@ would, and a driver error is raised as SQLAlchemy's, so callers (and
 
 from __future__ import annotations
 
+import re
 from collections import namedtuple
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -137,8 +139,12 @@ def autocommit_statement(
 ) -> tuple[Any, ...] | None:
     """``one_statement`` on a psycopg connection already in autocommit (``store/kept.py``
     keeps one so), left in autocommit and idle; ``gone(error)`` is called when the error says
-    the connection is lost."""
+    the connection is lost. It goes as one simple query with its values written in
+    (``simple_query``), or through psycopg's cursor when a value is of another type."""
     try:
+        query = simple_query(raw, sql, params, then)
+        if query is not None:
+            return _first_row(raw, query, 1 if then is not None else 0)
         if then is None:
             return raw.execute(sql, params).fetchone()  # type: ignore[no-any-return]
         from psycopg import ClientCursor  # the values merged into the text, as psycopg quotes
@@ -159,6 +165,90 @@ def autocommit_statement(
     finally:
         if not raw.closed and raw.info.transaction_status != 0:
             raw.rollback()  # a failed BEGIN ... block: not committed
+
+
+def simple_query(
+    raw: Any, sql: str, params: Sequence[Any], then: tuple[str, Sequence[Any]] | None
+) -> bytes | None:
+    """``sql`` with its parameters written into it as literals (and ``BEGIN; ... ; COMMIT;
+    then`` around it), as the bytes of one simple query; None when a parameter is of a type
+    not written here (``autocommit_statement`` then lets psycopg quote it). The press's values
+    are numbers, flags, times and short codes: written directly they cost a few microseconds,
+    where psycopg's cursor, its query parser and its dumpers cost a tenth of a millisecond of
+    the client's CPU per press (``bench/queue_cpu_bench.py``). Text goes through libpq's own
+    quoting (``PQescapeLiteral``) in the connection's encoding."""
+    from psycopg import pq
+
+    encoding = raw.info.encoding
+    escaping = pq.Escaping(raw.pgconn)
+    parts = []
+    for statement, values in ((sql, params), *(() if then is None else (then,))):
+        literals = []
+        for value in values:
+            literal = _literal(value, escaping, encoding)
+            if literal is None:
+                return None
+            literals.append(literal)
+        parts.append(_template(statement, encoding) % tuple(literals))
+    if then is None:
+        return parts[0]
+    return b"BEGIN; " + parts[0] + b"; COMMIT; " + parts[1]
+
+
+def _literal(value: Any, escaping: Any, encoding: str) -> bytes | None:
+    if value is None:
+        return b"NULL"
+    kind = type(value)
+    if kind is bool:
+        return b"true" if value else b"false"
+    if kind is int:
+        return str(value).encode()
+    if kind is str:
+        return escaping.escape_literal(value.encode(encoding))  # type: ignore[no-any-return]
+    if kind is datetime and value.tzinfo is None:  # ISO, read alike whatever the DateStyle
+        return b"'" + value.isoformat(" ").encode() + b"'"
+    if kind is date:
+        return b"'" + value.isoformat().encode() + b"'"
+    return None
+
+
+_templates: dict[tuple[str, str], bytes] = {}
+_PLACEHOLDERS = re.compile(r"(?:[^%]|%s|%%)*", re.DOTALL)
+
+
+def _template(sql: str, encoding: str) -> bytes:
+    """``sql`` (psycopg's ``%s`` placeholders, ``%%`` for a percent sign) as a bytes template
+    for ``%`` with bytes values."""
+    key = (sql, encoding)
+    template = _templates.get(key)
+    if template is None:
+        if not _PLACEHOLDERS.fullmatch(sql):
+            raise ValueError("only %s placeholders here")
+        template = _templates[key] = sql.encode(encoding).replace(b"%s", b"%b")
+    return template
+
+
+def _first_row(raw: Any, text: bytes, index: int) -> tuple[Any, ...] | None:
+    """The first row of the ``index``th statement of the simple query ``text``, sent on
+    psycopg's connection ``raw`` without a cursor: its answers as libpq parses them, the row
+    converted by psycopg's own loaders; an error raised as psycopg raises it."""
+    from psycopg import errors, generators, pq
+    from psycopg.adapt import Transformer
+
+    with raw.lock:
+        raw.pgconn.send_query(text)
+        results = raw.wait(generators.execute(raw.pgconn))
+    for result in results:
+        if result.status == pq.ExecStatus.FATAL_ERROR:
+            raise errors.error_from_result(result, encoding=raw.info.encoding)
+    if len(results) <= index:
+        raise errors.ProgrammingError("the statement gave no answer")
+    result = results[index]
+    if result.status != pq.ExecStatus.TUPLES_OK or result.ntuples == 0:
+        return None
+    loader = Transformer(raw)
+    loader.set_pgresult(result)
+    return loader.load_row(0, tuple)  # type: ignore[no-any-return]
 
 
 def _driver_error(

@@ -1,0 +1,94 @@
+"""A press on PostgreSQL is sent as one simple query with its values written in as literals
+(``store/pipeline.simple_query``), not through psycopg's cursor: the values must come back
+exactly as sent, whatever they hold, and a value of another type still goes through psycopg."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import psycopg
+import pytest
+
+from desk_app.store import Database
+from desk_app.store.pipeline import autocommit_statement, simple_query
+
+pytestmark = pytest.mark.pg
+
+VALUES = (
+    "O'Brien \\ 张三 %s $$ \"; DROP TABLE tickets; --",
+    -7,
+    2**40,
+    False,
+    True,
+    datetime(2026, 12, 6, 8, 1, 2, 345678),
+    date(2026, 12, 6),
+    None,
+)
+SQL = "SELECT %s::text, %s::int, %s::bigint, %s::boolean, %s::boolean, %s::timestamp, %s::date, %s::int"
+
+
+@pytest.fixture
+def no_cursor(monkeypatch):  # type: ignore[no-untyped-def]
+    """psycopg's cursor path made to fail: what passes did not take it."""
+
+    def refused(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("sent through psycopg's cursor")
+
+    monkeypatch.setattr(psycopg.Connection, "execute", refused)
+    monkeypatch.setattr(psycopg.ClientCursor, "execute", refused)
+
+
+def test_every_value_comes_back_as_it_was_sent_without_a_cursor(pg_url, no_cursor):
+    db = Database(pg_url)
+    try:
+        assert db.one_statement(SQL, VALUES) == VALUES
+        assert db.one_statement(SQL, VALUES, then=("SELECT %s::text", ("then",))) == VALUES
+        assert db.one_statement("SELECT 7 %% %s::int", (3,)) == (1,)  # a percent sign
+        assert db.one_statement("SELECT 1 WHERE %s", (False,)) is None  # no row
+    finally:
+        db.dispose()
+
+
+def test_text_is_quoted_in_the_connections_own_encoding(pg_url):
+    db = Database(pg_url)
+    raw = psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True)
+    try:
+        raw.execute("SET client_encoding TO 'GBK'")
+        assert raw.info.encoding == "gbk"
+        row = autocommit_statement(
+            raw, db.engine.dialect, "SELECT %s::text, length(%s::text)", ("张三", "张三"),
+            then=None, gone=lambda exc: None,
+        )  # fmt: skip
+        assert row == ("张三", 2)
+    finally:
+        raw.close()
+        db.dispose()
+
+
+def test_a_value_of_another_type_goes_through_psycopg(pg_url):
+    db = Database(pg_url)
+    aware = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+    try:
+        with db.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert simple_query(raw, "SELECT %s", (1.5,), None) is None
+            assert simple_query(raw, "SELECT %s", (aware,), None) is None
+            assert simple_query(raw, "SELECT %s", (1,), None) == b"SELECT 1"
+        assert db.one_statement("SELECT %s::float8", (1.5,)) == (1.5,)
+        (back,) = db.one_statement("SELECT %s::timestamptz", (aware,)) or (None,)
+        assert back == aware
+    finally:
+        db.dispose()
+
+
+def test_only_positional_placeholders_are_written(pg_url):
+    db = Database(pg_url)
+    try:
+        with db.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            with pytest.raises(ValueError, match="placeholders"):
+                simple_query(raw, "SELECT %(a)s", (1,), None)
+            with pytest.raises(ValueError, match="placeholders"):
+                simple_query(raw, "SELECT 1 % 2", (), None)
+    finally:
+        db.dispose()
