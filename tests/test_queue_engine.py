@@ -146,7 +146,7 @@ def test_on_sqlite_a_claim_reads_its_class_in_calling_order(small_hall):
     with small_hall.driver_connection() as raw:
         raw.execute("ANALYZE")  # whatever the statistics say
         for cls, index in (("walkin", "ix_tickets_walkin_order"), ("priority", "_priority_order")):
-            sql = queue_quick._claim(cls, [1, 2])
+            sql = queue_quick._claim(cls, 2)  # for a window of two services
             plan = " | ".join(
                 r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {sql}", [1, "t", "t", 1, 2])
             )

@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import date, datetime
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from desk_app.domain import clock
@@ -312,10 +312,9 @@ _CONDITIONS = {
         "tickets.arrival_at, tickets.seq",
     ),
 }
-# The claims of these classes read their index in calling order (migration 0022): the first
-# ticket of the window's services, not a sort of all of them. SQLite uses a partial index only
-# for a query that repeats every term of its condition ("seq IS NOT NULL" included), and the
-# statistics of a morning's queue are last night's, so the index is named.
+# These classes' claims read their index in calling order (migration 0022), not a sort of the
+# window's queue. SQLite uses a partial index only for a query repeating its whole condition
+# ("seq IS NOT NULL" too), and a morning's statistics are last night's: the index is named.
 _IN_ORDER = {
     "priority": ("INDEXED BY ix_tickets_priority_order ", " AND tickets.seq IS NOT NULL"),
     "walkin": ("INDEXED BY ix_tickets_walkin_order ", " AND tickets.seq IS NOT NULL"),
@@ -344,24 +343,29 @@ _CURRENT = (
 )
 
 
-# A changed ticket with its service's code and name, in the same statement (one statement less
-# while the writer's lock is held: at 32 windows every window waits for it).
+# A changed ticket with its service's code and name in one statement (one less under the lock).
 _RETURNING = (
     "*, (SELECT code FROM services WHERE services.id = tickets.service_id) AS service_code,"
     " (SELECT name FROM services WHERE services.id = tickets.service_id) AS service_name"
 )
 
 
-def _claim(cls: str, sids: list[int]) -> str:
+@lru_cache(maxsize=256)
+def _claim(cls: str, services: int) -> str:
+    """A claim of class ``cls`` for ``services`` services, built once (not under the lock)."""
     cond, order = _CONDITIONS[cls]
     index, fence = _IN_ORDER.get(cls, ("", ""))
     return (
         "UPDATE tickets SET state = 'called', window_id = ?, target_window_id = NULL,"
         " first_called_at = coalesce(first_called_at, ?), last_called_at = ?, recall_count = 0"
         f" WHERE id = (SELECT tickets.id FROM tickets {index}WHERE tickets.state = 'waiting'"
-        f" AND tickets.target_window_id IS NULL AND tickets.service_id IN ({marks(sids)})"
-        f" AND {cond}{fence} ORDER BY {order} LIMIT 1) RETURNING {_RETURNING}"
+        f" AND tickets.target_window_id IS NULL AND tickets.service_id IN"
+        f" ({marks(range(services))}) AND {cond}{fence} ORDER BY {order} LIMIT 1)"
+        f" RETURNING {_RETURNING}"
     )
+
+
+_rule = lru_cache(maxsize=64)(CallingRule.parse)  # a window's rule, read once per spelling
 
 
 @_quick
@@ -371,14 +375,14 @@ def call_next(conn: sqlite3.Connection, actor: Actor, window: int, now: datetime
     at = db_time(now)
     if quick_stale(conn, now):
         return FALLBACK  # the day's first action: the full version rolls the queue over first
-    with _unit(conn):
+    called = None
+    with _unit(conn):  # the answer is made after the commit: the lock is held for the writing
         desk = _q(conn, _DESK, (window,)).fetchone()
         current = _q(conn, _CURRENT, (window,)).fetchone()
-        if desk is None or desk["paused_at"] is not None or desk["transferred"]:
+        unfit = desk is None or desk["paused_at"] is not None or desk["transferred"]
+        if unfit or not may_act_for(actor, desk["staff_id"]):
             raise _Back
-        if not may_act_for(actor, desk["staff_id"]):
-            raise _Back
-        rule = CallingRule.parse(desk["calling_rule"])
+        rule = _rule(desk["calling_rule"])
         if rule.mode is not CallMode.ARRIVAL:
             raise _Back
         event = (desk["id"], desk["staff_id"], at)
@@ -394,11 +398,11 @@ def call_next(conn: sqlite3.Connection, actor: Actor, window: int, now: datetime
         for cls in order:
             if cls not in waiting:
                 continue
-            t = _q(conn, _claim(cls, sids), (desk["id"], at, at, *sids)).fetchone()
+            t = _q(conn, _claim(cls, len(sids)), (desk["id"], at, at, *sids)).fetchone()
             if t is None:
                 continue
-            called = (t["id"], Action.CALL.value, S.WAITING.value, t["state"], *event[:2])
-            _q(conn, _EVENT, (*called, at, None))
+            moved = (t["id"], Action.CALL.value, S.WAITING.value, t["state"], *event[:2])
+            _q(conn, _EVENT, (*moved, at, None))
             pos, apos = (new_pos, new_appt) if cls == order[0] else (0, 0)
             if (pos, apos) != (desk["cycle_pos"], desk["appt_cycle_pos"]):
                 _q(
@@ -406,8 +410,9 @@ def call_next(conn: sqlite3.Connection, actor: Actor, window: int, now: datetime
                     "UPDATE window_sessions SET cycle_pos = ?, appt_cycle_pos = ? WHERE id = ?",
                     (pos, apos, desk["session_id"]),
                 )
-            return _info(t, window)
-        return None
+            called = t
+            break
+    return None if called is None else _info(called, window)
 
 
 @_quick
@@ -417,7 +422,7 @@ def act_on_current(
     """As ``queue_engine.act_on_current``: recall, no-show, start, complete or hold the
     window's current ticket, or FALLBACK. The caller checked that ``actor`` may do ``action``
     (``queue.recall`` and the others, as for the engine)."""
-    with _unit(conn):
+    with _unit(conn):  # the answer is made after the commit
         desk = _q(conn, _DESK_ONLY, (window,)).fetchone()
         t = _q(conn, _CURRENT, (window,)).fetchone()
         if desk is None or desk["paused_at"] is not None:
@@ -441,7 +446,7 @@ def act_on_current(
             t = _complete(conn, t, now, event)
         else:  # no-show, hold
             t = _change(conn, t, action, event)
-        return _info(t, window)
+    return _info(t, window)
 
 
 def _change(
