@@ -44,6 +44,7 @@ def test_every_value_comes_back_as_it_was_sent_without_a_cursor(pg_url, no_curso
         assert db.one_statement(SQL, VALUES) == VALUES
         assert db.one_statement(SQL, VALUES, then=("SELECT %s::text", ("then",))) == VALUES
         assert db.one_statement("SELECT 7 %% %s::int", (3,)) == (1,)  # a percent sign
+        assert db.one_statement("SELECT '%%s', %s::text", ("x",)) == ("%s", "x")  # not a mark
         assert db.one_statement("SELECT 1 WHERE %s", (False,)) is None  # no row
     finally:
         db.dispose()

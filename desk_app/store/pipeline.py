@@ -19,6 +19,7 @@ import re
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection
@@ -212,20 +213,20 @@ def _literal(value: Any, escaping: Any, encoding: str) -> bytes | None:
     return None
 
 
-_templates: dict[tuple[str, str], bytes] = {}
 _PLACEHOLDERS = re.compile(r"(?:[^%]|%s|%%)*", re.DOTALL)
 
 
+@lru_cache(maxsize=128)
 def _template(sql: str, encoding: str) -> bytes:
     """``sql`` (psycopg's ``%s`` placeholders, ``%%`` for a percent sign) as a bytes template
     for ``%`` with bytes values."""
-    key = (sql, encoding)
-    template = _templates.get(key)
-    if template is None:
-        if not _PLACEHOLDERS.fullmatch(sql):
-            raise ValueError("only %s placeholders here")
-        template = _templates[key] = sql.encode(encoding).replace(b"%s", b"%b")
-    return template
+    if not _PLACEHOLDERS.fullmatch(sql):
+        raise ValueError("only %s placeholders here")
+    return re.sub(
+        rb"%%|%s",
+        lambda m: m.group() if m.group() == b"%%" else b"%b",
+        sql.encode(encoding),
+    )
 
 
 def _first_row(raw: Any, text: bytes, index: int) -> tuple[Any, ...] | None:
