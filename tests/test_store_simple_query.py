@@ -46,6 +46,7 @@ def test_every_value_comes_back_as_it_was_sent_without_a_cursor(pg_url, no_curso
         assert db.one_statement("SELECT 7 %% %s::int", (3,)) == (1,)  # a percent sign
         assert db.one_statement("SELECT '%%s', %s::text", ("x",)) == ("%s", "x")  # not a mark
         assert db.one_statement("SELECT 1 WHERE %s", (False,)) is None  # no row
+        assert db.one_statement("SELECT 1-%s", (-7,)) == (8,)  # not "1--7", a comment
     finally:
         db.dispose()
 

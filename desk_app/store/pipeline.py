@@ -202,8 +202,8 @@ def _literal(value: Any, escaping: Any, encoding: str) -> bytes | None:
     kind = type(value)
     if kind is bool:
         return b"true" if value else b"false"
-    if kind is int:
-        return str(value).encode()
+    if kind is int:  # a negative one in brackets: after a minus sign "--" would be a comment
+        return str(value).encode() if value >= 0 else b"(" + str(value).encode() + b")"
     if kind is str:
         return escaping.escape_literal(value.encode(encoding))  # type: ignore[no-any-return]
     if kind is datetime and value.tzinfo is None:  # ISO, read alike whatever the DateStyle
