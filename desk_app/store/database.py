@@ -135,6 +135,11 @@ class Database:
         self._read = sessionmaker(self._read_core, expire_on_commit=False)
         self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._kept: Any = None
+        self._kept_driver: Any = None
+        if self._lock_path is not None:  # a SQLite file: its hot path's sqlite3 connection
+            from desk_app.store.kept import KeptDriver
+
+            self._kept_driver = KeptDriver(self.engine)
         if self.dialect == "postgresql":
             from desk_app.store.kept import KeptConnection
 
@@ -208,8 +213,13 @@ class Database:
 
     @contextmanager
     def driver_connection(self) -> Iterator[Any]:
-        """A pooled connection's own driver connection (sqlite3 on SQLite), for the queue's
-        hot path on SQLite (``services/queue/quick.py``), which runs its own transaction."""
+        """A driver connection (sqlite3 on SQLite) for the queue's hot path on SQLite
+        (``services/queue/quick.py``), which runs its own transaction: on a SQLite file the
+        one the program keeps for it (``store/kept.py``), else a pooled one."""
+        if self._kept_driver is not None:
+            with _translate_unavailable(self.url), self._kept_driver.use() as raw:
+                yield raw
+            return
         with _translate_unavailable(self.url), self.engine.connect() as conn:
             yield conn.connection.driver_connection
 
@@ -248,6 +258,8 @@ class Database:
         from desk_app.store.wal import Checkpointer
 
         self._sqlite_options["checkpointer"] = True
+        if self._kept_driver is not None:
+            self._kept_driver.close()
         self.engine.dispose()  # pooled connections reopen without their own checkpoints
         self._checkpointer = Checkpointer(make_url(self.url).database or "")
 
@@ -263,6 +275,8 @@ class Database:
             self._sqlite_options.pop("checkpointer", None)
         if self._kept is not None:
             self._kept.close()
+        if self._kept_driver is not None:
+            self._kept_driver.close()
         self.engine.dispose()
 
 

@@ -5,7 +5,7 @@ autocommit (on the connection the program keeps for it: ``store/kept.py``), so t
 is one statement, one transaction and one network round trip; the window's rows are locked
 only while the server works, not across round trips. On SQLite
 the same entry points run ``queue_quick`` (the standard library's sqlite3, in the process) on a
-pooled connection.
+connection of the pool kept for them (``store/kept.py``).
 
 The rules are those of ``queue``, which calls this first, and the functions follow them:
 

@@ -1,5 +1,5 @@
 """Issuing a walk-in ticket on the queue's hot path: on PostgreSQL in SQLAlchemy Core (as
-``queue_engine``), on SQLite by ``queue_quick`` on a pooled connection.
+``queue_engine``), on SQLite by ``queue_quick`` on the connection kept for the hot path.
 
 ``queue.issue_ticket`` calls this first. One read gathers what issuing needs (the service,
 whether the hall has an opening calendar, the people ahead, the open windows and the recent

@@ -4,7 +4,7 @@ issuing, "call next" and the actions on a window's current ticket.
 Two users. The commands a call-pad or a kiosk script runs once per press open the hall's file
 themselves (``store/lite.py``), so that a whole command costs a few times a bare Python start
 instead of SQLAlchemy's import (``bench/cold_bench.py``). The long-running screens run the same
-functions on a connection of SQLAlchemy's pool (``queue_engine``, ``ticket_issuing``): each
+functions on a pool's connection kept for them (``store/kept.py``, ``queue_engine``): each
 statement costs the database's own work without a layer's around it, so the write lock that
 serialises the windows is held for less time (``bench/queue_bench.py``).
 
