@@ -93,7 +93,9 @@ def _steady_morning(path, commits: int = 15_000) -> int:
     thread = threading.Thread(target=read)
     thread.start()
     try:
-        _write(writer, commits)
+        for _ in range(commits // 50):
+            _write(writer, 50)
+            time.sleep(0.001)  # the checkpointer's thread gets its turn of the interpreter
     finally:
         stop.set()
         thread.join()
@@ -110,9 +112,9 @@ def test_under_steady_writing_the_log_starts_over_instead_of_growing(tmp_path):
         frames = _steady_morning(path)
     finally:
         checkpointer.stop()
-    # Each commit writes two frames (the new row's page and its parent): a log that never
-    # starts over keeps all 30,000 (a PASSIVE checkpoint alone never lets it).
-    assert frames < 15_000, frames
+    # A log that never starts over keeps every commit's frames (about 45,000 here: a PASSIVE
+    # checkpoint alone never lets it start over); restarted, it stays a few thousand long.
+    assert frames < 20_000, frames
     assert checkpointer.restarts > 0
 
 
