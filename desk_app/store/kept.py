@@ -141,7 +141,11 @@ class KeptDriver:
                 self._drop(exc)
                 raise
             if raw.in_transaction:
-                raw.rollback()
+                try:
+                    raw.rollback()
+                except BaseException as exc:  # a connection that can't be reset is not kept
+                    self._drop(exc)
+                    raise
         finally:
             self._lock.release()
 
