@@ -93,10 +93,10 @@ class Checkpointer:
             long and copied >= log_frames * RESTART_COPIED and time.monotonic() >= self._quiet_until
         )
 
-    def _restart(self, conn: sqlite3.Connection) -> bool:
-        """A RESTART checkpoint waiting at most ``RESTART_WAIT_MS``; whether the log will
-        start over (False: readers stayed, writers kept the lock or another program's checkpoint
-        was running: the next request waits twice as long as the last)."""
+    def _restart(self, conn: sqlite3.Connection) -> None:
+        """A RESTART checkpoint waiting at most ``RESTART_WAIT_MS``, so the log starts over.
+        Refused (readers stayed, writers kept the lock or another program's checkpoint was
+        running), the next request waits twice as long as the last."""
         conn.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
         try:
             busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
@@ -107,10 +107,9 @@ class Checkpointer:
             self._refused_in_turn += 1
             wait = self.interval_s * 2 ** min(self._refused_in_turn - 1, 16)
             self._quiet_until = time.monotonic() + min(RESTART_BACKOFF_MAX_S, wait)
-            return False
+            return
         self.restarts += 1
         self._refused_in_turn = 0
-        return True
 
     def stop(self) -> None:
         self._stop.set()
