@@ -21,7 +21,7 @@ the PostgreSQL server, at its normal priority, whose processes each read waits f
 
 Run twice on each database:
 - **watch**: the display as shipped (its follower thread woken by ``PRAGMA data_version`` /
-  LISTEN);
+  the server's snapshot, ``store/changes.py``);
 - **poll 500 ms** (baseline, the display before the change watch): the same screen with its
   watch disabled, querying every 500 ms.
 Printed: calls seen, p50 / p95 / max latency, queries the display ran per second, the load

@@ -42,7 +42,6 @@ def test_every_value_comes_back_as_it_was_sent_without_a_cursor(pg_url, no_curso
     db = Database(pg_url)
     try:
         assert db.one_statement(SQL, VALUES) == VALUES
-        assert db.one_statement(SQL, VALUES, then=("SELECT %s::text", ("then",))) == VALUES
         assert db.one_statement("SELECT 7 %% %s::int", (3,)) == (1,)  # a percent sign
         assert db.one_statement("SELECT '%%s', %s::text", ("x",)) == ("%s", "x")  # not a mark
         assert db.one_statement("SELECT 1 WHERE %s", (False,)) is None  # no row
@@ -59,7 +58,7 @@ def test_text_is_quoted_in_the_connections_own_encoding(pg_url):
         assert raw.info.encoding == "gbk"
         row = autocommit_statement(
             raw, db.engine.dialect, "SELECT %s::text, length(%s::text)", ("张三", "张三"),
-            then=None, gone=lambda exc: None,
+            gone=lambda exc: None,
         )  # fmt: skip
         assert row == ("张三", 2)
     finally:
@@ -73,9 +72,9 @@ def test_a_value_of_another_type_goes_through_psycopg(pg_url):
     try:
         with db.engine.connect() as conn:
             raw = conn.connection.driver_connection
-            assert simple_query(raw, "SELECT %s", (1.5,), None) is None
-            assert simple_query(raw, "SELECT %s", (aware,), None) is None
-            assert simple_query(raw, "SELECT %s", (1,), None) == b"SELECT 1"
+            assert simple_query(raw, "SELECT %s", (1.5,)) is None
+            assert simple_query(raw, "SELECT %s", (aware,)) is None
+            assert simple_query(raw, "SELECT %s", (1,)) == b"SELECT 1"
         assert db.one_statement("SELECT %s::float8", (1.5,)) == (1.5,)
         (back,) = db.one_statement("SELECT %s::timestamptz", (aware,)) or (None,)
         assert back == aware
@@ -89,8 +88,8 @@ def test_only_positional_placeholders_are_written(pg_url):
         with db.engine.connect() as conn:
             raw = conn.connection.driver_connection
             with pytest.raises(ValueError, match="placeholders"):
-                simple_query(raw, "SELECT %(a)s", (1,), None)
+                simple_query(raw, "SELECT %(a)s", (1,))
             with pytest.raises(ValueError, match="placeholders"):
-                simple_query(raw, "SELECT 1 % 2", (), None)
+                simple_query(raw, "SELECT 1 % 2", ())
     finally:
         db.dispose()

@@ -1,11 +1,17 @@
-"""Cheap "did anyone commit?" checks, so screens react to a call at once instead of polling.
+"""Cheap "did anyone commit?" checks, so screens react at once instead of polling their queries.
 
 - SQLite: ``PRAGMA data_version`` on one connection of the watcher's own; its value changes when
   another connection commits. One pragma per look (microseconds, no table touched).
-- PostgreSQL: ``LISTEN desk_app_calls``; the services ``NOTIFY`` in the transaction that records
-  a call (delivered at commit, dropped on rollback). A daemon thread waits on the socket; a look
-  is reading a flag. If listening fails the watcher says "changed" every time, so the screen
-  falls back to querying at its own pace and nothing is missed.
+- PostgreSQL: the server's current snapshot (``pg_current_snapshot()``: the oldest transaction
+  still running, the next transaction id, those running in between), looked at every
+  ``PG_LOOK_S`` on a connection of the watcher's own. A transaction that writes has an id, so
+  one that commits after a look is either running at that look or not yet begun; either way the
+  next look's snapshot differs. Nothing is missed and the writers send nothing: a call costs
+  the same with one display or ten (a ``NOTIFY`` per call was a fifth of a press's CPU and
+  made every window's call wait for the others' at commit). A look is one round trip that reads
+  no table. The snapshot is the whole server's, so a write in another database, or one rolled
+  back, is a change too: the screen then queries once more than it needed to, at most once a
+  look.
 
 A watcher never replaces the screen's own query: it only says when to run it sooner. A screen
 that follows on a thread of its own blocks in ``wait()`` instead of looking on a timer.
@@ -18,29 +24,21 @@ import logging
 import sqlite3
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
 
-CALLS_CHANNEL = "desk_app_calls"
-LOOK_S = 0.01  # how often ``wait()`` looks when the database cannot wake it (SQLite)
-
-
-def notify_calls(session: Any) -> None:
-    """Within a write transaction that records a call (an ORM session or a connection): tell
-    listening screens at commit."""
-    from sqlalchemy import text
-
-    bind = session.get_bind() if hasattr(session, "get_bind") else session
-    if bind.dialect.name == "postgresql":
-        session.execute(text(f"NOTIFY {CALLS_CHANNEL}"))
+LOOK_S = 0.01  # how often ``wait()`` looks on SQLite (a pragma in the process)
+PG_LOOK_S = 0.02  # and on PostgreSQL (a round trip: 50 a second per watching screen)
 
 
 class ChangeWatch:
     """``changed()`` is True when something was committed since the previous look."""
+
+    look_s = LOOK_S  # how often ``wait()`` looks
 
     def changed(self) -> bool:
         raise NotImplementedError
@@ -54,7 +52,7 @@ class ChangeWatch:
             left = end - time.monotonic()
             if left <= 0:
                 return False
-            time.sleep(min(LOOK_S, left))
+            time.sleep(min(self.look_s, left))
 
     def close(self) -> None:
         """Release the connection (the screen is going)."""
@@ -92,68 +90,37 @@ class _SqliteWatch(ChangeWatch):
 
 
 class _PostgresWatch(ChangeWatch):
+    look_s = PG_LOOK_S
+
     def __init__(self, url: str) -> None:
         import psycopg
 
-        self._flag = threading.Event()
-        self._flag.set()  # the first look always queries
-        self._stop = threading.Event()
         self._conn = psycopg.connect(url, autocommit=True, connect_timeout=5)
-        self._conn.execute(f"LISTEN {CALLS_CHANNEL}")
+        self._lock = threading.Lock()
+        self._snapshot: str | None = None
         self._failed = False
-        self._thread: threading.Thread | None = None  # started by the first changed()
-
-    def _listen(self) -> None:
-        try:
-            while not self._stop.is_set():
-                for _ in self._conn.notifies(timeout=0.5, stop_after=1):
-                    self._flag.set()
-        except Exception as exc:  # noqa: BLE001 - the connection went: fall back to polling
-            if not self._stop.is_set():
-                log.warning("call listener stopped, polling instead: %s", exc)
-                self._failed = True
 
     def changed(self) -> bool:
-        """A look from a timer: a thread of the watch's own waits on the socket meanwhile."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._listen, name="call-listener", daemon=True)
-            self._thread.start()
         if self._failed:
-            return True
-        if self._flag.is_set():
-            self._flag.clear()
-            return True
-        return False
+            return True  # as _Always: the screen queries at its own pace
+        with self._lock:
+            try:
+                row = self._conn.execute("SELECT pg_current_snapshot()::text").fetchone()
+            except Exception as exc:  # noqa: BLE001 - the connection went: the screen polls
+                log.warning("change watch lost its connection, polling instead: %s", exc)
+                self._failed = True
+                return True
+            seen, self._snapshot = self._snapshot, row[0] if row else None
+            return seen is None or seen != self._snapshot
 
     def wait(self, timeout: float) -> bool:
-        """Waits on the socket in the caller's thread (no listener thread to hand over from: on
-        a loaded PC each thread woken on the way is a wait of its own). A watch is either
-        waited on or looked at, not both."""
         if self._failed:
             time.sleep(timeout)  # as _Always: the screen's own pace
             return True
-        if self._flag.is_set():
-            self._flag.clear()
-            return True
-        if self._thread is not None:  # looked at before: the listener thread has the socket
-            if not self._flag.wait(timeout):
-                return False
-            self._flag.clear()
-            return True
-        try:
-            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
-                return True
-        except Exception as exc:  # noqa: BLE001 - the connection went: fall back to polling
-            log.warning("call listener stopped, polling instead: %s", exc)
-            self._failed = True
-            return True
-        return False
+        return super().wait(timeout)
 
     def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        with contextlib.suppress(Exception):  # closing a dead connection
+        with self._lock, contextlib.suppress(Exception):  # closing a dead connection
             self._conn.close()
 
 

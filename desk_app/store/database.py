@@ -200,16 +200,14 @@ class Database:
         with _translate_unavailable(self.url), self.engine.begin() as conn:
             yield conn
 
-    def one_statement(
-        self, sql: str, params: Any, *, then: tuple[str, Any] | None = None
-    ) -> tuple[Any, ...] | None:
+    def one_statement(self, sql: str, params: Any) -> tuple[Any, ...] | None:
         """``store/pipeline.one_statement`` on PostgreSQL, for the queue's hot path: on the
         connection the program keeps for it in autocommit (``store/kept.py``), or a pooled one
         while another thread's press is on that."""
         if self._kept is None:
             raise NotImplementedError("one_statement is PostgreSQL's (SQLite: quick.py)")
         with _translate_unavailable(self.url):
-            return self._kept.one_statement(sql, params, then=then)  # type: ignore[no-any-return]
+            return self._kept.one_statement(sql, params)  # type: ignore[no-any-return]
 
     @contextmanager
     def driver_connection(self) -> Iterator[Any]:

@@ -39,20 +39,14 @@ class KeptConnection:
         self._fairy: Any = None  # the pool's proxy of the kept connection, checked out
         self._used = 0.0
 
-    def one_statement(
-        self,
-        sql: str,
-        params: Sequence[Any],
-        *,
-        then: tuple[str, Sequence[Any]] | None = None,
-    ) -> tuple[Any, ...] | None:
+    def one_statement(self, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
         """As ``store.pipeline.one_statement``."""
         with self._use() as raw:
             if raw is None:  # another thread's press is on it: a pooled connection
                 with self._engine.connect() as conn:
-                    return one_statement(conn, sql, params, then=then)
+                    return one_statement(conn, sql, params)
             dialect = self._engine.dialect
-            return autocommit_statement(raw, dialect, sql, params, then=then, gone=self._lost)
+            return autocommit_statement(raw, dialect, sql, params, gone=self._lost)
 
     @contextmanager
     def _use(self) -> Iterator[Any]:

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 # The schema revision this code expects (Alembic's head; tests/test_schema.py keeps it so).
-SCHEMA_HEAD = "0022"
+SCHEMA_HEAD = "0023"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _PREFIX = "sqlite:///"
 

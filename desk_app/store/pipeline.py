@@ -99,31 +99,16 @@ def first_rows(conn: Connection, queries: Sequence[Query]) -> list[Any]:
         raise _conn_error(conn, exc, statement, params) from exc
 
 
-class CommittedThenFailed(Exception):
-    """``one_statement``'s first statement committed and the one after it failed; the first
-    one's row is lost with the error (the driver raises before handing it over)."""
-
-
-def one_statement(
-    conn: Connection,
-    sql: str,
-    params: Sequence[Any],
-    *,
-    then: tuple[str, Sequence[Any]] | None = None,
-) -> tuple[Any, ...] | None:
+def one_statement(conn: Connection, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
     """The first row of ``sql`` (driver SQL, ``%s`` parameters) run as a transaction of its own:
     on psycopg in autocommit, so the statement and its commit are one round trip, not the three
-    of BEGIN, the statement and COMMIT. ``then`` (SQL, parameters) runs after that transaction
-    has committed, as another, in the same round trip: both go as one query string,
-    ``BEGIN; sql; COMMIT; then`` (psycopg's pipeline would wait for the first answer before it
-    sends the second). ``conn`` is a connection with no transaction begun (``engine.connect()``);
-    it is left as it was. The row as the driver gives it. ``CommittedThenFailed`` when only
-    ``then`` failed: the first statement's transaction has committed."""
+    of BEGIN, the statement and COMMIT. ``conn`` is a connection with no transaction begun
+    (``engine.connect()``); it is left as it was. The row as the driver gives it."""
     raw = conn.connection.driver_connection
     assert raw is not None  # a pooled connection that is checked out has its driver connection
     raw.autocommit = True
     try:
-        return autocommit_statement(raw, conn.dialect, sql, params, then=then, gone=conn.invalidate)
+        return autocommit_statement(raw, conn.dialect, sql, params, gone=conn.invalidate)
     finally:
         if not raw.closed:
             raw.autocommit = False
@@ -135,7 +120,6 @@ def autocommit_statement(
     sql: str,
     params: Sequence[Any],
     *,
-    then: tuple[str, Sequence[Any]] | None,
     gone: Callable[[BaseException], None],
 ) -> tuple[Any, ...] | None:
     """``one_statement`` on a psycopg connection already in autocommit (``store/kept.py``
@@ -143,57 +127,36 @@ def autocommit_statement(
     the connection is lost. It goes as one simple query with its values written in
     (``simple_query``), or through psycopg's cursor when a value is of another type."""
     try:
-        query = simple_query(raw, sql, params, then)
+        query = simple_query(raw, sql, params)
         if query is not None:
-            return _first_row(raw, query, 1 if then is not None else 0)
-        if then is None:
-            return raw.execute(sql, params).fetchone()  # type: ignore[no-any-return]
-        from psycopg import ClientCursor  # the values merged into the text, as psycopg quotes
-
-        cursor = ClientCursor(raw)
-        text = f"BEGIN; {cursor.mogrify(sql, params)}; COMMIT; {cursor.mogrify(*then)}"
-        cursor.execute(text)  # no parameters: one simple query, its statements in turn
-        cursor.nextset()  # past BEGIN's answer, to the first statement's rows
-        return cursor.fetchone()  # type: ignore[no-any-return]
+            return _first_row(raw, query)
+        return raw.execute(sql, params).fetchone()  # type: ignore[no-any-return]
     except dialect.loaded_dbapi.Error as exc:
-        from psycopg.pq import TransactionStatus
-
-        # An error inside ``BEGIN ... COMMIT`` leaves the block failed (INERROR); after the
-        # COMMIT, in ``then``, the connection is back to IDLE with the first one committed.
-        if then is not None and raw.info.transaction_status == TransactionStatus.IDLE:
-            raise CommittedThenFailed(str(exc)) from exc
         raise _driver_error(dialect, raw, gone, exc, sql, params) from exc
     finally:
         if not raw.closed and raw.info.transaction_status != 0:
-            raw.rollback()  # a failed BEGIN ... block: not committed
+            raw.rollback()  # a statement that opened a transaction of its own is not kept open
 
 
-def simple_query(
-    raw: Any, sql: str, params: Sequence[Any], then: tuple[str, Sequence[Any]] | None
-) -> bytes | None:
-    """``sql`` with its parameters written into it as literals (and ``BEGIN; ... ; COMMIT;
-    then`` around it), as the bytes of one simple query; None when a parameter is of a type
-    not written here (``autocommit_statement`` then lets psycopg quote it). The press's values
-    are numbers, flags, times and short codes: written directly they cost a few microseconds,
-    where psycopg's cursor, its query parser and its dumpers cost a tenth of a millisecond of
-    the client's CPU per press (``bench/queue_cpu_bench.py``). Text goes through libpq's own
-    quoting (``PQescapeLiteral``) in the connection's encoding."""
+def simple_query(raw: Any, sql: str, params: Sequence[Any]) -> bytes | None:
+    """``sql`` with its parameters written into it as literals, as the bytes of one simple
+    query; None when a parameter is of a type not written here (``autocommit_statement`` then
+    lets psycopg quote it). The press's values are numbers, flags, times and short codes:
+    written directly they cost a few microseconds, where psycopg's cursor, its query parser and
+    its dumpers cost a tenth of a millisecond of the client's CPU per press
+    (``bench/queue_cpu_bench.py``). Text goes through libpq's own quoting (``PQescapeLiteral``)
+    in the connection's encoding."""
     from psycopg import pq
 
     encoding = raw.info.encoding
     escaping = pq.Escaping(raw.pgconn)
-    parts = []
-    for statement, values in ((sql, params), *(() if then is None else (then,))):
-        literals = []
-        for value in values:
-            literal = _literal(value, escaping, encoding)
-            if literal is None:
-                return None
-            literals.append(literal)
-        parts.append(_template(statement, encoding) % tuple(literals))
-    if then is None:
-        return parts[0]
-    return b"BEGIN; " + parts[0] + b"; COMMIT; " + parts[1]
+    literals = []
+    for value in params:
+        literal = _literal(value, escaping, encoding)
+        if literal is None:
+            return None
+        literals.append(literal)
+    return _template(sql, encoding) % tuple(literals)
 
 
 def _literal(value: Any, escaping: Any, encoding: str) -> bytes | None:
@@ -229,8 +192,8 @@ def _template(sql: str, encoding: str) -> bytes:
     )
 
 
-def _first_row(raw: Any, text: bytes, index: int) -> tuple[Any, ...] | None:
-    """The first row of the ``index``th statement of the simple query ``text``, sent on
+def _first_row(raw: Any, text: bytes) -> tuple[Any, ...] | None:
+    """The first row of the simple query ``text`` (one statement), sent on
     psycopg's connection ``raw`` without a cursor: its answers as libpq parses them, the row
     converted by psycopg's own loaders; an error raised as psycopg raises it."""
     from psycopg import errors, generators, pq
@@ -242,9 +205,9 @@ def _first_row(raw: Any, text: bytes, index: int) -> tuple[Any, ...] | None:
     for result in results:
         if result.status == pq.ExecStatus.FATAL_ERROR:
             raise errors.error_from_result(result, encoding=raw.info.encoding)
-    if len(results) <= index:
+    if not results:
         raise errors.ProgrammingError("the statement gave no answer")
-    result = results[index]
+    result = results[0]
     if result.status != pq.ExecStatus.TUPLES_OK or result.ntuples == 0:
         return None
     loader = Transformer(raw)

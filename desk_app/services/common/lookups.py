@@ -17,7 +17,6 @@ from desk_app.security.authz import Forbidden, may_act_for
 from desk_app.security.roles import Actor
 from desk_app.services.common.errors import NotFound, Refused
 from desk_app.store.case_models import CaseEvent
-from desk_app.store.changes import notify_calls
 from desk_app.store.models import Service, Setting, Staff, TicketEvent, Window, WindowSession
 
 DEFAULT_SETTINGS = {
@@ -167,10 +166,7 @@ def add_event(
     **owner: Any,
 ) -> None:
     """Append one row to an event table (who, where, when, from-state, to-state); ``owner``
-    names the ticket or case (``ticket_id=...`` / ``case_id=...``). A call or recall also
-    wakes the call displays listening on PostgreSQL (at commit)."""
-    if row_type is TicketEvent and action in ("call", "recall"):
-        notify_calls(session)
+    names the ticket or case (``ticket_id=...`` / ``case_id=...``)."""
     session.add(
         row_type(
             action=str(action),

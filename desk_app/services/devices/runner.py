@@ -39,7 +39,7 @@ from desk_app.services.devices.strip import StripWriter
 from desk_app.store import Database
 
 log = logging.getLogger("desk_app.devices")
-LOOK_S = 0.1  # how often the strips' change check runs (a PRAGMA or a LISTEN poll: cheap)
+LOOK_S = 0.1  # how often the strips' change check runs (a PRAGMA or a snapshot look: cheap)
 EVALUATOR = Actor(staff_id=None, code="evaluator", role=Role.EVALUATOR, device=True)
 
 
@@ -220,7 +220,7 @@ class DeviceRunner:
 
     def _poll(self) -> None:
         """Keep the strips current: a cheap change check every ``LOOK_S`` (the database's
-        data version / LISTEN, as the call display does) and the queue status read when
+        data version / the server's snapshot, as the call display does) and the queue status read when
         something changed, or every ``poll_s`` at the latest."""
         from desk_app.services.queue import views as queue_views
 

@@ -15,9 +15,9 @@ The rules are those of ``queue``, which calls this first, and the functions foll
   FOR UPDATE SKIP LOCKED) RETURNING`` per calling class tried (``domain.calling.call_order``,
   which the function mirrors), so 32 windows pressing at once each get a different ticket
   without waiting on each other;
-- every transition writes its event in the same transaction; a call or a recall then wakes the
-  displays (``queue_wake``: a ``NOTIFY`` in a transaction of its own, sent in the same round
-  trip, since inside the call's it would make every window's call wait for the others').
+- every transition writes its event in the same transaction, and that is all: nothing is sent
+  to the displays. They look for themselves whether anything was committed
+  (``store/changes.py``), so a press costs the same with one display or ten.
 
 Whatever this path does not handle it hands back as ``FALLBACK`` before writing anything, and
 ``queue`` runs its ORM version, which knows the full rule and the right error: an unknown,
@@ -30,7 +30,6 @@ through both on twin databases.
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,11 +41,8 @@ from desk_app.security import roles
 from desk_app.services.common.dto import TicketInfo
 from desk_app.services.queue import quick as queue_quick
 from desk_app.store import Database
-from desk_app.store.changes import CALLS_CHANNEL
 from desk_app.store.models import Ticket
-from desk_app.store.pipeline import CommittedThenFailed
 
-log = logging.getLogger(__name__)
 S = TicketState
 FALLBACK = queue_quick.FALLBACK  # "not handled here: run the ORM version"
 
@@ -64,7 +60,6 @@ ACT = (
     "%s::int, %s::text, %s::timestamp, %s::int, %s::boolean,"
     " %s::text, %s::text, %s::int)"
 )
-WAKE = ("SELECT queue_wake(%s::text)", (CALLS_CHANNEL,))  # the displays, when it called
 _COMPLETED = next_state(Action.COMPLETE, S.SERVING) or S.COMPLETED  # the domain's rule
 
 
@@ -129,18 +124,8 @@ def _answer(row: Any, window: int) -> Any:
     )
 
 
-def _run(db: Database, sql: str, params: tuple[Any, ...], window: int, *, wake: bool) -> Any:
-    try:
-        row = db.one_statement(sql, params, then=WAKE if wake else None)
-    except CommittedThenFailed as exc:
-        # The call (or recall) is made, only the displays' wake-up failed (they find it on
-        # their next look): the window's ticket as it now stands, not an error for a press
-        # that did its work, nor a second recall from the ORM version.
-        log.warning("window %s: called, but the displays were not woken: %s", window, exc)
-        from desk_app.services.queue.views import window_current
-
-        return window_current(db, window)
-    return _answer(row, window)
+def _run(db: Database, sql: str, params: tuple[Any, ...], window: int) -> Any:
+    return _answer(db.one_statement(sql, params), window)
 
 
 def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
@@ -153,7 +138,7 @@ def call_next(db: Database, window: int, now: datetime) -> TicketInfo | None:
         return FALLBACK  # type: ignore[no-any-return]
     today = clock.hall_day(now).isoformat()
     params = (window, _utc(now), today, *acting, _COMPLETED.value)
-    return _run(db, CALL_NEXT, params, window, wake=True)  # type: ignore[no-any-return]
+    return _run(db, CALL_NEXT, params, window)  # type: ignore[no-any-return]
 
 
 def act_on_current(db: Database, window: int, action: Action, now: datetime) -> Any:
@@ -173,4 +158,4 @@ def act_on_current(db: Database, window: int, action: Action, now: datetime) -> 
         *(None if a is None else a.value for a in after),
         RECALL_LIMIT_DEFAULT,
     )
-    return _run(db, ACT, params, window, wake=action is Action.RECALL)
+    return _run(db, ACT, params, window)

@@ -1,8 +1,8 @@
 """The call display's follower: a thread of its own that waits for calls and reads them, so the
 UI thread only paints.
 
-The thread blocks in the database's change watch (``store/changes.py``: woken by ``NOTIFY`` on
-PostgreSQL, a ``PRAGMA data_version`` look every few milliseconds on SQLite), reads the new
+The thread blocks in the database's change watch (``store/changes.py``: a look at the server's
+snapshot every 20 ms on PostgreSQL, at ``PRAGMA data_version`` every 10 ms on SQLite), reads the new
 calls (a plain read: it takes no lock and waits for no writer) and hands them to the UI thread
 through a queued signal, each call once and oldest first (``boards.CallCursor``, owned by this
 thread alone). Nothing it does waits on the UI thread, and the UI thread waits on nothing of
