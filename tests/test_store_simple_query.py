@@ -1,6 +1,8 @@
-"""A press on PostgreSQL is sent as one simple query with its values written in as literals
-(``store/pipeline.simple_query``), not through psycopg's cursor: the values must come back
-exactly as sent, whatever they hold, and a value of another type still goes through psycopg."""
+"""A press on PostgreSQL goes, on the connection kept for it, as a statement prepared once with
+its values apart (``store/pipeline.prepared_statement``), elsewhere as one simple query with its
+values written in as literals (``simple_query``), never through psycopg's cursor: the values
+must come back exactly as sent, whatever they hold, a value of another type still goes through
+psycopg, and a prepared statement the server no longer takes is prepared again."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ from datetime import UTC, date, datetime
 
 import psycopg
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from desk_app.store import Database
-from desk_app.store.pipeline import autocommit_statement, simple_query
+from desk_app.store.pipeline import autocommit_statement, prepared_statement, simple_query
 
 pytestmark = pytest.mark.pg
 
@@ -61,6 +64,11 @@ def test_text_is_quoted_in_the_connections_own_encoding(pg_url):
             gone=lambda exc: None,
         )  # fmt: skip
         assert row == ("张三", 2)
+        row = prepared_statement(
+            raw, db.engine.dialect, "SELECT %s::text, length(%s::text)", ("张三", "张三"),
+            prepared=set(), gone=lambda exc: None,
+        )  # fmt: skip
+        assert row == ("张三", 2)
     finally:
         raw.close()
         db.dispose()
@@ -91,5 +99,39 @@ def test_only_positional_placeholders_are_written(pg_url):
                 simple_query(raw, "SELECT %(a)s", (1,))
             with pytest.raises(ValueError, match="placeholders"):
                 simple_query(raw, "SELECT 1 % 2", ())
+    finally:
+        db.dispose()
+
+
+PREPARED = "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'desk%%'"
+
+
+def test_the_kept_connection_prepares_each_statement_once(pg_url, no_cursor):
+    db = Database(pg_url)
+    try:
+        for n in range(3):
+            assert db.one_statement(SQL, VALUES) == VALUES
+            assert db.one_statement("SELECT %s::int + 1", (n,)) == (n + 1,)
+        assert db.one_statement(PREPARED, ()) == (3,)  # the two above and this one
+    finally:
+        db.dispose()
+
+
+def test_a_statement_whose_answer_changed_shape_is_prepared_again(pg_url):
+    """A function replaced under a running program (another row type): the press that meets it
+    fails, the statements are dropped, and the next press prepares them again."""
+    db = Database(pg_url)
+    make = "CREATE FUNCTION f(p int) RETURNS TABLE ({}) AS $$ SELECT {} $$ LANGUAGE sql"
+    try:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(make.format("a int", "p"))
+        assert db.one_statement("SELECT * FROM f(%s::int)", (1,)) == (1,)
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP FUNCTION f(int)")
+            conn.exec_driver_sql(make.format("a int, b text", "p, 'x'"))
+        with pytest.raises(DBAPIError, match="result type"):
+            db.one_statement("SELECT * FROM f(%s::int)", (2,))
+        assert db.one_statement("SELECT * FROM f(%s::int)", (3,)) == (3, "x")
+        assert db.one_statement(PREPARED, ()) == (2,)
     finally:
         db.dispose()
