@@ -13,7 +13,12 @@ import pytest
 from sqlalchemy.exc import DBAPIError
 
 from desk_app.store import Database
-from desk_app.store.pipeline import autocommit_statement, prepared_statement, simple_query
+from desk_app.store.pipeline import (
+    autocommit_statement,
+    one_statement,
+    prepared_statement,
+    simple_query,
+)
 
 pytestmark = pytest.mark.pg
 
@@ -66,7 +71,7 @@ def test_text_is_quoted_in_the_connections_own_encoding(pg_url):
         assert row == ("张三", 2)
         row = prepared_statement(
             raw, db.engine.dialect, "SELECT %s::text, length(%s::text)", ("张三", "张三"),
-            prepared=set(), gone=lambda exc: None,
+            prepared={}, gone=lambda exc: None,
         )  # fmt: skip
         assert row == ("张三", 2)
     finally:
@@ -133,5 +138,19 @@ def test_a_statement_whose_answer_changed_shape_is_prepared_again(pg_url):
             db.one_statement("SELECT * FROM f(%s::int)", (2,))
         assert db.one_statement("SELECT * FROM f(%s::int)", (3,)) == (3, "x")
         assert db.one_statement(PREPARED, ()) == (2,)
+    finally:
+        db.dispose()
+
+
+def test_a_text_with_a_nul_is_refused_not_cut_short(pg_url):
+    """libpq ends a text value (and a quoted literal) at a NUL: such a value goes to psycopg,
+    which refuses it, on the kept connection and on a pooled one alike."""
+    db = Database(pg_url)
+    try:
+        with pytest.raises(DBAPIError, match="NUL"):
+            db.one_statement("SELECT %s::text", ("a\x00b",))
+        with db.engine.connect() as conn, pytest.raises(DBAPIError, match="NUL"):
+            one_statement(conn, "SELECT %s::text", ("a\x00b",))
+        assert db.one_statement("SELECT %s::text", ("ab",)) == ("ab",)
     finally:
         db.dispose()

@@ -40,7 +40,7 @@ class KeptConnection:
         self._ping_after_s = ping_after_s  # idle this long, it is checked before a press
         self._lock = threading.Lock()
         self._fairy: Any = None  # the pool's proxy of the kept connection, checked out
-        self._prepared: set[bytes] = set()  # the statements prepared on it
+        self._prepared: dict[bytes, Any] = {}  # the statements prepared on it
         self._used = 0.0
 
     def one_statement(self, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
@@ -84,7 +84,7 @@ class KeptConnection:
                 fairy.invalidate()
                 raise
             self._fairy = fairy
-            self._prepared = set()
+            self._prepared = {}
         return self._fairy.driver_connection
 
     def _lost(self, exc: BaseException | None = None) -> None:
