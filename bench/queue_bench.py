@@ -183,7 +183,10 @@ def add_waiting(url: str, n: int):  # type: ignore[no-untyped-def]
     now = clock.now()
     with db.read() as s:
         sids = list(s.scalars(select(Service.id)))
-    today = clock.hall_day(now) + timedelta(days=random.randint(1000, 100000))  # fresh numbering
+        last = s.scalar(select(func.max(Ticket.day)))
+    # A day of its own, after every day in the table: fresh numbering (a random day far ahead
+    # once met an earlier phase's, and the insert failed on the numbering's unique key).
+    today = max(clock.hall_day(now), last or clock.hall_day(now)) + timedelta(days=1000)
     rows = [
         {
             "id": uuid.uuid4(), "service_id": sids[i % len(sids)],
