@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from desk_app.services.queue import operations as queue
-from desk_app.store import Database
+from desk_app.store import Database, changes
 from desk_app.store.changes import PG_LOOK_S
 from tests.tools import kill_backend
 
@@ -99,25 +99,38 @@ def test_a_commit_between_two_looks_always_changes_the_servers_snapshot(pg_url):
         db.dispose()
 
 
+def _watch_pid(db: Database, other_than: int | None = None) -> int | None:
+    with db.engine.connect() as conn:
+        return conn.execute(
+            text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND pid IS DISTINCT FROM :other"
+                " AND query LIKE 'SELECT pg_current_snapshot%'"
+            ),
+            {"other": other_than},
+        ).scalar()
+
+
 @pytest.mark.pg
-def test_the_postgresql_watch_looks_often_and_polls_when_its_connection_is_lost(pg_url):
+def test_a_lost_postgresql_watch_polls_then_connects_again(pg_url, monkeypatch):
+    monkeypatch.setattr(changes, "PG_RECONNECT_S", 0.5)
     db = Database(pg_url)
     watch = db.change_watch()
     try:
         assert 0 < PG_LOOK_S <= 0.05  # the wall's call-to-paint budget allows a look this often
         assert watch.changed() is True  # the first look
-        with db.engine.connect() as conn:
-            pid = conn.execute(
-                text(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND pid <> pg_backend_pid() AND query LIKE 'SELECT pg_current_snapshot%'"
-                )
-            ).scalar_one()
+        pid = _watch_pid(db)
+        assert pid is not None
         kill_backend(pg_url, pid)
-        assert watch.changed() is True  # the screen queries at its own pace from now on
+        assert watch.changed() is True  # lost: the screen queries at its own pace meanwhile
         started = time.monotonic()
         assert watch.wait(0.2) is True
         assert time.monotonic() - started >= 0.15  # slept the screen's pace, did not spin
+        assert watch.changed() is True
+        assert _watch_pid(db, other_than=pid) is None  # not yet: at most every PG_RECONNECT_S
+        time.sleep(0.5)
+        assert watch.changed() is True  # connected again: its first look says "changed"
+        assert _watch_pid(db, other_than=pid) is not None
     finally:
         watch.close()
         db.dispose()

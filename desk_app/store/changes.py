@@ -24,7 +24,7 @@ import logging
 import sqlite3
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 LOOK_S = 0.01  # how often ``wait()`` looks on SQLite (a pragma in the process)
 PG_LOOK_S = 0.02  # and on PostgreSQL (a round trip: 50 a second per watching screen)
+PG_RECONNECT_S = 5.0  # a lost watch connection is opened again at most this often
 
 
 class ChangeWatch:
@@ -90,31 +91,55 @@ class _SqliteWatch(ChangeWatch):
 
 
 class _PostgresWatch(ChangeWatch):
+    """Lost, the connection is opened again at most every ``PG_RECONNECT_S`` (a display runs all
+    day; the server may restart at noon); meanwhile every look says "changed", so the screen
+    queries at its own pace and nothing is missed."""
+
     look_s = PG_LOOK_S
 
     def __init__(self, url: str) -> None:
-        import psycopg
-
-        self._conn = psycopg.connect(url, autocommit=True, connect_timeout=5)
+        self._url = url
         self._lock = threading.Lock()
         self._snapshot: str | None = None
-        self._failed = False
+        self._lost_at: float | None = None
+        self._conn: Any = self._connect()
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(self._url, autocommit=True, connect_timeout=5)
 
     def changed(self) -> bool:
-        if self._failed:
-            return True  # as _Always: the screen queries at its own pace
         with self._lock:
+            if self._lost_at is not None and not self._reconnect():
+                return True
             try:
                 row = self._conn.execute("SELECT pg_current_snapshot()::text").fetchone()
             except Exception as exc:  # noqa: BLE001 - the connection went: the screen polls
-                log.warning("change watch lost its connection, polling instead: %s", exc)
-                self._failed = True
+                log.warning("change watch lost its connection, polling meanwhile: %s", exc)
+                self._lost_at = time.monotonic()
                 return True
             seen, self._snapshot = self._snapshot, row[0] if row else None
             return seen is None or seen != self._snapshot
 
+    def _reconnect(self) -> bool:
+        assert self._lost_at is not None
+        if time.monotonic() - self._lost_at < PG_RECONNECT_S:
+            return False
+        with contextlib.suppress(Exception):
+            self._conn.close()
+        try:
+            self._conn = self._connect()
+        except Exception:  # noqa: BLE001 - still away: try again later
+            self._lost_at = time.monotonic()
+            return False
+        log.info("change watch connected again")
+        self._lost_at = None
+        self._snapshot = None  # the first look after it says "changed"
+        return True
+
     def wait(self, timeout: float) -> bool:
-        if self._failed:
+        if self._lost_at is not None and time.monotonic() - self._lost_at < PG_RECONNECT_S:
             time.sleep(timeout)  # as _Always: the screen's own pace
             return True
         return super().wait(timeout)
