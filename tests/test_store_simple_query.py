@@ -154,3 +154,21 @@ def test_a_text_with_a_nul_is_refused_not_cut_short(pg_url):
         assert db.one_statement("SELECT %s::text", ("ab",)) == ("ab",)
     finally:
         db.dispose()
+
+
+def test_a_connection_that_already_has_the_statement_prepared_uses_it(pg_url):
+    """The kept connection given back to the pool and taken again by a new keeper: its
+    statements are still on the server under the same names."""
+    db = Database(pg_url)
+    raw = psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True)
+    try:
+        for keeper in ({}, {}):  # two keepers of the same connection, each starting empty
+            row = prepared_statement(
+                raw, db.engine.dialect, "SELECT %s::int * 2", (21,),
+                prepared=keeper, gone=lambda exc: None,
+            )  # fmt: skip
+            assert row == (42,)
+        assert raw.execute(PREPARED).fetchone() == (1,)
+    finally:
+        raw.close()
+        db.dispose()

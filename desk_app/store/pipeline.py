@@ -256,7 +256,7 @@ def prepared_statement(
     took 1.8 ms so against 2.3 ms as simple queries with the values written in (one window,
     one connection, interleaved loops; the server's parse and plan and the client's building
     of the text). A value of another type: ``autocommit_statement``."""
-    from psycopg import generators
+    from psycopg import errors, generators
 
     encoding = raw.info.encoding
     values = _values(params, encoding)
@@ -267,7 +267,10 @@ def prepared_statement(
         with raw.lock:
             if name not in prepared:
                 raw.pgconn.send_prepare(name, _numbered(sql, encoding))
-                _check(raw, raw.wait(generators.execute(raw.pgconn)))
+                # Already there (a connection kept before, given back to the pool and taken
+                # again): the name is the text's digest, so it is this statement.
+                with contextlib.suppress(errors.DuplicatePreparedStatement):
+                    _check(raw, raw.wait(generators.execute(raw.pgconn)))
                 prepared[name] = None
             raw.pgconn.send_query_prepared(name, values)
             return _row(raw, raw.wait(generators.execute(raw.pgconn)), prepared, name)
