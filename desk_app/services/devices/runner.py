@@ -220,8 +220,8 @@ class DeviceRunner:
 
     def _poll(self) -> None:
         """Keep the strips current: a cheap change check every ``LOOK_S`` (the database's
-        data version / the server's snapshot, as the call display does) and the queue status read when
-        something changed, or every ``poll_s`` at the latest."""
+        data version / the server's snapshot, as the call display does) and the queue status
+        read when something changed, or every ``poll_s`` at the latest."""
         from desk_app.services.queue import views as queue_views
 
         strips = [r for r in self.running if r.device.kind == DeviceKind.STRIP]

@@ -56,9 +56,9 @@ def quiet(function: str) -> str:
     """``function`` without the line that sets the wake flag (it has one)."""
     flag = next((f for f in _FLAGS if f in function), "")  # the longer spelling first
     assert flag and function.count(flag) == 1, "the wake flag is not where it was"
-    quiet = function.replace(flag, "")
-    assert "desk_app.wake" not in quiet
-    return quiet
+    text = function.replace(flag, "")
+    assert "desk_app.wake" not in text
+    return text
 
 
 def _create(function: str) -> None:
