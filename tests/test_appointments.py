@@ -3,6 +3,7 @@ blackouts, check-in, no-shows and blocking (both databases)."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from desk_app.services.appointments import booking as appointments
 from desk_app.services.appointments import checkin as checkin_svc
+from desk_app.services.appointments import quick
 from desk_app.services.common import audit
 from desk_app.services.common.errors import Refused
 from desk_app.services.hall import setup as hall
@@ -86,6 +88,41 @@ def test_the_refusals_of_booking(db):
         book(db, 4, time="09:10")
     assert book(db, 4, day=date(2026, 12, 7)).day == date(2026, 12, 7)  # the 5th: fine
     assert book(db, 5, day=date(2026, 12, 5)).day == date(2026, 12, 5)  # Saturday session
+
+
+def test_a_full_slot_does_not_cost_the_next_booking_a_new_connection(db):
+    if db.is_postgres:
+        pytest.skip("SQLite: the program keeps one connection for its hot paths there")
+    calendar_hall(db)
+    book(db, 1)
+    book(db, 2)
+    with db.driver_connection() as kept:
+        pass
+    with pytest.raises(Refused, match="已满"):
+        book(db, 3)  # refused on the hot path's connection, which stays kept
+    with pytest.raises(Refused, match="同一人同一天"):
+        book(db, 1, time="10:00")  # the hot path hands this one to the full version
+    assert book(db, 3, time="10:00").state == "booked"
+    with db.driver_connection() as again:
+        assert again is kept
+
+
+def test_a_driver_error_on_the_hot_path_drops_its_connection_and_the_full_version_books(
+    db, monkeypatch
+):
+    if db.is_postgres:
+        pytest.skip("SQLite: the program keeps one connection for its hot paths there")
+    calendar_hall(db)
+    with db.driver_connection() as kept:
+        pass
+
+    def failing(*_args):  # type: ignore[no-untyped-def]
+        raise quick._Back from sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(quick._LiteSteps, "_write", failing)
+    assert book(db, 1).state == "booked"  # by the full version
+    with db.driver_connection() as again:
+        assert again is not kept
 
 
 def test_cancel_gives_the_place_back_and_the_person_only_until_two_hours_before(db):
