@@ -3,11 +3,11 @@ kept checked out and in autocommit for as long as the program runs.
 
 Each press is one statement in autocommit, prepared on this connection the first time it is
 sent (``store/pipeline.prepared_statement``: the server parses and plans it once, not at every
-press). Taken from the
-pool every time, a press also paid for the checkout and the return, SQLAlchemy's connection
-object and switching autocommit on and off: 0.44-0.46 ms of the client's CPU per call next +
-no-show against 0.30-0.32 ms on a kept connection (200,000 tickets of history, one window),
-and at 32 windows on two cores the clients' CPU is part of what the server has to share.
+press). Taken from the pool every time, a press also paid for the checkout and the return,
+SQLAlchemy's connection object and switching autocommit on and off: 0.44-0.46 ms of the
+client's CPU per call next + no-show against 0.30-0.32 ms on a kept connection (200,000
+tickets of history, one window), and at 32 windows on two cores the clients' CPU is part of
+what the server has to share.
 
 - One press at a time uses it; a press on another thread while it is in use takes a pooled
   connection as before (the screens run their work on worker threads), and goes there as a
